@@ -1,0 +1,84 @@
+/**
+ * The audit broker: every request and response becomes an event shaped like Vault's
+ * JSON audit log, with tokens, accessors and every string leaf of request and response
+ * data HMAC-SHA256'd, plus the ACL decision. Lab checks, the TUI's activity feed and
+ * audit devices all consume these events.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { AclDecision } from './acl.js';
+
+export interface AuditAuth {
+  client_token: string;
+  accessor: string;
+  display_name: string;
+  policies: string[];
+  token_policies: string[];
+  metadata: Record<string, string> | null;
+  entity_id: string;
+  token_type: string;
+  token_ttl: number;
+  policy_results?: { allowed: boolean; granting_policies: Array<{ name: string; type: 'acl' }> };
+}
+
+export interface AuditEvent {
+  type: 'request' | 'response';
+  time: string;
+  auth: AuditAuth | null;
+  request: {
+    id: string;
+    operation: string;
+    mount_type: string;
+    mount_point: string;
+    mount_accessor: string;
+    client_token: string;
+    client_token_accessor: string;
+    namespace: { id: string };
+    path: string;
+    data: unknown;
+    remote_address: string;
+  };
+  response?: {
+    mount_type: string;
+    data: unknown;
+    secret?: { lease_id: string } | null;
+    auth?: unknown;
+    wrap_info?: unknown;
+    warnings?: string[] | null;
+  };
+  /** HTTP status of the answer (response events). */
+  status?: number;
+  error: string;
+  /** Our addition: the ACL decision with the deciding rule and policies. */
+  decision?: AclDecision | null;
+}
+
+export class AuditBroker {
+  readonly events = new EventEmitter();
+  private readonly salt: Buffer;
+  /** Devices that must record every entry (fail-closed); see issue on audit devices. */
+  devices: Array<{ path: string; write: (e: AuditEvent) => Promise<void> | void }> = [];
+
+  constructor(salt?: Buffer) {
+    this.salt = salt ?? randomBytes(32);
+    this.events.setMaxListeners(100);
+  }
+
+  hash(s: string): string {
+    return 'hmac-sha256:' + createHmac('sha256', this.salt).update(s).digest('hex');
+  }
+
+  /** Every string leaf HMAC'd; numbers, booleans and null kept. */
+  hashValues(v: unknown, depth = 0): unknown {
+    if (depth > 64) return null;
+    if (typeof v === 'string') return v === '' ? '' : this.hash(v);
+    if (Array.isArray(v)) return v.map((x) => this.hashValues(x, depth + 1));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.hashValues(x, depth + 1)]));
+    return v;
+  }
+
+  async log(e: AuditEvent): Promise<void> {
+    for (const d of this.devices) await d.write(e);
+    this.events.emit('audit', e);
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * startEngine: assembles a core, its built-in mounts and (optionally) an HTTP listener.
+ */
+import type http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { AuditBroker, AuditEvent } from './audit.js';
+import { Clock } from './clock.js';
+import { Core } from './core.js';
+import { base62 } from './ids.js';
+import { MemoryStorage, Storage } from './storage.js';
+import type { EngineResponse, Operation } from './types.js';
+import { listen } from '../http/server.js';
+import { systemBackend, SysExtension } from '../system/index.js';
+import { tokenBackend } from '../auth/token/index.js';
+import { cubbyholeBackend, kvBackend } from '../secrets/kv/index.js';
+import type { BackendFactory } from '../framework/backend.js';
+
+export interface EngineOptions {
+  /** Unsealed, in-memory, `secret/` = KV v2, a root token. */
+  dev?: boolean;
+  /** Like `-dev-root-token-id`. */
+  rootTokenId?: string;
+  /** `host:port` (loopback only) or false for in-process only. Default `127.0.0.1:0`. */
+  listen?: string | false;
+  storage?: { kind: 'memory' } | { kind: 'custom'; storage: Storage };
+  clock?: Clock;
+  /** `-dev-kv-v1`: mount `secret/` as KV v1. */
+  devKvV1?: boolean;
+  /** Extra backends by type (transit, pki, database, userpass …). */
+  backends?: Record<string, BackendFactory>;
+  /** Extra sys/ path families. */
+  sysExtensions?: SysExtension[];
+}
+
+export interface EngineRequestInput {
+  operation: Operation | 'write';
+  path: string;
+  token?: string;
+  data?: Record<string, unknown> | null;
+  wrapTTL?: number;
+}
+
+export interface Snapshot { entries: Array<[string, Buffer]>; at: number }
+
+export interface Engine {
+  readonly url: string;
+  readonly rootToken: string;
+  readonly clock: Clock;
+  readonly events: AuditBroker['events'];
+  readonly core: Core;
+  request(r: EngineRequestInput): Promise<EngineResponse>;
+  snapshot(): Promise<Snapshot>;
+  restore(s: Snapshot): Promise<void>;
+  stop(opts?: { revokeLeases?: boolean }): Promise<void>;
+}
+
+const BUILTIN: Record<string, BackendFactory> = {
+  kv: kvBackend,
+  cubbyhole: cubbyholeBackend,
+  token: tokenBackend,
+};
+
+/**
+ * Starts an engine.
+ * @example
+ *   const engine = await startEngine({ dev: true, rootTokenId: 'root' });
+ *   await engine.request({ operation: 'read', path: 'sys/health' });
+ */
+export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
+  const clock = opts.clock ?? new Clock();
+  const storage = opts.storage?.kind === 'custom' ? opts.storage.storage : new MemoryStorage();
+  const audit = new AuditBroker(randomBytes(32));
+  const core = new Core({ storage, clock, audit });
+  for (const [t, f] of Object.entries({ ...BUILTIN, ...(opts.backends ?? {}) })) core.registerBackend(t, f);
+  core.registerBackend('system', () => systemBackend(core, opts.sysExtensions ?? []));
+
+  await core.policies.init();
+  const loaded = await core.loadMounts();
+  if (!loaded) {
+    await core.mount({ path: 'sys/', type: 'system', table: 'mounts', description: 'system endpoints used for control, policy and debugging' }, true);
+    await core.mount({ path: 'cubbyhole/', type: 'cubbyhole', table: 'mounts', description: 'per-token private secret storage', local: true }, true);
+    await core.mount({ path: 'token/', type: 'token', table: 'auth', description: 'token based credentials' }, true);
+    if (opts.dev) {
+      await core.mount({ path: 'secret/', type: 'kv', table: 'mounts', description: 'key/value secret storage', options: { version: opts.devKvV1 ? '1' : '2' } });
+    }
+  } else {
+    await core.expiration.restoreTimers();
+    await core.rearmTokens();
+  }
+
+  let rootToken = '';
+  if (opts.dev) {
+    const id = opts.rootTokenId || 'hvs.' + base62(24);
+    const existing = await core.tokens.lookup(id);
+    rootToken = existing ? existing.id : (await core.createToken({ id, policies: ['root'], parent: '', path: 'auth/token/root', displayName: 'root' })).entry.id;
+  }
+
+  let server: http.Server | undefined;
+  let url = '';
+  if (opts.listen !== false) {
+    const l = await listen(core, opts.listen ?? '127.0.0.1:0');
+    server = l.server;
+    url = l.url;
+  }
+
+  let stopped = false;
+  return {
+    url, rootToken, clock, core,
+    events: audit.events,
+    request: (r) => core.handle({ operation: r.operation, path: r.path, token: r.token, data: r.data ?? null, wrapTTL: r.wrapTTL, remoteAddress: '127.0.0.1' }),
+    async snapshot() { return { entries: await storage.entries(), at: clock.nowMs() }; },
+    async restore(s) {
+      core.expiration.stop();
+      await storage.replaceAll(s.entries);
+      await core.loadMounts();
+      await core.expiration.restoreTimers();
+      await core.rearmTokens();
+    },
+    async stop(o = {}) {
+      if (stopped) return;
+      stopped = true;
+      if (o.revokeLeases !== false) {
+        for (const l of await core.expiration.all()) await core.expiration.revoke(l.id, 'revoked', true).catch(() => undefined);
+      }
+      core.expiration.stop();
+      clock.stop();
+      if (server) {
+        server.closeAllConnections?.();
+        await new Promise<void>((r) => server!.close(() => r()));
+      }
+    },
+  };
+}
+
+export type { AuditEvent };

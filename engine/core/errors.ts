@@ -1,0 +1,42 @@
+/**
+ * Errors raised while handling a request.
+ *
+ * Vault has two styles of error text: backend error responses pass through verbatim,
+ * core errors (ACL, routing, token use) are rendered as a Go multierror. `VaultError`
+ * carries the status and the texts; `multi` selects the rendering.
+ */
+export class VaultError extends Error {
+  readonly status: number;
+  readonly errors: string[];
+  readonly multi: boolean;
+  /** Extra body to send with the error (KV v2 deleted-version 404s carry an envelope). */
+  readonly body?: Record<string, unknown>;
+  constructor(status: number, errors: string[] | string, opts: { multi?: boolean; body?: Record<string, unknown> } = {}) {
+    const list = Array.isArray(errors) ? errors : [errors];
+    super(list.join('; ') || `status ${status}`);
+    this.status = status;
+    this.errors = list;
+    this.multi = opts.multi ?? false;
+    this.body = opts.body;
+  }
+  /** The strings placed in the `errors` array of the response body. */
+  rendered(): string[] {
+    if (!this.multi || this.errors.length === 0) return this.errors;
+    return [multiError(this.errors)];
+  }
+}
+
+/** Go's hashicorp/go-multierror rendering. */
+export function multiError(msgs: string[]): string {
+  const head = msgs.length === 1 ? '1 error occurred:' : `${msgs.length} errors occurred:`;
+  return `${head}\n${msgs.map((m) => `\t* ${m}`).join('\n')}\n\n`;
+}
+
+/** 400 with a backend's message, passed through verbatim. */
+export const userError = (msg: string) => new VaultError(400, msg);
+/** 403 permission denied as the core raises it. */
+export const permissionDenied = () => new VaultError(403, 'permission denied', { multi: true });
+/** 404 with an empty errors array: "nothing here". */
+export const notFound = () => new VaultError(404, []);
+export const unsupportedPath = () => new VaultError(404, 'unsupported path', { multi: true });
+export const unsupportedOperation = () => new VaultError(405, 'unsupported operation', { multi: true });

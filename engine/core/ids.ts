@@ -1,0 +1,31 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+
+const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Random base62 string (rejection sampling keeps it unbiased). */
+export function base62(n: number): string {
+  let out = '';
+  while (out.length < n) {
+    for (const b of randomBytes(n * 2)) {
+      if (b < 248) out += B62[b % 62];
+      if (out.length === n) break;
+    }
+  }
+  return out;
+}
+
+export const uuid = () => randomUUID();
+export const sha256hex = (s: string) => createHash('sha256').update(s).digest('hex');
+export const shortHex = (bytes = 4) => randomBytes(bytes).toString('hex');
+
+/** RFC 3339 with nanoseconds, as Go prints time.Time in JSON. */
+export function rfc3339Nano(ms: number): string {
+  const iso = new Date(ms).toISOString(); // 2024-01-01T00:00:00.123Z
+  const frac = iso.slice(20, 23);
+  const extra = String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
+  return `${iso.slice(0, 19)}.${frac}${extra}Z`;
+}
+/** RFC 3339 without fractional seconds trailing zeros trimmed, like Go's default time format. */
+export function rfc3339(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+}

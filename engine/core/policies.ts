@@ -1,0 +1,179 @@
+/**
+ * The policy store: ACL policies kept in storage, parsed once and cached, with Vault's
+ * built-in `root`, `default` and `response-wrapping` policies.
+ */
+import { ACL } from './acl.js';
+import { VaultError, userError } from './errors.js';
+import { normalizePolicyName, parsePolicy, Policy, PolicyParseError } from './policy.js';
+import type { StorageView } from './storage.js';
+
+export const DEFAULT_POLICY = `# Lets a token look up its own properties.
+path "auth/token/lookup-self" {
+    capabilities = ["read"]
+}
+
+# Lets a token renew itself.
+path "auth/token/renew-self" {
+    capabilities = ["update"]
+}
+
+# Lets a token revoke itself.
+path "auth/token/revoke-self" {
+    capabilities = ["update"]
+}
+
+# Lets a token ask what it may do on a path.
+path "sys/capabilities-self" {
+    capabilities = ["update"]
+}
+
+# Lets a token read its own entity by id.
+path "identity/entity/id/{{identity.entity.id}}" {
+  capabilities = ["read"]
+}
+
+# Lets a token read its own entity by name.
+path "identity/entity/name/{{identity.entity.name}}" {
+  capabilities = ["read"]
+}
+
+# Lets the UI read the resultant ACL of its own token.
+path "sys/internal/ui/resultant-acl" {
+    capabilities = ["read"]
+}
+
+# Lets a token renew a lease it holds (legacy path).
+path "sys/renew" {
+    capabilities = ["update"]
+}
+path "sys/leases/renew" {
+    capabilities = ["update"]
+}
+
+# Lets a token look up a lease it holds.
+path "sys/leases/lookup" {
+    capabilities = ["update"]
+}
+
+# Gives every token its own private cubbyhole.
+path "cubbyhole/*" {
+    capabilities = ["create", "read", "update", "delete", "list"]
+}
+
+# Lets a token wrap arbitrary data.
+path "sys/wrapping/wrap" {
+    capabilities = ["update"]
+}
+
+# Lets a token look up properties of a wrapping token.
+path "sys/wrapping/lookup" {
+    capabilities = ["update"]
+}
+
+# Lets a token unwrap a response-wrapping token.
+path "sys/wrapping/unwrap" {
+    capabilities = ["update"]
+}
+
+# Lets a token hash data with the system's hash functions.
+path "sys/tools/hash" {
+    capabilities = ["update"]
+}
+path "sys/tools/hash/*" {
+    capabilities = ["update"]
+}
+
+# Lets a token ask for a control-group authorization.
+path "sys/control-group/request" {
+    capabilities = ["update"]
+}
+
+# Lets a token use the OIDC authorize endpoint of any provider.
+path "identity/oidc/provider/+/authorize" {
+    capabilities = ["read", "update"]
+}
+`;
+
+export const RESPONSE_WRAPPING_POLICY = `path "cubbyhole/response" {
+    capabilities = ["create", "read"]
+}
+
+path "sys/wrapping/unwrap" {
+    capabilities = ["update"]
+}
+`;
+
+export class PolicyStore {
+  private cache = new Map<string, Policy | null>();
+  constructor(private readonly view: StorageView) {}
+
+  async init(): Promise<void> {
+    if (!(await this.view.get('acl/default'))) await this.view.putJSON('acl/default', { name: 'default', policy: DEFAULT_POLICY });
+  }
+
+  invalidate() { this.cache.clear(); }
+
+  async get(name: string): Promise<Policy | null> {
+    const n = normalizePolicyName(name);
+    if (n === 'root') return { name: 'root', text: '', rules: [] };
+    if (n === 'response-wrapping') return parsePolicy(n, RESPONSE_WRAPPING_POLICY);
+    if (this.cache.has(n)) return this.cache.get(n)!;
+    const stored = await this.view.getJSON<{ name: string; policy: string }>(`acl/${n}`);
+    const p = stored ? parsePolicy(n, stored.policy) : null;
+    this.cache.set(n, p);
+    return p;
+  }
+
+  /** Stores a policy after parsing it; returns warnings. */
+  async put(rawName: string, text: string): Promise<string[]> {
+    const warnings: string[] = [];
+    const name = normalizePolicyName(rawName);
+    if (name !== rawName) warnings.push(`policy name was converted to ${name}`);
+    if (!name) throw userError('policy name must be provided');
+    if (name === 'root' || name === 'response-wrapping') throw userError(`cannot update "${name}" policy`);
+    if (!text || !text.trim()) throw userError("'policy' parameter not supplied or empty");
+    try {
+      parsePolicy(name, text);
+    } catch (e) {
+      if (e instanceof PolicyParseError) throw userError(`failed to parse policy: ${e.message}`);
+      throw e;
+    }
+    await this.view.putJSON(`acl/${name}`, { name, policy: text });
+    this.cache.delete(name);
+    return warnings;
+  }
+
+  async delete(rawName: string): Promise<void> {
+    const name = normalizePolicyName(rawName);
+    if (name === 'root') throw userError('cannot delete "root" policy');
+    if (name === 'default') throw userError('cannot delete default policy');
+    if (name === 'response-wrapping') throw userError('cannot delete "response-wrapping" policy');
+    await this.view.delete(`acl/${name}`);
+    this.cache.delete(name);
+  }
+
+  async text(rawName: string): Promise<string | undefined> {
+    const name = normalizePolicyName(rawName);
+    if (name === 'root') return '';
+    const stored = await this.view.getJSON<{ policy: string }>(`acl/${name}`);
+    return stored?.policy;
+  }
+
+  async list(): Promise<string[]> {
+    return (await this.view.list('acl/')).filter((k) => !k.endsWith('/')).sort();
+  }
+
+  async exists(name: string) { const n = normalizePolicyName(name); return n === 'root' || !!(await this.view.get(`acl/${n}`)); }
+
+  /** The merged ACL for a token's policies (unknown names grant nothing). */
+  async acl(names: string[]): Promise<ACL> {
+    const ps: Policy[] = [];
+    for (const n of names) {
+      const p = await this.get(n).catch(() => null);
+      if (p) ps.push(p);
+    }
+    return new ACL(ps);
+  }
+}
+
+export { VaultError };

@@ -1,0 +1,115 @@
+/**
+ * Declarative backends: every secrets engine and auth method is a list of paths, each
+ * a pattern with named captures, typed fields, operation handlers and an optional
+ * existence check. The router, not the backend, does auth, ACL, leases and audit.
+ */
+import type { Clock } from '../core/clock.js';
+import type { StorageView } from '../core/storage.js';
+import type { BackendResponse, Operation, TokenEntry } from '../core/types.js';
+import { FieldData, FieldSchema } from './fields.js';
+
+export type { FieldSchema } from './fields.js';
+export { FieldData } from './fields.js';
+
+/** What a handler sees of the request. */
+export interface BackendRequest {
+  operation: Operation;
+  /** Path relative to the mount. */
+  path: string;
+  /** The mount path, with trailing slash (`secret/`, `auth/userpass/`). */
+  mountPath: string;
+  /** Named captures from the matched pattern. */
+  params: Record<string, string>;
+  data: Record<string, unknown>;
+  token?: TokenEntry;
+  clientToken?: string;
+  remoteAddress?: string;
+  headers: Record<string, string>;
+  /** Content type header (KV v2 PATCH needs merge-patch). */
+  contentType?: string;
+}
+
+export type Handler = (req: BackendRequest, d: FieldData) => Promise<BackendResponse | void> | BackendResponse | void;
+
+export interface PathDef {
+  /** Regex source matched against the whole mount-relative path; use named groups. */
+  pattern: string;
+  fields?: Record<string, FieldSchema>;
+  operations: Partial<Record<Operation, Handler>>;
+  /** Decides create (false) vs update (true) for writes. */
+  existenceCheck?: (req: BackendRequest, d: FieldData) => Promise<boolean>;
+  synopsis?: string;
+  description?: string;
+}
+
+/** Lease behaviour a backend declares for one secret type. */
+export interface SecretType {
+  renew?: (internal: Record<string, unknown>, lease: { ttl: number; increment: number; expireAt: number }) => Promise<void>;
+  revoke: (internal: Record<string, unknown>) => Promise<void>;
+  defaultTTL?: number;
+}
+
+export interface Backend {
+  type: string;
+  kind: 'secret' | 'auth';
+  help?: string;
+  paths: PathDef[];
+  /** Mount-relative globs (`login`, `login/*`) reachable without a token. */
+  unauthenticated?: string[];
+  /** Mount-relative globs that additionally need sudo. */
+  rootPaths?: string[];
+  secrets?: Record<string, SecretType>;
+  /** Called when the mount is removed. */
+  cleanup?: () => Promise<void>;
+  /** Called after a restore/unseal so backends can drop caches. */
+  invalidate?: () => void;
+  /** Validates a login token on renew (auth methods). */
+  renewAuth?: (token: TokenEntry) => Promise<{ policies?: string[] } | void>;
+}
+
+export interface CompiledPath extends PathDef { re: RegExp }
+
+export function compilePaths(paths: PathDef[]): CompiledPath[] {
+  return paths.map((p) => ({ ...p, re: new RegExp(`^(?:${p.pattern})$`) }));
+}
+
+export function matchPath(paths: CompiledPath[], rel: string): { def: CompiledPath; params: Record<string, string> } | undefined {
+  for (const def of paths) {
+    const m = def.re.exec(rel);
+    if (m) return { def, params: Object.fromEntries(Object.entries(m.groups ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string> };
+  }
+  return undefined;
+}
+
+/** Vault-style glob match for unauthenticated/root path lists. */
+export function globMatch(patterns: string[] | undefined, rel: string): boolean {
+  if (!patterns) return false;
+  return patterns.some((p) => (p.endsWith('*') ? rel.startsWith(p.slice(0, -1)) : rel === p || rel === p + '/'));
+}
+
+/** Everything a backend factory gets. */
+export interface BackendContext {
+  storage: StorageView;
+  clock: Clock;
+  mountPath: string;
+  mountType: string;
+  mountAccessor: string;
+  options: Record<string, string> | null;
+  /** Effective TTLs of the mount (seconds). */
+  ttls: () => { defaultTTL: number; maxTTL: number };
+  /** Narrow access to the core for backends that need it (token, sys). */
+  core: unknown;
+}
+
+export type BackendFactory = (ctx: BackendContext) => Promise<Backend> | Backend;
+
+/** Help text for `path-help`, generated from the same declarations as the routes. */
+export function pathHelp(def: PathDef): string {
+  const lines = [`## DESCRIPTION`, '', def.synopsis ?? '', '', def.description ?? ''];
+  const fields = Object.entries(def.fields ?? {});
+  if (fields.length) {
+    lines.push('', '## PARAMETERS', '');
+    for (const [name, f] of fields) lines.push(`${name} (${f.type})`, '', `    ${f.description ?? ''}`, '');
+  }
+  return lines.join('\n');
+}

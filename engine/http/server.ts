@@ -1,0 +1,200 @@
+/**
+ * The node:http adapter: HTTP ⇄ engine requests, Vault's envelope and error bodies,
+ * request limits. Binds 127.0.0.1 only.
+ */
+import http from 'node:http';
+import net from 'node:net';
+import { wrapSocket } from './list-method.js';
+import type { AddressInfo } from 'node:net';
+import type { Core, HandleInput } from '../core/core.js';
+import { parseDuration } from '../core/duration.js';
+import type { EngineResponse } from '../core/types.js';
+
+export const MAX_BODY = 32 * 1024 * 1024;
+export const MAX_JSON_DEPTH = 500;
+
+class HttpError extends Error {
+  constructor(readonly status: number, readonly errors: string[]) { super(errors.join('; ')); }
+}
+
+/** Starts listening; resolves with the server and its URL. */
+export async function listen(core: Core, address: string): Promise<{ server: http.Server; url: string }> {
+  const [hostRaw, portRaw] = splitHostPort(address);
+  const host = hostRaw || '127.0.0.1';
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) throw new Error(`refusing to listen on ${host}: vault-lab binds loopback addresses only (127.0.0.1)`);
+  const server = http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => { void serve(core, req, res); });
+  server.keepAliveTimeout = 5000;
+  server.headersTimeout = 10000;
+  // TCP in front of node:http so `LIST` requests survive Node's method whitelist.
+  const tcp = net.createServer((sock) => server.emit('connection', wrapSocket(sock)));
+  const sockets = new Set<net.Socket>();
+  tcp.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  await new Promise<void>((resolve, reject) => {
+    tcp.once('error', reject);
+    tcp.listen(Number(portRaw || 8200), host === 'localhost' ? '127.0.0.1' : host, () => { tcp.off('error', reject); resolve(); });
+  });
+  // Closing the returned server closes the listener and every connection.
+  const origClose = server.close.bind(server);
+  server.close = ((cb?: (err?: Error) => void) => {
+    for (const s of sockets) s.destroy();
+    tcp.close(() => origClose(() => cb?.()));
+    return server;
+  }) as typeof server.close;
+  const a = tcp.address() as AddressInfo;
+  return { server, url: `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}` };
+}
+
+function splitHostPort(a: string): [string, string] {
+  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(a);
+  return m ? [m[1], m[2]] : [a, ''];
+}
+
+async function serve(core: Core, req: http.IncomingMessage, res: http.ServerResponse) {
+  try {
+    const out = await translate(core, req);
+    send(res, out, req.method === 'HEAD');
+  } catch (e) {
+    if (e instanceof HttpError) send(res, { status: e.status, body: { errors: e.errors } }, false);
+    else send(res, { status: 500, body: { errors: ['internal error'] } }, false);
+    if (e instanceof HttpError && e.status === 413) req.destroy();
+  }
+}
+
+function send(res: http.ServerResponse, out: EngineResponse, head: boolean) {
+  if (res.headersSent) return;
+  res.setHeader('Cache-Control', 'no-store');
+  if (out.raw) {
+    const body = typeof out.raw.body === 'string' ? Buffer.from(out.raw.body) : out.raw.body;
+    res.statusCode = out.status;
+    if (body.length === 0 && out.status === 200) res.statusCode = 204;
+    if (out.raw.contentType) res.setHeader('Content-Type', out.raw.contentType);
+    res.end(head ? undefined : body);
+    return;
+  }
+  res.statusCode = out.status;
+  if (out.status === 204 || out.body === null) { res.end(); return; }
+  const text = JSON.stringify(out.body);
+  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(head ? undefined : text);
+}
+
+async function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  const len = Number(req.headers['content-length'] ?? 0);
+  if (len > MAX_BODY) throw new HttpError(413, ['http: request body too large']);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const c of req) {
+    total += (c as Buffer).length;
+    if (total > MAX_BODY) throw new HttpError(413, ['http: request body too large']);
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Rejects JSON nested deeper than the limit before parsing it. */
+function checkDepth(text: string) {
+  let depth = 0, inStr = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inStr) { if (c === 92) i++; else if (c === 34) inStr = false; continue; }
+    if (c === 34) inStr = true;
+    else if (c === 123 || c === 91) { if (++depth > MAX_JSON_DEPTH) throw new HttpError(400, [`failed to parse JSON input: exceeded max depth of ${MAX_JSON_DEPTH}`]); }
+    else if (c === 125 || c === 93) depth--;
+  }
+}
+
+function parseBody(buf: Buffer, contentType: string): Record<string, unknown> | null {
+  const text = buf.toString('utf8');
+  if (!text.trim()) return null;
+  const isForm = contentType.startsWith('application/x-www-form-urlencoded') && !/^\s*[{[]/.test(text);
+  if (isForm) return Object.fromEntries(new URLSearchParams(text));
+  checkDepth(text);
+  let v: unknown;
+  try { v = JSON.parse(text); } catch (e) { throw new HttpError(400, [`failed to parse JSON input: ${(e as Error).message}`]); }
+  if (v === null) return null;
+  if (typeof v !== 'object' || Array.isArray(v)) throw new HttpError(400, ['failed to parse JSON input: json: cannot unmarshal into Go value of type map[string]interface {}']);
+  return v as Record<string, unknown>;
+}
+
+async function translate(core: Core, req: http.IncomingMessage): Promise<EngineResponse> {
+  const rawUrl = req.url ?? '/';
+  const q = rawUrl.indexOf('?');
+  const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
+  const query = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
+  if (!rawPath.startsWith('/v1/')) {
+    await drain(req);
+    return { status: 404, body: { errors: [] } };
+  }
+  let path: string;
+  try { path = decodeURIComponent(rawPath.slice(4)); } catch { await drain(req); throw new HttpError(400, ['invalid request path: bad percent-encoding']); }
+  const method = (req.method ?? 'GET').toUpperCase();
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k.toLowerCase()] = v;
+  let token = headers['x-vault-token'];
+  if (!token && headers.authorization?.toLowerCase().startsWith('bearer ')) token = headers.authorization.slice(7).trim();
+  let wrapTTL: number | undefined;
+  const wrapHeader = headers['x-vault-wrap-ttl'];
+  if (wrapHeader !== undefined && wrapHeader !== '') {
+    let ttl: number;
+    try { ttl = parseDuration(wrapHeader); } catch (e) { await drain(req); throw new HttpError(400, [`error parsing X-Vault-Wrap-TTL header: ${(e as Error).message}`]); }
+    if (ttl < 0) { await drain(req); throw new HttpError(400, ['error parsing X-Vault-Wrap-TTL header: requested wrap ttl cannot be negative']); }
+    wrapTTL = ttl;
+  }
+  const ns = headers['x-vault-namespace'];
+  if (ns && ns.replace(/^\/+|\/+$/g, '') !== '' && ns !== 'root') { await drain(req); throw new HttpError(403, ['namespaces feature not enabled']); }
+
+  const queryData = () => {
+    const d: Record<string, unknown> = {};
+    for (const [k, v] of query) if (k !== 'help' && k !== 'list') d[k] = v;
+    return Object.keys(d).length ? d : null;
+  };
+  const contentType = headers['content-type'] ?? '';
+  let input: HandleInput;
+  switch (method) {
+    case 'GET': case 'HEAD': {
+      await drain(req);
+      const listRaw = query.get('list');
+      let list = false;
+      if (listRaw !== null) {
+        const s = listRaw.toLowerCase();
+        if (['1', 't', 'true'].includes(s)) list = true;
+        else if (!['0', 'f', 'false', ''].includes(s)) throw new HttpError(400, []);
+      }
+      const help = query.get('help');
+      input = { operation: help && help !== '0' && help !== 'false' ? 'help' : list ? 'list' : 'read', path, data: queryData() };
+      break;
+    }
+    case 'LIST': case 'LINK': await drain(req); input = { operation: 'list', path, data: queryData() }; break;
+    case 'DELETE': await drain(req); input = { operation: 'delete', path, data: queryData() }; break;
+    case 'POST': case 'PUT': {
+      const body = parseBody(await readBody(req), contentType);
+      if (path.endsWith('/') && path !== '') throw new HttpError(400, ["cannot write to a path ending in '/'"]);
+      input = { operation: 'write', path, data: body };
+      break;
+    }
+    case 'PATCH': {
+      const body = parseBody(await readBody(req), contentType);
+      const ct = contentType.split(';')[0].trim();
+      if (ct !== 'application/merge-patch+json') throw new HttpError(415, [`PATCH requires Content-Type of application/merge-patch+json, provided ${ct}`]);
+      input = { operation: 'patch', path, data: body, contentType: ct };
+      break;
+    }
+    default:
+      await drain(req);
+      return { status: 405, body: { errors: [] } };
+  }
+  input.token = token;
+  input.wrapTTL = wrapTTL;
+  input.remoteAddress = req.socket.remoteAddress ?? '';
+  input.headers = headers;
+  input.contentType = input.contentType ?? contentType;
+  const out = await core.handle(input);
+  if (method === 'HEAD') return { ...out, body: out.body };
+  return out;
+}
+
+async function drain(req: http.IncomingMessage) {
+  let total = 0;
+  for await (const c of req) { total += (c as Buffer).length; if (total > MAX_BODY) throw new HttpError(413, ['http: request body too large']); }
+}

@@ -1,0 +1,26 @@
+/** The system backend (`sys/`), assembled from one file per path family. */
+import type { Backend } from '../framework/backend.js';
+import type { Core } from '../core/core.js';
+import { capabilityPaths } from './capabilities.js';
+import { healthPaths } from './health.js';
+import { leasePaths } from './leases.js';
+import { mountPaths } from './mounts.js';
+import { policyPaths } from './policies.js';
+import { toolPaths } from './tools.js';
+
+/** Extra sys path families registered by other parts of the engine (wrapping, seal, audit …). */
+export type SysExtension = (core: Core) => import('../framework/backend.js').PathDef[];
+
+export function systemBackend(core: Core, extensions: SysExtension[] = []): Backend {
+  return {
+    type: 'system',
+    kind: 'secret',
+    help: 'The system backend is built in to Vault and cannot be remounted or unmounted. It contains the paths that are used to configure Vault itself.',
+    paths: [
+      ...healthPaths(core), ...mountPaths(core), ...policyPaths(core), ...capabilityPaths(core), ...leasePaths(core), ...toolPaths(core),
+      ...extensions.flatMap((x) => x(core)),
+    ],
+    unauthenticated: ['health', 'seal-status', 'leader', 'init', 'unseal', 'wrapping/lookup', 'internal/ui/mounts', 'internal/ui/mounts/*', 'mounts-all/*', 'generate-root/*', 'rekey/*'],
+    rootPaths: ['auth/*', 'audit', 'audit/*', 'leases/lookup/*', 'leases/revoke-prefix/*', 'leases/revoke-force/*', 'revoke-prefix/*', 'revoke-force/*', 'seal', 'rotate', 'remount', 'raw/*', 'step-down'],
+  };
+}

@@ -1,0 +1,194 @@
+/** sys/mounts, sys/auth, sys/remount, sys/internal/ui/mounts, sys/mounts-all. */
+import type { PathDef } from '../framework/backend.js';
+import type { Core, MountEntry } from '../core/core.js';
+import { parseDuration } from '../core/duration.js';
+import { userError, VaultError } from '../core/errors.js';
+
+const KV_VERSIONS: Record<string, string> = { 'kv-v2': '2', 'kv-v1': '1' };
+
+/** The mount object as `GET sys/mounts` shows it. */
+export function mountJSON(core: Core, e: MountEntry): Record<string, unknown> {
+  const builtin = e.type === 'kv' ? 'v0.17.0+builtin' : `v${core.version}+builtin.vault`;
+  return {
+    accessor: e.accessor,
+    config: { default_lease_ttl: e.config.default_lease_ttl, max_lease_ttl: e.config.max_lease_ttl, force_no_cache: e.config.force_no_cache, ...(e.table === 'auth' ? { token_type: e.config.token_type ?? 'default-service' } : {}), ...pickList(e.config) },
+    description: e.description,
+    external_entropy_access: false,
+    local: e.local,
+    options: e.options,
+    plugin_version: '',
+    running_plugin_version: builtin,
+    running_sha256: '',
+    seal_wrap: e.seal_wrap,
+    type: e.type,
+    uuid: e.uuid,
+    ...(['kv', 'transit', 'pki', 'database', 'userpass', 'approle', 'kubernetes'].includes(e.type) ? { deprecation_status: 'supported' } : {}),
+  };
+}
+
+function pickList(c: Record<string, unknown>) {
+  const out: Record<string, unknown> = {};
+  for (const k of ['audit_non_hmac_request_keys', 'audit_non_hmac_response_keys', 'listing_visibility', 'passthrough_request_headers', 'allowed_response_headers']) if (c[k] !== undefined) out[k] = c[k];
+  return out;
+}
+
+function ttlOf(v: unknown, name: string): number {
+  if (v === undefined || v === null || v === '' || v === 'system') return 0;
+  try { return parseDuration(v as string); } catch { throw userError(`unable to parse ${name}: time: invalid duration "${String(v)}"`); }
+}
+
+function configFrom(raw: Record<string, unknown> | undefined): Record<string, unknown> {
+  const c: Record<string, unknown> = {};
+  if (!raw) return c;
+  if ('default_lease_ttl' in raw) c.default_lease_ttl = ttlOf(raw.default_lease_ttl, 'default_lease_ttl');
+  if ('max_lease_ttl' in raw) c.max_lease_ttl = ttlOf(raw.max_lease_ttl, 'max_lease_ttl');
+  if ('force_no_cache' in raw) c.force_no_cache = raw.force_no_cache === true || raw.force_no_cache === 'true';
+  for (const k of ['audit_non_hmac_request_keys', 'audit_non_hmac_response_keys', 'listing_visibility', 'passthrough_request_headers', 'allowed_response_headers', 'token_type']) if (k in raw) c[k] = raw[k];
+  if (c.default_lease_ttl && c.max_lease_ttl && (c.default_lease_ttl as number) > (c.max_lease_ttl as number)) throw userError('given default lease TTL greater than given max lease TTL');
+  return c;
+}
+
+function normalizeType(type: string, options: Record<string, string> | null): { type: string; options: Record<string, string> | null } {
+  if (type in KV_VERSIONS) return { type: 'kv', options: { ...(options ?? {}), version: KV_VERSIONS[type] } };
+  if (type === 'generic') return { type: 'kv', options };
+  if (type === 'kv') return { type, options: { version: '1', ...(options ?? {}) } };
+  return { type, options };
+}
+
+function tuneJSON(core: Core, e: MountEntry) {
+  const t = core.mountTTLs(e);
+  const out: Record<string, unknown> = { default_lease_ttl: t.defaultTTL, max_lease_ttl: t.maxTTL, force_no_cache: e.config.force_no_cache, description: e.description, options: e.options, ...pickList(e.config) };
+  if (e.table === 'auth') out.token_type = e.config.token_type ?? 'default-service';
+  return out;
+}
+
+async function doTune(core: Core, prefix: string, d: Record<string, unknown>) {
+  const e = core.getMount(prefix);
+  if (!e) throw userError(`cannot fetch mount entry for path "${prefix}"`);
+  const config = configFrom(d);
+  const next = { ...e.config, ...config };
+  if (next.default_lease_ttl && next.max_lease_ttl && (next.default_lease_ttl as number) > (next.max_lease_ttl as number)) throw userError('given default lease TTL greater than given max lease TTL');
+  let options = d.options as Record<string, string> | undefined;
+  if (options && typeof options === 'object') {
+    if (options.version !== undefined && e.type !== 'kv') throw userError(`secrets engine "${e.type}" does not allow setting a version`);
+    if (options.version !== undefined && e.options?.version === '2' && String(options.version) === '1') throw userError('cannot downgrade mount from version 2');
+    options = Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)]));
+  } else options = undefined;
+  await core.tune(prefix, { description: typeof d.description === "string" ? d.description : undefined, config: config as Partial<MountEntry["config"]>, options });
+}
+
+export function mountPaths(core: Core): PathDef[] {
+  const enable = (table: 'mounts' | 'auth') => async (req: { params: Record<string, string>; data: Record<string, unknown> }) => {
+    const d = req.data;
+    const rawType = typeof d.type === 'string' ? d.type : '';
+    if (!rawType) throw userError('backend type must be specified as a string');
+    if (table === 'auth' && rawType === 'token') throw userError('token credential backend cannot be instantiated');
+    const { type, options } = normalizeType(rawType, (d.options as Record<string, string>) ?? null);
+    if (table === 'mounts' && options?.version && type !== 'kv') throw userError(`secrets engine "${type}" does not allow setting a version`);
+    await core.mount({
+      path: req.params.path, type, table, description: typeof d.description === 'string' ? d.description : '',
+      config: configFrom(d.config as Record<string, unknown>) as MountEntry['config'], options: options ? Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)])) : null,
+      local: d.local === true, seal_wrap: d.seal_wrap === true,
+    });
+  };
+  const list = (table: 'mounts' | 'auth') => () => {
+    const data: Record<string, unknown> = {};
+    for (const e of core.mountTable(table)) data[e.path] = mountJSON(core, e);
+    return { data };
+  };
+  return [
+    { pattern: 'mounts', synopsis: 'List the currently mounted backends.', operations: { read: list('mounts') } },
+    {
+      pattern: 'mounts/(?<path>.+?)/tune/?',
+      synopsis: 'Tune backend configuration parameters for this mount.',
+      operations: {
+        read: (req) => { const e = core.getMount(norm(req.params.path)); if (!e) throw userError(`cannot fetch mount entry for path "${norm(req.params.path)}"`); return { data: tuneJSON(core, e) }; },
+        update: async (req) => { await doTune(core, norm(req.params.path), req.data); },
+      },
+    },
+    {
+      pattern: 'mounts/(?<path>.+)',
+      synopsis: 'Mount a new backend at a new path.',
+      operations: {
+        read: (req) => {
+          const e = core.getMount(norm(req.params.path));
+          if (!e) throw userError(`No secret engine mount at ${norm(req.params.path)}`);
+          return { data: mountJSON(core, e) };
+        },
+        update: enable('mounts'),
+        delete: async (req) => core.unmount('mounts', req.params.path),
+      },
+    },
+    { pattern: 'auth', synopsis: 'List the currently enabled credential backends.', operations: { read: list('auth') } },
+    {
+      pattern: 'auth/(?<path>.+?)/tune/?',
+      operations: {
+        read: (req) => { const p = 'auth/' + norm(req.params.path); const e = core.getMount(p); if (!e) throw userError(`cannot fetch mount entry for path "${p}"`); return { data: tuneJSON(core, e) }; },
+        update: async (req) => doTune(core, 'auth/' + norm(req.params.path), req.data),
+      },
+    },
+    {
+      pattern: 'auth/(?<path>.+)',
+      synopsis: 'Enable a new credential backend with a name.',
+      operations: {
+        read: (req) => {
+          const e = core.getMount('auth/' + norm(req.params.path));
+          if (!e) throw userError(`No auth engine at ${norm(req.params.path)}`);
+          return { data: mountJSON(core, e) };
+        },
+        update: enable('auth'),
+        delete: async (req) => {
+          if (norm(req.params.path) === 'token/') throw userError('token credential backend cannot be disabled');
+          await core.unmount('auth', req.params.path);
+        },
+      },
+    },
+    {
+      pattern: 'remount',
+      fields: { from: { type: 'string', required: true }, to: { type: 'string', required: true } },
+      operations: {
+        update: async (_req, d) => {
+          await core.remount(d.get<string>('from'), d.get<string>('to'));
+          return { data: { migration_id: crypto.randomUUID() } };
+        },
+      },
+    },
+    {
+      pattern: '(?:internal/ui/mounts|mounts-all)/(?<path>.+)',
+      synopsis: 'Information about one mount, for clients that need its type and version.',
+      operations: {
+        read: async (req) => {
+          const path = req.params.path.replace(/^\/+/, '');
+          if (!path) throw userError('path not set');
+          const mount = core.matchMount(path.endsWith('/') ? path : path + '/') ?? core.matchMount(path);
+          const denied = () => new VaultError(403, `preflight capability check returned 403, please ensure client's policies grant access to path "${path.endsWith('/') ? path : path + '/'}"`);
+          if (!mount) throw denied();
+          if (req.token) {
+            const acl = await core.policies.acl(req.token.policies);
+            if (!acl.hasAnyUnder(mount.prefix)) throw denied();
+          } else throw denied();
+          return { data: { ...mountJSON(core, mount.entry), path: mount.prefix } };
+        },
+      },
+    },
+    {
+      pattern: 'internal/ui/mounts',
+      operations: {
+        read: async (req) => {
+          const acl = req.token ? await core.policies.acl(req.token.policies) : null;
+          const visible = (e: MountEntry) => {
+            const prefix = e.table === 'auth' ? `auth/${e.path}` : e.path;
+            if (acl) return acl.hasAnyUnder(prefix);
+            return e.config.listing_visibility === 'unauth';
+          };
+          const secret: Record<string, unknown> = {}, auth: Record<string, unknown> = {};
+          for (const e of core.mountTable('mounts')) if (visible(e)) secret[e.path] = mountJSON(core, e);
+          for (const e of core.mountTable('auth')) if (visible(e)) auth[e.path] = mountJSON(core, e);
+          return { data: { secret, auth } };
+        },
+      },
+    },
+  ];
+}
+
+function norm(p: string) { const s = p.replace(/^\/+/, ''); return s.endsWith('/') ? s : s + '/'; }
