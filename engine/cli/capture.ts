@@ -1,0 +1,44 @@
+/**
+ * -output-curl-string and -output-policy: the request a command would send, shown as
+ * a curl command or as the smallest policy that allows it — a teaching aid.
+ */
+export class CaptureSignal extends Error {
+  constructor(readonly method: string, readonly url: string, readonly path: string, readonly body: unknown, readonly headers: Record<string, string>) {
+    super('captured');
+  }
+}
+
+const shq = (s: string) => `'${s.replace(/'/g, `'"'"'`)}'`;
+
+export function curlString(c: CaptureSignal): string {
+  const parts = ['curl'];
+  if (c.method !== 'GET') parts.push('-X', c.method);
+  for (const [k, v] of Object.entries(c.headers)) {
+    if (k === 'Content-Length' || k === 'Content-Type') continue;
+    parts.push('-H', shq(`${k}: ${k === 'X-Vault-Token' ? '$(vault print token)' : v}`).replace(`'${k}: $(vault print token)'`, `"${k}: $(vault print token)"`));
+  }
+  if (c.body !== undefined) parts.push('-d', shq(JSON.stringify(c.body)));
+  parts.push(c.url);
+  return parts.join(' ') + '\n';
+}
+
+/** The capability a captured request needs. */
+export function capabilityFor(method: string, url: string): string {
+  const list = /[?&]list=true/.test(url);
+  switch (method) {
+    case 'GET': return list ? 'list' : 'read';
+    case 'LIST': return 'list';
+    case 'DELETE': return 'delete';
+    case 'PATCH': return 'patch';
+    default: return 'update';
+  }
+}
+
+export function policyString(c: CaptureSignal, extra: string[] = []): string {
+  let p = c.path.replace(/\?.*$/, '');
+  const cap = capabilityFor(c.method, c.url);
+  if (cap === 'list' && !p.endsWith('/')) p += '/';
+  const base = cap === 'update' ? ['create', 'update'] : [cap];
+  const caps = [...base, ...extra.filter((x) => !base.includes(x))];
+  return `path "${p}" {\n  capabilities = [${caps.map((x) => `"${x}"`).join(', ')}]\n}\n`;
+}

@@ -1,0 +1,140 @@
+/** `vault read | write | list | delete | patch` on any API path. */
+import type { Command, CommandContext } from '../command.js';
+import { ArgError, parseKVArgs } from '../kvargs.js';
+import { kvTable } from '../format.js';
+
+const norm = (p: string) => p.replace(/^\/+/, '');
+
+export const read: Command = {
+  name: 'read',
+  synopsis: 'Read data and retrieves secrets',
+  help: `Usage: vault read [options] PATH
+
+  Reads data from Vault at the given path. This can be used to read secrets,
+  generate dynamic credentials, get configuration details, and more.
+
+  Read a secret from the static secrets engine:
+
+      $ vault read secret/my-secret`,
+  output: true,
+  async run(ctx) {
+    if (ctx.args.length < 1) return ctx.error('Not enough arguments (expected 1, got 0)');
+    const path = norm(ctx.args[0]);
+    let query: Record<string, string> = {};
+    try { query = Object.fromEntries(Object.entries(await parseKVArgs(ctx.args.slice(1), ctx.io.readStdin)).map(([k, v]) => [k, String(v)])); } catch (e) { if (e instanceof ArgError) return ctx.error(e.message); throw e; }
+    let r;
+    try { r = await ctx.client().request('GET', path, undefined, { allow404: true, query }); } catch (e) { return ctx.fail(`Error reading ${path}`, e); }
+    if (r.status === 404 && !(r.body?.data || r.body?.warnings)) { ctx.io.stderr(`No value found at ${path}\n`); return 2; }
+    if (r.status === 404 && r.body?.warnings) { ctx.warnings(r.body); if (!r.body.data) { ctx.io.stderr(`No value found at ${path}\n`); return 2; } }
+    return ctx.outputSecret(r.body);
+  },
+};
+
+export const write: Command = {
+  name: 'write',
+  synopsis: 'Write data, configuration, and secrets',
+  help: `Usage: vault write [options] PATH [DATA K=V...]
+
+  Writes data to Vault at the given path. The data can be credentials, secrets,
+  configuration, or arbitrary data. The specific behavior of this command is
+  determined at the thing mounted at the path.
+
+  Data is specified as "key=value" pairs. If the value begins with an "@", then
+  it is loaded from a file. If the value is "-", Vault will read the value from
+  stdin.
+
+      $ vault write sys/mounts/my-mount type=kv`,
+  output: true,
+  flags: { force: { kind: 'bool', aliases: ['f'] } },
+  async run(ctx) {
+    if (ctx.args.length < 1) return ctx.error('Not enough arguments (expected 1, got 0)');
+    const path = norm(ctx.args[0]);
+    let data: Record<string, unknown>;
+    try { data = await parseKVArgs(ctx.args.slice(1), ctx.io.readStdin); } catch (e) { if (e instanceof ArgError) return ctx.error(e.message); throw e; }
+    if (!Object.keys(data).length && !ctx.flags.force) return ctx.error('Must supply data or use -force');
+    let r;
+    try { r = await ctx.client().request('PUT', path, data); } catch (e) { return ctx.fail(`Error writing data to ${path}`, e); }
+    if (!r.body) { ctx.io.stdout(`Success! Data written to: ${path}\n`); return 0; }
+    if (!r.body.data && !r.body.auth && !r.body.wrap_info && !r.body.lease_id && ctx.format() === 'table') {
+      ctx.warnings(r.body);
+      ctx.io.stdout(`Success! Data written to: ${path}\n`);
+      return 0;
+    }
+    return ctx.outputSecret(r.body);
+  },
+};
+
+export const list: Command = {
+  name: 'list',
+  synopsis: 'List data or secrets',
+  help: `Usage: vault list [options] PATH
+
+  Lists data from Vault at the given path. This can be used to list keys in a,
+  given secrets engine.
+
+      $ vault list secret/my-app/`,
+  output: true,
+  async run(ctx) {
+    if (ctx.args.length !== 1) return ctx.error(`${ctx.args.length ? 'Too many' : 'Not enough'} arguments (expected 1, got ${ctx.args.length})`);
+    const path = norm(ctx.args[0]);
+    let r;
+    try { r = await ctx.client().request('GET', path.endsWith('/') ? path : path + '/', undefined, { allow404: true, query: { list: 'true' } }); } catch (e) { return ctx.fail(`Error listing ${path}`, e); }
+    return printList(ctx, r.status === 404 ? null : r.body, path);
+  },
+};
+
+export function printList(ctx: CommandContext, body: Record<string, unknown> | null, path: string): number {
+  const keys = ((body?.data as Record<string, unknown> | undefined)?.keys as string[] | undefined);
+  if (!body || !keys) { ctx.io.stderr(`No value found at ${path}\n`); return 2; }
+  if (ctx.flags.field) return ctx.outputSecret(body);
+  const fmt = ctx.format();
+  if (fmt === 'json' || fmt === 'pretty') { ctx.io.stdout(JSON.stringify(keys, null, 2) + '\n'); return 0; }
+  if (fmt === 'yaml') { ctx.io.stdout(keys.map((k) => `- ${k}\n`).join('')); return 0; }
+  ctx.warnings(body);
+  ctx.io.stdout(['Keys', '----', ...[...keys].sort()].join('\n') + '\n');
+  return 0;
+}
+
+export const del: Command = {
+  name: 'delete',
+  synopsis: 'Delete secrets and configuration',
+  help: `Usage: vault delete [options] PATH
+
+  Deletes secrets and configuration from Vault at the given path. The behavior
+  of "delete" is delegated to the backend corresponding to the given path.
+
+      $ vault delete secret/my-secret`,
+  async run(ctx) {
+    if (ctx.args.length < 1) return ctx.error('Not enough arguments (expected 1, got 0)');
+    const path = norm(ctx.args[0]);
+    let r;
+    try { r = await ctx.client().request('DELETE', path); } catch (e) { return ctx.fail(`Error deleting ${path}`, e); }
+    if (r.body?.warnings) ctx.warnings(r.body);
+    ctx.io.stdout(`Success! Data deleted (if it existed) at: ${path}\n`);
+    return 0;
+  },
+};
+
+export const version: Command = {
+  name: 'version',
+  synopsis: 'Prints the Vault CLI version',
+  help: 'Usage: vault version\n\n  Prints the version of this Vault CLI.',
+  http: false,
+  async run(ctx) {
+    ctx.io.stdout('Vault v1.15.6 (vault-lab), built 2024-02-28T17:07:34Z\n');
+    return 0;
+  },
+};
+
+export const printToken: Command = {
+  name: 'print token',
+  synopsis: 'Prints the vault token currently in use',
+  help: 'Usage: vault print token\n\n  Prints the value of the Vault token that will be used for commands, after\n  taking into account the configured token-helper and the environment.',
+  http: false,
+  async run(ctx) {
+    ctx.io.stdout((ctx.client().token ?? '') + '\n');
+    return 0;
+  },
+};
+
+export { kvTable };

@@ -1,0 +1,60 @@
+import type { Command } from '../command.js';
+import { storeToken } from '../command.js';
+import { VaultClient } from '../client.js';
+
+const SUCCESS = 'Success! You are now authenticated. The token information displayed below\nis already stored in the token helper. You do NOT need to run "vault login"\nagain. Future Vault requests will automatically use this token.\n\n';
+
+export const login: Command = {
+  name: 'login',
+  synopsis: 'Authenticate locally',
+  help: `Usage: vault login [options] [AUTH K=V...]
+
+  Authenticates users or machines to Vault using the provided arguments. A
+  successful authentication results in a Vault token - conceptually similar to
+  a session token on a website. By default, this token is cached on the local
+  machine for future requests.
+
+  Authenticate using a token:
+
+      $ vault login 96ddf4bc-d217-f3ba-f9bd-017055595017
+
+  Authenticate using username and password:
+
+      $ vault login -method=userpass username=my-username`,
+  output: true,
+  flags: { method: { kind: 'string', default: 'token' }, path: { kind: 'string' }, 'no-store': { kind: 'bool' }, 'no-print': { kind: 'bool' }, 'token-only': { kind: 'bool' } },
+  async run(ctx) {
+    const method = String(ctx.flags.method || 'token');
+    if (method !== 'token') {
+      // Other methods arrive with their auth backends (userpass, approle, kubernetes).
+      const { loginWithMethod } = await import('./login-methods.js');
+      return loginWithMethod(ctx, method, SUCCESS);
+    }
+    let token = ctx.args[0];
+    if (ctx.args.length > 1) return ctx.error(`Too many arguments (expected 0-1, got ${ctx.args.length})`);
+    if (!token || token === '-') {
+      if (token === '-' || !ctx.io.promptSecret || ctx.flags['non-interactive']) token = (await ctx.io.readStdin()).trim();
+      else token = (await ctx.io.promptSecret('Token (will be hidden): ')).trim();
+    }
+    if (!token) return ctx.error('Error authenticating: no token provided');
+    const c = ctx.client();
+    const probe = new VaultClient(c.address, token);
+    let r;
+    try { r = await probe.request('GET', 'auth/token/lookup-self'); } catch (e) { return ctx.fail('Error authenticating', e); }
+    const d = (r.body?.data as Record<string, unknown>) ?? {};
+    const resp = {
+      ...r.body, data: null,
+      auth: { client_token: token, accessor: d.accessor, policies: d.policies, token_policies: d.policies, metadata: d.meta, lease_duration: d.ttl, renewable: d.renewable ?? false },
+    };
+    if (!ctx.flags['no-store']) {
+      try { storeToken(ctx.env, token); } catch (e) { return ctx.error(`Error storing token: ${(e as Error).message}`); }
+    }
+    if (ctx.flags['token-only']) { ctx.io.stdout(token); return 0; }
+    if (ctx.flags['no-print']) return 0;
+    if (ctx.format() === 'table' && !ctx.flags.field) {
+      if (ctx.env.VAULT_TOKEN) ctx.io.stderr('WARNING! The VAULT_TOKEN environment variable is set! The value of this\nvariable will take precedence; if this is unwanted please unset VAULT_TOKEN or\nupdate its value accordingly.\n\n');
+      ctx.io.stdout(ctx.flags['no-store'] ? 'Success! You are now authenticated. The token information displayed below\nis NOT stored in the token helper.\n\n' : SUCCESS);
+    }
+    return ctx.outputSecret(resp);
+  },
+};

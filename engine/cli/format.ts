@@ -1,0 +1,101 @@
+/**
+ * Output the way HashiCorp's CLI prints it: Key/Value tables joined by four spaces,
+ * Go-style values (`n/a`, `<nil>`, `[a b]`, `map[k:v]`), humanised TTLs, banners,
+ * and JSON / YAML of the whole response. Pure functions: no I/O here.
+ */
+
+/** Go's fmt %v rendering of a JSON value, as the CLI tables show it. */
+export function goValue(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `[${v.map(goValue).join(' ')}]`;
+  if (typeof v === 'object') {
+    const keys = Object.keys(v as object).sort();
+    return `map[${keys.map((k) => `${k}:${goValue((v as Record<string, unknown>)[k])}`).join(' ')}]`;
+  }
+  return String(v);
+}
+
+const DURATION_KEY = /(^|_)(ttl|period|duration)$/;
+
+/** Humanised Go duration for TTL-like keys (`768h`, `1h30m`, `45s`, `0s`). */
+export function humanSeconds(sec: number): string {
+  if (!Number.isFinite(sec)) return String(sec);
+  if (sec === 0) return '0s';
+  let s = Math.abs(Math.trunc(sec));
+  const h = Math.floor(s / 3600); s -= h * 3600;
+  const m = Math.floor(s / 60); s -= m * 60;
+  let out = '';
+  if (h) out += `${h}h`;
+  if (m) out += `${m}m`;
+  if (s || !out) out += `${s}s`;
+  return (sec < 0 ? '-' : '') + out;
+}
+
+/** A table cell: `n/a` for empty strings, durations humanised for TTL-like keys. */
+export function cell(key: string, v: unknown): string {
+  if (v === '') return 'n/a';
+  if (DURATION_KEY.test(key) && (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v)))) return humanSeconds(Number(v));
+  return goValue(v);
+}
+
+/** Columns padded to the widest cell and joined by four spaces. */
+export function columns(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => { if (i < r.length - 1) widths[i] = Math.max(widths[i] ?? 0, [...c].length); });
+  return rows.map((r) => r.map((c, i) => (i < r.length - 1 ? c + ' '.repeat(widths[i] - [...c].length) : c)).join('    ').trimEnd()).join('\n') + '\n';
+}
+
+/** A Key/Value table of rows already in order. */
+export function kvTable(rows: Array<[string, string]>, headers: [string, string] = ['Key', 'Value']): string {
+  return columns([headers, headers.map((h) => '-'.repeat(h.length)), ...rows]);
+}
+
+/** A Key/Value table of a map, keys sorted, values rendered Go-style. */
+export function mapTable(data: Record<string, unknown>): string {
+  return kvTable(Object.keys(data).sort().map((k) => [k, cell(k, data[k])]));
+}
+
+/** `==== Title ====` padded to the given total width, Vault's way. */
+export function banner(title: string, totalLen: number): string {
+  let eq = totalLen - (title.length + 2);
+  if (eq <= 0) eq = 4;
+  if (eq % 2 !== 0) eq += 1;
+  return `${'='.repeat(eq / 2)} ${title} ${'='.repeat(eq / 2)}`;
+}
+
+export function maxKeyLen(d: Record<string, unknown>): number {
+  return Math.max(0, ...Object.keys(d).map((k) => k.length));
+}
+
+/** Go's yaml-ish output of a JSON value (2-space indent, keys sorted). */
+export function toYaml(v: unknown, indent = 0): string {
+  const pad = ' '.repeat(indent);
+  const scalar = (x: unknown): string => {
+    if (x === null || x === undefined) return 'null';
+    if (typeof x === 'string') return x === '' || /^[\s\-?:,[\]{}#&*!|>'"%@`]|: |\s$|^(true|false|null|~|\d[\d.eE+-]*)$/i.test(x) || x.includes('\n') ? JSON.stringify(x) : x;
+    return String(x);
+  };
+  if (Array.isArray(v)) {
+    if (!v.length) return `${pad}[]\n`;
+    return v.map((x) => (x && typeof x === 'object' ? `${pad}-\n${toYaml(x, indent + 2)}` : `${pad}- ${scalar(x)}\n`)).join('');
+  }
+  if (v && typeof v === 'object') {
+    const keys = Object.keys(v as object).sort();
+    if (!keys.length) return `${pad}{}\n`;
+    return keys.map((k) => {
+      const x = (v as Record<string, unknown>)[k];
+      if (x && typeof x === 'object' && (Array.isArray(x) ? x.length : Object.keys(x).length)) return `${pad}${k}:\n${toYaml(x, indent + 2)}`;
+      if (Array.isArray(x)) return `${pad}${k}: []\n`;
+      if (x && typeof x === 'object') return `${pad}${k}: {}\n`;
+      return `${pad}${k}: ${scalar(x)}\n`;
+    }).join('');
+  }
+  return `${pad}${scalar(v)}\n`;
+}
+
+/** Go's json.MarshalIndent with two spaces and HTML-safe escaping off. */
+export function toJson(v: unknown): string {
+  return JSON.stringify(v, null, 2) + '\n';
+}
