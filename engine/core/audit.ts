@@ -77,6 +77,11 @@ export class AuditBroker {
     return v;
   }
 
+  /** An auth block as Vault's audit log shows it: token and accessor HMAC'd, policies and metadata in clear. */
+  hashAuth(a: Record<string, unknown>): Record<string, unknown> {
+    return { ...a, client_token: typeof a.client_token === 'string' && a.client_token ? this.hash(a.client_token) : a.client_token, accessor: typeof a.accessor === 'string' && a.accessor ? this.hash(a.accessor) : a.accessor };
+  }
+
   async log(e: AuditEvent): Promise<void> {
     for (const d of this.devices) await d.write(e);
     this.events.emit('audit', e);

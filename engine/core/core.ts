@@ -641,7 +641,7 @@ export class Core {
       mount_type: ctx.mount?.entry.type ?? '',
       data: body ? this.audit.hashValues(body.data ?? (body.auth || body.wrap_info ? null : body)) : null,
       secret: body?.lease_id ? { lease_id: body.lease_id as string } : null,
-      auth: body?.auth ? this.audit.hashValues(body.auth) : null,
+      auth: body?.auth ? this.audit.hashAuth(body.auth as Record<string, unknown>) : null,
       wrap_info: body?.wrap_info ? this.audit.hashValues(body.wrap_info) : null,
       warnings: (body?.warnings as string[] | null) ?? null,
     };

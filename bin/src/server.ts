@@ -1,0 +1,80 @@
+/** `vault-lab server -dev`: the engine alone, like `vault server -dev`. */
+import { startEngine } from '../../engine/index.js';
+
+function flag(args: string[], name: string): string | boolean | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i].replace(/^--?/, '');
+    if (a === name) return args[i + 1] && !args[i + 1].startsWith('-') ? args[i + 1] : true;
+    if (a.startsWith(name + '=')) return a.slice(name.length + 1);
+  }
+  return undefined;
+}
+
+const KNOWN = new Set(['dev', 'dev-root-token-id', 'dev-listen-address', 'dev-kv-v1', 'dev-no-store-token', 'log-level']);
+
+export async function runServer(args: string[]): Promise<number> {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('-')) continue;
+    const name = a.replace(/^--?/, '').split('=')[0];
+    if (!KNOWN.has(name)) { process.stderr.write(`flag provided but not defined: -${name}\n`); return 1; }
+    if (!a.includes('=') && ['dev-root-token-id', 'dev-listen-address', 'log-level'].includes(name)) i++;
+  }
+  if (!flag(args, 'dev')) {
+    process.stderr.write('vault-lab server: only -dev mode is available in this version. Run: vault-lab server -dev\n');
+    return 1;
+  }
+  const tokenFlag = flag(args, 'dev-root-token-id');
+  const rootTokenId = typeof tokenFlag === 'string' ? tokenFlag : process.env.VAULT_DEV_ROOT_TOKEN_ID || undefined;
+  const listenFlag = flag(args, 'dev-listen-address');
+  const listen = typeof listenFlag === 'string' ? listenFlag : process.env.VAULT_DEV_LISTEN_ADDRESS || '127.0.0.1:8200';
+  let engine;
+  try {
+    engine = await startEngine({ dev: true, rootTokenId, listen, devKvV1: !!flag(args, 'dev-kv-v1') });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') process.stderr.write(`Error initializing listener of type tcp: listen tcp ${listen}: bind: address already in use\n`);
+    else process.stderr.write(`Error starting the dev server: ${err.message}\n`);
+    return 1;
+  }
+  const addr = engine.url;
+  process.stdout.write(`==> Vault server configuration:
+
+             Api Address: ${addr}
+                     Cgo: disabled
+         Cluster Address: ${addr.replace(/^http/, 'https').replace(/:(\d+)$/, (_, p) => `:${Number(p) + 1}`)}
+              Listener 1: tcp (addr: "${addr.replace(/^http:\/\//, '')}", tls: "disabled")
+               Log Level: info
+                   Mlock: supported: false, enabled: false
+                 Storage: inmem
+                 Version: Vault v${engine.core.version} (vault-lab engine)
+
+==> Vault server started! Log data will stream in below:
+
+WARNING! dev mode is enabled! In this mode, Vault runs entirely in-memory
+and starts unsealed. It is NOT for production: nothing you store survives a
+restart.
+
+You may need to set the following environment variables:
+
+    $ export VAULT_ADDR='${addr}'
+
+The root token is displayed below in case you want to re-authenticate.
+
+Root Token: ${engine.rootToken}
+
+Development mode should NOT be used in production installations!
+
+`);
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (sig: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write(`==> Vault shutdown triggered (${sig})\n`);
+      void engine.stop().then(() => resolve(0), () => resolve(1));
+    };
+    process.on('SIGINT', () => stop('interrupt'));
+    process.on('SIGTERM', () => stop('terminated'));
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * `vault-lab`: the course (terminal UI), and its tools — `server`, `test`, `validate`.
+ * The non-interactive commands never load React.
+ */
+declare const __VAULT_LAB_VERSION__: string;
+const VERSION = typeof __VAULT_LAB_VERSION__ === 'string' ? __VAULT_LAB_VERSION__ : 'dev';
+
+const HELP = `vault-lab ${VERSION} — a hands-on course in secrets management
+
+Usage:
+  vault-lab [--labs <dir>] [--no-shell] [--plain]   open the course in your terminal
+  vault-lab server -dev [options]                    run the engine alone, like \`vault server -dev\`
+  vault-lab test <lab.yaml|dir> [--junit <file>]     run labs headlessly: every step must fail
+                                                     before its solution and pass after it
+  vault-lab validate <lab.yaml|dir>                  check lab files without running them
+  vault-lab --version | --help
+
+Server options:
+  -dev                              in-memory, unsealed, secret/ is KV v2 (required for now)
+  -dev-root-token-id=<id>           root token id (default: random; env VAULT_DEV_ROOT_TOKEN_ID)
+  -dev-listen-address=<host:port>   loopback address (default 127.0.0.1:8200; env VAULT_DEV_LISTEN_ADDRESS)
+  -dev-kv-v1                        mount secret/ as KV version 1
+
+Course options:
+  --labs <dir>   take the labs from your own folder instead of the shipped course
+  --no-shell     no embedded shell: print the environment to use in your own terminal
+  --plain        no full-screen UI: print state changes as lines (screen readers)
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  const out = { write: (s: string) => { process.stdout.write(s); } };
+  switch (cmd) {
+    case '--version': case '-v': case 'version':
+      process.stdout.write(`vault-lab ${VERSION}\n`);
+      return 0;
+    case '--help': case '-h': case 'help':
+      process.stdout.write(HELP);
+      return 0;
+    case 'server': {
+      const { runServer } = await import('./server.js');
+      return runServer(rest);
+    }
+    case 'test': {
+      const { runTests } = await import('../../labs/runner.js');
+      const junitAt = rest.findIndex((a) => a === '--junit' || a.startsWith('--junit='));
+      let junit: string | undefined;
+      const args = [...rest];
+      if (junitAt !== -1) {
+        junit = args[junitAt].includes('=') ? args[junitAt].split('=')[1] : args[junitAt + 1];
+        args.splice(junitAt, args[junitAt].includes('=') ? 1 : 2);
+      }
+      if (args.length !== 1) { process.stderr.write('Usage: vault-lab test <lab.yaml|dir> [--junit <file>]\n'); return 1; }
+      return runTests(args[0], out, { junit });
+    }
+    case 'validate': {
+      const { runValidate } = await import('../../labs/runner.js');
+      if (rest.length !== 1) { process.stderr.write('Usage: vault-lab validate <lab.yaml|dir>\n'); return 1; }
+      return runValidate(rest[0], out);
+    }
+    case '__schema': {
+      const { labJsonSchema } = await import('../../labs/jsonschema.js');
+      process.stdout.write(JSON.stringify(labJsonSchema(), null, 2) + '\n');
+      return 0;
+    }
+    default: {
+      if (cmd && !cmd.startsWith('-')) { process.stderr.write(`vault-lab: unknown command "${cmd}"\n\n${HELP}`); return 1; }
+      const { runCourse } = await import('../../tui/main.js');
+      return runCourse(argv);
+    }
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
+  process.stderr.write(`vault-lab: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,132 @@
+/**
+ * The embedded shell: a real pseudo-terminal (node-pty) whose output is interpreted
+ * by a headless xterm, so the lab screen can draw it — colours, cursor and scrollback
+ * included — inside the Ink layout.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { IPty } from '@lydell/node-pty';
+import type { Terminal as XTerm, IBufferCell } from '@xterm/headless';
+
+const require = createRequire(import.meta.url);
+
+export interface PtyOptions {
+  cols: number;
+  rows: number;
+  cwd: string;
+  env: Record<string, string>;
+  /** Called (throttled) when the screen changed. */
+  onUpdate: () => void;
+  onExit?: (code: number) => void;
+}
+
+export class PtyTerminal {
+  readonly term: XTerm;
+  private pty: IPty;
+  private pendingUpdate: NodeJS.Timeout | null = null;
+  exited = false;
+
+  constructor(private opts: PtyOptions) {
+    const { Terminal } = require('@xterm/headless') as typeof import('@xterm/headless');
+    const pty = require('@lydell/node-pty') as typeof import('@lydell/node-pty');
+    this.term = new Terminal({ cols: opts.cols, rows: opts.rows, scrollback: 2000, allowProposedApi: true });
+    const rc = path.join(opts.cwd, '.vault-lab-bashrc');
+    // The prompt says where you are; history stays in memory so tokens never land in a file.
+    fs.writeFileSync(rc, [
+      'unset HISTFILE',
+      `PS1='\\[\\e[1;36m\\]vault-lab\\[\\e[0m\\]:\\W\\$ '`,
+      'alias ll="ls -la"',
+      '',
+    ].join('\n'), { mode: 0o600 });
+    this.pty = pty.spawn('bash', ['--noprofile', '--rcfile', rc, '-i'], {
+      name: 'xterm-256color', cols: opts.cols, rows: opts.rows, cwd: opts.cwd,
+      env: { ...opts.env, TERM: 'xterm-256color', HISTFILE: '' },
+    });
+    this.pty.onData((d) => this.term.write(d, () => this.scheduleUpdate()));
+    this.pty.onExit(({ exitCode }) => { this.exited = true; this.scheduleUpdate(); opts.onExit?.(exitCode); });
+  }
+
+  private scheduleUpdate() {
+    if (this.pendingUpdate) return;
+    this.pendingUpdate = setTimeout(() => { this.pendingUpdate = null; this.opts.onUpdate(); }, 16);
+  }
+
+  write(data: string) { if (!this.exited) this.pty.write(data); }
+
+  resize(cols: number, rows: number) {
+    if (cols < 2 || rows < 2) return;
+    this.term.resize(cols, rows);
+    if (!this.exited) this.pty.resize(cols, rows);
+    this.scheduleUpdate();
+  }
+
+  /** The visible screen as lines with ANSI colours; the cursor drawn inverse when asked. */
+  lines(showCursor: boolean, color = true): string[] {
+    const buf = this.term.buffer.active;
+    const out: string[] = [];
+    const cell = buf.getNullCell();
+    for (let y = 0; y < this.term.rows; y++) {
+      const line = buf.getLine(buf.viewportY + y);
+      if (!line) { out.push(''); continue; }
+      let s = '';
+      let lastSgr = '';
+      const cursorHere = showCursor && y === buf.cursorY && buf.viewportY === buf.baseY;
+      let end = this.term.cols;
+      // Trim trailing blank cells (but keep the cursor's cell).
+      while (end > 0 && (line.getCell(end - 1, cell)?.getChars() ?? '') === '' && !(cursorHere && end - 1 === buf.cursorX)) end--;
+      for (let x = 0; x < end; x++) {
+        const c = line.getCell(x, cell);
+        if (!c || c.getWidth() === 0) continue;
+        const inverseCursor = cursorHere && x === buf.cursorX;
+        const sgr = color ? sgrOf(c, inverseCursor) : inverseCursor ? '\u001b[7m' : '';
+        if (sgr !== lastSgr) { s += '\u001b[0m' + sgr; lastSgr = sgr; }
+        s += c.getChars() || ' ';
+      }
+      if (cursorHere && buf.cursorX >= end) s += '\u001b[0m' + ' '.repeat(Math.max(0, buf.cursorX - end)) + '\u001b[7m \u001b[0m';
+      if (lastSgr) s += '\u001b[0m';
+      out.push(s);
+    }
+    return out;
+  }
+
+  /** Plain text of the screen (tests and screen captures). */
+  text(): string {
+    const buf = this.term.buffer.active;
+    const out: string[] = [];
+    for (let y = 0; y < this.term.rows; y++) out.push(buf.getLine(buf.viewportY + y)?.translateToString(true) ?? '');
+    return out.join('\n');
+  }
+
+  kill() {
+    if (this.pendingUpdate) clearTimeout(this.pendingUpdate);
+    if (!this.exited) { try { this.pty.kill('SIGHUP'); } catch { /* gone */ } }
+    this.term.dispose();
+  }
+}
+
+function colorCode(mode: 'fg' | 'bg', c: IBufferCell): string {
+  const isFg = mode === 'fg';
+  if (isFg ? c.isFgDefault() : c.isBgDefault()) return '';
+  const v = isFg ? c.getFgColor() : c.getBgColor();
+  if (isFg ? c.isFgRGB() : c.isBgRGB()) return `${isFg ? 38 : 48};2;${(v >> 16) & 255};${(v >> 8) & 255};${v & 255}`;
+  if (isFg ? c.isFgPalette() : c.isBgPalette()) {
+    if (v < 8) return String((isFg ? 30 : 40) + v);
+    if (v < 16) return String((isFg ? 90 : 100) + v - 8);
+    return `${isFg ? 38 : 48};5;${v}`;
+  }
+  return '';
+}
+
+function sgrOf(c: IBufferCell, cursor: boolean): string {
+  const parts: string[] = [];
+  if (c.isBold()) parts.push('1');
+  if (c.isDim()) parts.push('2');
+  if (c.isItalic()) parts.push('3');
+  if (c.isUnderline()) parts.push('4');
+  if (c.isInverse() !== 0 ? !cursor : cursor) parts.push('7');
+  const fg = colorCode('fg', c), bg = colorCode('bg', c);
+  if (fg) parts.push(fg);
+  if (bg) parts.push(bg);
+  return parts.length ? `\u001b[${parts.join(';')}m` : '';
+}
