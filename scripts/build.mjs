@@ -8,11 +8,12 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const t0 = Date.now();
-fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+// Build into a private folder, then swap it in, so concurrent builds never see a half-written dist/.
+const tmp = `.dist-${process.pid}-${Date.now()}`;
 await build({
   absWorkingDir: root,
   entryPoints: { 'vault-lab': 'bin/src/vault-lab.ts', vault: 'engine/cli/run.ts' },
-  outdir: 'dist',
+  outdir: tmp,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -26,6 +27,11 @@ await build({
   banner: { js: '// vault-lab — built by scripts/build.mjs' },
   logLevel: 'warning',
 });
+const dist = path.join(root, 'dist');
+const old = path.join(root, `.dist-old-${process.pid}-${Date.now()}`);
+try { fs.renameSync(dist, old); } catch { /* first build */ }
+fs.renameSync(path.join(root, tmp), dist);
+fs.rmSync(old, { recursive: true, force: true });
 const schema = execFileSync(process.execPath, [path.join(root, 'dist', 'vault-lab.js'), '__schema'], { encoding: 'utf8' });
 const target = path.join(root, 'content', 'lab.schema.json');
 if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== schema) fs.writeFileSync(target, schema);

@@ -14,6 +14,7 @@ import { systemBackend, SysExtension } from '../system/index.js';
 import { tokenBackend } from '../auth/token/index.js';
 import { cubbyholeBackend, kvBackend } from '../secrets/kv/index.js';
 import type { BackendFactory } from '../framework/backend.js';
+import { CATALOG } from '../backends.js';
 
 export interface EngineOptions {
   /** Unsealed, in-memory, `secret/` = KV v2, a root token. */
@@ -71,7 +72,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   const storage = opts.storage?.kind === 'custom' ? opts.storage.storage : new MemoryStorage();
   const audit = new AuditBroker(randomBytes(32));
   const core = new Core({ storage, clock, audit });
-  for (const [t, f] of Object.entries({ ...BUILTIN, ...(opts.backends ?? {}) })) core.registerBackend(t, f);
+  for (const [t, f] of Object.entries({ ...BUILTIN, ...CATALOG, ...(opts.backends ?? {}) })) core.registerBackend(t, f);
   core.registerBackend('system', () => systemBackend(core, opts.sysExtensions ?? []));
 
   await core.policies.init();

@@ -1,0 +1,8 @@
+/**
+ * The backend catalog: mount type → factory. One line per secrets engine or auth
+ * method; `startEngine` mounts from here. (kv, cubbyhole and token are built in.)
+ */
+import type { BackendFactory } from './framework/backend.js';
+
+export const CATALOG: Record<string, BackendFactory> = {
+};
