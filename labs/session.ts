@@ -13,6 +13,7 @@ import { evaluateCheck, type CheckResult } from './checks/index.js';
 import type { Lab, Step } from './schema.js';
 import { ScriptShell, type ShellResult } from './shell.js';
 import { vaultBinDir } from './paths.js';
+import { providerFor, ProviderError, type NeedKind, type ProvidedSystem } from './providers/index.js';
 
 export type StepStatus = 'pending' | 'active' | 'done' | 'skipped';
 
@@ -26,6 +27,8 @@ export interface SessionOptions {
   autoAdvance?: boolean;
   engine?: Partial<EngineOptions>;
   lang?: string;
+  /** Preferred way per outside system, e.g. `{ postgres: 'docker' }`. */
+  prefer?: Partial<Record<NeedKind, string>>;
 }
 
 /** Requests the session itself makes (state checks) carry this display name and are not the learner's. */
@@ -41,6 +44,8 @@ export class LabSession extends EventEmitter {
   results: CheckResult[] = [];
   /** Every learner-visible response event of the session, for the activity feed. */
   readonly activity: AuditEvent[] = [];
+  /** Outside systems started for this lab (PostgreSQL, a cluster). */
+  readonly systems: ProvidedSystem[] = [];
   private stepEvents: AuditEvent[] = [];
   private stepSnapshot: Snapshot | undefined;
   private checkerToken = '';
@@ -76,6 +81,7 @@ export class LabSession extends EventEmitter {
       VAULT_TOKEN: this.engine.rootToken,
       PATH: `${vaultBinDir()}${path.delimiter}${process.env.PATH ?? ''}`,
       VAULT_LAB_WORKSPACE: this.workspace,
+      ...Object.assign({}, ...this.systems.map((s) => s.env)),
       HOME: process.env.HOME ?? os.homedir(),
     };
   }
@@ -83,6 +89,13 @@ export class LabSession extends EventEmitter {
   /** Starts the engine, runs setup, begins the first step. */
   async start(): Promise<void> {
     fs.mkdirSync(this.workspace, { recursive: true, mode: 0o700 });
+    for (const need of this.lab.needs) {
+      if (need === 'engine') continue;
+      const provider = providerFor(need);
+      if (!provider) throw new ProviderError(`this lab needs ${need}, and this version of vault-lab has no way to provide it`);
+      this.emit('progress', `starting ${need === 'postgres' ? 'PostgreSQL' : 'Kubernetes'}…`);
+      this.systems.push(await provider.start({ workspace: this.workspace, progress: (m) => this.emit('progress', m), prefer: this.opts.prefer?.[need], env: process.env }));
+    }
     this.emit('progress', 'starting the engine…');
     this.engine = await startEngine({ dev: true, listen: '127.0.0.1:0', devKvV1: this.lab.engine.kv_version === '1', ...(this.opts.engine ?? {}) });
     const r = await this.engine.request({ operation: 'write', path: 'auth/token/create', token: this.engine.rootToken, data: { display_name: 'vault-lab-checker', no_parent: true, policies: ['root'] } });
@@ -226,6 +239,7 @@ export class LabSession extends EventEmitter {
     this.engine?.events.off('audit', this.onAudit);
     this.shell?.close();
     await this.engine?.stop();
+    for (const s of this.systems.reverse()) await s.stop().catch(() => undefined);
     if (this.ownsWorkspace) fs.rmSync(this.workspace, { recursive: true, force: true });
     this.emit('stopped');
   }

@@ -1,0 +1,44 @@
+/**
+ * Outside systems a lab needs (`needs: [postgres]`, `needs: [kubernetes]`). A provider
+ * starts one for a session, contributes environment to the learner's shell and values
+ * to lab setup, and stops it when the session ends — leaving nothing behind.
+ */
+
+export type NeedKind = 'postgres' | 'kubernetes';
+
+/** One started system, as the session sees it. */
+export interface ProvidedSystem {
+  kind: NeedKind;
+  /** Which way it was provided (`embedded`, `system`, `docker`, `url`, `kind`, `kubeconfig`, `simulated`). */
+  via: string;
+  /** A one-line, honest description for the UI ("PostgreSQL 17 (embedded) on 127.0.0.1:54012", "simulated cluster"). */
+  label: string;
+  /** Added to the learner's shell and to setup/solution commands (e.g. `PGHOST`, `LAB_PG_URL`). */
+  env: Record<string, string>;
+  /** Values lab YAML can use in setup and solutions as `${NAME}` via the environment. */
+  stop(): Promise<void>;
+}
+
+export interface ProviderContext {
+  /** The lab's private workspace folder. */
+  workspace: string;
+  /** Progress messages for the UI ("starting PostgreSQL…"). */
+  progress: (msg: string) => void;
+  /** The user's choice, e.g. from `--postgres=docker` or `VAULT_LAB_POSTGRES`. */
+  prefer?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Provider {
+  kind: NeedKind;
+  start(ctx: ProviderContext): Promise<ProvidedSystem>;
+}
+
+/** Raised when no way of providing a system worked; the message names each way tried and how to pick another. */
+export class ProviderError extends Error {}
+
+const registry = new Map<NeedKind, Provider>();
+
+/** Providers register themselves here (labs/providers/postgres, labs/providers/kubernetes). */
+export function registerProvider(p: Provider) { registry.set(p.kind, p); }
+export function providerFor(kind: NeedKind): Provider | undefined { return registry.get(kind); }
