@@ -4,10 +4,17 @@ import { Box, Text, useApp, useStdin, useStdout } from 'ink';
 import type { LoadedLab } from '../labs/load.js';
 import type { ProgressStore } from '../labs/progress.js';
 import { CourseMap } from './screens/CourseMap.js';
-import { LabScreen, layoutFor } from './screens/LabScreen.js';
+import { LabScreen, layoutFor, lessonLines } from './screens/LabScreen.js';
 import { LabController } from './controller.js';
 import { actionFor, BINDINGS, KEY } from './keys.js';
 import type { Theme } from './theme.js';
+
+/** The first key of a chunk: an escape sequence or one character. */
+function splitKey(s: string): string {
+  if (s[0] !== '\u001b' || s.length === 1) return [...s][0];
+  const m = /^\u001b(\[[0-9;?]*[ -\/]*[@-~]|O.|.)/.exec(s);
+  return m ? m[0] : s[0];
+}
 
 export interface AppProps {
   labs: LoadedLab[];
@@ -84,8 +91,14 @@ export function App({ labs, store, theme, noShell, workspaceRoot, notices, onCon
   const stepIndex = controller?.session.stepIndex;
   useEffect(() => { setScroll(0); }, [stepIndex]);
 
-  const onInput = useCallback((input: string) => {
-    if (help) { setHelp(false); return; }
+  const focusRef = useRef(focus);
+  focusRef.current = focus;
+  const helpRef = useRef(help);
+  helpRef.current = help;
+
+  const onKey = useCallback((input: string) => {
+    if (helpRef.current) { helpRef.current = false; setHelp(false); return; }
+    const focus = focusRef.current;
     const c = ctrlRef.current;
     if (!c) {
       const a = actionFor(input, 'map');
@@ -97,25 +110,47 @@ export function App({ labs, store, theme, noShell, workspaceRoot, notices, onCon
       return;
     }
     if (input === KEY.ctrlBracket || input === KEY.f2) {
-      if (!noShell && c.pty) setFocus((f) => (f === 'shell' ? 'lesson' : 'shell'));
+      if (!noShell && c.pty) { focusRef.current = focus === 'shell' ? 'lesson' : 'shell'; setFocus(focusRef.current); }
       return;
     }
     if (focus === 'shell' && c.pty && c.state === 'ready') { c.input(input); return; }
     const a = actionFor(input, 'lesson');
+    const maxScroll = () => Math.max(0, lessonLines(c, layout.cols - 2, theme.color).length - layout.lessonRows);
     switch (a) {
       case 'quit': void quit(); break;
       case 'back': void back(); break;
-      case 'hint': c.revealHint(); break;
-      case 'solution': c.showSolution(); break;
+      // Newly revealed text is at the end of the lesson: scroll it into view.
+      case 'hint': c.revealHint(); setScroll(maxScroll()); break;
+      case 'solution': c.showSolution(); setScroll(maxScroll()); break;
       case 'reset': void c.resetStep(); break;
       case 'skip': void c.skipStep(); break;
       case 'advance': void c.advanceClock(); break;
-      case 'scrollUp': setScroll((x) => Math.max(0, x - (input === KEY.pgUp ? layout.lessonRows : 1))); break;
-      case 'scrollDown': setScroll((x) => x + (input === KEY.pgDn ? layout.lessonRows : 1)); break;
-      case 'help': setHelp(true); break;
+      case 'scrollUp': setScroll((x) => Math.max(0, Math.min(x, maxScroll()) - (input === KEY.pgUp ? layout.lessonRows : 1))); break;
+      case 'scrollDown': setScroll((x) => Math.min(maxScroll(), x + (input === KEY.pgDn ? layout.lessonRows : 1))); break;
+      case 'help': helpRef.current = true; setHelp(true); break;
       default: break;
     }
-  }, [help, labs, selected, openLab, quit, back, focus, noShell, layout.lessonRows]);
+  }, [labs, selected, openLab, quit, back, noShell, layout.lessonRows, layout.cols, theme.color]);
+
+  // Ink may hand over several keys in one chunk (fast typing, paste): text bound for the
+  // shell goes through whole; a focus switch inside the chunk is honoured in order.
+  const onInput = useCallback((input: string) => {
+    let rest = input;
+    while (rest.length) {
+      if (focusRef.current === 'shell' && ctrlRef.current?.pty && ctrlRef.current.state === 'ready' && !helpRef.current) {
+        const i = [rest.indexOf(KEY.ctrlBracket), rest.indexOf(KEY.f2)].filter((x) => x >= 0).sort((a, b) => a - b)[0];
+        if (i === undefined) { ctrlRef.current.input(rest); return; }
+        if (i > 0) ctrlRef.current.input(rest.slice(0, i));
+        const len = rest.startsWith(KEY.f2, i) ? KEY.f2.length : 1;
+        onKey(rest.slice(i, i + len));
+        rest = rest.slice(i + len);
+        continue;
+      }
+      const key = splitKey(rest);
+      onKey(key);
+      rest = rest.slice(key.length);
+    }
+  }, [onKey]);
 
   // Raw input: Ink hands us whole key sequences, which the shell needs verbatim.
   useEffect(() => {
