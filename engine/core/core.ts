@@ -10,6 +10,8 @@ import { ExpirationManager, LeaseEntry } from './expiration.js';
 import { multiError, notFound, permissionDenied, unsupportedOperation, unsupportedPath, userError, VaultError } from './errors.js';
 import { rfc3339Nano, sha256hex, shortHex, uuid } from './ids.js';
 import { PolicyStore } from './policies.js';
+import { normalizePolicyName } from './policy.js';
+import { ResponseWrapper } from './wrapping.js';
 import { Storage, StorageView } from './storage.js';
 import { SYSTEM_MAX_TTL, TokenStore } from './tokens.js';
 import type { BackendResponse, EngineRequest, EngineResponse, Operation, TokenEntry } from './types.js';
@@ -64,6 +66,8 @@ export class Core {
   readonly tokens: TokenStore;
   readonly expiration: ExpirationManager;
   readonly policies: PolicyStore;
+  /** Response wrapping (X-Vault-Wrap-TTL, sys/wrapping/*). */
+  readonly wrapping: ResponseWrapper;
   readonly factories = new Map<string, BackendFactory>();
   private mounts = new Map<string, LiveMount>();
   private tokenTimers = new Map<string, () => void>();
@@ -84,6 +88,7 @@ export class Core {
     this.tokens = new TokenStore(this.view('sys/token/'), this.clock);
     this.expiration = new ExpirationManager(this.view('sys/expire/'), this.clock);
     this.policies = new PolicyStore(this.view('sys/policy/'));
+    this.wrapping = new ResponseWrapper(this);
     this.expiration.revoker = {
       revoke: async (l) => {
         const m = this.mountForLease(l);
@@ -284,7 +289,7 @@ export class Core {
     mountMaxTTL?: number; mountDefaultTTL?: number;
   }): Promise<{ entry: TokenEntry; warnings: string[] }> {
     const warnings: string[] = [];
-    const policies = sortUnique(p.policies);
+    const policies = sortUnique(p.policies.map(normalizePolicyName).filter(Boolean));
     const isRoot = policies.includes('root');
     const explicitMax = p.explicitMaxTTL ?? 0;
     const period = p.period ?? 0;
@@ -423,6 +428,8 @@ export class Core {
     } catch (e) {
       const err = toVaultError(e);
       await this.logResponse(ctx, err.status, null, err.rendered().join('\n')).catch(() => undefined);
+      // A token's last use is spent even when the request fails.
+      await this.afterRequest(ctx).catch(() => undefined);
       return errorResponse(err);
     }
   }
@@ -458,7 +465,7 @@ export class Core {
 
     const breq: BackendRequest = {
       operation: 'read', path: rel, mountPath: mount?.prefix ?? '', params: matched?.params ?? {}, data,
-      token, clientToken: input.token, remoteAddress: input.remoteAddress, headers: input.headers ?? {}, contentType: input.contentType,
+      token, clientToken: input.token, wrapTTL: input.wrapTTL ?? 0, remoteAddress: input.remoteAddress, headers: input.headers ?? {}, contentType: input.contentType,
     };
     const fd = new FieldData(data, matched?.def.fields ?? {});
 
@@ -481,11 +488,11 @@ export class Core {
     if (!unauth && token && op !== 'help') {
       const acl = await this.policies.acl(token.policies);
       const needSudo = !!mount && globMatch(mount.backend.rootPaths, rel);
-      const decision = acl.allow(path, op as AclOperation, data, needSudo);
+      const decision = acl.allow(path, op as AclOperation, data, needSudo, input.wrapTTL ?? 0);
       ctx.decision = decision;
       if (!decision.allowed) {
         await this.logRequest(ctx);
-        await this.consumeUse(token);
+        if (await this.consumeUse(token)) ctx.revokeAfter = token.id;
         throw permissionDenied();
       }
       const revokeAfter = await this.consumeUse(token);
@@ -559,7 +566,10 @@ export class Core {
     if (res.auth && ctx.mount) {
       const ttls = this.mountTTLs(ctx.mount.entry);
       const a = res.auth;
-      const policies = a.noDefaultPolicy ? a.policies : [...a.policies, 'default'];
+      const named = a.policies.map(normalizePolicyName).filter(Boolean);
+      if (named.includes('root')) throw userError('auth methods cannot create root tokens');
+      if (named.includes('response-wrapping')) throw userError('cannot assign policy "response-wrapping"');
+      const policies = a.noDefaultPolicy ? named : [...named, 'default'];
       const { entry, warnings } = await this.createToken({
         policies, parent: '', path: ctx.path, displayName: a.displayName, meta: a.metadata ?? null,
         ttl: a.ttl, maxTTL: a.maxTTL, explicitMaxTTL: a.explicitMaxTTL, period: a.period, numUses: a.numUses, renewable: a.renewable,
@@ -569,20 +579,23 @@ export class Core {
       if (warnings.length) env.warnings = [...((env.warnings as string[]) ?? []), ...warnings];
     }
     if (res.tokenAuth) env.auth = res.tokenAuth;
+    if (res.wrapInfo) { env.wrap_info = res.wrapInfo; env.request_id = ''; }
     if (res.lease) { env.lease_id = res.lease.id; env.renewable = res.lease.renewable; env.lease_duration = res.lease.duration; }
     if ((res.injectTopLevel || (mountType === 'system' && INJECT_RE.test(ctx.path.replace(/\/$/, '')))) && res.data) Object.assign(env, res.data);
 
-    // Response wrapping.
+    const empty = env.data === null && env.auth === null && env.wrap_info === null && !env.lease_id && !env.warnings && !env.lease_duration && !res.status;
+    const status = res.status ?? (empty ? 204 : 200);
+
+    // Response wrapping: only successful responses with something in them are wrapped.
     const wrapTTL = ctx.input.wrapTTL ?? 0;
-    if (wrapTTL > 0 && this.hooks.wrap) {
-      const wrapped = (await this.hooks.wrap(env, ctx.path, ctx.token, wrapTTL)) as Record<string, unknown>;
+    if (wrapTTL > 0 && status === 200 && !empty && !res.wrapInfo) {
+      const wrappedAccessor = res.wrappedAccessor ?? ((env.auth as { accessor?: string } | null)?.accessor || undefined);
+      const wrapped = await this.wrapping.wrap(env, ctx.path, ctx.token, wrapTTL, wrappedAccessor);
+      wrapped.mount_type = mountType;
       await this.logResponse(ctx, 200, wrapped, '');
       await this.afterRequest(ctx);
       return { status: 200, body: wrapped };
     }
-
-    const empty = env.data === null && env.auth === null && !env.lease_id && !env.warnings && !env.lease_duration && !res.status;
-    const status = res.status ?? (empty ? 204 : 200);
     await this.logResponse(ctx, status, env, '');
     await this.afterRequest(ctx);
     return { status, body: empty ? null : env };

@@ -165,10 +165,17 @@ export class PolicyStore {
 
   async exists(name: string) { const n = normalizePolicyName(name); return n === 'root' || !!(await this.view.get(`acl/${n}`)); }
 
-  /** The merged ACL for a token's policies (unknown names grant nothing). */
+  /**
+   * The merged ACL for a token's policies (unknown names grant nothing). Only the exact
+   * names `root` and `response-wrapping` mean the built-ins: a variant spelling such as
+   * `Root` or ` root` on a token grants nothing, so nothing can attach root by accident.
+   */
   async acl(names: string[]): Promise<ACL> {
     const ps: Policy[] = [];
     for (const n of names) {
+      const norm = normalizePolicyName(n);
+      if ((norm === 'root' || norm === 'response-wrapping') && n !== norm) continue;
+      if (n !== norm) continue; // tokens only ever carry normalised names
       const p = await this.get(n).catch(() => null);
       if (p) ps.push(p);
     }

@@ -87,6 +87,14 @@ export interface BackendResponse {
   status?: number;
   /** The envelope should also carry `data` at top level (sys/mounts, sys/policy …). */
   injectTopLevel?: boolean;
+  /**
+   * When this response is wrapped, the accessor reported as `wrap_info.wrapped_accessor`
+   * (an AppRole secret-id accessor, say). Responses carrying `auth` report the new token's
+   * accessor without setting this.
+   */
+  wrappedAccessor?: string;
+  /** A response that is already a wrapping token (sys/wrapping/rewrap). */
+  wrapInfo?: Record<string, unknown>;
   /** Bare object responses with no envelope (sys/health, sys/seal-status …). */
   bare?: Record<string, unknown>;
 }

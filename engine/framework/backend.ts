@@ -23,6 +23,8 @@ export interface BackendRequest {
   data: Record<string, unknown>;
   token?: TokenEntry;
   clientToken?: string;
+  /** The requested wrap TTL in seconds (0 = not wrapped). */
+  wrapTTL?: number;
   remoteAddress?: string;
   headers: Record<string, string>;
   /** Content type header (KV v2 PATCH needs merge-patch). */
@@ -63,8 +65,11 @@ export interface Backend {
   cleanup?: () => Promise<void>;
   /** Called after a restore/unseal so backends can drop caches. */
   invalidate?: () => void;
-  /** Validates a login token on renew (auth methods). */
-  renewAuth?: (token: TokenEntry) => Promise<{ policies?: string[] } | void>;
+  /**
+   * Validates a login token on renew (auth methods): throw to refuse with an error,
+   * return `false` to leave the token unrenewed, or the TTLs to renew with now.
+   */
+  renewAuth?: (token: TokenEntry) => Promise<{ policies?: string[]; ttl?: number; maxTTL?: number; period?: number } | false | void>;
 }
 
 export interface CompiledPath extends PathDef { re: RegExp }

@@ -7,6 +7,7 @@ import { leasePaths } from './leases.js';
 import { mountPaths } from './mounts.js';
 import { policyPaths } from './policies.js';
 import { toolPaths } from './tools.js';
+import { wrappingPaths } from './wrapping.js';
 
 /** Extra sys path families registered by other parts of the engine (wrapping, seal, audit …). */
 export type SysExtension = (core: Core) => import('../framework/backend.js').PathDef[];
@@ -17,7 +18,7 @@ export function systemBackend(core: Core, extensions: SysExtension[] = []): Back
     kind: 'secret',
     help: 'The system backend is built in to Vault and cannot be remounted or unmounted. It contains the paths that are used to configure Vault itself.',
     paths: [
-      ...healthPaths(core), ...mountPaths(core), ...policyPaths(core), ...capabilityPaths(core), ...leasePaths(core), ...toolPaths(core),
+      ...healthPaths(core), ...mountPaths(core), ...policyPaths(core), ...capabilityPaths(core), ...leasePaths(core), ...toolPaths(core), ...wrappingPaths(core),
       ...extensions.flatMap((x) => x(core)),
     ],
     unauthenticated: ['health', 'seal-status', 'leader', 'init', 'unseal', 'wrapping/lookup', 'internal/ui/mounts', 'internal/ui/mounts/*', 'mounts-all/*', 'generate-root/*', 'rekey/*'],
