@@ -3,6 +3,8 @@
  * method; `startEngine` mounts from here. (kv, cubbyhole and token are built in.)
  */
 import type { BackendFactory } from './framework/backend.js';
+import { userpassBackend } from './auth/userpass/index.js';
 
 export const CATALOG: Record<string, BackendFactory> = {
+  userpass: userpassBackend,
 };

@@ -1,0 +1,39 @@
+/**
+ * Password hashing for userpass: scrypt from node:crypto, always through the async API so
+ * the work runs on libuv's thread pool and never blocks the event loop. The stored form
+ * carries its parameters so they can be raised later without breaking old hashes.
+ */
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+
+const PARAMS = { N: 16384, r: 8, p: 1 };
+const KEYLEN = 32;
+const MAXMEM = 64 * 1024 * 1024;
+
+function derive(password: string, salt: Buffer, p: { N: number; r: number; p: number }): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password, salt, KEYLEN, { N: p.N, r: p.r, p: p.p, maxmem: MAXMEM }, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}
+
+/** Hashes a password: `scrypt$N$r$p$<salt b64>$<key b64>`. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await derive(password, salt, PARAMS);
+  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
+}
+
+/**
+ * Checks a password against a stored hash in constant time. With no stored hash (unknown
+ * user) it still derives a key with the same cost, so both failures take the same time.
+ */
+export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
+  const parts = stored?.split('$') ?? [];
+  if (parts.length !== 6 || parts[0] !== 'scrypt') {
+    await derive(password, randomBytes(16), PARAMS);
+    return false;
+  }
+  const [, N, r, p, salt, key] = parts;
+  const want = Buffer.from(key, 'base64');
+  const got = await derive(password, Buffer.from(salt, 'base64'), { N: Number(N), r: Number(r), p: Number(p) });
+  return got.length === want.length && timingSafeEqual(got, want);
+}
