@@ -15,8 +15,9 @@ import { ResponseWrapper } from './wrapping.js';
 import { Storage, StorageView } from './storage.js';
 import { SYSTEM_MAX_TTL, TokenStore } from './tokens.js';
 import type { BackendResponse, EngineRequest, EngineResponse, Operation, TokenEntry } from './types.js';
-import { Backend, BackendFactory, BackendRequest, compilePaths, CompiledPath, FieldData, globMatch, matchPath } from '../framework/backend.js';
+import { Backend, BackendFactory, BackendRequest, compilePaths, CompiledPath, FieldData, globMatch, matchPath, pathHelp, pathOpenAPI } from '../framework/backend.js';
 import { FieldError } from '../framework/fields.js';
+import { addressAllowed } from '../auth/common.js';
 
 export interface MountConfig {
   default_lease_ttl: number;
@@ -279,6 +280,24 @@ export class Core {
   }
 
   /**
+   * Seal: stops token and lease timers and drops every live mount but an in-memory
+   * `sys/` (a sealed core can neither read nor write its mount table).
+   */
+  async enterSealed(): Promise<void> {
+    for (const c of this.tokenTimers.values()) c();
+    this.tokenTimers.clear();
+    this.expiration.stop();
+    this.policies.invalidate();
+    this.mounts.clear();
+    const entry: MountEntry = {
+      path: 'sys/', type: 'system', description: 'system endpoints used for control, policy and debugging', accessor: 'system_sealed', uuid: 'sealed',
+      config: { default_lease_ttl: 0, max_lease_ttl: 0, force_no_cache: false }, options: null, local: false, seal_wrap: false, table: 'mounts',
+    };
+    const live = await this.instantiate(entry);
+    this.mounts.set(live.prefix, live);
+  }
+
+  /**
    * Creates a token with TTL arithmetic done Vault's way.
    * @returns the entry and any capping warnings.
    */
@@ -360,6 +379,17 @@ export class Core {
     if (t.type === 'batch') throw userError('batch tokens cannot be renewed');
     if (t.expireAt === null) throw userError('invalid lease ID');
     if (!t.renewable) throw userError('lease is not renewable');
+    // The auth method that issued a login token re-validates it (user still there, same policies).
+    const renewAuth = this.mounts.get(String(t.internal?.mountPath ?? ''))?.backend.renewAuth;
+    if (renewAuth) {
+      const r = await renewAuth(t);
+      if (r === false) return { entry: t, warnings: [] };
+      if (r) {
+        if (r.ttl !== undefined) t.ttl = r.ttl;
+        if (r.period !== undefined) t.period = r.period;
+        if (r.maxTTL !== undefined) t.internal = { ...(t.internal ?? {}), maxTTL: r.maxTTL };
+      }
+    }
     const now = this.clock.nowMs();
     const warnings: string[] = [];
     let ttl: number;
@@ -456,10 +486,15 @@ export class Core {
 
     // Token check.
     let token: TokenEntry | undefined;
-    if (input.token) token = await this.tokens.lookup(input.token);
+    // A sealed core cannot read its token store: only the unauthenticated seal paths answer.
+    if (this.sealed && !unauth) throw new VaultError(503, 'Vault is sealed');
+    if (input.token && !this.sealed) token = await this.tokens.lookup(input.token);
     if (!unauth) {
       if (!input.token) { ctx.op = op === 'write' ? 'update' : op; await this.logRequest(ctx); throw new VaultError(403, 'permission denied'); }
       if (!token) { ctx.op = op === 'write' ? 'update' : op; await this.logRequest(ctx); throw new VaultError(403, ['permission denied', 'invalid token'], { multi: true }); }
+      // token_bound_cidrs of an auth method's role/user: the token only works from those addresses.
+      const cidrs = token.internal?.boundCidrs;
+      if (Array.isArray(cidrs) && cidrs.length && !addressAllowed(input.remoteAddress, cidrs as string[])) { ctx.op = op === 'write' ? 'update' : op; await this.logRequest(ctx); throw permissionDenied(); }
     }
     ctx.token = token;
 
@@ -502,7 +537,11 @@ export class Core {
 
     if (!mount) throw new VaultError(404, `no handler for route "${path}". route entry not found.`);
     if (op === 'help') {
-      return this.finish(ctx, { data: { help: matched ? (await import('../framework/backend.js')).pathHelp(matched.def) : mount.backend.help ?? '' } });
+      // Help comes from the same declarations as the routes; the mount root gives the backend's overview.
+      if (!matched && rel !== '') throw unsupportedPath();
+      const help = matched ? pathHelp(matched.def, rel) : mount.backend.help ?? '';
+      const openapi = matched ? pathOpenAPI(matched.def, mount.prefix, rel) : { openapi: '3.0.2', info: { title: 'HashiCorp Vault API', version: this.version }, paths: {} };
+      return this.finish(ctx, { bare: { help, openapi } });
     }
     if (!matched) throw unsupportedPath();
     const handler = matched.def.operations[op] ?? (op === 'create' ? matched.def.operations.update : undefined);
