@@ -13,7 +13,7 @@ export const BINDINGS: Binding[] = [
   { action: 'quit', keys: ['q', KEY.ctrlC], label: 'q', scope: 'map', description: 'quit' },
   { action: 'up', keys: [KEY.up, 'k'], label: '↑', scope: 'map', description: 'previous lab' },
   { action: 'down', keys: [KEY.down, 'j'], label: '↓', scope: 'map', description: 'next lab' },
-  { action: 'open', keys: [KEY.enter, ' '], label: 'Enter', scope: 'map', description: 'start the lab' },
+  { action: 'open', keys: [KEY.enter, '\n', ' '], label: 'Enter', scope: 'map', description: 'start the lab' },
   { action: 'hint', keys: ['h'], label: 'h', scope: 'lesson', description: 'reveal the next hint' },
   { action: 'solution', keys: ['s'], label: 's', scope: 'lesson', description: 'show the solution' },
   { action: 'reset', keys: ['r'], label: 'r', scope: 'lesson', description: 'reset this step (the engine goes back to how it was when the step began)' },
