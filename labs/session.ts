@@ -227,6 +227,21 @@ export class LabSession extends EventEmitter {
     return out;
   }
 
+  /**
+   * Resume in a fresh engine: replays the solutions of the steps before `n` (as a skip
+   * would) so the engine holds what the learner had built, then marks those steps with
+   * the statuses they had (`done` by default).
+   */
+  async fastForward(n: number, statuses: StepStatus[] = []): Promise<void> {
+    const target = Math.min(n, this.lab.steps.length);
+    while (this.stepIndex < target) {
+      const i = this.stepIndex;
+      await this.skipStep();
+      this.statuses[i] = statuses[i] === 'skipped' ? 'skipped' : 'done';
+    }
+    this.emit('change');
+  }
+
   /** Moves the engine clock forward (TTL lessons). */
   async advanceClock(by: string | number) {
     await this.engine.clock.advance(by);
