@@ -57,7 +57,9 @@ export class AuditBroker {
   readonly events = new EventEmitter();
   private readonly salt: Buffer;
   /** Devices that must record every entry (fail-closed); see issue on audit devices. */
-  devices: Array<{ path: string; write: (e: AuditEvent) => Promise<void> | void }> = [];
+  devices: Array<{ path: string; write: (e: AuditEvent, raw?: ReadonlyMap<string, string>) => Promise<void> | void }> = [];
+  /** Raw inputs of the hashes made since the last log(): devices re-hash them with their own salt. */
+  private pendingRaw = new Map<string, string>();
 
   constructor(salt?: Buffer) {
     this.salt = salt ?? randomBytes(32);
@@ -65,7 +67,9 @@ export class AuditBroker {
   }
 
   hash(s: string): string {
-    return 'hmac-sha256:' + createHmac('sha256', this.salt).update(s).digest('hex');
+    const h = 'hmac-sha256:' + createHmac('sha256', this.salt).update(s).digest('hex');
+    this.pendingRaw.set(h, s);
+    return h;
   }
 
   /** Every string leaf HMAC'd; numbers, booleans and null kept. */
@@ -83,7 +87,10 @@ export class AuditBroker {
   }
 
   async log(e: AuditEvent): Promise<void> {
-    for (const d of this.devices) await d.write(e);
+    // Events are built synchronously right before log(), so these are exactly this event's hashes.
+    const raw = this.pendingRaw;
+    this.pendingRaw = new Map();
+    for (const d of this.devices) await d.write(e, raw);
     this.events.emit('audit', e);
   }
 }

@@ -290,7 +290,7 @@ export class Core {
     this.policies.invalidate();
     this.mounts.clear();
     const entry: MountEntry = {
-      path: 'sys/', type: 'system', description: 'system endpoints used for control, policy and debugging', accessor: 'system_sealed', uuid: 'sealed',
+      path: 'sys/', type: 'system', description: 'system endpoints used for control, policy and debugging', accessor: `system_${shortHex(4)}`, uuid: uuid(),
       config: { default_lease_ttl: 0, max_lease_ttl: 0, force_no_cache: false }, options: null, local: false, seal_wrap: false, table: 'mounts',
     };
     const live = await this.instantiate(entry);

@@ -8,6 +8,10 @@ import { Clock } from './clock.js';
 import { Core } from './core.js';
 import { base62 } from './ids.js';
 import { MemoryStorage, Storage } from './storage.js';
+import { FileStorage } from './storage-file.js';
+import { BarrierStorage } from './barrier.js';
+import { SealManager, SEALS } from './seal.js';
+import { AuditManager, AUDITS } from '../audit/manager.js';
 import type { EngineResponse, Operation } from './types.js';
 import { listen } from '../http/server.js';
 import { systemBackend, SysExtension } from '../system/index.js';
@@ -23,7 +27,10 @@ export interface EngineOptions {
   rootTokenId?: string;
   /** `host:port` (loopback only) or false for in-process only. Default `127.0.0.1:0`. */
   listen?: string | false;
-  storage?: { kind: 'memory' } | { kind: 'custom'; storage: Storage };
+  /** `file` storage starts sealed behind a Shamir seal and an encrypting barrier. */
+  storage?: { kind: 'memory' } | { kind: 'custom'; storage: Storage } | { kind: 'file'; path: string };
+  /** Start sealed (uninitialised until `sys/init`) even on memory or custom storage. */
+  seal?: boolean;
   clock?: Clock;
   /** `-dev-kv-v1`: mount `secret/` as KV v1. */
   devKvV1?: boolean;
@@ -69,24 +76,47 @@ const BUILTIN: Record<string, BackendFactory> = {
  */
 export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   const clock = opts.clock ?? new Clock();
-  const storage = opts.storage?.kind === 'custom' ? opts.storage.storage : new MemoryStorage();
+  const physical = opts.storage?.kind === 'custom' ? opts.storage.storage : opts.storage?.kind === 'file' ? await FileStorage.open(opts.storage.path) : new MemoryStorage();
+  const sealed = !opts.dev && (opts.storage?.kind === 'file' || opts.seal === true);
+  const storage = sealed ? new BarrierStorage(physical) : physical;
   const audit = new AuditBroker(randomBytes(32));
   const core = new Core({ storage, clock, audit });
   for (const [t, f] of Object.entries({ ...BUILTIN, ...CATALOG, ...(opts.backends ?? {}) })) core.registerBackend(t, f);
   core.registerBackend('system', () => systemBackend(core, opts.sysExtensions ?? []));
+  const audits = new AuditManager(core);
+  AUDITS.set(core, audits);
 
-  await core.policies.init();
-  const loaded = await core.loadMounts();
-  if (!loaded) {
-    await core.mount({ path: 'sys/', type: 'system', table: 'mounts', description: 'system endpoints used for control, policy and debugging' }, true);
-    await core.mount({ path: 'cubbyhole/', type: 'cubbyhole', table: 'mounts', description: 'per-token private secret storage', local: true }, true);
-    await core.mount({ path: 'token/', type: 'token', table: 'auth', description: 'token based credentials' }, true);
-    if (opts.dev) {
-      await core.mount({ path: 'secret/', type: 'kv', table: 'mounts', description: 'key/value secret storage', options: { version: opts.devKvV1 ? '1' : '2' } });
+  /** Loads (or on first start creates) the engine's state from open storage. */
+  const bringUp = async () => {
+    await core.policies.init();
+    const loaded = await core.loadMounts();
+    if (!loaded) {
+      // A sealed core already serves an in-memory sys/; the next mount persists it with the table.
+      if (!core.getMount('sys/')) await core.mount({ path: 'sys/', type: 'system', table: 'mounts', description: 'system endpoints used for control, policy and debugging' }, true);
+      await core.mount({ path: 'cubbyhole/', type: 'cubbyhole', table: 'mounts', description: 'per-token private secret storage', local: true }, true);
+      await core.mount({ path: 'token/', type: 'token', table: 'auth', description: 'token based credentials' }, true);
+      if (opts.dev) {
+        await core.mount({ path: 'secret/', type: 'kv', table: 'mounts', description: 'key/value secret storage', options: { version: opts.devKvV1 ? '1' : '2' } });
+      }
+    } else {
+      await core.expiration.restoreTimers();
+      await core.rearmTokens();
     }
+    await audits.load();
+  };
+
+  let seal: SealManager | undefined;
+  if (storage instanceof BarrierStorage) {
+    seal = new SealManager(storage, clock, core, {
+      // Leases and tokens that expired while the server was down are revoked at once.
+      unsealed: async () => { await bringUp(); await clock.advance(0); },
+      sealing: async () => { await audits.close(); await core.enterSealed(); },
+    });
+    SEALS.set(core, seal);
+    await seal.load();
+    await core.enterSealed();
   } else {
-    await core.expiration.restoreTimers();
-    await core.rearmTokens();
+    await bringUp();
   }
 
   let rootToken = '';
@@ -116,11 +146,13 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
       await core.loadMounts();
       await core.expiration.restoreTimers();
       await core.rearmTokens();
+      await audits.load();
     },
     async stop(o = {}) {
       if (stopped) return;
       stopped = true;
-      if (o.revokeLeases !== false) {
+      // A server with a seal keeps its leases across restarts; a dev server cleans up after itself.
+      if ((o.revokeLeases ?? !seal) && !core.sealed) {
         for (const l of await core.expiration.all()) await core.expiration.revoke(l.id, 'revoked', true).catch(() => undefined);
       }
       core.expiration.stop();
@@ -129,6 +161,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
         server.closeAllConnections?.();
         await new Promise<void>((r) => server!.close(() => r()));
       }
+      await audits.close();
     },
   };
 }

@@ -8,6 +8,8 @@ import { mountPaths } from './mounts.js';
 import { policyPaths } from './policies.js';
 import { toolPaths } from './tools.js';
 import { wrappingPaths } from './wrapping.js';
+import { sealPaths } from './seal.js';
+import { auditPaths } from './audit.js';
 
 /** Extra sys path families registered by other parts of the engine (wrapping, seal, audit …). */
 export type SysExtension = (core: Core) => import('../framework/backend.js').PathDef[];
@@ -19,9 +21,10 @@ export function systemBackend(core: Core, extensions: SysExtension[] = []): Back
     help: 'The system backend is built in to Vault and cannot be remounted or unmounted. It contains the paths that are used to configure Vault itself.',
     paths: [
       ...healthPaths(core), ...mountPaths(core), ...policyPaths(core), ...capabilityPaths(core), ...leasePaths(core), ...toolPaths(core), ...wrappingPaths(core),
+      ...sealPaths(core), ...auditPaths(core),
       ...extensions.flatMap((x) => x(core)),
     ],
     unauthenticated: ['health', 'seal-status', 'leader', 'init', 'unseal', 'wrapping/lookup', 'internal/ui/mounts', 'internal/ui/mounts/*', 'mounts-all/*', 'generate-root/*', 'rekey/*'],
-    rootPaths: ['auth/*', 'audit', 'audit/*', 'leases/lookup/*', 'leases/revoke-prefix/*', 'leases/revoke-force/*', 'revoke-prefix/*', 'revoke-force/*', 'seal', 'rotate', 'remount', 'raw/*', 'step-down'],
+    rootPaths: ['auth/*', 'audit', 'audit/*', 'audit-hash/*', 'leases/lookup/*', 'leases/revoke-prefix/*', 'leases/revoke-force/*', 'revoke-prefix/*', 'revoke-force/*', 'seal', 'rotate', 'remount', 'raw/*', 'step-down'],
   };
 }

@@ -1,0 +1,232 @@
+/**
+ * The Shamir seal: a random 32-byte root key encrypts the barrier's keyring; `init`
+ * splits the root key into shares, `unseal` collects shares until the threshold,
+ * rebuilds the key and proves it right before using it, `seal` forgets every key.
+ *
+ * Shamir reconstruction never fails by itself — too few or wrong shares simply give a
+ * different 32 bytes — so the rebuilt key is checked twice: against an HMAC check value
+ * stored beside the seal configuration, and by GCM-decrypting the keyring.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { combine, split } from 'shamir-secret-sharing';
+import { BarrierStorage, Keyring, KEYRING_KEY, open, seal as gcmSeal, SEAL_CONFIG_KEY } from './barrier.js';
+import type { Clock } from './clock.js';
+import { userError, VaultError } from './errors.js';
+
+const ROOT_KEY_LEN = 32;
+const CHECK_LABEL = 'vault-lab root key check v1';
+/** The most shares `sys/init` hands out (the course's limit; Vault allows 255). */
+export const MAX_SHARES = 10;
+
+export interface SealConfig {
+  type: 'shamir';
+  secret_shares: number;
+  secret_threshold: number;
+  /** HMAC-SHA256(root key, label), hex: proves a rebuilt key before it is used. */
+  check: string;
+}
+
+/** What the seal needs from the engine: bring mounts and timers up, and down. */
+export interface SealLifecycle {
+  /** Runs with the barrier open: load (or on first init create) the engine's state. */
+  unsealed(first: boolean): Promise<void>;
+  /** Runs before the keys are dropped: stop timers, tear mounts down. */
+  sealing(): Promise<void>;
+}
+
+/** The core flags the seal drives. */
+export interface SealedFlags {
+  sealed: boolean;
+  initialized: boolean;
+  sealInfo: () => { t: number; n: number; progress: number };
+}
+
+function checkValue(key: Buffer): string {
+  return createHmac('sha256', key).update(CHECK_LABEL).digest('hex');
+}
+
+/** Decodes an unseal key given as hex (preferred when it decodes to a share's length) or base64. */
+export function decodeShare(s: string): Buffer {
+  const t = s.trim();
+  if (/^[0-9a-fA-F]+$/.test(t) && t.length % 2 === 0) {
+    const b = Buffer.from(t, 'hex');
+    if (b.length >= 16 && b.length <= ROOT_KEY_LEN + 1) return b;
+  }
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(t)) {
+    const b = Buffer.from(t, 'base64');
+    if (b.length >= 16 && b.length <= ROOT_KEY_LEN + 1) return b;
+  }
+  throw userError("'key' must be a valid hex or base64 string");
+}
+
+export class SealManager {
+  config: SealConfig | null = null;
+  private pending: Buffer[] = [];
+  private rootKey: Buffer | null = null;
+  private busy: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly barrier: BarrierStorage,
+    private readonly clock: Clock,
+    private readonly flags: SealedFlags,
+    private readonly lifecycle: SealLifecycle,
+  ) {
+    flags.sealInfo = () => this.info();
+  }
+
+  /** Reads the seal configuration from physical storage; the engine starts sealed. */
+  async load(): Promise<void> {
+    const raw = await this.barrier.physical.get(SEAL_CONFIG_KEY);
+    this.config = raw ? (JSON.parse(raw.toString('utf8')) as SealConfig) : null;
+    this.flags.initialized = !!this.config;
+    this.flags.sealed = true;
+  }
+
+  get sealed() { return this.barrier.sealed; }
+
+  info() {
+    return { t: this.config?.secret_threshold ?? 0, n: this.config?.secret_shares ?? 0, progress: this.pending.length };
+  }
+
+  /** One state change at a time (two unseal calls racing must not both combine). */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(fn, fn);
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Initialises the seal: a root key, a keyring, the engine's first state and a root
+   * token (made by `makeRoot` while the barrier is briefly open). Leaves the engine sealed.
+   * @throws VaultError 400 with Vault's messages for bad parameters or a second init.
+   */
+  init(shares: number, threshold: number, makeRoot: () => Promise<string>): Promise<{ keys: Buffer[]; rootToken: string }> {
+    return this.exclusive(async () => {
+      if (this.config) throw userError('Vault is already initialized');
+      if (!Number.isInteger(shares) || shares < 1) throw userError('shares must be at least one');
+      if (!Number.isInteger(threshold) || threshold < 1) throw userError('threshold must be at least one');
+      if (shares > 1 && threshold === 1) throw userError('threshold must be greater than one for multiple shares');
+      if (shares > MAX_SHARES) throw userError(`shares must be at most ${MAX_SHARES}`);
+      if (threshold > shares) throw userError('threshold cannot be larger than shares');
+
+      // Anything already here is left over from an init that crashed before finishing.
+      await this.barrier.physical.replaceAll([]);
+      const rootKey = randomBytes(ROOT_KEY_LEN);
+      const ring = Keyring.fresh(this.clock.nowMs());
+      await this.barrier.physical.put(KEYRING_KEY, gcmSeal(rootKey, 0, KEYRING_KEY, ring.serialize()));
+      const keys = shares === 1 ? [Buffer.from(rootKey)] : (await split(new Uint8Array(rootKey), shares, threshold)).map((s) => Buffer.from(s));
+      const config: SealConfig = { type: 'shamir', secret_shares: shares, secret_threshold: threshold, check: checkValue(rootKey) };
+
+      this.barrier.unseal(ring);
+      this.rootKey = rootKey;
+      let rootToken: string;
+      try {
+        await this.lifecycle.unsealed(true);
+        rootToken = await makeRoot();
+        await this.lifecycle.sealing();
+      } finally {
+        this.barrier.seal();
+        this.rootKey = null;
+      }
+      // The configuration is written last: a crash before this point leaves an uninitialised server.
+      await this.barrier.physical.put(SEAL_CONFIG_KEY, Buffer.from(JSON.stringify(config)));
+      rootKey.fill(0);
+      this.config = config;
+      this.flags.initialized = true;
+      this.flags.sealed = true;
+      return { keys, rootToken };
+    });
+  }
+
+  /**
+   * Adds one unseal key. Duplicates and keys of the wrong shape never advance progress;
+   * once the threshold is reached the key is rebuilt, verified and used, or progress
+   * starts over with `Unseal failed, invalid key`.
+   */
+  submit(keyText: string): Promise<void> {
+    return this.exclusive(async () => {
+      if (!this.config) throw userError('Vault is not initialized');
+      if (!this.barrier.sealed) return;
+      const share = decodeShare(keyText);
+      const want = this.config.secret_shares === 1 ? ROOT_KEY_LEN : ROOT_KEY_LEN + 1;
+      if (share.length !== want) throw userError("'key' must be a valid hex or base64 string");
+      if (this.pending.some((p) => p.equals(share))) return;
+      this.pending.push(share);
+      if (this.pending.length < this.config.secret_threshold) return;
+
+      const shares = this.pending;
+      this.pending = [];
+      let key: Buffer;
+      try {
+        key = shares.length === 1 ? Buffer.from(shares[0]) : Buffer.from(await combine(shares.map((s) => new Uint8Array(s))));
+      } catch {
+        throw userError('Unseal failed, invalid key');
+      }
+      const ring = await this.openKeyring(key);
+      if (!ring) { key.fill(0); throw userError('Unseal failed, invalid key'); }
+      this.barrier.unseal(ring);
+      this.rootKey = key;
+      try {
+        await this.lifecycle.unsealed(false);
+      } catch (e) {
+        await this.lifecycle.sealing().catch(() => undefined);
+        this.barrier.seal();
+        this.rootKey = null;
+        throw new VaultError(500, `unseal failed while loading the stored state: ${(e as Error).message}`);
+      }
+      this.flags.sealed = false;
+    });
+  }
+
+  /** Verifies a rebuilt key (check value, then keyring authentication) and returns the keyring. */
+  private async openKeyring(key: Buffer): Promise<Keyring | null> {
+    if (!this.config || key.length !== ROOT_KEY_LEN) return null;
+    const want = Buffer.from(this.config.check, 'hex');
+    const got = Buffer.from(checkValue(key), 'hex');
+    if (want.length !== got.length || !timingSafeEqual(want, got)) return null;
+    const blob = await this.barrier.physical.get(KEYRING_KEY);
+    if (!blob) throw new VaultError(500, 'the keyring is missing from storage');
+    try {
+      return Keyring.parse(open(key, KEYRING_KEY, blob));
+    } catch {
+      return null;
+    }
+  }
+
+  /** Discards submitted keys. @throws 400 `vault is unsealed` when there is nothing to reset. */
+  reset(): void {
+    if (!this.config) throw userError('Vault is not initialized');
+    if (!this.barrier.sealed) throw userError('vault is unsealed');
+    this.pending = [];
+  }
+
+  /** Seals: stops the engine's timers and mounts, then forgets the keys. */
+  seal(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.barrier.sealed) return;
+      this.flags.sealed = true;
+      try {
+        await this.lifecycle.sealing();
+      } finally {
+        this.barrier.seal();
+        this.rootKey?.fill(0);
+        this.rootKey = null;
+        this.pending = [];
+      }
+    });
+  }
+
+  /** Adds a new data key to the keyring and stores it (`sys/rotate`). */
+  rotate(): Promise<{ term: number; installed: number }> {
+    return this.exclusive(async () => {
+      if (!this.rootKey) throw new VaultError(503, 'Vault is sealed');
+      const ring = this.barrier.ring();
+      const t = ring.rotate(this.clock.nowMs());
+      await this.barrier.physical.put(KEYRING_KEY, gcmSeal(this.rootKey, 0, KEYRING_KEY, ring.serialize()));
+      return { term: t.term, installed: t.installed };
+    });
+  }
+}
+
+/** The seal of each core that has one (dev servers have none). */
+export const SEALS = new WeakMap<object, SealManager>();

@@ -1,0 +1,49 @@
+/** sys/audit (enable, disable, list) and sys/audit-hash — sudo paths, injected at the top level. */
+import type { PathDef } from '../framework/backend.js';
+import type { Core } from '../core/core.js';
+import { userError } from '../core/errors.js';
+import { AUDITS, AuditManager } from '../audit/manager.js';
+
+export function auditPaths(core: Core): PathDef[] {
+  const mgr = (): AuditManager => {
+    const m = AUDITS.get(core);
+    if (!m) throw userError('audit devices are not available on this server');
+    return m;
+  };
+  return [
+    {
+      pattern: 'audit/?',
+      synopsis: 'List the enabled audit devices.',
+      operations: {
+        read: () => {
+          const out: Record<string, unknown> = {};
+          for (const e of mgr().list()) out[e.path] = { type: e.type, description: e.description, options: e.options, local: e.local, path: e.path };
+          return { data: out };
+        },
+      },
+    },
+    {
+      pattern: 'audit/(?<path>.+)',
+      synopsis: 'Enable or disable an audit device.',
+      fields: { type: { type: 'string' }, description: { type: 'string' }, options: { type: 'map' }, local: { type: 'bool' } },
+      operations: {
+        update: async (req, d) => {
+          await mgr().enable({ path: req.params.path, type: d.get<string>('type'), description: d.get<string>('description'), options: d.get<Record<string, string>>('options'), local: d.get<boolean>('local') });
+          return undefined;
+        },
+        delete: async (req) => {
+          await mgr().disable(req.params.path);
+          return undefined;
+        },
+      },
+    },
+    {
+      pattern: 'audit-hash/(?<path>.+)',
+      synopsis: "The hash of a given string via the given audit device's salt.",
+      fields: { input: { type: 'string' } },
+      operations: {
+        update: (req, d) => ({ data: { hash: mgr().hash(req.params.path, d.get<string>('input')) } }),
+      },
+    },
+  ];
+}
