@@ -3,8 +3,10 @@
  * method; `startEngine` mounts from here. (kv, cubbyhole and token are built in.)
  */
 import type { BackendFactory } from './framework/backend.js';
+import { transitBackend } from './secrets/transit/index.js';
 import { userpassBackend } from './auth/userpass/index.js';
 
 export const CATALOG: Record<string, BackendFactory> = {
+  transit: transitBackend,
   userpass: userpassBackend,
 };
