@@ -39,6 +39,14 @@ export function policyString(c: CaptureSignal, extra: string[] = []): string {
   const cap = capabilityFor(c.method, c.url);
   if (cap === 'list' && !p.endsWith('/')) p += '/';
   const base = cap === 'update' ? ['create', 'update'] : [cap];
+  if (SUDO_PATHS.some((re) => re.test(p))) base.push('sudo');
   const caps = [...base, ...extra.filter((x) => !base.includes(x))];
   return `path "${p}" {\n  capabilities = [${caps.map((x) => `"${x}"`).join(', ')}]\n}\n`;
 }
+
+/** Root-protected paths: the policy must also grant `sudo` (reference §15.13). */
+const SUDO_PATHS = [
+  /^auth\/token\/accessors\/?$/, /^auth\/token\/revoke-orphan(\/.*)?$/, /^sys\/audit\/?$/, /^sys\/audit\/.+/, /^sys\/auth\/.+/,
+  /^sys\/config\/auditing\/request-headers/, /^sys\/config\/cors$/, /^sys\/leases\/lookup\/.*/, /^sys\/leases\/revoke-(force|prefix)\/.+/,
+  /^sys\/(revoke-force|revoke-prefix)\/.+/, /^sys\/raw(\/.*)?$/, /^sys\/remount$/, /^sys\/rotate$/, /^sys\/seal$/, /^sys\/step-down$/, /^pki\/root$/,
+];

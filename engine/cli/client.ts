@@ -35,7 +35,7 @@ export class VaultClient {
    * Sends one request. 2xx returns; 404 returns `null` body with status (callers decide);
    * other statuses throw ApiError.
    */
-  async request(method: string, path: string, body?: unknown, extra: { headers?: Record<string, string>; query?: Record<string, string>; allow404?: boolean; noWrap?: boolean } = {}): Promise<ClientResponse> {
+  async request(method: string, path: string, body?: unknown, extra: { headers?: Record<string, string>; query?: Record<string, string>; allow404?: boolean; noWrap?: boolean; noCapture?: boolean } = {}): Promise<ClientResponse> {
     let url = this.url(path);
     if (extra.query && Object.keys(extra.query).length) url += '?' + new URLSearchParams(extra.query).toString();
     const headers: Record<string, string> = { 'X-Vault-Request': 'true', ...(this.opts.headers ?? {}), ...(extra.headers ?? {}) };
@@ -43,7 +43,7 @@ export class VaultClient {
     if (this.opts.wrapTTL && !extra.noWrap) headers['X-Vault-Wrap-TTL'] = this.opts.wrapTTL;
     if (this.opts.namespace) headers['X-Vault-Namespace'] = this.opts.namespace;
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    if (this.capture && !path.startsWith('sys/internal/ui/mounts')) throw new CaptureSignal(method, url, path, body, headers);
+    if (this.capture && !extra.noCapture && !path.startsWith('sys/internal/ui/mounts')) throw new CaptureSignal(method, url, path, body, headers);
     if (payload) { headers['Content-Type'] = headers['Content-Type'] ?? 'application/json'; headers['Content-Length'] = String(payload.length); }
     const res = await send(method, url, headers, payload);
     let json: Record<string, unknown> | null = null;

@@ -124,17 +124,41 @@ export function parseFlags(argv: string[], specs: FlagSpecs, env: Record<string,
         m[value.slice(0, k)] = value.slice(k + 1);
         flags[canon] = m; break;
       }
+      case 'duration': {
+        if (!/^\d+$/.test(value) && !/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d))+$/.test(value)) throw new UsageError(`invalid value "${value}" for flag -${name}: time: invalid duration "${value}"`);
+        flags[canon] = value; break;
+      }
       default: flags[canon] = value;
     }
   }
   const rest = argv.slice(i);
   const warnings: string[] = [];
-  const late = rest.filter((a) => /^--?[A-Za-z]/.test(a) && byName.has(a.replace(/^--?/, '').split('=')[0]));
-  if (late.length) {
-    warnings.push(`Command flags must be provided before positional arguments. The following arguments will not be parsed as flags: [${late.join(',')}]`);
+  // Global flags may follow the arguments (newer Vault accepts them anywhere); any other
+  // dash-argument after a positional one stays an argument, with Vault's warning.
+  const positional: string[] = [];
+  const trailing: string[] = [];
+  for (let j = 0; j < rest.length; j++) {
+    const a = rest[j];
+    const name = a.replace(/^--?/, '').split('=')[0];
+    if (/^--?[A-Za-z]/.test(a) && GLOBAL_NAMES.has(name) && byName.has(name)) {
+      const spec = byName.get(name)![1];
+      const takesValue = spec.kind !== 'bool' && !a.includes('=');
+      const sub = takesValue && j + 1 < rest.length ? [a, rest[++j]] : [a];
+      const parsed = parseFlags(sub, { [byName.get(name)![0]]: spec }, {});
+      for (const k of parsed.set) { flags[k] = parsed.flags[k]; set.add(k); }
+      continue;
+    }
+    if (a.startsWith('-') && a !== '-' && positional.length) trailing.push(a);
+    positional.push(a);
   }
-  args.push(...rest);
+  if (trailing.length) {
+    warnings.push(`Command flags must be provided before positional arguments. The following arguments will not be parsed as flags: [${trailing.join(',')}]`);
+  }
+  args.push(...positional);
   return { flags, set, args, warnings };
 }
 
 export class HelpRequested extends Error {}
+
+/** Flags Vault accepts after positional arguments too. */
+const GLOBAL_NAMES = new Set(['address', 'agent-address', 'ca-cert', 'ca-path', 'client-cert', 'client-key', 'namespace', 'ns', 'tls-server-name', 'tls-skip-verify', 'wrap-ttl', 'policy-override', 'mfa', 'output-curl-string', 'output-policy', 'unlock-key', 'header', 'non-interactive', 'disable-redirects', 'format']);

@@ -99,3 +99,8 @@ export function toYaml(v: unknown, indent = 0): string {
 export function toJson(v: unknown): string {
   return JSON.stringify(v, null, 2) + '\n';
 }
+
+/** A headed table like Vault's `tableOutput`: dashes under each header, empty cells as `n/a`. */
+export function columnsOf(headers: string[], rows: string[][]): string {
+  return columns([headers, headers.map((h) => '-'.repeat(h.length)), ...rows.map((r) => r.map((c) => (c === '' ? 'n/a' : c)))]);
+}

@@ -6,6 +6,7 @@ import { COMMANDS, GROUPS } from './commands/index.js';
 import { Command, IO, makeContext } from './command.js';
 import { GLOBAL_FLAGS, HelpRequested, OUTPUT_FLAGS, parseFlags, UsageError } from './flags.js';
 import { CaptureSignal, curlString, policyString } from './capture.js';
+import { hintFor } from './hints.js';
 
 const COMMON = ['read', 'write', 'delete', 'list', 'login', 'agent', 'server', 'status', 'unwrap'];
 
@@ -49,12 +50,16 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   const { cmd, rest, group } = find(argv);
   if (!cmd) {
     if (group) {
+      // Like mitchellh/cli: a group (or an unknown subcommand of it) prints the group's help, exit 1.
       const wantsHelp = rest.some((a) => a === '-h' || a === '-help' || a === '--help');
-      if (rest.length && !rest[0].startsWith('-')) { io.stderr(groupUsage(group)); return 127; }
       io.stderr(groupUsage(group));
+      const hint = hintFor([...group.split(' '), ...rest]);
+      if (hint && !wantsHelp) io.stderr(`\n${hint}\n`);
       return wantsHelp ? 0 : 1;
     }
     io.stderr(topUsage());
+    const hint = hintFor(argv);
+    if (hint) io.stderr(`\n${hint}\n`);
     return 127;
   }
   const specs = { ...(cmd.http === false ? {} : GLOBAL_FLAGS), ...(cmd.output ? OUTPUT_FLAGS : {}), ...(cmd.flags ?? {}) };
@@ -63,10 +68,17 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     parsed = parseFlags(rest, specs, env);
   } catch (e) {
     if (e instanceof HelpRequested) { io.stderr(cmd.help + '\n'); return 0; }
-    if (e instanceof UsageError) { io.stderr(e.message + '\n'); return 1; }
+    if (e instanceof UsageError) {
+      io.stderr(e.message + '\n');
+      const hint = hintFor([...cmd.name.split(' '), ...rest], e.message);
+      if (hint) io.stderr(`${hint}\n`);
+      return 1;
+    }
     throw e;
   }
-  for (const w of parsed.warnings) io.stderr(`WARNING! ${w}\n`);
+  const fmt = String(parsed.flags.format ?? env.VAULT_FORMAT ?? 'table').toLowerCase();
+  if (!['table', 'json', 'yaml', 'pretty', 'raw'].includes(fmt)) { io.stderr(`Invalid output format: ${fmt}\n`); return 1; }
+  if (fmt === 'table') for (const w of parsed.warnings) io.stderr(`${w}\n`);
   const ctx = makeContext({ name: cmd.name, args: parsed.args, flags: parsed.flags, set: parsed.set, env, io });
   try {
     return await cmd.run(ctx);

@@ -2,6 +2,7 @@
 import type { Command, CommandContext } from '../command.js';
 import { ArgError, parseKVArgs } from '../kvargs.js';
 import { kvTable } from '../format.js';
+import { ApiError } from '../client.js';
 
 const norm = (p: string) => p.replace(/^\/+/, '');
 
@@ -112,6 +113,73 @@ export const del: Command = {
     if (r.body?.warnings) ctx.warnings(r.body);
     ctx.io.stdout(`Success! Data deleted (if it existed) at: ${path}\n`);
     return 0;
+  },
+};
+
+
+export const patch: Command = {
+  name: 'patch',
+  synopsis: 'Patch data, configuration, and secrets',
+  help: `Usage: vault patch [options] PATH [DATA K=V...]
+
+  Patches data in Vault at the given path: fields you name are changed, the
+  others keep their values (an HTTP PATCH with a JSON merge patch). The data
+  can be credentials, secrets, configuration, or arbitrary data.
+
+  Data is specified as "key=value" pairs. If the value begins with an "@", then
+  it is loaded from a file. If the value is "-", Vault will read the value from
+  stdin.
+
+      $ vault patch pki/roles/example allow_localhost=false
+
+Command Options:
+
+  -force    Allow the operation to continue with no key=value pairs (alias -f).`,
+  output: true,
+  flags: { force: { kind: 'bool', aliases: ['f'] } },
+  async run(ctx) {
+    if (ctx.args.length < 1) return ctx.error(`Not enough arguments (expected 1, got ${ctx.args.length})`);
+    const path = norm(ctx.args[0]);
+    let data: Record<string, unknown>;
+    try { data = await parseKVArgs(ctx.args.slice(1), ctx.io.readStdin); } catch (e) { if (e instanceof ArgError) return ctx.error(e.message); throw e; }
+    if (!Object.keys(data).length && !ctx.flags.force) return ctx.error('Must supply data or use -force');
+    let r;
+    try { r = await ctx.client().request('PATCH', path, data, { headers: { 'Content-Type': 'application/merge-patch+json' } }); } catch (e) { return ctx.fail(`Error writing data to ${path}`, e); }
+    if (!r.body) { if (ctx.format() === 'table') ctx.io.stdout(`Success! Data written to: ${path}\n`); return 0; }
+    return ctx.outputSecret(r.body);
+  },
+};
+
+export const pathHelp: Command = {
+  name: 'path-help',
+  synopsis: 'Retrieve API help for paths',
+  help: `Usage: vault path-help [options] PATH
+
+  Retrieves API help for paths. All endpoints in Vault provide built-in help
+  in markdown format. This includes system paths, secret engines, and auth
+  methods.
+
+  Get help for the thing mounted at database/:
+
+      $ vault path-help database/
+
+  The response object will return additional paths to retrieve help:
+
+      $ vault path-help database/roles/
+
+  Each secret engine produces different help output.`,
+  output: true,
+  async run(ctx) {
+    if (ctx.args.length !== 1) return ctx.error(`${ctx.args.length ? 'Too many' : 'Not enough'} arguments (expected 1, got ${ctx.args.length})`);
+    const path = norm(ctx.args[0]);
+    let r;
+    try { r = await ctx.client().request('GET', path, undefined, { query: { help: '1' } }); } catch (e) {
+      if (e instanceof ApiError && e.errors?.some((x) => x.includes('Vault is sealed'))) return ctx.error('Error: Vault is sealed.');
+      return ctx.fail('Error retrieving help', e);
+    }
+    const body = r.body ?? {};
+    if (ctx.format() === 'table') { ctx.io.stdout(String(body.help ?? '').replace(/\n?$/, '\n')); return 0; }
+    return ctx.outputData(body);
   },
 };
 

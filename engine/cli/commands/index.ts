@@ -1,18 +1,25 @@
 /** Every CLI command, by name. New command files add themselves to this list. */
 import type { Command } from '../command.js';
 import { status } from './status.js';
-import { kvDelete, kvGet, kvList, kvPut } from './kv.js';
-import { policyDelete, policyList, policyRead, policyWrite } from './policy.js';
-import { tokenCreate, tokenLookup } from './token.js';
-import { del, list, printToken, read, version, write } from './generic.js';
+import { kvDelete, kvDestroy, kvEnableVersioning, kvGet, kvList, kvMetadataDelete, kvMetadataGet, kvMetadataPatch, kvMetadataPut, kvPatch, kvPut, kvRollback, kvUndelete } from './kv.js';
+import { policyDelete, policyFmt, policyList, policyRead, policyWrite } from './policy.js';
+import { tokenCapabilities, tokenCreate, tokenLookup, tokenRenew, tokenRevoke } from './token.js';
+import { del, list, patch, pathHelp, printToken, read, version, write } from './generic.js';
 import { login } from './login.js';
+import { secretsDisable, secretsEnable, secretsList, secretsMove, secretsTune } from './secrets.js';
+import { authDisable, authEnable, authHelp, authList, authTune } from './auth.js';
+import { leaseLookup, leaseRenew, leaseRevoke } from './lease.js';
 
 export const COMMANDS: Command[] = [
-  status, login, version, printToken,
-  read, write, list, del,
-  kvPut, kvGet, kvList, kvDelete,
-  policyWrite, policyRead, policyList, policyDelete,
-  tokenCreate, tokenLookup,
+  status, login, version, printToken, pathHelp,
+  read, write, list, del, patch,
+  kvPut, kvGet, kvList, kvDelete, kvPatch, kvUndelete, kvDestroy, kvRollback, kvEnableVersioning,
+  kvMetadataGet, kvMetadataPut, kvMetadataPatch, kvMetadataDelete,
+  policyWrite, policyRead, policyList, policyDelete, policyFmt,
+  tokenCreate, tokenLookup, tokenRenew, tokenRevoke, tokenCapabilities,
+  secretsEnable, secretsDisable, secretsList, secretsTune, secretsMove,
+  authEnable, authDisable, authList, authTune, authHelp,
+  leaseLookup, leaseRenew, leaseRevoke,
 ];
 
 /** Help text of command groups (`vault kv`, `vault policy` …). */

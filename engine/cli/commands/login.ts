@@ -30,7 +30,7 @@ export const login: Command = {
       const { loginWithMethod } = await import('./login-methods.js');
       return loginWithMethod(ctx, method, SUCCESS);
     }
-    let token = ctx.args[0];
+    let token = ctx.args[0]?.startsWith('token=') ? ctx.args[0].slice(6) : ctx.args[0];
     if (ctx.args.length > 1) return ctx.error(`Too many arguments (expected 0-1, got ${ctx.args.length})`);
     if (!token || token === '-') {
       if (token === '-' || !ctx.io.promptSecret || ctx.flags['non-interactive']) token = (await ctx.io.readStdin()).trim();
@@ -40,7 +40,7 @@ export const login: Command = {
     const c = ctx.client();
     const probe = new VaultClient(c.address, token);
     let r;
-    try { r = await probe.request('GET', 'auth/token/lookup-self'); } catch (e) { return ctx.fail('Error authenticating', e); }
+    try { r = await probe.request('GET', 'auth/token/lookup-self'); } catch (e) { return ctx.fail('Error authenticating: error looking up token', e); }
     const d = (r.body?.data as Record<string, unknown>) ?? {};
     const resp = {
       ...r.body, data: null,

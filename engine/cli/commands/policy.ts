@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from '../command.js';
+import { parsePolicy } from '../../core/policy.js';
 
 const read = async (ctx: Parameters<Command['run']>[0], src: string): Promise<string> => {
   if (src === '-') return ctx.io.readStdin();
@@ -81,6 +82,7 @@ export const policyList: Command = {
     let r;
     try { r = await ctx.client().request('LIST', 'sys/policies/acl'); } catch (e) { return ctx.fail('Error listing policies', e); }
     const keys = ((r.body?.data as Record<string, unknown>)?.keys as string[]) ?? [];
+    if (ctx.format() === 'yaml') { ctx.io.stdout(keys.map((k) => `- ${k}\n`).join('')); return 0; }
     if (ctx.format() !== 'table') { ctx.io.stdout(JSON.stringify(keys, null, 2) + '\n'); return 0; }
     ctx.io.stdout(keys.map((k) => k + '\n').join(''));
     return 0;
@@ -101,6 +103,58 @@ export const policyDelete: Command = {
     const name = ctx.args[0].trim().toLowerCase();
     try { await ctx.client().request('DELETE', `sys/policies/acl/${encodeURIComponent(name)}`); } catch (e) { return ctx.fail(`Error deleting ${name}`, e); }
     ctx.io.stdout(`Success! Deleted policy: ${name}\n`);
+    return 0;
+  },
+};
+
+/**
+ * Re-indents HCL the way `hclfmt` lays policies out: two spaces per nesting level,
+ * `key = value` with single spaces, trailing spaces dropped, at most one blank line.
+ */
+export function formatHcl(text: string): string {
+  const out: string[] = [];
+  let depth = 0;
+  let blank = false;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line) { if (out.length && !blank) out.push(''); blank = true; continue; }
+    blank = false;
+    const closes = /^[}\]]/.test(line) ? 1 : 0;
+    const body = line.startsWith('#') || line.startsWith('//') ? line : line.replace(/^([A-Za-z_][\w-]*)\s*=\s*/, '$1 = ').replace(/"\s*{$/, '" {');
+    out.push('  '.repeat(Math.max(0, depth - closes)) + body);
+    if (!line.startsWith('#') && !line.startsWith('//')) {
+      const code = line.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+      depth = Math.max(0, depth + (code.match(/[{[]/g)?.length ?? 0) - (code.match(/[}\]]/g)?.length ?? 0));
+    }
+  }
+  while (out.length && out[out.length - 1] === '') out.pop();
+  return out.join('\n') + '\n';
+}
+
+export const policyFmt: Command = {
+  name: 'policy fmt',
+  synopsis: 'Formats a policy on disk',
+  help: `Usage: vault policy fmt [options] PATH
+
+  Formats a local policy file to the policy specification. This command will
+  overwrite the file at the given PATH with the properly-formatted policy
+  file contents.
+
+  Format the local file "my-policy.hcl" as a policy file:
+
+      $ vault policy fmt my-policy.hcl`,
+  http: false,
+  async run(ctx) {
+    if (ctx.args.length !== 1) return ctx.error(`${ctx.args.length ? 'Too many' : 'Not enough'} arguments (expected 1, got ${ctx.args.length})`);
+    const path = ctx.args[0].trim();
+    let text: string;
+    try { text = fs.readFileSync(path, 'utf8'); } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return ctx.error(`Error opening policy file: open ${path}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+    }
+    try { parsePolicy('fmt', text); } catch (e) { return ctx.error(`failed to parse policy: ${(e as Error).message}`); }
+    try { fs.writeFileSync(path, formatHcl(text)); } catch (e) { return ctx.error(`Error writing result: ${(e as Error).message}`); }
+    ctx.io.stdout(`Success! Formatted policy: ${path}\n`);
     return 0;
   },
 };
