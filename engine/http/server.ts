@@ -54,6 +54,8 @@ async function serve(core: Core, req: http.IncomingMessage, res: http.ServerResp
     const out = await translate(core, req);
     send(res, out, req.method === 'HEAD');
   } catch (e) {
+    // An oversized body is not read to the end, so the connection cannot be reused.
+    if (e instanceof HttpError && e.status === 413) res.setHeader('Connection', 'close');
     if (e instanceof HttpError) send(res, { status: e.status, body: { errors: e.errors } }, false);
     else send(res, { status: 500, body: { errors: ['internal error'] } }, false);
     if (e instanceof HttpError && e.status === 413) req.destroy();
@@ -169,7 +171,8 @@ async function translate(core: Core, req: http.IncomingMessage): Promise<EngineR
     case 'DELETE': await drain(req); input = { operation: 'delete', path, data: queryData() }; break;
     case 'POST': case 'PUT': {
       const body = parseBody(await readBody(req), contentType);
-      if (path.endsWith('/') && path !== '') throw new HttpError(400, ["cannot write to a path ending in '/'"]);
+      // HashiCorp's own client posts mount paths with a trailing slash (`sys/mounts/kv/`, `sys/auth/userpass/`).
+      if (path.endsWith('/') && path !== '' && !path.startsWith('sys/')) throw new HttpError(400, ["cannot write to a path ending in '/'"]);
       input = { operation: 'write', path, data: body };
       break;
     }
