@@ -5,8 +5,10 @@
 import type { BackendFactory } from './framework/backend.js';
 import { transitBackend } from './secrets/transit/index.js';
 import { userpassBackend } from './auth/userpass/index.js';
+import { approleBackend } from './auth/approle/index.js';
 
 export const CATALOG: Record<string, BackendFactory> = {
   transit: transitBackend,
   userpass: userpassBackend,
+  approle: approleBackend,
 };

@@ -1,0 +1,32 @@
+/**
+ * The AppRole auth method (`auth/<mount>/`): machines log in with a role_id (like a
+ * username) and a secret_id (like a password, usually short-lived, limited in uses and
+ * delivered response-wrapped).
+ */
+import type { Core } from '../../core/core.js';
+import type { Backend, BackendContext } from '../../framework/backend.js';
+import { lockoutConfigOf, UserLockout } from '../common.js';
+import { loginPaths, renewAppRoleLogin } from './login.js';
+import { rolePaths } from './role.js';
+import { secretIdPaths } from './secret-id.js';
+import { AppRoleStore } from './store.js';
+
+export function approleBackend(ctx: BackendContext): Backend {
+  const core = ctx.core as Core;
+  const mountConfig = () => core.getMount?.(ctx.mountPath)?.config as Record<string, unknown> | undefined;
+  const store = new AppRoleStore(ctx.storage, ctx.clock);
+  const lockout = new UserLockout(ctx.storage, ctx.clock, () => lockoutConfigOf(mountConfig()));
+  const maxTTL = () => ctx.ttls().maxTTL;
+  return {
+    type: 'approle',
+    kind: 'auth',
+    help: 'Any registered Role can authenticate itself with Vault. The credentials depend on the constraints that are set on the Role: a role_id, and a secret_id when bind_secret_id is set.',
+    paths: [
+      ...loginPaths(store, lockout, ctx.mountPath, () => mountConfig()?.token_type as string | undefined),
+      ...rolePaths(store, maxTTL),
+      ...secretIdPaths(store, ctx.clock, maxTTL),
+    ],
+    unauthenticated: ['login'],
+    renewAuth: (t) => renewAppRoleLogin(store, t),
+  };
+}

@@ -1,0 +1,157 @@
+/** AppRole `role/…`: roles CRUD, `role-id` read and custom, and the per-field role paths. */
+import { unsupportedPath, userError } from '../../core/errors.js';
+import type { FieldData, PathDef } from '../../framework/backend.js';
+import { emptyTokenParams, LEGACY_TOKEN_FIELDS, parseCidrList, parsePolicies, parseTokenFields, TOKEN_FIELDS, tokenData } from '../common.js';
+import { AppRoleStore, RoleEntry } from './store.js';
+
+/** Vault's GenericNameRegex for role names. */
+export const ROLE = '(?<role_name>\\w(?:[\\w\\-.@]*\\w)?)';
+
+const LEGACY = ['policies', 'period'] as const;
+
+export const ROLE_FIELDS = {
+  role_name: { type: 'string' as const, description: 'Name of the role.' },
+  bind_secret_id: { type: 'bool' as const, default: true, description: 'Impose secret_id to be presented when logging in using this role.' },
+  secret_id_bound_cidrs: { type: 'commaStringSlice' as const, aliases: ['bound_cidr_list'], description: 'CIDR blocks allowed to log in with this role.' },
+  secret_id_num_uses: { type: 'int' as const, description: 'Number of times a SecretID can access the role, after which it expires. 0 = unlimited.' },
+  secret_id_ttl: { type: 'duration' as const, description: 'Duration after which the issued SecretID expires. 0 = never.' },
+  local_secret_ids: { type: 'bool' as const, description: 'If set, the secret IDs generated using this role will be cluster local (create only).' },
+  role_id: { type: 'string' as const, description: 'Identifier of the role. Defaults to a UUID.' },
+  ...TOKEN_FIELDS,
+  policies: LEGACY_TOKEN_FIELDS.policies,
+  period: LEGACY_TOKEN_FIELDS.period,
+};
+
+/** Vault refuses a role that anyone could log in with. */
+export function validateConstraints(r: RoleEntry) {
+  if (!r.bind_secret_id && !r.secret_id_bound_cidrs.length && !r.token_bound_cidrs.length) throw userError('at least one constraint should be enabled on the role');
+}
+
+export function roleData(r: RoleEntry): Record<string, unknown> {
+  return {
+    bind_secret_id: r.bind_secret_id,
+    local_secret_ids: r.local_secret_ids,
+    secret_id_bound_cidrs: r.secret_id_bound_cidrs.length ? [...r.secret_id_bound_cidrs] : null,
+    secret_id_num_uses: r.secret_id_num_uses,
+    secret_id_ttl: r.secret_id_ttl,
+    ...tokenData(r),
+  };
+}
+
+export function rolePaths(store: AppRoleStore, mountMaxTTL: () => number): PathDef[] {
+  const write = async (name: string, op: 'create' | 'update', d: FieldData) => {
+    const existing = await store.getRole(name);
+    const lname = name.toLowerCase();
+    const base: RoleEntry = existing ?? {
+      ...emptyTokenParams(), ...AppRoleStore.newRole(lname),
+      bind_secret_id: true, secret_id_bound_cidrs: [], secret_id_num_uses: 0, secret_id_ttl: 0, local_secret_ids: false,
+    };
+    const previousRoleId = existing?.role_id;
+    const r: RoleEntry = { ...base, ...parseTokenFields(base, d, [...LEGACY]) };
+    if (d.has('local_secret_ids')) {
+      if (op !== 'create' || existing) throw userError('local_secret_ids can only be modified during role creation');
+      r.local_secret_ids = d.get<boolean>('local_secret_ids');
+    }
+    if (d.has('role_id')) r.role_id = d.get<string>('role_id');
+    if (!r.role_id) throw userError('invalid role_id supplied, or failed to generate a role_id');
+    if (d.has('bind_secret_id')) r.bind_secret_id = d.get<boolean>('bind_secret_id');
+    if (d.has('secret_id_bound_cidrs')) r.secret_id_bound_cidrs = parseCidrList(d.get<string[]>('secret_id_bound_cidrs'), 'secret_id_bound_cidrs');
+    if (d.has('secret_id_num_uses')) r.secret_id_num_uses = d.get<number>('secret_id_num_uses');
+    if (r.secret_id_num_uses < 0) throw userError('secret_id_num_uses cannot be negative');
+    if (d.has('secret_id_ttl')) r.secret_id_ttl = d.get<number>('secret_id_ttl');
+    if (r.secret_id_ttl < 0) throw userError('secret_id_ttl cannot be negative');
+    if (r.token_period > mountMaxTTL()) throw userError(`period of "${r.token_period}s" is greater than the backend's maximum lease TTL of "${mountMaxTTL()}s"`);
+    validateConstraints(r);
+    if (!(await store.roleIdFree(r.role_id, r.name))) throw userError('role_id already in use');
+    await store.putRole(r, previousRoleId);
+    if (r.token_max_ttl > mountMaxTTL()) return { warnings: ["token_max_ttl is greater than the backend mount's maximum TTL value; issued tokens' max TTL value will be truncated"] };
+  };
+
+  const mustRole = async (name: string) => {
+    const r = await store.getRole(name);
+    if (!r) throw unsupportedPath();
+    return r;
+  };
+
+  return [
+    {
+      pattern: 'role/?',
+      synopsis: 'Lists all the roles registered with the backend.',
+      operations: { list: async () => ({ data: { keys: await store.listRoles() } }) },
+    },
+    {
+      pattern: `role/${ROLE}`,
+      synopsis: 'Register an role with the backend.',
+      description: 'A role holds the policies and token settings that machines logging in with its role_id (and a secret_id) receive.',
+      fields: ROLE_FIELDS,
+      existenceCheck: async (req) => !!(await store.getRole(req.params.role_name)),
+      operations: {
+        read: async (req) => {
+          const r = await store.getRole(req.params.role_name);
+          if (!r) return;
+          return { data: roleData(r) };
+        },
+        create: (req, d) => write(req.params.role_name, 'create', d),
+        update: (req, d) => write(req.params.role_name, 'update', d),
+        delete: async (req) => {
+          const r = await store.getRole(req.params.role_name);
+          if (r) await store.deleteRole(r);
+        },
+      },
+    },
+    {
+      pattern: `role/${ROLE}/role-id`,
+      synopsis: "Returns the 'role_id' of the role.",
+      fields: { role_name: ROLE_FIELDS.role_name, role_id: { type: 'string', description: 'Identifier of the role.' } },
+      operations: {
+        read: async (req) => {
+          const r = await store.getRole(req.params.role_name);
+          if (!r) return;
+          return { data: { role_id: r.role_id } };
+        },
+        update: async (req, d) => {
+          const r = await mustRole(req.params.role_name);
+          const id = d.get<string>('role_id');
+          if (!id) throw userError('missing role_id');
+          if (!(await store.roleIdFree(id, r.name))) throw userError('role_id already in use');
+          const prev = r.role_id;
+          await store.putRole({ ...r, role_id: id }, prev);
+        },
+      },
+    },
+    {
+      pattern: `role/${ROLE}/policies`,
+      synopsis: 'Policies of the role.',
+      fields: { role_name: ROLE_FIELDS.role_name, token_policies: TOKEN_FIELDS.token_policies, policies: LEGACY_TOKEN_FIELDS.policies },
+      operations: {
+        read: async (req) => {
+          const r = await store.getRole(req.params.role_name);
+          if (!r) return;
+          const data: Record<string, unknown> = { token_policies: [...r.token_policies] };
+          if (r.legacy?.policies?.length) data.policies = [...r.token_policies];
+          return { data };
+        },
+        update: async (req, d) => {
+          const r = await mustRole(req.params.role_name);
+          const legacy = { ...(r.legacy ?? {}) };
+          let policies: string[];
+          if (d.has('token_policies')) {
+            policies = parsePolicies(d.get<string[]>('token_policies'));
+            if (d.has('policies')) legacy.policies = policies; else delete legacy.policies;
+          } else if (d.has('policies')) {
+            policies = parsePolicies(d.get<string[]>('policies'));
+            legacy.policies = policies;
+          } else throw userError('missing token_policies');
+          await store.putRole({ ...r, token_policies: policies, legacy });
+        },
+        delete: async (req) => {
+          const r = await store.getRole(req.params.role_name);
+          if (!r) return;
+          const legacy = { ...(r.legacy ?? {}) };
+          delete legacy.policies;
+          await store.putRole({ ...r, token_policies: [], legacy });
+        },
+      },
+    },
+  ];
+}
