@@ -123,11 +123,14 @@ export class Core {
     return [...this.mounts.values()].filter((m) => m.entry.table === table).map((m) => m.entry);
   }
 
+  /** System-wide TTLs (a server config's `default_lease_ttl` and `max_lease_ttl`). */
+  systemTTLs = { defaultTTL: SYSTEM_MAX_TTL, maxTTL: SYSTEM_MAX_TTL };
+
   /** Effective TTLs of a mount: its own, or the system's. */
   mountTTLs(e: MountEntry) {
     return {
-      defaultTTL: e.config.default_lease_ttl || SYSTEM_MAX_TTL,
-      maxTTL: e.config.max_lease_ttl || SYSTEM_MAX_TTL,
+      defaultTTL: e.config.default_lease_ttl || this.systemTTLs.defaultTTL,
+      maxTTL: e.config.max_lease_ttl || this.systemTTLs.maxTTL,
     };
   }
 
@@ -539,8 +542,8 @@ export class Core {
     if (op === 'help') {
       // Help comes from the same declarations as the routes; the mount root gives the backend's overview.
       if (!matched && rel !== '') throw unsupportedPath();
-      const help = matched ? pathHelp(matched.def, rel) : mount.backend.help ?? '';
-      const openapi = matched ? pathOpenAPI(matched.def, mount.prefix, rel) : { openapi: '3.0.2', info: { title: 'HashiCorp Vault API', version: this.version }, paths: {} };
+      const help = matched && rel !== '' ? pathHelp(matched.def, rel) : mount.backend.help ?? '';
+      const openapi = matched && rel !== '' ? pathOpenAPI(matched.def, mount.prefix, rel) : { openapi: '3.0.2', info: { title: 'HashiCorp Vault API', version: this.version }, paths: {} };
       return this.finish(ctx, { bare: { help, openapi } });
     }
     if (!matched) throw unsupportedPath();

@@ -109,12 +109,35 @@ export interface BackendContext {
 export type BackendFactory = (ctx: BackendContext) => Promise<Backend> | Backend;
 
 /** Help text for `path-help`, generated from the same declarations as the routes. */
-export function pathHelp(def: PathDef): string {
-  const lines = [`## DESCRIPTION`, '', def.synopsis ?? '', '', def.description ?? ''];
+export function pathHelp(def: PathDef, requestPath = ''): string {
+  const lines = [`Request:        ${requestPath}`, `Matching Route: ^${def.pattern}$`, '', def.synopsis ?? ''];
   const fields = Object.entries(def.fields ?? {});
   if (fields.length) {
     lines.push('', '## PARAMETERS', '');
-    for (const [name, f] of fields) lines.push(`${name} (${f.type})`, '', `    ${f.description ?? ''}`, '');
+    for (const [name, f] of fields.sort(([a], [b]) => a.localeCompare(b))) {
+      lines.push(`    ${name} (${f.type})`, '');
+      if (f.description) lines.push(`        ${f.description}`, '');
+    }
   }
+  if (def.description) lines.push('## DESCRIPTION', '', def.description);
   return lines.join('\n');
+}
+
+const OPENAPI_TYPES: Record<string, string> = { int: 'integer', bool: 'boolean', duration: 'string', map: 'object', object: 'object', kvpairs: 'object', commaStringSlice: 'array', stringSlice: 'array', intSlice: 'array' };
+
+/** A small OpenAPI document for one path, from the same declaration. */
+export function pathOpenAPI(def: PathDef, mountPath: string, requestPath: string): Record<string, unknown> {
+  const item: Record<string, unknown> = { description: def.synopsis ?? '' };
+  const props: Record<string, unknown> = {};
+  for (const [name, f] of Object.entries(def.fields ?? {})) {
+    props[name] = { type: OPENAPI_TYPES[f.type] ?? 'string', description: f.description ?? '', ...(f.default !== undefined ? { default: f.default } : {}) };
+  }
+  const ops = def.operations;
+  const ok = { responses: { 200: { description: 'OK' } } };
+  if (ops.read) item.get = ok;
+  if (ops.list) item.get = { ...ok, parameters: [{ name: 'list', in: 'query', required: true, schema: { type: 'string', enum: ['true'] } }] };
+  if (ops.create || ops.update) item.post = { ...ok, requestBody: { content: { 'application/json': { schema: { type: 'object', properties: props } } } } };
+  if (ops.patch) item.patch = ok;
+  if (ops.delete) item.delete = { responses: { 204: { description: 'empty body' } } };
+  return { openapi: '3.0.2', info: { title: 'HashiCorp Vault API', version: '1.15.6' }, paths: { [`/${mountPath}${requestPath}`]: item } };
 }

@@ -78,6 +78,7 @@ async function doTune(core: Core, prefix: string, d: Record<string, unknown>) {
 }
 
 export function mountPaths(core: Core): PathDef[] {
+  const migrations = new Map<string, { source_mount: string; target_mount: string; status: string }>();
   const enable = (table: 'mounts' | 'auth') => async (req: { params: Record<string, string>; data: Record<string, unknown> }) => {
     const d = req.data;
     const rawType = typeof d.type === 'string' ? d.type : '';
@@ -145,11 +146,27 @@ export function mountPaths(core: Core): PathDef[] {
     },
     {
       pattern: 'remount',
-      fields: { from: { type: 'string', required: true }, to: { type: 'string', required: true } },
+      fields: { from: { type: 'string', required: true, description: 'The path of the mount to move.' }, to: { type: 'string', required: true, description: 'The new path of the mount.' } },
+      synopsis: 'Move the mount point of an already-mounted backend.',
       operations: {
         update: async (_req, d) => {
-          await core.remount(d.get<string>('from'), d.get<string>('to'));
-          return { data: { migration_id: crypto.randomUUID() } };
+          const from = d.get<string>('from'), to = d.get<string>('to');
+          await core.remount(from, to);
+          // The move is done by the time we answer; the status endpoint reports it as finished.
+          const id = crypto.randomUUID();
+          migrations.set(id, { source_mount: norm(from), target_mount: norm(to), status: 'success' });
+          return { data: { migration_id: id } };
+        },
+      },
+    },
+    {
+      pattern: 'remount/status/(?<id>.+)',
+      synopsis: 'Check the status of a mount move.',
+      operations: {
+        read: (req) => {
+          const info = migrations.get(req.params.id);
+          if (!info) throw userError(`Did not find migration info for migration ID "${req.params.id}"`);
+          return { data: { migration_id: req.params.id, migration_info: info } };
         },
       },
     },

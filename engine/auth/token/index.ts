@@ -37,7 +37,7 @@ export function tokenBackend(ctx: BackendContext): Backend {
 
   async function create(req: BackendRequest, d: import('../../framework/fields.js').FieldData, mode: 'normal' | 'orphan' | 'role'): Promise<Record<string, unknown>> {
     const parent = req.token!;
-    if (parent.type === 'batch' && d.get<string>('type') !== 'batch') throw userError('batch tokens cannot create more tokens');
+    if (parent.type === 'batch') throw userError('batch tokens cannot create more tokens');
     if (parent.numUses > 0 || (parent.internal?.restricted as boolean)) throw userError('restricted use token cannot generate child tokens');
     const sudo = await isSudo(req);
     let role: TokenRole | undefined;
@@ -54,7 +54,7 @@ export function tokenBackend(ctx: BackendContext): Backend {
     if (noParent && !sudo && mode === 'normal') throw userError('root or sudo privileges required to create orphan token');
     const period = d.get<number>('period') || role?.token_period || 0;
     if (d.get<number>('period') && !sudo && mode !== 'role') throw userError('root or sudo privileges required to create periodic token');
-    const numUses = d.get<number>('num_uses');
+    const numUses = d.get<number>('num_uses') || role?.token_num_uses || 0;
     if (numUses < 0) throw userError('number of uses cannot be negative');
     const typ = d.get<string>('type') || (role?.token_type && role.token_type !== 'default-service' && role.token_type !== 'default' ? role.token_type.replace('default-', '') : 'service');
     if (typ !== 'service' && typ !== 'batch') throw userError(`invalid 'type' value "${typ}"`);
@@ -63,11 +63,19 @@ export function tokenBackend(ctx: BackendContext): Backend {
     if (policies.includes('response-wrapping')) throw userError('cannot assign policy "response-wrapping"');
     const parentHasRoot = parent.policies.includes('root');
     if (role) {
-      const allowed = role.allowed_policies ?? [];
-      if (!policies.length) policies = allowed.length ? [...allowed] : [...parent.policies];
-      const bad = policies.filter((p) => p !== 'default' && allowed.length > 0 && !allowed.includes(p));
-      if (bad.length) throw userError(`token policies (${JSON.stringify(policies)}) must be subset of the role's allowed policies (${JSON.stringify(allowed)})`);
-      const dis = policies.find((p) => (role!.disallowed_policies ?? []).includes(p));
+      const allowed = (role.allowed_policies ?? []).map(normalizePolicyName);
+      const allowedGlob = role.allowed_policies_glob ?? [];
+      if (allowed.length || allowedGlob.length) {
+        if (!policies.length) policies = [...allowed];
+        const bad = policies.filter((p) => p !== 'default' && !allowed.includes(p) && !allowedGlob.some((g) => policyGlob(g, p)));
+        if (bad.length) throw userError(`token policies (${goList(policies)}) must be subset of the role's allowed policies (${goList(allowed)}) or glob policies (${goList(allowedGlob)})`);
+      } else {
+        // A role without allowed policies may only hand out what the caller already has.
+        if (!policies.length) policies = [...parent.policies];
+        const parentSet = new Set(parent.policies);
+        if (!parentHasRoot && !policies.every((p) => p === 'default' || parentSet.has(p))) throw userError(`token policies (${goList(policies)}) must be subset of parent token's policies (${goList(parent.policies)})`);
+      }
+      const dis = policies.find((p) => (role!.disallowed_policies ?? []).map(normalizePolicyName).includes(p) || (role!.disallowed_policies_glob ?? []).some((g) => policyGlob(g, p)));
       if (dis) throw userError(`token policy "${dis}" is disallowed by this role`);
     } else if (!policies.length) {
       policies = [...parent.policies];
@@ -88,7 +96,8 @@ export function tokenBackend(ctx: BackendContext): Backend {
     const dn = d.get<string>('display_name');
     if (dn) displayName = `token-${dn.replace(/[^A-Za-z0-9-]/g, '-').replace(/-+$/, '')}`;
     const orphan = mode === 'orphan' || noParent || !!role?.orphan;
-    const path = mode === 'orphan' ? 'auth/token/create-orphan' : mode === 'role' ? `auth/token/create/${req.params.role}` : 'auth/token/create';
+    const suffix = role?.path_suffix ? `/${role.path_suffix}` : '';
+    const path = mode === 'orphan' ? 'auth/token/create-orphan' : mode === 'role' ? `auth/token/create/${req.params.role}${suffix}` : 'auth/token/create';
     const ttls = ctx.ttls();
     const { entry, warnings } = await core.createToken({
       id: id || undefined, policies, parent: orphan ? '' : parent.id, path, displayName, meta: d.get<Record<string, string>>('meta'),
@@ -219,4 +228,13 @@ export function tokenBackend(ctx: BackendContext): Backend {
     help: 'The token credential backend is always enabled and builtin to Vault. Client tokens are used to identify a client and to allow Vault to associate policies and ACLs which are enforced on every request.',
     rootPaths: ['revoke-orphan/*', 'revoke-orphan', 'accessors/*', 'accessors/'],
   };
+}
+
+/** Go's %q of a string slice, as Vault prints policy lists in errors. */
+function goList(a: string[]): string { return `[${a.map((x) => JSON.stringify(x)).join(' ')}]`; }
+
+/** Policy-name globs of token roles: `*` matches any run of characters. */
+function policyGlob(glob: string, name: string): boolean {
+  const re = new RegExp('^' + glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  return re.test(name);
 }

@@ -6,6 +6,8 @@ export interface TokenRole {
   name: string;
   allowed_policies: string[];
   disallowed_policies: string[];
+  allowed_policies_glob?: string[];
+  disallowed_policies_glob?: string[];
   orphan: boolean;
   renewable: boolean;
   path_suffix: string;
@@ -23,6 +25,8 @@ export function rolePaths(ctx: BackendContext): PathDef[] {
   const fields = {
     allowed_policies: { type: 'commaStringSlice' as const },
     disallowed_policies: { type: 'commaStringSlice' as const },
+    allowed_policies_glob: { type: 'commaStringSlice' as const },
+    disallowed_policies_glob: { type: 'commaStringSlice' as const },
     orphan: { type: 'bool' as const },
     renewable: { type: 'bool' as const, default: true },
     path_suffix: { type: 'string' as const },

@@ -4,7 +4,7 @@
  */
 import type { Backend, BackendContext, BackendRequest, PathDef } from '../../framework/backend.js';
 import { formatGoDuration } from '../../core/duration.js';
-import { notFound, userError, VaultError } from '../../core/errors.js';
+import { multiError, notFound, userError, VaultError } from '../../core/errors.js';
 import { rfc3339Nano, sha256hex } from '../../core/ids.js';
 
 interface VersionMeta { created_time: string; deletion_time: string; destroyed: boolean }
@@ -85,32 +85,39 @@ export function kvV2Backend(ctx: BackendContext): Backend {
 
   async function metaWrite(req: BackendRequest, d: import('../../framework/fields.js').FieldData, patch: boolean) {
     const p = keyPath(req);
-    if (!p) throw userError(ROOT_WARN);
+    if (!p) throw userError('missing path');
+    const fields = ['max_versions', 'cas_required', 'delete_version_after', 'custom_metadata'];
+    if (!patch && !fields.some((f) => d.has(f))) return;
+    let custom: Record<string, string | null> | undefined;
+    if (d.has('custom_metadata')) {
+      custom = {};
+      for (const [k, v] of Object.entries(d.get<Record<string, unknown>>('custom_metadata'))) {
+        if (v === null || v === undefined) { if (patch) custom[k] = null; else custom[k] = ''; continue; }
+        if (typeof v === 'object') throw userError(`${CM_PREFIX}: '' expected type 'string', got unconvertible type '${Array.isArray(v) ? '[]interface {}' : 'map[string]interface {}'}'`);
+        custom[k] = String(v);
+      }
+      const problems = validateCustomMetadata(Object.fromEntries(Object.entries(custom).filter(([, v]) => v !== null)) as Record<string, string>);
+      if (problems.length) throw userError(multiError(problems));
+    }
+    const cfg = await getConfig();
+    const warnings: string[] = [];
+    if (d.has('cas_required') && cfg.cas_required && !d.get<boolean>('cas_required')) warnings.push('"cas_required" set to false, but is mandated by backend config. This value will be ignored.');
     let m = await getMeta(p);
     if (!m) {
       if (patch) throw notFound();
       const now = nowISO();
       m = { versions: {}, current_version: 0, oldest_version: 0, max_versions: 0, cas_required: false, delete_version_after: 0, custom_metadata: null, created_time: now, updated_time: now };
     }
-    if (d.has('max_versions')) m.max_versions = d.get<number>('max_versions');
+    if (d.has('max_versions')) m.max_versions = Math.max(0, d.get<number>('max_versions'));
     if (d.has('cas_required')) m.cas_required = d.get<boolean>('cas_required');
-    if (d.has('delete_version_after')) m.delete_version_after = Math.max(0, d.get<number>('delete_version_after'));
-    if (d.has('custom_metadata')) {
-      const cm = d.get<Record<string, unknown>>('custom_metadata');
-      if (Object.keys(cm).length > 64) throw userError('payload must contain at most 64 keys');
+    if (d.has('delete_version_after')) m.delete_version_after = d.get<number>('delete_version_after');
+    if (custom) {
       const next: Record<string, string> = patch ? { ...(m.custom_metadata ?? {}) } : {};
-      for (const [k, v] of Object.entries(cm)) {
-        if (k.length > 128) throw userError(`length of key "${k}" is ${k.length} which exceeds 128 characters`);
-        if (v === null && patch) { delete next[k]; continue; }
-        const s = String(v);
-        if (s.length > 512) throw userError(`length of value for key "${k}" is ${s.length} which exceeds 512 characters`);
-        next[k] = s;
-      }
-      m.custom_metadata = Object.keys(next).length ? next : (patch ? null : {});
-      if (!patch && !Object.keys(next).length) m.custom_metadata = null;
+      for (const [k, v] of Object.entries(custom)) { if (v === null) delete next[k]; else next[k] = v; }
+      m.custom_metadata = Object.keys(next).length ? next : null;
     }
-    await prune(p, m);
     await st.putJSON(metaKey(p), m);
+    return warnings.length ? { warnings } : undefined;
   }
 
   const versionsField = { versions: { type: 'intSlice' as const } };
@@ -283,6 +290,51 @@ export function kvV2Backend(ctx: BackendContext): Backend {
     },
   ];
   return { type: 'kv', kind: 'secret', paths, help: 'This backend provides a versioned key-value store.' };
+}
+
+/**
+ * The one-way upgrade of a KV v1 mount (`kv enable-versioning`, tune `options.version=2`):
+ * every v1 entry becomes version 1 of a v2 key, as Vault's upgrade does.
+ */
+export async function upgradeFromV1(ctx: BackendContext): Promise<number> {
+  const st = ctx.storage;
+  const keys: string[] = [];
+  const walk = async (p: string) => {
+    for (const k of await st.list(`kv/${p}`)) {
+      if (k.endsWith('/')) await walk(p + k); else keys.push(p + k);
+    }
+  };
+  await walk('');
+  const now = rfc3339Nano(ctx.clock.nowMs());
+  for (const p of keys) {
+    const data = await st.getJSON<Record<string, unknown>>(`kv/${p}`);
+    if (data) {
+      const m: KeyMeta = { versions: { 1: { created_time: now, deletion_time: '', destroyed: false } }, current_version: 1, oldest_version: 0, max_versions: 0, cas_required: false, delete_version_after: 0, custom_metadata: null, created_time: now, updated_time: now };
+      await st.putJSON(`ver/${sha256hex(p)}/1`, data);
+      await st.putJSON(`meta/${p}`, m);
+    }
+    await st.delete(`kv/${p}`);
+  }
+  return keys.length;
+}
+
+const CM_PREFIX = 'custom_metadata validation failed';
+
+/** Vault's limits on custom_metadata: 64 keys, keys ≤ 128 bytes, values ≤ 512 bytes, printable. */
+function validateCustomMetadata(cm: Record<string, string>): string[] {
+  const keys = Object.keys(cm);
+  if (keys.length > 64) return [`${CM_PREFIX}: payload must contain at most 64 keys, provided ${keys.length}`];
+  const errs: string[] = [];
+  const printable = (x: string) => !/[\u0000-\u001f\u007f-\u009f]/.test(x);
+  for (const k of keys) {
+    const v = cm[k];
+    const kl = Buffer.byteLength(k), vl = Buffer.byteLength(v);
+    if (kl === 0 || kl > 128) errs.push(`${CM_PREFIX}: length of key ${JSON.stringify(k)} is ${kl} but must be 0 < len(key) <= 128`);
+    if (vl === 0 || vl > 512) errs.push(`${CM_PREFIX}: length of value for key ${JSON.stringify(k)} is ${vl} but must be 0 < len(value) <= 512`);
+    if (!printable(k)) errs.push(`${CM_PREFIX}: key ${JSON.stringify(k)} (${k}) contains unprintable characters`);
+    if (!printable(v)) errs.push(`${CM_PREFIX}: value for key ${JSON.stringify(k)} contains unprintable characters`);
+  }
+  return errs;
 }
 
 /** RFC 7386 JSON merge patch. */
