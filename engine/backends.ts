@@ -3,11 +3,13 @@
  * method; `startEngine` mounts from here. (kv, cubbyhole and token are built in.)
  */
 import type { BackendFactory } from './framework/backend.js';
+import { databaseBackend } from './secrets/database/index.js';
 import { transitBackend } from './secrets/transit/index.js';
 import { userpassBackend } from './auth/userpass/index.js';
 import { approleBackend } from './auth/approle/index.js';
 
 export const CATALOG: Record<string, BackendFactory> = {
+  database: databaseBackend,
   transit: transitBackend,
   userpass: userpassBackend,
   approle: approleBackend,

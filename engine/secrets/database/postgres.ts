@@ -1,0 +1,179 @@
+/**
+ * The `postgresql-database-plugin`: a connection pool per configured database and the
+ * SQL for creating, renewing, revoking and rotating users. Every statement runs with
+ * its placeholders filled context-aware (see statements.ts); the default revocation
+ * quotes every identifier it builds.
+ */
+import pg from 'pg';
+import { pgExpiration, quoteIdent, renderStatement, statementList } from './statements.js';
+
+export const PLUGIN_NAME = 'postgresql-database-plugin';
+
+export const DEFAULT_RENEW = `ALTER ROLE "{{name}}" VALID UNTIL '{{expiration}}';`;
+export const DEFAULT_ROTATE_ROOT = `ALTER ROLE "{{username}}" WITH PASSWORD '{{password}}';`;
+export const DEFAULT_STATIC_ROTATION = `ALTER ROLE "{{name}}" WITH PASSWORD '{{password}}';`;
+
+/** What a `config/<name>` holds (stored; the password never leaves the engine). */
+export interface DbConfig {
+  plugin_name: string;
+  connection_url: string;
+  username: string;
+  password: string;
+  allowed_roles: string[];
+  verify_connection: boolean;
+  max_open_connections: number;
+  max_idle_connections: number;
+  max_connection_lifetime: number;
+  password_policy: string;
+  username_template: string;
+  root_rotation_statements: string[];
+  password_authentication: string;
+  disable_escaping: boolean;
+}
+
+/** libpq keyword/value DSN (`host=… port=… user=…`) → pg client settings. */
+function parseDsn(dsn: string): pg.ClientConfig {
+  const out: Record<string, string> = {};
+  const re = /\s*([A-Za-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|\S*)/gy;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(dsn))) {
+    let v = m[2];
+    if (v.startsWith("'")) v = v.slice(1, -1).replace(/\\(.)/g, '$1');
+    out[m[1].toLowerCase()] = v;
+    if (re.lastIndex >= dsn.length) break;
+  }
+  return {
+    host: out.host, port: out.port ? Number(out.port) : undefined, user: out.user, password: out.password,
+    database: out.dbname, ssl: out.sslmode && out.sslmode !== 'disable' ? { rejectUnauthorized: out.sslmode === 'verify-full' } : false,
+    connectionTimeoutMillis: out.connect_timeout ? Number(out.connect_timeout) * 1000 : undefined,
+  };
+}
+
+/** The client settings of a config, with `{{username}}`/`{{password}}` filled in. */
+export function connectionSettings(c: DbConfig): pg.ClientConfig {
+  const esc = (s: string) => (c.disable_escaping ? s : encodeURIComponent(s));
+  const url = c.connection_url.replace(/\{\{\s*username\s*\}\}/g, esc(c.username)).replace(/\{\{\s*password\s*\}\}/g, esc(c.password));
+  const base: pg.ClientConfig = /^postgres(ql)?:\/\//.test(url) ? { connectionString: url } : parseDsn(url);
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    // node-postgres reads sslmode from the URL only partly: "disable" must mean no TLS.
+    try { const u = new URL(url); if (!u.searchParams.get('sslmode') || u.searchParams.get('sslmode') === 'disable') base.ssl = false; } catch { throw new Error('connection_url is not a valid URL'); }
+  }
+  return { ...base, connectionTimeoutMillis: base.connectionTimeoutMillis ?? 5000 };
+}
+
+/** The URL as a read shows it: a literal password is redacted. */
+export function redactedUrl(url: string): string {
+  try {
+    if (!/^postgres(ql)?:\/\//.test(url)) return url.replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/i, '$1*****');
+    const u = new URL(url);
+    if (u.password && !/\{\{\s*password\s*\}\}/.test(decodeURIComponent(u.password))) u.password = '*****';
+    return u.toString().replace(/%7B%7B/gi, '{{').replace(/%7D%7D/gi, '}}');
+  } catch { return url; }
+}
+
+/** One configured database: a lazily opened pool. */
+export class PostgresConnection {
+  private pool: pg.Pool | undefined;
+  constructor(private cfg: DbConfig) {}
+
+  private getPool(): pg.Pool {
+    if (!this.pool) {
+      this.pool = new pg.Pool({
+        ...connectionSettings(this.cfg),
+        max: Math.max(1, this.cfg.max_open_connections || 4),
+        idleTimeoutMillis: this.cfg.max_idle_connections === 0 ? 10_000 : 30_000,
+        maxLifetimeSeconds: this.cfg.max_connection_lifetime || 0,
+        allowExitOnIdle: true,
+      });
+      // An idle connection dropped by the server (restart, lab end) is not our crash.
+      this.pool.on('error', () => undefined);
+    }
+    return this.pool;
+  }
+
+  /** Opens one connection and runs `SELECT 1`. */
+  async verify(): Promise<void> {
+    const c = new pg.Client(connectionSettings(this.cfg));
+    c.on('error', () => undefined);
+    try { await c.connect(); await c.query('SELECT 1'); } finally { await c.end().catch(() => undefined); }
+  }
+
+  /** Runs rendered statements in one transaction. */
+  async inTransaction(fn: (q: (sql: string, params?: unknown[]) => Promise<pg.QueryResult>) => Promise<void>): Promise<void> {
+    const client = await this.getPool().connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      try {
+        await fn((sql, params) => client.query(sql, params));
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => { broken = true; });
+        throw e;
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async run(templates: string[], values: Record<string, string>): Promise<void> {
+    const stmts = templates.flatMap((t) => statementList(t));
+    await this.inTransaction(async (q) => { for (const s of stmts) await q(renderStatement(s, values)); });
+  }
+
+  /** Creates a dynamic user; on failure runs the rollback statements, then rethrows. */
+  async newUser(p: { creation: string[]; rollback: string[]; username: string; password: string; expiresAtMs: number }): Promise<void> {
+    const values = { name: p.username, username: p.username, password: p.password, expiration: pgExpiration(p.expiresAtMs) };
+    try {
+      await this.run(p.creation, values);
+    } catch (e) {
+      if (p.rollback.length) await this.run(p.rollback, values).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async renewUser(p: { renew: string[]; username: string; expiresAtMs: number }): Promise<void> {
+    await this.run(p.renew.length ? p.renew : [DEFAULT_RENEW], { name: p.username, username: p.username, expiration: pgExpiration(p.expiresAtMs) });
+  }
+
+  /** Runs the role's revocation statements, or the default clean-up ending in DROP ROLE. */
+  async deleteUser(p: { revocation: string[]; username: string }): Promise<void> {
+    if (p.revocation.length) {
+      await this.run(p.revocation, { name: p.username, username: p.username });
+      return;
+    }
+    const u = quoteIdent(p.username);
+    await this.inTransaction(async (q) => {
+      const exists = await q('SELECT 1 FROM pg_roles WHERE rolname = $1', [p.username]);
+      if (!exists.rowCount) return;
+      const schemas = await q('SELECT DISTINCT table_schema FROM information_schema.role_column_grants WHERE grantee = $1', [p.username]);
+      for (const row of schemas.rows) {
+        const s = quoteIdent(String(row.table_schema));
+        await q(`REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA ${s} FROM ${u}`);
+        await q(`REVOKE USAGE ON SCHEMA ${s} FROM ${u}`);
+      }
+      await q(`REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA public FROM ${u}`);
+      await q(`REVOKE ALL PRIVILEGES ON ALL SEQUENCES IN SCHEMA public FROM ${u}`);
+      await q(`REVOKE USAGE ON SCHEMA public FROM ${u}`);
+      const db = await q('SELECT current_database() AS d');
+      await q(`REVOKE CONNECT ON DATABASE ${quoteIdent(String(db.rows[0].d))} FROM ${u}`);
+      await q(`DROP ROLE IF EXISTS ${u}`);
+    });
+  }
+
+  async setPassword(statements: string[], username: string, password: string): Promise<void> {
+    await this.run(statements, { name: username, username, password });
+  }
+
+  async close(): Promise<void> {
+    const p = this.pool;
+    this.pool = undefined;
+    await p?.end().catch(() => undefined);
+  }
+}
+
+/** A driver error as the learner should read it (never a stack). */
+export function dbErrorText(e: unknown): string {
+  const err = e as { message?: string; code?: string };
+  return err?.message ? String(err.message) : String(e);
+}

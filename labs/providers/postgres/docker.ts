@@ -1,0 +1,76 @@
+/**
+ * The docker way: only when the learner asks (`--postgres=docker`) and a Docker socket
+ * answers. The container is driven through testcontainers, which is not a dependency of
+ * vault-lab (it could not be tested here): when Docker answers but the package is
+ * missing, the error says how to add it.
+ */
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { ProviderContext } from '../types.js';
+import { LAB_ADMIN, LAB_DATABASE } from './local.js';
+
+/** Where Docker should answer: `DOCKER_HOST` (unix:// or tcp://) or the default socket. */
+export function dockerEndpoint(env: NodeJS.ProcessEnv): { socketPath?: string; host?: string; port?: number; label: string } {
+  const h = env.DOCKER_HOST;
+  if (!h) return { socketPath: '/var/run/docker.sock', label: '/var/run/docker.sock' };
+  if (h.startsWith('unix://')) return { socketPath: h.slice(7), label: h };
+  const m = /^tcp:\/\/([^:/]+):(\d+)/.exec(h);
+  if (m) return { host: m[1], port: Number(m[2]), label: h };
+  return { label: h };
+}
+
+/** Resolves when `GET /_ping` answers OK within a second; otherwise rejects with why. */
+export function pingDocker(env: NodeJS.ProcessEnv): Promise<void> {
+  const ep = dockerEndpoint(env);
+  return new Promise((resolve, reject) => {
+    if (!ep.socketPath && !ep.host) return reject(new Error(`DOCKER_HOST=${ep.label} is not a unix:// or tcp:// address`));
+    const req = http.get({ socketPath: ep.socketPath, host: ep.host, port: ep.port, path: '/_ping', timeout: 1000 }, (res) => {
+      res.resume();
+      if (res.statusCode === 200) resolve(); else reject(new Error(`Docker at ${ep.label} answered ${res.statusCode} to /_ping`));
+    });
+    req.on('timeout', () => req.destroy(new Error(`Docker at ${ep.label} did not answer within 1 s`)));
+    req.on('error', (e: NodeJS.ErrnoException) => reject(new Error(
+      e.code === 'ENOENT' || e.code === 'ECONNREFUSED' ? `no Docker socket answered at ${ep.label} (is Docker running?)` : `Docker at ${ep.label}: ${e.message}`)));
+  });
+}
+
+interface TC {
+  GenericContainer: new (image: string) => {
+    withEnvironment(e: Record<string, string>): unknown;
+    withExposedPorts(...p: number[]): unknown;
+    start(): Promise<{ getHost(): string; getMappedPort(p: number): number; stop(): Promise<unknown> }>;
+  };
+}
+
+/** Starts `postgres:17-alpine` with the lab fixture. */
+export async function startDocker(ctx: ProviderContext) {
+  await pingDocker(ctx.env);
+  let tc: TC;
+  try {
+    tc = (await import(/* @vite-ignore */ 'testcontainers' as string)) as TC;
+  } catch {
+    throw new Error('Docker answers, but the testcontainers package is not installed next to vault-lab (`npm i testcontainers`)');
+  }
+  ctx.progress('starting a PostgreSQL container…');
+  const adminPassword = randomBytes(18).toString('base64url');
+  const c = new tc.GenericContainer('postgres:17-alpine') as unknown as {
+    withEnvironment(e: Record<string, string>): typeof c; withExposedPorts(...p: number[]): typeof c;
+    start(): Promise<{ getHost(): string; getMappedPort(p: number): number; stop(): Promise<unknown> }>;
+  };
+  const started = await c.withEnvironment({ POSTGRES_USER: LAB_ADMIN, POSTGRES_PASSWORD: adminPassword, POSTGRES_DB: LAB_DATABASE }).withExposedPorts(5432).start();
+  const host = started.getHost() === 'localhost' ? '127.0.0.1' : started.getHost();
+  const port = started.getMappedPort(5432);
+  const admin: pg.ClientConfig = { host, port, user: LAB_ADMIN, password: adminPassword, database: LAB_DATABASE };
+  const client = new pg.Client(admin);
+  await client.connect();
+  await client.query(`CREATE TABLE products (id serial PRIMARY KEY, name text NOT NULL, price_cents integer NOT NULL);
+    INSERT INTO products (name, price_cents) VALUES ('notebook', 450), ('pencil', 120), ('backpack', 3900);
+    CREATE TABLE orders (id serial PRIMARY KEY, product_id integer REFERENCES products(id), quantity integer NOT NULL, placed_at timestamptz NOT NULL DEFAULT now());
+    INSERT INTO orders (product_id, quantity) VALUES (1, 2), (3, 1);`);
+  await client.end();
+  return {
+    host, port, database: LAB_DATABASE, adminUser: LAB_ADMIN, adminPassword, admin,
+    stop: async () => { await started.stop(); },
+  };
+}
