@@ -3,6 +3,7 @@
  * engine internals.
  */
 export { startEngine } from './core/engine.js';
+export { runConfiguredServer } from './server/run.js';
 export type { Engine, EngineOptions, EngineRequestInput, Snapshot } from './core/engine.js';
 export { Clock } from './core/clock.js';
 export type { AuditEvent } from './core/audit.js';

@@ -1,5 +1,5 @@
 /** `vault-lab server -dev`: the engine alone, like `vault server -dev`. */
-import { startEngine } from '../../engine/index.js';
+import { runConfiguredServer, startEngine } from '../../engine/index.js';
 
 function flag(args: string[], name: string): string | boolean | undefined {
   for (let i = 0; i < args.length; i++) {
@@ -10,7 +10,7 @@ function flag(args: string[], name: string): string | boolean | undefined {
   return undefined;
 }
 
-const KNOWN = new Set(['dev', 'dev-root-token-id', 'dev-listen-address', 'dev-kv-v1', 'dev-no-store-token', 'log-level']);
+const KNOWN = new Set(['config', 'dev', 'dev-root-token-id', 'dev-listen-address', 'dev-kv-v1', 'dev-no-store-token', 'log-level']);
 
 export async function runServer(args: string[]): Promise<number> {
   for (let i = 0; i < args.length; i++) {
@@ -18,10 +18,12 @@ export async function runServer(args: string[]): Promise<number> {
     if (!a.startsWith('-')) continue;
     const name = a.replace(/^--?/, '').split('=')[0];
     if (!KNOWN.has(name)) { process.stderr.write(`flag provided but not defined: -${name}\n`); return 1; }
-    if (!a.includes('=') && ['dev-root-token-id', 'dev-listen-address', 'log-level'].includes(name)) i++;
+    if (!a.includes('=') && ['config', 'dev-root-token-id', 'dev-listen-address', 'log-level'].includes(name)) i++;
   }
+  const config = flag(args, 'config');
   if (!flag(args, 'dev')) {
-    process.stderr.write('vault-lab server: only -dev mode is available in this version. Run: vault-lab server -dev\n');
+    if (typeof config === 'string') return runConfiguredServer(config, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
+    process.stderr.write('vault-lab server: give a configuration file (-config=<file>) or start a dev server (-dev).\n');
     return 1;
   }
   const tokenFlag = flag(args, 'dev-root-token-id');

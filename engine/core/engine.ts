@@ -31,6 +31,9 @@ export interface EngineOptions {
   storage?: { kind: 'memory' } | { kind: 'custom'; storage: Storage } | { kind: 'file'; path: string };
   /** Start sealed (uninitialised until `sys/init`) even on memory or custom storage. */
   seal?: boolean;
+  /** System default and maximum lease TTLs in seconds (a server config's `default_lease_ttl`, `max_lease_ttl`). */
+  defaultLeaseTTL?: number;
+  maxLeaseTTL?: number;
   clock?: Clock;
   /** `-dev-kv-v1`: mount `secret/` as KV v1. */
   devKvV1?: boolean;
@@ -83,6 +86,8 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   const core = new Core({ storage, clock, audit });
   for (const [t, f] of Object.entries({ ...BUILTIN, ...CATALOG, ...(opts.backends ?? {}) })) core.registerBackend(t, f);
   core.registerBackend('system', () => systemBackend(core, opts.sysExtensions ?? []));
+  if (opts.maxLeaseTTL) core.systemTTLs.maxTTL = opts.maxLeaseTTL;
+  if (opts.defaultLeaseTTL) core.systemTTLs.defaultTTL = Math.min(opts.defaultLeaseTTL, core.systemTTLs.maxTTL);
   const audits = new AuditManager(core);
   AUDITS.set(core, audits);
 

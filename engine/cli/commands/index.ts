@@ -9,6 +9,8 @@ import { login } from './login.js';
 import { secretsDisable, secretsEnable, secretsList, secretsMove, secretsTune } from './secrets.js';
 import { authDisable, authEnable, authHelp, authList, authTune } from './auth.js';
 import { leaseLookup, leaseRenew, leaseRevoke } from './lease.js';
+import { operatorInit, operatorSeal, operatorUnseal } from './operator.js';
+import { auditDisable, auditEnable, auditList } from './audit.js';
 
 export const COMMANDS: Command[] = [
   status, login, version, printToken, pathHelp,
@@ -20,6 +22,8 @@ export const COMMANDS: Command[] = [
   secretsEnable, secretsDisable, secretsList, secretsTune, secretsMove,
   authEnable, authDisable, authList, authTune, authHelp,
   leaseLookup, leaseRenew, leaseRevoke,
+  operatorInit, operatorUnseal, operatorSeal,
+  auditEnable, auditDisable, auditList,
 ];
 
 /** Help text of command groups (`vault kv`, `vault policy` …). */
