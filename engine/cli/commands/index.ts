@@ -9,6 +9,7 @@ import { login } from './login.js';
 import { secretsDisable, secretsEnable, secretsList, secretsMove, secretsTune } from './secrets.js';
 import { authDisable, authEnable, authHelp, authList, authTune } from './auth.js';
 import { leaseLookup, leaseRenew, leaseRevoke } from './lease.js';
+import { unwrap } from './unwrap.js';
 import { operatorInit, operatorSeal, operatorUnseal } from './operator.js';
 import { auditDisable, auditEnable, auditList } from './audit.js';
 
@@ -22,6 +23,7 @@ export const COMMANDS: Command[] = [
   secretsEnable, secretsDisable, secretsList, secretsTune, secretsMove,
   authEnable, authDisable, authList, authTune, authHelp,
   leaseLookup, leaseRenew, leaseRevoke,
+  unwrap,
   operatorInit, operatorUnseal, operatorSeal,
   auditEnable, auditDisable, auditList,
 ];

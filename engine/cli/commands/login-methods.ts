@@ -2,11 +2,14 @@
 import type { CommandContext } from '../command.js';
 import { storeToken } from '../command.js';
 import { ArgError, parseKVArgs } from '../kvargs.js';
+import { userpassLogin } from './login-userpass.js';
 
 export type LoginHandler = (ctx: CommandContext, mount: string, data: Record<string, unknown>) => Promise<{ path: string; body: Record<string, unknown> } | number>;
 
 /** Auth methods register here (userpass, approle, kubernetes). */
-export const LOGIN_METHODS: Record<string, LoginHandler> = {};
+export const LOGIN_METHODS: Record<string, LoginHandler> = {
+  userpass: userpassLogin,
+};
 
 export async function loginWithMethod(ctx: CommandContext, method: string, success: string): Promise<number> {
   const handler = LOGIN_METHODS[method];
