@@ -399,7 +399,7 @@ export class Core {
     if (t.period > 0) {
       ttl = t.period;
       if (t.explicitMaxTTL > 0) {
-        const left = Math.floor((t.creationTime * 1000 + t.explicitMaxTTL * 1000 - now) / 1000);
+        const left = Math.floor(((t.issueMs ?? t.creationTime * 1000) + t.explicitMaxTTL * 1000 - now) / 1000);
         if (left <= 0) throw userError('past the max TTL, cannot renew');
         if (ttl > left) { ttl = left; warnings.push(`TTL of "${fmtDur(t.period)}" exceeded the effective max_ttl of "${fmtDur(left)}"; TTL value is capped accordingly`); }
       }
@@ -408,7 +408,7 @@ export class Core {
       const mountMax = Math.min((t.internal?.mountMaxTTL as number) || SYSTEM_MAX_TTL, SYSTEM_MAX_TTL);
       let max = Math.min((t.internal?.maxTTL as number) || mountMax, mountMax);
       if (t.explicitMaxTTL > 0) max = Math.min(max, t.explicitMaxTTL);
-      const left = Math.floor((t.creationTime * 1000 + max * 1000 - now) / 1000);
+      const left = Math.floor(((t.issueMs ?? t.creationTime * 1000) + max * 1000 - now) / 1000);
       if (left <= 0) throw userError('past the max TTL, cannot renew');
       ttl = want;
       if (ttl > left) { ttl = left; warnings.push(`TTL of "${fmtDur(want)}" exceeded the effective max_ttl of "${fmtDur(left)}"; TTL value is capped accordingly`); }
@@ -441,7 +441,7 @@ export class Core {
       type: t.type,
     };
     if (t.expireAt !== null) {
-      d.issue_time = rfc3339Nano(t.creationTime * 1000);
+      d.issue_time = rfc3339Nano(t.issueMs ?? t.creationTime * 1000);
       d.renewable = t.renewable;
     }
     if (t.period) d.period = t.period;

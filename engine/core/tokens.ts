@@ -19,7 +19,7 @@ export class TokenStore {
 
   async create(fields: Omit<TokenEntry, 'id' | 'accessor' | 'creationTime'> & { id?: string }): Promise<TokenEntry> {
     const id = fields.id || (fields.type === 'batch' ? 'hvb.' : 'hvs.') + base62(fields.path === 'auth/token/root' ? 24 : 91);
-    const entry: TokenEntry = { ...fields, id, accessor: fields.type === 'batch' ? '' : base62(24), creationTime: this.clock.unix() };
+    const entry: TokenEntry = { ...fields, id, accessor: fields.type === 'batch' ? '' : base62(24), creationTime: this.clock.unix(), issueMs: this.clock.nowMs() };
     if (await this.view.get(this.key(id))) throw new Error('cannot create a token with a duplicate ID');
     await this.save(entry);
     if (entry.accessor) await this.view.putJSON(`accessor/${entry.accessor}`, { hash: sha256hex(id) });

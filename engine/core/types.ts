@@ -26,6 +26,8 @@ export interface TokenEntry {
   displayName: string;
   numUses: number;
   creationTime: number; // unix seconds
+  /** Issue time in ms on the engine clock (max-TTL arithmetic needs more than seconds). */
+  issueMs?: number;
   creationTTL: number;
   expireAt: number | null; // unix ms, null = never
   explicitMaxTTL: number;

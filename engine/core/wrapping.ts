@@ -51,7 +51,7 @@ export class ResponseWrapper {
       policies: [WRAPPING_POLICY], parent: '', path, displayName: displayName || 'token', ttl, explicitMaxTTL: ttl, numUses: 1,
       renewable: false, noDefaultPolicy: true,
     });
-    const creationTime = rfc3339Nano(entry.creationTime * 1000 + (this.core.clock.nowMs() % 1000));
+    const creationTime = rfc3339Nano(entry.issueMs ?? entry.creationTime * 1000);
     const rec: WrapInfoRecord = { creation_ttl: ttl, creation_time: creationTime, creation_path: path };
     if (wrappedAccessor) rec.wrapped_accessor = wrappedAccessor;
     const cubby = this.cubby(entry.id);
