@@ -49,15 +49,32 @@ function parseDsn(dsn: string): pg.ClientConfig {
   };
 }
 
+/** A postgresql:// URL → pg client settings (every part percent-decoded, sslmode honoured). */
+function parseUrl(url: string): pg.ClientConfig {
+  let u: URL;
+  try { u = new URL(url); } catch { throw new Error('connection_url is not a valid URL'); }
+  const q = u.searchParams;
+  const sslmode = q.get('sslmode') ?? 'disable';
+  return {
+    host: decodeURIComponent(u.hostname.replace(/^\[|\]$/g, '')) || q.get('host') || '127.0.0.1',
+    port: u.port ? Number(u.port) : q.get('port') ? Number(q.get('port')) : 5432,
+    user: decodeURIComponent(u.username) || q.get('user') || undefined,
+    password: decodeURIComponent(u.password) || q.get('password') || undefined,
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || q.get('dbname') || undefined,
+    ssl: sslmode === 'disable' ? false : { rejectUnauthorized: sslmode === 'verify-full' || sslmode === 'verify-ca' },
+    application_name: q.get('application_name') ?? undefined,
+    connectionTimeoutMillis: q.get('connect_timeout') ? Number(q.get('connect_timeout')) * 1000 : undefined,
+  };
+}
+
 /** The client settings of a config, with `{{username}}`/`{{password}}` filled in. */
 export function connectionSettings(c: DbConfig): pg.ClientConfig {
   const esc = (s: string) => (c.disable_escaping ? s : encodeURIComponent(s));
-  const url = c.connection_url.replace(/\{\{\s*username\s*\}\}/g, esc(c.username)).replace(/\{\{\s*password\s*\}\}/g, esc(c.password));
-  const base: pg.ClientConfig = /^postgres(ql)?:\/\//.test(url) ? { connectionString: url } : parseDsn(url);
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    // node-postgres reads sslmode from the URL only partly: "disable" must mean no TLS.
-    try { const u = new URL(url); if (!u.searchParams.get('sslmode') || u.searchParams.get('sslmode') === 'disable') base.ssl = false; } catch { throw new Error('connection_url is not a valid URL'); }
-  }
+  const isUrl = /^postgres(ql)?:\/\//.test(c.connection_url);
+  const fill = (s: string, e: (x: string) => string) => s.replace(/\{\{\s*username\s*\}\}/g, e(c.username)).replace(/\{\{\s*password\s*\}\}/g, e(c.password));
+  // In a keyword/value DSN each value is filled in as one quoted word, whatever it holds.
+  const dsnQuote = (x: string) => `'${x.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  const base = isUrl ? parseUrl(fill(c.connection_url, esc)) : parseDsn(fill(c.connection_url.replace(/'(\{\{\s*(?:username|password)\s*\}\})'/g, '$1'), dsnQuote));
   return { ...base, connectionTimeoutMillis: base.connectionTimeoutMillis ?? 5000 };
 }
 

@@ -1,0 +1,102 @@
+/** The lab PostgreSQL provider: the ways it starts, how it fails, and what it leaves behind. */
+import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderError } from '../../labs/providers/index.js';
+import { startPostgres, type PostgresSystem } from '../../labs/providers/postgres/index.js';
+import { labPostgres } from './support.js';
+
+const ctx = (env: NodeJS.ProcessEnv, prefer?: string) => ({ workspace: process.cwd(), progress: () => undefined, env, prefer });
+
+describe('embedded (default)', () => {
+  let pgs: PostgresSystem;
+  let dataDir: string;
+  beforeAll(async () => {
+    pgs = await labPostgres();
+    dataDir = String((await pgs.query('SHOW data_directory')).rows[0].data_directory);
+  });
+  afterAll(async () => { await pgs?.stop(); });
+
+  it('gives the shell where to connect but no superuser and no default password', () => {
+    expect(pgs.via).toBe('embedded');
+    expect(pgs.env).toMatchObject({ PGHOST: '127.0.0.1', PGPORT: String(pgs.port), PGDATABASE: 'lab', LAB_PG_ADMIN_USER: 'vaultadmin' });
+    expect(pgs.env.PGUSER).toBeUndefined();
+    expect(pgs.env.PGPASSWORD).toBeUndefined();
+    expect(pgs.env.LAB_PG_ADMIN_PASSWORD).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(pgs.label).toMatch(/^PostgreSQL \d+\.\d+ \(embedded\) on 127\.0\.0\.1:\d+/);
+  });
+
+  it('listens on loopback only and demands scram-sha-256 passwords over TCP', async () => {
+    const s = (await pgs.query("SELECT current_setting('listen_addresses') AS l, current_setting('password_encryption') AS e")).rows[0];
+    expect(s).toEqual({ l: '127.0.0.1', e: 'scram-sha-256' });
+    const hba = (await pgs.query("SELECT type, auth_method FROM pg_hba_file_rules ORDER BY line_number")).rows;
+    expect(hba).toEqual([{ type: 'local', auth_method: 'peer' }, { type: 'host', auth_method: 'scram-sha-256' }]);
+    expect(await pgs.tryLogin('postgres', '')).toMatch(/password/);
+    const hash = (await pgs.query("SELECT rolpassword FROM pg_authid WHERE rolname = 'vaultadmin'")).rows[0].rolpassword;
+    expect(String(hash)).toMatch(/^SCRAM-SHA-256\$/);
+  });
+
+  it('keeps its files private, and runs as an unprivileged account when started as root', () => {
+    const st = fs.statSync(dataDir);
+    expect(st.mode & 0o077).toBe(0);
+    const pid = Number(fs.readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
+    const uid = Number(/^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+    if (process.getuid!() === 0) expect(uid).not.toBe(0);
+    else expect(uid).toBe(process.getuid!());
+    expect(st.uid).toBe(uid);
+  });
+
+  it('stop ends the server and removes its folder', async () => {
+    const other = await labPostgres();
+    const dir = String((await other.query('SHOW data_directory')).rows[0].data_directory);
+    await other.stop();
+    expect(fs.existsSync(dir)).toBe(false);
+    expect(await other.tryLogin('vaultadmin', other.env.LAB_PG_ADMIN_PASSWORD)).toMatch(/ECONNREFUSED|connect/);
+  });
+
+  it('url: an existing server given by VAULT_LAB_POSTGRES_URL', async () => {
+    const u = `postgresql://vaultadmin:${encodeURIComponent(pgs.env.LAB_PG_ADMIN_PASSWORD)}@127.0.0.1:${pgs.port}/lab`;
+    const viaUrl = await startPostgres(ctx({ ...process.env, VAULT_LAB_POSTGRES_URL: u }));
+    try {
+      expect(viaUrl.via).toBe('url');
+      expect((await viaUrl.query('SELECT current_user AS u')).rows[0].u).toBe('vaultadmin');
+    } finally {
+      await viaUrl.stop();
+    }
+    expect(await pgs.tryLogin('vaultadmin', pgs.env.LAB_PG_ADMIN_PASSWORD)).toBeNull();
+  });
+});
+
+describe('when a way fails', () => {
+  it('names each way tried, why, and how to choose another', async () => {
+    const err = await startPostgres(ctx({ ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, 'docker')).catch((e) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.message).toMatch(/PostgreSQL could not be started\. Tried:\n {2}- docker: no Docker socket answered at unix:\/\/\/nonexistent\/docker\.sock/);
+    for (const w of ['embedded', 'system', 'url']) expect(err.message).toMatch(new RegExp(`- ${w}: `));
+    expect(err.message).toMatch(/--postgres=<way>/);
+  });
+
+  it('a bad URL says what is wrong with it', async () => {
+    const err = await startPostgres(ctx({ ...process.env, VAULT_LAB_POSTGRES_URL: 'postgresql://nobody@127.0.0.1:1/x' })).catch((e) => e);
+    expect(err.message).toMatch(/- url: VAULT_LAB_POSTGRES_URL must carry a user and a password/);
+  });
+
+  it('rejects an unknown way', async () => {
+    const err = await startPostgres(ctx(process.env, 'podman')).catch((e) => e);
+    expect(err.message).toMatch(/unknown PostgreSQL way "podman": choose one of embedded, system, docker, url/);
+  });
+
+  it('system: uses pg_config when the machine has a server, else says how to get one', async () => {
+    const hasServer = spawnSync('sh', ['-c', 'test -x "$(pg_config --bindir 2>/dev/null)/initdb"']).status === 0;
+    const r = await startPostgres(ctx(process.env, 'system')).then((s) => s, (e: Error) => e);
+    if (hasServer) {
+      expect(r).not.toBeInstanceOf(Error);
+      const s = r as PostgresSystem;
+      expect(s.via).toBe('system');
+      expect((await s.query('SELECT count(*)::int AS n FROM products')).rows[0].n).toBe(3);
+      await s.stop();
+    } else {
+      expect((r as Error).message).toMatch(/- system: .*(pg_config|only the client)/);
+    }
+  });
+});
