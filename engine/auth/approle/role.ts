@@ -1,5 +1,5 @@
 /** AppRole `role/…`: roles CRUD, `role-id` read and custom, and the per-field role paths. */
-import { unsupportedPath, userError } from '../../core/errors.js';
+import { notFound, unsupportedPath, userError } from '../../core/errors.js';
 import type { FieldData, PathDef } from '../../framework/backend.js';
 import { emptyTokenParams, LEGACY_TOKEN_FIELDS, parseCidrList, parsePolicies, parseTokenFields, TOKEN_FIELDS, tokenData } from '../common.js';
 import { AppRoleStore, RoleEntry } from './store.js';
@@ -88,7 +88,7 @@ export function rolePaths(store: AppRoleStore, mountMaxTTL: () => number): PathD
       operations: {
         read: async (req) => {
           const r = await store.getRole(req.params.role_name);
-          if (!r) return;
+          if (!r) throw notFound();
           return { data: roleData(r) };
         },
         create: (req, d) => write(req.params.role_name, 'create', d),
@@ -106,7 +106,7 @@ export function rolePaths(store: AppRoleStore, mountMaxTTL: () => number): PathD
       operations: {
         read: async (req) => {
           const r = await store.getRole(req.params.role_name);
-          if (!r) return;
+          if (!r) throw notFound();
           return { data: { role_id: r.role_id } };
         },
         update: async (req, d) => {
@@ -126,7 +126,7 @@ export function rolePaths(store: AppRoleStore, mountMaxTTL: () => number): PathD
       operations: {
         read: async (req) => {
           const r = await store.getRole(req.params.role_name);
-          if (!r) return;
+          if (!r) throw notFound();
           const data: Record<string, unknown> = { token_policies: [...r.token_policies] };
           if (r.legacy?.policies?.length) data.policies = [...r.token_policies];
           return { data };

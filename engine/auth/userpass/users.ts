@@ -1,5 +1,5 @@
 /** userpass `users/…`: create, read, update, delete and list users; set a password or policies. */
-import { userError } from '../../core/errors.js';
+import { notFound, userError } from '../../core/errors.js';
 import type { StorageView } from '../../core/storage.js';
 import type { FieldData, PathDef } from '../../framework/backend.js';
 import { emptyTokenParams, LEGACY_TOKEN_FIELDS, parsePolicies, parseTokenFields, TOKEN_FIELDS, tokenData, TokenParams } from '../common.js';
@@ -58,7 +58,7 @@ export function userPaths(users: Users): PathDef[] {
       operations: {
         read: async (req) => {
           const u = await users.get(req.params.username);
-          if (!u) return;
+          if (!u) throw notFound();
           return { data: tokenData(u) };
         },
         create: async (req, d) => {
