@@ -38,8 +38,13 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'vault-lab');
 }
 
+/** The `vault-lab` entry (for the lab shell: `vault-lab clock advance 1h`). */
+export function vaultLabScript(): string {
+  return path.join(packageRoot(), 'bin', 'vault-lab.js');
+}
+
 /**
- * A folder holding a `vault` executable that runs our CLI, to put first on PATH.
+ * A folder holding `vault` (our CLI) and `vault-lab` executables, to put first on PATH.
  * Written once per process into a private temp dir.
  */
 let binDir: string | undefined;
@@ -48,6 +53,7 @@ export function vaultBinDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-lab-bin-'));
   const script = `#!/bin/sh\nexec "${process.execPath}" "${vaultCliScript()}" "$@"\n`;
   fs.writeFileSync(path.join(dir, 'vault'), script, { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, 'vault-lab'), `#!/bin/sh\nexec "${process.execPath}" "${vaultLabScript()}" "$@"\n`, { mode: 0o755 });
   binDir = dir;
   process.once('exit', () => { try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ } });
   return dir;

@@ -1,5 +1,6 @@
 /**
- * `vault-lab`: the course (terminal UI), and its tools — `server`, `test`, `validate`.
+ * `vault-lab`: the course (terminal UI), and its tools — `server`, `test`, `validate`,
+ * `new`, `quiz`, and `clock` (inside a lab shell).
  * The non-interactive commands never load React.
  */
 declare const __VAULT_LAB_VERSION__: string;
@@ -12,7 +13,12 @@ Usage:
   vault-lab server -dev [options]                    run the engine alone, like \`vault server -dev\`
   vault-lab test <lab.yaml|dir> [--junit <file>]     run labs headlessly: every step must fail
                                                      before its solution and pass after it
-  vault-lab validate <lab.yaml|dir>                  check lab files without running them
+  vault-lab validate <lab.yaml|dir>                  check lab files without running them:
+                                                     the format plus a lint of each step
+  vault-lab new <id> [--dir <dir>]                   scaffold a lab that validates and tests green
+  vault-lab quiz [--labs <dir>] [--topic <t>]        self-assessment over every lab's quiz,
+                                                     scored per topic, with what to revisit
+  vault-lab clock [advance <duration>]               inside a lab shell: show or move the engine clock
   vault-lab --version | --help
 
 Server options:
@@ -57,6 +63,18 @@ async function main(argv: string[]): Promise<number> {
       const { runValidate } = await import('../../labs/runner.js');
       if (rest.length !== 1) { process.stderr.write('Usage: vault-lab validate <lab.yaml|dir>\n'); return 1; }
       return runValidate(rest[0], out);
+    }
+    case 'new': {
+      const { runNew } = await import('../../labs/scaffold.js');
+      return runNew(rest, out);
+    }
+    case 'quiz': {
+      const { runQuiz } = await import('../../labs/quiz-cli.js');
+      return runQuiz(rest);
+    }
+    case 'clock': {
+      const { runClock } = await import('../../labs/clock-command.js');
+      return runClock(rest, out);
     }
     case '__schema': {
       const { labJsonSchema } = await import('../../labs/jsonschema.js');

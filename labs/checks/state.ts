@@ -1,48 +1,34 @@
 /**
- * `state`: is something true in the engine now? Reads an API path as root and checks
- * expectations on the JSON.
+ * `state` (level): is something true in the engine now? Reads an API path as the checker
+ * and checks expectations on the JSON. `status: 404` means "gone": it only counts once
+ * the path was seen present in this step, so it cannot pass on an empty engine.
  */
 import type { z } from 'zod';
 import type { Evaluator } from './types.js';
-import type { StateCheck, Expectation } from '../schema.js';
+import type { StateCheck } from '../schema.js';
+import { expectation } from './jsonpath.js';
+import { nearestWrite } from './near.js';
+
+export { expectation, select as at } from './jsonpath.js';
 
 type Spec = z.infer<typeof StateCheck>;
-type Exp = z.infer<typeof Expectation>;
-
-/** Follows a dotted path (`data.data.db_user`, `data.keys.0`). */
-export function at(obj: unknown, path: string): { found: boolean; value: unknown } {
-  let cur: unknown = obj;
-  for (const seg of path.split('.').filter(Boolean)) {
-    if (cur && typeof cur === 'object' && seg in (cur as object)) cur = (cur as Record<string, unknown>)[seg];
-    else return { found: false, value: undefined };
-  }
-  return { found: true, value: cur };
-}
-
-const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'nothing');
-
-export function expectation(body: unknown, e: Exp): string | null {
-  const { found, value } = at(body, e.at);
-  if (e.exists === false) return found ? `${e.at} should not exist` : null;
-  if (!found) return `${e.at} is not there yet`;
-  if (e.equals !== undefined && JSON.stringify(value) !== JSON.stringify(e.equals) && String(value) !== String(e.equals)) return `${e.at} is ${show(value)}, expected ${show(e.equals)}`;
-  if (e.contains !== undefined) {
-    const ok = Array.isArray(value) ? value.some((x) => JSON.stringify(x) === JSON.stringify(e.contains)) : typeof value === 'string' ? value.includes(String(e.contains)) : false;
-    if (!ok) return `${e.at} (${show(value)}) does not contain ${show(e.contains)}`;
-  }
-  if (e.matches !== undefined && !new RegExp(e.matches).test(typeof value === 'string' ? value : JSON.stringify(value))) return `${e.at} (${show(value)}) does not match /${e.matches}/`;
-  return null;
-}
 
 export const stateCheck: Evaluator<Spec> = async (spec, ctx) => {
   const res = await ctx.api(spec.operation, spec.path);
+  const present = res.status >= 200 && res.status < 300;
+  if (spec.status === 404) {
+    return res.status === 404
+      ? { pass: true, kind: 'level', observed: 'absent', message: `${spec.path} is gone` }
+      : { pass: false, kind: 'level', observed: present ? 'present' : undefined, message: `Not yet: ${spec.path} still exists.` };
+  }
   if (res.status !== spec.status) {
+    const near = nearestWrite(ctx, spec.path);
     const what = res.status === 404 ? `${spec.path} does not exist yet` : `reading ${spec.path} answered ${res.status}`;
-    return { pass: false, kind: 'level', message: spec.status === 404 ? `${spec.path} still exists` : `Not yet: ${what}.` };
+    return { pass: false, kind: 'level', message: `Not yet: ${what}${near ? ` — ${near}` : ''}.` };
   }
   for (const e of spec.expect) {
     const bad = expectation(res.body, e);
-    if (bad) return { pass: false, kind: 'level', message: `Not yet: ${bad}.` };
+    if (bad) return { pass: false, kind: 'level', observed: 'present', message: `Not yet: ${bad}.` };
   }
-  return { pass: true, kind: 'level', message: `${spec.path} is as expected` };
+  return { pass: true, kind: 'level', observed: 'present', message: `${spec.path} is as expected` };
 };

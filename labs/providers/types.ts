@@ -15,7 +15,12 @@ export interface ProvidedSystem {
   label: string;
   /** Added to the learner's shell and to setup/solution commands (e.g. `PGHOST`, `LAB_PG_URL`). */
   env: Record<string, string>;
-  /** Values lab YAML can use in setup and solutions as `${NAME}` via the environment. */
+  /**
+   * Runs SQL as the system's administrator (the postgres provider has it): what `sql`
+   * checks use. Optional so systems without a database need not implement it.
+   */
+  query?(sql: string, params?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
+  /** Stops the system and removes what it left behind. */
   stop(): Promise<void>;
 }
 

@@ -1,0 +1,93 @@
+/**
+ * `vault-lab new <id>`: writes a small lab that validates and tests green, as a
+ * starting point for an instructor — one step with a hint ladder, a solution, an
+ * anti-solution with its diagnostic, a state and a request check, and a quiz.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export function scaffold(id: string): string {
+  return `# yaml-language-server: $schema=https://unpkg.com/vault-lab/content/lab.schema.json
+# A lab made with \`vault-lab new\`. Check it with:
+#   vault-lab validate ${id}.yaml && vault-lab test ${id}.yaml
+schema: 1
+id: ${id}
+title: ${id.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ')}
+summary: One sentence on what the learner will be able to do.
+topic: General
+minutes: 5
+level: beginner
+tags: [kv]
+version: "1"
+needs: [engine]
+
+setup:
+  - vault kv put secret/${id}/hello greeting=hi
+
+steps:
+  - id: read-hello
+    title: Read a secret
+    body: |
+      Setup stored a secret at \`secret/${id}/hello\`. Read it back with the
+      \`vault\` CLI.
+    hints:
+      - Secrets in a key/value engine are read with \`vault kv get\`.
+      - The path is the one named in the text above.
+    solution:
+      - vault kv get secret/${id}/hello
+    anti_solutions:
+      - run: [vault kv get secret/${id}/other]
+        diagnostic: went to secret/data/${id}/other
+    check:
+      - request:
+          path: secret/data/${id}/hello
+          operation: read
+          status: 200
+        message: Read secret/${id}/hello.
+
+  - id: write-answer
+    title: Write a secret
+    body: |
+      Now store \`answer=42\` at \`secret/${id}/answer\`.
+    hints:
+      - Writing uses \`vault kv put <path> key=value\`.
+    solution:
+      - vault kv put secret/${id}/answer answer=42
+    check:
+      - state:
+          path: secret/data/${id}/answer
+          expect:
+            - { at: data.data.answer, equals: "42" }
+        message: Store answer=42 at secret/${id}/answer.
+
+quiz:
+  - question: Which command reads a secret from a key/value engine?
+    choices: [vault kv get, vault kv put, vault read-secret]
+    answer: 0
+    explain: \`vault kv get\` reads; \`vault kv put\` writes.
+`;
+}
+
+export function runNew(args: string[], out: { write(s: string): void }): number {
+  let dir = '.';
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--dir') dir = args[++i] ?? '.';
+    else if (args[i].startsWith('--dir=')) dir = args[i].slice(6);
+    else rest.push(args[i]);
+  }
+  const id = rest[0];
+  if (rest.length !== 1 || !id) { process.stderr.write('Usage: vault-lab new <id> [--dir <dir>]\n'); return 1; }
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) { process.stderr.write(`vault-lab new: "${id}" is not a lab id: use lower-case letters, digits and dashes, e.g. "my-first-lab"\n`); return 1; }
+  const file = path.join(dir, `${id}.yaml`);
+  if (fs.existsSync(file)) { process.stderr.write(`vault-lab new: ${file} already exists; choose another id or remove it first\n`); return 1; }
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(file, scaffold(id), { flag: 'wx' });
+  } catch (e) {
+    process.stderr.write(`vault-lab new: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    return 1;
+  }
+  out.write(`Created ${file}\nNext: vault-lab validate ${file} && vault-lab test ${file}\n`);
+  return 0;
+}
