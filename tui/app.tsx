@@ -1,18 +1,27 @@
-/** The root: chooses the screen, routes keys by focus, and owns the lab controller. */
+/**
+ * The root: chooses the screen, routes keys by focus and screen, and owns the lab
+ * controller. The lab runtime (engine, session, shell) is loaded only when a lab
+ * opens, so the course map comes up fast.
+ */
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { Box, Text, useApp, useStdin, useStdout } from 'ink';
 import type { LoadedLab } from '../labs/load.js';
 import type { ProgressStore } from '../labs/progress.js';
-import { CourseMap } from './screens/CourseMap.js';
-import { LabScreen, layoutFor, lessonLines } from './screens/LabScreen.js';
-import { LabController } from './controller.js';
-import { actionFor, BINDINGS, KEY } from './keys.js';
+import { t } from '../labs/schema.js';
+import { CourseMap, orderLabs } from './screens/CourseMap.js';
+import { LabScreen, layoutFor, lessonLines, activityLines } from './screens/LabScreen.js';
+import { Quiz } from './screens/Quiz.js';
+import { Results } from './screens/Results.js';
+import { Help } from './screens/Help.js';
+import type { LabController, ControllerOptions } from './controller.js';
+import { resultsOf } from './results.js';
+import { actionFor, FOCUS_KEYS, KEY, type Scope } from './keys.js';
 import type { Theme } from './theme.js';
 
 /** The first key of a chunk: an escape sequence or one character. */
-function splitKey(s: string): string {
+export function splitKey(s: string): string {
   if (s[0] !== '\u001b' || s.length === 1) return [...s][0];
-  const m = /^\u001b(\[[0-9;?]*[ -\/]*[@-~]|O.|.)/.exec(s);
+  const m = /^\u001b(\[[0-9;?]*[ -/]*[@-~]|O.|.)/.exec(s);
   return m ? m[0] : s[0];
 }
 
@@ -25,23 +34,39 @@ export interface AppProps {
   notices: string[];
   /** Lets the process entry stop a running lab on SIGTERM. */
   onController?: (c: LabController | null) => void;
+  /** Fixed size (tests); otherwise the terminal's, following resizes. */
   size?: { cols: number; rows: number };
+  /** Passed to each lab controller (tests). */
+  controllerOptions?: Partial<ControllerOptions>;
 }
 
-export function App({ labs, store, theme, noShell, workspaceRoot, notices, onController, size }: AppProps) {
+type Focus = 'lesson' | 'shell';
+
+export function App({ labs: unordered, store, theme, noShell, workspaceRoot, notices, onController, size, controllerOptions }: AppProps) {
+  const labs = React.useMemo(() => orderLabs(unordered), [unordered]);
   const { exit } = useApp();
   const { stdout } = useStdout();
   const stdinCtx = useStdin();
-  const [selected, setSelected] = useState(0);
+  const [selected, setSelected] = useState(() => Math.max(0, labs.findIndex((l) => store.lab(l.lab.id).status === 'in-progress')));
   const [controller, setController] = useState<LabController | null>(null);
-  const [focus, setFocus] = useState<'lesson' | 'shell'>('shell');
+  const [focus, setFocusState] = useState<Focus>('shell');
+  const [panel, setPanel] = useState<'lesson' | 'activity'>('lesson');
   const [scroll, setScroll] = useState(0);
   const [help, setHelp] = useState(false);
+  const [resultsFor, setResultsFor] = useState<string | null>(null);
   const [, setVersion] = useState(0);
   const [tick, setTick] = useState(0);
   const [dims, setDims] = useState({ cols: size?.cols ?? stdout.columns ?? 80, rows: size?.rows ?? stdout.rows ?? 24 });
   const ctrlRef = useRef<LabController | null>(null);
   const quitting = useRef(false);
+  const opening = useRef(false);
+  // Refs mirror state so a burst of keys in one chunk sees each key's effect at once.
+  const focusRef = useRef<Focus>(focus);
+  const helpRef = useRef(help);
+  const resultsRef = useRef(resultsFor);
+  const setFocus = (f: Focus) => { focusRef.current = f; setFocusState(f); };
+  const showHelp = (v: boolean) => { helpRef.current = v; setHelp(v); };
+  const showResults = (id: string | null) => { resultsRef.current = id; setResultsFor(id); };
 
   const layout = layoutFor(dims.cols, dims.rows, noShell);
 
@@ -54,11 +79,13 @@ export function App({ labs, store, theme, noShell, workspaceRoot, notices, onCon
 
   useEffect(() => { controller?.resize(layout.cols, layout.shellRows); }, [controller, layout.cols, layout.shellRows]);
 
+  // The spinner turns only while something is being provisioned.
+  const starting = controller?.state === 'starting';
   useEffect(() => {
-    if (!controller || controller.state !== 'starting') return;
-    const t = setInterval(() => setTick((x) => x + 1), 80);
-    return () => clearInterval(t);
-  });
+    if (!starting) return;
+    const timer = setInterval(() => setTick((x) => x + 1), 80);
+    return () => clearInterval(timer);
+  }, [starting]);
 
   const quit = useCallback(async () => {
     if (quitting.current) return;
@@ -67,90 +94,154 @@ export function App({ labs, store, theme, noShell, workspaceRoot, notices, onCon
     exit();
   }, [exit]);
 
-  const openLab = useCallback((l: LoadedLab) => {
-    const lay = layoutFor(dims.cols, dims.rows, noShell);
-    const c = new LabController(l, { cols: lay.cols, shellRows: lay.shellRows, noShell, store, workspaceRoot });
-    c.on('update', () => setVersion((v) => v + 1));
-    ctrlRef.current = c;
-    onController?.(c);
-    setController(c);
-    setFocus(noShell ? 'lesson' : 'shell');
-    setScroll(0);
-    void c.start();
-  }, [dims, noShell, store, workspaceRoot, onController]);
+  const openLab = useCallback(async (l: LoadedLab, resume: boolean) => {
+    if (opening.current) return;
+    opening.current = true;
+    try {
+      const { LabController } = await import('./controller.js');
+      const lay = layoutFor(dims.cols, dims.rows, noShell);
+      const c = new LabController(l, { cols: lay.cols, shellRows: lay.shellRows, noShell, store, workspaceRoot, resume, ...(controllerOptions ?? {}) });
+      c.on('update', () => setVersion((v) => v + 1));
+      ctrlRef.current = c;
+      onController?.(c);
+      setController(c);
+      setFocus(noShell ? 'lesson' : 'shell');
+      setPanel('lesson');
+      setScroll(0);
+      void c.start();
+    } finally {
+      opening.current = false;
+    }
+  }, [dims, noShell, store, workspaceRoot, onController, controllerOptions]);
 
   const back = useCallback(async () => {
     const c = ctrlRef.current;
     ctrlRef.current = null;
     onController?.(null);
     setController(null);
+    showResults(null);
     await c?.stop();
   }, [onController]);
 
-  // Reset the lesson scroll when the step changes.
+  // Back to the top of the lesson when the step changes.
   const stepIndex = controller?.session.stepIndex;
   useEffect(() => { setScroll(0); }, [stepIndex]);
 
-  const focusRef = useRef(focus);
-  focusRef.current = focus;
-  const helpRef = useRef(help);
-  helpRef.current = help;
+  const scopeNow = (): Exclude<Scope, 'any'> => {
+    const c = ctrlRef.current;
+    if (resultsRef.current) return 'results';
+    if (c?.quiz) return 'quiz';
+    return c ? 'lesson' : 'map';
+  };
 
   const onKey = useCallback((input: string) => {
-    if (helpRef.current) { helpRef.current = false; setHelp(false); return; }
-    const focus = focusRef.current;
+    if (helpRef.current) { showHelp(false); return; }
     const c = ctrlRef.current;
-    if (!c) {
+    const scope = scopeNow();
+
+    if (scope === 'results') {
+      const a = actionFor(input, 'results');
+      if (a === 'quit') void quit();
+      else if (a === 'help') showHelp(true);
+      else if (a === 'back') { if (c) void back(); else showResults(null); }
+      return;
+    }
+
+    if (scope === 'map') {
       const a = actionFor(input, 'map');
+      const l = labs[selected];
       if (a === 'quit') void quit();
       else if (a === 'up') setSelected((s) => Math.max(0, s - 1));
       else if (a === 'down') setSelected((s) => Math.min(labs.length - 1, s + 1));
-      else if (a === 'open' && labs[selected]) openLab(labs[selected]);
-      else if (a === 'help') setHelp(true);
+      else if (a === 'open' && l) void openLab(l, store.lab(l.lab.id).status === 'in-progress');
+      else if (a === 'restart' && l) void openLab(l, false);
+      else if (a === 'results' && l) showResults(l.lab.id);
+      else if (a === 'help') showHelp(true);
       return;
     }
-    if (input === KEY.ctrlBracket || input === KEY.f2) {
-      if (!noShell && c.pty) { focusRef.current = focus === 'shell' ? 'lesson' : 'shell'; setFocus(focusRef.current); }
+
+    if (!c) return;
+
+    if (scope === 'quiz') {
+      const q = c.quiz!;
+      if (input === KEY.ctrlC) { void quit(); return; }
+      if (input === KEY.esc) { c.quiz = null; setVersion((v) => v + 1); return; }
+      if (q.kind === 'text' && !q.feedback) {
+        if (input === KEY.enter) c.quizSubmit();
+        else if (!input.startsWith('\u001b')) c.quizType(input);
+        return;
+      }
+      const a = actionFor(input, 'quiz');
+      if (a === 'quit') void quit();
+      else if (a === 'help') showHelp(true);
+      else if (a === 'submit') { if (c.quizSubmit()) showResults(c.id); }
+      else if (a === 'choose') {
+        if (input === KEY.up) c.quizChoose('up');
+        else if (input === KEY.down) c.quizChoose('down');
+        else if (input === KEY.space) c.quizChoose('toggle');
+        else c.quizChoose(Number(input));
+      }
       return;
     }
-    if (focus === 'shell' && c.pty && c.state === 'ready') { c.input(input); return; }
+
+    // The lab screen.
+    if (FOCUS_KEYS.includes(input)) {
+      if (!noShell && c.pty) setFocus(focusRef.current === 'shell' ? 'lesson' : 'shell');
+      return;
+    }
+    if (focusRef.current === 'shell' && !noShell && c.state !== 'error') {
+      if (c.state === 'ready') c.input(input);
+      else if (input === KEY.ctrlC) void quit();
+      else if (input === KEY.esc) void back();
+      else c.input(input); // buffered until the shell is up
+      return;
+    }
     const a = actionFor(input, 'lesson');
-    const maxScroll = () => Math.max(0, lessonLines(c, layout.cols - 2, theme.color).length - layout.lessonRows);
+    const rowsOf = () => (panel === 'activity' ? activityLines(c.activity(), theme) : lessonLines(c, layout.cols - 1, theme)).length;
+    const maxScroll = () => Math.max(0, rowsOf() - layout.lessonRows);
+    const page = (k: string) => (k === KEY.pgUp || k === KEY.pgDn ? layout.lessonRows : 1);
+    const ready = c.state === 'ready';
     switch (a) {
       case 'quit': void quit(); break;
       case 'back': void back(); break;
       // Newly revealed text is at the end of the lesson: scroll it into view.
-      case 'hint': c.revealHint(); setScroll(maxScroll()); break;
-      case 'solution': c.showSolution(); setScroll(maxScroll()); break;
-      case 'reset': void c.resetStep(); break;
-      case 'skip': void c.skipStep(); break;
-      case 'advance': void c.advanceClock(); break;
-      case 'scrollUp': setScroll((x) => Math.max(0, Math.min(x, maxScroll()) - (input === KEY.pgUp ? layout.lessonRows : 1))); break;
-      case 'scrollDown': setScroll((x) => Math.min(maxScroll(), x + (input === KEY.pgDn ? layout.lessonRows : 1))); break;
-      case 'help': helpRef.current = true; setHelp(true); break;
+      case 'hint': if (ready) { c.revealHint(); setPanel('lesson'); setScroll(maxScroll()); } break;
+      case 'solution': if (ready) { c.showSolution(); setPanel('lesson'); setScroll(maxScroll()); } break;
+      case 'reset': if (ready) void c.resetStep(); break;
+      case 'skip': if (ready) void c.skipStep(); break;
+      case 'advance': if (ready) void c.advanceClock(); break;
+      case 'activity': setPanel((p) => (p === 'activity' ? 'lesson' : 'activity')); setScroll(0); break;
+      case 'quiz':
+        if (ready && c.session.finished) { if (c.hasQuiz) c.startQuiz(); else showResults(c.id); }
+        break;
+      // In the feed, scroll counts lines back from the newest entry.
+      case 'scrollUp': setScroll((x) => (panel === 'activity' ? Math.min(maxScroll(), x + page(input)) : Math.max(0, Math.min(x, maxScroll()) - page(input)))); break;
+      case 'scrollDown': setScroll((x) => (panel === 'activity' ? Math.max(0, x - page(input)) : Math.min(maxScroll(), x + page(input)))); break;
+      case 'help': showHelp(true); break;
       default: break;
     }
-  }, [labs, selected, openLab, quit, back, noShell, layout.lessonRows, layout.cols, theme.color]);
+  }, [labs, selected, openLab, quit, back, noShell, layout.lessonRows, layout.cols, theme, panel, store]);
 
   // Ink may hand over several keys in one chunk (fast typing, paste): text bound for the
   // shell goes through whole; a focus switch inside the chunk is honoured in order.
   const onInput = useCallback((input: string) => {
     let rest = input;
     while (rest.length) {
-      if (focusRef.current === 'shell' && ctrlRef.current?.pty && ctrlRef.current.state === 'ready' && !helpRef.current) {
-        const i = [rest.indexOf(KEY.ctrlBracket), rest.indexOf(KEY.f2)].filter((x) => x >= 0).sort((a, b) => a - b)[0];
-        if (i === undefined) { ctrlRef.current.input(rest); return; }
-        if (i > 0) ctrlRef.current.input(rest.slice(0, i));
-        const len = rest.startsWith(KEY.f2, i) ? KEY.f2.length : 1;
-        onKey(rest.slice(i, i + len));
-        rest = rest.slice(i + len);
+      const c = ctrlRef.current;
+      if (focusRef.current === 'shell' && c && !noShell && c.state !== 'error' && !helpRef.current && !resultsRef.current && !c.quiz && c.state === 'ready') {
+        const at = FOCUS_KEYS.map((k) => rest.indexOf(k)).filter((x) => x >= 0).sort((a, b) => a - b)[0];
+        if (at === undefined) { c.input(rest); return; }
+        if (at > 0) c.input(rest.slice(0, at));
+        const len = rest.startsWith(KEY.f2, at) ? KEY.f2.length : 1;
+        onKey(rest.slice(at, at + len));
+        rest = rest.slice(at + len);
         continue;
       }
       const key = splitKey(rest);
       onKey(key);
       rest = rest.slice(key.length);
     }
-  }, [onKey]);
+  }, [onKey, noShell]);
 
   // Raw input: Ink hands us whole key sequences, which the shell needs verbatim.
   useEffect(() => {
@@ -160,19 +251,15 @@ export function App({ labs, store, theme, noShell, workspaceRoot, notices, onCon
     return () => { emitter?.off('input', onInput); };
   }, [stdinCtx, onInput]);
 
-  if (help) {
-    const scope = controller ? 'lesson' : 'map';
-    return (
-      <Box flexDirection="column" paddingX={1}>
-        <Text bold color={theme.text.title}>Keys</Text>
-        {BINDINGS.filter((b) => b.scope === scope || b.scope === 'any').map((b, i) => (
-          <Text key={i}>{b.label.padEnd(8)} {b.description}</Text>
-        ))}
-        <Text color={theme.text.secondary}>In the shell, every key goes to the shell — Ctrl-C interrupts, Ctrl-D ends input. Ctrl-] (or F2) returns to the lesson.</Text>
-        <Text color={theme.text.secondary}>Press any key to close.</Text>
-      </Box>
-    );
+  if (help) return <Help scope={scopeNow()} theme={theme} width={dims.cols} />;
+  if (resultsFor) {
+    const l = labs.find((x) => x.lab.id === resultsFor);
+    if (l) return <Results title={t(l.lab.title)} results={resultsOf(store, l)} theme={theme} />;
   }
-  if (!controller) return <CourseMap labs={labs} progress={(id) => store.lab(id)} selected={selected} theme={theme} width={dims.cols} notices={notices} />;
-  return <LabScreen c={controller} theme={theme} layout={layout} focus={focus} scroll={scroll} tick={tick} noShell={noShell} />;
+  if (controller?.quiz) return <Quiz quiz={controller.quiz} title={t(controller.lab.title)} theme={theme} width={dims.cols} />;
+  if (!controller) {
+    if (!labs.length) return <Box><Text>No labs.</Text></Box>;
+    return <CourseMap labs={labs} progress={(id) => store.lab(id)} selected={selected} theme={theme} width={dims.cols} height={dims.rows} notices={notices} />;
+  }
+  return <LabScreen c={controller} theme={theme} layout={layout} focus={focus} panel={panel} scroll={scroll} tick={tick} noShell={noShell} />;
 }

@@ -1,15 +1,18 @@
 /**
- * Glue between a lab session and the screen: owns the session and the embedded shell,
- * records hints and solutions in progress, and tells the view when to redraw. The view
- * only reads from here; everything it shows comes from `labs/`.
+ * Glue between a lab session and the screens: owns the session and the embedded shell,
+ * records hints, solutions, quiz answers and timing in progress, and tells the view when
+ * to redraw. Views only read from here; everything they show comes from `labs/`.
  */
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LoadedLab } from '../labs/load.js';
-import { LabSession } from '../labs/session.js';
+import { LabSession, type StepStatus } from '../labs/session.js';
 import type { ProgressStore } from '../labs/progress.js';
+import { gradeAnswer, questionKind, scoreQuiz, type QuizAnswer, type QuestionKind } from '../labs/quiz.js';
+import { t } from '../labs/schema.js';
 import { PtyTerminal } from './components/pty-terminal.js';
+import { describeEvent, type ActivityEntry } from './activity.js';
 
 export interface ControllerOptions {
   cols: number;
@@ -17,6 +20,24 @@ export interface ControllerOptions {
   noShell: boolean;
   store: ProgressStore;
   workspaceRoot: string;
+  /** Continue where the learner left off (replaying completed steps) instead of starting over. */
+  resume?: boolean;
+  /** Test hook: the session options' engine overrides. */
+  sessionOptions?: Partial<ConstructorParameters<typeof LabSession>[0]>;
+}
+
+export interface QuizView {
+  index: number;
+  total: number;
+  kind: QuestionKind;
+  question: string;
+  choices: string[];
+  cursor: number;
+  picked: number[];
+  text: string;
+  /** Set once the current question is answered. */
+  feedback?: { correct: boolean; expected: string; explain: string };
+  score: number;
 }
 
 export class LabController extends EventEmitter {
@@ -28,34 +49,74 @@ export class LabController extends EventEmitter {
   hintsShown = 0;
   solutionShown = false;
   notice = '';
+  /** Steps replayed from their solutions when the lab resumed (0 on a fresh start). */
+  resumedSteps = 0;
+  quiz: QuizView | null = null;
+  private quizAnswers: Record<number, QuizAnswer> = {};
+  private replaying = false;
+  private typedAhead = '';
   private stopped = false;
+  private stopping: Promise<void> | null = null;
 
   constructor(readonly loaded: LoadedLab, private opts: ControllerOptions) {
     super();
     const ws = path.join(opts.workspaceRoot, loaded.lab.id);
     fs.mkdirSync(ws, { recursive: true, mode: 0o700 });
-    this.session = new LabSession({ lab: loaded.lab, labDir: loaded.dir, workspace: ws, autoAdvance: true });
+    this.session = new LabSession({ lab: loaded.lab, labDir: loaded.dir, workspace: ws, autoAdvance: true, ...(opts.sessionOptions ?? {}) });
     this.session.on('progress', (m: string) => { this.progressText = m; this.changed(); });
     this.session.on('change', () => this.changed());
     this.session.on('event', () => this.changed());
     this.session.on('step-complete', (i: number) => this.onStepComplete(i));
-    this.session.on('step', () => { this.hintsShown = 0; this.solutionShown = false; this.changed(); });
+    this.session.on('step', (i: number) => this.onStep(i));
     this.session.on('complete', () => this.onLabComplete());
-    this.session.on('error', (e: Error) => { this.notice = `check error: ${e.message}`; this.changed(); });
+    this.session.on('error', (e: Error) => { this.notice = `A check could not run: ${e.message}`; this.changed(); });
   }
 
   private changed() { this.emit('update'); }
 
-  private get id() { return this.loaded.lab.id; }
+  get id() { return this.loaded.lab.id; }
+  get lab() { return this.loaded.lab; }
+  get progress() { return this.opts.store.lab(this.id); }
+
+  /** The learner's own requests, oldest first, explained. */
+  activity(): ActivityEntry[] { return this.session.activity.map(describeEvent); }
+
+  /** `export` lines for learners who use their own terminal (`--no-shell`). */
+  exportLines(): string[] {
+    const env = this.session.env();
+    const keys = ['VAULT_ADDR', 'VAULT_TOKEN', ...this.session.systems.flatMap((s) => Object.keys(s.env))];
+    const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+    return [...keys.map((k) => `export ${k}=${q(env[k] ?? '')}`), `export PATH=${q(env.PATH.split(path.delimiter)[0])}:"$PATH"`];
+  }
 
   async start() {
+    const p = this.progress;
+    const resumeAt = this.opts.resume && p.status === 'in-progress' ? Math.min(p.step, this.lab.steps.length) : 0;
     try {
-      this.opts.store.update(this.id, (p) => { if (p.status === 'not-started') { p.status = 'in-progress'; p.startedAt = new Date().toISOString(); } p.step = 0; p.done = []; p.skipped = []; });
+      this.opts.store.update(this.id, (pr) => {
+        if (resumeAt > 0) return;
+        pr.status = 'in-progress'; pr.startedAt = new Date().toISOString(); delete pr.finishedAt;
+        pr.step = 0; pr.done = []; pr.skipped = []; pr.hints = {}; pr.solutionsShown = []; delete pr.quiz;
+      });
       await this.session.start();
+      if (this.stopped) return;
+      if (resumeAt > 0) {
+        this.progressText = `replaying the ${resumeAt} step${resumeAt === 1 ? '' : 's'} you completed…`;
+        this.changed();
+        const statuses: StepStatus[] = this.lab.steps.map((s) => (p.skipped.includes(s.id) ? 'skipped' : 'done'));
+        this.replaying = true;
+        try { await this.session.fastForward(resumeAt, statuses); } finally { this.replaying = false; }
+        this.resumedSteps = resumeAt;
+        this.onStep(this.session.stepIndex);
+        this.notice = `Resumed at step ${Math.min(resumeAt + 1, this.lab.steps.length)}: earlier steps were replayed in a fresh engine (shell variables from last time are gone).`;
+        if (this.session.finished) this.onLabComplete();
+      }
       if (this.stopped) return;
       if (!this.opts.noShell) {
         this.progressText = 'starting your shell…';
+        this.changed();
         this.pty = new PtyTerminal({ cols: this.opts.cols, rows: this.opts.shellRows, cwd: this.session.workspace, env: this.session.env(), onUpdate: () => this.changed() });
+        if (this.typedAhead) { this.pty.write(this.typedAhead); this.typedAhead = ''; }
       }
       this.state = 'ready';
     } catch (e) {
@@ -65,8 +126,17 @@ export class LabController extends EventEmitter {
     this.changed();
   }
 
+  private onStep(i: number) {
+    const step = this.lab.steps[i];
+    this.hintsShown = step ? Math.min(step.hints.length, this.progress.hints[step.id] ?? 0) : 0;
+    this.solutionShown = step ? this.progress.solutionsShown.includes(step.id) : false;
+    if (!this.replaying) this.notice = '';
+    this.changed();
+  }
+
   private onStepComplete(i: number) {
-    const step = this.loaded.lab.steps[i];
+    if (this.replaying) return;
+    const step = this.lab.steps[i];
     const status = this.session.statuses[i];
     this.opts.store.update(this.id, (p) => {
       if (status === 'skipped') { if (!p.skipped.includes(step.id)) p.skipped.push(step.id); }
@@ -77,15 +147,18 @@ export class LabController extends EventEmitter {
   }
 
   private onLabComplete() {
-    this.opts.store.update(this.id, (p) => { p.status = 'done'; p.finishedAt = new Date().toISOString(); });
+    if (this.replaying) return;
+    this.opts.store.update(this.id, (p) => { if (p.status !== 'done') { p.status = 'done'; p.finishedAt = new Date().toISOString(); } });
     this.changed();
   }
 
   revealHint() {
     const step = this.session.step;
-    if (!step || this.hintsShown >= step.hints.length) return;
+    if (!step) return;
+    if (this.hintsShown >= step.hints.length) { this.notice = step.hints.length ? 'No more hints for this step: press s for the solution.' : 'This step has no hints: press s for the solution.'; this.changed(); return; }
     this.hintsShown++;
-    this.opts.store.update(this.id, (p) => { p.hints[step.id] = Math.max(p.hints[step.id] ?? 0, this.hintsShown); });
+    const n = this.hintsShown;
+    this.opts.store.update(this.id, (p) => { p.hints[step.id] = Math.max(p.hints[step.id] ?? 0, n); });
     this.changed();
   }
 
@@ -97,17 +170,119 @@ export class LabController extends EventEmitter {
     this.changed();
   }
 
-  async resetStep() { await this.session.resetStep(); this.notice = 'Step reset: the engine is back to how it was when this step began.'; this.changed(); }
-  async skipStep() { this.notice = 'Applying the solution…'; this.changed(); await this.session.skipStep(); this.notice = ''; this.changed(); }
-  async advanceClock() { await this.session.advanceClock('1h'); this.notice = 'Engine clock advanced by 1h.'; this.changed(); }
+  async resetStep() {
+    if (this.session.finished) return;
+    await this.session.resetStep();
+    this.notice = 'Step reset: the engine is back to how it was when this step began.';
+    this.changed();
+  }
 
-  input(data: string) { this.pty?.write(data); }
-  resize(cols: number, rows: number) { this.pty?.resize(cols, rows); }
+  async skipStep() {
+    if (this.session.finished) return;
+    this.notice = 'Skipping: applying the solution…';
+    this.changed();
+    await this.session.skipStep();
+    this.notice = 'Skipped: the solution was applied for you.';
+    this.changed();
+  }
 
-  async stop() {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.pty?.kill();
-    await this.session.stop();
+  async advanceClock() {
+    await this.session.advanceClock('1h');
+    const now = new Date(this.session.engine.clock.nowMs()).toISOString().slice(11, 19);
+    this.notice = `Engine clock advanced by 1h (engine time now ${now} UTC): leases and tokens past their TTL have expired.`;
+    this.changed();
+  }
+
+  // --- quiz -------------------------------------------------------------------------
+
+  get hasQuiz() { return this.lab.quiz.length > 0; }
+
+  startQuiz() {
+    if (!this.hasQuiz) return;
+    this.quizAnswers = {};
+    this.quiz = this.quizView(0, 0);
+    this.changed();
+  }
+
+  private quizView(index: number, score: number): QuizView {
+    const q = this.lab.quiz[index];
+    return { index, total: this.lab.quiz.length, kind: questionKind(q), question: t(q.question), choices: (q.choices ?? []).map((c) => t(c)), cursor: 0, picked: [], text: '', score };
+  }
+
+  /** Moves the choice cursor, or picks choice `n` (1-based) directly. */
+  quizChoose(how: 'up' | 'down' | 'toggle' | number) {
+    const v = this.quiz;
+    if (!v || v.feedback || v.kind === 'text') return;
+    if (how === 'up') v.cursor = Math.max(0, v.cursor - 1);
+    else if (how === 'down') v.cursor = Math.min(v.choices.length - 1, v.cursor + 1);
+    else {
+      const i = how === 'toggle' ? v.cursor : how - 1;
+      if (i < 0 || i >= v.choices.length) return;
+      v.cursor = i;
+      if (v.kind === 'multiple') v.picked = v.picked.includes(i) ? v.picked.filter((x) => x !== i) : [...v.picked, i].sort((a, b) => a - b);
+      else v.picked = [i];
+    }
+    this.changed();
+  }
+
+  /** Free-text answers: typed characters and Backspace. */
+  quizType(s: string) {
+    const v = this.quiz;
+    if (!v || v.feedback || v.kind !== 'text') return;
+    for (const ch of s) {
+      if (ch === '\u007f' || ch === '\b') v.text = [...v.text].slice(0, -1).join('');
+      else if (ch >= ' ') v.text += ch;
+    }
+    this.changed();
+  }
+
+  /** Enter: grades the answer, or goes on to the next question. Returns true when the quiz is over. */
+  quizSubmit(): boolean {
+    const v = this.quiz;
+    if (!v) return true;
+    const q = this.lab.quiz[v.index];
+    if (!v.feedback) {
+      let answer: QuizAnswer;
+      if (v.kind === 'text') { if (!v.text.trim()) return false; answer = v.text; }
+      else if (v.kind === 'multiple') { if (!v.picked.length) v.picked = [v.cursor]; answer = v.picked; }
+      else answer = v.picked[0] ?? v.cursor;
+      if (v.kind === 'single') v.picked = [answer as number];
+      this.quizAnswers[v.index] = answer;
+      const g = gradeAnswer(q, answer);
+      v.feedback = { correct: g.correct, expected: g.expected, explain: t(q.explain) };
+      if (g.correct) v.score++;
+      this.changed();
+      return false;
+    }
+    if (v.index + 1 < v.total) { this.quiz = this.quizView(v.index + 1, v.score); this.changed(); return false; }
+    const { score, total } = scoreQuiz(this.lab.quiz, this.quizAnswers);
+    const answers = { ...this.quizAnswers };
+    this.opts.store.update(this.id, (p) => { p.quiz = { answers, score, total }; });
+    this.quiz = null;
+    this.changed();
+    return true;
+  }
+
+  /** Keys for the shell; typed before it is up, they wait and are not lost. */
+  input(data: string) {
+    if (this.pty) this.pty.write(data);
+    else if (!this.opts.noShell && this.state === 'starting') this.typedAhead += data;
+  }
+  resize(cols: number, rows: number) {
+    this.opts.cols = cols;
+    this.opts.shellRows = rows;
+    this.pty?.resize(cols, rows);
+  }
+
+  /** Stops the shell, the engine and any outside systems; safe to call more than once. */
+  stop(): Promise<void> {
+    if (!this.stopping) {
+      this.stopped = true;
+      this.stopping = (async () => {
+        this.pty?.kill();
+        await this.session.stop();
+      })();
+    }
+    return this.stopping;
   }
 }

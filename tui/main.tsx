@@ -1,53 +1,65 @@
-/** `vault-lab` with no subcommand: the course in a full-screen terminal UI. */
+/**
+ * `vault-lab` with no subcommand: the course. Parses the course options, loads the labs
+ * and progress, then hands over to the full-screen UI (Ink) or, with `--plain`, to the
+ * line-by-line mode — which never loads React.
+ */
 import path from 'node:path';
-import React from 'react';
-import { render } from 'ink';
-import { loadLabDir, formatProblem } from '../labs/load.js';
+import { loadLabDir, formatProblem, type LoadedLab } from '../labs/load.js';
 import { ProgressStore } from '../labs/progress.js';
 import { contentDir, dataDir } from '../labs/paths.js';
-import { App } from './app.js';
-import { pickTheme } from './theme.js';
-import type { LabController } from './controller.js';
 
-export async function runCourse(argv: string[]): Promise<number> {
-  let labsDir = contentDir();
-  let noShell = false;
+export interface CourseOptions {
+  labsDir: string;
+  noShell: boolean;
+  plain: boolean;
+}
+
+/** Course options from argv; an error sentence for anything unknown. */
+export function parseCourseArgs(argv: string[]): CourseOptions | string {
+  const o: CourseOptions = { labsDir: contentDir(), noShell: false, plain: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--labs') labsDir = path.resolve(argv[++i] ?? '.');
-    else if (a.startsWith('--labs=')) labsDir = path.resolve(a.slice(7));
-    else if (a === '--no-shell') noShell = true;
-    else if (a === '--plain') { process.stderr.write('vault-lab: --plain is not available yet; use --no-shell with your own terminal.\n'); return 1; }
-    else { process.stderr.write(`vault-lab: unknown option ${a} (see vault-lab --help)\n`); return 1; }
+    if (a === '--labs') { const v = argv[++i]; if (!v) return '--labs needs a folder'; o.labsDir = path.resolve(v); }
+    else if (a.startsWith('--labs=')) o.labsDir = path.resolve(a.slice(7));
+    else if (a === '--no-shell') o.noShell = true;
+    else if (a === '--plain') o.plain = true;
+    else return `unknown option ${a} (see vault-lab --help)`;
   }
-  if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    process.stderr.write('vault-lab: the course needs an interactive terminal. To run labs headlessly use: vault-lab test <dir>\n');
-    return 1;
-  }
+  return o;
+}
+
+export interface Course {
+  labs: LoadedLab[];
+  store: ProgressStore;
+  notices: string[];
+  workspaceRoot: string;
+}
+
+function loadCourse(o: CourseOptions): Course | string {
   let loaded;
-  try { loaded = loadLabDir(labsDir); } catch { process.stderr.write(`vault-lab: cannot read labs from ${labsDir}\n`); return 1; }
+  try { loaded = loadLabDir(o.labsDir); } catch { return `cannot read labs from ${o.labsDir}`; }
   const notices: string[] = [];
   for (const e of loaded.errors) for (const p of e.problems) notices.push(`skipped a broken lab: ${formatProblem(p).split('\n')[0]}`);
-  if (!loaded.labs.length) {
-    process.stderr.write(`vault-lab: no labs in ${labsDir}\n${notices.join('\n')}\n`);
-    return 1;
-  }
+  if (!loaded.labs.length) return `no labs in ${o.labsDir}${notices.length ? `\n${notices.join('\n')}` : ''}`;
   const data = dataDir();
   const store = new ProgressStore(data).load();
   if (store.damaged) notices.push(`Your progress file could not be read (${store.damaged.reason}); it was kept at ${store.damaged.movedTo} and a new one started.`);
+  return { labs: loaded.labs, store, notices, workspaceRoot: path.join(data, 'workspaces') };
+}
 
-  let controller: LabController | null = null;
-  process.stdout.write('\u001b[?1049h\u001b[H');
-  const restore = () => process.stdout.write('\u001b[?25h\u001b[?1049l');
-  const app = render(<App labs={loaded.labs} store={store} theme={pickTheme()} noShell={noShell} workspaceRoot={path.join(data, 'workspaces')} notices={notices} onController={(c) => { controller = c; }} />, { exitOnCtrlC: false, patchConsole: true });
-  const onSignal = () => { void (async () => { await (controller as LabController | null)?.stop(); app.unmount(); restore(); process.exit(143); })(); };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  try {
-    await app.waitUntilExit();
-  } finally {
-    await (controller as LabController | null)?.stop();
-    restore();
+export async function runCourse(argv: string[]): Promise<number> {
+  const o = parseCourseArgs(argv);
+  if (typeof o === 'string') { process.stderr.write(`vault-lab: ${o}\n`); return 1; }
+  if (!o.plain && (!process.stdin.isTTY || !process.stdout.isTTY)) {
+    process.stderr.write('vault-lab: the full-screen course needs an interactive terminal. Use --plain for a line-by-line course, or `vault-lab test <dir>` to run labs headlessly.\n');
+    return 1;
   }
-  return 0;
+  const course = loadCourse(o);
+  if (typeof course === 'string') { process.stderr.write(`vault-lab: ${course}\n`); return 1; }
+  if (o.plain) {
+    const { runPlain } = await import('./plain.js');
+    return runPlain(course, { input: process.stdin, output: process.stdout });
+  }
+  const { runInk } = await import('./ink.js');
+  return runInk(course, o.noShell);
 }

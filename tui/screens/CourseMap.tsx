@@ -1,4 +1,4 @@
-/** The course map: labs grouped by topic with minutes, needs and status. */
+/** The course map: labs grouped by topic with minutes, needs, status and progress. */
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { LoadedLab } from '../../labs/load.js';
@@ -13,46 +13,81 @@ export interface CourseMapProps {
   selected: number;
   theme: Theme;
   width: number;
+  height: number;
   notices: string[];
 }
 
-function statusText(p: LabProgress, steps: number): { text: string; tone: 'ok' | 'pending' | 'idle' } {
-  if (p.status === 'done') return { text: 'done', tone: 'ok' };
-  if (p.status === 'in-progress') return { text: `${Math.min(p.done.length + p.skipped.length, steps)}/${steps} steps`, tone: 'pending' };
+export const NEED_NAMES: Record<string, string> = { postgres: 'PostgreSQL', kubernetes: 'Kubernetes' };
+
+/** What a lab needs beyond the engine, in words. */
+export function needsText(l: LoadedLab): string {
+  return l.lab.needs.filter((n) => n !== 'engine').map((n) => NEED_NAMES[n] ?? n).join(', ') || '—';
+}
+
+/** A lab's status in words: new, in progress (with where it resumes), done (with the quiz score). */
+export function statusText(p: LabProgress, steps: number): { text: string; tone: 'ok' | 'pending' | 'idle' } {
+  if (p.status === 'done') return { text: p.quiz?.total ? `done · quiz ${p.quiz.score ?? 0}/${p.quiz.total}` : 'done', tone: 'ok' };
+  if (p.status === 'in-progress') {
+    const n = Math.min(p.done.length + p.skipped.length, steps);
+    return { text: `${n}/${steps} · resume at ${Math.min(p.step + 1, steps)}`, tone: 'pending' };
+  }
   return { text: 'new', tone: 'idle' };
 }
 
-export function CourseMap({ labs, progress, selected, theme, width, notices }: CourseMapProps) {
+/** Labs in display order: grouped by topic (topics in order of their first lab). */
+export function orderLabs(labs: LoadedLab[]): LoadedLab[] {
   const topics: string[] = [];
   for (const l of labs) if (!topics.includes(l.lab.topic)) topics.push(l.lab.topic);
-  const titleWidth = Math.max(20, Math.min(44, width - 34));
-  let index = -1;
+  return topics.flatMap((topic) => labs.filter((l) => l.lab.topic === topic));
+}
+
+export function CourseMap({ labs, progress, selected, theme, width, height, notices }: CourseMapProps) {
+  const ordered = orderLabs(labs);
+  const titleWidth = Math.max(16, Math.min(44, width - 44));
+  type Row = { key: string; node: React.ReactNode; lab?: number };
+  const rows: Row[] = [];
+  let topic = '';
+  ordered.forEach((l, index) => {
+    if (l.lab.topic !== topic) {
+      topic = l.lab.topic;
+      if (rows.length) rows.push({ key: `gap-${topic}`, node: ' ' });
+      const mins = labs.filter((x) => x.lab.topic === topic).reduce((a, x) => a + x.lab.minutes, 0);
+      rows.push({ key: `t-${topic}`, node: <Text bold>{topic} <Text color={theme.text.secondary}>· {mins} min</Text></Text> });
+    }
+    const isSel = index === selected;
+    const p = progress(l.lab.id);
+    const st = statusText(p, l.lab.steps.length);
+    const title = t(l.lab.title).slice(0, titleWidth).padEnd(titleWidth);
+    rows.push({
+      key: l.lab.id,
+      lab: index,
+      node: (
+        <Text wrap="truncate">
+          <Text color={isSel ? theme.text.accent : undefined} bold={isSel}>{isSel ? '› ' : '  '}{title}</Text>
+          <Text color={theme.text.secondary}>{`${String(l.lab.minutes).padStart(3)} min  `}{needsText(l).padEnd(12)} </Text>
+          <Text color={st.tone === 'ok' ? theme.status.ok : st.tone === 'pending' ? theme.status.pending : theme.text.secondary}>{st.text}</Text>
+        </Text>
+      ),
+    });
+  });
+  const sel = ordered[selected];
+  const summary = sel ? t(sel.lab.summary) : '';
+  // Keep the selected lab in view when the list is taller than the window.
+  const room = Math.max(4, height - 6 - notices.length - (summary ? 2 : 0));
+  const selRow = rows.findIndex((r) => r.lab === selected);
+  const start = rows.length <= room ? 0 : Math.max(0, Math.min(rows.length - room, selRow - Math.floor(room / 2)));
+  const shown = rows.slice(start, start + room);
   return (
-    <Box flexDirection="column" paddingX={1}>
-      <Text bold color={theme.text.title}>vault-lab — a hands-on course in secrets management</Text>
-      <Text color={theme.text.secondary}>A real Vault-compatible engine runs on your machine; every step checks what you actually did.</Text>
-      {notices.map((n, i) => <Text key={`n${i}`} color={theme.status.warn}>{n}</Text>)}
-      {topics.map((topic) => (
-        <Box key={topic} flexDirection="column" marginTop={1}>
-          <Text bold>{topic}</Text>
-          {labs.filter((l) => l.lab.topic === topic).map((l) => {
-            index++;
-            const isSel = index === selected;
-            const p = progress(l.lab.id);
-            const st = statusText(p, l.lab.steps.length);
-            const needs = l.lab.needs.filter((n) => n !== 'engine').map((n) => (n === 'postgres' ? 'PostgreSQL' : 'Kubernetes')).join(', ') || '—';
-            const title = t(l.lab.title).slice(0, titleWidth).padEnd(titleWidth);
-            return (
-              <Text key={l.lab.id} wrap="truncate">
-                <Text color={isSel ? theme.text.accent : undefined} bold={isSel}>{isSel ? '› ' : '  '}{title}</Text>
-                <Text color={theme.text.secondary}>{`${String(l.lab.minutes).padStart(3)} min  `}{needs.padEnd(12)}</Text>
-                <Text color={st.tone === 'ok' ? theme.status.ok : st.tone === 'pending' ? theme.status.pending : theme.text.secondary}>{st.text}</Text>
-              </Text>
-            );
-          })}
-        </Box>
-      ))}
-      <Box marginTop={1}><Text color={theme.text.secondary}>{hintLine('map')}</Text></Box>
+    <Box flexDirection="column" paddingX={1} width={width}>
+      <Text bold color={theme.text.title} wrap="truncate">vault-lab — a hands-on course in secrets management</Text>
+      <Text color={theme.text.secondary} wrap="truncate">A real Vault-compatible engine runs on your machine; every step checks what you actually did.</Text>
+      {notices.map((n, i) => <Text key={`n${i}`} color={theme.status.warn} wrap="truncate">{n}</Text>)}
+      <Box flexDirection="column" marginTop={1}>
+        {shown.map((r) => <Box key={r.key}>{typeof r.node === 'string' ? <Text>{r.node}</Text> : r.node}</Box>)}
+        {start + room < rows.length && <Text color={theme.text.secondary}>  … {rows.length - start - room} more below</Text>}
+      </Box>
+      {summary && <Box marginTop={1}><Text wrap="truncate" color={theme.text.secondary}>{summary}</Text></Box>}
+      <Box marginTop={summary ? 0 : 1}><Text wrap="truncate" color={theme.text.secondary}>{hintLine('map')}</Text></Box>
     </Box>
   );
 }

@@ -1,105 +1,141 @@
-/** The lab screen: steps, lesson text, live checks, and the embedded shell. */
+/** The lab screen: steps, lesson (or activity feed), live checks, last request, and the embedded shell. */
 import React from 'react';
 import { Box, Text } from 'ink';
 import { t } from '../../labs/schema.js';
 import type { LabController } from '../controller.js';
-import type { Theme } from '../theme.js';
+import { paint, type Theme } from '../theme.js';
 import { renderMarkdown } from '../components/markdown.js';
-import { hintLine } from '../keys.js';
+import { FOCUS_LABEL, hintLine } from '../keys.js';
+import type { ActivityEntry } from '../activity.js';
 
-export interface Layout { cols: number; rows: number; lessonRows: number; checkRows: number; shellRows: number }
+export interface Layout { cols: number; rows: number; lessonRows: number; checkRows: number; activityRows: number; shellRows: number }
 
-/** Splits the terminal: lesson on top, checks, then the shell; works down to 80×24. */
+/** Splits the terminal: lesson on top, checks, the last request, then the shell; works down to 80×24. */
 export function layoutFor(cols: number, rows: number, noShell: boolean): Layout {
-  const fixed = 4; // header, steps, separator, footer
+  const fixed = 4; // header, steps, shell rule, footer
   const checkRows = 2;
-  if (noShell) return { cols, rows, lessonRows: Math.max(3, rows - fixed - checkRows - 4), checkRows, shellRows: 0 };
-  const avail = Math.max(6, rows - fixed - checkRows);
-  const lessonRows = Math.max(3, Math.floor(avail * 0.4));
-  return { cols, rows, lessonRows, checkRows, shellRows: Math.max(3, avail - lessonRows) };
+  const activityRows = rows >= 24 ? 2 : 1;
+  const avail = Math.max(6, rows - fixed - checkRows - activityRows);
+  if (noShell) return { cols, rows, lessonRows: Math.max(3, avail - 5), checkRows, activityRows, shellRows: 0 };
+  const lessonRows = Math.max(3, Math.floor(avail * 0.45));
+  return { cols, rows, lessonRows, checkRows, activityRows, shellRows: Math.max(3, avail - lessonRows) };
 }
 
-const SPIN = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 export interface LabScreenProps {
   c: LabController;
   theme: Theme;
   layout: Layout;
   focus: 'lesson' | 'shell';
+  panel: 'lesson' | 'activity';
   scroll: number;
   tick: number;
   noShell: boolean;
 }
 
 /** Everything the lesson pane shows, as lines (so it can scroll). */
-export function lessonLines(c: LabController, width: number, color: boolean): string[] {
+export function lessonLines(c: LabController, width: number, theme: Theme): string[] {
   const s = c.session;
   const step = s.step;
   if (!step) {
-    return [
-      color ? '\u001b[1;32mLab complete!\u001b[0m' : 'Lab complete!',
-      '',
-      `You finished "${t(c.loaded.lab.title)}". Press Esc for the course map, or q to quit.`,
-    ];
+    const next = c.hasQuiz ? `Press z to take the quiz (${c.lab.quiz.length} question${c.lab.quiz.length === 1 ? '' : 's'}), Esc for the course map, or q to quit.` : 'Press z to see your results, Esc for the course map, or q to quit.';
+    return [paint(theme, 'ok', 'Lab complete!', { bold: true }), '', ...renderMarkdown(`You finished **${t(c.lab.title)}**. ${next}`, width, theme)];
   }
-  const lines = [color ? `\u001b[1m${t(step.title)}\u001b[0m` : t(step.title), ...renderMarkdown(t(step.body), width, color)];
-  for (let i = 0; i < c.hintsShown; i++) lines.push('', `Hint ${i + 1}/${step.hints.length}: ${t(step.hints[i])}`);
-  if (c.solutionShown) lines.push('', 'Solution:', ...step.solution.flatMap((cmd) => cmd.trimEnd().split('\n').map((l) => `  ${l}`)));
+  const lines = [paint(theme, 'title', t(step.title), { bold: true }), ...renderMarkdown(t(step.body), width, theme)];
+  for (let i = 0; i < c.hintsShown; i++) {
+    lines.push('', ...renderMarkdown(`**Hint ${i + 1}/${step.hints.length}:** ${t(step.hints[i])}`, width, theme));
+  }
+  if (c.solutionShown) {
+    lines.push('', paint(theme, 'warn', 'Solution (recorded as shown):', { bold: true }));
+    for (const cmd of step.solution) for (const l of cmd.trimEnd().split('\n')) lines.push('    ' + paint(theme, 'code', l));
+  }
   return lines;
 }
 
-export function LabScreen({ c, theme, layout, focus, scroll, tick, noShell }: LabScreenProps) {
+/** The activity feed as lines: two per request, newest last. */
+export function activityLines(entries: ActivityEntry[], theme: Theme): string[] {
+  if (!entries.length) return [paint(theme, 'secondary', 'No requests yet. Everything you (or any client) send to the engine appears here, with the reason it was allowed or denied.')];
+  return entries.flatMap((e) => [
+    `${paint(theme, e.ok ? 'ok' : 'fail', e.ok ? '✓' : '✗')} ${paint(theme, 'secondary', e.time)} ${e.summary}  ${paint(theme, 'secondary', e.who)}`,
+    `  ${paint(theme, e.why.startsWith('denied') ? 'fail' : e.ok ? 'secondary' : 'warn', e.why)}`,
+  ]);
+}
+
+function stepMarks(c: LabController, theme: Theme, width: number): string {
+  const marks = c.lab.steps.map((st, i) => {
+    const status = c.session.statuses[i];
+    const mark = status === 'done' ? '✓' : status === 'skipped' ? '↷' : status === 'active' ? '●' : '○';
+    const tone = status === 'done' ? 'ok' : status === 'skipped' ? 'warn' : status === 'active' ? 'accent' : 'secondary';
+    return { mark, id: st.id, tone } as const;
+  });
+  const parts = marks.map((m) => `${m.mark} ${m.id}`);
+  const active = Math.min(c.session.stepIndex, marks.length - 1);
+  // Show from the first step if the active one fits; otherwise start a little before it.
+  let from = 0;
+  const widthFrom = (f: number) => parts.slice(f, active + 1).join(' ').length + (f > 0 ? 2 : 0);
+  while (from < active && widthFrom(from) > width) from++;
+  return (from > 0 ? '… ' : '') + marks.slice(from).map((m, i) => paint(theme, m.tone, parts[from + i])).join(' ');
+}
+
+export function LabScreen({ c, theme, layout, focus, panel, scroll, tick, noShell }: LabScreenProps) {
   const s = c.session;
-  const lab = c.loaded.lab;
+  const lab = c.lab;
   const width = layout.cols;
   const stepNo = Math.min(s.stepIndex + 1, lab.steps.length);
   const header = `vault-lab · ${t(lab.title)} · step ${stepNo}/${lab.steps.length}`;
-  const focusLabel = focus === 'shell' ? '[shell]' : '[lesson]';
 
   if (c.state !== 'ready') {
     return (
       <Box flexDirection="column" height={layout.rows}>
         <Text bold color={theme.text.title}>{header}</Text>
         {c.state === 'starting'
-          ? <Text color={theme.status.pending}>{SPIN[tick % SPIN.length]} {c.progressText}</Text>
+          ? <Text color={theme.status.pending}>{SPINNER[tick % SPINNER.length]} {c.progressText}</Text>
           : <Text color={theme.status.fail}>Could not start the lab: {c.error}{'\n'}Press Esc for the course map or q to quit.</Text>}
       </Box>
     );
   }
 
-  const marks = lab.steps.map((st, i) => {
-    const status = s.statuses[i];
-    const mark = status === 'done' ? '✓' : status === 'skipped' ? '↷' : status === 'active' ? '●' : '○';
-    return { mark, id: st.id, status };
-  });
-  const all = lessonLines(c, width - 2, theme.color);
+  const all = panel === 'activity' ? activityLines(c.activity(), theme) : lessonLines(c, width - 1, theme);
   const maxScroll = Math.max(0, all.length - layout.lessonRows);
-  const top = Math.min(scroll, maxScroll);
+  // The feed follows its newest entry unless scrolled back.
+  const top = panel === 'activity' ? Math.max(0, maxScroll - scroll) : Math.min(scroll, maxScroll);
   const visible = all.slice(top, top + layout.lessonRows);
   while (visible.length < layout.lessonRows) visible.push('');
-  const more = all.length > layout.lessonRows ? ` (${top + 1}-${Math.min(all.length, top + layout.lessonRows)} of ${all.length}, ↑↓ scroll)` : '';
+  const more = all.length > layout.lessonRows ? ` ${top + 1}-${Math.min(all.length, top + layout.lessonRows)}/${all.length}` : '';
 
-  const checks = s.step ? s.results : [];
-  const checkLines = checks.slice(0, layout.checkRows).map((r) => ({ ok: r.pass, text: r.message }));
-  if (c.notice) checkLines.unshift({ ok: true, text: c.notice });
-  while (checkLines.length < layout.checkRows) checkLines.push({ ok: true, text: '' });
+  const checkLines: Array<{ ok: boolean | null; text: string }> = [];
+  if (c.notice) checkLines.push({ ok: null, text: c.notice });
+  for (const r of s.step ? s.results : []) checkLines.push({ ok: r.pass, text: r.message });
+  if (s.step && !s.results.length) checkLines.push({ ok: null, text: 'checking…' });
+  while (checkLines.length < layout.checkRows) checkLines.push({ ok: null, text: '' });
+
+  const last = c.session.activity.length ? c.activity().at(-1) : undefined;
+  const lastLines = last
+    ? [`${paint(theme, last.ok ? 'ok' : 'fail', last.ok ? '✓' : '✗')} last request: ${last.summary}  ${paint(theme, 'secondary', last.who)}`, `  ${paint(theme, last.why.startsWith('denied') ? 'fail' : 'secondary', last.why)}`]
+    : [paint(theme, 'secondary', 'Your requests and why each was allowed or denied appear here (a: full feed).')];
+  const activityShown = layout.activityRows >= 2 ? lastLines.slice(0, 2) : [last ? `${paint(theme, last.ok ? 'ok' : 'fail', last.ok ? '✓' : '✗')} ${last.summary}: ${last.why}` : lastLines[0]];
+  while (activityShown.length < layout.activityRows) activityShown.push('');
 
   const shell = c.pty ? c.pty.lines(focus === 'shell', theme.color) : [];
-  const envLines = noShell ? [`Use your own terminal:`, `  export VAULT_ADDR='${s.engine.url}'`, `  export VAULT_TOKEN='${s.engine.rootToken}'`, `  export PATH='${s.env().PATH.split(':')[0]}':"$PATH"`] : [];
+  const envLines = noShell ? ['Use your own terminal; paste these lines there (checks still see everything you do):', ...c.exportLines()] : [];
+  const paneTitle = panel === 'activity' ? 'activity (a: back to the lesson)' : '';
+  const focusLabel = noShell ? '' : focus === 'shell' ? '  [shell has focus]' : '  [lesson has focus]';
+  const rule = `── ${noShell ? 'your terminal' : 'shell'} ${focus === 'shell' ? '(typing goes here) ' : ''}`;
+  const footer = focus === 'shell' ? `${FOCUS_LABEL}: to the lesson (hints, skip, quit) · Ctrl-C, Ctrl-D: to the shell` : hintLine('lesson');
 
   return (
     <Box flexDirection="column" height={layout.rows} width={width}>
-      <Text wrap="truncate" bold color={theme.text.title}>{header}  <Text color={theme.text.secondary}>{focusLabel}</Text></Text>
-      <Text wrap="truncate">{marks.map((m, i) => (
-        <Text key={m.id} color={m.status === 'done' ? theme.status.ok : m.status === 'active' ? theme.text.accent : theme.text.secondary}>{i ? ' ' : ''}{m.mark} {m.id}</Text>
-      ))}</Text>
-      {visible.map((l, i) => <Text key={`l${i}`} wrap="truncate">{l}</Text>)}
+      <Text wrap="truncate" bold color={theme.text.title}>{header}<Text color={theme.text.secondary}>{focusLabel}{paneTitle ? `  ${paneTitle}` : ''}{more}</Text></Text>
+      <Text wrap="truncate">{stepMarks(c, theme, width)}</Text>
+      {visible.map((l, i) => <Text key={`l${i}`} wrap="truncate">{l || ' '}</Text>)}
       {checkLines.slice(0, layout.checkRows).map((r, i) => (
-        <Text key={`c${i}`} wrap="truncate" color={r.text ? (r.ok ? theme.status.ok : theme.status.fail) : undefined}>{r.text ? `${r.ok ? '✓' : '✗'} ${r.text}` : ' '}</Text>
+        <Text key={`c${i}`} wrap="truncate" color={r.ok === null ? theme.status.warn : r.ok ? theme.status.ok : theme.status.fail}>{r.text ? `${r.ok === null ? '•' : r.ok ? '✓' : '✗'} ${r.text}` : ' '}</Text>
       ))}
-      <Text wrap="truncate" color={focus === 'shell' ? theme.border.focused : theme.border.idle}>{`── ${noShell ? 'your terminal' : 'shell'} ${focus === 'shell' ? '(typing goes here) ' : ''}`.padEnd(width, '─').slice(0, width)}</Text>
+      {activityShown.map((l, i) => <Text key={`a${i}`} wrap="truncate">{l || ' '}</Text>)}
+      <Text wrap="truncate" color={focus === 'shell' ? theme.border.focused : theme.border.idle}>{rule.padEnd(width, '─').slice(0, width)}</Text>
       {noShell ? envLines.map((l, i) => <Text key={`e${i}`} wrap="truncate">{l}</Text>) : shell.map((l, i) => <Text key={`s${i}`} wrap="truncate">{l || ' '}</Text>)}
-      <Text wrap="truncate" color={theme.text.secondary}>{focus === 'shell' ? 'Ctrl-] back to the lesson (hints, reset, skip, quit)' : hintLine('lesson') + more}</Text>
+      <Text wrap="truncate" color={theme.text.secondary}>{footer}</Text>
     </Box>
   );
 }

@@ -1,0 +1,42 @@
+/** The full-screen UI: alternate screen, Ink render, and a clean exit on q, Ctrl-C, SIGTERM or SIGHUP. */
+import React from 'react';
+import { render } from 'ink';
+import { App } from './app.js';
+import { pickTheme } from './theme.js';
+import type { LabController } from './controller.js';
+import type { Course } from './main.js';
+
+export async function runInk(course: Course, noShell: boolean): Promise<number> {
+  let controller: LabController | null = null;
+  process.stdout.write('\u001b[?1049h\u001b[H');
+  let restored = false;
+  const restore = () => { if (restored) return; restored = true; process.stdout.write('\u001b[0m\u001b[?25h\u001b[?1049l'); };
+  const app = render(
+    <App labs={course.labs} store={course.store} theme={pickTheme()} noShell={noShell} workspaceRoot={course.workspaceRoot} notices={course.notices} onController={(c) => { controller = c; }} />,
+    { exitOnCtrlC: false, patchConsole: true },
+  );
+  let signalled = 0;
+  const onSignal = (code: number) => () => {
+    if (signalled) return;
+    signalled = code;
+    void (async () => {
+      try { await (controller as LabController | null)?.stop(); } finally {
+        app.unmount();
+        restore();
+        process.exit(code);
+      }
+    })();
+  };
+  const onTerm = onSignal(143), onHup = onSignal(129);
+  process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onHup);
+  try {
+    await app.waitUntilExit();
+  } finally {
+    await (controller as LabController | null)?.stop();
+    restore();
+    process.off('SIGTERM', onTerm);
+    process.off('SIGHUP', onHup);
+  }
+  return 0;
+}
