@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ApiError, ConnectError, VaultClient } from './client.js';
 import { FlagSpecs } from './flags.js';
 import { CaptureSignal } from './capture.js';
-import { cell, goValue, kvTable, toJson, toYaml } from './format.js';
+import { cell, goValue, kvTable, secretShape, sortDeep, toJson, toYaml } from './format.js';
 
 export interface IO {
   stdout: (s: string) => void;
@@ -158,8 +158,8 @@ export function makeContext(base: { name: string; args: string[]; flags: Record<
         return 0;
       }
       const fmt = ctx.format();
-      if (fmt === 'json' || fmt === 'pretty') { base.io.stdout(toJson(resp)); return 0; }
-      if (fmt === 'yaml') { base.io.stdout(toYaml(resp)); return 0; }
+      if (fmt === 'json' || fmt === 'pretty') { base.io.stdout(toJson(secretShape(resp))); return 0; }
+      if (fmt === 'yaml') { base.io.stdout(toYaml(secretShape(resp))); return 0; }
       ctx.warnings(resp);
       base.io.stdout(secretTable(resp));
       return 0;
@@ -172,7 +172,7 @@ export function makeContext(base: { name: string; args: string[]; flags: Record<
         return 0;
       }
       const fmt = ctx.format();
-      if (fmt === 'json' || fmt === 'pretty') { base.io.stdout(toJson(data)); return 0; }
+      if (fmt === 'json' || fmt === 'pretty') { base.io.stdout(toJson(sortDeep(data))); return 0; }
       if (fmt === 'yaml') { base.io.stdout(toYaml(data)); return 0; }
       base.io.stdout(kvTable(Object.keys(data).sort().map((k) => [k, cell(k, data[k])])));
       return 0;

@@ -74,7 +74,7 @@ export function toYaml(v: unknown, indent = 0): string {
   const pad = ' '.repeat(indent);
   const scalar = (x: unknown): string => {
     if (x === null || x === undefined) return 'null';
-    if (typeof x === 'string') return x === '' || /^[\s\-?:,[\]{}#&*!|>'"%@`]|: |\s$|^(true|false|null|~|\d[\d.eE+-]*)$/i.test(x) || x.includes('\n') ? JSON.stringify(x) : x;
+    if (typeof x === 'string') return x === '' || /^[\s\-?:,[\]{}#&*!|>'"%@`]|: | #|\s$|^(true|false|yes|no|on|off|y|n|null|~)$/i.test(x) || (x.trim() !== '' && Number.isFinite(Number(x))) || /^[-+]?\.(inf|nan)$/i.test(x) || x.includes('\n') ? JSON.stringify(x) : x;
     return String(x);
   };
   if (Array.isArray(v)) {
@@ -103,4 +103,38 @@ export function toJson(v: unknown): string {
 /** A headed table like Vault's `tableOutput`: dashes under each header, empty cells as `n/a`. */
 export function columnsOf(headers: string[], rows: string[][]): string {
   return columns([headers, headers.map((h) => '-'.repeat(h.length)), ...rows.map((r) => r.map((c) => (c === '' ? 'n/a' : c)))]);
+}
+
+/** Go marshals maps with sorted keys: the same value with every object's keys sorted. */
+export function sortDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortDeep);
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, sortDeep(o[k])]));
+  }
+  return v;
+}
+
+const AUTH_ORDER = ['client_token', 'accessor', 'policies', 'token_policies', 'identity_policies', 'metadata', 'orphan', 'entity_id', 'lease_duration', 'renewable', 'mfa_requirement'];
+const WRAP_ORDER = ['token', 'accessor', 'ttl', 'creation_time', 'creation_path', 'wrapped_accessor'];
+
+function ordered(o: Record<string, unknown>, order: string[], omitEmpty: string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of order) if (k in o && !(omitEmpty.includes(k) && !o[k])) out[k] = sortDeep(o[k]);
+  return out;
+}
+
+/**
+ * A response as the Go client's `api.Secret` marshals it: its field order, `data`
+ * maps sorted, `auth` and `wrap_info` left out when empty, `mount_type` when blank.
+ */
+export function secretShape(resp: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    request_id: resp.request_id ?? '', lease_id: resp.lease_id ?? '', lease_duration: resp.lease_duration ?? 0, renewable: resp.renewable ?? false,
+    data: sortDeep(resp.data ?? null), warnings: resp.warnings ?? null,
+  };
+  if (resp.auth) out.auth = ordered(resp.auth as Record<string, unknown>, AUTH_ORDER);
+  if (resp.wrap_info) out.wrap_info = ordered(resp.wrap_info as Record<string, unknown>, WRAP_ORDER, ['wrapped_accessor']);
+  if (resp.mount_type) out.mount_type = resp.mount_type;
+  return out;
 }

@@ -47,6 +47,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     return argv.length ? 0 : 127;
   }
   if (argv[0] === '-v' || argv[0] === '-version' || argv[0] === '--version') argv = ['version'];
+  // Flags belong after the command (`vault status -address=…`); before it, the CLI shows its usage.
+  if (argv[0].startsWith('-')) { io.stderr(topUsage()); return 1; }
   const { cmd, rest, group } = find(argv);
   if (!cmd) {
     if (group) {

@@ -30,7 +30,11 @@ function promptSecret(prompt: string): Promise<string> {
   });
 }
 
-const write = (stream: NodeJS.WriteStream) => (s: string) => { stream.write(s); };
+// A reader that goes away (`vault … | head -1`) ends our output quietly, as Go's CLI does.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
+}
+const write = (stream: NodeJS.WriteStream) => (s: string) => { if (!stream.destroyed) stream.write(s); };
 runCli(process.argv.slice(2), process.env, {
   stdout: write(process.stdout), stderr: write(process.stderr), readStdin, promptSecret, isTTY: !!process.stdout.isTTY,
 }).then((code) => {

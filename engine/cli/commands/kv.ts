@@ -4,7 +4,7 @@
  * then rewrites the path (`secret/x` → `secret/data/x`) as HashiCorp's CLI does.
  */
 import type { Command, CommandContext } from '../command.js';
-import { ApiError } from '../client.js';
+import { ApiError, ConnectError } from '../client.js';
 import { ArgError, parseKVArgs } from '../kvargs.js';
 import { banner, cell, kvTable, maxKeyLen, toJson, toYaml } from '../format.js';
 import { printList } from './generic.js';
@@ -54,6 +54,7 @@ export async function resolveKV(ctx: CommandContext, arg: string, apiPrefix: str
       ctx.io.stderr(e.render() + '\n');
       return 2;
     }
+    if (e instanceof ConnectError) { ctx.io.stderr(e.message + '\n'); return 2; }
     return ctx.fail('Error making API request', e);
   }
   if (mountFlag) {

@@ -120,7 +120,7 @@ export function formatHcl(text: string): string {
     if (!line) { if (out.length && !blank) out.push(''); blank = true; continue; }
     blank = false;
     const closes = /^[}\]]/.test(line) ? 1 : 0;
-    const body = line.startsWith('#') || line.startsWith('//') ? line : line.replace(/^([A-Za-z_][\w-]*)\s*=\s*/, '$1 = ').replace(/"\s*{$/, '" {');
+    const body = line.startsWith('#') || line.startsWith('//') ? line : line.replace(/^([A-Za-z_][\w-]*)\s*=\s*/, '$1 = ').replace(/"\s*{$/, '" {').replace(/"\s*,\s*"/g, '", "').replace(/\[\s+"/g, '["').replace(/"\s+\]/g, '"]');
     out.push('  '.repeat(Math.max(0, depth - closes)) + body);
     if (!line.startsWith('#') && !line.startsWith('//')) {
       const code = line.replace(/"(?:[^"\\]|\\.)*"/g, '""');

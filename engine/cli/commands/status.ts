@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { kvTable } from '../format.js';
+import { kvTable, toJson, toYaml } from '../format.js';
 
 export const status: Command = {
   name: 'status',
@@ -33,7 +33,7 @@ export const status: Command = {
     if (fmt !== 'table' || ctx.flags.field) {
       const out: Record<string, unknown> = { ...s, ha_enabled: leader?.ha_enabled ?? false };
       if (ctx.flags.field) { const code = ctx.outputData(out); return code || (s.sealed ? 2 : 0); }
-      ctx.outputData(out);
+      ctx.io.stdout(fmt === 'yaml' ? toYaml(out) : toJson(out));
       return s.sealed ? 2 : 0;
     }
     const rows: Array<[string, string]> = [
