@@ -7,7 +7,7 @@
  * belongs to an unprivileged user instead (postgres refuses to run as root anyway).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -177,6 +177,36 @@ const FIXTURE_DB_SQL = [
 ];
 
 /**
+ * The binaries as the server account can run them. Started as root from a private folder
+ * (say node_modules under /root), the unprivileged account cannot reach them: a read-only
+ * copy of the distribution (bin, lib, share) is staged once in a root-owned folder.
+ */
+export function reachableBindir(bindir: string, runAs: RunAs | null): string {
+  if (!runAs) return bindir;
+  try { serverVersion(bindir, runAs); return bindir; } catch (first) {
+    const root = path.dirname(bindir);
+    const tag = createHash('sha256').update(root + String(fs.statSync(path.join(bindir, 'postgres')).mtimeMs)).digest('hex').slice(0, 12);
+    let stage = path.join(os.tmpdir(), `vault-lab-pgdist-${tag}`);
+    const trusted = (d: string) => { try { const st = fs.lstatSync(d); return st.isDirectory() && st.uid === 0 && (st.mode & 0o022) === 0; } catch { return false; } };
+    if (fs.existsSync(stage) && !trusted(stage)) stage = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-lab-pgdist-'));
+    if (!fs.existsSync(path.join(stage, 'bin', 'postgres'))) {
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-lab-pgdist-tmp-'));
+      for (const part of ['bin', 'lib', 'share']) {
+        if (fs.existsSync(path.join(root, part))) spawnSync('cp', ['-a', path.join(root, part), path.join(tmp, part)]);
+      }
+      spawnSync('chmod', ['-R', 'a+rX,go-w', tmp]);
+      fs.chmodSync(tmp, 0o755);
+      try { fs.renameSync(tmp, stage); } catch { fs.rmSync(tmp, { recursive: true, force: true }); }
+    }
+    const staged = path.join(stage, 'bin');
+    try { serverVersion(staged, runAs); } catch (e) {
+      throw new Error(`${runAs.name} cannot run the PostgreSQL binaries (${(first as Error).message}), not even a copy in ${stage} (${(e as Error).message})`);
+    }
+    return staged;
+  }
+}
+
+/**
  * The cached template for a folder of binaries: made once (initdb + the lab fixture),
  * then reused. Concurrent first runs each build one and the first rename wins.
  */
@@ -253,6 +283,7 @@ process.once('exit', () => {
 /** Copies the template into a private folder and starts it on a free loopback port. */
 export async function startLocalCluster(bindir: string, cacheRoot: string, opts: { env?: NodeJS.ProcessEnv; progress?: (m: string) => void } = {}): Promise<LocalCluster> {
   const runAs = serverAccount(opts.env);
+  bindir = reachableBindir(bindir, runAs);
   const tpl = await ensureTemplate(bindir, cacheRoot, runAs, opts.progress);
   const dir = privateDir('vault-lab-pg-', runAs);
   let srv: Running | undefined;
