@@ -23,17 +23,22 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 /**
+ * A well-formed stand-in hash (random salt and key) for users that do not exist, so an
+ * unknown user goes through exactly the same parsing, derivation and comparison.
+ */
+const DUMMY_HASH = ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, randomBytes(16).toString('base64'), randomBytes(KEYLEN).toString('base64')].join('$');
+
+/**
  * Checks a password against a stored hash in constant time. With no stored hash (unknown
- * user) it still derives a key with the same cost, so both failures take the same time.
+ * user) it checks against a stand-in with the same cost, so both failures take the same time.
  */
 export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
-  const parts = stored?.split('$') ?? [];
-  if (parts.length !== 6 || parts[0] !== 'scrypt') {
-    await derive(password, randomBytes(16), PARAMS);
-    return false;
-  }
+  const known = stored !== undefined;
+  let parts = (stored ?? DUMMY_HASH).split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') parts = DUMMY_HASH.split('$');
   const [, N, r, p, salt, key] = parts;
   const want = Buffer.from(key, 'base64');
   const got = await derive(password, Buffer.from(salt, 'base64'), { N: Number(N), r: Number(r), p: Number(p) });
-  return got.length === want.length && timingSafeEqual(got, want);
+  const same = got.length === want.length && timingSafeEqual(got, want);
+  return known && same;
 }
