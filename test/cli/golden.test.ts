@@ -220,7 +220,7 @@ describe('vault CLI golden output', () => {
 
   it('usage errors, unknown commands and flags, flags after arguments, hints', async () => {
     golden('errors', await transcript([
-      'vault nosuchcommand',
+      'vault nosuchcommand 2>&1 | head -3; vault nosuchcommand 2>/dev/null; echo "exit $?"',
       'vault kv',
       'vault kv metadata destroy shared/ca',
       'vault kv get -nosuchflag secret/x',
@@ -232,7 +232,7 @@ describe('vault CLI golden output', () => {
       'vault kv put secret/x @nofile.json',
       'vault kv destroy secret/x',
       'vault kv get',
-      'vault -address=http://127.0.0.1:1 status',
+      'vault -address=http://127.0.0.1:1 status 2>&1 | head -1; vault -address=http://127.0.0.1:1 status 2>/dev/null; echo "exit $?"',
       'VAULT_ADDR=http://127.0.0.1:1 vault kv get secret/x',
       'VAULT_TOKEN=bogus vault kv get secret/x',
     ]));
