@@ -8,6 +8,21 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const t0 = Date.now();
+// Ink and React (and the pure-JS yaml, zod, marked) are bundled with everything they import:
+// loading ink's hundreds of files from node_modules was most of the course's cold start.
+// Every other package stays external, and only the course loads these chunks.
+const BUNDLED = new Set(['ink', 'react', 'react/jsx-runtime', 'marked', 'yaml', 'zod']);
+const externalsExceptUi = {
+  name: 'externals-except-ui',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path === 'react-devtools-core') return { path: args.path, external: true };
+      if (args.importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+      if (BUNDLED.has(args.path)) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
 // Build into a private folder, then swap it in, so concurrent builds never see a half-written dist/.
 const tmp = `.dist-${process.pid}-${Date.now()}`;
 await build({
@@ -19,12 +34,13 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  plugins: [externalsExceptUi],
   jsx: 'automatic',
   sourcemap: false,
   legalComments: 'none',
   define: { __VAULT_LAB_VERSION__: JSON.stringify(pkg.version) },
-  banner: { js: '// vault-lab — built by scripts/build.mjs' },
+  // Bundled CommonJS code (react) may require() node built-ins; ESM has no require of its own.
+  banner: { js: "// vault-lab — built by scripts/build.mjs\nimport { createRequire as __vlCreateRequire } from 'node:module';\nconst require = __vlCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
 const dist = path.join(root, 'dist');

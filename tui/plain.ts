@@ -14,9 +14,8 @@ import type { LabController } from './controller.js';
 import { actionForWord, wordHelp } from './keys.js';
 import { renderMarkdown } from './components/markdown.js';
 import { NO_COLOR_THEME } from './theme.js';
-import { orderLabs, needsText, statusText } from './screens/CourseMap.js';
+import { orderLabs, needsText, statusText, resultRows } from './course.js';
 import { resultsOf } from './results.js';
-import { resultRows } from './screens/Results.js';
 
 export interface PlainIO { input: Readable; output: Writable; width?: number }
 
@@ -70,6 +69,7 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
       printMap();
       const answer = await next(`Choose a lab by number (1-${labs.length}), or "quit":`);
       if (answer === null || actionForWord(answer) === 'quit') break;
+      if (!answer.trim()) continue;
       if (actionForWord(answer) === 'help') { printHelp(); continue; }
       const m = /^(\d+)\s*(fresh|over|restart)?$/.exec(answer.trim());
       const l = m ? labs[Number(m[1]) - 1] : undefined;

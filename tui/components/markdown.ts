@@ -57,37 +57,38 @@ function paintSeg(theme: Theme, s: Seg): string {
 
 /** Wraps styled segments into lines no wider than `width` (a word longer than the line is cut). */
 function wrap(segs: Seg[], width: number, theme: Theme): string[] {
-  const lines: string[] = [];
-  let line = '';
+  const lines: Seg[][] = [];
+  let line: Seg[] = [];
   let len = 0;
-  let pendingSpace: Seg | null = null;
-  const flush = () => { lines.push(line); line = ''; len = 0; pendingSpace = null; };
+  let pendingSpace: Style | null = null;
+  const put = (text: string, style: Style) => {
+    const last = line[line.length - 1];
+    if (last && last.style === style) last.text += text; else line.push({ text, style });
+    len += [...text].length;
+  };
+  const flush = () => { lines.push(line); line = []; len = 0; pendingSpace = null; };
   for (const seg of segs) {
-    const parts = seg.text.split(/(\s+)/);
-    for (const part of parts) {
+    for (const part of seg.text.split(/(\s+)/)) {
       if (!part) continue;
       if (/^\s+$/.test(part)) {
         if (part.includes('\n')) { flush(); continue; }
-        if (len > 0) pendingSpace = { text: ' ', style: seg.style };
+        if (len > 0) pendingSpace = seg.style;
         continue;
       }
-      let word = part;
-      const need = (pendingSpace ? 1 : 0) + [...word].length;
-      if (len > 0 && len + need > width) flush();
-      if (pendingSpace && len > 0) { line += paintSeg(theme, pendingSpace); len += 1; }
+      let word = [...part];
+      if (len > 0 && len + (pendingSpace ? 1 : 0) + word.length > width) flush();
+      if (pendingSpace && len > 0) put(' ', pendingSpace);
       pendingSpace = null;
-      while ([...word].length > width - len && width - len > 0 && [...word].length > width) {
-        const cut = [...word].slice(0, width - len).join('');
-        line += paintSeg(theme, { text: cut, style: seg.style });
-        word = [...word].slice(width - len).join('');
+      while (word.length > width - len && width - len > 0) {
+        put(word.slice(0, width - len).join(''), seg.style);
+        word = word.slice(width - len);
         flush();
       }
-      line += paintSeg(theme, { text: word, style: seg.style });
-      len += [...word].length;
+      if (word.length) put(word.join(''), seg.style);
     }
   }
-  if (len > 0 || line) lines.push(line);
-  return lines;
+  if (line.length) lines.push(line);
+  return lines.map((l) => l.map((s) => paintSeg(theme, s)).join(''));
 }
 
 function plainText(tokens: Token[] | undefined): string {

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { IPty } from '@lydell/node-pty';
 import type { Terminal as XTerm, IBufferCell } from '@xterm/headless';
 
-const require = createRequire(import.meta.url);
+const nodeRequire = createRequire(import.meta.url);
 
 export interface PtyOptions {
   cols: number;
@@ -28,8 +28,8 @@ export class PtyTerminal {
   exited = false;
 
   constructor(private opts: PtyOptions) {
-    const { Terminal } = require('@xterm/headless') as typeof import('@xterm/headless');
-    const pty = require('@lydell/node-pty') as typeof import('@lydell/node-pty');
+    const { Terminal } = nodeRequire('@xterm/headless') as typeof import('@xterm/headless');
+    const pty = nodeRequire('@lydell/node-pty') as typeof import('@lydell/node-pty');
     this.term = new Terminal({ cols: opts.cols, rows: opts.rows, scrollback: 2000, allowProposedApi: true });
     const rc = path.join(opts.cwd, '.vault-lab-bashrc');
     // The prompt says where you are; history stays in memory so tokens never land in a file.

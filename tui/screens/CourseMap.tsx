@@ -6,6 +6,7 @@ import type { LabProgress } from '../../labs/progress.js';
 import { t } from '../../labs/schema.js';
 import type { Theme } from '../theme.js';
 import { hintLine } from '../keys.js';
+import { needsText, orderLabs, statusText } from '../course.js';
 
 export interface CourseMapProps {
   labs: LoadedLab[];
@@ -15,30 +16,6 @@ export interface CourseMapProps {
   width: number;
   height: number;
   notices: string[];
-}
-
-export const NEED_NAMES: Record<string, string> = { postgres: 'PostgreSQL', kubernetes: 'Kubernetes' };
-
-/** What a lab needs beyond the engine, in words. */
-export function needsText(l: LoadedLab): string {
-  return l.lab.needs.filter((n) => n !== 'engine').map((n) => NEED_NAMES[n] ?? n).join(', ') || '—';
-}
-
-/** A lab's status in words: new, in progress (with where it resumes), done (with the quiz score). */
-export function statusText(p: LabProgress, steps: number): { text: string; tone: 'ok' | 'pending' | 'idle' } {
-  if (p.status === 'done') return { text: p.quiz?.total ? `done · quiz ${p.quiz.score ?? 0}/${p.quiz.total}` : 'done', tone: 'ok' };
-  if (p.status === 'in-progress') {
-    const n = Math.min(p.done.length + p.skipped.length, steps);
-    return { text: `${n}/${steps} · resume at ${Math.min(p.step + 1, steps)}`, tone: 'pending' };
-  }
-  return { text: 'new', tone: 'idle' };
-}
-
-/** Labs in display order: grouped by topic (topics in order of their first lab). */
-export function orderLabs(labs: LoadedLab[]): LoadedLab[] {
-  const topics: string[] = [];
-  for (const l of labs) if (!topics.includes(l.lab.topic)) topics.push(l.lab.topic);
-  return topics.flatMap((topic) => labs.filter((l) => l.lab.topic === topic));
 }
 
 export function CourseMap({ labs, progress, selected, theme, width, height, notices }: CourseMapProps) {

@@ -1,0 +1,47 @@
+/** Course-level facts in words (status, needs, order, results rows), shared by the screens and plain mode; no React. */
+import type { LoadedLab } from '../labs/load.js';
+import type { LabProgress } from '../labs/progress.js';
+import type { LabResults } from './results.js';
+
+export const NEED_NAMES: Record<string, string> = { postgres: 'PostgreSQL', kubernetes: 'Kubernetes' };
+
+/** What a lab needs beyond the engine, in words. */
+export function needsText(l: LoadedLab): string {
+  return l.lab.needs.filter((n) => n !== 'engine').map((n) => NEED_NAMES[n] ?? n).join(', ') || '—';
+}
+
+/** A lab's status in words: new, in progress (with where it resumes), done (with the quiz score). */
+export function statusText(p: LabProgress, steps: number): { text: string; tone: 'ok' | 'pending' | 'idle' } {
+  if (p.status === 'done') return { text: p.quiz?.total ? `done · quiz ${p.quiz.score ?? 0}/${p.quiz.total}` : 'done', tone: 'ok' };
+  if (p.status === 'in-progress') {
+    const n = Math.min(p.done.length + p.skipped.length, steps);
+    return { text: `${n}/${steps} · resume at ${Math.min(p.step + 1, steps)}`, tone: 'pending' };
+  }
+  return { text: 'new', tone: 'idle' };
+}
+
+/** Labs in display order: grouped by topic (topics in order of their first lab). */
+export function orderLabs(labs: LoadedLab[]): LoadedLab[] {
+  const topics: string[] = [];
+  for (const l of labs) if (!topics.includes(l.lab.topic)) topics.push(l.lab.topic);
+  return topics.flatMap((topic) => labs.filter((l) => l.lab.topic === topic));
+}
+
+export function formatMinutes(m: number | undefined): string {
+  if (m === undefined) return '—';
+  if (m < 1) return `${Math.max(1, Math.round(m * 60))} s`;
+  return m < 60 ? `${Math.round(m)} min` : `${Math.floor(m / 60)} h ${Math.round(m % 60)} min`;
+}
+
+/** The rows of the results table, shared with plain mode. */
+export function resultRows(r: LabResults): Array<[string, string]> {
+  return [
+    ['Status', r.status === 'done' ? 'complete' : r.status === 'in-progress' ? 'in progress' : 'not started'],
+    ['Time', formatMinutes(r.minutes)],
+    ['Steps', `${r.done} done, ${r.skipped} skipped, of ${r.steps}`],
+    ['Hints used', String(r.hints)],
+    ['Solutions shown', String(r.solutions)],
+    ['Quiz', r.quiz ? `${r.quiz.score}/${r.quiz.total}` : 'not taken'],
+  ];
+}
+
