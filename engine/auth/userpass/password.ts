@@ -4,15 +4,31 @@
  * carries its parameters so they can be raised later without breaking old hashes.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 
 const PARAMS = { N: 16384, r: 8, p: 1 };
 const KEYLEN = 32;
 const MAXMEM = 64 * 1024 * 1024;
 
-function derive(password: string, salt: Buffer, p: { N: number; r: number; p: number }): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password, salt, KEYLEN, { N: p.N, r: p.r, p: p.p, maxmem: MAXMEM }, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+/**
+ * At most (cores − 1) derivations run at once (at least one), so a burst of logins keeps
+ * a core free for the event loop instead of crowding it out with pool threads.
+ */
+const MAX_PARALLEL = Math.max(1, availableParallelism() - 1);
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function derive(password: string, salt: Buffer, p: { N: number; r: number; p: number }): Promise<Buffer> {
+  if (running >= MAX_PARALLEL) await new Promise<void>((go) => waiting.push(go));
+  running++;
+  try {
+    return await new Promise<Buffer>((resolve, reject) => {
+      scrypt(password, salt, KEYLEN, { N: p.N, r: p.r, p: p.p, maxmem: MAXMEM }, (err, key) => (err ? reject(err) : resolve(key)));
+    });
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
 }
 
 /** Hashes a password: `scrypt$N$r$p$<salt b64>$<key b64>`. */
