@@ -8,7 +8,7 @@ import { certResponse, checkFormat, firstDisallowed, limitToIssuer, notAfterFor,
 import { parseCsrField } from './root.js';
 import type { Role } from './roles.js';
 import type { PkiStore } from './store.js';
-import { buildCertificate, encodeName, generateKey, keyInfo, newSerial, parseCertificate, PkiKeyType, privateKeyOut, Sans, spkiOf, Subject } from './x509.js';
+import { BuiltCert, buildCertificate, encodeName, generateKey, keyInfo, newSerial, parseCertificate, PkiKeyType, privateKeyOut, Sans, spkiOf, Subject } from './x509.js';
 
 const ISSUE_FIELDS = {
   common_name: { type: 'string' as const, description: 'The requested CN.' },
@@ -95,14 +95,16 @@ export function issuePaths(bctx: BackendContext, store: PkiStore): PathDef[] {
     if (role.client_flag) ekus.push('ClientAuth');
     if (role.code_signing_flag) ekus.push('CodeSigning');
     if (role.email_protection_flag) ekus.push('EmailProtection');
+    const serial = newSerial();
     const der = buildCertificate({
-      serial: newSerial(), issuerName: issuer.cert.subjectRaw, subject: encodeName(subject),
+      serial, issuerName: issuer.cert.subjectRaw, subject: encodeName(subject),
       notBefore: now - (role.not_before_duration as number) * 1000, notAfter, spki, signer: issuer.key,
       signatureBits: role.signature_bits as number, keyUsage: role.key_usage as string[], extKeyUsage: ekus,
       extKeyUsageOids: role.ext_key_usage_oids as string[], sans, authorityKeyId: issuer.cert.skid, urls: await store.urls(),
       basicConstraintsForLeaf: role.basic_constraints_valid_for_non_ca as boolean,
     });
-    const cert = parseCertificate(der);
+    // The fields we need are the ones we just chose; re-parsing would cost more than signing.
+    const cert: BuiltCert = { der, serial, notAfter: Math.floor(notAfter / 1000) * 1000 };
     if (!role.no_store) await store.storeCert(cert, issuer.entry.issuer_id);
     let chain = store.chainPems(issuer);
     if (d.get<boolean>('remove_roots_from_chain')) chain = chain.filter((p) => !isSelfSigned(p));

@@ -9,7 +9,7 @@ import { formatGoDuration } from '../../core/duration.js';
 import { userError } from '../../core/errors.js';
 import { pem } from './der.js';
 import type { Issuer } from './store.js';
-import { formatSerial, ParsedCert, Sans, Subject } from './x509.js';
+import { BuiltCert, formatSerial, Sans, Subject } from './x509.js';
 
 /** Subject and SAN fields common to root, intermediate and sign-intermediate. */
 export const SUBJECT_FIELDS: Record<string, FieldSchema> = {
@@ -109,12 +109,13 @@ export function checkFormat(format: string, privateKeyFormat: string) {
 const certText = (der: Buffer, format: string) => (format === 'der' ? der.toString('base64') : pem('CERTIFICATE', der));
 
 /** The certificate fields of an issue/sign/root response. */
-export function certResponse(c: ParsedCert, issuerChainPems: string[], format: string, privateKey?: { text: string; type: string }): Record<string, unknown> {
-  const chainDers = issuerChainPems.map((p) => Buffer.from(p.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
+export function certResponse(c: BuiltCert, issuerChainPems: string[], format: string, privateKey?: { text: string; type: string }): Record<string, unknown> {
+  const chainDers = format === 'der' ? issuerChainPems.map((p) => Buffer.from(p.replace(/-----[^-]+-----|\s/g, ''), 'base64')) : [];
+  const chainOut = format === 'der' ? chainDers.map((x) => x.toString('base64')) : issuerChainPems;
   const out: Record<string, unknown> = {
     certificate: certText(c.der, format),
-    issuing_ca: chainDers.length ? certText(chainDers[0], format) : certText(c.der, format),
-    ca_chain: chainDers.map((x) => certText(x, format)),
+    issuing_ca: chainOut.length ? chainOut[0] : certText(c.der, format),
+    ca_chain: chainOut,
     serial_number: formatSerial(c.serial),
     expiration: Math.floor(c.notAfter / 1000),
   };

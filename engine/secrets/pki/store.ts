@@ -9,7 +9,7 @@ import { userError } from '../../core/errors.js';
 import { uuid } from '../../core/ids.js';
 import type { StorageView } from '../../core/storage.js';
 import { pem, pemBlocks } from './der.js';
-import { buildCRL, formatSerial, keyInfo, ParsedCert, parseCertificate, signedBy, Urls } from './x509.js';
+import { BuiltCert, buildCRL, formatSerial, keyInfo, ParsedCert, parseCertificate, signedBy, Urls } from './x509.js';
 
 export interface IssuerEntry {
   issuer_id: string;
@@ -160,7 +160,7 @@ export class PkiStore {
 
   // ---------------------------------------------------------------- certificates
 
-  async storeCert(c: ParsedCert, issuerId: string) {
+  async storeCert(c: BuiltCert, issuerId: string) {
     const e: CertEntry = { certificate: pem('CERTIFICATE', c.der), issuer_id: issuerId, not_after: c.notAfter };
     await this.storage.putJSON(`certs/${formatSerial(c.serial, '-')}`, e);
   }

@@ -75,19 +75,32 @@ export function keyInfo(k: KeyObject): { type: PkiKeyType; bits: number } {
   throw new Error(`unsupported key algorithm ${t}`);
 }
 
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
 /** Private key text in Vault's formats: PKCS#1 / SEC 1 / PKCS#8 PEM, or base64 DER. */
 export function privateKeyOut(k: KeyObject, format: string, privateKeyFormat: string): { text: string; type: PkiKeyType } {
   const { type } = keyInfo(k);
   const pkcs8 = privateKeyFormat === 'pkcs8' || type === 'ed25519';
   const encType = pkcs8 ? 'pkcs8' : type === 'rsa' ? 'pkcs1' : 'sec1';
-  const der = k.export({ type: encType, format: 'der' } as crypto.KeyExportOptions<'der'>) as Buffer;
+  const der = type === 'ed25519'
+    ? Buffer.concat([ED25519_PKCS8_PREFIX, Buffer.from(k.export({ format: 'jwk' }).d!, 'base64url')])
+    : k.export({ type: encType, format: 'der' } as crypto.KeyExportOptions<'der'>) as Buffer;
   if (format === 'der') return { text: der.toString('base64'), type };
   const label = pkcs8 ? 'PRIVATE KEY' : type === 'rsa' ? 'RSA PRIVATE KEY' : 'EC PRIVATE KEY';
   return { text: pem(label, der), type };
 }
 
-/** Signature algorithm an issuer key uses (SHA-256 RSA; curve-sized ECDSA; pure Ed25519). */
+const sigAlgCache = new WeakMap<KeyObject, Map<number, { alg: Der; hash: string | null }>>();
+
+/** Signature algorithm an issuer key uses (SHA-256 RSA; curve-sized ECDSA; pure Ed25519). Cached per key. */
 function sigAlgFor(k: KeyObject, signatureBits = 0): { alg: Der; hash: string | null } {
+  let m = sigAlgCache.get(k);
+  if (!m) { m = new Map(); sigAlgCache.set(k, m); }
+  let v = m.get(signatureBits);
+  if (!v) { v = computeSigAlg(k, signatureBits); m.set(signatureBits, v); }
+  return v;
+}
+function computeSigAlg(k: KeyObject, signatureBits: number): { alg: Der; hash: string | null } {
   const { type, bits } = keyInfo(k);
   if (type === 'ed25519') return { alg: seq(oid(SIG_OIDS.ed25519)), hash: null };
   if (type === 'rsa') {
@@ -103,7 +116,19 @@ function signWith(k: KeyObject, data: Buffer, hash: string | null): Buffer {
   return crypto.sign(hash, data, k);
 }
 
+const CURVE_OIDS: Record<string, string> = { 'P-224': '1.3.132.0.33', 'P-256': '1.2.840.10045.3.1.7', 'P-384': '1.3.132.0.34', 'P-521': '1.3.132.0.35' };
+
+/**
+ * SubjectPublicKeyInfo DER of a key. Built from the JWK form: OpenSSL 3's SPKI encoder
+ * costs hundreds of microseconds per call, the JWK export a few, and issuance does this
+ * for every certificate.
+ */
 export function spkiOf(k: KeyObject): Buffer {
+  const jwk = k.export({ format: 'jwk' });
+  const b = (x: string | undefined) => Buffer.from(x ?? '', 'base64url');
+  if (jwk.kty === 'EC') return seq(seq(oid(OID.ec), oid(CURVE_OIDS[jwk.crv!])), bitString(Buffer.concat([Buffer.from([4]), b(jwk.x), b(jwk.y)])));
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return seq(seq(oid(OID.ed25519)), bitString(b(jwk.x)));
+  if (jwk.kty === 'RSA') return seq(seq(oid(OID.rsa), nul()), bitString(seq(int(b(jwk.n)), int(b(jwk.e)))));
   return (k.type === 'private' ? crypto.createPublicKey(k) : k).export({ type: 'spki', format: 'der' }) as Buffer;
 }
 
@@ -239,6 +264,9 @@ export interface CertSpec {
   urls?: Urls;
   basicConstraintsForLeaf?: boolean;
 }
+
+/** What issuing needs to know about a certificate it just built. */
+export interface BuiltCert { der: Buffer; serial: bigint; notAfter: number }
 
 /** Builds and signs a certificate; returns its DER. */
 export function buildCertificate(s: CertSpec): Buffer {

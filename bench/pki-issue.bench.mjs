@@ -1,0 +1,102 @@
+// PKI issuance throughput over HTTP: EC P-256 leaf certificates from a dev engine in its
+// own process, with no_store and stored, in certificates/s (target >= 1,000/s with
+// no_store) and as a ratio of a bare node:http JSON endpoint measured in the same run.
+// Medians of alternating rounds. Needs `npm run build`.
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+// A bare endpoint: parse the JSON body, answer a Vault-sized JSON envelope.
+const BARE = `
+const http = require('node:http');
+const s = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : {};
+    const out = JSON.stringify({ request_id: '00000000-0000-0000-0000-000000000000', lease_id: '', renewable: false, lease_duration: 0,
+      data: { certificate: 'x'.repeat(900), issuing_ca: 'x'.repeat(700), ca_chain: ['x'.repeat(700)], private_key: 'x'.repeat(227), private_key_type: 'ec', serial_number: String(body.common_name), expiration: 0 },
+      wrap_info: null, warnings: null, auth: null, mount_type: 'pki' });
+    res.setHeader('Content-Type', 'application/json');
+    res.end(out);
+  });
+});
+s.listen(0, '127.0.0.1', () => console.log('PORT ' + s.address().port));
+`;
+
+function start(args, ready) {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (d) => { buf += d; const v = ready(buf); if (v) resolve({ child, value: v }); });
+    child.on('exit', (c) => reject(new Error(`child exited ${c}: ${buf}`)));
+  });
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+function request(base, method, p, body, token) {
+  const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}/v1/${p}`, { method, agent, headers: { 'X-Vault-Token': token ?? '', ...(data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {}) } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        if (res.statusCode >= 300) reject(new Error(`${method} ${p}: ${res.statusCode} ${text}`));
+        else resolve(text ? JSON.parse(text) : null);
+      });
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+/** Requests per second for `seconds`, with CONCURRENCY requests in flight. */
+async function load(seconds, fire) {
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (performance.now() < end) { await fire(); n++; }
+  }));
+  return n / seconds;
+}
+
+const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
+
+const bare = await start(['-e', BARE], (b) => /PORT (\d+)/.exec(b)?.[1]);
+const bareUrl = `http://127.0.0.1:${bare.value}`;
+const engine = await start([path.join(root, 'bin', 'vault-lab.js'), 'server', '-dev', '-dev-root-token-id=root', '-dev-listen-address=127.0.0.1:0'],
+  (b) => /Api Address: (http:\/\/\S+)/.exec(b)?.[1] && /Root Token:/.test(b) ? /Api Address: (http:\/\/\S+)/.exec(b)[1] : undefined);
+const url = engine.value;
+try {
+  await request(url, 'POST', 'sys/mounts/pki', { type: 'pki', config: { max_lease_ttl: '87600h' } }, 'root');
+  await request(url, 'POST', 'pki/root/generate/internal', { common_name: 'bench.example', ttl: '87600h', key_type: 'ec' }, 'root');
+  const role = { allowed_domains: 'example.com', allow_subdomains: true, key_type: 'ec', key_bits: 256, max_ttl: '72h' };
+  await request(url, 'POST', 'pki/roles/nostore', { ...role, no_store: true }, 'root');
+  await request(url, 'POST', 'pki/roles/stored', role, 'root');
+  const body = { common_name: 'svc.example.com', ttl: '24h' };
+
+  const base = [], nostore = [], stored = [];
+  await load(1, () => request(bareUrl, 'POST', 'v1/x', body, 'root')); // warm-up
+  await load(1, () => request(url, 'POST', 'pki/issue/nostore', body, 'root'));
+  for (let i = 0; i < ROUNDS; i++) {
+    base.push(await load(SECONDS, () => request(bareUrl, 'POST', 'v1/x', body, 'root')));
+    nostore.push(await load(SECONDS, () => request(url, 'POST', 'pki/issue/nostore', body, 'root')));
+    stored.push(await load(SECONDS, () => request(url, 'POST', 'pki/issue/stored', body, 'root')));
+  }
+  const b = median(base), n = median(nostore), s = median(stored);
+  console.log(`pki/issue over HTTP, EC P-256 keys generated per request (medians of ${ROUNDS} rounds x ${SECONDS}s, ${CONCURRENCY} in flight)`);
+  console.log(`  baseline: bare node:http JSON endpoint   ${Math.round(b)} req/s`);
+  console.log(`  issue, no_store                         ${Math.round(n)} certificates/s  (${(n / b).toFixed(2)}x baseline, target >= 1000/s)`);
+  console.log(`  issue, stored                           ${Math.round(s)} certificates/s  (${(s / b).toFixed(2)}x baseline)`);
+} finally {
+  agent.destroy();
+  bare.child.kill();
+  engine.child.kill();
+}

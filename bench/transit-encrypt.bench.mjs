@@ -1,0 +1,99 @@
+// Transit encrypt and decrypt throughput over HTTP against a dev engine in its own
+// process, as a ratio of a bare node:http JSON endpoint (same payload shape, its own
+// process) measured in the same run. Medians of alternating rounds. Needs `npm run build`.
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+// A bare endpoint: parse the JSON body, answer a Vault-sized JSON envelope.
+const BARE = `
+const http = require('node:http');
+const s = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : {};
+    const out = JSON.stringify({ request_id: '00000000-0000-0000-0000-000000000000', lease_id: '', renewable: false, lease_duration: 0,
+      data: { ciphertext: 'vault:v1:' + Buffer.from(String(body.plaintext ?? body.ciphertext ?? '')).toString('base64'), key_version: 1 },
+      wrap_info: null, warnings: null, auth: null, mount_type: 'transit' });
+    res.setHeader('Content-Type', 'application/json');
+    res.end(out);
+  });
+});
+s.listen(0, '127.0.0.1', () => console.log('PORT ' + s.address().port));
+`;
+
+function start(args, ready) {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (d) => { buf += d; const v = ready(buf); if (v) resolve({ child, value: v }); });
+    child.on('exit', (c) => reject(new Error(`child exited ${c}: ${buf}`)));
+  });
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+function request(base, method, p, body, token) {
+  const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}/v1/${p}`, { method, agent, headers: { 'X-Vault-Token': token ?? '', ...(data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {}) } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        if (res.statusCode >= 300) reject(new Error(`${method} ${p}: ${res.statusCode} ${text}`));
+        else resolve(text ? JSON.parse(text) : null);
+      });
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+/** Requests per second for `seconds`, with CONCURRENCY requests in flight. */
+async function load(seconds, fire) {
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (performance.now() < end) { await fire(); n++; }
+  }));
+  return n / seconds;
+}
+
+const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
+
+const bare = await start(['-e', BARE], (b) => /PORT (\d+)/.exec(b)?.[1]);
+const bareUrl = `http://127.0.0.1:${bare.value}`;
+const engine = await start([path.join(root, 'bin', 'vault-lab.js'), 'server', '-dev', '-dev-root-token-id=root', '-dev-listen-address=127.0.0.1:0'],
+  (b) => /Api Address: (http:\/\/\S+)/.exec(b)?.[1] && /Root Token:/.test(b) ? /Api Address: (http:\/\/\S+)/.exec(b)[1] : undefined);
+const url = engine.value;
+try {
+  await request(url, 'POST', 'sys/mounts/transit', { type: 'transit' }, 'root');
+  await request(url, 'POST', 'transit/keys/bench', {}, 'root');
+  const plaintext = Buffer.from('4111-1111-1111-1111 exp 12/29').toString('base64');
+  const { data: { ciphertext } } = await request(url, 'POST', 'transit/encrypt/bench', { plaintext }, 'root');
+
+  const base = [], enc = [], dec = [];
+  await load(1, () => request(bareUrl, 'POST', 'v', { plaintext }, 'root')); // warm-up
+  await load(1, () => request(url, 'POST', 'transit/encrypt/bench', { plaintext }, 'root'));
+  for (let i = 0; i < ROUNDS; i++) {
+    base.push(await load(SECONDS, () => request(bareUrl, 'POST', 'v1/x', { plaintext }, 'root')));
+    enc.push(await load(SECONDS, () => request(url, 'POST', 'transit/encrypt/bench', { plaintext }, 'root')));
+    dec.push(await load(SECONDS, () => request(url, 'POST', 'transit/decrypt/bench', { ciphertext }, 'root')));
+  }
+  const b = median(base), e = median(enc), d = median(dec);
+  console.log(`transit over HTTP (medians of ${ROUNDS} rounds x ${SECONDS}s, ${CONCURRENCY} in flight, keep-alive)`);
+  console.log(`  baseline: bare node:http JSON endpoint   ${Math.round(b)} req/s`);
+  console.log(`  transit/encrypt (aes256-gcm96)          ${Math.round(e)} req/s  (${(e / b).toFixed(2)}x baseline, target >= 0.45x)`);
+  console.log(`  transit/decrypt (aes256-gcm96)          ${Math.round(d)} req/s  (${(d / b).toFixed(2)}x baseline, target >= 0.45x)`);
+} finally {
+  agent.destroy();
+  bare.child.kill();
+  engine.child.kill();
+}
