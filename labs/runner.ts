@@ -1,21 +1,124 @@
 /**
- * Headless lab testing (`vault-lab test`) and validation (`vault-lab validate`):
- * each lab runs in a fresh engine; at every step the checks must fail before the
- * solution and pass after it. Output ends with `N passed, N failed`.
+ * Headless lab testing (`vault-lab test`) and validation (`vault-lab validate`).
+ *
+ * `test` runs each lab in a fresh engine. At every step: the checks must fail before
+ * the solution; every anti-solution must leave them failing with its named diagnostic
+ * (the step is reset to its snapshot after each); the solution must make them pass.
+ * When steps give an `http_solution`, the lab runs once more in another fresh engine,
+ * completing those steps through raw HTTP. Output ends with `N passed, N failed`.
  */
 import path from 'node:path';
-import { formatProblem, LabLoadError, labFiles, loadLabFile } from './load.js';
+import { formatProblem, LabLoadError, labFiles, loadLabFile, type LoadedLab } from './load.js';
+import { lintLab } from './lint.js';
 import { LabSession } from './session.js';
-import { t } from './schema.js';
+import { t, type HttpCall, type Step } from './schema.js';
+import { select } from './checks/jsonpath.js';
 
 export interface StepOutcome { lab: string; step: string; ok: boolean; detail: string; ms: number }
 
 export interface RunOutput { write: (s: string) => void }
 
+const indent = (s: string, n = 6) => s.replace(/\n/g, '\n' + ' '.repeat(n));
+
+/** Runs one HTTP call of a step's HTTP solution against the session's engine, as a raw client would. */
+async function runHttpCall(session: LabSession, call: HttpCall): Promise<string> {
+  let token = call.token;
+  if (token.startsWith('$')) {
+    const name = token.replace(/^\$\{?|\}$/g, '');
+    token = (await session.runCommand(`printf '%s' "\${${name}}"`)).output;
+  }
+  const list = call.method === 'LIST';
+  const url = `${session.engine.url}/v1/${call.path.replace(/^\/+/, '')}${list ? '?list=true' : ''}`;
+  const res = await fetch(url, {
+    method: list ? 'GET' : call.method,
+    headers: { ...(token ? { 'X-Vault-Token': token } : {}), ...(call.data ? { 'Content-Type': 'application/json' } : {}) },
+    body: call.data ? JSON.stringify(call.data) : undefined,
+  });
+  const text = await res.text();
+  let body: unknown = null;
+  try { body = text ? JSON.parse(text) : null; } catch { body = text; }
+  for (const [name, place] of Object.entries(call.export ?? {})) {
+    const { found, value } = select(body, place);
+    const v = found ? (typeof value === 'string' ? value : JSON.stringify(value)) : '';
+    await session.runCommand(`export ${name}='${v.replace(/'/g, `'\\''`)}'`);
+  }
+  return `${call.method} /v1/${call.path} → ${res.status}`;
+}
+
+interface StepRun { ok: boolean; detail: string }
+
+async function runStep(session: LabSession, loaded: LoadedLab, i: number, variant: 'cli' | 'http'): Promise<StepRun> {
+  const step: Step = loaded.lab.steps[i];
+  const where = (p: PropertyKey[]) => { const at = loaded.pos?.(p); return at ? `${loaded.display ?? loaded.file}:${at.line}:${at.column}: ` : ''; };
+  const before = await session.evaluate();
+  if (before.every((r) => r.pass)) {
+    return { ok: false, detail: `${where(['steps', i, 'check'])}the checks already pass before the solution ran — the step cannot fail\n    hint: make the check look for what this step's solution does (a request since the step began, a state it creates)` };
+  }
+  const problems: string[] = [];
+  if (variant === 'cli') {
+    for (const [k, anti] of step.anti_solutions.entries()) {
+      for (const cmd of anti.run) await session.runCommand(`(\n${cmd}\n)`, undefined, { record: true });
+      await session.settle();
+      const res = await session.evaluate();
+      const want = t(anti.diagnostic);
+      const messages = res.filter((r) => !r.pass).map((r) => r.message);
+      if (!messages.length) problems.push(`${where(['steps', i, 'anti_solutions', k])}anti-solution ${k + 1} (${anti.run[0].split('\n')[0]}) passes the checks — they cannot tell it from the solution`);
+      else if (!messages.some((m) => m.includes(want))) problems.push(`${where(['steps', i, 'anti_solutions', k, 'diagnostic'])}anti-solution ${k + 1} fails, but without the diagnostic "${want}"; the learner is told:\n${messages.map((m) => `  - ${m}`).join('\n')}`);
+      await session.resetStep();
+    }
+  }
+  const logs: string[] = [];
+  if (variant === 'http' && step.http_solution) {
+    for (const call of step.http_solution) logs.push(await runHttpCall(session, call));
+  } else {
+    for (const cmd of step.solution) {
+      const r = await session.runCommand(cmd, undefined, { record: true });
+      logs.push(`$ ${cmd.split('\n')[0]}${cmd.includes('\n') ? ' …' : ''}  (exit ${r.code})\n${r.output.trimEnd()}`);
+    }
+  }
+  await session.settle();
+  const after = await session.evaluate();
+  const failing = after.filter((r) => !r.pass);
+  if (failing.length) {
+    problems.push(`${where(['steps', i, variant === 'http' ? 'http_solution' : 'solution'])}checks still fail after the ${variant === 'http' ? 'HTTP ' : ''}solution:\n${failing.map((f) => `  - ${f.message}`).join('\n')}\n  solution output:\n${logs.map((l) => '    ' + indent(l, 4)).join('\n')}`);
+  }
+  return { ok: !problems.length, detail: problems.join('\n') };
+}
+
+async function runVariant(loaded: LoadedLab, out: RunOutput, variant: 'cli' | 'http'): Promise<StepOutcome[]> {
+  const { lab } = loaded;
+  const session = new LabSession({ lab, labDir: loaded.dir, autoAdvance: false });
+  const outcomes: StepOutcome[] = [];
+  const suffix = variant === 'http' ? ' (http)' : '';
+  try {
+    try {
+      await session.start();
+    } catch (e) {
+      out.write(`  ✗ setup${suffix}: ${(e as Error).message}\n`);
+      return [{ lab: lab.id, step: `(setup)${suffix}`, ok: false, detail: (e as Error).message, ms: 0 }];
+    }
+    for (let i = 0; i < lab.steps.length; i++) {
+      const step = lab.steps[i];
+      const t0 = performance.now();
+      let r: StepRun;
+      try { r = await runStep(session, loaded, i, variant); } catch (e) { r = { ok: false, detail: (e as Error).message }; }
+      const ms = performance.now() - t0;
+      if (variant === 'cli' || step.http_solution) {
+        outcomes.push({ lab: lab.id, step: step.id + suffix, ok: r.ok, detail: r.detail, ms });
+        out.write(`  ${r.ok ? '✓' : '✗'} ${step.id}${suffix}${r.ok ? '' : `:\n    ${indent(r.detail, 4)}\n   `} (${Math.round(ms)} ms)\n`);
+      }
+      await session.completeStep();
+    }
+  } finally {
+    await session.stop();
+  }
+  return outcomes;
+}
+
 /** Tests one lab file; returns an outcome per step (or one for a lab that cannot load/start). */
 export async function testLabFile(file: string, out: RunOutput): Promise<StepOutcome[]> {
   const display = path.relative(process.cwd(), file) || file;
-  let loaded;
+  let loaded: LoadedLab;
   try {
     loaded = loadLabFile(file, display);
   } catch (e) {
@@ -25,47 +128,9 @@ export async function testLabFile(file: string, out: RunOutput): Promise<StepOut
     }
     throw e;
   }
-  const { lab } = loaded;
-  out.write(`${lab.id} — ${t(lab.title)} (${display})\n`);
-  const session = new LabSession({ lab, labDir: loaded.dir, autoAdvance: false });
-  const outcomes: StepOutcome[] = [];
-  try {
-    try {
-      await session.start();
-    } catch (e) {
-      out.write(`  ✗ setup: ${(e as Error).message}\n`);
-      return [{ lab: lab.id, step: '(setup)', ok: false, detail: (e as Error).message, ms: 0 }];
-    }
-    for (const step of lab.steps) {
-      const t0 = performance.now();
-      const before = await session.evaluate();
-      let ok = true;
-      let detail = '';
-      if (before.every((r) => r.pass)) {
-        ok = false;
-        detail = 'the checks already pass before the solution ran — the step cannot fail';
-      } else {
-        const logs: string[] = [];
-        for (const cmd of step.solution) {
-          const r = await session.runCommand(cmd);
-          logs.push(`$ ${cmd.split('\n')[0]}${cmd.includes('\n') ? ' …' : ''}  (exit ${r.code})\n${r.output.trimEnd()}`);
-        }
-        await session.settle();
-        const after = await session.evaluate();
-        const failing = after.filter((r) => !r.pass);
-        if (failing.length) {
-          ok = false;
-          detail = `checks still fail after the solution:\n${failing.map((f) => `      - ${f.message}`).join('\n')}\n    solution output:\n${logs.map((l) => '      ' + l.replace(/\n/g, '\n      ')).join('\n')}`;
-        }
-      }
-      const ms = performance.now() - t0;
-      outcomes.push({ lab: lab.id, step: step.id, ok, detail, ms });
-      out.write(`  ${ok ? '✓' : '✗'} ${step.id}${ok ? '' : `: ${detail}`} (${Math.round(ms)} ms)\n`);
-      await session.completeStep();
-    }
-  } finally {
-    await session.stop();
-  }
+  out.write(`${loaded.lab.id} — ${t(loaded.lab.title)} (${display})\n`);
+  const outcomes = await runVariant(loaded, out, 'cli');
+  if (loaded.lab.steps.some((s) => s.http_solution)) outcomes.push(...(await runVariant(loaded, out, 'http')));
   return outcomes;
 }
 
@@ -79,13 +144,13 @@ export async function runTests(target: string, out: RunOutput, opts: { junit?: s
   const failed = all.length - passed;
   if (opts.junit) {
     const { writeJunit } = await import('./junit.js');
-    writeJunit(opts.junit, all);
+    try { writeJunit(opts.junit, all); } catch (e) { out.write(`vault-lab test: cannot write ${opts.junit}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`); }
   }
   out.write(`\n${passed} passed, ${failed} failed\n`);
   return failed ? 1 : 0;
 }
 
-/** Validates lab files without running them. */
+/** Validates lab files without running them: the format, then the lint. */
 export function runValidate(target: string, out: RunOutput): number {
   let files: string[];
   try { files = labFiles(target); } catch { out.write(`vault-lab validate: cannot read ${target}: no such file or folder\n`); return 1; }
@@ -93,8 +158,12 @@ export function runValidate(target: string, out: RunOutput): number {
   for (const f of files) {
     const display = path.relative(process.cwd(), f) || f;
     try {
-      loadLabFile(f, display);
-      out.write(`✓ ${display}\n`);
+      const loaded = loadLabFile(f, display);
+      const problems = lintLab(loaded);
+      if (problems.length) {
+        bad++;
+        out.write(problems.map(formatProblem).join('\n') + '\n');
+      } else out.write(`✓ ${display}\n`);
     } catch (e) {
       if (!(e instanceof LabLoadError)) throw e;
       bad++;
