@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { startEngine, type AuditEvent, type Engine, type EngineOptions, type Snapshot } from '../engine/index.js';
@@ -23,6 +24,16 @@ import { providerFor, ProviderError, type NeedKind, type ProvidedSystem } from '
 import { ControlServer } from './control.js';
 import { gradeStateAnswer, type Grade, type QuizAnswer, type QuizStateSource } from './quiz.js';
 import { CONTROL_ENV, CONTROL_KEY_ENV, redactCommand, shellIntegrationRc } from './shell-integration.js';
+
+/** The node_modules folder holding our node-vault, prepended to NODE_PATH for apps in the workspace. */
+function learnerNodePath(): { NODE_PATH?: string } {
+  try {
+    const dir = path.dirname(path.dirname(createRequire(import.meta.url).resolve('node-vault/package.json')));
+    return { NODE_PATH: [dir, process.env.NODE_PATH].filter(Boolean).join(path.delimiter) };
+  } catch {
+    return {};
+  }
+}
 
 export type StepStatus = 'pending' | 'active' | 'done' | 'skipped';
 export type { CommandRecord } from './checks/index.js';
@@ -105,7 +116,9 @@ export class LabSession extends EventEmitter {
       ...base,
       VAULT_ADDR: this.engine.url,
       VAULT_TOKEN: this.engine.rootToken,
-      PATH: `${vaultBinDir()}${path.delimiter}${process.env.PATH ?? ''}`,
+      // `node` itself last on PATH, and NODE_PATH so a lab's app can `require('node-vault')`.
+      PATH: `${vaultBinDir()}${path.delimiter}${process.env.PATH ?? ''}${path.delimiter}${path.dirname(process.execPath)}`,
+      ...learnerNodePath(),
       VAULT_LAB_WORKSPACE: this.workspace,
       ...(this.control ? { [CONTROL_ENV]: this.control.address, [CONTROL_KEY_ENV]: this.control.key } : {}),
       ...Object.assign({}, ...this.systems.map((s) => s.env)),
