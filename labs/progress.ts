@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { redactTokens } from './shell-integration.js';
 
 export interface LabProgress {
   status: 'not-started' | 'in-progress' | 'done';
@@ -59,6 +60,10 @@ export class ProgressStore {
   }
 
   save() {
+    // Free-text quiz answers are the only learner text kept: never let a token in.
+    for (const p of Object.values(this.data.labs)) {
+      for (const [k, v] of Object.entries(p.quiz?.answers ?? {})) if (typeof v === 'string') p.quiz!.answers[Number(k)] = redactTokens(v);
+    }
     fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const tmp = `${this.file}.${process.pid}.tmp`;
     const fd = fs.openSync(tmp, 'w', 0o600);

@@ -59,6 +59,11 @@ export function decodeReportedLine(s: string): string {
 const SECRET_FLAG = /^(-{1,2}(?:password|secret|secret-id|token|value|client-token|ciphertext|plaintext|key|unseal-key|wrapping-token)=)(.+)$/i;
 const TOKEN_LIKE = /\b(?:hv[sbr]\.[A-Za-z0-9_-]{20,}|s\.[A-Za-z0-9]{24}|b\.[A-Za-z0-9]{20,})\b/g;
 
+/** Replaces token-shaped strings (`hvs.…`, `s.…`, `hvb.…`) in free text. */
+export function redactTokens(text: string): string {
+  return text.replace(TOKEN_LIKE, '***');
+}
+
 /**
  * Removes secret values from a command line before the session keeps it: the value of
  * every `key=value` argument and environment assignment (unless it is a `$VARIABLE`
