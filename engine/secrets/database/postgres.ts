@@ -115,27 +115,13 @@ export class PostgresConnection {
     try { await c.connect(); await c.query('SELECT 1'); } finally { await c.end().catch(() => undefined); }
   }
 
-  /** Runs rendered statements in one transaction. */
-  async inTransaction(fn: (q: (sql: string, params?: unknown[]) => Promise<pg.QueryResult>) => Promise<void>): Promise<void> {
-    const client = await this.getPool().connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      try {
-        await fn((sql, params) => client.query(sql, params));
-        await client.query('COMMIT');
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => { broken = true; });
-        throw e;
-      }
-    } finally {
-      client.release(broken);
-    }
-  }
-
+  /**
+   * Runs rendered statements as one simple-protocol query: one round trip, and
+   * PostgreSQL runs the batch as a single implicit transaction (all or nothing).
+   */
   async run(templates: string[], values: Record<string, string>): Promise<void> {
-    const stmts = templates.flatMap((t) => statementList(t));
-    await this.inTransaction(async (q) => { for (const s of stmts) await q(renderStatement(s, values)); });
+    const stmts = templates.flatMap((t) => statementList(t)).map((s) => renderStatement(s, values));
+    if (stmts.length) await this.getPool().query(stmts.join(';\n'));
   }
 
   /** Creates a dynamic user; on failure runs the rollback statements, then rethrows. */
@@ -160,22 +146,23 @@ export class PostgresConnection {
       return;
     }
     const u = quoteIdent(p.username);
-    await this.inTransaction(async (q) => {
-      const exists = await q('SELECT 1 FROM pg_roles WHERE rolname = $1', [p.username]);
-      if (!exists.rowCount) return;
-      const schemas = await q('SELECT DISTINCT table_schema FROM information_schema.role_column_grants WHERE grantee = $1', [p.username]);
-      for (const row of schemas.rows) {
-        const s = quoteIdent(String(row.table_schema));
-        await q(`REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA ${s} FROM ${u}`);
-        await q(`REVOKE USAGE ON SCHEMA ${s} FROM ${u}`);
-      }
-      await q(`REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA public FROM ${u}`);
-      await q(`REVOKE ALL PRIVILEGES ON ALL SEQUENCES IN SCHEMA public FROM ${u}`);
-      await q(`REVOKE USAGE ON SCHEMA public FROM ${u}`);
-      const db = await q('SELECT current_database() AS d');
-      await q(`REVOKE CONNECT ON DATABASE ${quoteIdent(String(db.rows[0].d))} FROM ${u}`);
-      await q(`DROP ROLE IF EXISTS ${u}`);
-    });
+    const found = await this.getPool().query(
+      `SELECT current_database() AS db, ARRAY(SELECT DISTINCT table_schema::text FROM information_schema.role_column_grants WHERE grantee = $1) AS schemas
+        WHERE EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)`, [p.username]);
+    if (!found.rowCount) return; // already gone: nothing to do
+    const { db, schemas } = found.rows[0] as { db: string; schemas: string[] };
+    const stmts: string[] = [];
+    for (const schema of schemas) {
+      stmts.push(`REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA ${quoteIdent(schema)} FROM ${u}`, `REVOKE USAGE ON SCHEMA ${quoteIdent(schema)} FROM ${u}`);
+    }
+    stmts.push(
+      `REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA public FROM ${u}`,
+      `REVOKE ALL PRIVILEGES ON ALL SEQUENCES IN SCHEMA public FROM ${u}`,
+      `REVOKE USAGE ON SCHEMA public FROM ${u}`,
+      `REVOKE CONNECT ON DATABASE ${quoteIdent(db)} FROM ${u}`,
+      `DROP ROLE IF EXISTS ${u}`,
+    );
+    await this.getPool().query(stmts.join(';\n'));
   }
 
   async setPassword(statements: string[], username: string, password: string): Promise<void> {

@@ -210,11 +210,11 @@ export function reachableBindir(bindir: string, runAs: RunAs | null): string {
  * The cached template for a folder of binaries: made once (initdb + the lab fixture),
  * then reused. Concurrent first runs each build one and the first rename wins.
  */
-export async function ensureTemplate(bindir: string, cacheRoot: string, runAs: RunAs | null, progress: (m: string) => void = () => undefined): Promise<{ dir: string; version: string; cold: boolean }> {
+export async function ensureTemplate(bindir: string, cacheRoot: string, runAs: RunAs | null, progress: (m: string) => void = () => undefined, take?: string): Promise<{ dir: string; key: string; version: string; cold: boolean; taken: boolean }> {
   const version = serverVersion(bindir, runAs);
   const key = `pg${version}-${runAs ? runAs.name : 'self'}-f${FIXTURE_VERSION}`;
   const dir = path.join(cacheRoot, key);
-  if (fs.existsSync(path.join(dir, 'PG_VERSION'))) return { dir, version, cold: false };
+  if (fs.existsSync(path.join(dir, 'PG_VERSION'))) return { dir, key, version, cold: false, taken: false };
   progress(`preparing a PostgreSQL ${version} template (once)…`);
   fs.mkdirSync(cacheRoot, { recursive: true, mode: 0o700 });
   const work = privateDir('vault-lab-pginit-', runAs);
@@ -253,10 +253,49 @@ export async function ensureTemplate(bindir: string, cacheRoot: string, runAs: R
     await copyTree(data, staging);
     try { fs.renameSync(staging, dir); } catch { fs.rmSync(staging, { recursive: true, force: true }); }
     if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) throw new Error(`could not store the template in ${dir}`);
-    return { dir, version, cold: true };
+    // The folder just built is a perfect first copy: hand it over instead of copying again.
+    let taken = false;
+    if (take) { try { fs.renameSync(data, take); taken = true; } catch { /* another filesystem: the caller copies */ } }
+    return { dir, key, version, cold: true, taken };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * One spare copy of the template per template key, prepared in the background after a
+ * lab starts, so the next lab (in this process or a later one) only renames a folder.
+ * A spare is accepted only when it is a real folder owned by the server account and
+ * private to it.
+ */
+const preparing = new Map<string, Promise<void>>();
+const spareTmp = new Set<string>();
+const spareName = (key: string) => path.join(os.tmpdir(), `vault-lab-pg-spare-${key}`);
+
+async function claimSpare(key: string, target: string, uid: number): Promise<boolean> {
+  await preparing.get(key);
+  try { fs.renameSync(spareName(key), target); } catch { return false; }
+  const st = fs.lstatSync(target);
+  if (st.isDirectory() && st.uid === uid && (st.mode & 0o077) === 0 && fs.existsSync(path.join(target, 'PG_VERSION'))) return true;
+  fs.rmSync(target, { recursive: true, force: true });
+  return false;
+}
+
+function prepareSpare(key: string, template: string) {
+  if (preparing.has(key) || fs.existsSync(spareName(key))) return;
+  const tmp = path.join(os.tmpdir(), `vault-lab-pg-spare-tmp-${randomBytes(6).toString('hex')}`);
+  spareTmp.add(tmp);
+  const job = (async () => {
+    try {
+      await copyTree(template, tmp);
+      try { fs.renameSync(tmp, spareName(key)); } catch { /* someone else's spare won */ }
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      spareTmp.delete(tmp);
+      preparing.delete(key);
+    }
+  })();
+  preparing.set(key, job.catch(() => undefined));
 }
 
 /** A started lab cluster. */
@@ -274,6 +313,7 @@ export interface LocalCluster {
 
 const live = new Set<{ child: ChildProcess; dir: string }>();
 process.once('exit', () => {
+  for (const t of spareTmp) { try { fs.rmSync(t, { recursive: true, force: true }); } catch { /* best effort */ } }
   for (const l of live) {
     try { l.child.kill('SIGQUIT'); } catch { /* already gone */ }
     try { fs.rmSync(l.dir, { recursive: true, force: true }); } catch { /* best effort */ }
@@ -284,12 +324,12 @@ process.once('exit', () => {
 export async function startLocalCluster(bindir: string, cacheRoot: string, opts: { env?: NodeJS.ProcessEnv; progress?: (m: string) => void } = {}): Promise<LocalCluster> {
   const runAs = serverAccount(opts.env);
   bindir = reachableBindir(bindir, runAs);
-  const tpl = await ensureTemplate(bindir, cacheRoot, runAs, opts.progress);
   const dir = privateDir('vault-lab-pg-', runAs);
   let srv: Running | undefined;
   try {
     const data = path.join(dir, 'data');
-    await copyTree(tpl.dir, data);
+    const tpl = await ensureTemplate(bindir, cacheRoot, runAs, opts.progress, data);
+    if (!tpl.taken && !(await claimSpare(tpl.key, data, runAs?.uid ?? process.getuid?.() ?? -1))) await copyTree(tpl.dir, data);
     if (runAs && fs.statSync(data).uid !== runAs.uid) chownTree(data, runAs);
     fs.chmodSync(data, 0o700);
     const sock = path.join(dir, 'sock');
@@ -306,6 +346,7 @@ export async function startLocalCluster(bindir: string, cacheRoot: string, opts:
     await c.query('SELECT pg_stat_reset()');
     await c.end();
     const running = srv;
+    prepareSpare(tpl.key, tpl.dir);
     return {
       port: running.port, version: tpl.version, adminPassword, cold: tpl.cold,
       superuser: (database = LAB_DATABASE) => ({ host: sock, port: running.port, user: 'postgres', database }),
