@@ -92,7 +92,7 @@ export function secretRows(resp: Record<string, unknown>): Array<[string, unknow
   }
   const wrap = resp.wrap_info as Record<string, unknown> | null | undefined;
   if (wrap) {
-    rows.push(['wrapping_token:', wrap.token], ['wrapping_accessor:', wrap.accessor], ['wrapping_token_ttl:', wrap.ttl], ['wrapping_token_creation_time:', wrap.creation_time], ['wrapping_token_creation_path:', wrap.creation_path]);
+    rows.push(['wrapping_token:', wrap.token], ['wrapping_accessor:', wrap.accessor], ['wrapping_token_ttl:', wrap.ttl], ['wrapping_token_creation_time:', goTime(wrap.creation_time)], ['wrapping_token_creation_path:', wrap.creation_path]);
     if (wrap.wrapped_accessor) rows.push(['wrapped_accessor:', wrap.wrapped_accessor]);
   }
   const data = resp.data as Record<string, unknown> | null | undefined;
@@ -123,9 +123,21 @@ export function fieldOf(resp: Record<string, unknown>, field: string): { found: 
   return { found: false, value: undefined };
 }
 
-export function printField(io: IO, value: unknown) {
+export function printField(io: IO, value: unknown, format = 'table') {
+  // Like the Go CLI: raw `%v` for table output, the value marshalled for json/yaml.
+  if (format === 'json' || format === 'pretty') { io.stdout(JSON.stringify(sortDeep(value), null, 2) + '\n'); return; }
+  if (format === 'yaml') { io.stdout(toYaml(value)); return; }
   const s = typeof value === 'string' ? value : goValue(value);
   io.stdout(io.isTTY ? s + '\n' : s);
+}
+
+/** Go's `time.Time.String()` of an RFC 3339 UTC time: `2024-03-07 20:34:02.005655614 +0000 UTC`. */
+export function goTime(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(\.\d+)?Z$/.exec(v);
+  if (!m) return v;
+  const frac = (m[3] ?? '').replace(/0+$/, '');
+  return `${m[1]} ${m[2]}${frac === '.' ? '' : frac} +0000 UTC`;
 }
 
 export function makeContext(base: { name: string; args: string[]; flags: Record<string, unknown>; set: Set<string>; env: Record<string, string | undefined>; io: IO }): CommandContext {
@@ -154,7 +166,7 @@ export function makeContext(base: { name: string; args: string[]; flags: Record<
       if (field) {
         const f = fieldOf(resp, field);
         if (!f.found) return ctx.error(`Field "${field}" not present in secret`);
-        printField(base.io, f.value);
+        printField(base.io, f.value, ctx.format());
         return 0;
       }
       const fmt = ctx.format();
@@ -168,7 +180,7 @@ export function makeContext(base: { name: string; args: string[]; flags: Record<
       const field = base.flags.field as string | undefined;
       if (field) {
         if (!(field in data)) return ctx.error(`Field "${field}" not present in secret`);
-        printField(base.io, data[field]);
+        printField(base.io, data[field], ctx.format());
         return 0;
       }
       const fmt = ctx.format();

@@ -256,6 +256,21 @@ describe('vault CLI golden output', () => {
     ]));
   });
 
+  it('-wrap-ttl, -field in every format, VAULT_FORMAT', async () => {
+    golden('wrap-and-fields', await transcript([
+      'vault kv put secret/w a=b n=1 >/dev/null',
+      'vault kv get -wrap-ttl=5m secret/w',
+      'vault token create -wrap-ttl=60 -policy=default',
+      'vault kv get -field=a secret/w',
+      'vault kv get -format=json -field=a secret/w',
+      'vault kv get -format=yaml -field=n secret/w',
+      'vault token create -policy=default -ttl=1h -field=token_policies',
+      'VAULT_FORMAT=json vault kv get secret/w | head -3',
+      'VAULT_FORMAT=yaml vault read -field=data secret/data/w',
+      'vault kv get -field=nope secret/w',
+    ]));
+  });
+
   it('login with a token: stores it in the token helper unless -no-store', async () => {
     golden('login', await transcript([
       'export T=$(vault token create -policy=default -ttl=1h -field=token)',

@@ -51,9 +51,10 @@ export function normalise(s: string, url?: string): string {
   if (url) out = out.split(url).join('$VAULT_ADDR');
   return out
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>')
+    .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? \+0000 UTC/g, '<time>')
     .replace(/hv[sb]\.[A-Za-z0-9_-]{20,}/g, '<token>')
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
-    .replace(/\b(accessor|token_accessor)(\s+|": ")[A-Za-z0-9]{24}\b/g, '$1$2<accessor>')
+    .replace(/\b(accessor|token_accessor|wrapping_accessor|wrapped_accessor)(:?\s+|": ")[A-Za-z0-9]{24}\b/g, '$1$2<accessor>')
     .replace(/\b((?:auth_)?[a-z_]+)_[0-9a-f]{8}\b/g, '$1_<hex>')
     .replace(/([a-z0-9-]\/)[A-Za-z0-9]{24}\b/g, '$1<lease-id>')
     .replace(/\b(creation_time)(\s+|": )\d{9,}/g, '$1$2<unix>')
