@@ -57,7 +57,12 @@ export class AuditBroker {
   readonly events = new EventEmitter();
   private readonly salt: Buffer;
   /** Devices that must record every entry (fail-closed); see issue on audit devices. */
-  devices: Array<{ path: string; write: (e: AuditEvent, raw?: ReadonlyMap<string, string>) => Promise<void> | void }> = [];
+  devices: Array<{
+    path: string;
+    write: (e: AuditEvent, raw?: ReadonlyMap<string, string>) => Promise<void> | void;
+    /** False while the device would record nothing (no audit device enabled), so events need not be built. */
+    enabled?: () => boolean;
+  }> = [];
   /** Raw inputs of the hashes made since the last log(): devices re-hash them with their own salt. */
   private pendingRaw = new Map<string, string>();
 

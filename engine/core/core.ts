@@ -683,15 +683,22 @@ export class Core {
     };
   }
 
+  /** Building an event HMACs every string in it: skip that when nothing would receive it. */
+  private auditing(): boolean {
+    return this.audit.events.listenerCount('audit') > 0 || this.audit.devices.some((d) => d.enabled?.() !== false);
+  }
+
   private async logRequest(ctx: ReqCtx) {
     if (ctx.logged) return;
     ctx.logged = true;
+    if (!this.auditing()) return;
     await this.audit.log({ type: 'request', time: rfc3339Nano(this.clock.nowMs()), auth: this.auditAuth(ctx), request: this.auditRequest(ctx), error: '', decision: ctx.decision });
   }
 
   private async logResponse(ctx: ReqCtx, status: number, body: Record<string, unknown> | null, error: string) {
     if (!ctx.path) return; // never routed (bad input before path parsing)
     await this.logRequest(ctx);
+    if (!this.auditing()) return;
     const resp: AuditEvent['response'] = {
       mount_type: ctx.mount?.entry.type ?? '',
       data: body ? this.audit.hashValues(body.data ?? (body.auth || body.wrap_info ? null : body)) : null,

@@ -15,7 +15,17 @@ export class TokenStore {
 
   constructor(private readonly view: StorageView, private readonly clock: Clock) {}
 
-  private key(id: string) { return `id/${sha256hex(id)}`; }
+  /** Token id → storage key; hashing on every request showed in profiles, so recent ids are remembered. */
+  private keys = new Map<string, string>();
+  private key(id: string) {
+    let k = this.keys.get(id);
+    if (k === undefined) {
+      if (this.keys.size >= 10_000) this.keys.clear();
+      k = `id/${sha256hex(id)}`;
+      this.keys.set(id, k);
+    }
+    return k;
+  }
 
   async create(fields: Omit<TokenEntry, 'id' | 'accessor' | 'creationTime'> & { id?: string }): Promise<TokenEntry> {
     const id = fields.id || (fields.type === 'batch' ? 'hvb.' : 'hvs.') + base62(fields.path === 'auth/token/root' ? 24 : 91);

@@ -5,7 +5,6 @@
  * line `LIST ` to `LINK ` (same length, a method Node accepts), which the adapter maps
  * back to a list operation. Body bytes are never touched.
  */
-import { Duplex } from 'node:stream';
 import type net from 'node:net';
 
 type State = 'start' | 'headers' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 'trailers';
@@ -113,32 +112,20 @@ export class ListMethodRewriter {
   }
 }
 
-/** Wraps a TCP socket so node:http reads rewritten bytes and writes straight through. */
-export function wrapSocket(socket: net.Socket): Duplex {
+/**
+ * Rewrites `LIST` on a TCP socket in place, before node:http parses it. The socket itself is
+ * handed to the HTTP server, so responses are written to it directly (corked, one syscall)
+ * rather than through a wrapper stream; only the read side passes through the rewriter.
+ */
+export function interceptListMethod(socket: net.Socket): net.Socket {
   const rw = new ListMethodRewriter();
-  const d = new Duplex({
-    read() { socket.resume(); },
-    write(chunk, _enc, cb) { socket.write(chunk, cb); },
-    final(cb) { socket.end(); cb(); },
-    destroy(err, cb) { socket.destroy(err ?? undefined); cb(err); },
-  });
-  socket.on('data', (c: Buffer) => { const out = rw.push(c); if (out.length && !d.push(out)) socket.pause(); });
-  socket.on('end', () => d.push(null));
-  socket.on('error', (e) => d.destroy(e));
-  socket.on('close', () => { if (!d.destroyed) d.destroy(); });
-  Object.defineProperties(d, {
-    remoteAddress: { get: () => socket.remoteAddress },
-    remotePort: { get: () => socket.remotePort },
-    localAddress: { get: () => socket.localAddress },
-    localPort: { get: () => socket.localPort },
-    encrypted: { value: false },
-  });
-  const anyD = d as unknown as Record<string, unknown>;
-  anyD.setTimeout = (ms: number, cb?: () => void) => { socket.setTimeout(ms, cb); return d; };
-  anyD.setNoDelay = (v?: boolean) => { socket.setNoDelay(v); return d; };
-  anyD.setKeepAlive = (e?: boolean, ms?: number) => { socket.setKeepAlive(e, ms); return d; };
-  anyD.ref = () => { socket.ref(); return d; };
-  anyD.unref = () => { socket.unref(); return d; };
-  anyD.address = () => socket.address();
-  return d;
+  // node:http would otherwise read the handle natively, bypassing push(); keep it in JS.
+  const handle = (socket as unknown as { _handle?: { _consumed?: boolean } })._handle;
+  if (handle) handle._consumed = true;
+  const push = socket.push.bind(socket) as (chunk: unknown, encoding?: BufferEncoding) => boolean;
+  (socket as unknown as { push: typeof push }).push = (chunk: unknown, encoding?: BufferEncoding) => {
+    if (chunk === null || !Buffer.isBuffer(chunk)) return push(chunk, encoding);
+    return push(rw.push(chunk));
+  };
+  return socket;
 }

@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import net from 'node:net';
-import { wrapSocket } from './list-method.js';
+import { interceptListMethod } from './list-method.js';
 import type { AddressInfo } from 'node:net';
 import type { Core, HandleInput } from '../core/core.js';
 import { parseDuration } from '../core/duration.js';
@@ -26,7 +26,7 @@ export async function listen(core: Core, address: string): Promise<{ server: htt
   server.keepAliveTimeout = 5000;
   server.headersTimeout = 10000;
   // TCP in front of node:http so `LIST` requests survive Node's method whitelist.
-  const tcp = net.createServer((sock) => server.emit('connection', wrapSocket(sock)));
+  const tcp = net.createServer((sock) => server.emit('connection', interceptListMethod(sock)));
   const sockets = new Set<net.Socket>();
   tcp.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   await new Promise<void>((resolve, reject) => {
@@ -198,6 +198,8 @@ async function translate(core: Core, req: http.IncomingMessage): Promise<EngineR
 }
 
 async function drain(req: http.IncomingMessage) {
+  // Most GET/DELETE/LIST requests carry no body at all: nothing to read.
+  if (!req.headers['transfer-encoding'] && (req.headers['content-length'] === undefined || req.headers['content-length'] === '0')) { req.resume(); return; }
   let total = 0;
   for await (const c of req) { total += (c as Buffer).length; if (total > MAX_BODY) throw new HttpError(413, ['http: request body too large']); }
 }

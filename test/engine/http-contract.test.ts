@@ -278,3 +278,36 @@ describe('help from the declarations', () => {
     expect((await nodeVault(engine, t).help('secret/data/x')).help).toContain('Key-Value');
   });
 });
+
+describe('LIST on the wire', () => {
+  it('pipelined requests: LIST is rewritten only in request lines, never inside bodies (plain or chunked)', async () => {
+    const net = await import('node:net');
+    const u = new URL(engine.url);
+    const tokenHdr = `X-Vault-Token: ${engine.rootToken}\r\nHost: x\r\n`;
+    const body = JSON.stringify({ data: { note: 'LIST /v1/secret/metadata/ HTTP/1.1' } });
+    const chunkBody = JSON.stringify({ data: { note: 'LIST in a chunk' } });
+    const wire =
+      `LIST /v1/secret/metadata/app HTTP/1.1\r\n${tokenHdr}\r\n` +
+      `POST /v1/secret/data/wire HTTP/1.1\r\n${tokenHdr}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}` +
+      `POST /v1/secret/data/wire2 HTTP/1.1\r\n${tokenHdr}Transfer-Encoding: chunked\r\n\r\n${chunkBody.length.toString(16)}\r\n${chunkBody}\r\n0\r\n\r\n` +
+      `LIST /v1/secret/metadata/ HTTP/1.1\r\n${tokenHdr}Connection: close\r\n\r\n`;
+    const text = await new Promise<string>((resolve, reject) => {
+      const s = net.connect(Number(u.port), u.hostname, () => {
+        // Byte by byte for the first request, to cross every chunk boundary the rewriter handles.
+        const bytes = Buffer.from(wire);
+        for (let i = 0; i < 60; i++) s.write(bytes.subarray(i, i + 1));
+        s.write(bytes.subarray(60));
+      });
+      let out = '';
+      s.on('data', (c) => (out += c));
+      s.on('end', () => resolve(out));
+      s.on('error', reject);
+    });
+    const statuses = [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1]);
+    expect(statuses).toEqual(['200', '200', '200', '200']);
+    expect(text).toContain('"keys":["one","two"]');
+    const r = await http(engine, 'GET', 'secret/data/wire');
+    expect(r.body.data.data.note).toBe('LIST /v1/secret/metadata/ HTTP/1.1');
+    expect((await http(engine, 'GET', 'secret/data/wire2')).body.data.data.note).toBe('LIST in a chunk');
+  });
+});
