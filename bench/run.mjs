@@ -1,5 +1,6 @@
 // Runs every bench/*.bench.mjs file, one after another, each in its own process.
 // Each benchmark prints its own figures (ratios against a baseline measured in the same run).
+// Usage: node bench/run.mjs [name-filter …]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +12,8 @@ const files = fs.readdirSync(dir).filter((f) => f.endsWith('.bench.mjs') && (!on
 let failed = 0;
 for (const f of files) {
   console.log(`\n=== ${f} ===`);
-  const r = spawnSync(process.execPath, ['--expose-gc', path.join(dir, f)], { stdio: 'inherit' });
+  // tsx lets a benchmark import the engine's TypeScript sources directly.
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', path.join(dir, f)], { stdio: 'inherit', cwd: path.dirname(dir) });
   if (r.status !== 0) { failed++; console.log(`${f} exited with ${r.status}`); }
 }
 process.exit(failed ? 1 : 0);
