@@ -13,6 +13,8 @@ beforeAll(async () => {
 afterAll(async () => { await engine.stop(); });
 
 const anon = () => nodeVault(engine, '');
+/** node-vault's write with request options (its typings here take two arguments). */
+const writeWith = (path: string, data: unknown, opts: Record<string, unknown>) => (root.write as (p: string, d: unknown, o: unknown) => Promise<Record<string, any>>)(path, data, opts);
 const roleId = async (role: string) => (await root.getApproleRoleId({ role_name: role })).data.role_id as string;
 // node-vault's getApproleRoleSecret only forwards metadata and cidr_list, so other fields go through write().
 const newSecret = async (role: string, body: Record<string, unknown> = {}) => (await root.write(`auth/approle/role/${role}/secret-id`, body)).data as { secret_id: string; secret_id_accessor: string; secret_id_ttl: number; secret_id_num_uses: number };
@@ -182,7 +184,7 @@ describe('AppRole login', () => {
 
 describe('AppRole secret ID delivered wrapped', () => {
   it('wrap_info carries the secret ID accessor as wrapped_accessor; the wrapping token unwraps once', async () => {
-    const w = await root.write('auth/approle/role/app/secret-id', {}, { headers: { 'X-Vault-Wrap-TTL': '60s' } });
+    const w = await writeWith('auth/approle/role/app/secret-id', {}, { headers: { 'X-Vault-Wrap-TTL': '60s' } });
     expect(w.data).toBeNull();
     expect(w.wrap_info).toMatchObject({ ttl: 60, creation_path: 'auth/approle/role/app/secret-id' });
     const un = await nodeVault(engine, w.wrap_info.token).unwrap();
@@ -194,7 +196,7 @@ describe('AppRole secret ID delivered wrapped', () => {
   });
 
   it('an expired wrapping token yields nothing', async () => {
-    const w = await root.write('auth/approle/role/app/secret-id', {}, { headers: { 'X-Vault-Wrap-TTL': '60s' } });
+    const w = await writeWith('auth/approle/role/app/secret-id', {}, { headers: { 'X-Vault-Wrap-TTL': '60s' } });
     await engine.clock.advance('61s');
     await expect(root.unwrap({ token: w.wrap_info.token })).rejects.toMatchObject({ message: 'wrapping token is not valid or does not exist' });
   });

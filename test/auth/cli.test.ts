@@ -86,7 +86,7 @@ describe('AppRole through the CLI', () => {
   it('-wrap-ttl=60s wraps the secret-id; vault unwrap returns it once', async () => {
     const w = await vault(['write', '-wrap-ttl=60s', '-f', 'auth/approle/role/app/secret-id'], env);
     expect(w.code).toBe(0);
-    expect(w.stdout).toMatch(/^Key\s+Value\n---\s+-----\nwrapping_token:\s+hvs\.\S+\nwrapping_accessor:\s+\S+\nwrapping_token_ttl:\s+1m\nwrapping_token_creation_time:\s+\S+\nwrapping_token_creation_path:\s+auth\/approle\/role\/app\/secret-id\nwrapped_accessor:\s+([0-9a-f-]{36})\n$/);
+    expect(w.stdout).toMatch(/^Key\s+Value\n---\s+-----\nwrapping_token:\s+hvs\.\S+\nwrapping_accessor:\s+\S+\nwrapping_token_ttl:\s+1m\nwrapping_token_creation_time:\s+\S.*\nwrapping_token_creation_path:\s+auth\/approle\/role\/app\/secret-id\nwrapped_accessor:\s+([0-9a-f-]{36})\n$/);
     expect(w.stdout).not.toMatch(/\nsecret_id\s/);
     const token = /wrapping_token:\s+(\S+)/.exec(w.stdout)![1];
     const accessor = /wrapped_accessor:\s+(\S+)/.exec(w.stdout)![1];
