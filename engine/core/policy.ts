@@ -69,6 +69,9 @@ export function parsePolicy(name: string, text: string): Policy {
       rules.push(parseRule(item.labels[0], item.value, item.pos));
     } else if (item.labels.length === 0 && isObject(item.value)) {
       for (const sub of item.value.items) rules.push(parseRule(sub.key, sub.value, sub.pos));
+    } else if (item.labels.length === 0 && Array.isArray(item.value) && item.value.every(isObject)) {
+      // JSON policies may list path objects: {"path": [{"a": {...}}, {"b": {...}}]}.
+      for (const obj of item.value as HclObject[]) for (const sub of obj.items) rules.push(parseRule(sub.key, sub.value, sub.pos));
     } else {
       throw new PolicyParseError(`path stanza needs exactly one quoted path${at(item.pos)}`, item.pos.line, item.pos.column);
     }

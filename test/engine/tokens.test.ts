@@ -84,6 +84,16 @@ describe('token create', () => {
     expect((await create({ policies: ['response-wrapping'] })).body.errors).toEqual(['cannot assign policy "response-wrapping"']);
   });
 
+  it('an auth method cannot mint a root token, whatever the spelling', async () => {
+    await http(engine, 'POST', 'sys/auth/up', { body: { type: 'userpass' } });
+    for (const [i, p] of ['Root', ' root ', 'ROOT'].entries()) {
+      await http(engine, 'POST', `auth/up/users/u${i}`, { body: { password: 'pw', token_policies: p } });
+      const r = await http(engine, 'POST', `auth/up/login/u${i}`, { token: null, body: { password: 'pw' } });
+      expect(r.status, p).toBe(400);
+      expect(r.body.errors).toEqual(['auth methods cannot create root tokens']);
+    }
+  });
+
   it('unknown policies are accepted with a warning', async () => {
     const r = await create({ policies: ['web'] });
     expect(r.status).toBe(200);
