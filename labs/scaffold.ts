@@ -64,7 +64,7 @@ quiz:
   - question: Which command reads a secret from a key/value engine?
     choices: [vault kv get, vault kv put, vault read-secret]
     answer: 0
-    explain: \`vault kv get\` reads; \`vault kv put\` writes.
+    explain: "\`vault kv get\` reads; \`vault kv put\` writes."
 `;
 }
 

@@ -67,7 +67,15 @@ function differences(spec: Spec, e: AuditEvent): Diff[] {
   return diffs;
 }
 
-const weight = (d: Diff[]) => d.length + (d.some((x) => x.field === 'path') ? 2 : 0);
+/** How far an event is from what the step wants: a path difference weighs most, another mount more still. */
+function weight(spec: Spec, e: AuditEvent, d: Diff[]): number {
+  if (!d.some((x) => x.field === 'path')) return d.length;
+  const mount = (p: string) => p.replace(/^\/+/, '').split('/')[0];
+  return d.length + 2 + (mount(spec.path) === mount(e.request.path) ? 0 : 2);
+}
+
+/** Requests the CLI makes on its own (the KV preflight) say nothing about what the learner meant. */
+const plumbing = (spec: Spec, e: AuditEvent) => e.request.path.startsWith('sys/internal/ui/mounts') && !spec.path.startsWith('sys/internal');
 
 export const requestCheck: Evaluator<Spec> = async (spec, ctx) => {
   const matches = ctx.events.filter((e) => differences(spec, e).length === 0);
@@ -77,12 +85,15 @@ export const requestCheck: Evaluator<Spec> = async (spec, ctx) => {
   if (!ctx.events.length) return { pass: false, kind: 'edge', message: `No requests yet in this step; waiting for ${describe(spec)}.` };
   if (matches.length) return { pass: false, kind: 'edge', message: `Seen ${matches.length} of the ${spec.count} requests wanted: ${describe(spec)}.` };
   // Nearest event: fewest differences, latest first; a path difference weighs most.
-  let best: { e: AuditEvent; d: Diff[] } | undefined;
+  let best: { e: AuditEvent; d: Diff[]; w: number } | undefined;
   for (const e of [...ctx.events].reverse()) {
+    if (plumbing(spec, e)) continue;
     const d = differences(spec, e);
-    if (!best || weight(d) < weight(best.d)) best = { e, d };
+    const w = weight(spec, e, d);
+    if (!best || w < best.w) best = { e, d, w };
   }
-  const b = best!;
+  if (!best) return { pass: false, kind: 'edge', message: `No requests yet in this step; waiting for ${describe(spec)}.` };
+  const b = best;
   return { pass: false, kind: 'edge', message: `Not yet: your closest request (${b.e.request.operation} ${b.e.request.path}) ${b.d.map((x) => x.text).join('; ')}.` };
 };
 
