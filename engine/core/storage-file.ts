@@ -84,6 +84,8 @@ export class FileStorage implements Storage {
   readonly kind = 'file';
   /** Per-key write chains, so two writes to one key land in call order. */
   private chains = new Map<string, Promise<unknown>>();
+  /** Folder fsyncs in progress and the one queued behind each (group commit). */
+  private dirSyncs = new Map<string, { running: Promise<void> | null; next: Promise<void> | null }>();
 
   private constructor(readonly root: string) {}
 
@@ -156,7 +158,7 @@ export class FileStorage implements Storage {
       }
       await fh.close();
       await fsp.rename(tmp, file);
-      await syncDir(dir);
+      await this.syncDirShared(dir);
     });
   }
 
@@ -170,8 +172,32 @@ export class FileStorage implements Storage {
         if (code === 'ENOENT' || code === 'ENOTDIR') return;
         throw e;
       }
-      await syncDir(dir);
+      await this.syncDirShared(dir);
     });
+  }
+
+  /**
+   * fsyncs a folder on behalf of every writer that renamed into it before the sync began:
+   * concurrent writers share one folder fsync instead of queueing one each.
+   */
+  private syncDirShared(dir: string): Promise<void> {
+    let st = this.dirSyncs.get(dir);
+    if (!st) { st = { running: null, next: null }; this.dirSyncs.set(dir, st); }
+    const s = st;
+    const start = (): Promise<void> => {
+      const run = syncDir(dir).finally(() => {
+        if (s.running === run) s.running = null;
+        if (!s.running && !s.next) this.dirSyncs.delete(dir);
+      });
+      s.running = run;
+      return run;
+    };
+    if (!s.running) return start();
+    // A sync is already under way but may have begun before our rename: join the next one.
+    if (!s.next) {
+      s.next = s.running.catch(() => undefined).then(() => { s.next = null; return start(); });
+    }
+    return s.next;
   }
 
   /** Creates missing folders (0700), fsyncing each parent so the new folder survives a crash. */
