@@ -48,7 +48,9 @@ export function App({ labs: unordered, store, theme, noShell, workspaceRoot, not
   const { exit } = useApp();
   const { stdout } = useStdout();
   const stdinCtx = useStdin();
-  const [selected, setSelected] = useState(() => Math.max(0, labs.findIndex((l) => store.lab(l.lab.id).status === 'in-progress')));
+  const [selected, setSelectedState] = useState(() => Math.max(0, labs.findIndex((l) => store.lab(l.lab.id).status === 'in-progress')));
+  const selectedRef = useRef(selected);
+  const setSelected = (f: (s: number) => number) => { selectedRef.current = f(selectedRef.current); setSelectedState(selectedRef.current); };
   const [controller, setController] = useState<LabController | null>(null);
   const [focus, setFocusState] = useState<Focus>('shell');
   const [panel, setPanel] = useState<'lesson' | 'activity'>('lesson');
@@ -70,6 +72,12 @@ export function App({ labs: unordered, store, theme, noShell, workspaceRoot, not
   const showResults = (id: string | null) => { resultsRef.current = id; setResultsFor(id); };
 
   const layout = layoutFor(dims.cols, dims.rows, noShell);
+
+  // Load the lab runtime in the background once the map is up, so opening a lab is quick.
+  useEffect(() => {
+    const timer = setTimeout(() => { void import('./controller.js').catch(() => undefined); }, 100);
+    return () => clearTimeout(timer);
+  }, []);
 
   useEffect(() => {
     if (size) return;
@@ -150,7 +158,7 @@ export function App({ labs: unordered, store, theme, noShell, workspaceRoot, not
 
     if (scope === 'map') {
       const a = actionFor(input, 'map');
-      const l = labs[selected];
+      const l = labs[selectedRef.current];
       if (a === 'quit') void quit();
       else if (a === 'up') setSelected((s) => Math.max(0, s - 1));
       else if (a === 'down') setSelected((s) => Math.min(labs.length - 1, s + 1));
@@ -167,15 +175,15 @@ export function App({ labs: unordered, store, theme, noShell, workspaceRoot, not
       const q = c.quiz!;
       if (input === KEY.ctrlC) { void quit(); return; }
       if (input === KEY.esc) { c.quiz = null; setVersion((v) => v + 1); return; }
-      if (q.kind === 'text' && !q.feedback) {
-        if (input === KEY.enter) c.quizSubmit();
+      if (q.typed && !q.feedback) {
+        if (input === KEY.enter) void c.quizSubmit();
         else if (!input.startsWith('\u001b')) c.quizType(input);
         return;
       }
       const a = actionFor(input, 'quiz');
       if (a === 'quit') void quit();
       else if (a === 'help') showHelp(true);
-      else if (a === 'submit') { if (c.quizSubmit()) showResults(c.id); }
+      else if (a === 'submit') void c.quizSubmit().then((over) => { if (over && ctrlRef.current === c) showResults(c.id); });
       else if (a === 'choose') {
         if (input === KEY.up) c.quizChoose('up');
         else if (input === KEY.down) c.quizChoose('down');
@@ -221,7 +229,7 @@ export function App({ labs: unordered, store, theme, noShell, workspaceRoot, not
       case 'help': showHelp(true); break;
       default: break;
     }
-  }, [labs, selected, openLab, quit, back, noShell, layout.lessonRows, layout.cols, theme, panel, store]);
+  }, [labs, openLab, quit, back, noShell, layout.lessonRows, layout.cols, theme, panel, store]);
 
   // Ink may hand over several keys in one chunk (fast typing, paste): text bound for the
   // shell goes through whole; a focus switch inside the chunk is honoured in order.

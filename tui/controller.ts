@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { LoadedLab } from '../labs/load.js';
 import { LabSession, type StepStatus } from '../labs/session.js';
 import type { ProgressStore } from '../labs/progress.js';
-import { gradeAnswer, questionKind, scoreQuiz, type QuizAnswer, type QuestionKind } from '../labs/quiz.js';
+import { questionKind, type QuizAnswer, type QuestionKind } from '../labs/quiz.js';
 import { t } from '../labs/schema.js';
 import { PtyTerminal } from './components/pty-terminal.js';
 import { describeEvent, type ActivityEntry } from './activity.js';
@@ -35,6 +35,8 @@ export interface QuizView {
   cursor: number;
   picked: number[];
   text: string;
+  /** Free-text input: typed answers (patterns, and questions computed from the learner's engine). */
+  typed: boolean;
   /** Set once the current question is answered. */
   feedback?: { correct: boolean; expected: string; explain: string };
   score: number;
@@ -53,8 +55,11 @@ export class LabController extends EventEmitter {
   resumedSteps = 0;
   quiz: QuizView | null = null;
   private quizAnswers: Record<number, QuizAnswer> = {};
+  private quizCorrect = 0;
+  private grading = false;
   private replaying = false;
   private typedAhead = '';
+  private actions: Promise<void> = Promise.resolve();
   private stopped = false;
   private stopping: Promise<void> | null = null;
 
@@ -170,27 +175,43 @@ export class LabController extends EventEmitter {
     this.changed();
   }
 
-  async resetStep() {
-    if (this.session.finished) return;
-    await this.session.resetStep();
-    this.notice = 'Step reset: the engine is back to how it was when this step began.';
-    this.changed();
+  /** Runs learner actions one after another (a second skip waits for the first), reporting failures. */
+  private serial(what: string, fn: () => Promise<void>): Promise<void> {
+    const run = async () => {
+      if (this.stopped) return;
+      try { await fn(); } catch (e) { this.notice = `Could not ${what}: ${(e as Error).message}`; this.changed(); }
+    };
+    this.actions = this.actions.then(run, run);
+    return this.actions;
   }
 
-  async skipStep() {
-    if (this.session.finished) return;
-    this.notice = 'Skipping: applying the solution…';
-    this.changed();
-    await this.session.skipStep();
-    this.notice = 'Skipped: the solution was applied for you.';
-    this.changed();
+  resetStep(): Promise<void> {
+    return this.serial('reset the step', async () => {
+      if (this.session.finished) return;
+      await this.session.resetStep();
+      this.notice = 'Step reset: the engine is back to how it was when this step began.';
+      this.changed();
+    });
   }
 
-  async advanceClock() {
-    await this.session.advanceClock('1h');
-    const now = new Date(this.session.engine.clock.nowMs()).toISOString().slice(11, 19);
-    this.notice = `Engine clock advanced by 1h (engine time now ${now} UTC): leases and tokens past their TTL have expired.`;
-    this.changed();
+  skipStep(): Promise<void> {
+    return this.serial('skip the step', async () => {
+      if (this.session.finished) return;
+      this.notice = 'Skipping: applying the solution…';
+      this.changed();
+      await this.session.skipStep();
+      this.notice = 'Skipped: the solution was applied for you.';
+      this.changed();
+    });
+  }
+
+  advanceClock(): Promise<void> {
+    return this.serial('advance the clock', async () => {
+      await this.session.advanceClock('1h');
+      const now = new Date(this.session.engine.clock.nowMs()).toISOString().slice(11, 19);
+      this.notice = `Engine clock advanced by 1h (engine time now ${now} UTC): leases and tokens past their TTL have expired.`;
+      this.changed();
+    });
   }
 
   // --- quiz -------------------------------------------------------------------------
@@ -200,19 +221,21 @@ export class LabController extends EventEmitter {
   startQuiz() {
     if (!this.hasQuiz) return;
     this.quizAnswers = {};
+    this.quizCorrect = 0;
     this.quiz = this.quizView(0, 0);
     this.changed();
   }
 
   private quizView(index: number, score: number): QuizView {
     const q = this.lab.quiz[index];
-    return { index, total: this.lab.quiz.length, kind: questionKind(q), question: t(q.question), choices: (q.choices ?? []).map((c) => t(c)), cursor: 0, picked: [], text: '', score };
+    const kind = questionKind(q);
+    return { index, total: this.lab.quiz.length, kind, typed: kind === 'text' || kind === 'state', question: t(q.question), choices: (q.choices ?? []).map((c) => t(c)), cursor: 0, picked: [], text: '', score };
   }
 
   /** Moves the choice cursor, or picks choice `n` (1-based) directly. */
   quizChoose(how: 'up' | 'down' | 'toggle' | number) {
     const v = this.quiz;
-    if (!v || v.feedback || v.kind === 'text') return;
+    if (!v || v.feedback || v.typed) return;
     if (how === 'up') v.cursor = Math.max(0, v.cursor - 1);
     else if (how === 'down') v.cursor = Math.min(v.choices.length - 1, v.cursor + 1);
     else {
@@ -228,7 +251,7 @@ export class LabController extends EventEmitter {
   /** Free-text answers: typed characters and Backspace. */
   quizType(s: string) {
     const v = this.quiz;
-    if (!v || v.feedback || v.kind !== 'text') return;
+    if (!v || v.feedback || !v.typed) return;
     for (const ch of s) {
       if (ch === '\u007f' || ch === '\b') v.text = [...v.text].slice(0, -1).join('');
       else if (ch >= ' ') v.text += ch;
@@ -236,27 +259,32 @@ export class LabController extends EventEmitter {
     this.changed();
   }
 
-  /** Enter: grades the answer, or goes on to the next question. Returns true when the quiz is over. */
-  quizSubmit(): boolean {
+  /**
+   * Enter: grades the answer (labs/ grades it, reading the learner's engine for computed
+   * questions), or goes on to the next question. Resolves true when the quiz is over.
+   */
+  async quizSubmit(): Promise<boolean> {
     const v = this.quiz;
     if (!v) return true;
-    const q = this.lab.quiz[v.index];
     if (!v.feedback) {
+      if (this.grading) return false;
       let answer: QuizAnswer;
-      if (v.kind === 'text') { if (!v.text.trim()) return false; answer = v.text; }
+      if (v.typed) { if (!v.text.trim()) return false; answer = v.text; }
       else if (v.kind === 'multiple') { if (!v.picked.length) v.picked = [v.cursor]; answer = v.picked; }
-      else answer = v.picked[0] ?? v.cursor;
-      if (v.kind === 'single') v.picked = [answer as number];
+      else { answer = v.picked[0] ?? v.cursor; v.picked = [answer]; }
       this.quizAnswers[v.index] = answer;
-      const g = gradeAnswer(q, answer);
-      v.feedback = { correct: g.correct, expected: g.expected, explain: t(q.explain) };
-      if (g.correct) v.score++;
+      this.grading = true;
+      try {
+        const g = await this.session.gradeQuiz(v.index, answer);
+        v.feedback = { correct: g.correct, expected: g.expected, explain: g.explain };
+        if (g.correct) { v.score++; this.quizCorrect++; }
+      } finally { this.grading = false; }
       this.changed();
       return false;
     }
     if (v.index + 1 < v.total) { this.quiz = this.quizView(v.index + 1, v.score); this.changed(); return false; }
-    const { score, total } = scoreQuiz(this.lab.quiz, this.quizAnswers);
     const answers = { ...this.quizAnswers };
+    const score = this.quizCorrect, total = v.total;
     this.opts.store.update(this.id, (p) => { p.quiz = { answers, score, total }; });
     this.quiz = null;
     this.changed();

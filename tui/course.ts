@@ -20,11 +20,12 @@ export function statusText(p: LabProgress, steps: number): { text: string; tone:
   return { text: 'new', tone: 'idle' };
 }
 
-/** Labs in display order: grouped by topic (topics in order of their first lab). */
+/** Labs in display order: by their `order`, grouped by topic (topics in order of their first lab). */
 export function orderLabs(labs: LoadedLab[]): LoadedLab[] {
+  const sorted = [...labs].sort((a, b) => a.lab.order - b.lab.order);
   const topics: string[] = [];
-  for (const l of labs) if (!topics.includes(l.lab.topic)) topics.push(l.lab.topic);
-  return topics.flatMap((topic) => labs.filter((l) => l.lab.topic === topic));
+  for (const l of sorted) if (!topics.includes(l.lab.topic)) topics.push(l.lab.topic);
+  return topics.flatMap((topic) => sorted.filter((l) => l.lab.topic === topic));
 }
 
 export function formatMinutes(m: number | undefined): string {

@@ -202,21 +202,21 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
       const q = c.quiz;
       say(`Question ${q.index + 1} of ${q.total}: ${q.question}`);
       q.choices.forEach((ch, i) => say(`  ${i + 1}. ${ch}`));
-      const how = q.kind === 'multiple' ? 'Answer with every right number, separated by commas:' : q.kind === 'single' ? 'Answer with a number:' : 'Type your answer:';
+      const how = q.kind === 'multiple' ? 'Answer with every right number, separated by commas:' : q.typed ? 'Type your answer:' : 'Answer with a number:';
       const a = await next(how);
       if (a === null) return 'quit';
-      if (q.kind === 'text') c.quizType(a);
+      if (q.typed) c.quizType(a);
       else {
         const picks = a.split(/[\s,]+/).map(Number).filter((n) => Number.isInteger(n) && n >= 1 && n <= q.choices.length);
         if (!picks.length) { say(`Please answer with a number from 1 to ${q.choices.length}.`); continue; }
         for (const n of q.kind === 'multiple' ? picks : picks.slice(0, 1)) c.quizChoose(n);
       }
-      c.quizSubmit();
+      await c.quizSubmit();
       const f = c.quiz?.feedback;
       if (!f) continue;
       say(f.correct ? 'Right.' : `Not quite. The answer: ${f.expected}.`);
       say(`Why: ${f.explain}`);
-      c.quizSubmit();
+      await c.quizSubmit();
     }
     return 'done';
   }

@@ -130,7 +130,7 @@ describe('screens', () => {
   });
 
   it('quiz: shows choices, then whether the answer was right and why', () => {
-    const ui = renderUi(<Quiz title="T" theme={NO_COLOR_THEME} width={80} quiz={{ index: 1, total: 3, kind: 'multiple', question: 'Which?', choices: ['a', 'b', 'c'], cursor: 2, picked: [0, 2], text: '', score: 1, feedback: { correct: false, expected: 'a; b', explain: 'Because.' } }} />);
+    const ui = renderUi(<Quiz title="T" theme={NO_COLOR_THEME} width={80} quiz={{ index: 1, total: 3, kind: 'multiple', typed: false, question: 'Which?', choices: ['a', 'b', 'c'], cursor: 2, picked: [0, 2], text: '', score: 1, feedback: { correct: false, expected: 'a; b', explain: 'Because.' } }} />);
     expect(ui.frame()).toContain('question 2/3 · score 1');
     expect(ui.frame()).toContain('1. [x] a');
     expect(ui.frame()).toContain('2. [ ] b');

@@ -119,14 +119,14 @@ export function LabScreen({ c, theme, layout, focus, panel, scroll, tick, noShel
 
   const shell = c.pty ? c.pty.lines(focus === 'shell', theme.color) : [];
   const envLines = noShell ? ['Use your own terminal; paste these lines there (checks still see everything you do):', ...c.exportLines()] : [];
-  const paneTitle = panel === 'activity' ? 'activity (a: back to the lesson)' : '';
-  const focusLabel = noShell ? '' : focus === 'shell' ? '  [shell has focus]' : '  [lesson has focus]';
+  const paneTitle = panel === 'activity' ? ' · activity feed (a: lesson)' : '';
+  const focusLabel = noShell ? '' : focus === 'shell' ? ' · [shell]' : ' · [lesson]';
   const rule = `── ${noShell ? 'your terminal' : 'shell'} ${focus === 'shell' ? '(typing goes here) ' : ''}`;
   const footer = focus === 'shell' ? `${FOCUS_LABEL}: to the lesson (hints, skip, quit) · Ctrl-C, Ctrl-D: to the shell` : hintLine('lesson');
 
   return (
     <Box flexDirection="column" height={layout.rows} width={width}>
-      <Text wrap="truncate" bold color={theme.text.title}>{header}<Text color={theme.text.secondary}>{focusLabel}{paneTitle ? `  ${paneTitle}` : ''}{more}</Text></Text>
+      <Text wrap="truncate" bold color={theme.text.title}>{header}<Text color={theme.text.secondary}>{paneTitle}{more}{focusLabel}</Text></Text>
       <Text wrap="truncate">{stepMarks(c, theme, width)}</Text>
       {visible.map((l, i) => <Text key={`l${i}`} wrap="truncate">{l || ' '}</Text>)}
       {checkLines.slice(0, layout.checkRows).map((r, i) => (

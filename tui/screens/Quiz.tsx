@@ -9,8 +9,8 @@ export interface QuizProps { quiz: QuizView; title: string; theme: Theme; width:
 
 export function Quiz({ quiz, title, theme, width }: QuizProps) {
   const f = quiz.feedback;
-  const how = quiz.kind === 'multiple' ? 'Pick every right answer: Space or 1-9 toggles, Enter answers.'
-    : quiz.kind === 'single' ? 'Pick one: 1-9 or ↑↓, then Enter.' : 'Type your answer, then Enter.';
+  const how = quiz.typed ? (quiz.kind === 'state' ? 'Type your answer (it is checked against your own lab engine), then Enter.' : 'Type your answer, then Enter.')
+    : quiz.kind === 'multiple' ? 'Pick every right answer: Space or 1-9 toggles, Enter answers.' : 'Pick one: 1-9 or ↑↓, then Enter.';
   return (
     <Box flexDirection="column" paddingX={1} width={width}>
       <Text bold color={theme.text.title} wrap="truncate">Quiz · {title} · question {quiz.index + 1}/{quiz.total} · score {quiz.score}</Text>
@@ -23,7 +23,7 @@ export function Quiz({ quiz, title, theme, width }: QuizProps) {
           const cursor = !f && i === quiz.cursor ? '›' : ' ';
           return <Text key={i} wrap="wrap" color={!f && i === quiz.cursor ? theme.text.accent : undefined}>{cursor} {i + 1}. {box} {ch}</Text>;
         })}
-        {quiz.kind === 'text' && <Text>› {quiz.text}{f ? '' : '▏'}</Text>}
+        {quiz.typed && <Text>› {quiz.text}{f ? '' : '▏'}</Text>}
       </Box>
       {f && (
         <Box flexDirection="column" marginTop={1}>
