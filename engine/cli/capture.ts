@@ -3,7 +3,7 @@
  * a curl command or as the smallest policy that allows it — a teaching aid.
  */
 export class CaptureSignal extends Error {
-  constructor(readonly method: string, readonly url: string, readonly path: string, readonly body: unknown, readonly headers: Record<string, string>) {
+  constructor(readonly method: string, readonly url: string, readonly path: string, readonly body: unknown, readonly headers: Record<string, string>, readonly extra: string[] = []) {
     super('captured');
   }
 }
@@ -34,13 +34,14 @@ export function capabilityFor(method: string, url: string): string {
   }
 }
 
-export function policyString(c: CaptureSignal, extra: string[] = []): string {
+export function policyString(c: CaptureSignal, extra: string[] = c.extra): string {
   let p = c.path.replace(/\?.*$/, '');
   const cap = capabilityFor(c.method, c.url);
   if (cap === 'list' && !p.endsWith('/')) p += '/';
   const base = cap === 'update' ? ['create', 'update'] : [cap];
   if (SUDO_PATHS.some((re) => re.test(p))) base.push('sudo');
-  const caps = [...base, ...extra.filter((x) => !base.includes(x))];
+  const order = ['create', 'read', 'update', 'patch', 'delete', 'list', 'sudo'];
+  const caps = [...new Set([...base, ...extra])].sort((a, b) => order.indexOf(a) - order.indexOf(b));
   return `path "${p}" {\n  capabilities = [${caps.map((x) => `"${x}"`).join(', ')}]\n}\n`;
 }
 

@@ -27,6 +27,8 @@ export interface ClientResponse { status: number; body: Record<string, unknown> 
 export class VaultClient {
   /** -output-curl-string / -output-policy: capture the request instead of sending it. */
   capture?: 'curl' | 'policy';
+  /** Capabilities the command also needs besides the captured request's (e.g. `read` for a read-then-write). */
+  captureExtra: string[] = [];
   constructor(readonly address: string, public token: string | undefined, readonly opts: { wrapTTL?: string; headers?: Record<string, string>; namespace?: string } = {}) {}
 
   url(path: string) { return `${this.address.replace(/\/+$/, '')}/v1/${path.replace(/^\/+/, '')}`; }
@@ -43,7 +45,7 @@ export class VaultClient {
     if (this.opts.wrapTTL && !extra.noWrap) headers['X-Vault-Wrap-TTL'] = this.opts.wrapTTL;
     if (this.opts.namespace) headers['X-Vault-Namespace'] = this.opts.namespace;
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    if (this.capture && !extra.noCapture && !path.startsWith('sys/internal/ui/mounts')) throw new CaptureSignal(method, url, path, body, headers);
+    if (this.capture && !extra.noCapture && !path.startsWith('sys/internal/ui/mounts')) throw new CaptureSignal(method, url, path, body, headers, this.captureExtra);
     if (payload) { headers['Content-Type'] = headers['Content-Type'] ?? 'application/json'; headers['Content-Length'] = String(payload.length); }
     const res = await send(method, url, headers, payload);
     let json: Record<string, unknown> | null = null;

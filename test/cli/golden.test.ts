@@ -248,6 +248,8 @@ describe('vault CLI golden output', () => {
       'vault kv delete -output-policy -versions=1 secret/app',
       'vault kv undelete -output-policy -versions=1 secret/app',
       'vault kv metadata get -output-policy secret/app',
+      'vault kv rollback -output-policy -version=1 secret/app',
+      'vault token revoke -output-policy -mode=orphan sometoken',
       'vault auth enable -output-policy userpass',
       'vault lease revoke -output-policy -prefix database/creds',
       'vault token create -output-curl-string -policy=default',

@@ -223,6 +223,7 @@ Common Options:
       const old = d.data as Record<string, unknown> | null | undefined;
       if (!old) { ctx.io.stderr(`No data found at ${path}; patch only works on existing data\n`); return 2; }
       const merged = { ...old, ...newData };
+      c.captureExtra = ['read'];
       let w;
       try { w = await c.request('PUT', path, { data: merged, options: { cas: meta.version } }); } catch (e) { return ctx.fail(`Error writing data to ${path}`, e); }
       return outputWrite(ctx, w.body, path, true);
@@ -451,9 +452,14 @@ Common Options:
     if (!r0.m.v2) { ctx.io.stderr('K/V engine mount must be version 2 for rollback support\n'); return 2; }
     const path = r0.apiPath;
     const c = ctx.client();
+    if (c.capture === 'policy') {
+      // A rollback reads two versions and writes a third: the policy needs all of it.
+      c.captureExtra = ['read'];
+      try { await c.request('PUT', path, { data: {}, options: {} }); } catch (e) { return ctx.fail(`Error writing data to ${path}`, e); }
+    }
     const preRead = async (query?: Record<string, string>) => {
       try {
-        const r = await c.request('GET', path, undefined, { allow404: true, query, noCapture: true });
+        const r = await c.request('GET', path, undefined, { allow404: true, query });
         const d = r.body?.data as Record<string, unknown> | null | undefined;
         if (!r.body || !d) { ctx.io.stderr(`No value found at ${path}\n`); return 2; }
         const meta = d.metadata as Record<string, unknown> | null | undefined;
@@ -471,6 +477,7 @@ Common Options:
     if (meta.deletion_time && !old.data) { ctx.io.stderr('Cannot roll back to a version that has been deleted\n'); return 2; }
     if (!old.data) { ctx.io.stderr(`No data found at ${path}\n`); return 2; }
     let r;
+    c.captureExtra = ['read'];
     try { r = await c.request('PUT', path, { data: old.data, options: { cas: casVersion } }); } catch (e) { return ctx.fail(`Error writing data to ${path}`, e); }
     if (!r.body) {
       if (ctx.format() === 'table') ctx.io.stdout(`Success! Data written to: ${path}\n`);
