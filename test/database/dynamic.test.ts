@@ -80,6 +80,19 @@ describe('database/creds against real PostgreSQL', () => {
     expect(p99).toBeLessThanOrEqual(2000);
   });
 
+  it('the default revocation also clears grants in other schemas and on single columns', async () => {
+    await pgs.query('SET ROLE vaultadmin; CREATE SCHEMA IF NOT EXISTS analytics; CREATE TABLE IF NOT EXISTS analytics.visits (id int, page text); RESET ROLE');
+    await ok(http(engine, 'POST', 'database/roles/analyst', { body: { db_name: 'labdb', creation_statements: [
+      `CREATE ROLE "{{name}}" LOGIN PASSWORD '{{password}}'`, `GRANT USAGE ON SCHEMA analytics TO "{{name}}"`,
+      `GRANT SELECT ON analytics.visits TO "{{name}}"`, `GRANT UPDATE (page) ON analytics.visits TO "{{name}}"`, `GRANT SELECT (name) ON products TO "{{name}}"`,
+    ] } }));
+    const r = await ok(http(engine, 'GET', 'database/creds/analyst'));
+    const { username, password } = r.body.data;
+    expect(await asUser(pgs, username, password, 'SELECT count(*) FROM analytics.visits')).toBeNull();
+    await ok(http(engine, 'PUT', 'sys/leases/revoke', { body: { lease_id: r.body.lease_id } }));
+    expect(await roleExists(pgs, username)).toBe(false);
+  });
+
   it('revoke -prefix (the panic button) drops every user of a role', async () => {
     const names: string[] = [];
     for (let i = 0; i < 3; i++) names.push((await ok(http(engine, 'GET', 'database/creds/readonly'))).body.data.username);

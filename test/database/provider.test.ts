@@ -100,3 +100,34 @@ describe('when a way fails', () => {
     }
   });
 });
+
+describe('leftovers of a killed run', () => {
+  it('the next start stops the orphaned server and removes its folder', async () => {
+    const { spawn } = await import('node:child_process');
+    const { serverAccount, sweepLeftovers } = await import('../../labs/providers/postgres/local.js');
+    const script = `
+      const { startPostgres } = await import(${JSON.stringify(new URL('../../labs/providers/postgres/index.ts', import.meta.url).pathname)});
+      const s = await startPostgres({ workspace: '.', progress: () => {}, env: process.env });
+      const r = await s.query('SHOW data_directory');
+      console.log('DIR ' + r.rows[0].data_directory);
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const dataDir = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      child.stdout!.on('data', (d) => { buf += d; const m = /DIR (\S+)/.exec(buf); if (m) resolve(m[1]); });
+      child.once('exit', (c) => reject(new Error(`child exited ${c}`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const pm = Number(fs.readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
+    expect(() => process.kill(pm, 0)).not.toThrow(); // orphaned, still running
+    sweepLeftovers(serverAccount(), true);
+    const deadline = Date.now() + 5000;
+    let running = true;
+    while (running && Date.now() < deadline) {
+      try { process.kill(pm, 0); await new Promise((r) => setTimeout(r, 50)); } catch { running = false; }
+    }
+    expect(running).toBe(false);
+    expect(fs.existsSync(dataDir)).toBe(false);
+  }, 60_000);
+});
