@@ -47,7 +47,16 @@ export function int(v: bigint | number | Buffer): Der {
   return tlv(0x02, b);
 }
 
+const oidCache = new Map<string, Der>();
+
+/** OBJECT IDENTIFIER; encodings are memoised (certificates repeat the same few dozen). */
 export function oid(dotted: string): Der {
+  let v = oidCache.get(dotted);
+  if (!v) { v = encodeOid(dotted); if (oidCache.size < 1024) oidCache.set(dotted, v); }
+  return v;
+}
+
+function encodeOid(dotted: string): Der {
   const parts = dotted.split('.').map((x) => BigInt(x));
   const out: number[] = [Number(parts[0] * 40n + parts[1])];
   for (const p of parts.slice(2)) {

@@ -77,14 +77,30 @@ export function keyInfo(k: KeyObject): { type: PkiKeyType; bits: number } {
 
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
+/** The JWK form of a key, or undefined for curves JWK cannot name (P-224). */
+export function jwkOf(k: KeyObject): crypto.JsonWebKey | undefined {
+  try { return k.export({ format: 'jwk' }); } catch { return undefined; }
+}
+
+/** SEC 1 ECPrivateKey DER from a private JWK (what OpenSSL writes, without its encoder's cost). */
+function sec1FromJwk(jwk: crypto.JsonWebKey): Buffer {
+  const b = (x: string | undefined) => Buffer.from(x ?? '', 'base64url');
+  const x = b(jwk.x), y = b(jwk.y);
+  let d = b(jwk.d);
+  if (d.length < x.length) d = Buffer.concat([Buffer.alloc(x.length - d.length), d]);
+  return seq(int(1), octet(d), ctx(0, oid(CURVE_OIDS[jwk.crv!])), ctx(1, bitString(Buffer.concat([Buffer.from([4]), x, y]))));
+}
+
 /** Private key text in Vault's formats: PKCS#1 / SEC 1 / PKCS#8 PEM, or base64 DER. */
-export function privateKeyOut(k: KeyObject, format: string, privateKeyFormat: string): { text: string; type: PkiKeyType } {
+export function privateKeyOut(k: KeyObject, format: string, privateKeyFormat: string, jwk?: crypto.JsonWebKey): { text: string; type: PkiKeyType } {
   const { type } = keyInfo(k);
   const pkcs8 = privateKeyFormat === 'pkcs8' || type === 'ed25519';
   const encType = pkcs8 ? 'pkcs8' : type === 'rsa' ? 'pkcs1' : 'sec1';
-  const der = type === 'ed25519'
-    ? Buffer.concat([ED25519_PKCS8_PREFIX, Buffer.from(k.export({ format: 'jwk' }).d!, 'base64url')])
-    : k.export({ type: encType, format: 'der' } as crypto.KeyExportOptions<'der'>) as Buffer;
+  let der: Buffer;
+  const j = type === 'rsa' ? undefined : jwk ?? jwkOf(k);
+  if (type === 'ed25519' && j) der = Buffer.concat([ED25519_PKCS8_PREFIX, Buffer.from(j.d!, 'base64url')]);
+  else if (encType === 'sec1' && j) der = sec1FromJwk(j);
+  else der = k.export({ type: encType, format: 'der' } as crypto.KeyExportOptions<'der'>) as Buffer;
   if (format === 'der') return { text: der.toString('base64'), type };
   const label = pkcs8 ? 'PRIVATE KEY' : type === 'rsa' ? 'RSA PRIVATE KEY' : 'EC PRIVATE KEY';
   return { text: pem(label, der), type };
@@ -123,8 +139,9 @@ const CURVE_OIDS: Record<string, string> = { 'P-224': '1.3.132.0.33', 'P-256': '
  * costs hundreds of microseconds per call, the JWK export a few, and issuance does this
  * for every certificate.
  */
-export function spkiOf(k: KeyObject): Buffer {
-  const jwk = k.export({ format: 'jwk' });
+export function spkiOf(k: KeyObject, given?: crypto.JsonWebKey): Buffer {
+  const jwk = given ?? jwkOf(k);
+  if (!jwk) return (k.type === 'private' ? crypto.createPublicKey(k) : k).export({ type: 'spki', format: 'der' }) as Buffer;
   const b = (x: string | undefined) => Buffer.from(x ?? '', 'base64url');
   if (jwk.kty === 'EC') return seq(seq(oid(OID.ec), oid(CURVE_OIDS[jwk.crv!])), bitString(Buffer.concat([Buffer.from([4]), b(jwk.x), b(jwk.y)])));
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return seq(seq(oid(OID.ed25519)), bitString(b(jwk.x)));
