@@ -14,7 +14,9 @@ export class ScriptShell {
   private exited = false;
 
   constructor(cwd: string, env: Record<string, string>) {
-    this.proc = spawn('bash', ['--noprofile', '--norc'], { cwd, env, stdio: 'pipe' });
+    // Its own process group, so close() also stops what the commands left running in the
+    // background (a `vault-lab server … &` started by a lab step).
+    this.proc = spawn('bash', ['--noprofile', '--norc'], { cwd, env, stdio: 'pipe', detached: true });
     this.proc.stdout.on('data', (d) => this.onData(d));
     this.proc.stderr.on('data', (d) => this.onData(d));
     this.proc.on('exit', () => {
@@ -54,6 +56,9 @@ export class ScriptShell {
   }
 
   close() {
+    if (this.proc.pid !== undefined) {
+      try { process.kill(-this.proc.pid, 'SIGTERM'); } catch { /* the group is already gone */ }
+    }
     if (!this.exited) { this.proc.stdin.end(); this.proc.kill('SIGTERM'); }
   }
 }
