@@ -93,6 +93,7 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
     let learnerShell: ScriptShell | null = null;
     // What was last printed, so each change is said once.
     let said = { progress: '', step: -1, checks: '', notice: '', activity: 0 };
+    let announced = false;
     const printStep = () => {
       const s = c.session;
       if (!s.step) return;
@@ -109,7 +110,7 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
     };
     const report = () => {
       if (c.state === 'starting' && c.progressText !== said.progress) { said.progress = c.progressText; say(`Starting: ${c.progressText}`); }
-      if (c.state !== 'ready') return;
+      if (c.state !== 'ready' || !announced) return;
       const entries = c.session.activity.length > said.activity ? c.activity().slice(said.activity) : [];
       said.activity = c.session.activity.length;
       for (const e of entries) say(`Request: ${e.summary}, ${e.why}`);
@@ -130,6 +131,7 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
     say('The engine is running. To work in your own terminal, paste:');
     for (const e of c.exportLines()) say(`  ${e}`);
     say('Or type shell commands here after a dollar sign, e.g. "$ vault status".');
+    announced = true;
     report();
     try {
       for (;;) {
