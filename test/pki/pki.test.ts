@@ -328,6 +328,57 @@ describe('key types', () => {
   }
 });
 
+describe('imports, existing keys, patching roles and issuer behaviour', () => {
+  it('imports an openssl-made CA with its key through config/ca and issues from it', async () => {
+    await ok('POST', 'sys/mounts/imported', { type: 'pki' });
+    const key = write('imp.key', crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'sec1', format: 'pem' }) as string);
+    const caPem = openssl(['req', '-x509', '-new', '-key', key, '-subj', '/CN=Imported CA', '-days', '30', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']).out;
+    const r = await ok('POST', 'imported/config/ca', { pem_bundle: fs.readFileSync(key, 'utf8') + caPem });
+    expect(r.data.imported_keys).toHaveLength(1);
+    expect(r.data.imported_issuers).toHaveLength(1);
+    expect(Object.values(r.data.mapping)).toEqual(r.data.imported_keys);
+    await ok('POST', 'imported/roles/r', { allowed_domains: 'corp.test', allow_subdomains: true, key_type: 'ec' });
+    const leaf = await ok('POST', 'imported/issue/r', { common_name: 'a.corp.test', ttl: '1h' });
+    const caFile = write('imp-ca.pem', caPem);
+    expect(openssl(['verify', '-CAfile', caFile, write('imp-leaf.pem', leaf.data.certificate)]).ok).toBe(true);
+    const again = await ok('POST', 'imported/config/ca', { pem_bundle: fs.readFileSync(key, 'utf8') + caPem });
+    expect(again.data.existing_keys).toHaveLength(1);
+    expect(again.data.existing_issuers).toHaveLength(1);
+    const notCA = await http(engine, 'POST', 'imported/intermediate/set-signed', { body: { certificate: leaf.data.certificate } });
+    expect(notCA.status).toBe(400);
+  });
+
+  it('generates a second root from an existing key and keeps the first as default', async () => {
+    const keys = await http(engine, 'LIST', 'imported/keys');
+    const keyId = keys.body.data.keys[0];
+    const r = await ok('POST', 'imported/root/generate/existing', { common_name: 'Reissued CA', key_ref: keyId, ttl: '2h' });
+    expect(r.data.key_id).toBe(keyId);
+    const issuers = await http(engine, 'LIST', 'imported/issuers');
+    expect(issuers.body.data.keys).toHaveLength(2);
+    const defaults = Object.values(issuers.body.data.key_info as Record<string, { is_default: boolean }>).filter((i) => i.is_default);
+    expect(defaults).toHaveLength(1);
+    const kms = await http(engine, 'POST', 'imported/root/generate/kms', { body: { common_name: 'x' } });
+    expect(kms.status).toBe(400);
+  });
+
+  it('patches a role, keeping the fields it does not name', async () => {
+    await ok('POST', 'pki/roles/patchme', { allowed_domains: 'example.com', allow_subdomains: true, key_type: 'ec', max_ttl: '10h' });
+    const r = await http(engine, 'PATCH', 'pki/roles/patchme', { body: { max_ttl: '20h' }, headers: { 'Content-Type': 'application/merge-patch+json' } });
+    expect(r.status).toBe(200);
+    const got = await ok('GET', 'pki/roles/patchme');
+    expect(got.data).toMatchObject({ max_ttl: 72000, allowed_domains: ['example.com'], allow_subdomains: true, key_type: 'ec' });
+  });
+
+  it('truncates leaves to the CA lifetime when the issuer says so', async () => {
+    await ok('POST', 'sys/mounts/trunc', { type: 'pki', config: { max_lease_ttl: '87600h' } });
+    const root = await ok('POST', 'trunc/root/generate/internal', { common_name: 'trunc', ttl: '2h', key_type: 'ec' });
+    await ok('POST', `trunc/issuer/${root.data.issuer_id}`, { leaf_not_after_behavior: 'truncate' });
+    await ok('POST', 'trunc/roles/r', { allow_any_name: true, key_type: 'ec' });
+    const leaf = await ok('POST', 'trunc/issue/r', { common_name: 'x.trunc', ttl: '5h' });
+    expect(leaf.data.expiration).toBe(root.data.expiration);
+  });
+});
+
 // Last: it moves the engine clock 80 hours ahead, which openssl (on wall time) would notice.
 describe('tidy', () => {
   it('tidies expired certificates after the safety buffer on the engine clock', async () => {

@@ -28,7 +28,7 @@ export function pkiBackend(ctx: BackendContext): Backend {
       ...urlPaths(store),
       ...fetchPaths(store),
     ],
-    unauthenticated: ['cert/*', 'ca/pem', 'ca_chain', 'ca', 'crl/pem', 'crl', 'crl/delta', 'crl/delta/pem'],
+    unauthenticated: ['cert/*', 'ca/pem', 'ca_chain', 'ca', 'crl/pem', 'crl'],
     rootPaths: ['root', 'root/sign-self-issued'],
     secrets: {
       // Leases exist only for roles with generate_lease; revoking the lease revokes the certificate.
