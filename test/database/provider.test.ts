@@ -64,6 +64,21 @@ describe('embedded (default)', () => {
       await viaUrl.stop();
     }
     expect(await pgs.tryLogin('vaultadmin', pgs.env.LAB_PG_ADMIN_PASSWORD)).toBeNull();
+    expect((await pgs.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename IN ('products', 'orders')")).rows[0].n).toBe(2);
+  });
+
+  it('url: a database without the lab tables gets them for the lab, and loses them after', async () => {
+    await pgs.query('CREATE DATABASE urltest OWNER vaultadmin');
+    const u = `postgresql://vaultadmin:${encodeURIComponent(pgs.env.LAB_PG_ADMIN_PASSWORD)}@127.0.0.1:${pgs.port}/urltest`;
+    const viaUrl = await startPostgres(ctx({ ...process.env, VAULT_LAB_POSTGRES_URL: u }));
+    expect((await viaUrl.query('SELECT count(*)::int AS n FROM products')).rows[0].n).toBe(3);
+    await viaUrl.stop();
+    const { default: pg } = await import('pg');
+    const c = new pg.Client({ host: '127.0.0.1', port: pgs.port, user: 'vaultadmin', password: pgs.env.LAB_PG_ADMIN_PASSWORD, database: 'urltest' });
+    await c.connect();
+    const left = (await c.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).rows[0].n;
+    await c.end();
+    expect(left).toBe(0);
   });
 });
 
@@ -73,7 +88,7 @@ describe('when a way fails', () => {
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.message).toMatch(/PostgreSQL could not be started\. Tried:\n {2}- docker: no Docker socket answered at unix:\/\/\/nonexistent\/docker\.sock/);
     for (const w of ['embedded', 'system', 'url']) expect(err.message).toMatch(new RegExp(`- ${w}: `));
-    expect(err.message).toMatch(/--postgres=<way>/);
+    expect(err.message).toMatch(/choose one with VAULT_LAB_POSTGRES=<way>/);
   });
 
   it('a bad URL says what is wrong with it', async () => {

@@ -1,5 +1,5 @@
 /**
- * The docker way: only when the learner asks (`--postgres=docker`) and a Docker socket
+ * The docker way: only when the learner asks (`VAULT_LAB_POSTGRES=docker`) and a Docker socket
  * answers. The container is driven through testcontainers, which is not a dependency of
  * vault-lab (it could not be tested here): when Docker answers but the package is
  * missing, the error says how to add it.
@@ -8,7 +8,7 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { ProviderContext } from '../types.js';
-import { LAB_ADMIN, LAB_DATABASE } from './local.js';
+import { FIXTURE_TABLES_SQL, LAB_ADMIN, LAB_DATABASE } from './local.js';
 
 /** Where Docker should answer: `DOCKER_HOST` (unix:// or tcp://) or the default socket. */
 export function dockerEndpoint(env: NodeJS.ProcessEnv): { socketPath?: string; host?: string; port?: number; label: string } {
@@ -64,10 +64,7 @@ export async function startDocker(ctx: ProviderContext) {
   const admin: pg.ClientConfig = { host, port, user: LAB_ADMIN, password: adminPassword, database: LAB_DATABASE };
   const client = new pg.Client(admin);
   await client.connect();
-  await client.query(`CREATE TABLE products (id serial PRIMARY KEY, name text NOT NULL, price_cents integer NOT NULL);
-    INSERT INTO products (name, price_cents) VALUES ('notebook', 450), ('pencil', 120), ('backpack', 3900);
-    CREATE TABLE orders (id serial PRIMARY KEY, product_id integer REFERENCES products(id), quantity integer NOT NULL, placed_at timestamptz NOT NULL DEFAULT now());
-    INSERT INTO orders (product_id, quantity) VALUES (1, 2), (3, 1);`);
+  for (const q of FIXTURE_TABLES_SQL) await client.query(q);
   await client.end();
   return {
     host, port, database: LAB_DATABASE, adminUser: LAB_ADMIN, adminPassword, admin,

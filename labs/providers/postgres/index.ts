@@ -4,7 +4,8 @@
  *  2. system — the machine's PostgreSQL found through `pg_config --bindir`;
  *  3. docker — a container through testcontainers, only when asked and a Docker socket answers;
  *  4. url — an existing server given by `VAULT_LAB_POSTGRES_URL`.
- * With no choice made, `url` is used when the variable is set, else embedded, then system.
+ * The choice comes from the session's `prefer` (a command-line flag) or `VAULT_LAB_POSTGRES`;
+ * with none, `url` is used when its variable is set, else embedded, then system.
  * When nothing works, one error names each way tried, why it failed, and how to pick another.
  *
  * The learner's shell gets `PGHOST`/`PGPORT`/`PGDATABASE` (so `psql -U <user>` reaches the
@@ -18,7 +19,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { dataDir } from '../../paths.js';
 import { ProviderError, registerProvider, type ProvidedSystem, type ProviderContext } from '../types.js';
-import { LAB_ADMIN, LAB_DATABASE, startLocalCluster } from './local.js';
+import { FIXTURE_TABLES_SQL, LAB_ADMIN, LAB_DATABASE, startLocalCluster } from './local.js';
 import { startDocker } from './docker.js';
 
 export { LAB_ADMIN, LAB_DATABASE } from './local.js';
@@ -151,7 +152,18 @@ async function startUrl(ctx: ProviderContext): Promise<PostgresSystem> {
     await c.connect();
     const r = await c.query('SELECT rolsuper OR rolcreaterole AS ok, current_setting(\'server_version\') AS v FROM pg_roles WHERE rolname = current_user');
     if (!r.rows[0]?.ok) throw new Error(`${user} may not create roles (needs CREATEROLE or superuser)`);
-    return makeSystem({ via: 'url', host, port, database, adminUser: user, adminPassword: password, version: String(r.rows[0].v).split(' ')[0], admin, stop: async () => undefined });
+    // The labs read `products` and `orders`: create them when missing, and drop only those we made.
+    const missing = (await c.query("SELECT to_regclass('public.products') IS NULL AND to_regclass('public.orders') IS NULL AS m")).rows[0].m;
+    if (missing) { await c.query('BEGIN'); for (const q of FIXTURE_TABLES_SQL) await c.query(q); await c.query('COMMIT'); }
+    return makeSystem({
+      via: 'url', host, port, database, adminUser: user, adminPassword: password, version: String(r.rows[0].v).split(' ')[0], admin,
+      stop: async () => {
+        if (!missing) return;
+        const d = new pg.Client(admin);
+        d.on('error', () => undefined);
+        try { await d.connect(); await d.query('DROP TABLE IF EXISTS public.orders, public.products'); } catch { /* the server went away first */ } finally { await d.end().catch(() => undefined); }
+      },
+    });
   } catch (e) {
     throw new Error(`cannot use ${host}:${port}/${database}: ${(e as Error).message}`);
   } finally {
@@ -162,7 +174,7 @@ async function startUrl(ctx: ProviderContext): Promise<PostgresSystem> {
 const HOW: Record<Way, string> = {
   embedded: 'reinstall vault-lab with optional dependencies (`npm i -g vault-lab --include=optional`)',
   system: 'install PostgreSQL (`apt-get install postgresql`) so `pg_config --bindir` finds it',
-  docker: 'start Docker and run with `--postgres=docker`',
+  docker: 'start Docker and set VAULT_LAB_POSTGRES=docker',
   url: 'set VAULT_LAB_POSTGRES_URL=postgresql://user:password@host:port/db to an existing server',
 };
 
@@ -170,7 +182,7 @@ const HOW: Record<Way, string> = {
 export async function startPostgres(ctx: ProviderContext): Promise<PostgresSystem> {
   const choice = (ctx.prefer ?? ctx.env.VAULT_LAB_POSTGRES ?? '').trim().toLowerCase();
   if (choice && !(WAYS as readonly string[]).includes(choice)) {
-    throw new ProviderError(`unknown PostgreSQL way "${choice}": choose one of ${WAYS.join(', ')} (--postgres=<way> or VAULT_LAB_POSTGRES)`);
+    throw new ProviderError(`unknown PostgreSQL way "${choice}": choose one of ${WAYS.join(', ')} (set VAULT_LAB_POSTGRES=<way>)`);
   }
   const order: Way[] = choice ? [choice as Way] : ctx.env.VAULT_LAB_POSTGRES_URL ? ['url'] : ['embedded', 'system'];
   const failures: string[] = [];
@@ -190,7 +202,7 @@ export async function startPostgres(ctx: ProviderContext): Promise<PostgresSyste
   throw new ProviderError([
     'PostgreSQL could not be started. Tried:',
     ...failures,
-    ...(others.length ? ['Other ways (choose with --postgres=<way> or VAULT_LAB_POSTGRES=<way>):', ...others] : []),
+    ...(others.length ? ['Other ways (choose one with VAULT_LAB_POSTGRES=<way>):', ...others] : []),
   ].join('\n'));
 }
 

@@ -167,14 +167,14 @@ const FIXTURE_SQL = [
   // Every lab copies this folder: the unused default database is a quarter of its size.
   `DROP DATABASE postgres`,
 ];
-const FIXTURE_DB_SQL = [
-  `SET ROLE ${LAB_ADMIN}`,
+/** The lab tables, created by their owner (the lab admin) so it may grant on them. */
+export const FIXTURE_TABLES_SQL = [
   `CREATE TABLE products (id serial PRIMARY KEY, name text NOT NULL, price_cents integer NOT NULL)`,
   `INSERT INTO products (name, price_cents) VALUES ('notebook', 450), ('pencil', 120), ('backpack', 3900)`,
   `CREATE TABLE orders (id serial PRIMARY KEY, product_id integer REFERENCES products(id), quantity integer NOT NULL, placed_at timestamptz NOT NULL DEFAULT now())`,
   `INSERT INTO orders (product_id, quantity) VALUES (1, 2), (3, 1)`,
-  `RESET ROLE`,
 ];
+const FIXTURE_DB_SQL = [`SET ROLE ${LAB_ADMIN}`, ...FIXTURE_TABLES_SQL, `RESET ROLE`];
 
 /**
  * The binaries as the server account can run them. Started as root from a private folder
