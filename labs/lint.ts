@@ -123,7 +123,7 @@ function effects(cmd: string, world: World): Use[] {
       continue;
     }
     if (a === 'kv' && b) {
-      const target = pos2[0];
+      const target = b === 'metadata' ? pos2[1] : pos2[0];
       const m = flag(rest2, 'mount');
       needMount(m ? `${m.replace(/^\/+|\/+$/g, '')}/` : target ? mountOf(target) : null);
       continue;
@@ -135,6 +135,7 @@ function effects(cmd: string, world: World): Use[] {
       if (p.startsWith('sys/policy/') || p.startsWith('sys/policies/acl/')) { if (a === 'write') world.policies.add(p.split('/').pop()!); continue; }
       if (p.startsWith('sys/mounts/') && a === 'write') { world.mounts.add(`${p.slice('sys/mounts/'.length).replace(/\/+$/, '')}/`); continue; }
       if (p.startsWith('sys/auth/') && a === 'write') { world.mounts.add(`auth/${p.slice('sys/auth/'.length).replace(/\/+$/, '')}/`); continue; }
+      if (mountOf(p) === 'sys/') continue;
       needMount(mountOf(p));
       const role = /^(.+)\/(roles?)\/([^/]+)$/.exec(p);
       if (role && a === 'write') world.roles.add(p);
@@ -211,11 +212,10 @@ export function lintLab(loaded: LoadedLab, opts: { cliScript?: string; checkComm
   lab.steps.forEach((step, i) => {
     if (!step.hints.length) add(['steps', i, 'id'], 'the step has no hint', 'add a hints: ladder — a nudge first, the command last');
     const sols = step.solution.map(norm).filter((s) => s.length >= 12);
-    step.hints.forEach((h, k) => {
-      const text = norm(t(h).replace(/`/g, ''));
-      const given = sols.find((s) => text.includes(s));
-      if (given) add(['steps', i, 'hints', k], `the hint gives the solution away verbatim (\`${given.slice(0, 60)}\`)`, 'hint at the command or its flags; the solution is shown only when the learner asks for it');
-    });
+    // A ladder may end with the command, but must not start there.
+    const first = step.hints[0];
+    const given = first === undefined ? undefined : sols.find((s) => norm(t(first).replace(/`/g, '')).includes(s));
+    if (given) add(['steps', i, 'hints', 0], `the first hint gives the solution away verbatim (\`${given.slice(0, 60)}\`)`, 'start the ladder with a nudge (which command, which flag); the command itself may come last');
     step.solution.forEach((cmd, j) => report(effects(cmd, world), ['steps', i, 'solution', j]));
     if (step.check.every(onlyNegative)) add(['steps', i, 'check'], 'every check of this step says only that something did not happen, which an idle learner also achieves', 'add a positive check (a request seen, a state present) beside the negative ones');
     if (check) {
