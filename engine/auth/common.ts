@@ -10,7 +10,7 @@
 import { BlockList, isIP } from 'node:net';
 import type { Clock } from '../core/clock.js';
 import { parseDuration } from '../core/duration.js';
-import { permissionDenied, userError } from '../core/errors.js';
+import { notFound, permissionDenied, userError } from '../core/errors.js';
 import { normalizePolicyName } from '../core/policy.js';
 import type { StorageView } from '../core/storage.js';
 import type { AuthResponse } from '../core/types.js';
@@ -178,6 +178,12 @@ export function resolveTokenType(role: string, mount = 'default-service'): 'serv
 export function loginDisplayName(mountPath: string, name: string): string {
   const source = mountPath.replace(/^auth\//, '').replace(/\//g, '-');
   return (source + name).replace(/-+$/, '');
+}
+
+/** A LIST answer: `keys`, or Vault's 404 with an empty errors array when there are none. */
+export function listResponse(keys: string[]): { data: { keys: string[] } } {
+  if (!keys.length) throw notFound();
+  return { data: { keys } };
 }
 
 // ------------------------------------------------------------------ CIDRs

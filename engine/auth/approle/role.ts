@@ -1,7 +1,7 @@
 /** AppRole `role/…`: roles CRUD, `role-id` read and custom, and the per-field role paths. */
 import { notFound, unsupportedPath, userError } from '../../core/errors.js';
 import type { FieldData, PathDef } from '../../framework/backend.js';
-import { emptyTokenParams, LEGACY_TOKEN_FIELDS, parseCidrList, parsePolicies, parseTokenFields, TOKEN_FIELDS, tokenData } from '../common.js';
+import { emptyTokenParams, LEGACY_TOKEN_FIELDS, listResponse, parseCidrList, parsePolicies, parseTokenFields, TOKEN_FIELDS, tokenData } from '../common.js';
 import { AppRoleStore, RoleEntry } from './store.js';
 
 /** Vault's GenericNameRegex for role names. */
@@ -77,7 +77,7 @@ export function rolePaths(store: AppRoleStore, mountMaxTTL: () => number): PathD
     {
       pattern: 'role/?',
       synopsis: 'Lists all the roles registered with the backend.',
-      operations: { list: async () => ({ data: { keys: await store.listRoles() } }) },
+      operations: { list: async () => listResponse(await store.listRoles()) },
     },
     {
       pattern: `role/${ROLE}`,
@@ -153,5 +153,78 @@ export function rolePaths(store: AppRoleStore, mountMaxTTL: () => number): PathD
         },
       },
     },
+    ...fieldPaths(store, mustRole),
   ];
+}
+
+interface FieldPath {
+  /** URL segment under role/<name>/. */
+  seg: string;
+  /** The stored field it reads and writes. */
+  field: keyof RoleEntry;
+  schema: Record<string, import('../../framework/backend.js').FieldSchema>;
+  /** Value stored by DELETE (the field's default). */
+  reset: unknown;
+  parse: (d: FieldData) => unknown;
+  check?: (r: RoleEntry) => void;
+  synopsis: string;
+}
+
+/** Vault's one-field role paths: role/<name>/secret-id-ttl, token-ttl, bind-secret-id … */
+function fieldPaths(store: AppRoleStore, mustRole: (name: string) => Promise<RoleEntry>): PathDef[] {
+  const nonNegative = (f: keyof RoleEntry) => (r: RoleEntry) => { if ((r[f] as number) < 0) throw userError(`${String(f)} cannot be negative`); };
+  const ttlOrder = (r: RoleEntry) => { if (r.token_ttl > 0 && r.token_max_ttl > 0 && r.token_ttl > r.token_max_ttl) throw userError("'token_ttl' cannot be greater than 'token_max_ttl'"); };
+  const defs: FieldPath[] = [
+    { seg: 'secret-id-num-uses', field: 'secret_id_num_uses', schema: { secret_id_num_uses: ROLE_FIELDS.secret_id_num_uses }, reset: 0, parse: (d) => d.get<number>('secret_id_num_uses'), check: nonNegative('secret_id_num_uses'), synopsis: 'Use limit of the SecretID generated against the role.' },
+    { seg: 'secret-id-ttl', field: 'secret_id_ttl', schema: { secret_id_ttl: ROLE_FIELDS.secret_id_ttl }, reset: 0, parse: (d) => d.get<number>('secret_id_ttl'), check: nonNegative('secret_id_ttl'), synopsis: 'Duration in seconds of the SecretID generated against the role.' },
+    { seg: 'token-num-uses', field: 'token_num_uses', schema: { token_num_uses: TOKEN_FIELDS.token_num_uses }, reset: 0, parse: (d) => d.get<number>('token_num_uses'), check: nonNegative('token_num_uses'), synopsis: 'Number of times issued tokens can be used' },
+    { seg: 'token-ttl', field: 'token_ttl', schema: { token_ttl: TOKEN_FIELDS.token_ttl }, reset: 0, parse: (d) => d.get<number>('token_ttl'), check: ttlOrder, synopsis: 'Duration in seconds, the lifetime of the token issued by using the SecretID.' },
+    { seg: 'token-max-ttl', field: 'token_max_ttl', schema: { token_max_ttl: TOKEN_FIELDS.token_max_ttl }, reset: 0, parse: (d) => d.get<number>('token_max_ttl'), check: ttlOrder, synopsis: 'Duration in seconds, the maximum lifetime of the tokens issued.' },
+    { seg: 'period', field: 'token_period', schema: { token_period: TOKEN_FIELDS.token_period, period: LEGACY_TOKEN_FIELDS.period }, reset: 0, parse: (d) => d.get<number>(d.has('token_period') ? 'token_period' : 'period'), check: nonNegative('token_period'), synopsis: "Updates the value of 'period' on the role" },
+    { seg: 'bind-secret-id', field: 'bind_secret_id', schema: { bind_secret_id: ROLE_FIELDS.bind_secret_id }, reset: true, parse: (d) => d.get<boolean>('bind_secret_id'), check: validateConstraints, synopsis: 'Impose secret_id to be presented during login using this role.' },
+    { seg: 'secret-id-bound-cidrs', field: 'secret_id_bound_cidrs', schema: { secret_id_bound_cidrs: ROLE_FIELDS.secret_id_bound_cidrs }, reset: [], parse: (d) => parseCidrList(d.get<string[]>('secret_id_bound_cidrs'), 'secret_id_bound_cidrs'), check: validateConstraints, synopsis: 'CIDR blocks that can perform the login operation.' },
+    { seg: 'token-bound-cidrs', field: 'token_bound_cidrs', schema: { token_bound_cidrs: TOKEN_FIELDS.token_bound_cidrs }, reset: [], parse: (d) => parseCidrList(d.get<string[]>('token_bound_cidrs'), 'token_bound_cidrs'), check: validateConstraints, synopsis: 'CIDR blocks that can use the returned token.' },
+  ];
+  const paths: PathDef[] = defs.map((f) => ({
+    pattern: `role/${ROLE}/${f.seg}`,
+    synopsis: f.synopsis,
+    fields: { role_name: ROLE_FIELDS.role_name, ...f.schema },
+    operations: {
+      read: async (req) => {
+        const r = await store.getRole(req.params.role_name);
+        if (!r) throw notFound();
+        const v = r[f.field];
+        const data: Record<string, unknown> = { [f.field]: Array.isArray(v) ? (v.length ? [...v] : f.field === 'secret_id_bound_cidrs' ? null : []) : v };
+        if (f.seg === 'period' && r.legacy?.period) data.period = r.token_period;
+        return { data };
+      },
+      update: async (req, d) => {
+        const r = await mustRole(req.params.role_name);
+        if (!Object.keys(f.schema).some((k) => d.has(k))) throw userError(`missing ${Object.keys(f.schema)[0]}`);
+        const next: RoleEntry = { ...r, [f.field]: f.parse(d) };
+        f.check?.(next);
+        await store.putRole(next);
+      },
+      delete: async (req) => {
+        const r = await store.getRole(req.params.role_name);
+        if (!r) return;
+        const next: RoleEntry = { ...r, [f.field]: structuredClone(f.reset) };
+        f.check?.(next);
+        await store.putRole(next);
+      },
+    },
+  }));
+  paths.push({
+    pattern: `role/${ROLE}/local-secret-ids`,
+    synopsis: 'Enables cluster local secret IDs',
+    fields: { role_name: ROLE_FIELDS.role_name },
+    operations: {
+      read: async (req) => {
+        const r = await store.getRole(req.params.role_name);
+        if (!r) throw notFound();
+        return { data: { local_secret_ids: r.local_secret_ids } };
+      },
+    },
+  });
+  return paths;
 }

@@ -7,7 +7,7 @@ import type { Clock } from '../../core/clock.js';
 import { userError, VaultError } from '../../core/errors.js';
 import type { BackendResponse } from '../../core/types.js';
 import type { FieldData, PathDef } from '../../framework/backend.js';
-import { addressAllowed, parseCidrList } from '../common.js';
+import { addressAllowed, listResponse, parseCidrList } from '../common.js';
 import { ROLE } from './role.js';
 import { AppRoleStore, RoleEntry, SecretIdEntry } from './store.js';
 
@@ -141,8 +141,7 @@ export function secretIdPaths(store: AppRoleStore, clock: Clock, mountMaxTTL: ()
         list: async (req) => {
           const role = await store.getRole(req.params.role_name);
           if (!role) throw userError(`role ${JSON.stringify(req.params.role_name)} does not exist`);
-          const keys = await store.accessors(role);
-          return { data: { keys } };
+          return listResponse(await store.accessors(role));
         },
       },
     },

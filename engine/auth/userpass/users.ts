@@ -2,7 +2,7 @@
 import { notFound, userError } from '../../core/errors.js';
 import type { StorageView } from '../../core/storage.js';
 import type { FieldData, PathDef } from '../../framework/backend.js';
-import { emptyTokenParams, LEGACY_TOKEN_FIELDS, parsePolicies, parseTokenFields, TOKEN_FIELDS, tokenData, TokenParams } from '../common.js';
+import { emptyTokenParams, LEGACY_TOKEN_FIELDS, listResponse, parsePolicies, parseTokenFields, TOKEN_FIELDS, tokenData, TokenParams } from '../common.js';
 import { hashPassword } from './password.js';
 
 /** A stored user: the common token fields plus the password hash (never the password). */
@@ -37,10 +37,7 @@ export function userPaths(users: Users): PathDef[] {
       pattern: 'users/?',
       synopsis: 'Manage users allowed to authenticate.',
       operations: {
-        list: async () => {
-          const keys = await users.list();
-          return { data: { keys } };
-        },
+        list: async () => listResponse(await users.list()),
       },
     },
     {
