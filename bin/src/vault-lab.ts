@@ -11,6 +11,8 @@ const HELP = `vault-lab ${VERSION} — a hands-on course in secrets management
 Usage:
   vault-lab [--labs <dir>] [--no-shell] [--plain]   open the course in your terminal
   vault-lab server -dev [options]                    run the engine alone, like \`vault server -dev\`
+  vault-lab server -config=<file.hcl>               a server that keeps its data (file storage),
+                                                     starts sealed: \`vault operator init\`, \`unseal\`
   vault-lab test <lab.yaml|dir> [--junit <file>]     run labs headlessly: every step must fail
                                                      before its solution and pass after it
   vault-lab validate <lab.yaml|dir>                  check lab files without running them:
