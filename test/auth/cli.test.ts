@@ -37,6 +37,20 @@ describe('vault login -method=userpass', () => {
     expect(JSON.parse(who.stdout).data.display_name).toBe('userpass-naveen');
   });
 
+  it('does not send the token it already holds (VAULT_TOKEN) with the login', async () => {
+    const seen: Array<{ path: string; accessor: string }> = [];
+    const on = (e: { type: string; request: { path: string; client_token_accessor: string } }) => { if (e.type === 'request') seen.push({ path: e.request.path, accessor: e.request.client_token_accessor }); };
+    engine.events.on('audit', on);
+    try {
+      const r = await vault(['login', '-method=userpass', '-no-store', 'username=naveen', 'password=mypassword123'], env);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('WARNING! The VAULT_TOKEN environment variable is set!');
+    } finally { engine.events.off('audit', on); }
+    const login = seen.find((s) => s.path === 'auth/userpass/login/naveen');
+    expect(login).toBeDefined();
+    expect(login!.accessor).toBe('');
+  });
+
   it('asks for the password, hidden, when it is not given', async () => {
     const r = await vault(['login', '-method=userpass', 'username=naveen'], noToken(), 'mypassword123\n');
     expect(r.code).toBe(0);

@@ -20,7 +20,11 @@ export async function loginWithMethod(ctx: CommandContext, method: string, succe
   const req = await handler(ctx, mount, data);
   if (typeof req === 'number') return req;
   let r;
-  try { r = await ctx.client().request('PUT', req.path, req.body); } catch (e) { return ctx.fail('Error authenticating', e); }
+  // Like the real CLI, a method login never sends the token it happens to have (VAULT_TOKEN or the helper's).
+  const client = ctx.client();
+  const held = client.token;
+  client.token = undefined;
+  try { r = await client.request('PUT', req.path, req.body); } catch (e) { return ctx.fail('Error authenticating', e); } finally { client.token = held; }
   const auth = r.body?.auth as Record<string, unknown> | undefined;
   if (!auth) return ctx.error('Error authenticating: no auth information returned');
   if (!ctx.flags['no-store']) storeToken(ctx.env, String(auth.client_token));
