@@ -81,6 +81,8 @@ export function App({ labs: unordered, store, theme, noShell, workspaceRoot, not
 
   useEffect(() => {
     if (size) return;
+    // Frames fill the terminal, so Ink clears and redraws the whole screen each time: a
+    // resize needs only the new layout.
     const onResize = () => setDims({ cols: stdout.columns ?? 80, rows: stdout.rows ?? 24 });
     stdout.on('resize', onResize);
     return () => { stdout.off('resize', onResize); };

@@ -12,6 +12,8 @@ export class PtySession {
   readonly pty: IPty;
   readonly term: Terminal;
   exitCode: number | null = null;
+  /** Everything the program wrote, escape sequences included. */
+  raw = '';
   private exitWaiters: Array<(c: number) => void> = [];
 
   constructor(cmd: string, args: string[], opts: { cols?: number; rows?: number; cwd?: string; env?: Record<string, string> } = {}) {
@@ -20,7 +22,7 @@ export class PtySession {
     const cols = opts.cols ?? 80, rows = opts.rows ?? 24;
     this.term = new T({ cols, rows, allowProposedApi: true, scrollback: 0 });
     this.pty = nodePty.spawn(cmd, args, { name: 'xterm-256color', cols, rows, cwd: opts.cwd, env: { ...(process.env as Record<string, string>), TERM: 'xterm-256color', ...(opts.env ?? {}) } });
-    this.pty.onData((d) => this.term.write(d));
+    this.pty.onData((d) => { this.raw += d; this.term.write(d); });
     this.pty.onExit(({ exitCode }) => { this.exitCode = exitCode; this.exitWaiters.forEach((w) => w(exitCode)); });
   }
 
@@ -45,6 +47,9 @@ export class PtySession {
   }
 
   type(s: string) { this.pty.write(s); }
+
+  /** Resizes the terminal (the program gets SIGWINCH) and the screen we read. */
+  resize(cols: number, rows: number) { this.term.resize(cols, rows); this.pty.resize(cols, rows); }
 
   waitExit(timeoutMs = 10_000): Promise<number> {
     if (this.exitCode !== null) return Promise.resolve(this.exitCode);
