@@ -235,6 +235,22 @@ describe('AppRole secret ID delivered wrapped', () => {
     expect(r.auth.policies).toContain('app-read');
   });
 
+  it('neither the secret ID nor the token appears in clear in audit events', async () => {
+    const events: unknown[] = [];
+    const on = (e: unknown) => events.push(e);
+    engine.events.on('audit', on);
+    let secret = '';
+    let token = '';
+    try {
+      secret = (await newSecret('app')).secret_id;
+      token = (await anon().approleLogin({ role_id: await roleId('app'), secret_id: secret })).auth.client_token;
+    } finally { engine.events.off('audit', on); }
+    const text = JSON.stringify(events);
+    expect(text).toContain('auth/approle/login');
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain(token);
+  });
+
   it('an expired wrapping token yields nothing', async () => {
     const w = await writeWith('auth/approle/role/app/secret-id', {}, { headers: { 'X-Vault-Wrap-TTL': '60s' } });
     await engine.clock.advance('61s');

@@ -187,6 +187,22 @@ describe('userpass renewal re-validates the user', () => {
   });
 });
 
+describe('userpass audit', () => {
+  it('audit events carry the password only as an HMAC', async () => {
+    const events: unknown[] = [];
+    const on = (e: unknown) => events.push(e);
+    engine.events.on('audit', on);
+    try {
+      await root.write('auth/userpass/users/jack', { password: 'Audit-Canary-77' });
+      await login('jack', 'Audit-Canary-77');
+    } finally { engine.events.off('audit', on); }
+    const text = JSON.stringify(events);
+    expect(events.length).toBeGreaterThanOrEqual(4);
+    expect(text).not.toContain('Audit-Canary-77');
+    expect(text).toContain('"password":"hmac-sha256:');
+  });
+});
+
 describe('userpass storage', () => {
   it('never stores a password in plaintext', async () => {
     await root.write('auth/userpass/users/ivy', { password: 'Plaintext-Canary-42' });
