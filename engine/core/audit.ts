@@ -71,8 +71,16 @@ export class AuditBroker {
     this.events.setMaxListeners(100);
   }
 
+  /** Recent HMACs: the same token, accessor and values recur on every request and HMAC showed in profiles. */
+  private memo = new Map<string, string>();
+
   hash(s: string): string {
-    const h = 'hmac-sha256:' + createHmac('sha256', this.salt).update(s).digest('hex');
+    let h = this.memo.get(s);
+    if (h === undefined) {
+      h = 'hmac-sha256:' + createHmac('sha256', this.salt).update(s).digest('hex');
+      if (this.memo.size >= 4096) this.memo.clear();
+      if (s.length <= 1024) this.memo.set(s, h);
+    }
     this.pendingRaw.set(h, s);
     return h;
   }

@@ -105,13 +105,15 @@ path "sys/wrapping/unwrap" {
 
 export class PolicyStore {
   private cache = new Map<string, Policy | null>();
+  /** Merged ACLs by policy set: building one per request showed in profiles. Cleared on any change. */
+  private acls = new Map<string, ACL>();
   constructor(private readonly view: StorageView) {}
 
   async init(): Promise<void> {
     if (!(await this.view.get('acl/default'))) await this.view.putJSON('acl/default', { name: 'default', policy: DEFAULT_POLICY });
   }
 
-  invalidate() { this.cache.clear(); }
+  invalidate() { this.cache.clear(); this.acls.clear(); }
 
   async get(name: string): Promise<Policy | null> {
     const n = normalizePolicyName(name);
@@ -140,6 +142,7 @@ export class PolicyStore {
     }
     await this.view.putJSON(`acl/${name}`, { name, policy: text });
     this.cache.delete(name);
+    this.acls.clear();
     return warnings;
   }
 
@@ -150,6 +153,7 @@ export class PolicyStore {
     if (name === 'response-wrapping') throw userError('cannot delete "response-wrapping" policy');
     await this.view.delete(`acl/${name}`);
     this.cache.delete(name);
+    this.acls.clear();
   }
 
   async text(rawName: string): Promise<string | undefined> {
@@ -171,6 +175,9 @@ export class PolicyStore {
    * `Root` or ` root` on a token grants nothing, so nothing can attach root by accident.
    */
   async acl(names: string[]): Promise<ACL> {
+    const key = names.join('\n');
+    const hit = this.acls.get(key);
+    if (hit) return hit;
     const ps: Policy[] = [];
     for (const n of names) {
       const norm = normalizePolicyName(n);
@@ -179,7 +186,10 @@ export class PolicyStore {
       const p = await this.get(n).catch(() => null);
       if (p) ps.push(p);
     }
-    return new ACL(ps);
+    const acl = new ACL(ps);
+    if (this.acls.size >= 1000) this.acls.clear();
+    this.acls.set(key, acl);
+    return acl;
   }
 }
 
