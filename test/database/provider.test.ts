@@ -146,3 +146,24 @@ describe('leftovers of a killed run', () => {
     expect(fs.existsSync(dataDir)).toBe(false);
   }, 60_000);
 });
+
+describe('embedded package installed with --ignore-scripts', () => {
+  it('recreates the missing shared-library links so postgres still loads', async () => {
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { embeddedBindir, hydrateSymlinks } = await import('../../labs/providers/postgres/index.js');
+    const pkgDir = path.dirname(path.dirname(embeddedBindir()));
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-pgpkg-'));
+    try {
+      spawnSync('cp', ['-a', path.join(pkgDir, 'native'), copy]);
+      const links = JSON.parse(fs.readFileSync(path.join(copy, 'native', 'pg-symlinks.json'), 'utf8')) as Array<{ target: string }>;
+      for (const l of links) fs.rmSync(path.join(copy, l.target), { force: true });
+      expect(spawnSync(path.join(copy, 'native', 'bin', 'postgres'), ['--version']).status).not.toBe(0);
+      hydrateSymlinks(copy);
+      const r = spawnSync(path.join(copy, 'native', 'bin', 'postgres'), ['--version'], { encoding: 'utf8' });
+      expect(r.stdout).toMatch(/postgres \(PostgreSQL\) \d+/);
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});

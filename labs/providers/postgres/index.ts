@@ -60,7 +60,26 @@ export function embeddedBindir(): string {
   while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
   const bindir = path.join(dir, 'native', 'bin');
   for (const b of ['initdb', 'postgres']) if (!fs.existsSync(path.join(bindir, b))) throw new Error(`${pkg} has no ${b} in ${bindir}`);
+  hydrateSymlinks(dir, pkg);
   return bindir;
+}
+
+/**
+ * The package ships its shared-library links as a list that its install script turns
+ * into symlinks; installed with --ignore-scripts they are missing and postgres cannot
+ * load. Create any that are missing (the list holds paths inside the package only).
+ */
+export function hydrateSymlinks(pkgDir: string, pkg = 'the PostgreSQL package') {
+  let links: Array<{ source: string; target: string }>;
+  try { links = JSON.parse(fs.readFileSync(path.join(pkgDir, 'native', 'pg-symlinks.json'), 'utf8')); } catch { return; }
+  const inside = (p: string) => { const r = path.resolve(pkgDir, p); return r.startsWith(pkgDir + path.sep) ? r : undefined; };
+  for (const { source, target } of links) {
+    const src = inside(source), dst = inside(target);
+    if (!src || !dst || fs.existsSync(dst)) continue;
+    try { fs.symlinkSync(path.relative(path.dirname(dst), src), dst); } catch (e) {
+      throw new Error(`${pkg} was installed without its install script and ${dst} is missing; reinstall it without --ignore-scripts (${(e as Error).message})`);
+    }
+  }
 }
 
 /** The machine's PostgreSQL binaries through `pg_config --bindir`. */
