@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ApiError, ConnectError, VaultClient } from './client.js';
 import { FlagSpecs } from './flags.js';
 import { CaptureSignal } from './capture.js';
-import { cell, goValue, kvTable, secretShape, sortDeep, toJson, toYaml } from './format.js';
+import { cell, goValue, kvTable, secretShape, sortDeep, toJson, toYaml, wrapAtLength } from './format.js';
 
 export interface IO {
   stdout: (s: string) => void;
@@ -53,6 +53,9 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
+/** What HashiCorp's CLI answers for -format=pretty on anything but autopilot state. */
+export const PRETTY_REFUSED = 'Could not parse output: cannot use the pretty formatter for this type';
+
 export const TOKEN_FILE = () => path.join(os.homedir(), '.vault-token');
 
 /** The token: VAULT_TOKEN, else the default token helper's file. */
@@ -76,7 +79,7 @@ export function storeToken(env: Record<string, string | undefined>, token: strin
 export function secretRows(resp: Record<string, unknown>): Array<[string, unknown]> {
   const rows: Array<[string, unknown]> = [];
   const leaseDuration = Number(resp.lease_duration ?? 0);
-  if (resp.lease_id) {
+  if (resp.lease_id && leaseDuration > 0) {
     rows.push(['lease_id', resp.lease_id], ['lease_duration', leaseDuration], ['lease_renewable', resp.renewable]);
   } else if (leaseDuration > 0) {
     rows.push(['refresh_interval', leaseDuration]);
@@ -110,7 +113,7 @@ export function secretTable(resp: Record<string, unknown>): string {
     if (k === 'lease_duration' || k === 'refresh_interval' || k === 'token_duration' || k === 'wrapping_token_ttl:') return [k, cell('ttl', v)];
     return [k, cell(k, v)];
   });
-  return kvTable(rows);
+  return rows.length ? kvTable(rows) : '';
 }
 
 /** The value of `-field` on a secret (pseudo-fields first, then data keys). */
@@ -154,11 +157,12 @@ export function makeContext(base: { name: string; args: string[]; flags: Record<
     },
     format() {
       const f = String(base.flags.format ?? base.env.VAULT_FORMAT ?? 'table').toLowerCase();
-      return (['json', 'yaml', 'pretty'].includes(f) ? f : 'table') as 'table' | 'json' | 'yaml' | 'pretty';
+      if (f === 'yml') return 'yaml';
+      return (['json', 'yaml', 'pretty', 'raw'].includes(f) ? f : 'table') as 'table' | 'json' | 'yaml' | 'pretty';
     },
     warnings(resp) {
       const w = resp?.warnings as string[] | null | undefined;
-      if (w?.length && ctx.format() === 'table') base.io.stderr(`WARNING! The following warnings were returned from Vault:\n\n${w.map((x) => `  * ${x}`).join('\n\n')}\n\n`);
+      if (w?.length && ctx.format() === 'table') base.io.stderr(`WARNING! The following warnings were returned from Vault:\n\n${w.map((x) => `${wrapAtLength(`* ${x}`, 2)}\n\n`).join('')}`);
     },
     outputSecret(resp) {
       if (!resp) return 0;
@@ -170,7 +174,8 @@ export function makeContext(base: { name: string; args: string[]; flags: Record<
         return 0;
       }
       const fmt = ctx.format();
-      if (fmt === 'json' || fmt === 'pretty') { base.io.stdout(toJson(secretShape(resp))); return 0; }
+      if (fmt === 'pretty') return ctx.error(PRETTY_REFUSED);
+      if (fmt === 'json') { base.io.stdout(toJson(secretShape(resp))); return 0; }
       if (fmt === 'yaml') { base.io.stdout(toYaml(secretShape(resp))); return 0; }
       ctx.warnings(resp);
       base.io.stdout(secretTable(resp));
@@ -184,7 +189,8 @@ export function makeContext(base: { name: string; args: string[]; flags: Record<
         return 0;
       }
       const fmt = ctx.format();
-      if (fmt === 'json' || fmt === 'pretty') { base.io.stdout(toJson(sortDeep(data))); return 0; }
+      if (fmt === 'pretty') return ctx.error(PRETTY_REFUSED);
+      if (fmt === 'json') { base.io.stdout(toJson(sortDeep(data))); return 0; }
       if (fmt === 'yaml') { base.io.stdout(toYaml(data)); return 0; }
       base.io.stdout(kvTable(Object.keys(data).sort().map((k) => [k, cell(k, data[k])])));
       return 0;

@@ -17,7 +17,7 @@ export function goValue(v: unknown): string {
   return String(v);
 }
 
-const DURATION_KEY = /(^|_)(ttl|period|duration)$/;
+const DURATION_KEY = /((^|_)(ttl|period|duration)|^lease_max|^ttl_max)$/;
 
 /** Humanised Go duration for TTL-like keys (`768h`, `1h30m`, `45s`, `0s`). */
 export function humanSeconds(sec: number): string {
@@ -36,7 +36,8 @@ export function humanSeconds(sec: number): string {
 /** A table cell: `n/a` for empty strings, durations humanised for TTL-like keys. */
 export function cell(key: string, v: unknown): string {
   if (v === '') return 'n/a';
-  if (DURATION_KEY.test(key) && (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v)))) return humanSeconds(Number(v));
+  // Go humanises only numbers (json.Number) under TTL-like keys; strings print as they are.
+  if (DURATION_KEY.test(key) && typeof v === 'number') return humanSeconds(v);
   return goValue(v);
 }
 
@@ -137,4 +138,17 @@ export function secretShape(resp: Record<string, unknown>): Record<string, unkno
   if (resp.wrap_info) out.wrap_info = ordered(resp.wrap_info as Record<string, unknown>, WRAP_ORDER, ['wrapped_accessor']);
   if (resp.mount_type) out.mount_type = resp.mount_type;
   return out;
+}
+
+/** Word-wraps at Vault's 78 columns with a left padding (the CLI's `wrapAtLengthWithPadding`). */
+export function wrapAtLength(text: string, pad = 0, width = 78): string {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    for (const word of para.split(/\s+/).filter(Boolean)) {
+      if (line && line.length + 1 + word.length > width - pad) { out.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+    }
+    out.push(line);
+  }
+  return out.map((l) => ' '.repeat(pad) + l).join('\n');
 }

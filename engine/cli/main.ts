@@ -79,7 +79,9 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     throw e;
   }
   const fmt = String(parsed.flags.format ?? env.VAULT_FORMAT ?? 'table').toLowerCase();
-  if (!['table', 'json', 'yaml', 'pretty', 'raw'].includes(fmt)) { io.stderr(`Invalid output format: ${fmt}\n`); return 1; }
+  if (!['table', 'json', 'yaml', 'yml', 'pretty', 'raw'].includes(fmt)) { io.stderr(`Invalid output format: ${fmt}\n`); return 1; }
+  // Real Vault keeps "raw" for `vault read` (and "pretty" for autopilot state: the output step refuses it).
+  if (fmt === 'raw' && cmd.name !== 'read') { io.stderr('This command does not support the -format=raw option.\n'); return 1; }
   if (fmt === 'table') for (const w of parsed.warnings) io.stderr(`${w}\n`);
   const ctx = makeContext({ name: cmd.name, args: parsed.args, flags: parsed.flags, set: parsed.set, env, io });
   try {

@@ -1,5 +1,5 @@
 /** `vault read | write | list | delete | patch` on any API path. */
-import type { Command, CommandContext } from '../command.js';
+import { PRETTY_REFUSED, type Command, type CommandContext } from '../command.js';
 import { ArgError, parseKVArgs } from '../kvargs.js';
 import { kvTable } from '../format.js';
 import { ApiError } from '../client.js';
@@ -26,6 +26,7 @@ export const read: Command = {
     let r;
     try { r = await ctx.client().request('GET', path, undefined, { allow404: true, query }); } catch (e) { return ctx.fail(`Error reading ${path}`, e); }
     if (r.status === 404 && !(r.body?.data || r.body?.warnings)) { ctx.io.stderr(`No value found at ${path}\n`); return 2; }
+    if (ctx.format() === ('raw' as string)) { ctx.io.stdout(r.raw.endsWith('\n') ? r.raw : r.raw + '\n'); return 0; }
     if (r.status === 404 && r.body?.warnings) { ctx.warnings(r.body); if (!r.body.data) { ctx.io.stderr(`No value found at ${path}\n`); return 2; } }
     return ctx.outputSecret(r.body);
   },
@@ -89,7 +90,8 @@ export function printList(ctx: CommandContext, body: Record<string, unknown> | n
   if (!body || !keys) { ctx.io.stderr(`No value found at ${path}\n`); return 2; }
   if (ctx.flags.field) return ctx.outputSecret(body);
   const fmt = ctx.format();
-  if (fmt === 'json' || fmt === 'pretty') { ctx.io.stdout(JSON.stringify(keys, null, 2) + '\n'); return 0; }
+  if (fmt === 'pretty') return ctx.error(PRETTY_REFUSED);
+  if (fmt === 'json') { ctx.io.stdout(JSON.stringify(keys, null, 2) + '\n'); return 0; }
   if (fmt === 'yaml') { ctx.io.stdout(keys.map((k) => `- ${k}\n`).join('')); return 0; }
   ctx.warnings(body);
   ctx.io.stdout(['Keys', '----', ...[...keys].sort()].join('\n') + '\n');

@@ -1,4 +1,4 @@
-import type { Command } from '../command.js';
+import { PRETTY_REFUSED, type Command } from '../command.js';
 import { kvTable, toJson, toYaml } from '../format.js';
 
 export const status: Command = {
@@ -30,6 +30,7 @@ export const status: Command = {
       try { leader = (await c.request('GET', 'sys/leader')).body; } catch (e) { ctx.fail('Error checking leader status', e); return 1; }
     }
     const fmt = ctx.format();
+    if (fmt === 'pretty') { ctx.io.stderr(`${PRETTY_REFUSED}\n`); return 1; }
     if (fmt !== 'table' || ctx.flags.field) {
       const out: Record<string, unknown> = { ...s, ha_enabled: leader?.ha_enabled ?? false };
       if (ctx.flags.field) { const code = ctx.outputData(out); return code || (s.sealed ? 2 : 0); }

@@ -1,5 +1,5 @@
 /** `vault token create | lookup | renew | revoke | capabilities`. */
-import type { Command, CommandContext } from '../command.js';
+import { PRETTY_REFUSED, type Command, type CommandContext } from '../command.js';
 import { toJson, toYaml } from '../format.js';
 
 export const tokenCreate: Command = {
@@ -271,7 +271,8 @@ function printCapabilities(ctx: CommandContext, body: Record<string, unknown> | 
   const data = (body?.data as Record<string, unknown> | undefined) ?? body ?? {};
   const caps = [...(((data[path] ?? data.capabilities) as string[] | undefined) ?? [])].sort();
   const fmt = ctx.format();
-  if (fmt === 'json' || fmt === 'pretty') ctx.io.stdout(toJson(caps));
+  if (fmt === 'pretty') return ctx.error(PRETTY_REFUSED);
+  if (fmt === 'json') ctx.io.stdout(toJson(caps));
   else if (fmt === 'yaml') ctx.io.stdout(toYaml(caps));
   else ctx.io.stdout(caps.join(', ') + '\n');
   return 0;
