@@ -42,13 +42,43 @@ describe('vault login -method=userpass', () => {
     const on = (e: { type: string; request: { path: string; client_token_accessor: string } }) => { if (e.type === 'request') seen.push({ path: e.request.path, accessor: e.request.client_token_accessor }); };
     engine.events.on('audit', on);
     try {
-      const r = await vault(['login', '-method=userpass', '-no-store', 'username=naveen', 'password=mypassword123'], env);
+      const r = await vault(['login', '-method=userpass', 'username=naveen', 'password=mypassword123'], env);
       expect(r.code).toBe(0);
       expect(r.stderr).toContain('WARNING! The VAULT_TOKEN environment variable is set!');
     } finally { engine.events.off('audit', on); }
     const login = seen.find((s) => s.path === 'auth/userpass/login/naveen');
     expect(login).toBeDefined();
     expect(login!.accessor).toBe('');
+  });
+
+  it('-token-only prints only the token and stores nothing; -no-store warns; -no-store with -no-print is refused', async () => {
+    const tokenFile = path.join(home, '.vault-token');
+    fs.writeFileSync(tokenFile, 'previous');
+    const t = await vault(['login', '-method=userpass', '-token-only', 'username=naveen', 'password=mypassword123'], noToken());
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/^hvs\.[A-Za-z0-9]+$/);
+    expect(t.stderr).toBe('');
+    expect(fs.readFileSync(tokenFile, 'utf8')).toBe('previous');
+    const n = await vault(['login', '-method=userpass', '-no-store', 'username=naveen', 'password=mypassword123'], noToken());
+    expect(n.code).toBe(0);
+    expect(n.stderr).toContain('The token was not stored in token helper.');
+    expect(fs.readFileSync(tokenFile, 'utf8')).toBe('previous');
+    const both = await vault(['login', '-method=userpass', '-no-store', '-no-print', 'username=naveen', 'password=mypassword123'], noToken());
+    expect(both).toMatchObject({ code: 1, stderr: '-no-store and -no-print cannot be used together\n' });
+  });
+
+  it('-wrap-ttl: the wrapped login is unwrapped and stored; with -token-only the wrapping token is printed', async () => {
+    const w = await vault(['login', '-method=userpass', '-wrap-ttl=2m', 'username=naveen', 'password=mypassword123'], noToken());
+    expect(w.code).toBe(0);
+    expect(w.stdout).toMatch(/\ntoken_meta_username\s+naveen\n/);
+    const stored = fs.readFileSync(path.join(home, '.vault-token'), 'utf8');
+    expect(w.stdout).toContain(stored);
+    const only = await vault(['login', '-method=userpass', '-wrap-ttl=2m', '-token-only', 'username=naveen', 'password=mypassword123'], noToken());
+    expect(only.code).toBe(0);
+    const wrapping = only.stdout;
+    expect(wrapping).toMatch(/^hvs\./);
+    const look = await http(engine, 'POST', 'sys/wrapping/lookup', { token: null, body: { token: wrapping } });
+    expect(look.body.data.creation_path).toBe('auth/userpass/login/naveen');
   });
 
   it('asks for the password, hidden, when it is not given', async () => {
