@@ -270,7 +270,8 @@ export async function ensureTemplate(bindir: string, cacheRoot: string, runAs: R
  */
 const preparing = new Map<string, Promise<void>>();
 const spareTmp = new Set<string>();
-const spareName = (key: string) => path.join(os.tmpdir(), `vault-lab-pg-spare-${key}`);
+// Per OS user: in a shared /tmp another user's spare could be neither claimed nor replaced.
+const spareName = (key: string) => path.join(os.tmpdir(), `vault-lab-pg-spare-${process.getuid?.() ?? 0}-${key}`);
 
 async function claimSpare(key: string, target: string, uid: number): Promise<boolean> {
   await preparing.get(key);
