@@ -26,7 +26,8 @@ export async function listen(core: Core, address: string): Promise<{ server: htt
   server.keepAliveTimeout = 5000;
   server.headersTimeout = 10000;
   // TCP in front of node:http so `LIST` requests survive Node's method whitelist.
-  const tcp = net.createServer((sock) => server.emit('connection', interceptListMethod(sock)));
+  // noDelay as node:http's own listener sets it: without it Nagle's algorithm holds small responses back.
+  const tcp = net.createServer({ noDelay: true }, (sock) => server.emit('connection', interceptListMethod(sock)));
   const sockets = new Set<net.Socket>();
   tcp.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   await new Promise<void>((resolve, reject) => {
