@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ScriptShell } from '../../labs/shell.js';
 import { devEngine, VAULT_JS } from '../support/engine.js';
-import type { Engine } from '../../engine/index.js';
+import type { Engine, EngineOptions } from '../../engine/index.js';
 
 export interface Session {
   engine: Engine;
@@ -17,8 +17,8 @@ export interface Session {
 }
 
 /** A dev engine and a shell whose `vault` is our CLI; HOME is a private folder (token helper file). */
-export async function cliSession(rootTokenId = 'root'): Promise<Session> {
-  const engine = await devEngine({ rootTokenId });
+export async function cliSession(rootTokenId = 'root', engineOptions: Partial<EngineOptions> = {}): Promise<Session> {
+  const engine = await devEngine({ rootTokenId, ...engineOptions });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-cli-test-'));
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(bin);

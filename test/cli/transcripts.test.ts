@@ -11,6 +11,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliSession, type Session } from './harness.js';
+import type { EngineOptions } from '../../engine/index.js';
 import { CATALOG } from '../../engine/backends.js';
 import { COMMANDS } from '../../engine/cli/commands/index.js';
 import { LOGIN_METHODS } from '../../engine/cli/commands/login-methods.js';
@@ -39,9 +40,6 @@ const WAITING = new Set<Tag>([
   'database', // issue 8: dynamic PostgreSQL credentials (needs a PostgreSQL the test can reach)
   'pki', // issue 9
   'kubernetes', // issue 11
-  'seal', // issue 10: operator init / unseal / seal
-  'audit', // issue 10: audit enable / list
-  'userpass-login', // issue 7: `vault login -method=userpass`
   'aws', // not part of the course: real Vault has it, our engine does not
 ]);
 
@@ -57,7 +55,7 @@ interface Step {
 
 const DENIED = /Code: 403[\s\S]*permission denied/;
 
-const SEEDS: Record<string, { root: string; steps: Step[] }> = {
+const SEEDS: Record<string, { root: string; engine?: Partial<EngineOptions>; steps: Step[] }> = {
   '000 — KV basics, a read-only policy, userpass, database, transit, PKI': {
     root: 'dev-only-token',
     steps: [
@@ -202,12 +200,34 @@ const SEEDS: Record<string, { root: string; steps: Step[] }> = {
       { run: 'vault write pki/root/generate/internal common_name="mycompany.internal" ttl=87600h', has: ['BEGIN CERTIFICATE'], needs: 'pki' },
       { run: 'vault write pki/roles/my-server allowed_domains="mycompany.internal" allow_subdomains=true max_ttl="72h"', needs: 'pki' },
       { run: 'vault write pki/issue/my-server common_name="api.mycompany.internal" ttl="24h"', has: [/serial_number/, /private_key_type\s+rsa/], needs: 'pki' },
-      { run: 'vault operator init -key-shares=5 -key-threshold=3', has: ['Unseal Key 5:', 'Initial Root Token:'], needs: 'seal' },
-      { run: 'vault audit enable file file_path=audit.log', has: ['Success! Enabled the file audit device at: file/'], needs: 'audit' },
-      { run: 'vault audit list', has: [/^file\/\s+file/m], needs: 'audit' },
+      // A dev server is initialized already; the production flow is the next transcript.
+      { run: 'vault operator init -key-shares=5 -key-threshold=3', code: 2, has: ['Vault is already initialized'], needs: 'seal' },
       // 9: the tutorial passes -token, which the CLI does not have.
       { run: 'vault read -address="$VAULT_ADDR" -token="root" secret/data/my-app/database', code: 1, has: ['flag provided but not defined: -token', 'export VAULT_TOKEN'] },
       { run: 'curl -s $VAULT_ADDR/v1/sys/health', has: ['"initialized":true', '"sealed":false'] },
+    ],
+  },
+
+  '001 — production: init with 5 shares, unseal with 3, audit, seal': {
+    root: 'unused',
+    engine: { dev: false, seal: true, storage: { kind: 'memory' } },
+    steps: [
+      { run: 'vault status', code: 2, has: [/Initialized\s+false/, /Sealed\s+true/], needs: 'seal' },
+      { run: 'vault operator init -key-shares=5 -key-threshold=3 > init.txt; grep -c "^Unseal Key [1-5]:" init.txt', has: [/^5$/m], needs: 'seal' },
+      { run: 'grep -c "^Initial Root Token: hvs\\." init.txt', has: [/^1$/m], needs: 'seal' },
+      { run: 'vault status', code: 2, has: [/Sealed\s+true/, /Total Shares\s+5/, /Threshold\s+3/, /Unseal Progress\s+0\/3/], needs: 'seal' },
+      { run: 'vault operator unseal $(grep "^Unseal Key 1:" init.txt | awk \'{print $NF}\')', has: [/Unseal Progress\s+1\/3/], needs: 'seal' },
+      { run: 'vault operator unseal $(grep "^Unseal Key 2:" init.txt | awk \'{print $NF}\')', has: [/Unseal Progress\s+2\/3/], needs: 'seal' },
+      { run: 'vault operator unseal $(grep "^Unseal Key 3:" init.txt | awk \'{print $NF}\')', has: [/Sealed\s+false/], needs: 'seal' },
+      { run: 'vault status', has: [/Sealed\s+false/], needs: 'seal' },
+      { run: 'export VAULT_TOKEN=$(grep "^Initial Root Token:" init.txt | awk \'{print $NF}\'); vault secrets list', has: [/^cubbyhole\//m], lacks: ['secret/'], needs: 'seal' },
+      { run: 'vault audit enable file file_path=$PWD/audit.log', has: ['Success! Enabled the file audit device at: file/'], needs: 'audit' },
+      { run: 'vault audit list', has: [/^file\/\s+file/m], needs: 'audit' },
+      { run: 'vault kv put secret/x a=b', code: 2, has: ['secret/'], needs: 'seal' },
+      { run: 'grep -c "hmac-sha256:" audit.log', has: [/^[1-9]\d*$/m], needs: 'audit' },
+      { run: 'vault operator seal', has: ['Success! Vault is sealed.'], needs: 'seal' },
+      { run: 'vault status', code: 2, has: [/Sealed\s+true/], needs: 'seal' },
+      { run: 'vault kv get secret/x', code: 2, has: ['Vault is sealed'], needs: 'seal' },
     ],
   },
 
@@ -298,7 +318,7 @@ afterEach(async () => { await session?.close(); session = undefined; });
 describe('tutorial transcripts through our CLI', () => {
   for (const [name, seed] of Object.entries(SEEDS)) {
     it(name, async () => {
-      session = await cliSession(seed.root);
+      session = await cliSession(seed.root, seed.engine);
       const failures: string[] = [];
       let ran = 0;
       for (const step of seed.steps) {
