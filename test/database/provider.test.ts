@@ -167,3 +167,26 @@ describe('embedded package installed with --ignore-scripts', () => {
     }
   });
 });
+
+describe('warming ahead of the first lab', () => {
+  it('builds the template once so the next start is warm', async () => {
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { warmPostgres } = await import('../../labs/providers/postgres/index.js');
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-warm-'));
+    const env = { ...process.env, VAULT_LAB_DATA_DIR: data };
+    delete env.VAULT_LAB_POSTGRES_URL;
+    try {
+      expect(fs.existsSync(path.join(data, 'postgres'))).toBe(false);
+      expect(await warmPostgres(env)).toBe(true);
+      const cached = fs.readdirSync(path.join(data, 'postgres')).filter((n) => !n.startsWith('.'));
+      expect(cached).toEqual([expect.stringMatching(/^pg\d+\.\d+-\w[\w-]*-f\d+$/)]);
+      const s = await startPostgres(ctx(env));
+      expect((await s.query('SELECT count(*)::int AS n FROM orders')).rows[0].n).toBe(2);
+      await s.stop();
+      expect(await warmPostgres({ ...env, VAULT_LAB_POSTGRES: 'system' })).toBe(false);
+    } finally {
+      fs.rmSync(data, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

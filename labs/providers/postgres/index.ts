@@ -19,7 +19,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { dataDir } from '../../paths.js';
 import { ProviderError, registerProvider, type ProvidedSystem, type ProviderContext } from '../types.js';
-import { FIXTURE_TABLES_SQL, LAB_ADMIN, LAB_DATABASE, startLocalCluster } from './local.js';
+import { FIXTURE_TABLES_SQL, LAB_ADMIN, LAB_DATABASE, startLocalCluster, warmTemplate } from './local.js';
 import { startDocker } from './docker.js';
 
 export { LAB_ADMIN, LAB_DATABASE } from './local.js';
@@ -223,6 +223,16 @@ export async function startPostgres(ctx: ProviderContext): Promise<PostgresSyste
     ...failures,
     ...(others.length ? ['Other ways (choose one with VAULT_LAB_POSTGRES=<way>):', ...others] : []),
   ].join('\n'));
+}
+
+/**
+ * Prepares the embedded PostgreSQL template ahead of the first database lab (the course
+ * can call this in the background when it opens). Resolves quietly when there is no
+ * embedded PostgreSQL: the lab's own start will explain.
+ */
+export async function warmPostgres(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  if (env.VAULT_LAB_POSTGRES_URL || (env.VAULT_LAB_POSTGRES && env.VAULT_LAB_POSTGRES !== 'embedded')) return false;
+  try { await warmTemplate(embeddedBindir(), cacheRoot(env), env); return true; } catch { return false; }
 }
 
 registerProvider({ kind: 'postgres', start: startPostgres });

@@ -396,3 +396,15 @@ export async function startLocalCluster(bindir: string, cacheRoot: string, opts:
     throw e;
   }
 }
+
+/**
+ * Builds the template (and a spare copy) ahead of time, e.g. while the learner reads the
+ * course map, so the first database lab starts warm. Safe to call repeatedly.
+ */
+export async function warmTemplate(bindir: string, cacheRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const runAs = serverAccount(env);
+  bindir = reachableBindir(bindir, runAs);
+  const tpl = await ensureTemplate(bindir, cacheRoot, runAs);
+  prepareSpare(tpl.key, tpl.dir);
+  await preparing.get(tpl.key);
+}
