@@ -187,6 +187,17 @@ describe('AppRole login', () => {
     await expect(anon().approleLogin({ role_id: await roleId('limited'), secret_id: s.secret_id })).rejects.toMatchObject({ message: 'invalid role or secret ID' });
   });
 
+  it('tidy/secret-id sweeps expired secret IDs and answers 202', async () => {
+    await newSecret('limited', { ttl: '1m', num_uses: 1 });
+    await engine.clock.advance('2m');
+    const stored = async () => (await engine.snapshot()).entries.filter(([k]) => k.includes('/secret_id/')).length;
+    const before = await stored();
+    const r = await http(engine, 'POST', 'auth/approle/tidy/secret-id');
+    expect(r.status).toBe(202);
+    expect(r.body.warnings[0]).toMatch(/^Tidy operation successfully started/);
+    expect(await stored()).toBeLessThan(before);
+  });
+
   it('CIDR bindings: the secret ID\'s cidr_list, the role\'s secret_id_bound_cidrs, and token_bound_cidrs on the token', async () => {
     const far = await newSecret('app', { cidr_list: '10.0.0.0/8' });
     await expect(anon().approleLogin({ role_id: await roleId('app'), secret_id: far.secret_id }))

@@ -25,6 +25,12 @@ export function approleBackend(ctx: BackendContext): Backend {
       ...loginPaths(store, lockout, ctx.mountPath, () => mountConfig()?.token_type as string | undefined),
       ...rolePaths(store, maxTTL),
       ...secretIdPaths(store, ctx.clock, maxTTL),
+      {
+        pattern: 'tidy/secret-id',
+        synopsis: 'Trigger the clean-up of expired SecretID entries.',
+        // Vault answers 202 and tidies in the background; here the sweep is quick, so it runs before answering.
+        operations: { update: async () => { await store.tidy(); return { status: 202, warnings: ["Tidy operation successfully started. Any information from the operation will be printed to Vault's server logs."] }; } },
+      },
     ],
     unauthenticated: ['login'],
     renewAuth: (t) => renewAppRoleLogin(store, t),

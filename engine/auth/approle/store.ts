@@ -131,6 +131,24 @@ export class AppRoleStore {
     return true;
   }
 
+  /** Deletes every expired secret id of every role (and dangling accessors); returns how many. */
+  async tidy(): Promise<number> {
+    let n = 0;
+    for (const name of await this.listRoles()) {
+      const role = await this.getRole(name);
+      if (!role) continue;
+      for (const h of await this.storage.list(this.secretPrefix(role))) {
+        const e = await this.storage.getJSON<SecretIdEntry>(this.secretPrefix(role) + h);
+        if (e && this.expired(e)) { await this.removeHmac(role, h, e); n++; }
+      }
+      for (const acc of await this.storage.list(this.accessorPrefix(role))) {
+        const idx = await this.storage.getJSON<{ hmac: string }>(this.accessorPrefix(role) + acc);
+        if (!idx || !(await this.storage.get(this.secretPrefix(role) + idx.hmac))) await this.storage.delete(this.accessorPrefix(role) + acc);
+      }
+    }
+    return n;
+  }
+
   /** Accessors of the role's live secret ids. */
   async accessors(role: RoleEntry): Promise<string[]> {
     const out: string[] = [];
