@@ -231,6 +231,10 @@ export function parseLabFile(text: string, file: string): { lab: Lab; pos: (p: P
       if (bad) add(at, `not a valid regular expression: ${bad}`, 'escape special characters such as ( [ { with a backslash');
     }
   }
+  const usesSql = (c: CheckNode): boolean => !!c.sql || [...(c.all ?? []), ...(c.any ?? []), ...(c.not ? [c.not] : [])].some(usesSql);
+  lab.steps.forEach((s, i) => s.check.forEach((c, j) => {
+    if (usesSql(c) && !lab.needs.includes('postgres')) add(['steps', i, 'check', j], 'a sql check needs a database, and the lab does not ask for one', 'add postgres to needs: (needs: [engine, postgres])');
+  }));
   lab.setup.forEach((item, i) => {
     if (typeof item === 'object' && 'file' in item && (item.file.content === undefined) === (item.file.from === undefined)) {
       add(['setup', i, 'file'], 'a setup file needs exactly one of content or from', 'write the text under content:, or name a file next to the lab with from:');
