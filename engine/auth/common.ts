@@ -298,6 +298,7 @@ export function lockoutConfigOf(config: Record<string, unknown> | undefined): { 
     threshold: num(raw.lockout_threshold, LOCKOUT_DEFAULTS.threshold),
     durationSec: num(raw.lockout_duration, LOCKOUT_DEFAULTS.durationSec),
     counterResetSec: num(raw.lockout_counter_reset, LOCKOUT_DEFAULTS.counterResetSec),
-    disabled: raw.disable_lockout === true || raw.disable_lockout === 'true',
+    // Vault's tune API calls it lockout_disable; its server config stanza disable_lockout.
+    disabled: [raw.lockout_disable, raw.disable_lockout].some((v) => v === true || v === 'true'),
   };
 }

@@ -160,6 +160,20 @@ describe('userpass lockout (Vault defaults: 5 failures, 15 minutes, counter rese
     expect((await login('frank', 'right')).auth.client_token).toMatch(/^hvs\./);
   });
 
+  it('follows the mount\'s user_lockout_config when one is set (threshold, duration, lockout_disable)', async () => {
+    await root.enableAuth({ mount_point: 'strict', type: 'userpass' });
+    await root.write('auth/strict/users/kim', { password: 'right' });
+    const config = engine.core.getMount('auth/strict/')!.config as Record<string, unknown>;
+    config.user_lockout_config = { lockout_threshold: '2', lockout_duration: '1m', lockout_counter_reset: '1m' };
+    for (let i = 0; i < 2; i++) await expect(login('kim', 'wrong', 'strict')).rejects.toMatchObject({ response: { statusCode: 400 } });
+    await expect(login('kim', 'right', 'strict')).rejects.toMatchObject({ response: { statusCode: 403 } });
+    await engine.clock.advance('61s');
+    expect((await login('kim', 'right', 'strict')).auth.client_token).toMatch(/^hvs\./);
+    config.user_lockout_config = { lockout_disable: true };
+    for (let i = 0; i < 6; i++) await expect(login('kim', 'wrong', 'strict')).rejects.toMatchObject({ response: { statusCode: 400 } });
+    expect((await login('kim', 'right', 'strict')).auth.client_token).toMatch(/^hvs\./);
+  });
+
   it('unknown users are never locked (nothing is stored for them)', async () => {
     for (let i = 0; i < 7; i++) await expect(login('nobody-here', 'x')).rejects.toMatchObject({ response: { statusCode: 400 } });
   });
