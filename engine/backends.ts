@@ -8,6 +8,7 @@ import { transitBackend } from './secrets/transit/index.js';
 import { pkiBackend } from './secrets/pki/index.js';
 import { userpassBackend } from './auth/userpass/index.js';
 import { approleBackend } from './auth/approle/index.js';
+import { kubernetesBackend } from './auth/kubernetes/index.js';
 
 export const CATALOG: Record<string, BackendFactory> = {
   database: databaseBackend,
@@ -15,4 +16,5 @@ export const CATALOG: Record<string, BackendFactory> = {
   pki: pkiBackend,
   userpass: userpassBackend,
   approle: approleBackend,
+  kubernetes: kubernetesBackend,
 };

@@ -117,7 +117,7 @@ export class LabSession extends EventEmitter {
       VAULT_ADDR: this.engine.url,
       VAULT_TOKEN: this.engine.rootToken,
       // `node` itself last on PATH, and NODE_PATH so a lab's app can `require('node-vault')`.
-      PATH: `${vaultBinDir()}${path.delimiter}${process.env.PATH ?? ''}${path.delimiter}${path.dirname(process.execPath)}`,
+      PATH: [vaultBinDir(), ...this.systems.flatMap((s) => s.path ?? []), process.env.PATH ?? '', path.dirname(process.execPath)].join(path.delimiter),
       ...learnerNodePath(),
       VAULT_LAB_WORKSPACE: this.workspace,
       ...(this.control ? { [CONTROL_ENV]: this.control.address, [CONTROL_KEY_ENV]: this.control.key } : {}),

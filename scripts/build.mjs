@@ -27,7 +27,7 @@ const externalsExceptUi = {
 const tmp = `.dist-${process.pid}-${Date.now()}`;
 await build({
   absWorkingDir: root,
-  entryPoints: { 'vault-lab': 'bin/src/vault-lab.ts', vault: 'engine/cli/run.ts' },
+  entryPoints: { 'vault-lab': 'bin/src/vault-lab.ts', vault: 'engine/cli/run.ts', 'kube-sim': 'labs/providers/kubernetes/cli.ts' },
   outdir: tmp,
   bundle: true,
   splitting: true,

@@ -2,3 +2,4 @@
 export { providerFor, registerProvider, ProviderError } from './types.js';
 export type { Provider, ProvidedSystem, ProviderContext, NeedKind } from './types.js';
 import './postgres/index.js';
+import './kubernetes/index.js';

@@ -20,6 +20,8 @@ export interface ProvidedSystem {
    * checks use. Optional so systems without a database need not implement it.
    */
   query?(sql: string, params?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
+  /** Folders to put on the learner's PATH (after our `vault`), e.g. a cluster client. */
+  path?: string[];
   /** Stops the system and removes what it left behind. */
   stop(): Promise<void>;
 }
