@@ -378,7 +378,7 @@ export class Core {
   }
 
   /** Renews a token per Vault's rules (increment, periods, explicit and mount max). */
-  async renewToken(t: TokenEntry, increment: number): Promise<{ entry: TokenEntry; warnings: string[] }> {
+  async renewToken(t: TokenEntry, increment: number): Promise<{ entry: TokenEntry; warnings: string[]; renewed?: false }> {
     if (t.type === 'batch') throw userError('batch tokens cannot be renewed');
     if (t.expireAt === null) throw userError('invalid lease ID');
     if (!t.renewable) throw userError('lease is not renewable');
@@ -386,7 +386,7 @@ export class Core {
     const renewAuth = this.mounts.get(String(t.internal?.mountPath ?? ''))?.backend.renewAuth;
     if (renewAuth) {
       const r = await renewAuth(t);
-      if (r === false) return { entry: t, warnings: [] };
+      if (r === false) return { entry: t, warnings: [], renewed: false };
       if (r) {
         if (r.ttl !== undefined) t.ttl = r.ttl;
         if (r.period !== undefined) t.period = r.period;

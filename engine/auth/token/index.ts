@@ -118,7 +118,9 @@ export function tokenBackend(ctx: BackendContext): Backend {
   };
 
   const renew = async (t: TokenEntry, increment: number) => {
-    const { entry, warnings } = await core.renewToken(t, increment);
+    const { entry, warnings, renewed } = await core.renewToken(t, increment);
+    // The issuing auth method declined (userpass: the user is gone): nothing renewed, 204 as in Vault.
+    if (renewed === false) return {};
     return { tokenAuth: core.authBlock(entry), warnings };
   };
 
