@@ -31,7 +31,7 @@ function lastSegment(p: string) { return p.replace(/\/+$/, '').split('/').pop() 
  */
 export function nearestWrite(ctx: Pick<CheckContext, 'events'>, path: string): string {
   const want = path.replace(/^\/+/, '');
-  for (const e of [...ctx.events].reverse()) {
+  for (const e of ctx.events.slice(-100).reverse()) {
     if (!WRITES.has(e.request.operation)) continue;
     const got = e.request.path;
     if (got === want && (e.status ?? 0) < 400) continue;

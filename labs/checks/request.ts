@@ -14,8 +14,18 @@ import type { z } from 'zod';
 type Spec = z.infer<typeof RequestCheck>;
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-/** Path glob: `*` within a segment, `**` across segments; trailing slashes ignored. */
+const compiled = new Map<string, RegExp>();
+
+/** Path glob: `*` within a segment, `**` across segments; trailing slashes ignored. Compiled once per glob. */
 export function globToRegex(glob: string): RegExp {
+  const hit = compiled.get(glob);
+  if (hit) return hit;
+  const re = compileGlob(glob);
+  if (compiled.size < 1000) compiled.set(glob, re);
+  return re;
+}
+
+function compileGlob(glob: string): RegExp {
   const g = glob.replace(/^\/+/, '').replace(/\/+$/, '');
   let re = '';
   for (let i = 0; i < g.length; i++) {
@@ -77,8 +87,15 @@ function weight(spec: Spec, e: AuditEvent, d: Diff[]): number {
 /** Requests the CLI makes on its own (the KV preflight) say nothing about what the learner meant. */
 const plumbing = (spec: Spec, e: AuditEvent) => e.request.path.startsWith('sys/internal/ui/mounts') && !spec.path.startsWith('sys/internal');
 
+/** How many recent requests the nearest-request diagnostic looks at: the learner's mistake is recent. */
+const NEAREST_WINDOW = 100;
+
 export const requestCheck: Evaluator<Spec> = async (spec, ctx) => {
-  const matches = ctx.events.filter((e) => differences(spec, e).length === 0);
+  const re = globToRegex(spec.path);
+  const ops = list(spec.operation);
+  const statuses = list(spec.status);
+  // Cheap tests first: most events differ in path, operation or status.
+  const matches = ctx.events.filter((e) => re.test(e.request.path) && (!ops.length || ops.includes(e.request.operation as never)) && (!statuses.length || statuses.includes(e.status ?? 0)) && differences(spec, e).length === 0);
   if (matches.length >= spec.count) {
     return { pass: true, kind: 'edge', first: ctx.seqOf(matches[spec.count - 1]), last: ctx.seqOf(matches[matches.length - 1]), message: `seen: ${describe(spec)}${matches.length > 1 ? ` (${matches.length}×)` : ''}` };
   }
@@ -86,7 +103,7 @@ export const requestCheck: Evaluator<Spec> = async (spec, ctx) => {
   if (matches.length) return { pass: false, kind: 'edge', message: `Seen ${matches.length} of the ${spec.count} requests wanted: ${describe(spec)}.` };
   // Nearest event: fewest differences, latest first; a path difference weighs most.
   let best: { e: AuditEvent; d: Diff[]; w: number } | undefined;
-  for (const e of [...ctx.events].reverse()) {
+  for (const e of ctx.events.slice(-NEAREST_WINDOW).reverse()) {
     if (plumbing(spec, e)) continue;
     const d = differences(spec, e);
     const w = weight(spec, e, d);
