@@ -174,7 +174,7 @@ describe('warming ahead of the first lab', () => {
     const path = await import('node:path');
     const { warmPostgres } = await import('../../labs/providers/postgres/index.js');
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-warm-'));
-    const env = { ...process.env, VAULT_LAB_DATA_DIR: data };
+    const env: NodeJS.ProcessEnv = { ...process.env, VAULT_LAB_DATA_DIR: data };
     delete env.VAULT_LAB_POSTGRES_URL;
     try {
       expect(fs.existsSync(path.join(data, 'postgres'))).toBe(false);
