@@ -14,7 +14,14 @@
 // Pass: event-loop delay p99 <= 10 ms during the logins.
 import { scryptSync, randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import os from 'node:os';
 import { startEngine } from '../engine/index.ts';
+
+// On a host busy with other work the OS scheduler, not our code, dominates loop delay.
+// BENCH_NICE=-10 (needs privileges) raises this process's priority to take that out.
+if (process.env.BENCH_NICE) {
+  try { os.setPriority(Number(process.env.BENCH_NICE)); console.log(`priority set to ${os.getPriority()}`); } catch (e) { console.log(`could not set priority: ${e.message}`); }
+}
 
 const LOGINS = Number(process.env.LOGINS ?? 20);
 const sleep = (t) => new Promise((r) => setTimeout(r, t));
