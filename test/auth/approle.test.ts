@@ -168,6 +168,13 @@ describe('AppRole login', () => {
     await bad({ role_id: id, secret_id: 'wrong' }, 'invalid role or secret ID');
   });
 
+  it('a role without bind_secret_id logs in with its role_id alone, from inside its CIDR block', async () => {
+    const r = await anon().approleLogin({ role_id: await roleId('cidr-only') });
+    expect(r.auth.metadata).toEqual({ role_name: 'cidr-only' });
+    await root.write('auth/approle/role/cidr-only', { secret_id_bound_cidrs: '10.1.0.0/16' });
+    await expect(anon().approleLogin({ role_id: await roleId('cidr-only') })).rejects.toMatchObject({ message: 'source address "127.0.0.1" unauthorized by CIDR restrictions on the role' });
+  });
+
   it('num_uses: each login spends one use, the last one deletes the secret ID', async () => {
     const s = await newSecret('limited', { num_uses: 2 });
     const id = await roleId('limited');
