@@ -17,7 +17,7 @@ export interface Session {
 }
 
 /** A dev engine and a shell whose `vault` is our CLI; HOME is a private folder (token helper file). */
-export async function cliSession(rootTokenId = 'root', engineOptions: Partial<EngineOptions> = {}): Promise<Session> {
+export async function cliSession(rootTokenId = 'root', engineOptions: Partial<EngineOptions> = {}, extraEnv: Record<string, string> = {}): Promise<Session> {
   const engine = await devEngine({ rootTokenId, ...engineOptions });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-cli-test-'));
   const bin = path.join(dir, 'bin');
@@ -32,6 +32,7 @@ export async function cliSession(rootTokenId = 'root', engineOptions: Partial<En
     HOME: home,
     VAULT_ADDR: engine.url,
     LANG: 'C.UTF-8',
+    ...extraEnv,
   });
   return {
     engine,

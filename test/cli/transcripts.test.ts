@@ -9,9 +9,13 @@
  * Steps tagged with a backend in WAITING are listed but not run yet: delete the tag
  * from WAITING when that backend lands and its steps run with the rest.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { cliSession, type Session } from './harness.js';
 import type { EngineOptions } from '../../engine/index.js';
+import { providerFor, type ProvidedSystem } from '../../labs/providers/index.js';
 import { CATALOG } from '../../engine/backends.js';
 import { COMMANDS } from '../../engine/cli/commands/index.js';
 import { LOGIN_METHODS } from '../../engine/cli/commands/login-methods.js';
@@ -24,7 +28,7 @@ const AVAILABLE: Record<Tag, () => boolean> = {
   userpass: () => 'userpass' in CATALOG,
   approle: () => 'approle' in CATALOG,
   'userpass-login': () => 'userpass' in LOGIN_METHODS,
-  database: () => false, // the tutorials point the engine at a PostgreSQL of their own (docker); the lab provider supplies one
+  database: () => 'database' in CATALOG, // with a PostgreSQL from the lab provider (the tutorials use their own, in docker)
   pki: () => 'pki' in CATALOG,
   kubernetes: () => 'kubernetes' in CATALOG,
   seal: () => COMMANDS.some((c) => c.name === 'operator init'),
@@ -37,7 +41,6 @@ const AVAILABLE: Record<Tag, () => boolean> = {
  * backends land; a tag that is available but still listed here is reported below.
  */
 const WAITING = new Set<Tag>([
-  'database', // issue 8: dynamic PostgreSQL credentials (needs a PostgreSQL the test can reach)
   'aws', // not part of the course: real Vault has it, our engine does not
 ]);
 
@@ -103,7 +106,7 @@ const SEEDS: Record<string, { root: string; engine?: Partial<EngineOptions>; ste
       { run: 'VAULT_TOKEN=$NAVEEN vault kv get secret/anything-else', code: 2, has: [DENIED], needs: 'userpass' },
       // database.
       { run: 'vault secrets enable database', has: ['Success! Enabled the database secrets engine at: database/'], needs: 'database' },
-      { run: 'vault write database/config/postgresql plugin_name="postgresql-database-plugin" allowed_roles="readonly" connection_url="postgresql://{{username}}:{{password}}@127.0.0.1:5432/postgres?sslmode=disable" username="root" password="rootpassword"', needs: 'database' },
+      { run: 'vault write database/config/postgresql plugin_name="postgresql-database-plugin" allowed_roles="readonly" connection_url="postgresql://{{username}}:{{password}}@$LAB_PG_HOST:$LAB_PG_PORT/$LAB_PG_DATABASE?sslmode=disable" username="$LAB_PG_ADMIN_USER" password="$LAB_PG_ADMIN_PASSWORD"', has: ['Success! Data written to: database/config/postgresql'], needs: 'database' },
       { run: `vault write database/roles/readonly db_name="postgresql" creation_statements="CREATE ROLE \\"{{name}}\\" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'; GRANT SELECT ON ALL TABLES IN SCHEMA public TO \\"{{name}}\\";" default_ttl="1h" max_ttl="24h"`, needs: 'database' },
       { run: 'vault read database/creds/readonly', has: [/lease_duration\s+1h/, /lease_renewable\s+true/, /username\s+v-/], needs: 'database' },
       { run: 'export LEASE=$(vault read -field=lease_id database/creds/readonly); vault lease renew $LEASE', has: [/lease_duration/], needs: 'database' },
@@ -190,9 +193,15 @@ const SEEDS: Record<string, { root: string; engine?: Partial<EngineOptions>; ste
       { run: 'export ALICE=$(vault write -field=token auth/userpass/login/alice password=Password123!); VAULT_TOKEN=$ALICE vault kv get team-alpha/api-key', has: [/key\s+a1b2c3/], needs: 'userpass' },
       { run: 'VAULT_TOKEN=$ALICE vault kv get secret/my-app/database', code: 2, has: [/Code: 403/], needs: 'userpass' },
       // 5 database, 6 PKI, 7 operator, audit.
-      { run: 'vault secrets enable database', needs: 'database' },
-      { run: 'vault read database/creds/myapp-role', has: [/lease_id\s+database\/creds\/myapp-role\//], needs: 'database' },
-      { run: 'vault lease lookup $(vault read -field=lease_id database/creds/myapp-role)', has: [/expire_time/], needs: 'database' },
+      { run: 'vault secrets enable database', has: ['Success! Enabled the database secrets engine at: database/'], needs: 'database' },
+      { run: 'vault write database/config/myapp-pg plugin_name="postgresql-database-plugin" allowed_roles="myapp-role" connection_url="postgresql://{{username}}:{{password}}@$LAB_PG_HOST:$LAB_PG_PORT/$LAB_PG_DATABASE?sslmode=disable" username="$LAB_PG_ADMIN_USER" password="$LAB_PG_ADMIN_PASSWORD"', needs: 'database' },
+      { run: `vault write database/roles/myapp-role db_name="myapp-pg" creation_statements="CREATE USER \\"{{name}}\\" WITH PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'; GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO \\"{{name}}\\";" default_ttl="1h" max_ttl="24h"`, needs: 'database' },
+      { run: 'vault read database/creds/myapp-role', has: [/lease_id\s+database\/creds\/myapp-role\//, /lease_duration\s+1h/, /lease_renewable\s+true/, /username\s+v-root-myapp-ro/], needs: 'database' },
+      { run: 'export LEASE=$(vault read -field=lease_id database/creds/myapp-role); vault lease lookup $LEASE', has: [/expire_time/, /renewable\s+true/], needs: 'database' },
+      { run: 'vault lease revoke $LEASE', has: ['All revocation operations queued successfully!'], needs: 'database' },
+      { run: 'vault policy write myapp-policy - <<\'EOF\'\npath "database/creds/myapp-role" {\n  capabilities = ["read"]\n}\npath "secret/data/myapp/config" {\n  capabilities = ["read"]\n}\nEOF', has: ['Success! Uploaded policy: myapp-policy'] },
+      { run: 'vault write auth/approle/role/myapp-service secret_id_ttl="24h" token_ttl="1h" policies="myapp-policy"', needs: 'approle' },
+      { run: 'export ROLE_ID=$(vault read -field=role_id auth/approle/role/myapp-service/role-id); export SECRET_ID=$(vault write -f -field=secret_id auth/approle/role/myapp-service/secret-id); export APP_TOKEN=$(vault write -field=token auth/approle/login role_id="$ROLE_ID" secret_id="$SECRET_ID"); VAULT_TOKEN=$APP_TOKEN vault read database/creds/myapp-role', has: [/username\s+v-approle-myapp-ro/], needs: 'database' },
       { run: 'vault secrets enable pki', needs: 'pki' },
       { run: 'vault secrets tune -max-lease-ttl=87600h pki', has: ['Success! Tuned the secrets engine at: pki/'], needs: 'pki' },
       { run: 'vault write pki/root/generate/internal common_name="mycompany.internal" ttl=87600h', has: ['BEGIN CERTIFICATE'], needs: 'pki' },
@@ -249,7 +258,9 @@ const SEEDS: Record<string, { root: string; engine?: Partial<EngineOptions>; ste
       { run: 'VAULT_TOKEN=$APP vault kv get -field=api_key secret/myapp/stripe', has: ['sk_live_def456'], needs: 'approle' },
       { run: 'VAULT_TOKEN=$APP vault kv put secret/myapp/stripe api_key=x', code: 2, has: [DENIED], needs: 'approle' },
       { run: 'vault secrets enable database', needs: 'database' },
-      { run: 'vault read database/creds/readonly', has: [/lease_duration\s+1h/], needs: 'database' },
+      { run: 'vault write database/config/appdb plugin_name=postgresql-database-plugin connection_url="postgresql://{{username}}:{{password}}@$LAB_PG_HOST:$LAB_PG_PORT/$LAB_PG_DATABASE?sslmode=disable" allowed_roles="readonly" username="$LAB_PG_ADMIN_USER" password="$LAB_PG_ADMIN_PASSWORD"', needs: 'database' },
+      { run: `vault write database/roles/readonly db_name=appdb creation_statements="CREATE ROLE \\"{{name}}\\" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'; GRANT SELECT ON ALL TABLES IN SCHEMA public TO \\"{{name}}\\";" default_ttl="1h" max_ttl="24h"`, needs: 'database' },
+      { run: 'vault read database/creds/readonly', has: [/lease_duration\s+1h/, /username\s+v-/, /password\s+\S+/], needs: 'database' },
       { run: 'vault secrets enable transit', has: ['Success! Enabled the transit secrets engine at: transit/'], needs: 'transit' },
       { run: 'vault write -f transit/keys/orders', needs: 'transit' },
       { run: 'vault write transit/encrypt/orders plaintext=$(echo -n "card-4242" | base64)', has: [/ciphertext\s+vault:v1:/], needs: 'transit' },
@@ -275,8 +286,13 @@ const SEEDS: Record<string, { root: string; engine?: Partial<EngineOptions>; ste
       { run: 'vault kv rollback -version=2 secret/myapp', code: 2, has: ['Cannot roll back to a version that has been destroyed'] },
       { run: 'vault kv metadata get secret/myapp', has: [/current_version\s+3/, '== Version 1 ==', '== Version 2 ==', '== Version 3 ==', /destroyed\s+true/] },
       { run: 'vault secrets enable database', needs: 'database' },
-      { run: 'vault read database/creds/my-role', has: [/lease_id\s+database\/creds\/my-role\//], needs: 'database' },
-      { run: 'vault lease revoke database/creds/my-role/$LEASE', needs: 'database' },
+      { run: 'vault write database/config/mypostgres plugin_name=postgresql-database-plugin allowed_roles="my-role" connection_url="postgresql://{{username}}:{{password}}@$LAB_PG_HOST:$LAB_PG_PORT/$LAB_PG_DATABASE?sslmode=disable" username="$LAB_PG_ADMIN_USER" password="$LAB_PG_ADMIN_PASSWORD"', needs: 'database' },
+      { run: `vault write database/roles/my-role db_name=mypostgres creation_statements="CREATE ROLE \\"{{name}}\\" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'; GRANT SELECT ON ALL TABLES IN SCHEMA public TO \\"{{name}}\\";" default_ttl="1h" max_ttl="24h"`, needs: 'database' },
+      { run: 'vault read database/creds/my-role', has: [/lease_id\s+database\/creds\/my-role\//, /username\s+v-root-my-role-/], needs: 'database' },
+      { run: 'export LEASE=$(vault read -field=lease_id database/creds/my-role); vault lease revoke -sync $LEASE', has: ['Success! Revoked lease: database/creds/my-role/'], needs: 'database' },
+      { run: `vault write database/roles/backend-role db_name=mypostgres creation_statements="CREATE ROLE \\"{{name}}\\" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';" default_ttl="1h" max_ttl="24h"`, needs: 'database' },
+      // The connection only allows my-role: the tutorial's second role cannot get credentials until allowed_roles names it.
+      { run: 'vault read database/creds/backend-role', code: 2, has: ['"backend-role" is not an allowed role'], needs: 'database' },
       { run: 'vault kv put secret/myapp db_password="super_secret_123" api_key="abc-xyz-789"', has: [/version\s+4/] },
       { run: 'vault auth enable kubernetes', has: ['Success! Enabled kubernetes auth method at: kubernetes/'], needs: 'kubernetes' },
       { run: 'vault write auth/kubernetes/config kubernetes_host="https://kubernetes.default.svc:443"', needs: 'kubernetes' },
@@ -291,8 +307,11 @@ const SEEDS: Record<string, { root: string; engine?: Partial<EngineOptions>; ste
     steps: [
       { run: 'export VAULT_TOKEN=root' },
       { run: 'vault secrets enable database', has: ['Success! Enabled the database secrets engine at: database/'], needs: 'database' },
-      { run: 'vault read database/creds/myapp-read', has: [/lease_renewable\s+true/], needs: 'database' },
+      { run: 'vault write database/config/myapp plugin_name=postgresql-database-plugin allowed_roles="myapp-read,myapp-write" connection_url="postgresql://{{username}}:{{password}}@$LAB_PG_HOST:$LAB_PG_PORT/$LAB_PG_DATABASE?sslmode=disable" username="vault_admin_004" password="vault_admin_password"', needs: 'database' },
+      { run: `vault write database/roles/myapp-read db_name=myapp creation_statements="CREATE ROLE \\"{{name}}\\" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}' INHERIT; GRANT SELECT ON ALL TABLES IN SCHEMA public TO \\"{{name}}\\";" default_ttl="1h" max_ttl="24h"`, needs: 'database' },
+      { run: 'vault read database/creds/myapp-read', has: [/lease_duration\s+1h/, /lease_renewable\s+true/, /username\s+v-root-myapp-re/], needs: 'database' },
       { run: 'vault write -force database/rotate-root/myapp', needs: 'database' },
+      { run: 'vault read database/creds/myapp-read', has: [/lease_renewable\s+true/], needs: 'database' },
       { run: 'vault secrets enable aws', needs: 'aws' },
       { run: 'vault secrets enable pki', needs: 'pki' },
       { run: 'vault secrets tune -max-lease-ttl=87600h pki', needs: 'pki' },
@@ -301,7 +320,7 @@ const SEEDS: Record<string, { root: string; engine?: Partial<EngineOptions>; ste
       { run: 'vault write -f transit/keys/customer-data', needs: 'transit' },
       { run: 'export CT=$(vault write -field=ciphertext transit/encrypt/customer-data plaintext=$(echo -n "alice@example.com" | base64)); echo $CT', has: [/^vault:v1:/m], needs: 'transit' },
       { run: 'vault write -field=plaintext transit/decrypt/customer-data ciphertext="$CT" | base64 --decode', has: ['alice@example.com'], needs: 'transit' },
-      { run: 'vault list sys/leases/lookup/database/creds/myapp-read', needs: 'database' },
+      { run: 'vault list sys/leases/lookup/database/creds/myapp-read', has: ['Keys', /^[A-Za-z0-9]{24}$/m], needs: 'database' },
       { run: 'vault lease revoke -prefix database/creds/myapp-read', has: ['All revocation operations queued successfully!'], needs: 'database' },
       // Lease commands on a path with no leases still answer the way real Vault does.
       { run: 'vault lease revoke -prefix -sync database/creds/myapp-read', has: ['Success! Revoked any leases with prefix: database/creds/myapp-read'] },
@@ -313,10 +332,25 @@ const SEEDS: Record<string, { root: string; engine?: Partial<EngineOptions>; ste
 let session: Session | undefined;
 afterEach(async () => { await session?.close(); session = undefined; });
 
+/** One PostgreSQL (from the lab provider) shared by the seeds' database lines. */
+let postgres: Promise<ProvidedSystem> | undefined;
+afterAll(async () => { if (postgres) await (await postgres).stop(); }, 60_000);
+async function postgresEnv(): Promise<Record<string, string>> {
+  postgres ??= (async () => {
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-cli-pg-'));
+    const system = await providerFor('postgres')!.start({ workspace, progress: () => undefined, env: process.env });
+    // Seed 004 rotates its admin's password; give it its own admin so the lab admin keeps working.
+    await system.query!(`CREATE ROLE vault_admin_004 WITH LOGIN SUPERUSER PASSWORD 'vault_admin_password'`);
+    return system;
+  })();
+  return (await postgres).env;
+}
+
 describe('tutorial transcripts through our CLI', () => {
   for (const [name, seed] of Object.entries(SEEDS)) {
     it(name, async () => {
-      session = await cliSession(seed.root, seed.engine);
+      const needsPostgres = seed.steps.some((x) => x.needs === 'database' && !WAITING.has('database'));
+      session = await cliSession(seed.root, seed.engine, needsPostgres ? await postgresEnv() : {});
       const failures: string[] = [];
       let ran = 0;
       for (const step of seed.steps) {
@@ -332,7 +366,7 @@ describe('tutorial transcripts through our CLI', () => {
       }
       expect(ran).toBeGreaterThan(3);
       expect(failures).toEqual([]);
-    }, 120_000);
+    }, 240_000);
   }
 
   it('every tag the transcripts use is either available now or listed in WAITING', () => {
