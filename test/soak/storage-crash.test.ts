@@ -1,7 +1,7 @@
 /**
  * Crash durability, the long run: 50 SIGKILLs of the server at random moments while four
  * writers put keys. 0 acknowledged writes lost, 0 torn entries. Run with
- * `npx vitest run --dir test/soak` (excluded from `npm test`).
+ * `npx vitest run --config test/soak/vitest.config.ts` (excluded from `npm test`).
  */
 import { expect, it } from 'vitest';
 import { runCrashCycles, seeded } from '../storage/crash-harness.js';
