@@ -231,3 +231,27 @@ describe('restart', () => {
     expect((await call(e, 'GET', 'sys/mounts', { token: root })).body.data['leasy/'].type).toBe('leasy');
   });
 });
+
+describe('node-vault against a sealed server', () => {
+  it('initialises, unseals, reports status and seals through the client library unchanged', async () => {
+    const { nodeVault } = await import('../support/engine.js');
+    const e = await start({ storage: { kind: 'file', path: tmp() } });
+    const client = nodeVault(e, '');
+    expect(await client.initialized()).toEqual({ initialized: false });
+    const init = await client.init({ secret_shares: 3, secret_threshold: 2 });
+    expect(init.keys).toHaveLength(3);
+    expect(init.root_token).toMatch(/^hvs\./);
+    let st = await client.unseal({ key: init.keys[0] });
+    expect(st).toMatchObject({ sealed: true, progress: 1, t: 2, n: 3 });
+    st = await client.unseal({ key: init.keys_base64[2] });
+    expect(st.sealed).toBe(false);
+    expect((await client.status()).sealed).toBe(false);
+    client.token = init.root_token;
+    await client.write('sys/mounts/kv', { type: 'kv' });
+    await client.write('kv/app', { v: 'from node-vault' });
+    expect((await client.read('kv/app')).data.v).toBe('from node-vault');
+    await client.seal();
+    expect((await client.status()).sealed).toBe(true);
+    await expect(client.read('kv/app')).rejects.toThrow(/Vault is sealed/);
+  });
+});
