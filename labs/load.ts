@@ -8,6 +8,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, Node as YamlNode, D
 import type { z } from 'zod';
 import { CHECK_KINDS, Lab, Step, type CheckNode } from './schema.js';
 import { questionKind } from './quiz.js';
+import { parsePath } from './checks/jsonpath.js';
 
 export interface LabProblem {
   file: string;
@@ -219,7 +220,22 @@ export function parseLabFile(text: string, file: string): { lab: Lab; pos: (p: P
   function badRegex(src: string): string | null {
     try { new RegExp(src); return null; } catch (e) { return (e as Error).message.replace(/^Invalid regular expression: /, ''); }
   }
+  function badPlace(place: string): string | null {
+    try { parsePath(place); return null; } catch (e) { return (e as Error).message; }
+  }
+  function places(c: CheckNode, p: PropertyKey[]) {
+    const tries: Array<[string, PropertyKey[]]> = [
+      ...(c.state?.expect ?? []).map((e, n) => [e.at, [...p, 'state', 'expect', n, 'at']] as [string, PropertyKey[]]),
+      ...(c.request?.response ?? []).map((e, n) => [e.at, [...p, 'request', 'response', n, 'at']] as [string, PropertyKey[]]),
+      ...(c.sql?.expect ?? []).map((e, n) => [e.at, [...p, 'sql', 'expect', n, 'at']] as [string, PropertyKey[]]),
+    ];
+    for (const [place, at] of tries) {
+      const bad = badPlace(place);
+      if (bad) add(at, bad, 'write places like data.data.key, $.data.keys[0] or rows[*].name');
+    }
+  }
   function regexes(c: CheckNode, p: PropertyKey[]) {
+    places(c, p);
     const tries: Array<[string | undefined, PropertyKey[]]> = [
       [c.command?.matches, [...p, 'command', 'matches']],
       [c.file?.matches, [...p, 'file', 'matches']],
@@ -253,6 +269,10 @@ export function parseLabFile(text: string, file: string): { lab: Lab; pos: (p: P
       const bad = (Array.isArray(q.answer) ? q.answer : [q.answer]).filter((a) => a >= n);
       if (bad.length) add(['quiz', i, 'answer'], `answer ${bad.join(', ')} is not one of the ${n} choices (counting from 0)`, 'answers count choices from 0');
     }
+    if (q.from_state && 'api' in q.from_state) {
+      const bad = badPlace(q.from_state.api.at);
+      if (bad) add(['quiz', i, 'from_state', 'api', 'at'], bad, 'write places like data.data.key, $.data.keys[0] or rows[*].name');
+    }
     if (kind === 'text') {
       const src = q.pattern ?? (q.answer as string);
       const bad = badRegex(src);
@@ -281,7 +301,16 @@ export function loadLabFile(file: string, displayName = file): LoadedLab {
     throw new LabLoadError([{ file: displayName, line: 1, column: 1, message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, hint: 'check the path and its permissions' }]);
   }
   const { lab, pos } = parseLabFile(text, displayName);
-  return { lab, file, dir: path.dirname(file), display: displayName, pos, text };
+  const dir = path.dirname(file);
+  const missing: LabProblem[] = [];
+  lab.setup.forEach((item, i) => {
+    if (typeof item === 'object' && 'file' in item && item.file.from !== undefined && !fs.existsSync(path.resolve(dir, item.file.from))) {
+      const at = pos(['setup', i, 'file', 'from']);
+      missing.push({ file: displayName, line: at.line, column: at.column, message: `setup[${i}].file.from: there is no ${item.file.from} next to the lab file`, hint: 'put the file beside the lab YAML, or give its text under content:' });
+    }
+  });
+  if (missing.length) throw new LabLoadError(missing);
+  return { lab, file, dir, display: displayName, pos, text };
 }
 
 /** Lab files in a directory (or the one file given), sorted by name. */
