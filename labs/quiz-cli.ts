@@ -29,7 +29,8 @@ export function parseAnswer(q: Question, text: string): QuizAnswer | undefined {
 export async function runQuiz(args: string[], io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; env: NodeJS.ProcessEnv } = { input: process.stdin, output: process.stdout, env: process.env }): Promise<number> {
   let dir = contentDir();
   let topic: string | undefined;
-  let lang = 'default';
+  // The learner's language: VAULT_LAB_LANG, else LANG (fr_FR.UTF-8 → fr_FR → fr); untranslated text falls back.
+  let lang = io.env.VAULT_LAB_LANG || (io.env.LANG ?? '').split('.')[0] || 'default';
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--labs') dir = path.resolve(args[++i] ?? '.');

@@ -79,6 +79,15 @@ describe('vault-lab quiz', () => {
     expect(progress.labs['a-lab'].quiz.answers).toEqual({ 0: 0, 1: 'secret/data/app' });
   }, 30_000);
 
+  it('speaks the learner\'s language where the lab has a translation', async () => {
+    fs.mkdirSync(path.join(dir, 'fr'));
+    fs.writeFileSync(path.join(dir, 'fr', 'l.yaml'), `id: l\ntitle: { default: Tokens, fr: Jetons }\nminutes: 1\nsteps:\n  - id: s\n    title: S\n    body: b\n    hints: [h]\n    solution: ["true"]\n    check: [ { request: { path: x } } ]\nquiz:\n  - question: { default: Which?, fr: Lequel ? }\n    choices: [ { default: first, fr: premier }, second ]\n    answer: 0\n    explain: { default: Because., fr: Parce que. }\n`);
+    const q = await run(['quiz', '--labs', 'fr'], { input: '1\n', env: { LANG: 'fr_FR.UTF-8' } });
+    expect(q.out).toContain('Lequel ?\n  1) premier\n  2) second');
+    expect(q.out).toContain('✓ Right. Parce que.');
+    expect(q.out).toContain('General — Jetons');
+  });
+
   it('never loads React', async () => {
     const src = fs.readFileSync(path.join(ROOT, 'labs', 'quiz-cli.ts'), 'utf8');
     expect(src).not.toMatch(/from ['"](react|ink)/);
