@@ -84,6 +84,8 @@ export class FileStorage implements Storage {
   readonly kind = 'file';
   /** Per-key write chains, so two writes to one key land in call order. */
   private chains = new Map<string, Promise<unknown>>();
+  /** Folders known to exist (this backend never removes one), to skip mkdir calls. */
+  private known = new Set<string>();
   /** Folder fsyncs in progress and the one queued behind each (group commit). */
   private dirSyncs = new Map<string, { running: Promise<void> | null; next: Promise<void> | null }>();
 
@@ -147,7 +149,17 @@ export class FileStorage implements Storage {
       const { dir, file, segs } = this.locate(key);
       await this.mkdirs(segs);
       const tmp = path.join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
-      const fh = await fsp.open(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
+      const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL;
+      let fh: fsp.FileHandle;
+      try {
+        fh = await fsp.open(tmp, flags, 0o600);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        // A folder vanished behind our back: forget what we knew and create it again.
+        this.known.clear();
+        await this.mkdirs(segs);
+        fh = await fsp.open(tmp, flags, 0o600);
+      }
       try {
         await fh.writeFile(encodeRecord(key, value));
         await fh.sync();
@@ -205,12 +217,14 @@ export class FileStorage implements Storage {
     let cur = this.root;
     for (const s of segs) {
       const next = path.join(cur, s);
+      if (this.known.has(next)) { cur = next; continue; }
       try {
         await fsp.mkdir(next, { mode: 0o700 });
         await syncDir(cur);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
+      this.known.add(next);
       cur = next;
     }
   }

@@ -152,6 +152,16 @@ describe('file storage on disk', () => {
     expect(await s.list('')).toEqual([]);
   });
 
+  it('recreates a folder removed behind its back', async () => {
+    const dir = tmp();
+    const s = await FileStorage.open(dir);
+    await s.put('a/b/one', b('1'));
+    fs.rmSync(path.join(dir, 'a'), { recursive: true, force: true });
+    await s.put('a/b/two', b('2'));
+    expect((await s.get('a/b/two'))?.toString()).toBe('2');
+    expect(await s.get('a/b/one')).toBeUndefined();
+  });
+
   it('survives reopening: a new instance sees the same entries', async () => {
     const dir = tmp();
     const s1 = await FileStorage.open(dir);
