@@ -57,7 +57,7 @@ async function runStep(session: LabSession, loaded: LoadedLab, i: number, varian
   const problems: string[] = [];
   if (variant === 'cli') {
     for (const [k, anti] of step.anti_solutions.entries()) {
-      for (const cmd of anti.run) await session.runCommand(`(\n${cmd}\n)`, undefined, { record: true });
+      for (const cmd of anti.run) await session.runCommand(`(\n${cmd}\n)`, undefined, { record: true, recordAs: cmd });
       await session.settle();
       const res = await session.evaluate();
       const want = t(anti.diagnostic);

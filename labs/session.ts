@@ -200,10 +200,10 @@ export class LabSession extends EventEmitter {
    * Runs a shell command in the session's own shell (setup, skip, headless solutions).
    * With `record`, the command counts as one the learner ran (for `command` checks).
    */
-  async runCommand(cmd: string, timeoutMs?: number, opts: { record?: boolean } = {}): Promise<ShellResult> {
+  async runCommand(cmd: string, timeoutMs?: number, opts: { record?: boolean; recordAs?: string } = {}): Promise<ShellResult> {
     if (!this.shell) this.shell = new ScriptShell(this.workspace, this.env());
     const r = await this.shell.run(cmd, timeoutMs);
-    if (opts.record) this.recordCommand(cmd, r.code, 'script');
+    if (opts.record) this.recordCommand(opts.recordAs ?? cmd, r.code, 'script');
     return r;
   }
 

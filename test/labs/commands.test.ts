@@ -96,6 +96,15 @@ describe('vault-lab quiz', () => {
   });
 });
 
+describe('a step that moves the clock', () => {
+  it('vault-lab test runs a lab whose solution uses vault-lab clock advance, with command and after checks', async () => {
+    const r = await new Promise<{ code: number; out: string }>((resolve) => execFile(process.execPath, [VAULT_LAB_JS, 'test', 'test/fixtures/labs-good'], { cwd: ROOT, timeout: 60_000 }, (e, o) => resolve({ code: e ? 1 : 0, out: o })));
+    expect(r.out).toContain('✓ expire');
+    expect(r.out.trim().split('\n').pop()).toBe('2 passed, 0 failed');
+    expect(r.code).toBe(0);
+  }, 60_000);
+});
+
 describe('vault-lab clock outside a lab', () => {
   it('explains that it needs a lab shell', async () => {
     const r = await run(['clock', 'advance', '1h'], { env: { VAULT_LAB_CONTROL: '', VAULT_LAB_CONTROL_KEY: '' } });
