@@ -275,7 +275,12 @@ export class UserLockout {
     await this.storage.delete(this.key(alias));
   }
 
-  /** Names currently locked (for tests and a future sys/locked-users). */
+  /** Forgets a name's failures, lifting any lockout. */
+  async unlock(alias: string): Promise<void> {
+    await this.storage.delete(this.key(alias));
+  }
+
+  /** Names currently locked (sys/locked-users). */
   async locked(): Promise<string[]> {
     const c = this.config();
     const out: string[] = [];

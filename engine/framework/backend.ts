@@ -70,6 +70,10 @@ export interface Backend {
    * return `false` to leave the token unrenewed, or the TTLs to renew with now.
    */
   renewAuth?: (token: TokenEntry) => Promise<{ policies?: string[]; ttl?: number; maxTTL?: number; period?: number } | false | void>;
+  /** Names (usernames, role ids) this auth method currently locks out (sys/locked-users). */
+  lockedUsers?: () => Promise<string[]>;
+  /** Lifts a lockout before it expires (sys/locked-users/<accessor>/unlock/<name>). */
+  unlockUser?: (alias: string) => Promise<void>;
 }
 
 export interface CompiledPath extends PathDef { re: RegExp }

@@ -10,6 +10,7 @@ import { toolPaths } from './tools.js';
 import { wrappingPaths } from './wrapping.js';
 import { sealPaths } from './seal.js';
 import { auditPaths } from './audit.js';
+import { lockedUserPaths } from './locked-users.js';
 
 /** Extra sys path families registered by other parts of the engine (wrapping, seal, audit …). */
 export type SysExtension = (core: Core) => import('../framework/backend.js').PathDef[];
@@ -22,6 +23,7 @@ export function systemBackend(core: Core, extensions: SysExtension[] = []): Back
     paths: [
       ...healthPaths(core), ...mountPaths(core), ...policyPaths(core), ...capabilityPaths(core), ...leasePaths(core), ...toolPaths(core), ...wrappingPaths(core),
       ...sealPaths(core), ...auditPaths(core),
+      ...lockedUserPaths(core),
       ...extensions.flatMap((x) => x(core)),
     ],
     unauthenticated: ['health', 'seal-status', 'leader', 'init', 'unseal', 'wrapping/lookup', 'internal/ui/mounts', 'internal/ui/mounts/*', 'mounts-all/*', 'generate-root/*', 'rekey/*'],

@@ -34,5 +34,7 @@ export function approleBackend(ctx: BackendContext): Backend {
     ],
     unauthenticated: ['login'],
     renewAuth: (t) => renewAppRoleLogin(store, t),
+    lockedUsers: () => lockout.locked(),
+    unlockUser: (alias) => lockout.unlock(alias),
   };
 }

@@ -25,5 +25,7 @@ export function userpassBackend(ctx: BackendContext): Backend {
     unauthenticated: ['login/*'],
     // Vault does not renew a login whose user was deleted; changed policies are an error.
     renewAuth: async (t) => (await renewUserpassLogin(users, t)) ?? false,
+    lockedUsers: () => lockout.locked(),
+    unlockUser: (alias) => lockout.unlock(alias),
   };
 }
