@@ -78,6 +78,24 @@ describe('sys/auth', () => {
   });
 });
 
+describe('auth methods', () => {
+  it('enable (sudo), list, read one; disabling revokes every token it issued', async () => {
+    expect((await http(engine, 'POST', 'sys/auth/people', { body: { type: 'userpass', description: 'humans' } })).status).toBe(204);
+    const one = await http(engine, 'GET', 'sys/auth/people');
+    expect(one.body.data).toMatchObject({ type: 'userpass', description: 'humans' });
+    expect(one.body.data.accessor).toMatch(/^auth_userpass_[0-9a-f]{8}$/);
+    expect((await http(engine, 'GET', 'sys/auth')).body.data['people/'].type).toBe('userpass');
+    await http(engine, 'POST', 'auth/people/users/ann', { body: { password: 'pw', token_policies: 'default' } });
+    const login = await http(engine, 'POST', 'auth/people/login/ann', { token: null, body: { password: 'pw' } });
+    const t = login.body.auth.client_token;
+    expect((await http(engine, 'GET', 'auth/token/lookup-self', { token: t })).body.data.path).toBe('auth/people/login/ann');
+    expect((await http(engine, 'POST', 'sys/auth/people', { body: { type: 'userpass' } })).body.errors).toEqual(['path is already in use at people/']);
+    expect((await http(engine, 'DELETE', 'sys/auth/people')).status).toBe(204);
+    expect((await http(engine, 'GET', 'auth/token/lookup-self', { token: t })).status).toBe(403);
+    expect((await http(engine, 'POST', 'auth/people/login/ann', { token: null, body: { password: 'pw' } })).status).toBe(403);
+  });
+});
+
 describe('preflight: sys/internal/ui/mounts and sys/mounts-all', () => {
   it('answers the mount object for a token with some capability under the mount, 403 otherwise', async () => {
     await http(engine, 'PUT', 'sys/policies/acl/deep', { body: { policy: 'path "secret/data/team/a/*" { capabilities = ["read"] }' } });
