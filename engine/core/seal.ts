@@ -45,16 +45,21 @@ function checkValue(key: Buffer): string {
   return createHmac('sha256', key).update(CHECK_LABEL).digest('hex');
 }
 
-/** Decodes an unseal key given as hex (preferred when it decodes to a share's length) or base64. */
-export function decodeShare(s: string): Buffer {
+/**
+ * Decodes an unseal key given as hex (tried first, kept when it decodes to a share's
+ * length) or base64 (standard or URL-safe).
+ * @param want the length of this seal's shares, when known.
+ */
+export function decodeShare(s: string, want?: number): Buffer {
   const t = s.trim();
+  const fits = (b: Buffer) => (want ? b.length === want : b.length >= 16 && b.length <= ROOT_KEY_LEN + 1);
   if (/^[0-9a-fA-F]+$/.test(t) && t.length % 2 === 0) {
     const b = Buffer.from(t, 'hex');
-    if (b.length >= 16 && b.length <= ROOT_KEY_LEN + 1) return b;
+    if (fits(b)) return b;
   }
   if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(t)) {
     const b = Buffer.from(t, 'base64');
-    if (b.length >= 16 && b.length <= ROOT_KEY_LEN + 1) return b;
+    if (fits(b)) return b;
   }
   throw userError("'key' must be a valid hex or base64 string");
 }
@@ -147,9 +152,7 @@ export class SealManager {
     return this.exclusive(async () => {
       if (!this.config) throw userError('Vault is not initialized');
       if (!this.barrier.sealed) return;
-      const share = decodeShare(keyText);
-      const want = this.config.secret_shares === 1 ? ROOT_KEY_LEN : ROOT_KEY_LEN + 1;
-      if (share.length !== want) throw userError("'key' must be a valid hex or base64 string");
+      const share = decodeShare(keyText, this.config.secret_shares === 1 ? ROOT_KEY_LEN : ROOT_KEY_LEN + 1);
       if (this.pending.some((p) => p.equals(share))) return;
       this.pending.push(share);
       if (this.pending.length < this.config.secret_threshold) return;
