@@ -23,12 +23,15 @@ export interface ControlHandlers {
 export class ControlServer {
   readonly key = randomBytes(16).toString('hex');
   private server: net.Server | undefined;
+  private readonly sockets = new Set<net.Socket>();
   address = '';
 
   constructor(private readonly handlers: ControlHandlers) {}
 
   async listen(): Promise<void> {
     this.server = net.createServer((sock) => {
+      this.sockets.add(sock);
+      sock.on('close', () => this.sockets.delete(sock));
       let buf = '';
       sock.setEncoding('utf8');
       sock.on('error', () => undefined);
@@ -73,7 +76,10 @@ export class ControlServer {
 
   async close(): Promise<void> {
     if (!this.server) return;
-    await new Promise<void>((r) => this.server!.close(() => r()));
+    const closed = new Promise<void>((r) => this.server!.close(() => r()));
+    // A connection left open (a hung client) must not keep the session from stopping.
+    for (const s of this.sockets) s.destroy();
+    await closed;
     this.server = undefined;
   }
 }

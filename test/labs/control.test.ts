@@ -57,3 +57,18 @@ describe('shell integration', () => {
     expect(s.results[0].pass).toBe(true);
   });
 });
+
+describe('stopping', () => {
+  it('a client that never closes its connection does not keep the session from stopping', async () => {
+    const net = await import('node:net');
+    s = await session(ONE_STEP('- request: { path: auth/token/lookup-self }'));
+    const [host, port] = s.env().VAULT_LAB_CONTROL.split(':');
+    const sock = net.connect({ host, port: Number(port) });
+    await new Promise((r) => sock.on('connect', r));
+    const t0 = Date.now();
+    await s.stop();
+    expect(Date.now() - t0).toBeLessThan(5000);
+    sock.destroy();
+    s = undefined;
+  });
+});
