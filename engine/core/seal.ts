@@ -5,7 +5,9 @@
  *
  * Shamir reconstruction never fails by itself — too few or wrong shares simply give a
  * different 32 bytes — so the rebuilt key is checked twice: against an HMAC check value
- * stored beside the seal configuration, and by GCM-decrypting the keyring.
+ * stored beside the seal configuration, and by GCM-decrypting the keyring. Each share
+ * also has a salted HMAC stored, so a share from another server (or a typo that still
+ * decodes) is refused when it is given and never counts towards the threshold.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { combine, split } from 'shamir-secret-sharing';
@@ -24,6 +26,9 @@ export interface SealConfig {
   secret_threshold: number;
   /** HMAC-SHA256(root key, label), hex: proves a rebuilt key before it is used. */
   check: string;
+  /** HMAC-SHA256(share_salt, share) of each share, hex: a share from elsewhere is refused at once. */
+  share_checks?: string[];
+  share_salt?: string;
 }
 
 /** What the seal needs from the engine: bring mounts and timers up, and down. */
@@ -39,6 +44,10 @@ export interface SealedFlags {
   sealed: boolean;
   initialized: boolean;
   sealInfo: () => { t: number; n: number; progress: number };
+}
+
+function shareCheck(salt: Buffer, share: Buffer): string {
+  return createHmac('sha256', salt).update(share).digest('hex');
 }
 
 function checkValue(key: Buffer): string {
@@ -120,7 +129,11 @@ export class SealManager {
       const ring = Keyring.fresh(this.clock.nowMs());
       await this.barrier.physical.put(KEYRING_KEY, gcmSeal(rootKey, 0, KEYRING_KEY, ring.serialize()));
       const keys = shares === 1 ? [Buffer.from(rootKey)] : (await split(new Uint8Array(rootKey), shares, threshold)).map((s) => Buffer.from(s));
-      const config: SealConfig = { type: 'shamir', secret_shares: shares, secret_threshold: threshold, check: checkValue(rootKey) };
+      const salt = randomBytes(32);
+      const config: SealConfig = {
+        type: 'shamir', secret_shares: shares, secret_threshold: threshold, check: checkValue(rootKey),
+        share_salt: salt.toString('hex'), share_checks: keys.map((k) => shareCheck(salt, k)),
+      };
 
       this.barrier.unseal(ring);
       this.rootKey = rootKey;
@@ -144,9 +157,9 @@ export class SealManager {
   }
 
   /**
-   * Adds one unseal key. Duplicates and keys of the wrong shape never advance progress;
-   * once the threshold is reached the key is rebuilt, verified and used, or progress
-   * starts over with `Unseal failed, invalid key`.
+   * Adds one unseal key. Duplicates, keys of the wrong shape and shares this seal did not
+   * issue never advance progress; once the threshold is reached the key is rebuilt,
+   * verified and used, or progress starts over with `Unseal failed, invalid key`.
    */
   submit(keyText: string): Promise<void> {
     return this.exclusive(async () => {
@@ -154,6 +167,10 @@ export class SealManager {
       if (!this.barrier.sealed) return;
       const share = decodeShare(keyText, this.config.secret_shares === 1 ? ROOT_KEY_LEN : ROOT_KEY_LEN + 1);
       if (this.pending.some((p) => p.equals(share))) return;
+      // Shamir cannot tell a wrong share until the threshold; the stored checks can.
+      if (this.config.share_checks && this.config.share_salt && !this.config.share_checks.includes(shareCheck(Buffer.from(this.config.share_salt, 'hex'), share))) {
+        throw userError('Unseal failed, invalid key');
+      }
       this.pending.push(share);
       if (this.pending.length < this.config.secret_threshold) return;
 
