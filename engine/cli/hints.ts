@@ -31,6 +31,10 @@ export const HINTS: Hint[] = [
     text: (a) => `${PREFIX} to see a secret's versions use "vault kv metadata get ${positional(a, 2)[0] ?? '<path>'}".`,
   },
   {
+    test: (a) => a[0] === 'server' || a[0] === 'agent' || a[0] === 'proxy',
+    text: (a) => `${PREFIX} this vault CLI is a client only; start a dev server with "vault-lab server -dev"${a[0] === 'server' ? '' : ` (there is no ${a[0]} here)`}.`,
+  },
+  {
     test: (a) => a[0] === 'token' && a[1] === 'list',
     text: () => `${PREFIX} tokens are listed by accessor: "vault list auth/token/accessors" (needs sudo).`,
   },

@@ -221,6 +221,7 @@ describe('vault CLI golden output', () => {
   it('usage errors, unknown commands and flags, flags after arguments, hints', async () => {
     golden('errors', await transcript([
       'vault nosuchcommand 2>&1 | head -3; vault nosuchcommand 2>/dev/null; echo "exit $?"',
+      'vault server -dev 2>&1 | tail -1; vault server -dev 2>/dev/null; echo "exit $?"',
       'vault kv',
       'vault kv metadata destroy shared/ca',
       'vault kv get -nosuchflag secret/x',

@@ -138,7 +138,7 @@ const SEEDS: Record<string, { root: string; engine?: Partial<EngineOptions>; ste
       { run: 'vault kv get -field=password secret/my-app/database', has: ['P@ssw0rd!2026'] },
       { run: 'vault kv metadata get secret/my-app/database', has: ['secret/metadata/my-app/database', /current_version\s+1/, '== Version 1 =='] },
       // "List versions": kv list lists keys under a folder, so on a secret it finds nothing.
-      { run: 'vault kv list secret/my-app/database', code: 2, has: ['No value found at secret/metadata/my-app/database'] },
+      { run: 'vault kv list secret/my-app/database', code: 2, has: ['No value found at secret/metadata/my-app/database', 'vault kv metadata get secret/my-app/database'] },
       { run: 'vault kv list secret/my-app', has: [/^database$/m] },
       { run: 'vault kv put secret/my-app/database password="NewP@ss!2026"', has: [/version\s+2/] },
       { run: 'vault kv get -version=1 secret/my-app/database', has: [/version\s+1/, /username\s+app_user/] },
