@@ -193,3 +193,17 @@ describe('JSONPath-like places', () => {
     expect(select(doc, 'data.nope').found).toBe(false);
   });
 });
+
+describe('request: auth mount and token type', () => {
+  it('names the auth mount and token type the step wants', async () => {
+    const setup = 'setup:\n  - vault auth enable userpass\n  - vault write auth/userpass/users/alice password=pw policies=default\n';
+    s = await session(ONE_STEP('- request: { path: auth/token/lookup-self, auth_mount: userpass }\n- request: { path: auth/token/lookup-self, token_type: batch }', setup));
+    let res = await after(['vault token lookup >/dev/null']);
+    expect(res[0].message).toContain('used a token from root, the step wants one issued by auth/userpass');
+    expect(res[1].message).toContain('used a service token, the step wants a batch token');
+    res = await after(['export B=$(vault token create -type=batch -policy=default -field=token)', 'VAULT_TOKEN=$B vault token lookup >/dev/null']);
+    expect(res.map((r) => r.pass)).toEqual([false, true]);
+    res = await after(['export U=$(vault login -method=userpass -token-only username=alice password=pw)', 'VAULT_TOKEN=$U vault token lookup >/dev/null']);
+    expect(res.map((r) => r.pass)).toEqual([true, true]);
+  });
+});

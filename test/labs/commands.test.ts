@@ -120,3 +120,16 @@ describe('vault-lab validate', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('vault-lab test with a wrong HTTP solution', () => {
+  it('reports the (http) step at the http_solution position', async () => {
+    fs.writeFileSync(path.join(dir, 'h.yaml'), `id: h\ntitle: H\nminutes: 1\nsteps:\n  - id: put\n    title: Put\n    body: b\n    hints: [h]\n    solution: ["vault kv put secret/h a=1"]\n    http_solution:\n      - { method: POST, path: secret/h, data: { data: { a: "1" } } }\n    check:\n      - state: { path: secret/data/h, expect: [ { at: data.data.a, equals: "1" } ] }\n`);
+    const r = await run(['test', 'h.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('✓ put (');
+    expect(r.out).toContain('✗ put (http)');
+    expect(r.out).toContain('h.yaml:11:7: checks still fail after the HTTP solution');
+    expect(r.out).toContain('POST /v1/secret/h → ');
+    expect(r.out.trim().split('\n').pop()).toBe('1 passed, 1 failed');
+  }, 60_000);
+});
