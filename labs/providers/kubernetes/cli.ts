@@ -15,6 +15,7 @@ const USAGE = `kube-sim — kubectl-style commands for vault-lab's simulated Kub
   kube-sim create namespace NAME
   kube-sim create serviceaccount NAME [-n NAMESPACE]
   kube-sim get serviceaccounts [-n NAMESPACE]
+  kube-sim get clusterrolebindings
   kube-sim delete serviceaccount NAME [-n NAMESPACE]
   kube-sim create token SERVICEACCOUNT [-n NAMESPACE] [--audience AUD] [--duration 1h]
   kube-sim create clusterrolebinding NAME --clusterrole=ROLE --serviceaccount=NAMESPACE:NAME
@@ -71,6 +72,11 @@ async function main(argv: string[]): Promise<number> {
   if (verb === 'get' && /^(serviceaccounts?|sa)$/.test(k)) {
     const list = await api('GET', `/api/v1/namespaces/${encodeURIComponent(ns)}/serviceaccounts`);
     process.stdout.write(['NAME', ...list.items.map((i: any) => i.metadata.name)].join('\n') + '\n'); return 0;
+  }
+  if (verb === 'get' && /^(clusterrolebindings?|crb)$/.test(k)) {
+    const list = await api('GET', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings');
+    const rows = list.items.map((i: any) => `${i.metadata.name}  ClusterRole/${i.roleRef?.name ?? ''}  ${(i.subjects ?? []).map((s: any) => `${s.namespace ?? ''}:${s.name}`).join(',')}`);
+    process.stdout.write(['NAME  ROLE  SERVICEACCOUNTS', ...rows].join('\n') + '\n'); return 0;
   }
   if (verb === 'create' && k === 'token') {
     const aud = opt(argv, '--audience');
