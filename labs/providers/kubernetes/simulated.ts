@@ -103,6 +103,19 @@ export async function startSimulatedCluster(opts: { now?: () => number } = {}): 
       const bearer = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '') || undefined;
       const who = await whoIs(bearer);
       if (p === '/version') { send(200, { major: '1', minor: '30', gitVersion: 'v1.30.0+vault-lab-simulated', platform: 'simulated' }); return; }
+      // Discovery, so kubectl (when installed) finds the resources this slice serves.
+      const res = (name: string, kind: string, namespaced: boolean, verbs: string[]) => ({ name, singularName: '', namespaced, kind, verbs });
+      const discovery: Record<string, unknown> = {
+        '/api': { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] },
+        '/apis': { kind: 'APIGroupList', apiVersion: 'v1', groups: [
+          { name: 'rbac.authorization.k8s.io', versions: [{ groupVersion: 'rbac.authorization.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'rbac.authorization.k8s.io/v1', version: 'v1' } },
+          { name: 'authentication.k8s.io', versions: [{ groupVersion: 'authentication.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authentication.k8s.io/v1', version: 'v1' } },
+        ] },
+        '/api/v1': { kind: 'APIResourceList', groupVersion: 'v1', resources: [res('namespaces', 'Namespace', false, ['create', 'delete', 'get', 'list']), res('serviceaccounts', 'ServiceAccount', true, ['create', 'delete', 'get', 'list']), res('serviceaccounts/token', 'TokenRequest', true, ['create'])] },
+        '/apis/rbac.authorization.k8s.io/v1': { kind: 'APIResourceList', groupVersion: 'rbac.authorization.k8s.io/v1', resources: [res('clusterrolebindings', 'ClusterRoleBinding', false, ['create', 'delete', 'get', 'list'])] },
+        '/apis/authentication.k8s.io/v1': { kind: 'APIResourceList', groupVersion: 'authentication.k8s.io/v1', resources: [res('tokenreviews', 'TokenReview', false, ['create'])] },
+      };
+      if (req.method === 'GET' && discovery[p]) { send(200, discovery[p]); return; }
       if (!who) { send(401, status(401, 'Unauthorized', 'Unauthorized')); return; }
       const admin = 'admin' in who;
       const forbid = (verb: string, resource: string) => send(403, status(403, 'Forbidden', `${resource} is forbidden: User "${admin ? 'admin' : `system:serviceaccount:${(who as { sa: ServiceAccount }).sa.namespace}:${(who as { sa: ServiceAccount }).sa.name}`}" cannot ${verb} resource "${resource}"`));
