@@ -85,38 +85,49 @@ async function runStep(session: LabSession, loaded: LoadedLab, i: number, varian
   return { ok: !problems.length, detail: problems.join('\n') };
 }
 
-async function runVariant(loaded: LoadedLab, out: RunOutput, variant: 'cli' | 'http'): Promise<StepOutcome[]> {
+async function runVariant(loaded: LoadedLab, out: RunOutput, variant: 'cli' | 'http', isolate = false): Promise<StepOutcome[]> {
   const { lab } = loaded;
-  const session = new LabSession({ lab, labDir: loaded.dir, autoAdvance: false });
   const outcomes: StepOutcome[] = [];
   const suffix = variant === 'http' ? ' (http)' : '';
-  try {
+  let session: LabSession | undefined;
+  const open = async (resumeAt: number): Promise<LabSession | undefined> => {
+    const s = new LabSession({ lab, labDir: loaded.dir, autoAdvance: false, resume: resumeAt ? { step: resumeAt } : undefined });
     try {
-      await session.start();
+      await s.start();
+      return s;
     } catch (e) {
-      out.write(`  ✗ setup${suffix}: ${(e as Error).message}\n`);
-      return [{ lab: lab.id, step: `(setup)${suffix}`, ok: false, detail: (e as Error).message, ms: 0 }];
+      await s.stop().catch(() => undefined);
+      const what = resumeAt ? `setup${suffix} (replaying the solutions before ${lab.steps[resumeAt].id})` : `setup${suffix}`;
+      out.write(`  ✗ ${what}: ${(e as Error).message}\n`);
+      outcomes.push({ lab: lab.id, step: `(setup)${suffix}${resumeAt ? ` before ${lab.steps[resumeAt].id}` : ''}`, ok: false, detail: (e as Error).message, ms: 0 });
+      return undefined;
     }
+  };
+  try {
     for (let i = 0; i < lab.steps.length; i++) {
       const step = lab.steps[i];
+      const relevant = variant === 'cli' || !!step.http_solution;
+      // Isolated: every step that is tested gets its own fresh engine, brought to it by the earlier solutions.
+      if (isolate && relevant) { await session?.stop(); session = await open(i); if (!session) return outcomes; }
+      else if (!session) { session = await open(0); if (!session) return outcomes; }
       const t0 = performance.now();
       let r: StepRun;
       try { r = await runStep(session, loaded, i, variant); } catch (e) { r = { ok: false, detail: (e as Error).message }; }
       const ms = performance.now() - t0;
-      if (variant === 'cli' || step.http_solution) {
+      if (relevant) {
         outcomes.push({ lab: lab.id, step: step.id + suffix, ok: r.ok, detail: r.detail, ms });
         out.write(`  ${r.ok ? '✓' : '✗'} ${step.id}${suffix}${r.ok ? '' : `:\n    ${indent(r.detail, 4)}\n   `} (${Math.round(ms)} ms)\n`);
       }
       await session.completeStep();
     }
   } finally {
-    await session.stop();
+    await session?.stop();
   }
   return outcomes;
 }
 
 /** Tests one lab file; returns an outcome per step (or one for a lab that cannot load/start). */
-export async function testLabFile(file: string, out: RunOutput): Promise<StepOutcome[]> {
+export async function testLabFile(file: string, out: RunOutput, opts: { isolate?: boolean } = {}): Promise<StepOutcome[]> {
   const display = path.relative(process.cwd(), file) || file;
   let loaded: LoadedLab;
   try {
@@ -129,17 +140,20 @@ export async function testLabFile(file: string, out: RunOutput): Promise<StepOut
     throw e;
   }
   out.write(`${loaded.lab.id} — ${t(loaded.lab.title)} (${display})\n`);
-  const outcomes = await runVariant(loaded, out, 'cli');
-  if (loaded.lab.steps.some((s) => s.http_solution)) outcomes.push(...(await runVariant(loaded, out, 'http')));
+  const outcomes = await runVariant(loaded, out, 'cli', opts.isolate);
+  if (loaded.lab.steps.some((s) => s.http_solution)) outcomes.push(...(await runVariant(loaded, out, 'http', opts.isolate)));
   return outcomes;
 }
 
-/** Tests every lab under a file or folder; returns the process exit code. */
-export async function runTests(target: string, out: RunOutput, opts: { junit?: string } = {}): Promise<number> {
+/**
+ * Tests every lab under a file or folder; returns the process exit code. With `isolate`,
+ * each step runs in its own fresh engine (the earlier steps' solutions replayed first).
+ */
+export async function runTests(target: string, out: RunOutput, opts: { junit?: string; isolate?: boolean } = {}): Promise<number> {
   let files: string[];
   try { files = labFiles(target); } catch { out.write(`vault-lab test: cannot read ${target}: no such file or folder\n0 passed, 1 failed\n`); return 1; }
   const all: StepOutcome[] = [];
-  for (const f of files) all.push(...(await testLabFile(f, out)));
+  for (const f of files) all.push(...(await testLabFile(f, out, { isolate: opts.isolate })));
   const passed = all.filter((o) => o.ok).length;
   const failed = all.length - passed;
   if (opts.junit) {

@@ -14,7 +14,8 @@ Usage:
   vault-lab server -config=<file.hcl>               a server that keeps its data (file storage),
                                                      starts sealed: \`vault operator init\`, \`unseal\`
   vault-lab test <lab.yaml|dir> [--junit <file>]     run labs headlessly: every step must fail
-                                                     before its solution and pass after it
+               [--isolate]                           before its solution and pass after it
+                                                     (--isolate: each step in a fresh engine)
   vault-lab validate <lab.yaml|dir>                  check lab files without running them:
                                                      the format plus a lint of each step
   vault-lab new <id> [--dir <dir>]                   scaffold a lab that validates and tests green
@@ -58,8 +59,10 @@ async function main(argv: string[]): Promise<number> {
         junit = args[junitAt].includes('=') ? args[junitAt].split('=')[1] : args[junitAt + 1];
         args.splice(junitAt, args[junitAt].includes('=') ? 1 : 2);
       }
-      if (args.length !== 1) { process.stderr.write('Usage: vault-lab test <lab.yaml|dir> [--junit <file>]\n'); return 1; }
-      return runTests(args[0], out, { junit });
+      const isolateAt = args.indexOf('--isolate');
+      if (isolateAt !== -1) args.splice(isolateAt, 1);
+      if (args.length !== 1) { process.stderr.write('Usage: vault-lab test <lab.yaml|dir> [--junit <file>] [--isolate]\n'); return 1; }
+      return runTests(args[0], out, { junit, isolate: isolateAt !== -1 });
     }
     case 'validate': {
       const { runValidate } = await import('../../labs/runner.js');

@@ -103,6 +103,12 @@ describe('a step that moves the clock', () => {
     expect(r.out.trim().split('\n').pop()).toBe('2 passed, 0 failed');
     expect(r.code).toBe(0);
   }, 60_000);
+
+  it('--isolate tests each step in its own fresh engine, replaying the earlier solutions', async () => {
+    const r = await new Promise<{ code: number; out: string }>((resolve) => execFile(process.execPath, [VAULT_LAB_JS, 'test', '--isolate', 'test/fixtures/labs-good/clock.yaml'], { cwd: ROOT, timeout: 60_000 }, (e, o) => resolve({ code: e ? 1 : 0, out: o })));
+    expect(r.out.trim().split('\n').pop()).toBe('2 passed, 0 failed');
+    expect(r.code).toBe(0);
+  }, 60_000);
 });
 
 describe('vault-lab clock outside a lab', () => {
