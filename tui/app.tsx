@@ -7,7 +7,7 @@ import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { Box, Text, useApp, useStdin, useStdout } from 'ink';
 import type { LoadedLab } from '../labs/load.js';
 import type { ProgressStore } from '../labs/progress.js';
-import { t } from '../labs/schema.js';
+import { t } from './text.js';
 import { CourseMap } from './screens/CourseMap.js';
 import { orderLabs } from './course.js';
 import { LabScreen, layoutFor, lessonLines, activityLines } from './screens/LabScreen.js';

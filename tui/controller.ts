@@ -10,7 +10,7 @@ import type { LoadedLab } from '../labs/load.js';
 import { LabSession, type StepStatus } from '../labs/session.js';
 import type { ProgressStore } from '../labs/progress.js';
 import { questionKind, type QuizAnswer, type QuestionKind } from '../labs/quiz.js';
-import { t } from '../labs/schema.js';
+import { t } from './text.js';
 import { PtyTerminal } from './components/pty-terminal.js';
 import { describeEvent, type ActivityEntry } from './activity.js';
 

@@ -4,7 +4,8 @@
  * line-by-line mode — which never loads React.
  */
 import path from 'node:path';
-import { loadLabDir, formatProblem, type LoadedLab } from '../labs/load.js';
+import type { LoadedLab } from '../labs/load.js';
+import { loadLabsCached } from './lab-cache.js';
 import { ProgressStore } from '../labs/progress.js';
 import { contentDir, dataDir } from '../labs/paths.js';
 
@@ -35,13 +36,14 @@ export interface Course {
   workspaceRoot: string;
 }
 
-function loadCourse(o: CourseOptions): Course | string {
-  let loaded;
-  try { loaded = loadLabDir(o.labsDir); } catch { return `cannot read labs from ${o.labsDir}`; }
-  const notices: string[] = [];
-  for (const e of loaded.errors) for (const p of e.problems) notices.push(`skipped a broken lab: ${formatProblem(p).split('\n')[0]}`);
-  if (!loaded.labs.length) return `no labs in ${o.labsDir}${notices.length ? `\n${notices.join('\n')}` : ''}`;
+async function loadCourse(o: CourseOptions): Promise<Course | string> {
   const data = dataDir();
+  let loaded;
+  try { loaded = await loadLabsCached(o.labsDir, path.join(data, 'cache', 'labs.json')); } catch { return `cannot read labs from ${o.labsDir}`; }
+  const notices: string[] = [];
+  const { formatProblem } = loaded.errors.length ? await import('../labs/load.js') : { formatProblem: undefined };
+  for (const e of loaded.errors) for (const p of e.problems) notices.push(`skipped a broken lab: ${formatProblem!(p).split('\n')[0]}`);
+  if (!loaded.labs.length) return `no labs in ${o.labsDir}${notices.length ? `\n${notices.join('\n')}` : ''}`;
   const store = new ProgressStore(data).load();
   if (store.damaged) notices.push(`Your progress file could not be read (${store.damaged.reason}); it was kept at ${store.damaged.movedTo} and a new one started.`);
   return { labs: loaded.labs, store, notices, workspaceRoot: path.join(data, 'workspaces') };
@@ -54,12 +56,27 @@ export async function runCourse(argv: string[]): Promise<number> {
     process.stderr.write('vault-lab: the full-screen course needs an interactive terminal. Use --plain for a line-by-line course, or `vault-lab test <dir>` to run labs headlessly.\n');
     return 1;
   }
-  const course = loadCourse(o);
+  const course = await loadCourse(o);
   if (typeof course === 'string') { process.stderr.write(`vault-lab: ${course}\n`); return 1; }
   if (o.plain) {
     const { runPlain } = await import('./plain.js');
     return runPlain(course, { input: process.stdin, output: process.stdout });
   }
-  const { runInk } = await import('./ink.js');
+  const { runInk } = await importInk();
   return runInk(course, o.noShell);
+}
+
+/**
+ * Loads the full-screen UI. Ink's layout engine (yoga, compiled to WebAssembly) asks
+ * `typeof fetch` while it starts, which makes Node load its whole HTTP client for nothing
+ * (about a tenth of the course's cold start); the global is hidden for that moment only.
+ */
+async function importInk(): Promise<typeof import('./ink.js')> {
+  const fetchProp = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  if (fetchProp?.configurable) Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
+  try {
+    return await import('./ink.js');
+  } finally {
+    if (fetchProp?.configurable) Object.defineProperty(globalThis, 'fetch', fetchProp);
+  }
 }

@@ -7,7 +7,7 @@
  */
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { t } from '../labs/schema.js';
+import { t } from './text.js';
 import { ScriptShell } from '../labs/shell.js';
 import type { Course } from './main.js';
 import type { LabController } from './controller.js';

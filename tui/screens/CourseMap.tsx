@@ -3,7 +3,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import type { LoadedLab } from '../../labs/load.js';
 import type { LabProgress } from '../../labs/progress.js';
-import { t } from '../../labs/schema.js';
+import { t } from '../text.js';
 import type { Theme } from '../theme.js';
 import { hintLine } from '../keys.js';
 import { needsText, orderLabs, statusText } from '../course.js';

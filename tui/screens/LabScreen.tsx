@@ -1,7 +1,7 @@
 /** The lab screen: steps, lesson (or activity feed), live checks, last request, and the embedded shell. */
 import React from 'react';
 import { Box, Text } from 'ink';
-import { t } from '../../labs/schema.js';
+import { t } from '../text.js';
 import type { LabController } from '../controller.js';
 import { paint, type Theme } from '../theme.js';
 import { renderMarkdown } from '../components/markdown.js';
