@@ -169,11 +169,17 @@ export function runValidate(target: string, out: RunOutput): number {
   let files: string[];
   try { files = labFiles(target); } catch { out.write(`vault-lab validate: cannot read ${target}: no such file or folder\n`); return 1; }
   let bad = 0;
+  const ids = new Map<string, string>();
   for (const f of files) {
     const display = path.relative(process.cwd(), f) || f;
     try {
       const loaded = loadLabFile(f, display);
       const problems = lintLab(loaded);
+      const first = ids.get(loaded.lab.id);
+      if (first) {
+        const at = loaded.pos?.(['id']) ?? { line: 1, column: 1 };
+        problems.unshift({ file: display, line: at.line, column: at.column, message: `id: lab id "${loaded.lab.id}" is already used by ${first}`, hint: 'every lab in a course needs its own id' });
+      } else ids.set(loaded.lab.id, display);
       if (problems.length) {
         bad++;
         out.write(problems.map(formatProblem).join('\n') + '\n');

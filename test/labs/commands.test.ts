@@ -120,6 +120,14 @@ describe('vault-lab clock outside a lab', () => {
 });
 
 describe('vault-lab validate', () => {
+  it('refuses two labs with the same id in one course, at the second id', async () => {
+    await run(['new', 'same', '--dir', 'c']);
+    fs.copyFileSync(path.join(dir, 'c', 'same.yaml'), path.join(dir, 'c', 'z-copy.yaml'));
+    const r = await run(['validate', 'c']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('c/z-copy.yaml:5:5: id: lab id "same" is already used by c/same.yaml');
+  });
+
   it('validates the shipped course', async () => {
     const r = await new Promise<{ code: number; out: string }>((resolve) => execFile(process.execPath, [VAULT_LAB_JS, 'validate', 'content/labs/10-policies-and-tokens.yaml'], { cwd: ROOT }, (e, o) => resolve({ code: e ? 1 : 0, out: o })));
     expect(r.out).toContain('1 valid, 0 invalid');
