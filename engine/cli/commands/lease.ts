@@ -24,7 +24,8 @@ export const leaseLookup: Command = {
       $ vault lease lookup database/creds/readonly/2f6a614c-4aa2-7b19-24b9-ad944a8d4de6`,
   output: true,
   async run(ctx) {
-    const bad = oneArg(ctx); if (bad !== undefined) return bad;
+    if (!ctx.args.length) return ctx.error('Missing ID!');
+    if (ctx.args.length > 1) return ctx.error(`Too many arguments (expected 1, got ${ctx.args.length})`);
     const id = clean(ctx.args[0]);
     let r;
     try { r = await ctx.client().request('PUT', 'sys/leases/lookup', { lease_id: id }); } catch (e) { return ctx.fail(`error looking up lease id ${id}`, e); }
@@ -59,7 +60,8 @@ Command Options:
   output: true,
   flags: { increment: { kind: 'duration' } },
   async run(ctx) {
-    const bad = oneArg(ctx); if (bad !== undefined) return bad;
+    if (!ctx.args.length) return ctx.error('Missing ID!');
+    if (ctx.args.length > 1) return ctx.error(`Too many arguments (expected 1-2, got ${ctx.args.length})`);
     const id = clean(ctx.args[0]);
     const body: Record<string, unknown> = { lease_id: id };
     if (ctx.flags.increment) body.increment = ctx.flags.increment;

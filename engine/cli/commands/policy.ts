@@ -24,13 +24,14 @@ export const policyWrite: Command = {
 
       $ cat my-policy.hcl | vault policy write my-policy -`,
   async run(ctx) {
-    if (ctx.args.length !== 2) return ctx.error(`Incorrect number of arguments (expected 2, got ${ctx.args.length})`);
+    if (ctx.args.length !== 2) return ctx.error(`${ctx.args.length < 2 ? 'Not enough' : 'Too many'} arguments (expected 2, got ${ctx.args.length})`);
     const [rawName, src] = ctx.args;
     const name = rawName.trim().toLowerCase();
     let text: string;
     try { text = await read(ctx, src); } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      return ctx.error(`Error opening policy file: open ${src}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+      ctx.error(`Error opening policy file: open ${src}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+      return 2;
     }
     try {
       await ctx.client().request('PUT', `sys/policies/acl/${encodeURIComponent(name)}`, { policy: text });
@@ -53,7 +54,7 @@ export const policyRead: Command = {
       $ vault policy read my-policy`,
   output: true,
   async run(ctx) {
-    if (ctx.args.length !== 1) return ctx.error(`Incorrect number of arguments (expected 1, got ${ctx.args.length})`);
+    if (ctx.args.length !== 1) return ctx.error(`${ctx.args.length < 1 ? 'Not enough' : 'Too many'} arguments (expected 1, got ${ctx.args.length})`);
     const name = ctx.args[0].trim().toLowerCase();
     let r;
     try { r = await ctx.client().request('GET', `sys/policies/acl/${encodeURIComponent(name)}`, undefined, { allow404: true }); } catch (e) { return ctx.fail(`Error reading policy named ${name}`, e); }
@@ -99,7 +100,7 @@ export const policyDelete: Command = {
 
       $ vault policy delete my-policy`,
   async run(ctx) {
-    if (ctx.args.length !== 1) return ctx.error(`Incorrect number of arguments (expected 1, got ${ctx.args.length})`);
+    if (ctx.args.length !== 1) return ctx.error(`${ctx.args.length < 1 ? 'Not enough' : 'Too many'} arguments (expected 1, got ${ctx.args.length})`);
     const name = ctx.args[0].trim().toLowerCase();
     try { await ctx.client().request('DELETE', `sys/policies/acl/${encodeURIComponent(name)}`); } catch (e) { return ctx.fail(`Error deleting ${name}`, e); }
     ctx.io.stdout(`Success! Deleted policy: ${name}\n`);
