@@ -13,7 +13,8 @@ export async function runInk(course: Course, noShell: boolean): Promise<number> 
   const restore = () => { if (restored) return; restored = true; process.stdout.write('\u001b[0m\u001b[?25h\u001b[?1049l'); };
   const app = render(
     <App labs={course.labs} store={course.store} theme={pickTheme()} noShell={noShell} workspaceRoot={course.workspaceRoot} notices={course.notices} onController={(c) => { controller = c; }} />,
-    { exitOnCtrlC: false, patchConsole: true },
+    // 60 frames a second: a keypress shows within one frame (Ink's default is 30).
+    { exitOnCtrlC: false, patchConsole: true, maxFps: 60 },
   );
   let signalled = 0;
   const onSignal = (code: number) => () => {

@@ -24,7 +24,7 @@ export interface PtyOptions {
 export class PtyTerminal {
   readonly term: XTerm;
   private pty: IPty;
-  private pendingUpdate: NodeJS.Timeout | null = null;
+  private pendingUpdate: NodeJS.Immediate | null = null;
   exited = false;
 
   constructor(private opts: PtyOptions) {
@@ -47,9 +47,10 @@ export class PtyTerminal {
     this.pty.onExit(({ exitCode }) => { this.exited = true; this.scheduleUpdate(); opts.onExit?.(exitCode); });
   }
 
+  // Output arriving in one burst becomes one update; Ink's own frame limit does the rest.
   private scheduleUpdate() {
     if (this.pendingUpdate) return;
-    this.pendingUpdate = setTimeout(() => { this.pendingUpdate = null; this.opts.onUpdate(); }, 16);
+    this.pendingUpdate = setImmediate(() => { this.pendingUpdate = null; this.opts.onUpdate(); });
   }
 
   write(data: string) { if (!this.exited) this.pty.write(data); }
@@ -99,7 +100,7 @@ export class PtyTerminal {
   }
 
   kill() {
-    if (this.pendingUpdate) clearTimeout(this.pendingUpdate);
+    if (this.pendingUpdate) clearImmediate(this.pendingUpdate);
     if (!this.exited) { try { this.pty.kill('SIGHUP'); } catch { /* gone */ } }
     this.term.dispose();
   }
