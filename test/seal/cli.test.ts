@@ -89,6 +89,23 @@ describe('vault operator', () => {
   });
 });
 
+describe('vault operator unseal in a terminal', () => {
+  it('asks for the key without echoing it', async () => {
+    const { PtySession } = await import('../support/pty.js');
+    const { VAULT_JS } = await import('../support/engine.js');
+    const e = await fresh();
+    const init = await e.request({ operation: 'write', path: 'sys/init', data: { secret_shares: 3, secret_threshold: 2 } });
+    const key = (init.body as { keys_base64: string[] }).keys_base64[1];
+    const p = new PtySession(process.execPath, [VAULT_JS, 'operator', 'unseal'], { env: { VAULT_ADDR: e.url, HOME: tmp() } });
+    await p.waitFor('Unseal Key (will be hidden):');
+    p.type(key + '\r');
+    const screen = await p.waitFor(/Unseal Progress\s+1\/2/);
+    expect(await p.waitExit()).toBe(0);
+    expect(screen).not.toContain(key.slice(0, 12));
+    expect(p.raw).not.toContain(key.slice(0, 12));
+  });
+});
+
 async function fresh() {
   const e = await startEngine({ storage: { kind: 'file', path: tmp() } });
   engines.push(e);
