@@ -162,6 +162,22 @@ describe('socket audit device and fail-closed', () => {
   });
 });
 
+describe('audit devices and lab step resets', () => {
+  it('a restored snapshot brings back the device table it had, and closes devices enabled since', async () => {
+    const e = await dev();
+    const before = await e.snapshot();
+    const file = path.join(tmp(), 'reset.log');
+    await call(e, 'PUT', 'sys/audit/file', { body: { type: 'file', options: { file_path: file } } });
+    await call(e, 'GET', 'sys/mounts');
+    const n = lines(file).length;
+    expect(n).toBeGreaterThan(0);
+    await e.restore(before);
+    expect((await call(e, 'GET', 'sys/audit')).body.data).toEqual({});
+    await call(e, 'GET', 'sys/mounts');
+    expect(lines(file).length).toBe(n);
+  });
+});
+
 describe('audit devices across a restart', () => {
   it('keeps devices and salts: the same value hashes the same after unseal', async () => {
     const dir = tmp();
