@@ -201,7 +201,7 @@ export function App({ labs: unordered, store, theme, noShell, workspaceRoot, not
       return;
     }
     if (focusRef.current === 'shell' && !noShell && c.state !== 'error') {
-      if (c.state === 'ready') c.input(input);
+      if (c.state === 'ready') { if (c.shellEnded) { if (input === KEY.enter) c.restartShell(); } else c.input(input); }
       else if (input === KEY.ctrlC) void quit();
       else if (input === KEY.esc) void back();
       else c.input(input); // buffered until the shell is up
@@ -241,6 +241,7 @@ export function App({ labs: unordered, store, theme, noShell, workspaceRoot, not
       const c = ctrlRef.current;
       if (focusRef.current === 'shell' && c && !noShell && c.state !== 'error' && !helpRef.current && !resultsRef.current && !c.quiz && c.state === 'ready') {
         const at = FOCUS_KEYS.map((k) => rest.indexOf(k)).filter((x) => x >= 0).sort((a, b) => a - b)[0];
+        if (c.shellEnded) { const key = splitKey(rest); onKey(key); rest = rest.slice(key.length); continue; }
         if (at === undefined) { c.input(rest); return; }
         if (at > 0) c.input(rest.slice(0, at));
         const len = rest.startsWith(KEY.f2, at) ? KEY.f2.length : 1;

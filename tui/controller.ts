@@ -120,8 +120,8 @@ export class LabController extends EventEmitter {
       if (!this.opts.noShell) {
         this.progressText = 'starting your shell…';
         this.changed();
-        this.pty = new PtyTerminal({ cols: this.opts.cols, rows: this.opts.shellRows, cwd: this.session.workspace, env: this.session.env(), onUpdate: () => this.changed() });
-        if (this.typedAhead) { this.pty.write(this.typedAhead); this.typedAhead = ''; }
+        this.startShell();
+        if (this.typedAhead) { this.pty!.write(this.typedAhead); this.typedAhead = ''; }
       }
       this.state = 'ready';
     } catch (e) {
@@ -289,6 +289,26 @@ export class LabController extends EventEmitter {
     this.quiz = null;
     this.changed();
     return true;
+  }
+
+  /** The embedded shell; when it ends (`exit`, Ctrl-D) the learner can start another. */
+  private startShell() {
+    this.pty = new PtyTerminal({
+      cols: this.opts.cols, rows: this.opts.shellRows, cwd: this.session.workspace, env: this.session.env(),
+      onUpdate: () => this.changed(),
+      onExit: (code) => { if (!this.stopped) { this.notice = `Your shell ended (exit ${code}). Press Enter in the shell pane for a new one.`; this.changed(); } },
+    });
+  }
+
+  get shellEnded(): boolean { return !!this.pty?.exited; }
+
+  /** A new shell in place of one that ended. */
+  restartShell() {
+    if (this.stopped || this.opts.noShell || !this.pty?.exited) return;
+    this.pty.kill();
+    this.startShell();
+    this.notice = 'A new shell: VAULT_ADDR and the root VAULT_TOKEN are set again.';
+    this.changed();
   }
 
   /** Keys for the shell; typed before it is up, they wait and are not lost. */

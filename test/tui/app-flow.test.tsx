@@ -141,6 +141,20 @@ describe('the lab screen', () => {
     expect(again.store.lab('fixture-basics').done).toEqual(['store']);
   }, 60_000);
 
+  it('Ctrl-D ends the shell as in any terminal, and Enter starts a new one', async () => {
+    const ui = renderCourse();
+    await ui.press(enter);
+    await ui.waitFor(() => ui.controller()?.state === 'ready' && /vault-lab:\S+[#$] /.test(ui.frame()));
+    await ui.press(KEY.ctrlD);
+    await ui.waitFor('Your shell ended (exit 0). Press Enter in the shell pane for a new one.');
+    expect(ui.controller()).not.toBeNull(); // the lab goes on
+    await ui.press(enter);
+    await ui.waitFor('A new shell');
+    await ui.waitFor(/vault-lab:\S+[#$] /);
+    await ui.type('echo "$VAULT_ADDR"\r');
+    await ui.waitFor(ui.controller()!.session.engine.url);
+  }, 30_000);
+
   it('shows the help overlay generated from the keys, and closes it with any key', async () => {
     const ui = renderCourse();
     await ui.press('?');
