@@ -34,6 +34,10 @@ Course options:
   --labs <dir>   take the labs from your own folder instead of the shipped course
   --no-shell     no embedded shell: print the environment to use in your own terminal
   --plain        no full-screen UI: print state changes as lines (screen readers)
+
+In the course, Ctrl-] or F2 moves between the shell and the lesson, ? lists every key,
+and q (or Ctrl-C with the lesson focused) quits. NO_COLOR turns colour off;
+VAULT_LAB_THEME=light|dark picks colours for your terminal's background.
 `;
 
 async function main(argv: string[]): Promise<number> {
