@@ -91,6 +91,24 @@ describe('when a way fails', () => {
     expect(err.message).toMatch(/choose one with VAULT_LAB_POSTGRES=<way>/);
   });
 
+  it('docker: a socket that answers is found; without testcontainers the error says how to add it', async () => {
+    const http = await import('node:http');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-docker-'));
+    const sock = path.join(dir, 'docker.sock');
+    const fake = http.createServer((req, res) => { res.statusCode = req.url === '/_ping' ? 200 : 404; res.end('OK'); });
+    await new Promise<void>((r) => fake.listen(sock, r));
+    try {
+      const err = await startPostgres(ctx({ ...process.env, DOCKER_HOST: `unix://${sock}` }, 'docker')).catch((e) => e);
+      expect(err).toBeInstanceOf(ProviderError);
+      expect(err.message).toMatch(/- docker: Docker answers, but the testcontainers package is not installed next to vault-lab \(`npm i testcontainers`\)/);
+    } finally {
+      await new Promise((r) => fake.close(r));
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a bad URL says what is wrong with it', async () => {
     const err = await startPostgres(ctx({ ...process.env, VAULT_LAB_POSTGRES_URL: 'postgresql://nobody@127.0.0.1:1/x' })).catch((e) => e);
     expect(err.message).toMatch(/- url: VAULT_LAB_POSTGRES_URL must carry a user and a password/);

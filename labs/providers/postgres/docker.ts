@@ -35,12 +35,16 @@ export function pingDocker(env: NodeJS.ProcessEnv): Promise<void> {
   });
 }
 
+interface Started { getHost(): string; getMappedPort(p: number): number; stop(): Promise<unknown> }
+interface Builder {
+  withEnvironment(e: Record<string, string>): Builder;
+  withExposedPorts(...p: number[]): Builder;
+  withWaitStrategy(w: unknown): Builder;
+  start(): Promise<Started>;
+}
 interface TC {
-  GenericContainer: new (image: string) => {
-    withEnvironment(e: Record<string, string>): unknown;
-    withExposedPorts(...p: number[]): unknown;
-    start(): Promise<{ getHost(): string; getMappedPort(p: number): number; stop(): Promise<unknown> }>;
-  };
+  GenericContainer: new (image: string) => Builder;
+  Wait: { forLogMessage(m: RegExp, times: number): unknown };
 }
 
 /** Starts `postgres:17-alpine` with the lab fixture. */
@@ -54,18 +58,27 @@ export async function startDocker(ctx: ProviderContext) {
   }
   ctx.progress('starting a PostgreSQL container…');
   const adminPassword = randomBytes(18).toString('base64url');
-  const c = new tc.GenericContainer('postgres:17-alpine') as unknown as {
-    withEnvironment(e: Record<string, string>): typeof c; withExposedPorts(...p: number[]): typeof c;
-    start(): Promise<{ getHost(): string; getMappedPort(p: number): number; stop(): Promise<unknown> }>;
-  };
-  const started = await c.withEnvironment({ POSTGRES_USER: LAB_ADMIN, POSTGRES_PASSWORD: adminPassword, POSTGRES_DB: LAB_DATABASE }).withExposedPorts(5432).start();
+  // The image's entrypoint starts a temporary server to initialise, then the real one:
+  // wait for the second "ready" line, not just for the port.
+  const started = await new tc.GenericContainer('postgres:17-alpine')
+    .withEnvironment({ POSTGRES_USER: LAB_ADMIN, POSTGRES_PASSWORD: adminPassword, POSTGRES_DB: LAB_DATABASE })
+    .withExposedPorts(5432)
+    .withWaitStrategy(tc.Wait.forLogMessage(/database system is ready to accept connections/, 2))
+    .start();
   const host = started.getHost() === 'localhost' ? '127.0.0.1' : started.getHost();
   const port = started.getMappedPort(5432);
   const admin: pg.ClientConfig = { host, port, user: LAB_ADMIN, password: adminPassword, database: LAB_DATABASE };
   const client = new pg.Client(admin);
-  await client.connect();
-  for (const q of FIXTURE_TABLES_SQL) await client.query(q);
-  await client.end();
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    for (const q of FIXTURE_TABLES_SQL) await client.query(q);
+  } catch (e) {
+    await started.stop().catch(() => undefined);
+    throw new Error(`the container started but its database could not be prepared: ${(e as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
   return {
     host, port, database: LAB_DATABASE, adminUser: LAB_ADMIN, adminPassword, admin,
     stop: async () => { await started.stop(); },
