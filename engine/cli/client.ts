@@ -70,8 +70,10 @@ function send(method: string, url: string, headers: Record<string, string>, payl
     });
     req.on('error', (e: NodeJS.ErrnoException) => {
       const hostPort = `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
-      if (e.code === 'ECONNREFUSED') reject(new ConnectError(`Get "${url}": dial tcp ${hostPort}: connect: connection refused`));
-      else if (e.code === 'EPROTO' || /wrong version number|packet length too long/i.test(e.message)) reject(new ConnectError(`Get "${url}": http: server gave HTTP response to HTTPS client`));
+      // Go's net/http names the verb like this: `Put "http://…": dial tcp …`.
+      const verb = method === 'LIST' ? 'Get' : method.charAt(0) + method.slice(1).toLowerCase();
+      if (e.code === 'ECONNREFUSED') reject(new ConnectError(`${verb} "${url}": dial tcp ${hostPort}: connect: connection refused`));
+      else if (e.code === 'EPROTO' || /wrong version number|packet length too long/i.test(e.message)) reject(new ConnectError(`${verb} "${url}": http: server gave HTTP response to HTTPS client`));
       else reject(new ConnectError(`${method} "${url}": ${e.message}`));
     });
     req.setTimeout(60_000, () => req.destroy(new Error('request timed out')));
