@@ -59,7 +59,11 @@ async function serve(core: Core, req: http.IncomingMessage, res: http.ServerResp
     if (e instanceof HttpError && e.status === 413) res.setHeader('Connection', 'close');
     if (e instanceof HttpError) send(res, { status: e.status, body: { errors: e.errors } }, false);
     else send(res, { status: 500, body: { errors: ['internal error'] } }, false);
-    if (e instanceof HttpError && e.status === 413) req.destroy();
+    // Let the 413 reach the client before the connection goes: discard what is still
+    // arriving (never buffered), then close.
+    if (e instanceof HttpError && e.status === 413) {
+      res.on('finish', () => { req.resume(); setTimeout(() => req.destroy(), 1000).unref(); });
+    }
   }
 }
 
@@ -85,14 +89,28 @@ function send(res: http.ServerResponse, out: EngineResponse, head: boolean) {
 async function readBody(req: http.IncomingMessage): Promise<Buffer> {
   const len = Number(req.headers['content-length'] ?? 0);
   if (len > MAX_BODY) throw new HttpError(413, ['http: request body too large']);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const c of req) {
-    total += (c as Buffer).length;
-    if (total > MAX_BODY) throw new HttpError(413, ['http: request body too large']);
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks);
+  return collect(req, true);
+}
+
+/**
+ * Reads a body up to the limit. Past it, the rest is discarded as it arrives (never
+ * buffered) so the 413 can still be written on a live connection; breaking out of a
+ * `for await` would destroy the socket before the client could read the answer.
+ */
+function collect(req: http.IncomingMessage, keep: boolean): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      if (over) return;
+      total += c.length;
+      if (total > MAX_BODY) { over = true; chunks.length = 0; reject(new HttpError(413, ['http: request body too large'])); return; }
+      if (keep) chunks.push(c);
+    });
+    req.on('end', () => { if (!over) resolve(Buffer.concat(chunks)); });
+    req.on('error', (e) => { if (!over) reject(e); });
+  });
 }
 
 /** Rejects JSON nested deeper than the limit before parsing it. */
@@ -201,6 +219,5 @@ async function translate(core: Core, req: http.IncomingMessage): Promise<EngineR
 async function drain(req: http.IncomingMessage) {
   // Most GET/DELETE/LIST requests carry no body at all: nothing to read.
   if (!req.headers['transfer-encoding'] && (req.headers['content-length'] === undefined || req.headers['content-length'] === '0')) { req.resume(); return; }
-  let total = 0;
-  for await (const c of req) { total += (c as Buffer).length; if (total > MAX_BODY) throw new HttpError(413, ['http: request body too large']); }
+  await collect(req, false);
 }
