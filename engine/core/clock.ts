@@ -42,10 +42,18 @@ export class Clock {
   /** Runs `fn` when the clock reaches `atMs`. Returns a cancel function. */
   at(atMs: number, fn: () => void | Promise<void>): () => void {
     const t: Timer = { id: this.nextId++, at: atMs, fn };
-    const i = this.timers.findIndex((x) => x.at > atMs);
-    if (i === -1) this.timers.push(t); else this.timers.splice(i, 0, t);
-    this.arm();
-    return () => { this.timers = this.timers.filter((x) => x !== t); this.arm(); };
+    // Binary search keeps insertion cheap with thousands of pending token and lease timers;
+    // the real timer only needs re-arming when the earliest one changes.
+    let lo = 0, hi = this.timers.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.timers[mid].at <= atMs) lo = mid + 1; else hi = mid; }
+    this.timers.splice(lo, 0, t);
+    if (lo === 0) this.arm();
+    return () => {
+      const i = this.timers.indexOf(t);
+      if (i === -1) return;
+      this.timers.splice(i, 1);
+      if (i === 0) this.arm();
+    };
   }
 
   /** Number of pending timers (for tests and leak checks). */
