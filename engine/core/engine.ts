@@ -79,7 +79,7 @@ const BUILTIN: Record<string, BackendFactory> = {
  */
 export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   const clock = opts.clock ?? new Clock();
-  const physical = opts.storage?.kind === 'custom' ? opts.storage.storage : opts.storage?.kind === 'file' ? await FileStorage.open(opts.storage.path) : new MemoryStorage();
+  const physical = opts.storage?.kind === 'custom' ? opts.storage.storage : opts.storage?.kind === 'file' ? await FileStorage.open(opts.storage.path, { cache: 4096 }) : new MemoryStorage();
   const sealed = !opts.dev && (opts.storage?.kind === 'file' || opts.seal === true);
   const storage = sealed ? new BarrierStorage(physical) : physical;
   const audit = new AuditBroker(randomBytes(32));

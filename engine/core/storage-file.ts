@@ -89,18 +89,27 @@ export class FileStorage implements Storage {
   /** Folder fsyncs in progress and the one queued behind each (group commit). */
   private dirSyncs = new Map<string, { running: Promise<void> | null; next: Promise<void> | null }>();
 
-  private constructor(readonly root: string) {}
+  /**
+   * Read cache (this process is the folder's only writer): key → copy of the value, or
+   * null for "known absent". Bounded, least recently used out first. Each key has a
+   * generation bumped by every write, so a read that raced a write never caches the
+   * value it read from before the write.
+   */
+  private cache = new Map<string, Buffer | null>();
+  private gens = new Map<string, number>();
+
+  private constructor(readonly root: string, private readonly cacheSize = 0) {}
 
   /**
    * Opens (creating if needed) a storage folder and sweeps temporary files a crash
    * may have left behind.
    * @example const s = await FileStorage.open('/var/lib/vault-lab/data');
    */
-  static async open(root: string): Promise<FileStorage> {
+  static async open(root: string, opts: { cache?: number } = {}): Promise<FileStorage> {
     const abs = path.resolve(root);
     await fsp.mkdir(abs, { recursive: true, mode: 0o700 });
     await fsp.chmod(abs, 0o700);
-    const s = new FileStorage(abs);
+    const s = new FileStorage(abs, opts.cache ?? 0);
     await s.sweep(abs);
     return s;
   }
@@ -133,19 +142,47 @@ export class FileStorage implements Storage {
   }
 
   async get(key: string): Promise<Buffer | undefined> {
+    if (this.cacheSize && this.cache.has(key)) {
+      const hit = this.cache.get(key)!;
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit ? Buffer.from(hit) : undefined;
+    }
+    const gen = this.gens.get(key) ?? 0;
     const { file } = this.locate(key);
     let buf: Buffer;
     try {
       buf = await fsp.readFile(file);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') {
+        this.remember(key, null, gen);
+        return undefined;
+      }
       throw e;
     }
-    return decodeRecord(key, buf);
+    const value = decodeRecord(key, buf);
+    this.remember(key, value, gen);
+    return Buffer.from(value);
   }
 
-  put(key: string, value: Buffer): Promise<void> {
+  private remember(key: string, value: Buffer | null, gen: number) {
+    if (!this.cacheSize || (this.gens.get(key) ?? 0) !== gen) return;
+    this.cache.delete(key);
+    this.cache.set(key, value ? Buffer.from(value) : null);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+  }
+
+  /** A write to `key` is starting: whatever a read in flight saw is stale. */
+  private bump(key: string) {
+    if (!this.cacheSize) return;
+    this.cache.delete(key);
+    this.gens.set(key, (this.gens.get(key) ?? 0) + 1);
+  }
+
+  put(key: string, input: Buffer): Promise<void> {
+    const value = Buffer.from(input);
     return this.serial(key, async () => {
+      this.bump(key);
       const { dir, file, segs } = this.locate(key);
       await this.mkdirs(segs);
       const tmp = path.join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
@@ -171,11 +208,13 @@ export class FileStorage implements Storage {
       await fh.close();
       await fsp.rename(tmp, file);
       await this.syncDirShared(dir);
+      this.remember(key, value, this.gens.get(key) ?? 0);
     });
   }
 
   delete(key: string): Promise<void> {
     return this.serial(key, async () => {
+      this.bump(key);
       const { dir, file } = this.locate(key);
       try {
         await fsp.unlink(file);

@@ -21,6 +21,7 @@ const unsealed = (p: Storage) => { const b = new BarrierStorage(p); b.unseal(Key
 const IMPLEMENTATIONS: Array<[string, () => Promise<Storage>]> = [
   ['memory', async () => new MemoryStorage()],
   ['file', async () => FileStorage.open(tmp())],
+  ['file with read cache', async () => FileStorage.open(tmp(), { cache: 8 })],
   ['barrier over memory', async () => unsealed(new MemoryStorage())],
   ['barrier over file', async () => unsealed(await FileStorage.open(tmp()))],
 ];
@@ -104,6 +105,22 @@ describe.each(IMPLEMENTATIONS)('Storage contract: %s', (_name, make) => {
     const s = await make();
     await Promise.all(Array.from({ length: 20 }, (_, i) => s.put('race', b(String(i)))));
     expect((await s.get('race'))?.toString()).toBe('19');
+  });
+
+  it('never serves a value older than the last completed write, with reads racing writes', async () => {
+    const s = await make();
+    for (let round = 0; round < 5; round++) {
+      const ops: Array<Promise<unknown>> = [];
+      for (let i = 0; i < 10; i++) {
+        ops.push(s.put('hot', b(`${round}-${i}`)));
+        ops.push(s.get('hot'));
+        if (i % 3 === 0) ops.push(s.get('other'));
+      }
+      await Promise.all(ops);
+      expect((await s.get('hot'))?.toString()).toBe(`${round}-9`);
+    }
+    await s.delete('hot');
+    expect(await s.get('hot')).toBeUndefined();
   });
 
   it('agrees with a model map over random operation sequences', async () => {
