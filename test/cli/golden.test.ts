@@ -77,6 +77,7 @@ describe('vault CLI golden output', () => {
       'vault kv metadata delete secret/creds',
       'vault kv get secret/creds',
       'vault kv get secret/missing',
+      'vault kv get secret/data/missing',
     ]));
   });
 

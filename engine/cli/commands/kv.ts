@@ -279,7 +279,13 @@ Common Options:
     try { r = await ctx.client().request('GET', apiPath, undefined, { allow404: true, query }); } catch (e) { return ctx.fail(`Error reading ${apiPath}`, e); }
     const body = r.body;
     const hasData = body && body.data && Object.keys(body.data as object).length;
-    if (!body || (r.status === 404 && !hasData && !(body.warnings as unknown[] | null)?.length)) { ctx.io.stderr(`No value found at ${apiPath}\n`); return 2; }
+    if (!body || (r.status === 404 && !hasData && !(body.warnings as unknown[] | null)?.length)) {
+      ctx.io.stderr(`No value found at ${apiPath}\n`);
+      // `vault kv get secret/data/x` asks for secret/data/data/x: the kv commands add data/ themselves.
+      const doubled = m.v2 ? apiPath.match(/^(.*?)\/data\/data\/(.+)$/) : null;
+      if (doubled) ctx.io.stderr(`Hint (vault-lab): the kv commands add "data/" for you; try "vault kv get ${doubled[1]}/${doubled[2]}".\n`);
+      return 2;
+    }
     const field = ctx.flags.field as string | undefined;
     const d = (body.data as Record<string, unknown> | null) ?? null;
     if (field) {
