@@ -395,3 +395,21 @@ describe('tidy', () => {
     expect(s.data.cert_store_deleted_count + s.data.revoked_cert_deleted_count).toBe(before - after);
   });
 });
+
+describe('key encodings built without OpenSSL encoders', () => {
+  it('matches OpenSSL byte for byte for SPKIs and private keys', async () => {
+    const { spkiOf, privateKeyOut, sec1Of } = await import('../../engine/secrets/pki/x509.js');
+    for (const curve of ['prime256v1', 'secp384r1', 'secp521r1', 'secp224r1']) {
+      for (let i = 0; i < 20; i++) {
+        const k = crypto.generateKeyPairSync('ec', { namedCurve: curve }).privateKey;
+        const openSslSpki = crypto.createPublicKey(k).export({ type: 'spki', format: 'der' }) as Buffer;
+        expect(spkiOf(k).equals(openSslSpki), curve).toBe(true);
+        expect(spkiOf(k, sec1Of(k)).equals(openSslSpki), curve).toBe(true);
+        expect(privateKeyOut(k, 'der', 'der').text).toBe((k.export({ type: 'sec1', format: 'der' }) as Buffer).toString('base64'));
+      }
+    }
+    const ed = crypto.generateKeyPairSync('ed25519').privateKey;
+    expect(spkiOf(ed).equals(crypto.createPublicKey(ed).export({ type: 'spki', format: 'der' }) as Buffer)).toBe(true);
+    expect(privateKeyOut(ed, 'pem', 'der').text).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+  });
+});

@@ -6,24 +6,55 @@
 
 export type Der = Buffer;
 
-function len(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  while (n > 0) { bytes.unshift(n & 0xff); n = Math.floor(n / 256); }
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
+function headerLength(n: number): number {
+  if (n < 0x80) return 2;
+  if (n < 0x100) return 3;
+  if (n < 0x10000) return 4;
+  if (n < 0x1000000) return 5;
+  return 6;
 }
 
-/** One TLV with the given tag byte. */
+/** Writes tag and length at `buf[0..]`; returns the header size. */
+function writeHeader(buf: Buffer, tag: number, n: number): number {
+  buf[0] = tag;
+  if (n < 0x80) { buf[1] = n; return 2; }
+  const h = headerLength(n);
+  buf[1] = 0x80 | (h - 2);
+  for (let i = h - 1, v = n; i >= 2; i--, v = Math.floor(v / 256)) buf[i] = v & 0xff;
+  return h;
+}
+
+/** One TLV with the given tag byte (one allocation: issuance builds dozens per certificate). */
 export function tlv(tag: number, content: Buffer): Der {
-  return Buffer.concat([Buffer.from([tag]), len(content.length), content]);
+  const out = Buffer.allocUnsafe(headerLength(content.length) + content.length);
+  const h = writeHeader(out, tag, content.length);
+  content.copy(out, h);
+  return out;
 }
 
-export const seq = (...items: Der[]) => tlv(0x30, Buffer.concat(items));
-export const set = (...items: Der[]) => tlv(0x31, Buffer.concat(items));
+/** A constructed TLV around several encoded values, without concatenating them first. */
+function wrap(tag: number, items: Der[]): Der {
+  let n = 0;
+  for (const it of items) n += it.length;
+  const out = Buffer.allocUnsafe(headerLength(n) + n);
+  let p = writeHeader(out, tag, n);
+  for (const it of items) { it.copy(out, p); p += it.length; }
+  return out;
+}
+
+export const seq = (...items: Der[]) => wrap(0x30, items);
+export const set = (...items: Der[]) => wrap(0x31, items);
 export const nul = () => Buffer.from([0x05, 0x00]);
 export const bool = (b: boolean) => tlv(0x01, Buffer.from([b ? 0xff : 0x00]));
 export const octet = (b: Buffer) => tlv(0x04, b);
-export const bitString = (b: Buffer, unused = 0) => tlv(0x03, Buffer.concat([Buffer.from([unused]), b]));
+export function bitString(b: Buffer, unused = 0): Der {
+  const n = b.length + 1;
+  const out = Buffer.allocUnsafe(headerLength(n) + n);
+  const h = writeHeader(out, 0x03, n);
+  out[h] = unused;
+  b.copy(out, h + 1);
+  return out;
+}
 export const utf8 = (s: string) => tlv(0x0c, Buffer.from(s, 'utf8'));
 export const printable = (s: string) => tlv(0x13, Buffer.from(s, 'latin1'));
 export const ia5 = (s: string) => tlv(0x16, Buffer.from(s, 'latin1'));

@@ -1,5 +1,5 @@
 /** `issue/<role>` (the engine generates the key) and `sign/<role>` (the caller's CSR). */
-import { JsonWebKey, KeyObject } from 'node:crypto';
+import { KeyObject } from 'node:crypto';
 import { userError } from '../../core/errors.js';
 import type { BackendResponse } from '../../core/types.js';
 import type { BackendContext, PathDef } from '../../framework/backend.js';
@@ -8,7 +8,7 @@ import { certResponse, checkFormat, firstDisallowed, limitToIssuer, notAfterFor,
 import { parseCsrField } from './root.js';
 import type { Role } from './roles.js';
 import type { PkiStore } from './store.js';
-import { BuiltCert, buildCertificate, encodeName, generateKey, jwkOf, keyInfo, newSerial, parseCertificate, PkiKeyType, privateKeyOut, Sans, spkiOf, Subject } from './x509.js';
+import { BuiltCert, buildCertificate, encodeName, generateKey, keyInfo, newSerial, parseCertificate, PkiKeyType, privateKeyOut, Sans, sec1Of, spkiOf, Subject } from './x509.js';
 
 const ISSUE_FIELDS = {
   common_name: { type: 'string' as const, description: 'The requested CN.' },
@@ -50,7 +50,7 @@ export function issuePaths(bctx: BackendContext, store: PkiStore): PathDef[] {
     const issuer = await store.signingIssuer(role.issuer_ref as string);
 
     let key: KeyObject | undefined;
-    let jwk: JsonWebKey | undefined;
+    let sec1: Buffer | undefined;
     let spki: Buffer;
     let cn = d.get<string>('common_name');
     let sans: Sans;
@@ -61,8 +61,8 @@ export function issuePaths(bctx: BackendContext, store: PkiStore): PathDef[] {
       sans = sansFrom(cn, d.get<string[]>('alt_names'), d.get<string[]>('ip_sans'), d.get<string[]>('uri_sans'), exclude);
       checkNames(role, cn, sans);
       key = await generateKey(role.key_type as PkiKeyType, role.key_bits);
-      jwk = jwkOf(key);
-      spki = spkiOf(key, jwk);
+      if (role.key_type === 'ec') sec1 = sec1Of(key);
+      spki = spkiOf(key, sec1);
     } else {
       const csr = parseCsrField(csrText);
       const ki = keyInfo(csr.publicKey);
@@ -110,7 +110,7 @@ export function issuePaths(bctx: BackendContext, store: PkiStore): PathDef[] {
     if (!role.no_store) await store.storeCert(cert, issuer.entry.issuer_id);
     let chain = store.chainPems(issuer);
     if (d.get<boolean>('remove_roots_from_chain')) chain = chain.filter((p) => !isSelfSigned(p));
-    const data = certResponse(cert, chain, format, key ? privateKeyOut(key, format, d.get<string>('private_key_format'), jwk) : undefined);
+    const data = certResponse(cert, chain, format, key ? privateKeyOut(key, format, d.get<string>('private_key_format'), sec1) : undefined);
     const res: BackendResponse = { data, warnings: t.warnings };
     if (role.generate_lease) {
       res.secret = {

@@ -75,32 +75,26 @@ export function keyInfo(k: KeyObject): { type: PkiKeyType; bits: number } {
   throw new Error(`unsupported key algorithm ${t}`);
 }
 
-const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-
-/** The JWK form of a key, or undefined for curves JWK cannot name (P-224). */
-export function jwkOf(k: KeyObject): crypto.JsonWebKey | undefined {
-  try { return k.export({ format: 'jwk' }); } catch { return undefined; }
+/** The DER an EC private key exports as (SEC 1), which also carries its public point. */
+export function sec1Of(k: KeyObject): Buffer {
+  return k.export({ type: 'sec1', format: 'der' }) as Buffer;
 }
 
-/** SEC 1 ECPrivateKey DER from a private JWK (what OpenSSL writes, without its encoder's cost). */
-function sec1FromJwk(jwk: crypto.JsonWebKey): Buffer {
-  const b = (x: string | undefined) => Buffer.from(x ?? '', 'base64url');
-  const x = b(jwk.x), y = b(jwk.y);
-  let d = b(jwk.d);
-  if (d.length < x.length) d = Buffer.concat([Buffer.alloc(x.length - d.length), d]);
-  return seq(int(1), octet(d), ctx(0, oid(CURVE_OIDS[jwk.crv!])), ctx(1, bitString(Buffer.concat([Buffer.from([4]), x, y]))));
+/** SPKI from SEC 1 DER: the curve from [0], the point from [1]. */
+function spkiFromSec1(sec1: Buffer): Buffer | undefined {
+  const n = parseAll(sec1);
+  const params = n.children.find((c) => c.tag === 0xa0)?.children[0];
+  const pub = n.children.find((c) => c.tag === 0xa1)?.children[0];
+  if (!params || !pub) return undefined;
+  return seq(seq(oid(OID.ec), Buffer.from(params.raw)), Buffer.from(pub.raw));
 }
 
 /** Private key text in Vault's formats: PKCS#1 / SEC 1 / PKCS#8 PEM, or base64 DER. */
-export function privateKeyOut(k: KeyObject, format: string, privateKeyFormat: string, jwk?: crypto.JsonWebKey): { text: string; type: PkiKeyType } {
+export function privateKeyOut(k: KeyObject, format: string, privateKeyFormat: string, sec1?: Buffer): { text: string; type: PkiKeyType } {
   const { type } = keyInfo(k);
   const pkcs8 = privateKeyFormat === 'pkcs8' || type === 'ed25519';
   const encType = pkcs8 ? 'pkcs8' : type === 'rsa' ? 'pkcs1' : 'sec1';
-  let der: Buffer;
-  const j = type === 'rsa' ? undefined : jwk ?? jwkOf(k);
-  if (type === 'ed25519' && j) der = Buffer.concat([ED25519_PKCS8_PREFIX, Buffer.from(j.d!, 'base64url')]);
-  else if (encType === 'sec1' && j) der = sec1FromJwk(j);
-  else der = k.export({ type: encType, format: 'der' } as crypto.KeyExportOptions<'der'>) as Buffer;
+  const der = encType === 'sec1' && sec1 ? sec1 : k.export({ type: encType, format: 'der' } as crypto.KeyExportOptions<'der'>) as Buffer;
   if (format === 'der') return { text: der.toString('base64'), type };
   const label = pkcs8 ? 'PRIVATE KEY' : type === 'rsa' ? 'RSA PRIVATE KEY' : 'EC PRIVATE KEY';
   return { text: pem(label, der), type };
@@ -132,20 +126,17 @@ function signWith(k: KeyObject, data: Buffer, hash: string | null): Buffer {
   return crypto.sign(hash, data, k);
 }
 
-const CURVE_OIDS: Record<string, string> = { 'P-224': '1.3.132.0.33', 'P-256': '1.2.840.10045.3.1.7', 'P-384': '1.3.132.0.34', 'P-521': '1.3.132.0.35' };
-
 /**
- * SubjectPublicKeyInfo DER of a key. Built from the JWK form: OpenSSL 3's SPKI encoder
- * costs hundreds of microseconds per call, the JWK export a few, and issuance does this
- * for every certificate.
+ * SubjectPublicKeyInfo DER of a key. For EC private keys it is built from the SEC 1
+ * export (pass it if you have it): OpenSSL 3's SPKI encoder costs hundreds of
+ * microseconds, and issuance needs one per certificate. (JWK export is not used: on this
+ * Node/OpenSSL it can hang after a few thousand fresh EC keys.)
  */
-export function spkiOf(k: KeyObject, given?: crypto.JsonWebKey): Buffer {
-  const jwk = given ?? jwkOf(k);
-  if (!jwk) return (k.type === 'private' ? crypto.createPublicKey(k) : k).export({ type: 'spki', format: 'der' }) as Buffer;
-  const b = (x: string | undefined) => Buffer.from(x ?? '', 'base64url');
-  if (jwk.kty === 'EC') return seq(seq(oid(OID.ec), oid(CURVE_OIDS[jwk.crv!])), bitString(Buffer.concat([Buffer.from([4]), b(jwk.x), b(jwk.y)])));
-  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return seq(seq(oid(OID.ed25519)), bitString(b(jwk.x)));
-  if (jwk.kty === 'RSA') return seq(seq(oid(OID.rsa), nul()), bitString(seq(int(b(jwk.n)), int(b(jwk.e)))));
+export function spkiOf(k: KeyObject, sec1?: Buffer): Buffer {
+  if (k.type === 'private' && k.asymmetricKeyType === 'ec') {
+    const spki = spkiFromSec1(sec1 ?? sec1Of(k));
+    if (spki) return spki;
+  }
   return (k.type === 'private' ? crypto.createPublicKey(k) : k).export({ type: 'spki', format: 'der' }) as Buffer;
 }
 
@@ -478,10 +469,16 @@ export { parse, pem };
 
 /** A random positive serial below 2^159 (reference §11.3). */
 export function newSerial(): bigint {
-  const b = crypto.randomBytes(20);
+  if (serialPos + 20 > serialPool.length) { crypto.randomFillSync(serialPool); serialPos = 0; }
+  const b = Buffer.from(serialPool.subarray(serialPos, serialPos + 20));
+  serialPool.fill(0, serialPos, serialPos + 20);
+  serialPos += 20;
   b[0] &= 0x7f;
   return bigOf(b);
 }
+// Random bytes for serials, drawn 4 KiB at a time (one syscall per ~200 certificates).
+const serialPool = Buffer.alloc(4096);
+let serialPos = serialPool.length;
 
 /** Lowercase hex bytes joined by `sep`, no leading zero byte. */
 export function formatSerial(v: bigint, sep = ':'): string {

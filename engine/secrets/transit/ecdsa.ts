@@ -78,7 +78,6 @@ function mul(c: Curve, k: bigint, P: Point): Point {
 }
 
 const toInt = (b: Buffer) => (b.length ? BigInt('0x' + b.toString('hex')) : 0n);
-const fromB64u = (s: string) => toInt(Buffer.from(s, 'base64url'));
 function toBuf(v: bigint, size: number): Buffer {
   const hex = v.toString(16).padStart(size * 2, '0');
   return Buffer.from(hex, 'hex');
@@ -92,11 +91,45 @@ function digestInt(c: Curve, digest: Buffer): bigint {
   return e;
 }
 
-function curveOf(k: KeyObject): { c: Curve; jwk: crypto.JsonWebKey } {
-  const jwk = k.export({ format: 'jwk' });
-  const c = CURVES[jwk.crv as string];
-  if (!c) throw new Error(`unsupported curve ${jwk.crv}`);
-  return { c, jwk };
+const NODE_CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+
+function curveOf(k: KeyObject): Curve {
+  const c = CURVES[NODE_CURVES[k.asymmetricKeyDetails?.namedCurve ?? ''] ?? ''];
+  if (!c) throw new Error(`unsupported curve ${k.asymmetricKeyDetails?.namedCurve}`);
+  return c;
+}
+
+/** Reads one TLV header at `i`: returns the value's start and length. */
+function tlvAt(b: Buffer, i: number): { start: number; len: number } {
+  let len = b[i + 1];
+  let start = i + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    len = 0;
+    for (let j = 0; j < n; j++) len = len * 256 + b[i + 2 + j];
+    start += n;
+  }
+  return { start, len };
+}
+
+/**
+ * The private scalar from the SEC 1 DER export (SEQUENCE { INTEGER 1, OCTET STRING d, … }).
+ * (Not from JWK: on this Node/OpenSSL, JWK export of EC keys can hang.)
+ */
+function privateScalar(k: KeyObject): bigint {
+  const der = k.export({ type: 'sec1', format: 'der' }) as Buffer;
+  const outer = tlvAt(der, 0);
+  const version = tlvAt(der, outer.start);
+  const d = tlvAt(der, version.start + version.len);
+  return toInt(der.subarray(d.start, d.start + d.len));
+}
+
+/** The public point from the SPKI DER export (its BIT STRING holds 04‖x‖y). */
+function publicPoint(k: KeyObject, c: Curve): { x: bigint; y: bigint } {
+  const der = k.export({ type: 'spki', format: 'der' }) as Buffer;
+  const point = der.subarray(der.length - (2 * c.size + 1));
+  if (point[0] !== 4) throw new Error('compressed EC points are not supported');
+  return { x: toInt(point.subarray(1, 1 + c.size)), y: toInt(point.subarray(1 + c.size)) };
 }
 
 /** DER SEQUENCE { INTEGER r, INTEGER s }. */
@@ -129,8 +162,8 @@ function parseDerSig(sig: Buffer): { r: bigint; s: bigint } {
 
 /** Signs a digest; `der` or raw r‖s (`ieee-p1363`). */
 export function ecdsaSignDigest(priv: KeyObject, digest: Buffer, enc: 'der' | 'ieee-p1363'): Buffer {
-  const { c, jwk } = curveOf(priv);
-  const d = fromB64u(jwk.d!);
+  const c = curveOf(priv);
+  const d = privateScalar(priv);
   const e = digestInt(c, digest);
   const G = { x: c.gx, y: c.gy };
   for (;;) {
@@ -146,7 +179,7 @@ export function ecdsaSignDigest(priv: KeyObject, digest: Buffer, enc: 'der' | 'i
 
 /** Verifies a signature over a digest. */
 export function ecdsaVerifyDigest(pub: KeyObject, digest: Buffer, sig: Buffer, enc: 'der' | 'ieee-p1363'): boolean {
-  const { c, jwk } = curveOf(pub);
+  const c = curveOf(pub);
   let r: bigint, s: bigint;
   if (enc === 'der') ({ r, s } = parseDerSig(sig));
   else {
@@ -155,7 +188,7 @@ export function ecdsaVerifyDigest(pub: KeyObject, digest: Buffer, sig: Buffer, e
     s = toInt(sig.subarray(c.size));
   }
   if (r <= 0n || r >= c.n || s <= 0n || s >= c.n) return false;
-  const Q = { x: fromB64u(jwk.x!), y: fromB64u(jwk.y!) };
+  const Q = publicPoint(pub, c);
   const w = inv(s, c.n);
   const e = digestInt(c, digest);
   const X = add(c, mul(c, mod(e * w, c.n), { x: c.gx, y: c.gy }), mul(c, mod(r * w, c.n), Q));
