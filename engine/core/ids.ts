@@ -2,14 +2,20 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+/** Random bytes drawn from a pool refilled 4 KiB at a time (one syscall per many ids). */
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+function randomByte(): number {
+  if (poolAt >= pool.length) { pool = randomBytes(4096); poolAt = 0; }
+  return pool[poolAt++];
+}
+
 /** Random base62 string (rejection sampling keeps it unbiased). */
 export function base62(n: number): string {
   let out = '';
   while (out.length < n) {
-    for (const b of randomBytes(n * 2)) {
-      if (b < 248) out += B62[b % 62];
-      if (out.length === n) break;
-    }
+    const b = randomByte();
+    if (b < 248) out += B62[b % 62];
   }
   return out;
 }
