@@ -57,6 +57,7 @@ export function App({ labs: unordered, store, theme, noShell, workspaceRoot, not
   const [scroll, setScroll] = useState(0);
   const [help, setHelp] = useState(false);
   const [resultsFor, setResultsFor] = useState<string | null>(null);
+  const [openError, setOpenError] = useState('');
   const [, setVersion] = useState(0);
   const [tick, setTick] = useState(0);
   const [dims, setDims] = useState({ cols: size?.cols ?? stdout.columns ?? 80, rows: size?.rows ?? stdout.rows ?? 24 });
@@ -75,7 +76,7 @@ export function App({ labs: unordered, store, theme, noShell, workspaceRoot, not
 
   // Load the lab runtime in the background once the map is up, so opening a lab is quick.
   useEffect(() => {
-    const timer = setTimeout(() => { void import('./controller.js').catch(() => undefined); }, 100);
+    const timer = setTimeout(() => { void import('./controller.js').catch(() => undefined); }, 0);
     return () => clearTimeout(timer);
   }, []);
 
@@ -109,7 +110,13 @@ export function App({ labs: unordered, store, theme, noShell, workspaceRoot, not
     if (opening.current) return;
     opening.current = true;
     try {
-      const { LabController } = await import('./controller.js');
+      let mod: typeof import('./controller.js');
+      try { mod = await import('./controller.js'); } catch (e) {
+        setOpenError(`Could not load the lab runtime (${(e as Error).message.split('\n')[0]}). Was vault-lab updated while it ran? Restart it.`);
+        return;
+      }
+      setOpenError('');
+      const { LabController } = mod;
       const lay = layoutFor(dims.cols, dims.rows, noShell);
       const c = new LabController(l, { cols: lay.cols, shellRows: lay.shellRows, noShell, store, workspaceRoot, resume, ...(controllerOptions ?? {}) });
       c.on('update', () => setVersion((v) => v + 1));
@@ -271,7 +278,7 @@ export function App({ labs: unordered, store, theme, noShell, workspaceRoot, not
   if (controller?.quiz) return <Quiz quiz={controller.quiz} title={t(controller.lab.title)} theme={theme} width={dims.cols} />;
   if (!controller) {
     if (!labs.length) return <Box><Text>No labs.</Text></Box>;
-    return <CourseMap labs={labs} progress={(id) => store.lab(id)} selected={selected} theme={theme} width={dims.cols} height={dims.rows} notices={notices} />;
+    return <CourseMap labs={labs} progress={(id) => store.lab(id)} selected={selected} theme={theme} width={dims.cols} height={dims.rows} notices={openError ? [...notices, openError] : notices} />;
   }
   return <LabScreen c={controller} theme={theme} layout={layout} focus={focus} panel={panel} scroll={scroll} tick={tick} noShell={noShell} />;
 }

@@ -8,6 +8,9 @@ import type { Course } from './main.js';
 
 export async function runInk(course: Course, noShell: boolean): Promise<number> {
   let controller: LabController | null = null;
+  // Raw mode before the first frame: a key typed as soon as the map shows must reach us
+  // as typed (in cooked mode the terminal would echo it and turn Enter into a newline).
+  if (process.stdin.isTTY) process.stdin.setRawMode(true);
   process.stdout.write('\u001b[?1049h\u001b[H');
   let restored = false;
   const restore = () => { if (restored) return; restored = true; process.stdout.write('\u001b[0m\u001b[?25h\u001b[?1049l'); };
@@ -36,6 +39,7 @@ export async function runInk(course: Course, noShell: boolean): Promise<number> 
   } finally {
     await (controller as LabController | null)?.stop();
     restore();
+    if (process.stdin.isTTY) process.stdin.setRawMode(false);
     process.off('SIGTERM', onTerm);
     process.off('SIGHUP', onHup);
   }

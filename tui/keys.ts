@@ -35,7 +35,7 @@ export const BINDINGS: Binding[] = [
   { action: 'focus', keys: FOCUS_KEYS, label: FOCUS_LABEL, scope: 'lesson', description: 'move focus between the lesson and the shell', footer: '^] shell' },
   { action: 'up', keys: [KEY.up, 'k'], label: '↑ k', scope: 'map', description: 'previous lab' },
   { action: 'down', keys: [KEY.down, 'j'], label: '↓ j', scope: 'map', description: 'next lab' },
-  { action: 'open', keys: [KEY.enter, KEY.space], label: 'Enter', scope: 'map', description: 'start the lab, or resume it where you left off', footer: 'Enter start/resume' },
+  { action: 'open', keys: [KEY.enter, '\n', KEY.space], label: 'Enter', scope: 'map', description: 'start the lab, or resume it where you left off', footer: 'Enter start/resume' },
   { action: 'restart', keys: ['x'], label: 'x', scope: 'map', description: 'start the lab over from its first step', footer: 'x start over' },
   { action: 'results', keys: ['v'], label: 'v', scope: 'map', description: 'show your results for the lab', footer: 'v results' },
   { action: 'hint', keys: ['h'], label: 'h', scope: 'lesson', description: 'reveal the next hint (hints used are recorded)', word: 'hint', footer: 'h hint' },

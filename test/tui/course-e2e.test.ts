@@ -111,7 +111,7 @@ describe('the course in a terminal', () => {
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-course-'));
     s = new PtySession(process.execPath, [VAULT_LAB_JS, '--labs', FIXTURE_COURSE], { cwd: ROOT, env: { VAULT_LAB_DATA_DIR: data, NO_COLOR: '1' } });
     await s.waitFor('› Fixture basics');
-    s.type('\r');
+    s.type('\r'); // at once: a key typed as soon as the map shows is not lost
     await s.waitFor(/step 1\/2[\s\S]*vault-lab:\S+[#$] /);
 
     s.resize(100, 30);
