@@ -36,7 +36,12 @@ export class AuditManager {
   readonly failures = new Map<string, string>();
 
   constructor(private readonly core: Core) {
-    core.audit.devices.push({ path: 'audit-devices', write: (e: AuditEvent, raw?: ReadonlyMap<string, string>) => this.record(e, raw ?? new Map()) });
+    core.audit.devices.push({
+      path: 'audit-devices',
+      write: (e: AuditEvent, raw?: ReadonlyMap<string, string>) => this.record(e, raw ?? new Map()),
+      // With no device enabled there is nothing to record (the core may then skip building events).
+      enabled: () => this.live.size > 0,
+    });
   }
 
   private view() { return this.core.view('core/'); }
