@@ -94,6 +94,8 @@ export class LabSession extends EventEmitter {
   private readonly autoAdvance: boolean;
   private readonly lang: string;
   private onAudit = (e: AuditEvent) => this.observe(e);
+  /** A lease revoked without a request (expiry, async revoke): level checks may have changed. */
+  private onLease = () => { if (!this.stopped) this.scheduleEvaluate(); };
 
   constructor(private readonly opts: SessionOptions) {
     super();
@@ -157,6 +159,7 @@ export class LabSession extends EventEmitter {
     this.emit('progress', 'running the lab setup…');
     for (const item of this.lab.setup) await this.runSetupItem(item);
     this.engine.events.on('audit', this.onAudit);
+    this.engine.events.on('lease', this.onLease);
     const resume = this.opts.resume;
     if (resume && resume.step > 0) {
       this.emit('progress', 'bringing the engine to where you left off…');
@@ -405,6 +408,7 @@ export class LabSession extends EventEmitter {
     if (this.stopped) return;
     this.stopped = true;
     this.engine?.events.off('audit', this.onAudit);
+    this.engine?.events.off('lease', this.onLease);
     this.shell?.close();
     await this.control?.close();
     await this.engine?.stop();

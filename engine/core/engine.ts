@@ -124,6 +124,10 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
     await bringUp();
   }
 
+  // Revocations that no request caused (expiry, a parent token's revoke) are events too:
+  // lab checks about "the user is gone" re-run on them.
+  core.expiration.onRevoked.push((l, why) => audit.events.emit('lease', { type: 'revoked', lease_id: l.id, why }));
+
   let rootToken = '';
   if (opts.dev) {
     const id = opts.rootTokenId || 'hvs.' + base62(24);
