@@ -413,3 +413,19 @@ describe('key encodings built without OpenSSL encoders', () => {
     expect(privateKeyOut(ed, 'pem', 'der').text).toMatch(/^-----BEGIN PRIVATE KEY-----/);
   });
 });
+
+describe('bad PKI input is a 400', () => {
+  it('refuses a CSR with a DSA key, a negative TTL and a garbage serial', async () => {
+    const params = write('dsa.params', openssl(['dsaparam', '1024']).out);
+    const key = write('dsa.key', openssl(['gendsa', params]).out);
+    const csr = openssl(['req', '-new', '-key', key, '-subj', '/CN=dsa.example.com']).out;
+    await ok('POST', 'pki/roles/anykey', { allowed_domains: 'example.com', allow_subdomains: true, key_type: 'any' });
+    const r = await http(engine, 'POST', 'pki/sign/anykey', { body: { csr } });
+    expect(r.status).toBe(400);
+    expect(r.body.errors[0]).toMatch(/^(unsupported key in the CSR|certificate request could not be parsed)/);
+    const neg = await http(engine, 'POST', 'pki/issue/web', { body: { common_name: 'neg.example.com', ttl: '-1h' } });
+    expect(neg.body.errors).toEqual(['ttl cannot be negative']);
+    const serial = await http(engine, 'POST', 'pki/revoke', { body: { serial_number: 'zz:zz' } });
+    expect(serial.status).toBe(400);
+  });
+});

@@ -195,3 +195,18 @@ describe('signing rules and HMAC', () => {
     expect(crypto.verify('sha256', DATA, pub, Buffer.from(s.data.signature.split(':')[2], 'base64'))).toBe(true);
   });
 });
+
+describe('bad input is a 400, never a 500', () => {
+  it('refuses an over-long prehashed PKCS#1 v1.5 input with a clear message', async () => {
+    const r = await http(engine, 'POST', 'transit/sign/rsa/sha2-256', { body: { input: b64(Buffer.alloc(300, 1)), prehashed: true, signature_algorithm: 'pkcs1v15' } });
+    expect(r.status).toBe(400);
+    expect(r.body.errors[0]).toMatch(/^failed to sign the input: /);
+    const pss = await http(engine, 'POST', 'transit/sign/rsa/sha2-256', { body: { input: b64('short'), prehashed: true } });
+    expect(pss.status).toBe(400);
+    expect(pss.body.errors).toEqual(['prehashed input must be a 32-byte sha2-256 digest']);
+    const alg = await http(engine, 'POST', 'transit/sign/rsa/md5', { body: { input: b64('x') } });
+    expect(alg.body.errors).toEqual(['unsupported hash algorithm md5']);
+    const input = await http(engine, 'POST', 'transit/sign/rsa', { body: { input: 'not base64!' } });
+    expect(input.body.errors).toEqual(['unable to decode input as base64']);
+  });
+});

@@ -65,7 +65,8 @@ export function issuePaths(bctx: BackendContext, store: PkiStore): PathDef[] {
       spki = spkiOf(key, sec1);
     } else {
       const csr = parseCsrField(csrText);
-      const ki = keyInfo(csr.publicKey);
+      let ki: ReturnType<typeof keyInfo>;
+      try { ki = keyInfo(csr.publicKey); } catch (e) { throw userError(`unsupported key in the CSR: ${(e as Error).message}`); }
       if (role.key_type !== 'any') {
         if (ki.type !== role.key_type) throw userError(`role requires keys of type ${role.key_type}`);
         if (ki.type === 'rsa' && ki.bits < role.key_bits) throw userError(`RSA key too small: role requires at least ${role.key_bits} bits, the CSR has ${ki.bits}`);

@@ -73,6 +73,7 @@ export function notAfterFor(bctx: BackendContext, d: FieldData, role?: { ttl: nu
   const warnings: string[] = [];
   const mount = bctx.ttls();
   let ttl = d.get<number>('ttl');
+  if (ttl < 0) throw userError('ttl cannot be negative');
   if (!ttl && role?.ttl) ttl = role.ttl;
   let max = role?.max_ttl || 0;
   if (!ttl) ttl = mount.defaultTTL;

@@ -6,7 +6,7 @@
 import crypto, { KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Clock } from '../../core/clock.js';
-import { userError } from '../../core/errors.js';
+import { userError, VaultError } from '../../core/errors.js';
 import { rfc3339Nano } from '../../core/ids.js';
 import type { StorageView } from '../../core/storage.js';
 import { ecdsaSignDigest, ecdsaVerifyDigest } from './ecdsa.js';
@@ -296,7 +296,12 @@ export class TransitKey {
       sig = o.prehashed ? ecdsaSignDigest(m.priv!, input, enc) : crypto.sign(HASHES[o.hash], input, { key: m.priv!, dsaEncoding: enc });
     } else {
       const m = this.version(v);
-      sig = rsaSign(m.priv!, input, o);
+      try {
+        sig = rsaSign(m.priv!, input, o);
+      } catch (e) {
+        if (e instanceof VaultError) throw e;
+        throw userError(`failed to sign the input: ${(e as Error).message}`);
+      }
     }
     const encoded = o.marshaling === 'jws' ? sig.toString('base64url') : sig.toString('base64');
     return { signature: `vault:v${v}:${encoded}`, publicKey };
