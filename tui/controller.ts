@@ -294,7 +294,7 @@ export class LabController extends EventEmitter {
   /** The embedded shell; when it ends (`exit`, Ctrl-D) the learner can start another. */
   private startShell() {
     this.pty = new PtyTerminal({
-      cols: this.opts.cols, rows: this.opts.shellRows, cwd: this.session.workspace, env: this.session.env(),
+      cols: this.opts.cols, rows: this.opts.shellRows, cwd: this.session.workspace, env: this.session.env(), rcExtra: this.session.shellRc(),
       onUpdate: () => this.changed(),
       onExit: (code) => { if (!this.stopped) { this.notice = `Your shell ended (exit ${code}). Press Enter in the shell pane for a new one.`; this.changed(); } },
     });

@@ -141,7 +141,10 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
         if (!text) continue;
         if (text.startsWith('$') || text.startsWith('!')) {
           learnerShell ??= new ScriptShell(c.session.workspace, c.session.env());
-          const res = await learnerShell.run(text.slice(1).trim(), 120_000).catch((e: Error) => ({ output: `${e.message}\n`, code: 1 }));
+          const cmd = text.slice(1).trim();
+          const res = await learnerShell.run(cmd, 120_000).catch((e: Error) => ({ output: `${e.message}\n`, code: 1 }));
+          // What the embedded shell's integration would report: `command` checks judge it.
+          c.session.recordCommand(cmd, res.code, 'shell');
           for (const o of res.output.replace(/\n$/, '').split('\n')) if (o) say(`  ${o}`);
           say(`  (exit ${res.code})`);
           await c.session.settle();

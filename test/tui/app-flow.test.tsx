@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { KEY } from '../../tui/keys.js';
-import { renderCourse, widest } from './render.js';
+import path from 'node:path';
+import { FIXTURE_COURSE, renderCourse, widest } from './render.js';
 
 const down = KEY.down, enter = KEY.enter, focus = KEY.ctrlBracket;
 
@@ -140,6 +141,15 @@ describe('the lab screen', () => {
     expect((await r.json()).data.data.db_user).toBe('appuser');
     expect(again.store.lab('fixture-basics').done).toEqual(['store']);
   }, 60_000);
+
+  it('judges commands typed in the embedded shell (shell integration for `command` checks)', async () => {
+    const ui = renderCourse({ labsDir: path.join(FIXTURE_COURSE, '..', 'command') });
+    await ui.press(enter);
+    await ui.waitFor(() => ui.controller()?.state === 'ready' && /vault-lab:\S+[#$] /.test(ui.frame()));
+    expect(ui.frame()).toContain('✗ Run echo hello-lab.');
+    await ui.type('echo hello-lab\r');
+    await ui.waitFor('Lab complete!');
+  }, 30_000);
 
   it('Ctrl-D ends the shell as in any terminal, and Enter starts a new one', async () => {
     const ui = renderCourse();

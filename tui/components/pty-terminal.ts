@@ -19,6 +19,8 @@ export interface PtyOptions {
   /** Called (throttled) when the screen changed. */
   onUpdate: () => void;
   onExit?: (code: number) => void;
+  /** More rc lines for the shell (the lab session's shell integration). */
+  rcExtra?: string;
 }
 
 export class PtyTerminal {
@@ -37,6 +39,7 @@ export class PtyTerminal {
       'unset HISTFILE',
       `PS1='\\[\\e[1;36m\\]vault-lab\\[\\e[0m\\]:\\W\\$ '`,
       'alias ll="ls -la"',
+      opts.rcExtra ?? '',
       '',
     ].join('\n'), { mode: 0o600 });
     this.pty = pty.spawn('bash', ['--noprofile', '--rcfile', rc, '-i'], {
