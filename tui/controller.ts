@@ -123,6 +123,9 @@ export class LabController extends EventEmitter {
         this.startShell();
         if (this.typedAhead) { this.pty!.write(this.typedAhead); this.typedAhead = ''; }
       }
+      // Say what runs for this lab, honestly (a simulated cluster is labelled as such).
+      const systems = this.session.systems.map((x) => x.label);
+      if (systems.length) this.notice = [this.notice, `Running for this lab: ${systems.join('; ')}.`].filter(Boolean).join(' ');
       this.state = 'ready';
     } catch (e) {
       this.state = 'error';

@@ -151,6 +151,20 @@ describe('the lab screen', () => {
     await ui.waitFor('Lab complete!');
   }, 30_000);
 
+  it('says which outside systems run for the lab, a simulated cluster labelled as such', async () => {
+    const ui = renderCourse({ labsDir: path.join(FIXTURE_COURSE, '..', 'kube'), noShell: true, rows: 30 });
+    expect(ui.frame()).toMatch(/Fixture with a cluster\s+2 min\s+Kubernetes/);
+    await ui.press(enter);
+    await ui.waitFor(() => ui.controller()?.state === 'ready', 30_000);
+    const labels = ui.controller()!.session.systems.map((x) => x.label);
+    expect(labels.length).toBe(1);
+    await ui.waitFor(`Running for this lab: ${labels[0].slice(0, 30)}`);
+    expect(ui.controller()!.notice).toContain(`Running for this lab: ${labels[0]}.`);
+    expect(ui.frame()).toMatch(/^vault-lab · Fixture with a cluster · step 1\/1/);
+    expect(ui.frame()).toContain("export VAULT_ADDR='");
+    if (ui.controller()!.session.systems[0].via === 'simulated') expect(labels[0]).toMatch(/simulated/i);
+  }, 45_000);
+
   it('Ctrl-D ends the shell as in any terminal, and Enter starts a new one', async () => {
     const ui = renderCourse();
     await ui.press(enter);

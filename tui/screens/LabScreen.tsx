@@ -96,13 +96,16 @@ export function LabScreen({ c, theme, layout, focus, panel, scroll, tick, noShel
     );
   }
 
+  const envLines = noShell ? ['Use your own terminal; paste these lines there (checks still see everything you do):', ...c.exportLines()] : [];
+  // The layout keeps 5 rows for the export lines; outside systems can add more.
+  const lessonRows = Math.max(3, layout.lessonRows - Math.max(0, envLines.length - 5));
   const all = panel === 'activity' ? activityLines(c.activity(), theme) : lessonLines(c, width - 1, theme);
-  const maxScroll = Math.max(0, all.length - layout.lessonRows);
+  const maxScroll = Math.max(0, all.length - lessonRows);
   // The feed follows its newest entry unless scrolled back.
   const top = panel === 'activity' ? Math.max(0, maxScroll - scroll) : Math.min(scroll, maxScroll);
-  const visible = all.slice(top, top + layout.lessonRows);
-  while (visible.length < layout.lessonRows) visible.push('');
-  const more = all.length > layout.lessonRows ? ` ${top + 1}-${Math.min(all.length, top + layout.lessonRows)}/${all.length}` : '';
+  const visible = all.slice(top, top + lessonRows);
+  while (visible.length < lessonRows) visible.push('');
+  const more = all.length > lessonRows ? ` ${top + 1}-${Math.min(all.length, top + lessonRows)}/${all.length}` : '';
 
   const checkLines: Array<{ ok: boolean | null; text: string }> = [];
   if (c.notice) checkLines.push({ ok: null, text: c.notice });
@@ -118,7 +121,6 @@ export function LabScreen({ c, theme, layout, focus, panel, scroll, tick, noShel
   while (activityShown.length < layout.activityRows) activityShown.push('');
 
   const shell = c.pty ? c.pty.lines(focus === 'shell', theme.color) : [];
-  const envLines = noShell ? ['Use your own terminal; paste these lines there (checks still see everything you do):', ...c.exportLines()] : [];
   const paneTitle = panel === 'activity' ? ' · activity feed (a: lesson)' : '';
   const focusLabel = noShell ? '' : focus === 'shell' ? ' · [shell]' : ' · [lesson]';
   const rule = `── ${noShell ? 'your terminal' : 'shell'} ${focus === 'shell' ? '(typing goes here) ' : ''}`;
