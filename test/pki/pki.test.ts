@@ -408,6 +408,18 @@ describe('key encodings built without OpenSSL encoders', () => {
         expect(privateKeyOut(k, 'der', 'der').text).toBe((k.export({ type: 'sec1', format: 'der' }) as Buffer).toString('base64'));
       }
     }
+    const { generateEcLeaf, ecPrivateKeyOut } = await import('../../engine/secrets/pki/x509.js');
+    for (const bits of [224, 256, 384, 521]) {
+      for (let i = 0; i < 40; i++) {
+        const { sec1, spki } = generateEcLeaf(bits);
+        const k = crypto.createPrivateKey({ key: sec1, format: 'der', type: 'sec1' });
+        expect((k.export({ type: 'sec1', format: 'der' }) as Buffer).equals(sec1), `sec1 P-${bits}`).toBe(true);
+        expect((crypto.createPublicKey(k).export({ type: 'spki', format: 'der' }) as Buffer).equals(spki), `spki P-${bits}`).toBe(true);
+      }
+    }
+    const leaf = generateEcLeaf(256);
+    expect(ecPrivateKeyOut(leaf.sec1, 'pem', 'pkcs8').text).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(ecPrivateKeyOut(leaf.sec1, 'pem', 'der').text).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
     const ed = crypto.generateKeyPairSync('ed25519').privateKey;
     expect(spkiOf(ed).equals(crypto.createPublicKey(ed).export({ type: 'spki', format: 'der' }) as Buffer)).toBe(true);
     expect(privateKeyOut(ed, 'pem', 'der').text).toMatch(/^-----BEGIN PRIVATE KEY-----/);

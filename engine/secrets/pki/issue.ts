@@ -8,7 +8,7 @@ import { certResponse, checkFormat, firstDisallowed, limitToIssuer, notAfterFor,
 import { parseCsrField } from './root.js';
 import type { Role } from './roles.js';
 import type { PkiStore } from './store.js';
-import { BuiltCert, buildCertificate, encodeName, generateKey, keyInfo, newSerial, parseCertificate, PkiKeyType, privateKeyOut, Sans, sec1Of, spkiOf, Subject } from './x509.js';
+import { BuiltCert, buildCertificate, ecPrivateKeyOut, generateEcLeaf, encodeName, generateKey, keyInfo, newSerial, parseCertificate, PkiKeyType, privateKeyOut, Sans, spkiOf, Subject } from './x509.js';
 
 const ISSUE_FIELDS = {
   common_name: { type: 'string' as const, description: 'The requested CN.' },
@@ -60,9 +60,12 @@ export function issuePaths(bctx: BackendContext, store: PkiStore): PathDef[] {
       if (!cn && role.require_cn) throw userError(REQUIRE_CN);
       sans = sansFrom(cn, d.get<string[]>('alt_names'), d.get<string[]>('ip_sans'), d.get<string[]>('uri_sans'), exclude);
       checkNames(role, cn, sans);
-      key = await generateKey(role.key_type as PkiKeyType, role.key_bits);
-      if (role.key_type === 'ec') sec1 = sec1Of(key);
-      spki = spkiOf(key, sec1);
+      if (role.key_type === 'ec') {
+        ({ sec1, spki } = generateEcLeaf(role.key_bits));
+      } else {
+        key = await generateKey(role.key_type as PkiKeyType, role.key_bits);
+        spki = spkiOf(key);
+      }
     } else {
       const csr = parseCsrField(csrText);
       let ki: ReturnType<typeof keyInfo>;
@@ -111,7 +114,7 @@ export function issuePaths(bctx: BackendContext, store: PkiStore): PathDef[] {
     if (!role.no_store) await store.storeCert(cert, issuer.entry.issuer_id);
     let chain = store.chainPems(issuer);
     if (d.get<boolean>('remove_roots_from_chain')) chain = chain.filter((p) => !isSelfSigned(p));
-    const data = certResponse(cert, chain, format, key ? privateKeyOut(key, format, d.get<string>('private_key_format'), sec1) : undefined);
+    const data = certResponse(cert, chain, format, sec1 ? ecPrivateKeyOut(sec1, format, d.get<string>('private_key_format')) : key ? privateKeyOut(key, format, d.get<string>('private_key_format')) : undefined);
     const res: BackendResponse = { data, warnings: t.warnings };
     if (role.generate_lease) {
       res.secret = {

@@ -75,6 +75,36 @@ export function keyInfo(k: KeyObject): { type: PkiKeyType; bits: number } {
   throw new Error(`unsupported key algorithm ${t}`);
 }
 
+const EC_CURVE_OIDS: Record<number, string> = { 224: '1.3.132.0.33', 256: '1.2.840.10045.3.1.7', 384: '1.3.132.0.34', 521: '1.3.132.0.35' };
+
+/**
+ * A fresh EC key for a leaf certificate as SEC 1 and SPKI DER, with no KeyObject: the
+ * ECDH generator costs about half of generateKeyPairSync plus a SEC 1 export, and the
+ * engine never needs the leaf key again once it is in the response.
+ */
+export function generateEcLeaf(bits: number): { sec1: Buffer; spki: Buffer } {
+  const size = Math.ceil((bits || 256) / 8);
+  const e = crypto.createECDH(EC_CURVES[bits || 256]);
+  e.generateKeys();
+  let d = e.getPrivateKey();
+  if (d.length < size) d = Buffer.concat([Buffer.alloc(size - d.length), d]);
+  const point = e.getPublicKey();
+  const curve = oid(EC_CURVE_OIDS[bits || 256]);
+  return {
+    sec1: seq(int(1), octet(d), ctx(0, curve), ctx(1, bitString(point))),
+    spki: seq(seq(oid(OID.ec), curve), bitString(point)),
+  };
+}
+
+/** Private key text for a leaf EC key held as SEC 1 DER (see privateKeyOut). */
+export function ecPrivateKeyOut(sec1: Buffer, format: string, privateKeyFormat: string): { text: string; type: PkiKeyType } {
+  const der = privateKeyFormat === 'pkcs8'
+    ? crypto.createPrivateKey({ key: sec1, format: 'der', type: 'sec1' }).export({ type: 'pkcs8', format: 'der' }) as Buffer
+    : sec1;
+  if (format === 'der') return { text: der.toString('base64'), type: 'ec' };
+  return { text: pem(privateKeyFormat === 'pkcs8' ? 'PRIVATE KEY' : 'EC PRIVATE KEY', der), type: 'ec' };
+}
+
 /** The DER an EC private key exports as (SEC 1), which also carries its public point. */
 export function sec1Of(k: KeyObject): Buffer {
   return k.export({ type: 'sec1', format: 'der' }) as Buffer;
