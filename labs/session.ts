@@ -124,7 +124,9 @@ export class LabSession extends EventEmitter {
       VAULT_LAB_WORKSPACE: this.workspace,
       ...(this.control ? { [CONTROL_ENV]: this.control.address, [CONTROL_KEY_ENV]: this.control.key } : {}),
       ...Object.assign({}, ...this.systems.map((s) => s.env)),
-      HOME: process.env.HOME ?? os.homedir(),
+      // The lab is a sandbox: `vault login` writes its token helper file here, never over
+      // the learner's own ~/.vault-token.
+      HOME: this.workspace,
     };
   }
 

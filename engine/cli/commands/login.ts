@@ -46,7 +46,7 @@ export const login: Command = {
       ...r.body, data: null,
       auth: { client_token: token, accessor: d.accessor, policies: d.policies, token_policies: d.policies, metadata: d.meta, lease_duration: d.ttl, renewable: d.renewable ?? false },
     };
-    if (!ctx.flags['no-store']) {
+    if (!ctx.flags['no-store'] && !ctx.flags['token-only']) { // -token-only implies -no-store, as in Vault
       try { storeToken(ctx.env, token); } catch (e) { return ctx.error(`Error storing token: ${(e as Error).message}`); }
     }
     if (ctx.flags['token-only']) { ctx.io.stdout(token); return 0; }
