@@ -74,7 +74,7 @@ describe('vault-lab --plain', () => {
     await io.expect('Choose a lab by number');
     io.say('quit');
     await io.expect('Goodbye.');
-    const code = await new Promise<number | null>((r) => child!.on('exit', r));
+    const code = child.exitCode ?? await new Promise<number | null>((r) => child!.on('exit', r));
     expect(code).toBe(0);
     // Plain text only: no colour, no cursor movement.
     expect(io.out).not.toMatch(/\u001b/);
