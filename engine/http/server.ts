@@ -23,7 +23,8 @@ export async function listen(core: Core, address: string): Promise<{ server: htt
   const host = hostRaw || '127.0.0.1';
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) throw new Error(`refusing to listen on ${host}: vault-lab binds loopback addresses only (127.0.0.1)`);
   const server = http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => { void serve(core, req, res); });
-  server.keepAliveTimeout = 5000;
+  // Like Vault's http_idle_timeout (5m): a client reusing an idle connection must not race a close.
+  server.keepAliveTimeout = 300_000;
   server.headersTimeout = 10000;
   // TCP in front of node:http so `LIST` requests survive Node's method whitelist.
   // noDelay as node:http's own listener sets it: without it Nagle's algorithm holds small responses back.
