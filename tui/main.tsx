@@ -74,9 +74,16 @@ export async function runCourse(argv: string[]): Promise<number> {
 async function importInk(): Promise<typeof import('./ink.js')> {
   const fetchProp = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
   if (fetchProp?.configurable) Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
+  // Ink decides once, when it loads, whether it runs "in CI" (any CI or CI_* variable) and
+  // then draws only the last frame. The course runs in a real terminal (checked before we
+  // get here), so it must draw live even inside a CI job or a terminal that sets CI.
+  const ciVars = Object.keys(process.env).filter((k) => k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k.startsWith('CI_'));
+  const saved = Object.fromEntries(ciVars.map((k) => [k, process.env[k]]));
+  for (const k of ciVars) delete process.env[k];
   try {
     return await import('./ink.js');
   } finally {
     if (fetchProp?.configurable) Object.defineProperty(globalThis, 'fetch', fetchProp);
+    Object.assign(process.env, saved);
   }
 }
