@@ -11,6 +11,7 @@ import { wrappingPaths } from './wrapping.js';
 import { sealPaths } from './seal.js';
 import { auditPaths } from './audit.js';
 import { lockedUserPaths } from './locked-users.js';
+import { passwordPolicyPaths } from './password-policies.js';
 
 /** Extra sys path families registered by other parts of the engine (wrapping, seal, audit …). */
 export type SysExtension = (core: Core) => import('../framework/backend.js').PathDef[];
@@ -23,7 +24,7 @@ export function systemBackend(core: Core, extensions: SysExtension[] = []): Back
     paths: [
       ...healthPaths(core), ...mountPaths(core), ...policyPaths(core), ...capabilityPaths(core), ...leasePaths(core), ...toolPaths(core), ...wrappingPaths(core),
       ...sealPaths(core), ...auditPaths(core),
-      ...lockedUserPaths(core),
+      ...lockedUserPaths(core), ...passwordPolicyPaths(core),
       ...extensions.flatMap((x) => x(core)),
     ],
     unauthenticated: ['health', 'seal-status', 'leader', 'init', 'unseal', 'wrapping/lookup', 'internal/ui/mounts', 'internal/ui/mounts/*', 'mounts-all/*', 'generate-root/*', 'rekey/*'],

@@ -9,6 +9,8 @@ import type { Backend, BackendContext, BackendRequest, FieldSchema, PathDef } fr
 import type { FieldData } from '../../framework/fields.js';
 import { notFound, userError, VaultError } from '../../core/errors.js';
 import { rfc3339Nano } from '../../core/ids.js';
+import { passwordPolicyStore } from '../../system/password-policies.js';
+import type { Core } from '../../core/core.js';
 import { connectionSettings, DbConfig, dbErrorText, DEFAULT_ROTATE_ROOT, DEFAULT_STATIC_ROTATION, PLUGIN_NAME, PostgresConnection, redactedUrl } from './postgres.js';
 import { parseStatementsField } from './statements.js';
 import { DEFAULT_PG_USERNAME_TEMPLATE, defaultPassword, renderUsername, validateUsernameTemplate } from './username.js';
@@ -69,11 +71,8 @@ export function databaseBackend(ctx: BackendContext): Backend {
     await c?.close();
   }
 
-  function newPassword(cfg: DbConfig): string {
-    if (cfg.password_policy) {
-      // Password policies (sys/policies/password) are not part of this engine yet.
-      throw serverError(`unable to generate password: password policy "${cfg.password_policy}" is not available in this engine; remove password_policy to use the default generator`);
-    }
+  async function newPassword(cfg: DbConfig): Promise<string> {
+    if (cfg.password_policy) return passwordPolicyStore(ctx.core as Core).generate(cfg.password_policy);
     return defaultPassword();
   }
 
@@ -197,7 +196,7 @@ export function databaseBackend(ctx: BackendContext): Backend {
     try {
       username = renderUsername(cfg.username_template || DEFAULT_PG_USERNAME_TEMPLATE, { DisplayName: req.token?.displayName ?? '', RoleName: roleName }, now);
     } catch (e) { throw serverError(`unable to generate username: ${(e as Error).message}`); }
-    const password = newPassword(cfg);
+    const password = await newPassword(cfg);
     try {
       await conn.newUser({ creation: role.creation_statements, rollback: role.rollback_statements, username, password, expiresAtMs: now + (ttl + 5) * 1000 });
     } catch (e) {
@@ -225,7 +224,7 @@ export function databaseBackend(ctx: BackendContext): Backend {
 
   async function rotateStatic(name: string, entry: StaticRoleEntry): Promise<StaticRoleEntry> {
     const { cfg, conn } = await connection(entry.db_name);
-    const password = newPassword(cfg);
+    const password = await newPassword(cfg);
     try {
       await conn.setPassword(entry.rotation_statements.length ? entry.rotation_statements : [DEFAULT_STATIC_ROTATION], entry.username, password);
     } catch (e) {
@@ -297,7 +296,7 @@ export function databaseBackend(ctx: BackendContext): Backend {
           const { cfg, conn } = await connection(n);
           if (!cfg.username) throw userError('unable to rotate root credentials: no username in configuration');
           if (!/\{\{\s*password\s*\}\}/.test(cfg.connection_url)) throw userError('unable to rotate root credentials: connection_url must use {{password}} (a literal password there could not change)');
-          const password = newPassword(cfg);
+          const password = await newPassword(cfg);
           try {
             await conn.setPassword(cfg.root_rotation_statements.length ? cfg.root_rotation_statements : [DEFAULT_ROTATE_ROOT], cfg.username, password);
           } catch (e) {
