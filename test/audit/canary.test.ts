@@ -11,40 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { startEngine } from '../../engine/index.js';
+import { canary, forms, MARK, readAll } from '../support/canary.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-canary-'));
 afterAll(() => { if (!process.env.KEEP) fs.rmSync(dir, { recursive: true, force: true }); });
 
-/** Every canary carries this marker; quotes, slashes and non-ASCII make the escaped forms differ. */
-const MARK = 'CnRy9Zq';
-const canary = (i: number) => `${MARK}-${String(i).padStart(4, '0')}-"q"/ü&x=${(i * 7919).toString(36)}`;
-
-/** The forms a leaked value could take. Base64 of a substring depends on its offset, hence three alignments. */
-function forms(s: string): string[] {
-  const out = new Set<string>([s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s), encodeURIComponent(s).replace(/%20/g, '+')]);
-  const hex = Buffer.from(s).toString('hex');
-  out.add(hex); out.add(hex.toUpperCase());
-  for (let pad = 0; pad < 3; pad++) {
-    for (const enc of ['base64', 'base64url'] as const) {
-      const b = Buffer.from('x'.repeat(pad) + s).toString(enc);
-      // Keep the characters that depend only on s: skip the padding's share and the tail.
-      const start = Math.ceil((pad * 4) / 3) + 1;
-      const end = Math.floor(((pad + Buffer.byteLength(s)) * 4) / 3) - 1;
-      out.add(b.slice(start, end));
-    }
-  }
-  return [...out].filter((f) => f.length >= 6);
-}
-
 function scan(haystack: string, needles: string[]): string[] {
   return needles.filter((n) => haystack.includes(n));
-}
-
-function readAll(root: string): string {
-  const parts: string[] = [];
-  const walk = (d: string) => { for (const n of fs.readdirSync(d)) { const p = path.join(d, n); if (fs.statSync(p).isDirectory()) walk(p); else parts.push(n, fs.readFileSync(p).toString('latin1')); } };
-  walk(root);
-  return parts.join('\n');
 }
 
 it('finds each encoding in a control text (the scanner works)', () => {
