@@ -56,14 +56,18 @@ async function serve(core: Core, req: http.IncomingMessage, res: http.ServerResp
     const out = await translate(core, req);
     send(res, out, req.method === 'HEAD');
   } catch (e) {
-    // An oversized body is not read to the end, so the connection cannot be reused.
-    if (e instanceof HttpError && e.status === 413) res.setHeader('Connection', 'close');
     if (e instanceof HttpError) send(res, { status: e.status, body: { errors: e.errors } }, false);
     else send(res, { status: 500, body: { errors: ['internal error'] } }, false);
-    // Let the 413 reach the client before the connection goes: discard what is still
-    // arriving (never buffered), then close.
+    // After a 413 the rest of the body is read and dropped (never buffered), so the
+    // client finishes writing and reads the answer on a live connection — closing it
+    // instead races the answer. A sender that never stops is cut off after 10 s.
     if (e instanceof HttpError && e.status === 413) {
-      res.on('finish', () => { req.resume(); setTimeout(() => req.destroy(), 1000).unref(); });
+      res.on('finish', () => {
+        req.resume();
+        const cut = setTimeout(() => req.destroy(), 10_000);
+        cut.unref();
+        req.on('end', () => clearTimeout(cut));
+      });
     }
   }
 }

@@ -25,7 +25,11 @@ function oversized(chunked: boolean): Promise<{ status: number; ms: number; body
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0, body: Buffer.concat(chunks).toString() }));
     });
-    req.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE' && e.code !== 'ECONNRESET') reject(e); });
+    // A write error after the answer arrived is expected (the server stops reading);
+    // before it, the client never saw the 413 — a failure, not a hang.
+    let answered = false;
+    req.on('response', () => { answered = true; });
+    req.on('error', (e: NodeJS.ErrnoException) => { if (!answered || (e.code !== 'EPIPE' && e.code !== 'ECONNRESET')) reject(e); });
     const chunk = Buffer.alloc(1024 * 1024, 'a');
     let sent = 0;
     const pump = () => {
