@@ -5,11 +5,11 @@
 import type { AclDecision, AclOperation } from './acl.js';
 import { AuditBroker, AuditEvent } from './audit.js';
 import { Clock } from './clock.js';
-import { parseDuration } from './duration.js';
 import { ExpirationManager, LeaseEntry } from './expiration.js';
-import { multiError, notFound, permissionDenied, unsupportedOperation, unsupportedPath, userError, VaultError } from './errors.js';
+import { permissionDenied, unsupportedOperation, unsupportedPath, userError, VaultError } from './errors.js';
 import { rfc3339Nano, sha256hex, shortHex, uuid } from './ids.js';
 import { PolicyStore } from './policies.js';
+import { PasswordPolicyStore } from './password-policy.js';
 import { normalizePolicyName } from './policy.js';
 import { ResponseWrapper } from './wrapping.js';
 import { Storage, StorageView } from './storage.js';
@@ -67,6 +67,8 @@ export class Core {
   readonly tokens: TokenStore;
   readonly expiration: ExpirationManager;
   readonly policies: PolicyStore;
+  /** Password generation policies (`sys/policies/password`), used by secrets engines. */
+  readonly passwordPolicies: PasswordPolicyStore;
   /** Response wrapping (X-Vault-Wrap-TTL, sys/wrapping/*). */
   readonly wrapping: ResponseWrapper;
   readonly factories = new Map<string, BackendFactory>();
@@ -79,8 +81,6 @@ export class Core {
   clusterId = uuid();
   /** Shamir parameters and unseal progress; replaced by the seal when one is configured. */
   sealInfo: () => { t: number; n: number; progress: number } = () => ({ t: 1, n: 1, progress: 0 });
-  /** Engine-wide hooks for the sys backend (seal, etc.). */
-  hooks: Record<string, (...a: unknown[]) => Promise<unknown>> = {};
 
   constructor(opts: { storage: Storage; clock: Clock; audit?: AuditBroker }) {
     this.storage = opts.storage;
@@ -89,6 +89,7 @@ export class Core {
     this.tokens = new TokenStore(this.view('sys/token/'), this.clock);
     this.expiration = new ExpirationManager(this.view('sys/expire/'), this.clock);
     this.policies = new PolicyStore(this.view('sys/policy/'));
+    this.passwordPolicies = new PasswordPolicyStore(this.view('sys/policy/'));
     this.wrapping = new ResponseWrapper(this);
     this.expiration.revoker = {
       revoke: async (l) => {
@@ -591,7 +592,6 @@ export class Core {
       if (res.secret.advisoryOnly) {
         env.lease_duration = ttl;
       } else {
-        if (ctx.token?.type === 'batch' && false) { /* batch tokens may hold leases in Vault ≥1.x */ }
         const lease = await this.expiration.register({
           path: ctx.path, mountPath: ctx.mount.prefix, secretType: res.secret.type, internal: res.secret.internal ?? {},
           ttl, maxTTL: max, renewable: res.secret.renewable ?? true, token: ctx.token?.id ?? '',
@@ -748,4 +748,3 @@ function fmtDur(s: number) {
   return h ? `${h}h${m}m${r}s` : m ? `${m}m${r}s` : `${r}s`;
 }
 
-export { multiError, notFound, parseDuration, INJECT_RE };

@@ -2,14 +2,9 @@
 import type { PathDef } from '../framework/backend.js';
 import type { Core } from '../core/core.js';
 import { notFound, userError } from '../core/errors.js';
-import { PasswordPolicyStore } from '../core/password-policy.js';
-
-export function passwordPolicyStore(core: Core): PasswordPolicyStore {
-  return new PasswordPolicyStore(core.view('sys/policy/'));
-}
 
 export function passwordPolicyPaths(core: Core): PathDef[] {
-  const store = passwordPolicyStore(core);
+  const store = core.passwordPolicies;
   return [
     {
       pattern: 'policies/password/?',
