@@ -519,6 +519,16 @@ export const kvEnableVersioning: Command = {
 
 // ------------------------------------------------------------------ kv metadata
 
+/** The `metadata/` API path for a `kv metadata` command, or its exit code (usage, preflight, KV v1). */
+async function metadataTarget(ctx: CommandContext): Promise<{ apiPath: string } | number> {
+  const bad = argCount(ctx);
+  if (bad !== undefined) return bad;
+  const r0 = await resolveKV(ctx, ctx.args[0], 'metadata');
+  if (typeof r0 === 'number') return r0;
+  if (!r0.m.v2) return ctx.error('Metadata not supported on KV Version 1');
+  return r0;
+}
+
 export const kvMetadataGet: Command = {
   name: 'kv metadata get',
   synopsis: 'Retrieves key metadata from the KV store',
@@ -535,10 +545,8 @@ Common Options:
   output: true,
   flags: kvFlags,
   async run(ctx) {
-    const bad = argCount(ctx); if (bad !== undefined) return bad;
-    const r0 = await resolveKV(ctx, ctx.args[0], 'metadata');
+    const r0 = await metadataTarget(ctx);
     if (typeof r0 === 'number') return r0;
-    if (!r0.m.v2) return ctx.error('Metadata not supported on KV Version 1');
     let r;
     try { r = await ctx.client().request('GET', r0.apiPath, undefined, { allow404: true }); } catch (e) { return ctx.fail(`Error reading ${r0.apiPath}`, e); }
     if (!r.body || r.status === 404) { ctx.io.stderr(`No value found at ${r0.apiPath}\n`); return 2; }
@@ -607,10 +615,8 @@ Common Options:
   output: true,
   flags: metadataWriteFlags,
   async run(ctx) {
-    const bad = argCount(ctx); if (bad !== undefined) return bad;
-    const r0 = await resolveKV(ctx, ctx.args[0], 'metadata');
+    const r0 = await metadataTarget(ctx);
     if (typeof r0 === 'number') return r0;
-    if (!r0.m.v2) return ctx.error('Metadata not supported on KV Version 1');
     let r;
     try { r = await ctx.client().request('PUT', r0.apiPath, metadataBody(ctx)); } catch (e) { return ctx.fail(`Error writing data to ${r0.apiPath}`, e); }
     if (!r.body) { if (ctx.format() === 'table') ctx.io.stdout(`Success! Data written to: ${r0.apiPath}\n`); return 0; }
@@ -643,10 +649,8 @@ Common Options:
   output: true,
   flags: { ...metadataWriteFlags, 'remove-custom-metadata': { kind: 'strings' } },
   async run(ctx) {
-    const bad = argCount(ctx); if (bad !== undefined) return bad;
-    const r0 = await resolveKV(ctx, ctx.args[0], 'metadata');
+    const r0 = await metadataTarget(ctx);
     if (typeof r0 === 'number') return r0;
-    if (!r0.m.v2) return ctx.error('Metadata not supported on KV Version 1');
     const body = metadataBody(ctx);
     const remove = ctx.flags['remove-custom-metadata'] as string[];
     if (remove.length) body.custom_metadata = { ...((body.custom_metadata as object) ?? {}), ...Object.fromEntries(remove.map((k) => [k, null])) };
@@ -671,10 +675,8 @@ Common Options:
   -mount=<string>   Where the KV backend is mounted.`,
   flags: kvFlags,
   async run(ctx) {
-    const bad = argCount(ctx); if (bad !== undefined) return bad;
-    const r0 = await resolveKV(ctx, ctx.args[0], 'metadata');
+    const r0 = await metadataTarget(ctx);
     if (typeof r0 === 'number') return r0;
-    if (!r0.m.v2) return ctx.error('Metadata not supported on KV Version 1');
     try { await ctx.client().request('DELETE', r0.apiPath); } catch (e) { return ctx.fail(`Error deleting ${r0.apiPath}`, e); }
     ctx.io.stdout(`Success! Data deleted (if it existed) at: ${r0.apiPath}\n`);
     return 0;
