@@ -22,6 +22,7 @@ if (mode === 'bare') {
     });
   });
   server.keepAliveTimeout = 5000;
+  process.on('SIGTERM', () => process.exit(0)); // so a --cpu-prof run writes its profile
   server.listen(0, '127.0.0.1', () => {
     console.log(`READY http://127.0.0.1:${server.address().port} ${(performance.now() - t0).toFixed(1)}`);
   });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { rawLoad } from './lib/raw-client.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -53,8 +54,30 @@ function rssKiB(pid) {
   return m ? Number(m[1]) : NaN;
 }
 
-/** Closed-loop load: CONNECTIONS keep-alive clients, each sending its next request when the last answers. */
-async function load(url, makeRequest, seconds = SECONDS, warm = true, pid = 0) {
+/**
+ * Closed-loop load: CONNECTIONS keep-alive clients, each sending its next request when the
+ * last answers. `client` is `raw` (bench/lib/raw-client.mjs, the default: cheap enough that
+ * the latency measured is the server's) or `node` (node:http's own client and Agent, which
+ * costs about as much CPU per request as a small server and so inflates every latency on a
+ * 2-core machine; kept for comparison with earlier runs).
+ */
+async function load(url, makeRequest, seconds = SECONDS, warm = true, pid = 0, client = 'raw') {
+  if (client === 'raw') {
+    let measuring = false;
+    const run = rawLoad(url, CONNECTIONS, makeRequest, () => measuring);
+    await new Promise((r) => setTimeout(r, warm ? 1000 : 100)); // warm-up
+    const errors0 = run.errors();
+    measuring = true;
+    const cpu0 = pid ? cpuSeconds(pid) : 0;
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    measuring = false;
+    const cpu = pid ? cpuSeconds(pid) - cpu0 : 0;
+    const elapsed = (performance.now() - t0) / 1000;
+    const errors = run.errors() - errors0;
+    await run.stop();
+    return { lat: run.lat, elapsed, errors, cpu };
+  }
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const u = new URL(url);
   const lat = [];
@@ -124,12 +147,21 @@ for (const [name, mode, scenario, baseline] of pairs) {
   }
   results.push({ name, ...merge(eng), base: merge(base) });
 }
+{
+  // The headline read once more through node:http's own client, as earlier runs measured it.
+  const eng = [], base = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    base.push(await load(servers.bare.url, scenarios.read, SECONDS / ROUNDS, i === 0, servers.bare.child.pid, 'node'));
+    eng.push(await load(servers.engine.url, scenarios.read, SECONDS / ROUNDS, i === 0, servers.engine.child.pid, 'node'));
+  }
+  results.push({ name: 'KV v2 read, audit off, node:http client', ...merge(eng), base: merge(base) });
+}
 for (const s of Object.values(servers)) await stop(s);
 
-console.log(`\nThroughput and latency, ${CONNECTIONS} connections, ${SECONDS}s per scenario in ${ROUNDS} slices alternating with the baseline (node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}):`);
-console.log('scenario'.padEnd(38) + 'req/s'.padStart(8) + 'base req/s'.padStart(12) + 'ratio'.padStart(7) + 'p50 ms'.padStart(8) + 'p99 ms'.padStart(8) + 'base p99'.padStart(10) + 'CPU µs/req'.padStart(12) + 'base'.padStart(7) + 'CPU ratio'.padStart(11) + 'non-2xx'.padStart(9));
+console.log(`\nThroughput and latency, ${CONNECTIONS} connections (lean raw-socket client unless named), ${SECONDS}s per scenario in ${ROUNDS} slices alternating with the baseline (node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}):`);
+console.log('scenario'.padEnd(42) + 'req/s'.padStart(8) + 'base req/s'.padStart(12) + 'ratio'.padStart(7) + 'p50 ms'.padStart(8) + 'p99 ms'.padStart(8) + 'base p99'.padStart(10) + 'CPU µs/req'.padStart(12) + 'base'.padStart(7) + 'CPU ratio'.padStart(11) + 'non-2xx'.padStart(9));
 for (const r of results) {
-  console.log(r.name.padEnd(38) + fmt(r.rps, 0).padStart(8) + fmt(r.base.rps, 0).padStart(12) + fmt(r.rps / r.base.rps).padStart(7) + fmt(r.p50).padStart(8) + fmt(r.p99).padStart(8) + fmt(r.base.p99).padStart(10)
+  console.log(r.name.padEnd(42) + fmt(r.rps, 0).padStart(8) + fmt(r.base.rps, 0).padStart(12) + fmt(r.rps / r.base.rps).padStart(7) + fmt(r.p50).padStart(8) + fmt(r.p99).padStart(8) + fmt(r.base.p99).padStart(10)
     + fmt(r.cpuUs, 0).padStart(12) + fmt(r.base.cpuUs, 0).padStart(7) + fmt(r.base.cpuUs / r.cpuUs).padStart(11) + String(r.errors).padStart(9));
 }
 console.log('CPU ratio = baseline server CPU per request ÷ engine server CPU per request: the throughput ratio one core would give, unaffected by other load.');

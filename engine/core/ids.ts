@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import crypto, { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -21,7 +21,11 @@ export function base62(n: number): string {
 }
 
 export const uuid = () => randomUUID();
-export const sha256hex = (s: string) => createHash('sha256').update(s).digest('hex');
+// crypto.hash (node ≥ 20.12) is the one-shot form: no Hash object per call, about 2.5× faster.
+const oneShot = (crypto as unknown as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
+export const sha256hex: (s: string) => string = typeof oneShot === 'function'
+  ? (s) => oneShot('sha256', s, 'hex')
+  : (s) => createHash('sha256').update(s).digest('hex');
 export const shortHex = (bytes = 4) => randomBytes(bytes).toString('hex');
 
 /** RFC 3339 with nanoseconds, as Go prints time.Time in JSON. */

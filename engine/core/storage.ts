@@ -14,12 +14,18 @@ export interface Storage {
   entries(): Promise<Array<[string, Buffer]>>;
   /** Replaces the whole content (restore). */
   replaceAll(entries: Array<[string, Buffer]>): Promise<void>;
+  /**
+   * Optional synchronous read of the stored bytes without a copy, for storages that hold
+   * everything in memory. The caller must not modify or keep the buffer (JSON reads parse it at once).
+   */
+  peek?(key: string): Buffer | undefined;
 }
 
 export class MemoryStorage implements Storage {
   readonly kind = 'inmem';
   private map = new Map<string, Buffer>();
   async get(key: string) { const v = this.map.get(key); return v ? Buffer.from(v) : undefined; }
+  peek(key: string) { return this.map.get(key); }
   async put(key: string, value: Buffer) { this.map.set(key, Buffer.from(value)); }
   async delete(key: string) { this.map.delete(key); }
   async list(prefix: string) {
@@ -44,7 +50,8 @@ export class StorageView {
   delete(key: string) { return this.storage.delete(this.prefix + key); }
   list(prefix: string) { return this.storage.list(this.prefix + prefix); }
   async getJSON<T>(key: string): Promise<T | undefined> {
-    const b = await this.get(key);
+    // In-memory storage: parse the stored bytes in place (JSON.parse copies) and skip an await.
+    const b = this.storage.peek ? this.storage.peek(this.prefix + key) : await this.get(key);
     return b ? (JSON.parse(b.toString('utf8')) as T) : undefined;
   }
   putJSON(key: string, value: unknown) { return this.put(key, Buffer.from(JSON.stringify(value))); }

@@ -5,6 +5,8 @@
  * line `LIST ` to `LINK ` (same length, a method Node accepts), which the adapter maps
  * back to a list operation. Body bytes are never touched.
  */
+import type http from 'node:http';
+import { createRequire } from 'node:module';
 import type net from 'node:net';
 
 type State = 'start' | 'headers' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 'trailers';
@@ -128,4 +130,86 @@ export function interceptListMethod(socket: net.Socket): net.Socket {
     return push(rw.push(chunk));
   };
   return socket;
+}
+
+// ------------------------------------------------------------------ fast path with fallback
+//
+// Reading every connection through the rewriter costs about 25 µs of CPU per request: node:http
+// can no longer parse straight from the socket's handle in C++. Most connections never send
+// `LIST` (HashiCorp's Go client and our CLI send `GET ?list=true`), so connections start on
+// node's native path, and only when its parser rejects a request that starts with `LIST ` is
+// that connection moved, from that request on, onto the rewriter. Moving it means undoing what
+// node:http's connection listener attached (the same steps node takes to hand a socket to an
+// `upgrade` listener) and attaching it afresh; the bytes the parser rejected are fed back first.
+
+type Listener = (...args: unknown[]) => void;
+const HTTP_EVENTS = ['data', 'end', 'close', 'drain', 'error', 'timeout', 'pause', 'resume'] as const;
+const attached = new WeakMap<net.Socket, Array<[string, Listener]>>();
+const require = createRequire(import.meta.url);
+
+/** Hands a fresh TCP connection to the HTTP server, remembering which listeners node:http adds. */
+export function handOff(server: http.Server, socket: net.Socket) {
+  const before = new Map(HTTP_EVENTS.map((ev) => [ev, new Set(socket.listeners(ev))]));
+  server.emit('connection', socket);
+  const added: Array<[string, Listener]> = [];
+  for (const ev of HTTP_EVENTS) for (const fn of socket.listeners(ev)) if (!before.get(ev)!.has(fn)) added.push([ev, fn as Listener]);
+  attached.set(socket, added);
+}
+
+/** The responses node:http writes on a parse error when nobody listens for `clientError`. */
+function defaultClientError(err: NodeJS.ErrnoException, socket: net.Socket) {
+  const msg = (socket as unknown as { _httpMessage?: { _headerSent?: boolean } })._httpMessage;
+  if (socket.writable && (!msg || !msg._headerSent)) {
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large'
+      : err.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW' ? '413 Payload Too Large'
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+  }
+  socket.destroy(err);
+}
+
+/**
+ * The rejected `LIST` request's bytes from its first byte on, or null if the rejected request
+ * was not a `LIST`. When the method was split across reads, the parser has already taken
+ * the leading `L` or `LI` from an earlier one (both could still become `LINK`), so they are
+ * put back. A request line still shorter than `LIST ` is completed by the rewriter as more arrives.
+ */
+export function rejectedList(raw: Buffer | undefined, at: number | undefined): Buffer | null {
+  if (!raw || typeof at !== 'number' || at < 0) return null;
+  let start = Math.min(at, raw.length);
+  while (start > 0 && raw[start - 1] !== 10) start--;
+  let head = raw.subarray(start);
+  if (start === 0 && head[0] === 0x49 /* I */) head = Buffer.concat([Buffer.from('L'), head]);
+  else if (start === 0 && head[0] === 0x53 /* S */) head = Buffer.concat([Buffer.from('LI'), head]);
+  const n = Math.min(5, head.length);
+  return n > 0 && head.toString('latin1', 0, n) === 'LIST '.slice(0, n) ? Buffer.from(head) : null;
+}
+
+/** `clientError` listener: moves a connection that sent `LIST` onto the rewriter; otherwise node's own answer. */
+export function recoverListMethod(server: http.Server, err: NodeJS.ErrnoException & { rawPacket?: Buffer; bytesParsed?: number }, socket: net.Socket) {
+  const rest = err.code === 'HPE_INVALID_METHOD' ? rejectedList(err.rawPacket, err.bytesParsed) : null;
+  const added = attached.get(socket);
+  const s = socket as unknown as { parser?: { unconsume?: () => void; finish?: () => void; _consumed?: boolean } | null };
+  if (!rest || !added || !s.parser || socket.destroyed) return defaultClientError(err, socket);
+  let freeParser: ((p: unknown, req: unknown, socket: unknown) => void) | undefined;
+  try { freeParser = (require('_http_common') as { freeParser?: typeof freeParser }).freeParser; } catch { /* not there */ }
+  if (typeof freeParser !== 'function') return defaultClientError(err, socket);
+  // Detach node:http from the socket as its upgrade path does.
+  for (const [ev, fn] of added) socket.removeListener(ev, fn);
+  const parser = s.parser;
+  try { parser.finish?.(); } catch { /* the parser is in its error state */ }
+  freeParser(parser, null, socket);
+  for (const k of ['on', 'addListener', 'prependListener', 'setEncoding'] as const) delete (socket as unknown as Record<string, unknown>)[k];
+  // From here on this connection is read through the rewriter. Held paused until responses
+  // to requests pipelined before the `LIST` are written: they belong to the old listener.
+  socket.pause();
+  interceptListMethod(socket);
+  socket.push(rest);
+  const resume = () => {
+    const inflight = (socket as unknown as { _httpMessage?: http.ServerResponse | null })._httpMessage;
+    if (inflight && !socket.destroyed) { inflight.once('finish', resume); return; }
+    handOff(server, socket);
+    socket.resume();
+  };
+  resume();
 }

@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import net from 'node:net';
-import { interceptListMethod } from './list-method.js';
+import { handOff, recoverListMethod } from './list-method.js';
 import type { AddressInfo } from 'node:net';
 import type { Core, HandleInput } from '../core/core.js';
 import { parseDuration } from '../core/duration.js';
@@ -26,9 +26,11 @@ export async function listen(core: Core, address: string): Promise<{ server: htt
   // Like Vault's http_idle_timeout (5m): a client reusing an idle connection must not race a close.
   server.keepAliveTimeout = 300_000;
   server.headersTimeout = 10000;
-  // TCP in front of node:http so `LIST` requests survive Node's method whitelist.
+  // TCP in front of node:http so `LIST` requests survive Node's method whitelist: a connection
+  // moves onto the rewriter the first time node's parser rejects a `LIST` (see list-method.ts).
   // noDelay as node:http's own listener sets it: without it Nagle's algorithm holds small responses back.
-  const tcp = net.createServer({ noDelay: true }, (sock) => server.emit('connection', interceptListMethod(sock)));
+  const tcp = net.createServer({ noDelay: true }, (sock) => handOff(server, sock));
+  server.on('clientError', (err: NodeJS.ErrnoException, sock: net.Socket) => recoverListMethod(server, err, sock));
   const sockets = new Set<net.Socket>();
   tcp.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   await new Promise<void>((resolve, reject) => {
@@ -147,7 +149,7 @@ async function translate(core: Core, req: http.IncomingMessage): Promise<EngineR
   const rawUrl = req.url ?? '/';
   const q = rawUrl.indexOf('?');
   const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
-  const query = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
+  const query = q === -1 ? undefined : new URLSearchParams(rawUrl.slice(q + 1));
   if (!rawPath.startsWith('/v1/')) {
     await drain(req);
     return { status: 404, body: { errors: [] } };
@@ -155,8 +157,10 @@ async function translate(core: Core, req: http.IncomingMessage): Promise<EngineR
   let path: string;
   try { path = decodeURIComponent(rawPath.slice(4)); } catch { await drain(req); throw new HttpError(400, ['invalid request path: bad percent-encoding']); }
   const method = (req.method ?? 'GET').toUpperCase();
+  // node:http lowercases header names already; only set-cookie can be an array.
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k.toLowerCase()] = v;
+  const incoming = req.headers;
+  for (const k in incoming) { const v = incoming[k]; if (typeof v === 'string') headers[k] = v; }
   let token = headers['x-vault-token'];
   if (!token && headers.authorization?.toLowerCase().startsWith('bearer ')) token = headers.authorization.slice(7).trim();
   let wrapTTL: number | undefined;
@@ -171,6 +175,7 @@ async function translate(core: Core, req: http.IncomingMessage): Promise<EngineR
   if (ns && ns.replace(/^\/+|\/+$/g, '') !== '' && ns !== 'root') { await drain(req); throw new HttpError(403, ['namespaces feature not enabled']); }
 
   const queryData = () => {
+    if (!query) return null;
     const d: Record<string, unknown> = {};
     for (const [k, v] of query) if (k !== 'help' && k !== 'list') d[k] = v;
     return Object.keys(d).length ? d : null;
@@ -180,14 +185,14 @@ async function translate(core: Core, req: http.IncomingMessage): Promise<EngineR
   switch (method) {
     case 'GET': case 'HEAD': {
       await drain(req);
-      const listRaw = query.get('list');
+      const listRaw = query?.get('list') ?? null;
       let list = false;
       if (listRaw !== null) {
         const s = listRaw.toLowerCase();
         if (['1', 't', 'true'].includes(s)) list = true;
         else if (!['0', 'f', 'false', ''].includes(s)) throw new HttpError(400, []);
       }
-      const help = query.get('help');
+      const help = query?.get('help') ?? null;
       input = { operation: help && help !== '0' && help !== 'false' ? 'help' : list ? 'list' : 'read', path, data: queryData() };
       break;
     }

@@ -3,6 +3,7 @@
  * Vault's error texts, request limits and path normalisation. node-vault and raw HTTP.
  */
 import nodeHttp from 'node:http';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../engine/index.js';
 import { devEngine, http, nodeVault } from '../support/engine.js';
@@ -62,6 +63,74 @@ describe('verbs', () => {
     const del = await raw('DELETE', '/v1/secret/data/verbs');
     expect(del.status).toBe(204);
     expect(del.body).toBeNull();
+  });
+
+  it('LIST works on a keep-alive connection between other verbs, pipelined, and with a body', async () => {
+    const u = new URL(engine.url);
+    const sock = net.connect(Number(u.port), u.hostname);
+    await new Promise((r) => sock.once('connect', r));
+    let buf = Buffer.alloc(0);
+    const waiters: Array<() => void> = [];
+    sock.on('data', (d) => { buf = Buffer.concat([buf, d]); waiters.splice(0).forEach((w) => w()); });
+    /** Reads `n` whole responses (all carry Content-Length or none). */
+    const read = async (n: number) => {
+      const out: Array<{ status: number; body: any }> = [];
+      while (out.length < n) {
+        const end = buf.indexOf('\r\n\r\n');
+        const head = end === -1 ? '' : buf.toString('latin1', 0, end);
+        const len = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
+        if (end === -1 || buf.length < end + 4 + len) { await new Promise<void>((r) => waiters.push(r)); continue; }
+        const body = buf.toString('utf8', end + 4, end + 4 + len);
+        out.push({ status: Number(head.slice(9, 12)), body: body ? JSON.parse(body) : null });
+        buf = buf.subarray(end + 4 + len);
+      }
+      return out;
+    };
+    const req = (method: string, path: string, body?: string) =>
+      `${method} ${path} HTTP/1.1\r\nHost: x\r\nX-Vault-Token: ${engine.rootToken}\r\n${body === undefined ? '' : `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`}\r\n${body ?? ''}`;
+    try {
+      sock.write(req('GET', '/v1/secret/data/app/one'));
+      expect((await read(1))[0].body.data.data).toEqual({ a: '1' });
+      sock.write(req('LIST', '/v1/secret/metadata/app'));
+      expect((await read(1))[0].body.data.keys).toEqual(['one', 'two']);
+      // After the move onto the rewriter: other verbs, a LIST with a body, and pipelining.
+      sock.write(req('POST', '/v1/secret/data/keepalive/three', JSON.stringify({ data: { c: '3' } })));
+      expect((await read(1))[0].status).toBe(200);
+      sock.write(req('LIST', '/v1/secret/metadata/keepalive', '{}') + req('GET', '/v1/secret/data/keepalive/three') + req('LIST', '/v1/secret/metadata/'));
+      const [l, g, top] = await read(3);
+      expect(l.body.data.keys).toEqual(['three']);
+      expect(g.body.data.data).toEqual({ c: '3' });
+      expect(top.body.data.keys).toContain('app/');
+    } finally { sock.destroy(); }
+
+    // A GET and a LIST pipelined in one write on a fresh connection: answered in order.
+    const s2 = net.connect(Number(u.port), u.hostname);
+    const got = await new Promise<string>((resolve) => {
+      let text = '';
+      s2.on('data', (d) => { text += d; if ((text.match(/HTTP\/1\.1 200/g) ?? []).length === 2 && text.endsWith('}')) resolve(text); });
+      s2.write(req('GET', '/v1/secret/data/app/one') + req('LIST', '/v1/secret/metadata/app'));
+    });
+    s2.destroy();
+    expect(got.indexOf('"a":"1"')).toBeLessThan(got.indexOf('"keys"'));
+
+    // The method split across reads at every point: the parser has taken `L` or `LI` already.
+    const wire = Buffer.from(req('LIST', '/v1/secret/metadata/app'));
+    for (const split of [1, 2, 3, 4, 5]) {
+      const s = net.connect(Number(u.port), u.hostname);
+      s.setNoDelay(true);
+      await new Promise((r) => s.once('connect', r));
+      const text = new Promise<string>((resolve) => { let t = ''; s.on('data', (d) => { t += d; if (t.endsWith('}')) resolve(t); }); });
+      s.write(wire.subarray(0, split));
+      await new Promise((r) => setTimeout(r, 20));
+      s.write(wire.subarray(split));
+      expect(await text, `split after ${split} bytes`).toContain('"keys":["one","two"]');
+      s.destroy();
+    }
+
+    // Any other method node's parser does not know is still 400 and closes the connection.
+    const s3 = net.connect(Number(u.port), u.hostname);
+    const bad = await new Promise<string>((resolve) => { let t = ''; s3.on('data', (d) => (t += d)); s3.on('close', () => resolve(t)); s3.write('FROB /v1/sys/health HTTP/1.1\r\nHost: x\r\n\r\n'); });
+    expect(bad).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
   });
 
   it('unknown verbs are 405 with an empty errors array; operations a path lacks are 405 multierror', async () => {
