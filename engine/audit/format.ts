@@ -12,6 +12,8 @@ export interface FormatOptions {
   hmacAccessor: boolean;
   prefix: string;
   elideListResponses: boolean;
+  /** Per-device memo of value → HMAC, kept across entries (bounded). */
+  memo?: Map<string, string>;
 }
 
 /** HMAC-SHA256 of a value under a salt, as Vault prints it. */
@@ -24,22 +26,33 @@ export function hmacValue(salt: Buffer, input: string): string {
  * @param raw maps each hash the broker made for this event to its raw value.
  */
 export function formatEntry(e: AuditEvent, raw: ReadonlyMap<string, string>, o: FormatOptions): string {
-  const memo = new Map<string, string>();
+  // The device's HMACs of recent values: the same token, accessor and values recur on every request.
+  const memo = o.memo ?? new Map<string, string>();
   const rehash = (v: string): string => {
     const r = raw.get(v);
     if (r === undefined) return v;
     if (o.logRaw) return r;
     let h = memo.get(r);
-    if (!h) { h = hmacValue(o.salt, r); memo.set(r, h); }
+    if (!h) {
+      h = hmacValue(o.salt, r);
+      if (memo.size >= 4096) memo.clear();
+      if (r.length <= 1024) memo.set(r, h);
+    }
     return h;
   };
   const unhash = (v: unknown) => (typeof v === 'string' && raw.has(v) ? raw.get(v)! : v);
   const walk = (v: unknown, depth = 0): unknown => {
     if (depth > 64) return null;
     if (typeof v === 'string') return rehash(v);
-    if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, depth + 1)]));
-    return v;
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) {
+      const a = new Array(v.length);
+      for (let i = 0; i < v.length; i++) a[i] = walk(v[i], depth + 1);
+      return a;
+    }
+    const out: Record<string, unknown> = {};
+    for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k)) out[k] = walk((v as Record<string, unknown>)[k], depth + 1);
+    return out;
   };
   const { decision: _d, status: _s, ...rest } = e;
   const out = walk(rest) as Record<string, Record<string, unknown> | null>;

@@ -64,6 +64,7 @@ export class AuditManager {
       hmacAccessor: parseBoolOption('hmac_accessor', o.hmac_accessor, true),
       prefix: o.prefix ?? '',
       elideListResponses: parseBoolOption('elide_list_responses', o.elide_list_responses, false),
+      memo: new Map(),
     };
     return { entry, sink: await make(o), fmt };
   }
