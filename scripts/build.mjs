@@ -8,23 +8,68 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const t0 = Date.now();
-// Ink and React (and the pure-JS yaml, zod, marked) are bundled with everything they import:
-// loading ink's hundreds of files from node_modules was most of the course's cold start.
-// Every other package stays external, and only the course loads these chunks.
-const BUNDLED = new Set(['ink', 'react', 'react/jsx-runtime', 'marked', 'yaml', 'zod']);
+// The pure-JS yaml, zod and marked are bundled with everything they import; every other
+// package stays external. Ink, React and yoga go into a separate CommonJS bundle that the
+// course loads with a V8 code cache (tui/vendor/): compiling them was most of its cold start.
+const BUNDLED = new Set(['marked', 'yaml', 'zod']);
+const SHIMS = { ink: 'tui/vendor/ink-shim.ts', react: 'tui/vendor/react-shim.ts', 'react/jsx-runtime': 'tui/vendor/jsx-runtime-shim.ts' };
 const externalsExceptUi = {
   name: 'externals-except-ui',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.path === 'react-devtools-core') return { path: args.path, external: true };
       if (args.importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+      if (SHIMS[args.path]) return { path: path.join(root, SHIMS[args.path]) };
       if (BUNDLED.has(args.path)) return undefined;
       return { path: args.path, external: true };
     });
   },
 };
+
+// yoga's wasm bytes, from the base64 data URL in yoga-layout's own binary file.
+const yogaBinary = fs.readFileSync(path.join(root, 'node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js'), 'utf8');
+const yogaWasm = /data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)/.exec(yogaBinary)?.[1];
+if (!yogaWasm) throw new Error('build: no wasm found in yoga-layout/dist/binaries/yoga-wasm-base64-esm.js');
+const vendorPlugin = {
+  name: 'ui-vendor',
+  setup(b) {
+    // yoga without top-level await (CommonJS has none): see tui/vendor/yoga-sync.ts.
+    b.onResolve({ filter: /^yoga-layout$/ }, () => ({ path: path.join(root, 'tui/vendor/yoga-sync.ts') }));
+    b.onResolve({ filter: /^yoga-layout\/dist\// }, (args) => ({ path: path.join(root, 'node_modules', args.path) }));
+    // Ink awaits its devtools and package.json at the top level only when DEV=true; the
+    // shipped course has no React devtools, so both branches are cut.
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, (args) => {
+      const src = fs.readFileSync(args.path, 'utf8');
+      const cuts = [["await import('./devtools.js');", 'void 0;'], ['? await loadPackageJson()', '? { name: undefined, version: undefined }']];
+      let out = src;
+      for (const [from, to] of cuts) {
+        if (!out.includes(from)) throw new Error('build: ink/build/reconciler.js changed; update the ui-vendor plugin');
+        out = out.replace(from, to);
+      }
+      return { contents: out, loader: 'js' };
+    });
+    b.onResolve({ filter: /^react-devtools-core$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
 // Build into a private folder, then swap it in, so concurrent builds never see a half-written dist/.
 const tmp = `.dist-${process.pid}-${Date.now()}`;
+const vendor = await build({
+  absWorkingDir: root,
+  entryPoints: { 'ui-vendor': 'tui/vendor/entry.ts' },
+  entryNames: '[name]-[hash]',
+  outExtension: { '.js': '.cjs' },
+  outdir: tmp,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  plugins: [vendorPlugin],
+  sourcemap: false,
+  legalComments: 'none',
+  metafile: true,
+  define: { 'process.env.NODE_ENV': '"production"', __YOGA_WASM_BASE64__: JSON.stringify(yogaWasm), 'import.meta.url': 'undefined' },
+  logLevel: 'warning',
+});
+const vendorFile = path.basename(Object.keys(vendor.metafile.outputs).find((f) => f.endsWith('.cjs')));
 await build({
   absWorkingDir: root,
   entryPoints: { 'vault-lab': 'bin/src/vault-lab.ts', vault: 'engine/cli/run.ts', 'kube-sim': 'labs/providers/kubernetes/cli.ts' },
@@ -38,9 +83,9 @@ await build({
   jsx: 'automatic',
   sourcemap: false,
   legalComments: 'none',
-  // React's production build (our own code never reads NODE_ENV); the development build
-  // doubled the time of the first render.
-  define: { __VAULT_LAB_VERSION__: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
+  // React's production build everywhere (our own code never reads NODE_ENV); the development
+  // build doubled the time of the first render.
+  define: { __VAULT_LAB_VERSION__: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"', __UI_VENDOR__: JSON.stringify(vendorFile) },
   // Bundled CommonJS code (react) may require() node built-ins; ESM has no require of its own.
   banner: { js: "// vault-lab — built by scripts/build.mjs\nimport { createRequire as __vlCreateRequire } from 'node:module';\nconst require = __vlCreateRequire(import.meta.url);" },
   logLevel: 'warning',

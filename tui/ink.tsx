@@ -3,6 +3,7 @@ import React from 'react';
 import { render } from 'ink';
 import { App } from './app.js';
 import { pickTheme } from './theme.js';
+import { vendorHooks } from './vendor/hooks.js';
 import type { LabController } from './controller.js';
 import type { Course } from './main.js';
 
@@ -13,12 +14,19 @@ export async function runInk(course: Course, noShell: boolean): Promise<number> 
   if (process.stdin.isTTY) process.stdin.setRawMode(true);
   process.stdout.write('\u001b[?1049h\u001b[H');
   let restored = false;
-  const restore = () => { if (restored) return; restored = true; process.stdout.write('\u001b[0m\u001b[?25h\u001b[?1049l'); };
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    process.stdout.write('\u001b[0m\u001b[?25h\u001b[?1049l');
+    vendorHooks.saveCache(); // if it has not been saved yet: a learner who quits at once still gets it
+  };
   const app = render(
     <App labs={course.labs} store={course.store} theme={pickTheme()} noShell={noShell} workspaceRoot={course.workspaceRoot} notices={course.notices} onController={(c) => { controller = c; }} />,
     // 60 frames a second: a keypress shows within one frame (Ink's default is 30).
     { exitOnCtrlC: false, patchConsole: true, maxFps: 60 },
   );
+  // The first frame is drawn: keep what was compiled for it, for the next start (see vendor/load.ts).
+  setTimeout(() => vendorHooks.saveCache(), 1000).unref();
   let signalled = 0;
   const onSignal = (code: number) => () => {
     if (signalled) return;
