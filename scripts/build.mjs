@@ -43,7 +43,25 @@ const vendorPlugin = {
       let out = src;
       for (const [from, to] of cuts) {
         if (!out.includes(from)) throw new Error('build: ink/build/reconciler.js changed; update the ui-vendor plugin');
-        out = out.replace(from, to);
+        out = out.replace(from, () => to); // a function: `to` may hold $' and friends
+      }
+      return { contents: out, loader: 'js' };
+    });
+    // string-width 8 builds its RGI emoji regex (about 10 ms) when it loads; build it on first
+    // use instead, and measure strings of printable ASCII and the course's own narrow
+    // characters (tui/vendor/narrow-chars.json) by their length, as it already does for ASCII.
+    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      const src = fs.readFileSync(args.path, 'utf8');
+      if (!src.includes('const rgiEmojiRegex')) return undefined; // an older string-width: as it is
+      const narrow = JSON.parse(fs.readFileSync(path.join(root, 'tui/vendor/narrow-chars.json'), 'utf8')).chars;
+      const cuts = [
+        ['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', "let rgiEmojiRegexBuilt; const rgiEmojiRegex = { test: (s) => (rgiEmojiRegexBuilt ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(s) };"],
+        ['if (/^[\\u0020-\\u007E]*$/.test(string)) {', `if (/^[\\u0020-\\u007E]*$/.test(string) || (ambiguousIsNarrow && /^[\\u0020-\\u007E${narrow}]*$/.test(string))) {`],
+      ];
+      let out = src;
+      for (const [from, to] of cuts) {
+        if (!out.includes(from)) throw new Error(`build: ${args.path} changed; update the ui-vendor plugin`);
+        out = out.replace(from, () => to); // a function: `to` may hold $' and friends
       }
       return { contents: out, loader: 'js' };
     });
