@@ -115,6 +115,7 @@ const TOKEN = { 'X-Vault-Token': 'root' };
 const scenarios = {
   read: () => ({ method: 'GET', path: '/v1/secret/data/bench', headers: TOKEN }),
   write: (i) => ({ method: 'POST', path: `/v1/secret/data/bench-w/${i % 200}`, headers: TOKEN, body: JSON.stringify({ data: { user: 'app', password: `pw-${i}` } }) }),
+  list: () => ({ method: 'LIST', path: '/v1/secret/metadata/', headers: TOKEN }),
   token: () => ({ method: 'POST', path: '/v1/auth/token/create', headers: TOKEN, body: JSON.stringify({ policies: ['default'], ttl: '1h' }) }),
 };
 
@@ -137,6 +138,8 @@ const pairs = [
   ['KV v2 write, audit off', 'engine', scenarios.write, scenarios.write],
   ['KV v2 write, audit on (file device)', 'engine-audit', scenarios.write, scenarios.write],
   ['token create, audit off', 'engine', scenarios.token, scenarios.write],
+  // LIST moves a connection off node's native parser onto the rewriter (engine/http/list-method.ts).
+  ['KV v2 LIST verb, audit off', 'engine', scenarios.list, scenarios.read],
 ];
 const results = [];
 for (const [name, mode, scenario, baseline] of pairs) {

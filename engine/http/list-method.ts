@@ -135,10 +135,11 @@ export function interceptListMethod(socket: net.Socket): net.Socket {
 // ------------------------------------------------------------------ fast path with fallback
 //
 // Reading every connection through the rewriter costs about 25 µs of CPU per request: node:http
-// can no longer parse straight from the socket's handle in C++. Most connections never send
-// `LIST` (HashiCorp's Go client and our CLI send `GET ?list=true`), so connections start on
-// node's native path, and only when its parser rejects a request that starts with `LIST ` is
-// that connection moved, from that request on, onto the rewriter. Moving it means undoing what
+// can no longer parse straight from the socket's handle in C++. Most requests are not `LIST`
+// (HashiCorp's Go client lists with `GET ?list=true`; curl -X LIST, node-vault and our CLI
+// send `LIST`), so connections start on node's native path, and only when its parser rejects
+// a request that starts with `LIST ` is that connection moved, from that request on, onto
+// the rewriter. Moving it means undoing what
 // node:http's connection listener attached (the same steps node takes to hand a socket to an
 // `upgrade` listener) and attaching it afresh; the bytes the parser rejected are fed back first.
 
