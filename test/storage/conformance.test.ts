@@ -143,6 +143,41 @@ describe.each(IMPLEMENTATIONS)('Storage contract: %s', (_name, make) => {
   });
 });
 
+describe('memory storage listing', () => {
+  /** Listing by scanning every key: what the folder index must agree with. */
+  const scan = (keys: Iterable<string>, prefix: string) => {
+    const out = new Set<string>();
+    for (const k of keys) {
+      if (!k.startsWith(prefix)) continue;
+      const rest = k.slice(prefix.length);
+      const i = rest.indexOf('/');
+      out.add(i === -1 ? rest : rest.slice(0, i + 1));
+    }
+    return [...out].sort();
+  };
+
+  it('agrees with a scan of every key for folders and partial prefixes, through puts, deletes and restores', async () => {
+    const seg = fc.constantFrom('a', 'b', 'ab', '', 'x.y');
+    const key = fc.array(seg, { minLength: 1, maxLength: 4 }).map((p) => p.join('/'));
+    const op = fc.oneof(
+      fc.record({ t: fc.constant('put' as const), k: key }),
+      fc.record({ t: fc.constant('del' as const), k: key }),
+      fc.record({ t: fc.constant('restore' as const), k: key }),
+    );
+    const prefix = fc.tuple(fc.array(seg, { maxLength: 3 }), fc.constantFrom('', 'a', 'b')).map(([f, partial]) => (f.length ? f.join('/') + '/' : '') + partial);
+    await fc.assert(fc.asyncProperty(fc.array(op, { maxLength: 40 }), fc.array(prefix, { minLength: 1, maxLength: 8 }), async (ops, prefixes) => {
+      const s = new MemoryStorage();
+      const model = new Set<string>();
+      for (const o of ops) {
+        if (o.t === 'put') { await s.put(o.k, b('v')); model.add(o.k); }
+        else if (o.t === 'del') { await s.delete(o.k); model.delete(o.k); }
+        else { await s.replaceAll([...model].filter((k) => k !== o.k).map((k) => [k, b('v')] as [string, Buffer])); model.delete(o.k); }
+      }
+      for (const p of ['', ...prefixes]) expect({ p, keys: await s.list(p) }).toEqual({ p, keys: scan(model, p) });
+    }), { numRuns: 300 });
+  });
+});
+
 describe('file storage on disk', () => {
   it('creates the folder 0700 and every entry 0600, and leaves no temporary files', async () => {
     const dir = path.join(tmp(), 'data');
