@@ -88,6 +88,27 @@ export class MemoryStorage implements Storage {
   }
 }
 
+/** Parsed JSON of in-memory storage buffers (see StorageView.getJSON). */
+const parsed = new WeakMap<Buffer, unknown>();
+
+/** A deep copy of JSON data (what JSON.parse makes): plain objects, arrays and primitives. */
+export function cloneJSON(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const a = new Array(v.length);
+    for (let i = 0; i < v.length; i++) a[i] = cloneJSON(v[i]);
+    return a;
+  }
+  const o: Record<string, unknown> = {};
+  for (const k in v) {
+    const x = cloneJSON((v as Record<string, unknown>)[k]);
+    // JSON.parse makes "__proto__" an own property; plain assignment would set the prototype.
+    if (k === '__proto__') Object.defineProperty(o, k, { value: x, enumerable: true, writable: true, configurable: true });
+    else o[k] = x;
+  }
+  return o;
+}
+
 /** A prefixed window onto storage with JSON helpers; what a backend is given. */
 export class StorageView {
   constructor(private readonly storage: Storage, readonly prefix: string) {}
@@ -96,8 +117,17 @@ export class StorageView {
   delete(key: string) { return this.storage.delete(this.prefix + key); }
   list(prefix: string) { return this.storage.list(this.prefix + prefix); }
   async getJSON<T>(key: string): Promise<T | undefined> {
-    // In-memory storage: parse the stored bytes in place (JSON.parse copies) and skip an await.
-    const b = this.storage.peek ? this.storage.peek(this.prefix + key) : await this.get(key);
+    if (this.storage.peek) {
+      // In-memory storage: each stored buffer is parsed once; readers get their own copy,
+      // which is faster to make than parsing again. A put stores a new buffer, so a stale
+      // parse is never found.
+      const b = this.storage.peek(this.prefix + key);
+      if (!b) return undefined;
+      let v = parsed.get(b);
+      if (v === undefined) { v = JSON.parse(b.toString('utf8')); parsed.set(b, v); }
+      return cloneJSON(v) as T;
+    }
+    const b = await this.get(key);
     return b ? (JSON.parse(b.toString('utf8')) as T) : undefined;
   }
   putJSON(key: string, value: unknown) { return this.put(key, Buffer.from(JSON.stringify(value))); }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MemoryStorage, type Storage } from '../../engine/core/storage.js';
+import { MemoryStorage, StorageView, type Storage } from '../../engine/core/storage.js';
 import { FileStorage } from '../../engine/core/storage-file.js';
 import { BarrierStorage, Keyring } from '../../engine/core/barrier.js';
 
@@ -175,6 +175,28 @@ describe('memory storage listing', () => {
       }
       for (const p of ['', ...prefixes]) expect({ p, keys: await s.list(p) }).toEqual({ p, keys: scan(model, p) });
     }), { numRuns: 300 });
+  });
+});
+
+describe('JSON reads through a view', () => {
+  it('give every reader its own copy, see each new write, and keep "__proto__" keys as data', async () => {
+    for (const storage of [new MemoryStorage(), unsealed(new MemoryStorage())]) {
+      const v = new StorageView(storage, 'p/');
+      await v.putJSON('k', { a: { list: [1, { x: 'y' }] }, n: null, __proto__: null });
+      await v.putJSON('evil', JSON.parse('{"__proto__": {"polluted": true}, "ok": 1}'));
+      const first = (await v.getJSON<any>('k'))!;
+      first.a.list[1].x = 'changed';
+      first.a.list.push(2);
+      expect(await v.getJSON('k')).toEqual({ a: { list: [1, { x: 'y' }] }, n: null });
+      await v.putJSON('k', { a: 'new' });
+      expect(await v.getJSON('k')).toEqual({ a: 'new' });
+      const evil = (await v.getJSON<any>('evil'))!;
+      expect(Object.getPrototypeOf(evil)).toBe(Object.prototype);
+      expect(Object.keys(evil)).toEqual(['__proto__', 'ok']);
+      expect(evil.polluted).toBeUndefined();
+      expect(JSON.stringify(evil)).toBe('{"__proto__":{"polluted":true},"ok":1}');
+      expect(await v.getJSON('missing')).toBeUndefined();
+    }
   });
 });
 
