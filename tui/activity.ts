@@ -23,6 +23,15 @@ function list(xs: string[]): string {
   return `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
 }
 
+/**
+ * The CLI's preflight (`sys/internal/ui/mounts/…`, which `vault kv` sends before each command
+ * to learn the mount's KV version) is in the audit log as in Vault's, but in the feed it would
+ * double every kv command, so the feed leaves it out.
+ */
+export function shownInFeed(e: AuditEvent): boolean {
+  return !e.request.path.startsWith('sys/internal/ui/mounts/');
+}
+
 /** Explains one response event. */
 export function describeEvent(e: AuditEvent): ActivityEntry {
   const status = e.status ?? (e.error ? 500 : 200);

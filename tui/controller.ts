@@ -12,7 +12,7 @@ import type { ProgressStore } from '../labs/progress.js';
 import { questionKind, type QuizAnswer, type QuestionKind } from '../labs/quiz.js';
 import { t } from './text.js';
 import { PtyTerminal } from './components/pty-terminal.js';
-import { describeEvent, type ActivityEntry } from './activity.js';
+import { describeEvent, shownInFeed, type ActivityEntry } from './activity.js';
 
 export interface ControllerOptions {
   cols: number;
@@ -83,8 +83,8 @@ export class LabController extends EventEmitter {
   get lab() { return this.loaded.lab; }
   get progress() { return this.opts.store.lab(this.id); }
 
-  /** The learner's own requests, oldest first, explained. */
-  activity(): ActivityEntry[] { return this.session.activity.map(describeEvent); }
+  /** The learner's own requests, oldest first, explained (CLI preflights left out). */
+  activity(): ActivityEntry[] { return this.session.activity.filter(shownInFeed).map(describeEvent); }
 
   /** `export` lines for learners who use their own terminal (`--no-shell`). */
   exportLines(): string[] {

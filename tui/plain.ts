@@ -16,6 +16,8 @@ import { renderMarkdown } from './components/markdown.js';
 import { NO_COLOR_THEME } from './theme.js';
 import { orderLabs, needsText, statusText, resultRows } from './course.js';
 import { resultsOf } from './results.js';
+import { describeEvent, shownInFeed } from './activity.js';
+import type { AuditEvent } from '../engine/index.js';
 
 export interface PlainIO { input: Readable; output: Writable; width?: number }
 
@@ -92,7 +94,8 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
     controller = c;
     let learnerShell: ScriptShell | null = null;
     // What was last printed, so each change is said once.
-    let said = { progress: '', step: -1, checks: '', notice: '', activity: 0 };
+    let said = { progress: '', step: -1, checks: '', notice: '' };
+    let lastSaid: AuditEvent | undefined;
     let announced = false;
     const printStep = () => {
       const s = c.session;
@@ -111,9 +114,11 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
     const report = () => {
       if (c.state === 'starting' && c.progressText !== said.progress) { said.progress = c.progressText; say(`Starting: ${c.progressText}`); }
       if (c.state !== 'ready' || !announced) return;
-      const entries = c.session.activity.length > said.activity ? c.activity().slice(said.activity) : [];
-      said.activity = c.session.activity.length;
-      for (const e of entries) say(`Request: ${e.summary}, ${e.why}`);
+      // New requests are those after the last one said (the session keeps the latest 500).
+      const events = c.session.activity;
+      const from = lastSaid ? events.lastIndexOf(lastSaid) + 1 : 0;
+      if (events.length) lastSaid = events[events.length - 1];
+      for (const e of events.slice(from).filter(shownInFeed).map(describeEvent)) say(`Request: ${e.summary}, ${e.why}`);
       if (c.session.stepIndex !== said.step) {
         const prev = said.step;
         said.step = c.session.stepIndex;

@@ -2,7 +2,7 @@
 import React from 'react';
 import { describe, expect, it, afterEach } from 'vitest';
 import { renderMarkdown } from '../../tui/components/markdown.js';
-import { describeEvent } from '../../tui/activity.js';
+import { describeEvent, shownInFeed } from '../../tui/activity.js';
 import { BINDINGS, actionFor, actionForWord, helpLines, hintLine, KEY, wordHelp } from '../../tui/keys.js';
 import { DARK, LIGHT, NO_COLOR_THEME, paint, pickTheme } from '../../tui/theme.js';
 import { Help } from '../../tui/screens/Help.js';
@@ -12,7 +12,7 @@ import { CourseMap } from '../../tui/screens/CourseMap.js';
 import { loadLabDir } from '../../labs/load.js';
 import { emptyLab, type LabProgress } from '../../labs/progress.js';
 import type { AuditEvent, Engine } from '../../engine/index.js';
-import { devEngine, http } from '../support/engine.js';
+import { devEngine, http, vault } from '../support/engine.js';
 import { FIXTURE_COURSE, renderUi, widest } from './render.js';
 
 // eslint-disable-next-line no-control-regex
@@ -67,6 +67,22 @@ describe('activity feed explanations, from real engine audit events', () => {
     expect(denied).toMatchObject({ ok: false, summary: 'update secret/data/myapp/config → 403', why: 'denied: policy read-only grants read only on secret/data/myapp/config' });
     expect(byPath('read', 'secret/data/another/path').why).toBe('denied: no policy of this token (default and read-only) grants anything on secret/data/another/path');
     expect(byPath('read', 'secret/data/locked').why).toBe('denied: policy read-only explicitly denies secret/data/locked');
+  });
+});
+
+describe('activity feed contents', () => {
+  it('leaves out the CLI preflight that `vault kv` sends before each command, and keeps the command', async () => {
+    const engine = await devEngine();
+    try {
+      const events: AuditEvent[] = [];
+      engine.events.on('audit', (e: AuditEvent) => { if (e.type === 'response') events.push(e); });
+      const env = { VAULT_ADDR: engine.url, VAULT_TOKEN: engine.rootToken };
+      expect((await vault(['kv', 'put', 'secret/feed', 'a=1'], env)).code).toBe(0);
+      expect((await vault(['kv', 'get', 'secret/feed'], env)).code).toBe(0);
+      const paths = events.map((e) => e.request.path);
+      expect(paths.filter((p) => p.startsWith('sys/internal/ui/mounts/')).length).toBeGreaterThanOrEqual(2);
+      expect(events.filter(shownInFeed).map((e) => `${e.request.operation} ${e.request.path}`)).toEqual(['create secret/data/feed', 'read secret/data/feed']);
+    } finally { await engine.stop(); }
   });
 });
 
