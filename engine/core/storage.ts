@@ -88,8 +88,19 @@ export class MemoryStorage implements Storage {
   }
 }
 
-/** Parsed JSON of in-memory storage buffers (see StorageView.getJSON). */
+/** Parsed, frozen JSON of in-memory storage buffers (see StorageView.sharedJSON). */
 const parsed = new WeakMap<Buffer, unknown>();
+const NOT_IN_MEMORY = Symbol('not in memory');
+
+export type DeepReadonly<T> = T extends (infer U)[] ? ReadonlyArray<DeepReadonly<U>> : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object') {
+    for (const k in v) deepFreeze((v as Record<string, unknown>)[k]);
+    Object.freeze(v);
+  }
+  return v;
+}
 
 /** A deep copy of JSON data (what JSON.parse makes): plain objects, arrays and primitives. */
 export function cloneJSON(v: unknown): unknown {
@@ -117,18 +128,33 @@ export class StorageView {
   delete(key: string) { return this.storage.delete(this.prefix + key); }
   list(prefix: string) { return this.storage.list(this.prefix + prefix); }
   async getJSON<T>(key: string): Promise<T | undefined> {
-    if (this.storage.peek) {
-      // In-memory storage: each stored buffer is parsed once; readers get their own copy,
-      // which is faster to make than parsing again. A put stores a new buffer, so a stale
-      // parse is never found.
-      const b = this.storage.peek(this.prefix + key);
-      if (!b) return undefined;
-      let v = parsed.get(b);
-      if (v === undefined) { v = JSON.parse(b.toString('utf8')); parsed.set(b, v); }
-      return cloneJSON(v) as T;
-    }
+    const shared = this.sharedJSON(key);
+    if (shared !== NOT_IN_MEMORY) return shared === undefined ? undefined : (cloneJSON(shared) as T);
     const b = await this.get(key);
     return b ? (JSON.parse(b.toString('utf8')) as T) : undefined;
+  }
+
+  /**
+   * Like getJSON, for readers that only read: in-memory storage hands out its one parsed,
+   * deep-frozen copy of the value instead of a fresh one (a write throws).
+   */
+  async getJSONShared<T>(key: string): Promise<DeepReadonly<T> | undefined> {
+    const shared = this.sharedJSON(key);
+    if (shared !== NOT_IN_MEMORY) return shared as DeepReadonly<T> | undefined;
+    return this.getJSON<T>(key) as Promise<DeepReadonly<T> | undefined>;
+  }
+
+  /**
+   * In-memory storage: each stored buffer is parsed once and frozen; a put stores a new
+   * buffer, so a stale parse is never found. Copies of it are faster to make than parsing again.
+   */
+  private sharedJSON(key: string): unknown {
+    if (!this.storage.peek) return NOT_IN_MEMORY;
+    const b = this.storage.peek(this.prefix + key);
+    if (!b) return undefined;
+    let v = parsed.get(b);
+    if (v === undefined) { v = deepFreeze(JSON.parse(b.toString('utf8'))); parsed.set(b, v); }
+    return v;
   }
   putJSON(key: string, value: unknown) { return this.put(key, Buffer.from(JSON.stringify(value))); }
   sub(prefix: string) { return new StorageView(this.storage, this.prefix + prefix); }

@@ -85,7 +85,11 @@ export function compilePaths(paths: PathDef[]): CompiledPath[] {
 export function matchPath(paths: CompiledPath[], rel: string): { def: CompiledPath; params: Record<string, string> } | undefined {
   for (const def of paths) {
     const m = def.re.exec(rel);
-    if (m) return { def, params: Object.fromEntries(Object.entries(m.groups ?? {}).filter(([, v]) => v !== undefined)) as Record<string, string> };
+    if (m) {
+      const params: Record<string, string> = {};
+      if (m.groups) for (const k in m.groups) { const v = m.groups[k]; if (v !== undefined) params[k] = v; }
+      return { def, params };
+    }
   }
   return undefined;
 }

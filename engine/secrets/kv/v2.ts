@@ -6,6 +6,7 @@ import type { Backend, BackendContext, BackendRequest, PathDef } from '../../fra
 import { formatGoDuration } from '../../core/duration.js';
 import { multiError, notFound, userError, VaultError } from '../../core/errors.js';
 import { rfc3339Nano, sha256hex } from '../../core/ids.js';
+import type { DeepReadonly } from '../../core/storage.js';
 
 interface VersionMeta { created_time: string; deletion_time: string; destroyed: boolean }
 interface KeyMeta {
@@ -33,7 +34,7 @@ export function kvV2Backend(ctx: BackendContext): Backend {
   const getConfig = async (): Promise<Config> => (await st.getJSON<Config>('config')) ?? { max_versions: 0, cas_required: false, delete_version_after: 0 };
   const nowISO = () => rfc3339Nano(clock.nowMs());
   const isDeleted = (v: VersionMeta) => !!v.deletion_time && Date.parse(v.deletion_time) <= clock.nowMs();
-  const versionMeta = (m: KeyMeta, n: number) => ({ created_time: m.versions[n].created_time, custom_metadata: m.custom_metadata, deletion_time: m.versions[n].deletion_time, destroyed: m.versions[n].destroyed, version: n });
+  const versionMeta = (m: DeepReadonly<KeyMeta>, n: number) => ({ created_time: m.versions[n].created_time, custom_metadata: m.custom_metadata, deletion_time: m.versions[n].deletion_time, destroyed: m.versions[n].destroyed, version: n });
   const keyPath = (req: BackendRequest) => req.params.path ?? '';
 
   async function prune(p: string, m: KeyMeta) {
@@ -146,13 +147,14 @@ export function kvV2Backend(ctx: BackendContext): Backend {
         read: async (req, d) => {
           const p = keyPath(req);
           if (!p) return { data: null, warnings: [ROOT_WARN], status: 404 };
-          const m = await getMeta(p);
+          // The hottest path: read-only views of the stored values, no copies (see getJSONShared).
+          const m = await st.getJSONShared<KeyMeta>(metaKey(p));
           if (!m) throw notFound();
           const n = d.get<number>('version') || m.current_version;
           const v = m.versions[n];
           if (!v) throw notFound();
           if (isDeleted(v) || v.destroyed) return { data: { data: null, metadata: versionMeta(m, n) }, status: 404 };
-          const data = await st.getJSON<Record<string, unknown>>(verKey(p, n));
+          const data = await st.getJSONShared<Record<string, unknown>>(verKey(p, n));
           return { data: { data: data ?? null, metadata: versionMeta(m, n) } };
         },
         create: async (req, d) => write(req, req.data.data, d.get<Record<string, unknown>>('options')),
