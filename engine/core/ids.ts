@@ -10,14 +10,17 @@ function randomByte(): number {
   return pool[poolAt++];
 }
 
+const B62_CODES = Buffer.from(B62, 'latin1');
+
 /** Random base62 string (rejection sampling keeps it unbiased). */
 export function base62(n: number): string {
-  let out = '';
-  while (out.length < n) {
+  const out = Buffer.allocUnsafe(n);
+  let i = 0;
+  while (i < n) {
     const b = randomByte();
-    if (b < 248) out += B62[b % 62];
+    if (b < 248) out[i++] = B62_CODES[b % 62];
   }
-  return out;
+  return out.toString('latin1');
 }
 
 export const uuid = () => randomUUID();
