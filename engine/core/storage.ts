@@ -90,6 +90,7 @@ export class MemoryStorage implements Storage {
 
 /** Parsed, frozen JSON of in-memory storage buffers (see StorageView.sharedJSON). */
 const parsed = new WeakMap<Buffer, unknown>();
+const readOnce = new WeakSet<Buffer>();
 const NOT_IN_MEMORY = Symbol('not in memory');
 
 export type DeepReadonly<T> = T extends (infer U)[] ? ReadonlyArray<DeepReadonly<U>> : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
@@ -126,10 +127,23 @@ export class StorageView {
   get(key: string) { return this.storage.get(this.prefix + key); }
   put(key: string, value: Buffer) { return this.storage.put(this.prefix + key, value); }
   delete(key: string) { return this.storage.delete(this.prefix + key); }
+  /** Whether a key is present, without reading (in memory) or decoding its value. */
+  async has(key: string): Promise<boolean> {
+    if (this.storage.peek) return this.storage.peek(this.prefix + key) !== undefined;
+    return (await this.get(key)) !== undefined;
+  }
   list(prefix: string) { return this.storage.list(this.prefix + prefix); }
   async getJSON<T>(key: string): Promise<T | undefined> {
-    const shared = this.sharedJSON(key);
-    if (shared !== NOT_IN_MEMORY) return shared === undefined ? undefined : (cloneJSON(shared) as T);
+    if (this.storage.peek) {
+      const b = this.storage.peek(this.prefix + key);
+      if (!b) return undefined;
+      const v = parsed.get(b);
+      if (v !== undefined) return cloneJSON(v) as T;
+      // A value read once between writes (read-modify-write) is parsed as before; only a
+      // second read of the same stored buffer makes the shared parse worth keeping.
+      if (!readOnce.has(b)) { readOnce.add(b); return JSON.parse(b.toString('utf8')) as T; }
+      return cloneJSON(this.sharedJSON(key)) as T;
+    }
     const b = await this.get(key);
     return b ? (JSON.parse(b.toString('utf8')) as T) : undefined;
   }

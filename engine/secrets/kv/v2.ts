@@ -142,7 +142,7 @@ export function kvV2Backend(ctx: BackendContext): Backend {
       pattern: 'data(?:/(?<path>.*))?',
       fields: { version: { type: 'int' }, data: { type: 'any' }, options: { type: 'map' } },
       synopsis: 'Write, Patch, Read, and Delete data in the Key-Value Store.',
-      existenceCheck: async (req) => !!(await getMeta(keyPath(req))),
+      existenceCheck: async (req) => st.has(metaKey(keyPath(req))),
       operations: {
         read: async (req, d) => {
           const p = keyPath(req);
@@ -228,7 +228,7 @@ export function kvV2Backend(ctx: BackendContext): Backend {
     {
       pattern: 'metadata(?:/(?<path>.*))?',
       fields: { max_versions: { type: 'int' }, cas_required: { type: 'bool' }, delete_version_after: { type: 'duration' }, custom_metadata: { type: 'map' } },
-      existenceCheck: async (req) => !!(await getMeta(keyPath(req))),
+      existenceCheck: async (req) => st.has(metaKey(keyPath(req))),
       operations: {
         list: async (req) => {
           const keys = await st.list(metaKey(keyPath(req)));
