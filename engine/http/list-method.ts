@@ -139,9 +139,10 @@ export function interceptListMethod(socket: net.Socket): net.Socket {
 // (HashiCorp's Go client lists with `GET ?list=true`; curl -X LIST, node-vault and our CLI
 // send `LIST`), so connections start on node's native path, and only when its parser rejects
 // a request that starts with `LIST ` is that connection moved, from that request on, onto
-// the rewriter. Moving it means undoing what
-// node:http's connection listener attached (the same steps node takes to hand a socket to an
-// `upgrade` listener) and attaching it afresh; the bytes the parser rejected are fed back first.
+// the rewriter. Moving it means undoing what node:http's connection listener attached (the
+// same steps node takes to hand a socket to an `upgrade` listener) and attaching it afresh;
+// the bytes the parser rejected are fed back first. Should node's internals ever not look as
+// expected, the request gets node's own 400 — and the contract tests fail loudly.
 
 type Listener = (...args: unknown[]) => void;
 const HTTP_EVENTS = ['data', 'end', 'close', 'drain', 'error', 'timeout', 'pause', 'resume'] as const;
