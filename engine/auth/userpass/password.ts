@@ -18,7 +18,12 @@ const MAX_PARALLEL = Math.max(1, availableParallelism() - 1);
 let running = 0;
 const waiting: Array<() => void> = [];
 
+/** Key derivations started, by cost parameters (`N/r/p`): tests check that every login pays the same. */
+export const derivations = new Map<string, number>();
+
 async function derive(password: string, salt: Buffer, p: { N: number; r: number; p: number }): Promise<Buffer> {
+  const cost = `${p.N}/${p.r}/${p.p}`;
+  derivations.set(cost, (derivations.get(cost) ?? 0) + 1);
   if (running >= MAX_PARALLEL) await new Promise<void>((go) => waiting.push(go));
   running++;
   try {
