@@ -1,7 +1,7 @@
 /**
  * The built course's V8 code cache for its UI bundle (tui/vendor/load.ts): written on the
- * first start, private to the learner, used as is on later starts, and replaced — never
- * trusted — when it is damaged.
+ * first start, private to the learner, used as is on later starts, replaced — never
+ * trusted — when it is damaged, and the only one kept.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,6 +29,9 @@ describe('the UI code cache', () => {
     const vendor = fs.readdirSync(path.join(ROOT, 'dist')).find((f) => /^ui-vendor-\w+\.cjs$/.test(f))!;
     const file = path.join(dir, `${vendor}-${process.version}-${process.arch}.bin`);
 
+    // A cache left by an earlier build is removed when the new one is saved.
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'ui-vendor-OLDBUILD.cjs-v20.0.0-x64.bin'), 'stale');
     await startAndQuit(data);
     expect(fs.readdirSync(dir)).toEqual([path.basename(file)]);
     const st = fs.statSync(file);

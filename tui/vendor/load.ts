@@ -56,6 +56,10 @@ function load(): Vendor {
         const tmp = `${cacheFile}.${process.pid}.tmp`;
         fs.writeFileSync(tmp, data, { mode: 0o600 });
         fs.renameSync(tmp, cacheFile);
+        // Caches of earlier builds or other Node versions are never read again.
+        for (const f of fs.readdirSync(path.dirname(cacheFile))) {
+          if (f.startsWith('ui-vendor-') && f.endsWith('.bin') && f !== path.basename(cacheFile)) fs.rmSync(path.join(path.dirname(cacheFile), f), { force: true });
+        }
       } catch { /* no cache this time */ }
     };
   }
