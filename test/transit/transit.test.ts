@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../engine/index.js';
 import { devEngine, http, nodeVault } from '../support/engine.js';
+import { aead, hchacha20 } from '../../engine/secrets/transit/keyring.js';
 
 let engine: Engine;
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -176,6 +177,40 @@ describe('encrypt, rotate, rewrap, retire', () => {
       const ct = (await ok('POST', `transit/encrypt/${name}`, { plaintext: b64(`hi ${type}`) })).data.ciphertext;
       expect(unb64((await ok('POST', `transit/decrypt/${name}`, { ciphertext: ct })).data.plaintext)).toBe(`hi ${type}`);
     }
+  });
+});
+
+describe('xchacha20-poly1305', () => {
+  // Test vectors from draft-irtf-cfrg-xchacha-03, sections 2.2.1 and A.3.1.
+  it('matches the published HChaCha20 and XChaCha20-Poly1305 test vectors', () => {
+    const k = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
+    expect(hchacha20(k, Buffer.from('000000090000004a0000000031415927', 'hex')).toString('hex')).toBe('82413b4227b27bfed30e42508a877d73a0f9e4d58a74a853c12ec41326d3ecdc');
+    const key = Buffer.from(Array.from({ length: 32 }, (_, i) => 0x80 + i));
+    const nonce = Buffer.from(Array.from({ length: 24 }, (_, i) => 0x40 + i));
+    const aad = Buffer.from('50515253c0c1c2c3c4c5c6c7', 'hex');
+    const pt = Buffer.from("Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.");
+    const c = aead('xchacha20-poly1305', key, nonce, false) as import('node:crypto').CipherGCM;
+    c.setAAD(aad, { plaintextLength: pt.length });
+    const out = Buffer.concat([c.update(pt), c.final(), c.getAuthTag()]).toString('hex');
+    expect(out).toBe('bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216cb96b72e1213b4522f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff921f9664c97637da9768812f615c68b13b52e' + 'c0875924c1c7987947deafd8780acf49');
+  });
+
+  it('encrypts with a 24-byte nonce, decrypts, rejects tampering, and supports derivation and convergence', async () => {
+    const made = await ok('POST', 'transit/keys/xc', { type: 'xchacha20-poly1305' });
+    expect(made.data).toMatchObject({ type: 'xchacha20-poly1305', supports_encryption: true, supports_derivation: true });
+    const ct = (await ok('POST', 'transit/encrypt/xc', { plaintext: b64('the eagle lands') })).data.ciphertext as string;
+    const payload = Buffer.from(ct.split(':')[2], 'base64');
+    expect(payload.length).toBe(24 + 'the eagle lands'.length + 16);
+    expect(unb64((await ok('POST', 'transit/decrypt/xc', { ciphertext: ct })).data.plaintext)).toBe('the eagle lands');
+    payload[30] ^= 1;
+    const bad = await http(engine, 'POST', 'transit/decrypt/xc', { body: { ciphertext: `vault:v1:${payload.toString('base64')}` } });
+    expect(bad.status).toBe(400);
+    await ok('POST', 'transit/keys/xc-conv', { type: 'xchacha20-poly1305', derived: true, convergent_encryption: true });
+    const ctx = b64('user-42');
+    const a = (await ok('POST', 'transit/encrypt/xc-conv', { plaintext: b64('same'), context: ctx })).data.ciphertext;
+    const b = (await ok('POST', 'transit/encrypt/xc-conv', { plaintext: b64('same'), context: ctx })).data.ciphertext;
+    expect(a).toBe(b);
+    expect(unb64((await ok('POST', 'transit/decrypt/xc-conv', { ciphertext: a, context: ctx })).data.plaintext)).toBe('same');
   });
 });
 

@@ -14,7 +14,7 @@ import { ecdsaSignDigest, ecdsaVerifyDigest } from './ecdsa.js';
 const generateKeyPair = promisify(crypto.generateKeyPair);
 
 export const KEY_TYPES = [
-  'aes128-gcm96', 'aes256-gcm96', 'chacha20-poly1305', 'ed25519',
+  'aes128-gcm96', 'aes256-gcm96', 'chacha20-poly1305', 'xchacha20-poly1305', 'ed25519',
   'ecdsa-p256', 'ecdsa-p384', 'ecdsa-p521', 'rsa-2048', 'rsa-3072', 'rsa-4096', 'hmac',
 ] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
@@ -31,7 +31,7 @@ export const HASHES: Record<string, string> = {
   'sha3-224': 'sha3-224', 'sha3-256': 'sha3-256', 'sha3-384': 'sha3-384', 'sha3-512': 'sha3-512',
 };
 
-export const isSymmetric = (t: string) => t === 'aes128-gcm96' || t === 'aes256-gcm96' || t === 'chacha20-poly1305';
+export const isSymmetric = (t: string) => t === 'aes128-gcm96' || t === 'aes256-gcm96' || t === 'chacha20-poly1305' || t === 'xchacha20-poly1305';
 export const isRSA = (t: string) => t.startsWith('rsa-');
 export const isECDSA = (t: string) => t.startsWith('ecdsa-');
 export const isAsymmetric = (t: string) => isRSA(t) || isECDSA(t) || t === 'ed25519';
@@ -82,6 +82,40 @@ interface Material {
 }
 
 const NONCE = 12;
+/** XChaCha20-Poly1305 carries a 24-byte nonce, as Go's chacha20poly1305.NewX does. */
+const XNONCE = 24;
+const nonceSize = (t: string) => (t === 'xchacha20-poly1305' ? XNONCE : NONCE);
+
+const SIGMA = Buffer.from('expand 32-byte k', 'latin1');
+
+/**
+ * HChaCha20 (the XChaCha20 subkey step) through node's own ChaCha20: one keystream block
+ * with the 16 nonce bytes in the counter and nonce words is the rounds' output plus the
+ * input state; HChaCha20 is words 0–3 and 12–15 of that output without the addition.
+ */
+export function hchacha20(key: Buffer, nonce16: Buffer): Buffer {
+  const block = crypto.createCipheriv('chacha20', key, nonce16).update(Buffer.alloc(64));
+  const out = Buffer.alloc(32);
+  for (let i = 0; i < 4; i++) {
+    out.writeUInt32LE((block.readUInt32LE(4 * i) - SIGMA.readUInt32LE(4 * i)) >>> 0, 4 * i);
+    out.writeUInt32LE((block.readUInt32LE(48 + 4 * i) - nonce16.readUInt32LE(4 * i)) >>> 0, 16 + 4 * i);
+  }
+  return out;
+}
+
+/** The AEAD of a symmetric key type; XChaCha20 runs ChaCha20-Poly1305 under an HChaCha20 subkey. */
+export function aead(t: string, key: Buffer, nonce: Buffer, decrypt: boolean): crypto.CipherGCM | crypto.DecipherGCM {
+  if (t === 'xchacha20-poly1305') {
+    const sub = hchacha20(key, nonce.subarray(0, 16));
+    const n12 = Buffer.concat([Buffer.alloc(4), nonce.subarray(16, 24)]);
+    return (decrypt ? crypto.createDecipheriv('chacha20-poly1305', sub, n12, { authTagLength: TAG }) : crypto.createCipheriv('chacha20-poly1305', sub, n12, { authTagLength: TAG })) as unknown as crypto.CipherGCM;
+  }
+  if (t === 'chacha20-poly1305') {
+    return (decrypt ? crypto.createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG }) : crypto.createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG })) as unknown as crypto.CipherGCM;
+  }
+  const alg = t === 'aes128-gcm96' ? 'aes-128-gcm' : 'aes-256-gcm';
+  return decrypt ? crypto.createDecipheriv(alg, key, nonce) : crypto.createCipheriv(alg, key, nonce);
+}
 const TAG = 16;
 
 export class TransitKey {
@@ -220,17 +254,15 @@ export class TransitKey {
     let nonce: Buffer;
     if (this.s.convergent_encryption) {
       if (opts.nonce && opts.nonce.length) throw userError('nonce provided when not allowed');
-      nonce = crypto.createHmac('sha256', key).update(plaintext).digest().subarray(0, NONCE);
+      nonce = crypto.createHmac('sha256', key).update(plaintext).digest().subarray(0, nonceSize(t));
     } else {
       if (opts.nonce && opts.nonce.length) throw userError('nonce provided when not allowed');
-      nonce = crypto.randomBytes(NONCE);
+      nonce = crypto.randomBytes(nonceSize(t));
     }
-    const cipher = t === 'chacha20-poly1305'
-      ? crypto.createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG })
-      : crypto.createCipheriv(t === 'aes128-gcm96' ? 'aes-128-gcm' : 'aes-256-gcm', key, nonce);
-    if (opts.aad && opts.aad.length) (cipher as crypto.CipherGCM).setAAD(opts.aad, { plaintextLength: plaintext.length });
+    const cipher = aead(t, key, nonce, false) as crypto.CipherGCM;
+    if (opts.aad && opts.aad.length) cipher.setAAD(opts.aad, { plaintextLength: plaintext.length });
     const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    const tag = (cipher as crypto.CipherGCM).getAuthTag();
+    const tag = cipher.getAuthTag();
     return `vault:v${v}:${Buffer.concat([nonce, ct, tag]).toString('base64')}`;
   }
 
@@ -249,15 +281,14 @@ export class TransitKey {
       }
     }
     const key = this.encryptionKey(version, opts.context);
-    if (payload.length < NONCE + TAG) throw userError('invalid ciphertext length');
-    const nonce = payload.subarray(0, NONCE);
+    const ns = nonceSize(t);
+    if (payload.length < ns + TAG) throw userError('invalid ciphertext length');
+    const nonce = payload.subarray(0, ns);
     const tag = payload.subarray(payload.length - TAG);
-    const ct = payload.subarray(NONCE, payload.length - TAG);
-    const decipher = t === 'chacha20-poly1305'
-      ? crypto.createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG })
-      : crypto.createDecipheriv(t === 'aes128-gcm96' ? 'aes-128-gcm' : 'aes-256-gcm', key, nonce);
-    (decipher as crypto.DecipherGCM).setAuthTag(tag);
-    if (opts.aad && opts.aad.length) (decipher as crypto.DecipherGCM).setAAD(opts.aad, { plaintextLength: ct.length });
+    const ct = payload.subarray(ns, payload.length - TAG);
+    const decipher = aead(t, key, nonce, true) as crypto.DecipherGCM;
+    decipher.setAuthTag(tag);
+    if (opts.aad && opts.aad.length) decipher.setAAD(opts.aad, { plaintextLength: ct.length });
     try {
       return { plaintext: Buffer.concat([decipher.update(ct), decipher.final()]), version };
     } catch {
@@ -340,7 +371,7 @@ export class TransitKey {
     const sv: StoredVersion = { hmac_key: crypto.randomBytes(32).toString('base64'), creation_time: clock.nowMs() };
     const t = s.type;
     if (t === 'aes128-gcm96') sv.key = crypto.randomBytes(16).toString('base64');
-    else if (t === 'aes256-gcm96' || t === 'chacha20-poly1305') sv.key = crypto.randomBytes(32).toString('base64');
+    else if (t === 'aes256-gcm96' || t === 'chacha20-poly1305' || t === 'xchacha20-poly1305') sv.key = crypto.randomBytes(32).toString('base64');
     else if (t === 'hmac') sv.key = crypto.randomBytes(s.key_size || 32).toString('base64');
     else if (t === 'ed25519') sv.private_key = (await generateKeyPair('ed25519')).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
     else if (isECDSA(t)) sv.private_key = (await generateKeyPair('ec', { namedCurve: CURVES[t].node })).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
