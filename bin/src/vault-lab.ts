@@ -85,6 +85,12 @@ async function main(argv: string[]): Promise<number> {
       const { runClock } = await import('../../labs/clock-command.js');
       return runClock(rest, out);
     }
+    case '__lab-seed': {
+      // For the build: the shipped labs, parsed, keyed by the hash of each file's text (tui/lab-cache.ts).
+      const { labSeed } = await import('../../tui/lab-cache.js');
+      process.stdout.write(JSON.stringify(await labSeed(rest[0])) + '\n');
+      return 0;
+    }
     case '__schema': {
       const { labJsonSchema } = await import('../../labs/jsonschema.js');
       process.stdout.write(JSON.stringify(labJsonSchema(), null, 2) + '\n');

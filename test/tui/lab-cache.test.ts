@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadLabsCached } from '../../tui/lab-cache.js';
+import { labSeed, loadLabsCached } from '../../tui/lab-cache.js';
 import { loadLabDir } from '../../labs/load.js';
 import { FIXTURE_COURSE } from './render.js';
 
@@ -40,5 +40,33 @@ describe('loadLabsCached', () => {
     // A damaged cache is ignored.
     fs.writeFileSync(cacheFile, '{not json');
     expect((await loadLabsCached(labsDir, cacheFile)).labs.map((l) => l.lab.id)).toEqual(['fixture-basics', 'fixture-database']);
+  });
+
+  it('takes a shipped, unchanged lab from the seed on the very first start, and never an edited one', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-seed-'));
+    const labsDir = path.join(dir, 'labs');
+    fs.mkdirSync(labsDir);
+    for (const f of fs.readdirSync(FIXTURE_COURSE)) fs.copyFileSync(path.join(FIXTURE_COURSE, f), path.join(labsDir, f));
+    const seed = await labSeed(labsDir);
+    expect(Object.keys(seed.labs)).toHaveLength(2);
+    // Mark the seeded labs, so that a lab coming from the seed shows it.
+    for (const lab of Object.values(seed.labs)) lab.title = `${String(lab.title)} (seed)`;
+    const seedFile = path.join(dir, 'lab-seed.json');
+    fs.writeFileSync(seedFile, JSON.stringify(seed));
+    const first = await loadLabsCached(labsDir, path.join(dir, 'cache-1', 'labs.json'), seedFile);
+    expect(first.labs.map((l) => String(l.lab.title)).every((t) => t.endsWith('(seed)'))).toBe(true);
+    expect(first.labs.map((l) => l.file).sort()).toEqual(fs.readdirSync(labsDir).map((f) => path.join(labsDir, f)).sort());
+    // One byte different: parsed afresh by labs/, whatever the seed says.
+    const file = path.join(labsDir, 'a-basics.yaml');
+    fs.appendFileSync(file, '\n');
+    const second = await loadLabsCached(labsDir, path.join(dir, 'cache-2', 'labs.json'), seedFile);
+    expect(String(second.labs.find((l) => l.lab.id === 'fixture-basics')!.lab.title).endsWith('(seed)')).toBe(false);
+    expect(String(second.labs.find((l) => l.lab.id === 'fixture-database')!.lab.title).endsWith('(seed)')).toBe(true);
+    // A seed from another version is not used.
+    const otherSeed = path.join(dir, 'other-seed.json');
+    fs.writeFileSync(otherSeed, JSON.stringify({ ...seed, build: '0.0.0-other' }));
+    const third = await loadLabsCached(labsDir, path.join(dir, 'cache-3', 'labs.json'), otherSeed);
+    expect(third.labs.some((l) => String(l.lab.title).endsWith('(seed)'))).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
