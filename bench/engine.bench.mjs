@@ -66,42 +66,10 @@ function rssKiB(pid) {
  * 2-core machine; kept for comparison with earlier runs).
  */
 async function load(url, makeRequest, seconds = SECONDS, warm = true, pid = 0, client = 'raw') {
-  if (client === 'raw') {
-    let measuring = false;
-    const run = rawLoad(url, CONNECTIONS, makeRequest, () => measuring);
-    await new Promise((r) => setTimeout(r, warm ? 1000 : SLICE_WARMUP_MS)); // warm-up
-    const errors0 = run.errors();
-    measuring = true;
-    const cpu0 = pid ? cpuSeconds(pid) : 0;
-    const t0 = performance.now();
-    await new Promise((r) => setTimeout(r, seconds * 1000));
-    measuring = false;
-    const cpu = pid ? cpuSeconds(pid) - cpu0 : 0;
-    const elapsed = (performance.now() - t0) / 1000;
-    const errors = run.errors() - errors0;
-    await run.stop();
-    return { lat: run.lat, elapsed, errors, cpu };
-  }
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  const u = new URL(url);
-  const lat = [];
-  let errors = 0, n = 0, measuring = false;
-  const one = () => new Promise((resolve) => {
-    const { method, path: p, body, headers } = makeRequest(n++);
-    const t = performance.now();
-    const req = http.request({ host: u.hostname, port: u.port, method, path: p, agent, headers: { ...headers, ...(body ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } : {}) } }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        if (measuring) { lat.push(performance.now() - t); if (res.statusCode >= 300) errors++; }
-        resolve();
-      });
-    });
-    req.on('error', () => { errors++; resolve(); });
-    req.end(body);
-  });
-  let running = true;
-  const workers = Array.from({ length: CONNECTIONS }, async () => { while (running) await one(); });
+  let measuring = false;
+  const run = (client === 'raw' ? rawLoad : nodeLoad)(url, CONNECTIONS, makeRequest, () => measuring);
   await new Promise((r) => setTimeout(r, warm ? 1000 : SLICE_WARMUP_MS)); // warm-up
+  const errors0 = run.errors();
   measuring = true;
   const cpu0 = pid ? cpuSeconds(pid) : 0;
   const t0 = performance.now();
@@ -109,10 +77,32 @@ async function load(url, makeRequest, seconds = SECONDS, warm = true, pid = 0, c
   measuring = false;
   const cpu = pid ? cpuSeconds(pid) - cpu0 : 0;
   const elapsed = (performance.now() - t0) / 1000;
-  running = false;
-  await Promise.all(workers);
-  agent.destroy();
-  return { lat, elapsed, errors, cpu };
+  const errors = run.errors() - errors0;
+  await run.stop();
+  return { lat: run.lat, elapsed, errors, cpu };
+}
+
+/** node:http's own client and Agent, with the same interface as rawLoad. */
+function nodeLoad(url, connections, makeRequest, measuring) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const u = new URL(url);
+  const lat = [];
+  let errors = 0, n = 0, running = true;
+  const one = () => new Promise((resolve) => {
+    const { method, path: p, body, headers } = makeRequest(n++);
+    const t = performance.now();
+    const req = http.request({ host: u.hostname, port: u.port, method, path: p, agent, headers: { ...headers, ...(body ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } : {}) } }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        if (measuring()) { lat.push(performance.now() - t); if (res.statusCode >= 300) errors++; }
+        resolve();
+      });
+    });
+    req.on('error', () => { errors++; resolve(); });
+    req.end(body);
+  });
+  const workers = Array.from({ length: connections }, async () => { while (running) await one(); });
+  return { lat, errors: () => errors, stop: async () => { running = false; await Promise.all(workers); agent.destroy(); } };
 }
 
 const TOKEN = { 'X-Vault-Token': 'root' };
