@@ -41,20 +41,30 @@ function cpuMs(pid) {
 const pct = (a, q) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
 const fmt = (a) => `p50 ${pct(a, 0.5).toFixed(1)} ms, p95 ${pct(a, 0.95).toFixed(1)} ms`;
 
-// Baseline: echo from the terminal driver, no program in between.
-const base = [];
-{
-  const s = session('cat', []);
-  await pause(300);
+/**
+ * Types PRESSES letters, timing each until `echoed(screen, lineSoFar)` holds; after
+ * `maxLine` characters `clear()` starts a fresh line.
+ */
+async function typeAndTime(s, echoed, maxLine, clear, gapMs) {
+  const out = [];
   let line = '';
-  var shellCpu0 = cpuMs(s.p.pid);
   for (let i = 0; i < PRESSES; i++) {
     const ch = String.fromCharCode(97 + (i % 26));
     line += ch;
     const want = line;
-    base.push(await s.press(ch, (sc) => sc.includes(want)));
-    if (line.length > 60) { await s.press('\r', () => true).catch(() => 0); line = ''; await pause(30); }
+    out.push(await s.press(ch, (sc) => echoed(sc, want)));
+    if (gapMs) await pause(gapMs);
+    if (line.length > maxLine) { await clear(); line = ''; }
   }
+  return out;
+}
+
+// Baseline: echo from the terminal driver, no program in between.
+let base;
+{
+  const s = session('cat', []);
+  await pause(300);
+  base = await typeAndTime(s, (sc, want) => sc.includes(want), 60, async () => { await s.press('\r', () => true).catch(() => 0); await pause(30); }, 0);
   s.done();
 }
 
@@ -77,16 +87,9 @@ const shell = [];
   s.p.write('\r');
   await s.until((sc) => /vault-lab:\S+[#$] /.test(sc));
   await pause(1000);
-  let line = '';
   var shellCpu0 = cpuMs(s.p.pid);
-  for (let i = 0; i < PRESSES; i++) {
-    const ch = String.fromCharCode(97 + (i % 26));
-    line += ch;
-    const want = line;
-    shell.push(await s.press(ch, (sc) => sc.split('\n').some((l) => /^vault-lab:\S+[#$] /.test(l) && l.trimEnd().endsWith(want))));
-    await pause(50);
-    if (line.length > 40) { s.p.write('\u0015'); line = ''; await pause(200); } // Ctrl-U clears the line
-  }
+  const atPrompt = (sc, want) => sc.split('\n').some((l) => /^vault-lab:\S+[#$] /.test(l) && l.trimEnd().endsWith(want));
+  shell.push(...await typeAndTime(s, atPrompt, 40, async () => { s.p.write('\u0015'); await pause(200); }, 50)); // Ctrl-U clears the line
   var shellCpu = (cpuMs(s.p.pid) - shellCpu0) / PRESSES;
   s.p.write('\u001d');
   s.p.write('q');
