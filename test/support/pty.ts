@@ -48,6 +48,19 @@ export class PtySession {
 
   type(s: string) { this.pty.write(s); }
 
+  /** On the course map, moves the selection down (↓) to the lab with this title; the map then. */
+  async selectLab(title: string): Promise<string> {
+    let screen = await this.waitFor('Enter start/resume');
+    const selectedLine = (sc: string) => sc.split('\n').find((l) => l.includes('› ')) ?? '';
+    for (let i = 0; i < 40 && !selectedLine(screen).includes(title); i++) {
+      const before = selectedLine(screen);
+      this.type('\u001b[B');
+      const t0 = Date.now();
+      while (selectedLine(screen = this.screen()) === before && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 30));
+    }
+    return this.waitFor(`› ${title}`);
+  }
+
   /** Resizes the terminal (the program gets SIGWINCH) and the screen we read. */
   resize(cols: number, rows: number) { this.term.resize(cols, rows); this.pty.resize(cols, rows); }
 

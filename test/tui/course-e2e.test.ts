@@ -19,23 +19,11 @@ afterEach(() => s?.kill());
 const capture = (name: string, screen: string) => console.log(`--- ${name} ---\n${screen}\n`);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function selectLab(p: PtySession, title: string): Promise<string> {
-  let screen = await p.waitFor('Enter start/resume');
-  const selectedLine = (sc: string) => sc.split('\n').find((l) => l.includes('› ')) ?? '';
-  for (let i = 0; i < 40 && !selectedLine(screen).includes(title); i++) {
-    const before = selectedLine(screen);
-    p.type('\u001b[B');
-    const t0 = Date.now();
-    while (selectedLine(screen = p.screen()) === before && Date.now() - t0 < 10_000) await pause(30);
-  }
-  return p.waitFor(`› ${title}`);
-}
-
 describe('the course in a terminal', () => {
   it('takes "Policies and tokens" from the map through its steps, quiz and results', async () => {
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-course-'));
     s = new PtySession(process.execPath, [VAULT_LAB_JS], { cwd: ROOT, env: { VAULT_LAB_DATA_DIR: data, NO_COLOR: '1' } });
-    capture('course map', await selectLab(s, 'Policies and tokens'));
+    capture('course map', await s.selectLab('Policies and tokens'));
     s.type('\r');
     capture('step 1', await s.waitFor(/step 1\/6[\s\S]*vault-lab:\S+[#$] /));
 

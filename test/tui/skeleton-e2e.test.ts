@@ -12,24 +12,11 @@ import { PtySession } from '../support/pty.js';
 
 let s: PtySession | undefined;
 
-/** Moves the course map's selection down to a lab (the map lists labs grouped by topic). */
-async function selectLab(p: PtySession, title: string): Promise<string> {
-  let screen = await p.waitFor('Enter start/resume');
-  const selectedLine = (sc: string) => sc.split('\n').find((l) => l.includes('› ')) ?? '';
-  for (let i = 0; i < 40 && !selectedLine(screen).includes(title); i++) {
-    const before = selectedLine(screen);
-    p.type('\u001b[B');
-    const t0 = Date.now();
-    while (selectedLine(screen = p.screen()) === before && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 30));
-  }
-  return p.waitFor(`› ${title}`);
-}
-
 describe('vault-lab in a terminal', () => {
   it('runs "Policies and tokens" end to end at 80×24', async () => {
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-e2e-'));
     s = new PtySession(process.execPath, [VAULT_LAB_JS], { cwd: ROOT, env: { VAULT_LAB_DATA_DIR: data, NO_COLOR: '' } });
-    const map = await selectLab(s, 'Policies and tokens');
+    const map = await s.selectLab('Policies and tokens');
     console.log('--- course map ---\n' + map);
     expect(map).toMatch(/Policies and tokens\s+15 min/);
     s.type('\r');
@@ -74,7 +61,7 @@ describe('vault-lab in a terminal', () => {
   it('Ctrl-C in the shell interrupts the shell, not the course', async () => {
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-e2e-'));
     s = new PtySession(process.execPath, [VAULT_LAB_JS], { cwd: ROOT, env: { VAULT_LAB_DATA_DIR: data } });
-    await selectLab(s, 'Policies and tokens');
+    await s.selectLab('Policies and tokens');
     s.type('\r');
     await s.waitFor(/vault-lab:\S+[#$] /);
     s.type('sleep 30\r');
