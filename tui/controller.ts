@@ -13,6 +13,7 @@ import { questionKind, type QuizAnswer, type QuestionKind } from '../labs/quiz.j
 import { t } from './text.js';
 import { PtyTerminal } from './components/pty-terminal.js';
 import { describeEvent, shownInFeed, type ActivityEntry } from './activity.js';
+import type { AuditEvent } from '../engine/index.js';
 
 export interface ControllerOptions {
   cols: number;
@@ -83,8 +84,18 @@ export class LabController extends EventEmitter {
   get lab() { return this.loaded.lab; }
   get progress() { return this.opts.store.lab(this.id); }
 
-  /** The learner's own requests, oldest first, explained (CLI preflights left out). */
-  activity(): ActivityEntry[] { return this.session.activity.filter(shownInFeed).map(describeEvent); }
+  /**
+   * The learner's own requests, oldest first, explained (CLI preflights left out); with
+   * `after`, only those that came after that event (the session keeps the latest 500).
+   */
+  activity(after?: AuditEvent): ActivityEntry[] {
+    const events = this.session.activity;
+    const from = after ? events.lastIndexOf(after) + 1 : 0;
+    return events.slice(from).filter(shownInFeed).map(describeEvent);
+  }
+
+  /** The newest of the learner's requests, to pass to activity() later. */
+  lastActivity(): AuditEvent | undefined { return this.session.activity.at(-1); }
 
   /** `export` lines for learners who use their own terminal (`--no-shell`). */
   exportLines(): string[] {

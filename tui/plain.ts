@@ -16,7 +16,6 @@ import { renderMarkdown } from './components/markdown.js';
 import { NO_COLOR_THEME } from './theme.js';
 import { orderLabs, needsText, statusText, resultRows } from './course.js';
 import { resultsOf } from './results.js';
-import { describeEvent, shownInFeed } from './activity.js';
 import type { AuditEvent } from '../engine/index.js';
 
 export interface PlainIO { input: Readable; output: Writable; width?: number }
@@ -114,11 +113,9 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
     const report = () => {
       if (c.state === 'starting' && c.progressText !== said.progress) { said.progress = c.progressText; say(`Starting: ${c.progressText}`); }
       if (c.state !== 'ready' || !announced) return;
-      // New requests are those after the last one said (the session keeps the latest 500).
-      const events = c.session.activity;
-      const from = lastSaid ? events.lastIndexOf(lastSaid) + 1 : 0;
-      if (events.length) lastSaid = events[events.length - 1];
-      for (const e of events.slice(from).filter(shownInFeed).map(describeEvent)) say(`Request: ${e.summary}, ${e.why}`);
+      const entries = c.activity(lastSaid);
+      lastSaid = c.lastActivity() ?? lastSaid;
+      for (const e of entries) say(`Request: ${e.summary}, ${e.why}`);
       if (c.session.stepIndex !== said.step) {
         const prev = said.step;
         said.step = c.session.stepIndex;
