@@ -88,10 +88,19 @@ export class MemoryStorage implements Storage {
   }
 }
 
-/** Parsed, frozen JSON of in-memory storage buffers (see StorageView.sharedJSON). */
+/** Parsed, frozen JSON of in-memory storage buffers (see frozenParse). */
 const parsed = new WeakMap<Buffer, unknown>();
 const readOnce = new WeakSet<Buffer>();
-const NOT_IN_MEMORY = Symbol('not in memory');
+
+/**
+ * In-memory storage: each stored buffer is parsed once and frozen; a put stores a new
+ * buffer, so a stale parse is never found. Copies of it are faster to make than parsing again.
+ */
+function frozenParse(b: Buffer): unknown {
+  let v = parsed.get(b);
+  if (v === undefined) { v = deepFreeze(JSON.parse(b.toString('utf8'))); parsed.set(b, v); }
+  return v;
+}
 
 export type DeepReadonly<T> = T extends (infer U)[] ? ReadonlyArray<DeepReadonly<U>> : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
@@ -104,7 +113,7 @@ function deepFreeze<T>(v: T): T {
 }
 
 /** A deep copy of JSON data (what JSON.parse makes): plain objects, arrays and primitives. */
-export function cloneJSON(v: unknown): unknown {
+function cloneJSON(v: unknown): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) {
     const a = new Array(v.length);
@@ -134,18 +143,16 @@ export class StorageView {
   }
   list(prefix: string) { return this.storage.list(this.prefix + prefix); }
   async getJSON<T>(key: string): Promise<T | undefined> {
-    if (this.storage.peek) {
-      const b = this.storage.peek(this.prefix + key);
-      if (!b) return undefined;
-      const v = parsed.get(b);
-      if (v !== undefined) return cloneJSON(v) as T;
-      // A value read once between writes (read-modify-write) is parsed as before; only a
-      // second read of the same stored buffer makes the shared parse worth keeping.
-      if (!readOnce.has(b)) { readOnce.add(b); return JSON.parse(b.toString('utf8')) as T; }
-      return cloneJSON(this.sharedJSON(key)) as T;
+    if (!this.storage.peek) {
+      const b = await this.get(key);
+      return b ? (JSON.parse(b.toString('utf8')) as T) : undefined;
     }
-    const b = await this.get(key);
-    return b ? (JSON.parse(b.toString('utf8')) as T) : undefined;
+    const b = this.storage.peek(this.prefix + key);
+    if (!b) return undefined;
+    // A value read once between writes (read-modify-write) is parsed as before; only a
+    // second read of the same stored buffer makes the shared parse worth keeping.
+    if (!parsed.has(b) && !readOnce.has(b)) { readOnce.add(b); return JSON.parse(b.toString('utf8')) as T; }
+    return cloneJSON(frozenParse(b)) as T;
   }
 
   /**
@@ -153,22 +160,9 @@ export class StorageView {
    * deep-frozen copy of the value instead of a fresh one (a write throws).
    */
   async getJSONShared<T>(key: string): Promise<DeepReadonly<T> | undefined> {
-    const shared = this.sharedJSON(key);
-    if (shared !== NOT_IN_MEMORY) return shared as DeepReadonly<T> | undefined;
-    return this.getJSON<T>(key) as Promise<DeepReadonly<T> | undefined>;
-  }
-
-  /**
-   * In-memory storage: each stored buffer is parsed once and frozen; a put stores a new
-   * buffer, so a stale parse is never found. Copies of it are faster to make than parsing again.
-   */
-  private sharedJSON(key: string): unknown {
-    if (!this.storage.peek) return NOT_IN_MEMORY;
+    if (!this.storage.peek) return this.getJSON<T>(key) as Promise<DeepReadonly<T> | undefined>;
     const b = this.storage.peek(this.prefix + key);
-    if (!b) return undefined;
-    let v = parsed.get(b);
-    if (v === undefined) { v = deepFreeze(JSON.parse(b.toString('utf8'))); parsed.set(b, v); }
-    return v;
+    return b ? (frozenParse(b) as DeepReadonly<T>) : undefined;
   }
   putJSON(key: string, value: unknown) { return this.put(key, Buffer.from(JSON.stringify(value))); }
   sub(prefix: string) { return new StorageView(this.storage, this.prefix + prefix); }
