@@ -50,30 +50,29 @@ export async function fileSink(options: Record<string, string>): Promise<AuditSi
   // all at once. Each entry's promise settles only when the write holding it did, so a
   // request still waits until its entry is written (or fails with the write's error).
   let queue: Array<{ line: string; done: (e?: Error) => void }> = [];
-  let writing = false;
+  let draining: Promise<void> | null = null;
   const drain = async () => {
-    writing = true;
     while (queue.length) {
       const batch = queue;
       queue = [];
       let err: Error | undefined;
-      try { await fh.write(batch.length === 1 ? batch[0].line : batch.map((b) => b.line).join('')); } catch (e) { err = e as Error; }
+      try { await fh.write(batch.map((b) => b.line).join('')); } catch (e) { err = e as Error; }
       for (const b of batch) b.done(err);
     }
-    writing = false;
+    draining = null;
   };
   return {
     write(line) {
       if (closed) return Promise.reject(new Error(`audit file ${file} is closed`));
       return new Promise<void>((resolve, reject) => {
         queue.push({ line, done: (e) => (e ? reject(e) : resolve()) });
-        if (!writing) void drain();
+        draining ??= drain();
       });
     },
     async close() {
       if (closed) return;
       closed = true;
-      while (writing) await new Promise((r) => setImmediate(r));
+      await draining;
       await fh.close().catch(() => undefined);
     },
   };
