@@ -88,6 +88,15 @@ const vendor = await build({
   logLevel: 'warning',
 });
 const vendorFile = path.basename(Object.keys(vendor.metafile.outputs).find((f) => f.endsWith('.cjs')));
+// Load it once here, so a yoga or Ink upgrade that breaks the synchronous start-up
+// (tui/vendor/yoga-sync.ts) fails the build, not a learner's first start.
+try {
+  execFileSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(root, tmp, vendorFile))})`], { stdio: ['ignore', 'ignore', 'pipe'] });
+} catch (e) {
+  fs.rmSync(path.join(root, tmp), { recursive: true, force: true });
+  const why = String(e.stderr ?? e).split('\n').find((l) => /^\w*Error:/.test(l)) ?? 'see the output above';
+  throw new Error(`build: the UI bundle ${vendorFile} does not load (${why}); check tui/vendor/ against the Ink and yoga-layout versions`);
+}
 await build({
   absWorkingDir: root,
   entryPoints: { 'vault-lab': 'bin/src/vault-lab.ts', vault: 'engine/cli/run.ts', 'kube-sim': 'labs/providers/kubernetes/cli.ts' },
