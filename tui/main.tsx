@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { LoadedLab } from '../labs/load.js';
-import { loadLabsCached } from './lab-cache.js';
+import { loadLabsCached } from '../labs/cache.js';
 import { ProgressStore } from '../labs/progress.js';
 import { contentDir, dataDir } from '../labs/paths.js';
 

@@ -86,8 +86,8 @@ async function main(argv: string[]): Promise<number> {
       return runClock(rest, out);
     }
     case '__lab-seed': {
-      // For the build: the shipped labs, parsed, keyed by the hash of each file's text (tui/lab-cache.ts).
-      const { labSeed } = await import('../../tui/lab-cache.js');
+      // For the build: the shipped labs, parsed, keyed by the hash of each file's text (labs/cache.ts).
+      const { labSeed } = await import('../../labs/cache.js');
       process.stdout.write(JSON.stringify(await labSeed(rest[0])) + '\n');
       return 0;
     }

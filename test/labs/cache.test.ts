@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { labSeed, loadLabsCached } from '../../tui/lab-cache.js';
+import { labSeed, loadLabsCached } from '../../labs/cache.js';
 import { loadLabDir } from '../../labs/load.js';
-import { FIXTURE_COURSE } from './render.js';
+import { FIXTURE_COURSE } from '../tui/render.js';
 
 describe('loadLabsCached', () => {
   it('gives what labs/ loads, reuses it while the file is unchanged, and reloads an edited file', async () => {

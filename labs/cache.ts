@@ -1,5 +1,6 @@
 /**
- * The course's labs, through a small cache of what `labs/` loaded last time. Parsing
+ * The labs of a course, through a small cache of what `load.ts` loaded last time (the
+ * course reads its labs this way; `vault-lab test` and `validate` always parse). Parsing
  * and validating every lab's YAML was most of the course's cold start (about 175 KB of
  * YAML through the position-keeping parser and the schema), while the shipped files
  * almost never change between runs. An entry is used only when the file's path, size
@@ -15,8 +16,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LabLoadError, LoadedLab } from '../labs/load.js';
-import type { Lab } from '../labs/schema.js';
+import type { LabLoadError, LoadedLab } from './load.js';
+import type { Lab } from './schema.js';
 
 declare const __VAULT_LAB_VERSION__: string;
 
@@ -73,7 +74,7 @@ function seed(file: string | undefined): Seed {
 
 /** What the build ships as `dist/lab-seed.json`: every valid lab in `dir`, keyed by its text's hash. */
 export async function labSeed(dir: string): Promise<{ build: string; labs: Seed }> {
-  const { loadLabFile } = await import('../labs/load.js');
+  const { loadLabFile } = await import('./load.js');
   const labs: Seed = {};
   for (const file of labFiles(dir)) {
     try { labs[textHash(fs.readFileSync(file))] = loadLabFile(file, file).lab; } catch { /* broken labs are never seeded */ }
@@ -121,7 +122,7 @@ export async function loadLabsCached(dir: string, cacheFile: string, seedFile = 
         continue;
       }
     }
-    const { loadLabFile, LabLoadError } = await import('../labs/load.js');
+    const { loadLabFile, LabLoadError } = await import('./load.js');
     try {
       const l = loadLabFile(file, display);
       labs.push(l);
@@ -137,7 +138,7 @@ export async function loadLabsCached(dir: string, cacheFile: string, seedFile = 
   for (const l of labs) {
     const prev = ids.get(l.lab.id);
     if (prev) {
-      const { LabLoadError } = await import('../labs/load.js');
+      const { LabLoadError } = await import('./load.js');
       errors.push(new LabLoadError([{ file: l.display ?? l.file, line: 1, column: 1, message: `id: lab id "${l.lab.id}" is already used by ${prev}`, hint: 'every lab in a course needs its own id' }]));
     }
     else { ids.set(l.lab.id, l.display ?? l.file); kept.push(l); }
