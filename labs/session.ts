@@ -288,7 +288,7 @@ export class LabSession extends EventEmitter {
       lang: this.lang,
       workspace: this.workspace,
       api: (operation, p) => this.engine.request({ operation, path: p, token: this.checkerToken }),
-      capabilities: async (policies, p) => (await this.engine.core.policies.acl(policies)).capabilities(p),
+      capabilities: (policies, p) => this.engine.capabilities(policies, p),
       sql: (system) => {
         const s = this.systems.find((x) => x.kind === system);
         return s?.query ? { query: (q: string) => s.query!(q) } : undefined;

@@ -3,7 +3,7 @@
  * with the ACL decision put into words — which policy and rule allowed it, or why it
  * was denied ("denied: policy read-only grants read only on secret/data/myapp/config").
  */
-import type { AuditEvent } from '../engine/index.js';
+import type { AuditEvent } from '../labs/index.js';
 
 export interface ActivityEntry {
   /** The request succeeded (2xx). */

@@ -5,8 +5,8 @@
  */
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { Box, Text, useApp, useStdin, useStdout } from 'ink';
-import type { LoadedLab } from '../labs/load.js';
-import type { ProgressStore } from '../labs/progress.js';
+import type { LoadedLab } from '../labs/index.js';
+import type { ProgressStore } from '../labs/index.js';
 import { t } from './text.js';
 import { CourseMap } from './screens/CourseMap.js';
 import { orderLabs } from './course.js';

@@ -6,14 +6,14 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { LoadedLab } from '../labs/load.js';
-import { LabSession, type StepStatus } from '../labs/session.js';
-import type { ProgressStore } from '../labs/progress.js';
-import { questionKind, type QuizAnswer, type QuestionKind } from '../labs/quiz.js';
+import type { LoadedLab } from '../labs/index.js';
+import { LabSession, type StepStatus } from '../labs/index.js';
+import type { ProgressStore } from '../labs/index.js';
+import { questionKind, type QuizAnswer, type QuestionKind } from '../labs/index.js';
 import { t } from './text.js';
 import { PtyTerminal } from './components/pty-terminal.js';
 import { describeEvent, shownInFeed, type ActivityEntry } from './activity.js';
-import type { AuditEvent } from '../engine/index.js';
+import type { AuditEvent } from '../labs/index.js';
 
 export interface ControllerOptions {
   cols: number;

@@ -1,6 +1,6 @@
 /** Course-level facts in words (status, needs, order, results rows), shared by the screens and plain mode; no React. */
-import type { LoadedLab } from '../labs/load.js';
-import type { LabProgress } from '../labs/progress.js';
+import type { LoadedLab } from '../labs/index.js';
+import type { LabProgress } from '../labs/index.js';
 import type { LabResults } from './results.js';
 
 export const NEED_NAMES: Record<string, string> = { postgres: 'PostgreSQL', kubernetes: 'Kubernetes' };

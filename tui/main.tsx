@@ -4,10 +4,10 @@
  * line-by-line mode — which never loads React.
  */
 import path from 'node:path';
-import type { LoadedLab } from '../labs/load.js';
-import { loadLabsCached } from '../labs/cache.js';
-import { ProgressStore } from '../labs/progress.js';
-import { contentDir, dataDir } from '../labs/paths.js';
+import type { LoadedLab } from '../labs/index.js';
+import { loadLabsCached } from '../labs/index.js';
+import { ProgressStore } from '../labs/index.js';
+import { contentDir, dataDir } from '../labs/index.js';
 
 export interface CourseOptions {
   labsDir: string;

@@ -8,7 +8,7 @@
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { t } from './text.js';
-import { ScriptShell } from '../labs/shell.js';
+import { ScriptShell } from '../labs/index.js';
 import type { Course } from './main.js';
 import type { LabController } from './controller.js';
 import { actionForWord, wordHelp } from './keys.js';
@@ -16,7 +16,7 @@ import { renderMarkdown } from './components/markdown.js';
 import { NO_COLOR_THEME } from './theme.js';
 import { orderLabs, needsText, statusText, resultRows } from './course.js';
 import { resultsOf } from './results.js';
-import type { AuditEvent } from '../engine/index.js';
+import type { AuditEvent } from '../labs/index.js';
 
 export interface PlainIO { input: Readable; output: Writable; width?: number }
 

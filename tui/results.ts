@@ -1,6 +1,6 @@
 /** Per-lab results, read from progress: no engine needed, so the course map can show them. */
-import type { LoadedLab } from '../labs/load.js';
-import type { ProgressStore } from '../labs/progress.js';
+import type { LoadedLab } from '../labs/index.js';
+import type { ProgressStore } from '../labs/index.js';
 
 /** Per-lab results from progress: time taken, hints and solutions used, skips, quiz score. */
 export interface LabResults {

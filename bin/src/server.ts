@@ -49,7 +49,7 @@ export async function runServer(args: string[]): Promise<number> {
                Log Level: info
                    Mlock: supported: false, enabled: false
                  Storage: inmem
-                 Version: Vault v${engine.core.version} (vault-lab engine)
+                 Version: Vault v${engine.version} (vault-lab engine)
 
 ==> Vault server started! Log data will stream in below:
 

@@ -59,7 +59,11 @@ export interface Engine {
   readonly clock: Clock;
   readonly events: AuditBroker['events'];
   readonly core: Core;
+  /** The Vault version this engine reports (`sys/seal-status`, the server banner). */
+  readonly version: string;
   request(r: EngineRequestInput): Promise<EngineResponse>;
+  /** What a set of policies allows on a path, as `sys/capabilities` answers (`deny` when nothing). */
+  capabilities(policies: string[], path: string): Promise<string[]>;
   snapshot(): Promise<Snapshot>;
   restore(s: Snapshot): Promise<void>;
   stop(opts?: { revokeLeases?: boolean }): Promise<void>;
@@ -146,7 +150,9 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   let stopped = false;
   return {
     url, rootToken, clock, core,
+    version: core.version,
     events: audit.events,
+    async capabilities(policies, path) { return (await core.policies.acl(policies)).capabilities(path); },
     request: (r) => core.handle({ operation: r.operation, path: r.path, token: r.token, data: r.data ?? null, wrapTTL: r.wrapTTL, remoteAddress: '127.0.0.1' }),
     async snapshot() { return { entries: await storage.entries(), at: clock.nowMs() }; },
     async restore(s) {

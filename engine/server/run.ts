@@ -40,7 +40,7 @@ export async function runConfiguredServer(file: string, io: ServerIO): Promise<n
                Log Level: info
                    Mlock: supported: false, enabled: false
                  Storage: ${config.storage.kind === 'file' ? 'file' : 'inmem'}
-                 Version: Vault v${engine.core.version} (vault-lab engine)
+                 Version: Vault v${engine.version} (vault-lab engine)
 
 ==> Vault server started! Log data will stream in below:
 

@@ -1,8 +1,8 @@
 /** The course map: labs grouped by topic with minutes, needs, status and progress. */
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { LoadedLab } from '../../labs/load.js';
-import type { LabProgress } from '../../labs/progress.js';
+import type { LoadedLab } from '../../labs/index.js';
+import type { LabProgress } from '../../labs/index.js';
 import { t } from '../text.js';
 import type { Theme } from '../theme.js';
 import { hintLine } from '../keys.js';

@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
-import { dataDir } from '../../labs/paths.js';
+import { dataDir } from '../../labs/index.js';
 import { vendorHooks } from './hooks.js';
 
 declare const __UI_VENDOR__: string;
