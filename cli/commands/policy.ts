@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import type { Command } from '../command.js';
-import { parsePolicy } from '../../core/policy.js';
 
 const read = async (ctx: Parameters<Command['run']>[0], src: string): Promise<string> => {
   if (src === '-') return ctx.io.readStdin();
@@ -153,6 +152,8 @@ export const policyFmt: Command = {
       const code = (e as NodeJS.ErrnoException).code;
       return ctx.error(`Error opening policy file: open ${path}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
     }
+    // Loaded on use: the engine's door pulls in the whole engine, which no other command needs.
+    const { parsePolicy } = await import('../../engine/index.js');
     try { parsePolicy('fmt', text); } catch (e) { return ctx.error(`failed to parse policy: ${(e as Error).message}`); }
     try { fs.writeFileSync(path, formatHcl(text)); } catch (e) { return ctx.error(`Error writing result: ${(e as Error).message}`); }
     ctx.io.stdout(`Success! Formatted policy: ${path}\n`);
