@@ -1,17 +1,61 @@
-/** Every CLI command, by name. New command files add themselves to this list. */
+/**
+ * Every CLI command, by name: one file per command under commands/<group>/<verb>.ts.
+ * A new command file adds itself to this list (and its group to GROUPS).
+ */
 import type { Command } from '../command.js';
 import { status } from './status.js';
-import { kvDelete, kvDestroy, kvEnableVersioning, kvGet, kvList, kvMetadataDelete, kvMetadataGet, kvMetadataPatch, kvMetadataPut, kvPatch, kvPut, kvRollback, kvUndelete } from './kv.js';
-import { policyDelete, policyFmt, policyList, policyRead, policyWrite } from './policy.js';
-import { tokenCapabilities, tokenCreate, tokenLookup, tokenRenew, tokenRevoke } from './token.js';
-import { del, list, patch, pathHelp, printToken, read, version, write } from './generic.js';
 import { login } from './login.js';
-import { secretsDisable, secretsEnable, secretsList, secretsMove, secretsTune } from './secrets.js';
-import { authDisable, authEnable, authHelp, authList, authTune } from './auth.js';
-import { leaseLookup, leaseRenew, leaseRevoke } from './lease.js';
+import { version } from './version.js';
+import { printToken } from './print/token.js';
+import { pathHelp } from './path-help.js';
+import { read } from './read.js';
+import { write } from './write.js';
+import { list } from './list.js';
+import { del } from './delete.js';
+import { patch } from './patch.js';
 import { unwrap } from './unwrap.js';
-import { operatorInit, operatorSeal, operatorUnseal } from './operator.js';
-import { auditDisable, auditEnable, auditList } from './audit.js';
+import { kvPut } from './kv/put.js';
+import { kvGet } from './kv/get.js';
+import { kvList } from './kv/list.js';
+import { kvDelete } from './kv/delete.js';
+import { kvPatch } from './kv/patch.js';
+import { kvUndelete } from './kv/undelete.js';
+import { kvDestroy } from './kv/destroy.js';
+import { kvRollback } from './kv/rollback.js';
+import { kvEnableVersioning } from './kv/enable-versioning.js';
+import { kvMetadataGet } from './kv/metadata/get.js';
+import { kvMetadataPut } from './kv/metadata/put.js';
+import { kvMetadataPatch } from './kv/metadata/patch.js';
+import { kvMetadataDelete } from './kv/metadata/delete.js';
+import { policyWrite } from './policy/write.js';
+import { policyRead } from './policy/read.js';
+import { policyList } from './policy/list.js';
+import { policyDelete } from './policy/delete.js';
+import { policyFmt } from './policy/fmt.js';
+import { tokenCreate } from './token/create.js';
+import { tokenLookup } from './token/lookup.js';
+import { tokenRenew } from './token/renew.js';
+import { tokenRevoke } from './token/revoke.js';
+import { tokenCapabilities } from './token/capabilities.js';
+import { secretsEnable } from './secrets/enable.js';
+import { secretsDisable } from './secrets/disable.js';
+import { secretsList } from './secrets/list.js';
+import { secretsTune } from './secrets/tune.js';
+import { secretsMove } from './secrets/move.js';
+import { authEnable } from './auth/enable.js';
+import { authDisable } from './auth/disable.js';
+import { authList } from './auth/list.js';
+import { authTune } from './auth/tune.js';
+import { authHelp } from './auth/help.js';
+import { leaseLookup } from './lease/lookup.js';
+import { leaseRenew } from './lease/renew.js';
+import { leaseRevoke } from './lease/revoke.js';
+import { operatorInit } from './operator/init.js';
+import { operatorUnseal } from './operator/unseal.js';
+import { operatorSeal } from './operator/seal.js';
+import { auditEnable } from './audit/enable.js';
+import { auditDisable } from './audit/disable.js';
+import { auditList } from './audit/list.js';
 
 export const COMMANDS: Command[] = [
   status, login, version, printToken, pathHelp,

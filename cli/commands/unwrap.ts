@@ -1,6 +1,6 @@
 /** `vault unwrap [TOKEN]`: returns the response a wrapping token holds, once. */
 import type { Command } from '../command.js';
-import { printList } from './generic.js';
+import { printList } from './common.js';
 
 export const unwrap: Command = {
   name: 'unwrap',

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseFlags, UsageError, GLOBAL_FLAGS, OUTPUT_FLAGS } from '../../cli/flags.js';
 import { banner, cell, goValue, humanSeconds, secretShape, wrapAtLength, toYaml } from '../../cli/format.js';
-import { formatHcl } from '../../cli/commands/policy.js';
-import { addPrefix } from '../../cli/commands/kv.js';
+import { formatHcl } from '../../cli/commands/policy/fmt.js';
+import { addPrefix } from '../../cli/commands/kv/common.js';
 import { hintFor } from '../../cli/hints.js';
 import { CaptureSignal, policyString } from '../../cli/capture.js';
 import { goTime } from '../../cli/command.js';
