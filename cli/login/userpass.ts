@@ -2,7 +2,7 @@
  * `vault login -method=userpass username=… [password=…]`: posts the password to
  * `auth/<mount>/login/<username>`; without `password=` it asks for it without echo.
  */
-import type { LoginHandler } from './login-methods.js';
+import type { LoginHandler } from './types.js';
 
 const PROMPT_FAILED = 'An error occurred attempting to ask for a password. The raw error message is shown below, but usually this is because you attempted to pipe a value into the command or you are executing outside of a terminal (TTY). If you want to pipe the value, pass "-" as the argument to read from stdin. The raw error was: ';
 

@@ -1,14 +1,16 @@
-/** `vault login -method=…` for the auth methods: each posts its login and stores the token. */
+/**
+ * `vault login -method=…` for the auth methods: each posts its login and stores the token.
+ * The registry imports the method files (one per method); they import only ./types.ts.
+ */
 import type { CommandContext } from '../command.js';
 import { printField, storeToken } from '../command.js';
 import { VaultClient } from '../client.js';
 import { ArgError, parseKVArgs } from '../kvargs.js';
-import { userpassLogin } from './login-userpass.js';
-import { kubernetesLogin } from './login-kubernetes.js';
+import type { LoginHandler } from './types.js';
+import { userpassLogin } from './userpass.js';
+import { kubernetesLogin } from './kubernetes.js';
 
-export type LoginHandler = (ctx: CommandContext, mount: string, data: Record<string, unknown>) => Promise<{ path: string; body: Record<string, unknown> } | number>;
-
-/** Auth methods register here (userpass, approle, kubernetes). */
+/** Auth methods register here, one file each (userpass, kubernetes). */
 export const LOGIN_METHODS: Record<string, LoginHandler> = {
   userpass: userpassLogin,
   kubernetes: kubernetesLogin,

@@ -3,7 +3,7 @@
  * `auth/<mount>/login`. (HashiCorp's CLI has no built-in handler for this method —
  * there, `vault write auth/kubernetes/login role=… jwt=…` is the way; ours accepts both.)
  */
-import type { LoginHandler } from './login-methods.js';
+import type { LoginHandler } from './types.js';
 
 export const kubernetesLogin: LoginHandler = async (ctx, mount, data) => {
   const role = data.role === undefined ? '' : String(data.role);
