@@ -1,5 +1,5 @@
-/** Process entry of the `vault` binary. */
-import { runCli } from './main.js';
+/** Process entry of the `vault` binary (cli/): stdin, the secret prompt, a reader that goes away. */
+import { runCli } from '../../cli/main.js';
 
 function readStdin(): Promise<string> {
   return new Promise((resolve) => {
