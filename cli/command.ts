@@ -3,12 +3,10 @@
  * function over a context that knows the environment, the output format and the
  * HTTP client. Commands register themselves in `commands/index.ts`.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { ApiError, ConnectError, VaultClient } from './client.js';
+import { ApiError, ConnectError, VaultClient } from './api/client.js';
 import { FlagSpecs } from './flags.js';
-import { CaptureSignal } from './capture.js';
+import { resolveToken } from './token-helper.js';
+import { CaptureSignal } from './api/capture.js';
 import { cell, goValue, kvTable, secretShape, sortDeep, toJson, toYaml, wrapAtLength } from './format.js';
 
 export interface IO {
@@ -55,25 +53,6 @@ export interface Command {
 
 /** What HashiCorp's CLI answers for -format=pretty on anything but autopilot state. */
 export const PRETTY_REFUSED = 'Could not parse output: cannot use the pretty formatter for this type';
-
-export const TOKEN_FILE = () => path.join(os.homedir(), '.vault-token');
-
-/** The token: VAULT_TOKEN, else the default token helper's file. */
-export function resolveToken(env: Record<string, string | undefined>): string | undefined {
-  if (env.VAULT_TOKEN) return env.VAULT_TOKEN.trim();
-  try {
-    const home = env.HOME || os.homedir();
-    const t = fs.readFileSync(path.join(home, '.vault-token'), 'utf8').trim();
-    return t || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export function storeToken(env: Record<string, string | undefined>, token: string) {
-  const home = env.HOME || os.homedir();
-  fs.writeFileSync(path.join(home, '.vault-token'), token, { mode: 0o600 });
-}
 
 /** Pseudo-fields of a secret that `-field` and tables know about. */
 export function secretRows(resp: Record<string, unknown>): Array<[string, unknown]> {

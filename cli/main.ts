@@ -5,7 +5,7 @@
 import { COMMANDS, GROUPS } from './commands/index.js';
 import { Command, IO, makeContext } from './command.js';
 import { GLOBAL_FLAGS, HelpRequested, OUTPUT_FLAGS, parseFlags, UsageError } from './flags.js';
-import { CaptureSignal, curlString, policyString } from './capture.js';
+import { CaptureSignal, curlString, policyString } from './api/capture.js';
 import { hintFor } from './hints.js';
 
 const COMMON = ['read', 'write', 'delete', 'list', 'login', 'agent', 'server', 'status', 'unwrap'];

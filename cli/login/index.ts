@@ -3,8 +3,9 @@
  * The registry imports the method files (one per method); they import only ./types.ts.
  */
 import type { CommandContext } from '../command.js';
-import { printField, storeToken } from '../command.js';
-import { VaultClient } from '../client.js';
+import { printField } from '../command.js';
+import { storeToken } from '../token-helper.js';
+import { VaultClient } from '../api/client.js';
 import { ArgError, parseKVArgs } from '../kvargs.js';
 import type { LoginHandler } from './types.js';
 import { userpassLogin } from './userpass.js';

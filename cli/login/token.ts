@@ -3,8 +3,8 @@
  * `auth/token/lookup-self` and stores it in the token helper.
  */
 import type { CommandContext } from '../command.js';
-import { storeToken } from '../command.js';
-import { VaultClient } from '../client.js';
+import { storeToken } from '../token-helper.js';
+import { VaultClient } from '../api/client.js';
 
 /** Logs in with a token given as the argument, on stdin (`-`) or at a prompt; returns the exit code. */
 export async function tokenLogin(ctx: CommandContext, success: string): Promise<number> {

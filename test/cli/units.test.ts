@@ -9,7 +9,7 @@ import { banner, cell, goValue, humanSeconds, secretShape, wrapAtLength, toYaml 
 import { formatHcl } from '../../cli/commands/policy/fmt.js';
 import { addPrefix } from '../../cli/commands/kv/common.js';
 import { hintFor } from '../../cli/hints.js';
-import { CaptureSignal, policyString } from '../../cli/capture.js';
+import { CaptureSignal, policyString } from '../../cli/api/capture.js';
 import { goTime } from '../../cli/command.js';
 import { parsePolicy } from '../../engine/index.js';
 

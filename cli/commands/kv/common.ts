@@ -3,7 +3,7 @@
  * `sys/internal/ui/mounts/<path>` which mount serves the path and whether it is KV v2,
  * then rewrites the path (`secret/x` → `secret/data/x`) as HashiCorp's CLI does.
  */
-import { ApiError, ConnectError } from '../../client.js';
+import { ApiError, ConnectError } from '../../api/client.js';
 import type { Command, CommandContext } from '../../command.js';
 import { banner, cell, kvTable, maxKeyLen } from '../../format.js';
 import { ArgError, parseKVArgs } from '../../kvargs.js';

@@ -1,4 +1,4 @@
-import { ApiError } from '../../client.js';
+import { ApiError } from '../../api/client.js';
 import type { Command } from '../../command.js';
 import { slashed } from '../mounts.js';
 
