@@ -99,7 +99,7 @@ try {
 }
 await build({
   absWorkingDir: root,
-  entryPoints: { 'vault-lab': 'bin/src/vault-lab.ts', vault: 'engine/cli/run.ts', 'kube-sim': 'labs/providers/kubernetes/cli.ts' },
+  entryPoints: { 'vault-lab': 'bin/src/vault-lab.ts', vault: 'bin/src/vault.ts', 'kube-sim': 'labs/providers/kubernetes/cli.ts' },
   outdir: tmp,
   bundle: true,
   splitting: true,

@@ -17,8 +17,8 @@ import { cliSession, type Session } from './harness.js';
 import type { EngineOptions } from '../../engine/index.js';
 import { providerFor, type ProvidedSystem } from '../../labs/providers/index.js';
 import { CATALOG } from '../../engine/backends.js';
-import { COMMANDS } from '../../engine/cli/commands/index.js';
-import { LOGIN_METHODS } from '../../engine/cli/commands/login-methods.js';
+import { COMMANDS } from '../../cli/commands/index.js';
+import { LOGIN_METHODS } from '../../cli/login/index.js';
 
 type Tag = 'transit' | 'userpass' | 'approle' | 'userpass-login' | 'database' | 'pki' | 'kubernetes' | 'seal' | 'audit' | 'aws';
 

@@ -4,13 +4,13 @@
  * -output-policy prints.
  */
 import { describe, expect, it } from 'vitest';
-import { parseFlags, UsageError, GLOBAL_FLAGS, OUTPUT_FLAGS } from '../../engine/cli/flags.js';
-import { banner, cell, goValue, humanSeconds, secretShape, wrapAtLength, toYaml } from '../../engine/cli/format.js';
-import { formatHcl } from '../../engine/cli/commands/policy.js';
-import { addPrefix } from '../../engine/cli/commands/kv.js';
-import { hintFor } from '../../engine/cli/hints.js';
-import { CaptureSignal, policyString } from '../../engine/cli/capture.js';
-import { goTime } from '../../engine/cli/command.js';
+import { parseFlags, UsageError, GLOBAL_FLAGS, OUTPUT_FLAGS } from '../../cli/flags.js';
+import { banner, cell, goValue, humanSeconds, secretShape, wrapAtLength, toYaml } from '../../cli/format.js';
+import { formatHcl } from '../../cli/commands/policy/fmt.js';
+import { addPrefix } from '../../cli/commands/kv/common.js';
+import { hintFor } from '../../cli/hints.js';
+import { CaptureSignal, policyString } from '../../cli/api/capture.js';
+import { goTime } from '../../cli/command.js';
 import { parsePolicy } from '../../engine/index.js';
 
 const specs = { ...GLOBAL_FLAGS, ...OUTPUT_FLAGS, cas: { kind: 'int' as const, default: -1 }, policy: { kind: 'strings' as const }, force: { kind: 'bool' as const, aliases: ['f'] }, ttl: { kind: 'duration' as const }, metadata: { kind: 'map' as const } };

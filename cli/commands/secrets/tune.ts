@@ -1,0 +1,38 @@
+import type { Command } from '../../command.js';
+import { mountConfig, mountConfigFlags, slashed } from '../mounts.js';
+import { oneArg, options } from './common.js';
+
+export const secretsTune: Command = {
+  name: 'secrets tune',
+  synopsis: 'Tune a secrets engine configuration',
+  help: `Usage: vault secrets tune [options] PATH
+
+  Tunes the configuration options for the secrets engine at the given PATH.
+  The argument corresponds to the PATH where the secrets engine is enabled,
+  not the TYPE!
+
+  Tune the default lease for the PKI secrets engine:
+
+      $ vault secrets tune -default-lease-ttl=72h pki/
+
+Command Options:
+
+  -default-lease-ttl=<duration>   The default lease TTL for this secrets engine
+                                  ("system" resets it).
+  -description=<string>           Human-friendly description of the engine.
+  -max-lease-ttl=<duration>       The maximum lease TTL for this secrets engine.
+  -options=<key=value>            Mount options; may be repeated.
+  -version=<int>                  Select the version of the engine (KV: 2 upgrades).`,
+  flags: { ...mountConfigFlags, 'default-lease-ttl': { kind: 'string' }, 'max-lease-ttl': { kind: 'string' }, version: { kind: 'int', default: 0 } },
+  async run(ctx) {
+    const bad = oneArg(ctx); if (bad !== undefined) return bad;
+    const p = slashed(ctx.args[0]);
+    const body: Record<string, unknown> = mountConfig(ctx);
+    if (ctx.set.has('description')) body.description = ctx.flags.description;
+    const opts = options(ctx);
+    if (opts) body.options = opts;
+    try { await ctx.client().request('POST', `sys/mounts/${p}tune`, body); } catch (e) { return ctx.fail(`Error tuning secrets engine ${p}`, e); }
+    ctx.io.stdout(`Success! Tuned the secrets engine at: ${p}\n`);
+    return 0;
+  },
+};
