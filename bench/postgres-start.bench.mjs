@@ -20,8 +20,8 @@ const LABS = Number(process.env.BENCH_LABS ?? 5);
 
 const { startLocalCluster, serverAccount, reachableBindir, sparesReady } = await import(path.join(root, 'labs/providers/postgres/local.ts'));
 const { embeddedBindir } = await import(path.join(root, 'labs/providers/postgres/index.ts'));
-const { LabSession } = await import(path.join(root, 'labs/session.ts'));
-const { loadLabFile } = await import(path.join(root, 'labs/load.ts'));
+const { LabSession } = await import(path.join(root, 'labs/runtime/session.ts'));
+const { loadLabFile } = await import(path.join(root, 'labs/format/load.ts'));
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const ms = (x) => `${x.toFixed(0)} ms`;

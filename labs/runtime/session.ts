@@ -15,12 +15,12 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { startEngine, type AuditEvent, type Engine, type EngineOptions, type Snapshot } from '../engine/index.js';
-import { evaluateCheck, type CheckMemo, type CheckResult, type CommandRecord, type EvalContext } from './checks/index.js';
-import type { CheckNode, Lab, Step } from './schema.js';
+import { startEngine, type AuditEvent, type Engine, type EngineOptions, type Snapshot } from '../../engine/index.js';
+import { evaluateCheck, type CheckMemo, type CheckResult, type CommandRecord, type EvalContext } from '../checks/index.js';
+import type { CheckNode, Lab, Step } from '../format/schema.js';
 import { ScriptShell, type ShellResult } from './shell.js';
 import { vaultBinDir } from './paths.js';
-import { providerFor, ProviderError, type NeedKind, type ProvidedSystem } from './providers/index.js';
+import { providerFor, ProviderError, type NeedKind, type ProvidedSystem } from '../providers/index.js';
 import { ControlServer } from './control.js';
 import { gradeStateAnswer, type Grade, type QuizAnswer, type QuizStateSource } from './quiz.js';
 import { CONTROL_ENV, CONTROL_KEY_ENV, redactCommand, shellIntegrationRc } from './shell-integration.js';
@@ -36,7 +36,7 @@ function learnerNodePath(): { NODE_PATH?: string } {
 }
 
 export type StepStatus = 'pending' | 'active' | 'done' | 'skipped';
-export type { CommandRecord } from './checks/index.js';
+export type { CommandRecord } from '../checks/index.js';
 
 export interface SessionOptions {
   lab: Lab;
