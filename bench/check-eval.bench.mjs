@@ -4,8 +4,8 @@
 // coalescing bursts), and the cost of one full evaluation of those checks. Medians over
 // batches, measured in the same run.
 import { startEngine } from '../engine/index.ts';
-import { parseLab } from '../labs/load.ts';
-import { LabSession } from '../labs/session.ts';
+import { parseLab } from '../labs/format/load.ts';
+import { LabSession } from '../labs/runtime/session.ts';
 
 const N = Number(process.env.BENCH_N ?? 200);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 7);

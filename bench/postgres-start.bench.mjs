@@ -18,10 +18,12 @@ const COLD = Number(process.env.BENCH_COLD ?? 3);
 const WARM = Number(process.env.BENCH_WARM ?? 10);
 const LABS = Number(process.env.BENCH_LABS ?? 5);
 
-const { startLocalCluster, serverAccount, reachableBindir, sparesReady } = await import(path.join(root, 'labs/providers/postgres/local.ts'));
+const { startLocalCluster } = await import(path.join(root, 'labs/providers/postgres/local.ts'));
+const { serverAccount, reachableBindir } = await import(path.join(root, 'labs/providers/postgres/run-as.ts'));
+const { sparesReady } = await import(path.join(root, 'labs/providers/postgres/spares.ts'));
 const { embeddedBindir } = await import(path.join(root, 'labs/providers/postgres/index.ts'));
-const { LabSession } = await import(path.join(root, 'labs/session.ts'));
-const { loadLabFile } = await import(path.join(root, 'labs/load.ts'));
+const { LabSession } = await import(path.join(root, 'labs/runtime/session.ts'));
+const { loadLabFile } = await import(path.join(root, 'labs/format/load.ts'));
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const ms = (x) => `${x.toFixed(0)} ms`;

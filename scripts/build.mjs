@@ -123,7 +123,7 @@ try { fs.renameSync(dist, old); } catch { /* first build */ }
 fs.renameSync(path.join(root, tmp), dist);
 fs.rmSync(old, { recursive: true, force: true });
 const schema = execFileSync(process.execPath, [path.join(root, 'dist', 'vault-lab.js'), '__schema'], { encoding: 'utf8' });
-// The shipped labs, parsed once here so that even a learner's first start need not (labs/cache.ts).
+// The shipped labs, parsed once here so that even a learner's first start need not (labs/format/cache.ts).
 fs.writeFileSync(path.join(dist, 'lab-seed.json'), execFileSync(process.execPath, [path.join(root, 'dist', 'vault-lab.js'), '__lab-seed', path.join(root, 'content', 'labs')], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
 const target = path.join(root, 'content', 'lab.schema.json');
 if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== schema) fs.writeFileSync(target, schema);

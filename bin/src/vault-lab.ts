@@ -55,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
       return runServer(rest);
     }
     case 'test': {
-      const { runTests } = await import('../../labs/runner.js');
+      const { runTests } = await import('../../labs/tools/index.js');
       const junitAt = rest.findIndex((a) => a === '--junit' || a.startsWith('--junit='));
       let junit: string | undefined;
       const args = [...rest];
@@ -69,31 +69,31 @@ async function main(argv: string[]): Promise<number> {
       return runTests(args[0], out, { junit, isolate: isolateAt !== -1 });
     }
     case 'validate': {
-      const { runValidate } = await import('../../labs/runner.js');
+      const { runValidate } = await import('../../labs/tools/index.js');
       if (rest.length !== 1) { process.stderr.write('Usage: vault-lab validate <lab.yaml|dir>\n'); return 1; }
       return runValidate(rest[0], out);
     }
     case 'new': {
-      const { runNew } = await import('../../labs/scaffold.js');
+      const { runNew } = await import('../../labs/tools/index.js');
       return runNew(rest, out);
     }
     case 'quiz': {
-      const { runQuiz } = await import('../../labs/quiz-cli.js');
+      const { runQuiz } = await import('../../labs/tools/index.js');
       return runQuiz(rest);
     }
     case 'clock': {
-      const { runClock } = await import('../../labs/clock-command.js');
+      const { runClock } = await import('../../labs/tools/index.js');
       return runClock(rest, out);
     }
     case '__lab-seed': {
-      // For the build: the shipped labs, parsed, keyed by the hash of each file's text (labs/cache.ts).
-      const { labSeed } = await import('../../labs/cache.js');
+      // For the build: the shipped labs, parsed, keyed by the hash of each file's text (labs/format/cache.ts).
+      const { labSeed } = await import('../../labs/tools/index.js');
       process.stdout.write(JSON.stringify(await labSeed(rest[0])) + '\n');
       return 0;
     }
     case '__schema': {
-      const { labJsonSchema } = await import('../../labs/jsonschema.js');
-      process.stdout.write(JSON.stringify(labJsonSchema(), null, 2) + '\n');
+      const { labJsonSchema } = await import('../../labs/tools/index.js');
+      process.stdout.write(JSON.stringify(await labJsonSchema(), null, 2) + '\n');
       return 0;
     }
     default: {

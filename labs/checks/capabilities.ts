@@ -5,7 +5,7 @@
  * has not created yet, fails — so an `excludes` cannot pass on an empty engine.
  */
 import type { z } from 'zod';
-import type { CapabilitiesCheck } from '../schema.js';
+import type { CapabilitiesCheck } from '../format/schema.js';
 import type { Evaluator } from './types.js';
 import { globToRegex } from './request.js';
 

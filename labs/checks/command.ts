@@ -4,7 +4,7 @@
  * Lines are redacted before the session keeps them: `key=value` arguments read `key=***`.
  */
 import type { z } from 'zod';
-import type { CommandCheck } from '../schema.js';
+import type { CommandCheck } from '../format/schema.js';
 import type { CommandRecord, Evaluator } from './types.js';
 
 type Spec = z.infer<typeof CommandCheck>;

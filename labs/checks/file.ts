@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import type { FileCheck } from '../schema.js';
+import type { FileCheck } from '../format/schema.js';
 import type { Evaluator } from './types.js';
 
 type Spec = z.infer<typeof FileCheck>;

@@ -5,8 +5,8 @@
  * *absent* only counts once that thing was seen present in the step — so negative
  * checks cannot pass on an empty engine.
  */
-import type { CheckNode } from '../schema.js';
-import { CHECK_KINDS, t } from '../schema.js';
+import type { CheckNode } from '../format/schema.js';
+import { CHECK_KINDS, t } from '../format/schema.js';
 import { capabilitiesCheck } from './capabilities.js';
 import { commandCheck } from './command.js';
 import { fileCheck } from './file.js';

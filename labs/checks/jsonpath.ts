@@ -3,7 +3,7 @@
  * `rows[*].rolname`, `data["a.b"]`. `[*]` fans out over a list (or a mapping's values).
  */
 import type { z } from 'zod';
-import type { Expectation } from '../schema.js';
+import type { Expectation } from '../format/schema.js';
 
 type Exp = z.infer<typeof Expectation>;
 type Seg = { key: string } | { index: number } | { star: true };

@@ -8,7 +8,7 @@ import type { AuditEvent } from '../../engine/index.js';
 import type { Evaluator } from './types.js';
 import { expectation } from './jsonpath.js';
 import { denialReason, pathAdvice } from './near.js';
-import type { RequestCheck } from '../schema.js';
+import type { RequestCheck } from '../format/schema.js';
 import type { z } from 'zod';
 
 type Spec = z.infer<typeof RequestCheck>;

@@ -3,7 +3,7 @@
  * checker passes on exit 0. Its last line of output is the message either way.
  */
 import type { z } from 'zod';
-import type { ScriptCheck } from '../schema.js';
+import type { ScriptCheck } from '../format/schema.js';
 import type { Evaluator } from './types.js';
 
 type Spec = z.infer<typeof ScriptCheck>;

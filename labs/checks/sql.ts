@@ -4,7 +4,7 @@
  * once rows were seen in this step.
  */
 import type { z } from 'zod';
-import type { SqlCheck } from '../schema.js';
+import type { SqlCheck } from '../format/schema.js';
 import type { Evaluator } from './types.js';
 import { expectation } from './jsonpath.js';
 

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { Evaluator } from './types.js';
-import type { StateCheck } from '../schema.js';
+import type { StateCheck } from '../format/schema.js';
 import { expectation } from './jsonpath.js';
 import { nearestWrite } from './near.js';
 

@@ -1,6 +1,6 @@
 /** The contract between the lab session and check evaluators. */
 import type { AuditEvent, EngineResponse } from '../../engine/index.js';
-import type { CheckNode } from '../schema.js';
+import type { CheckNode } from '../format/schema.js';
 
 /** One command line the learner (or the headless runner) ran, already redacted. */
 export interface CommandRecord {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ScriptShell } from '../../labs/shell.js';
+import { ScriptShell } from '../../labs/runtime/shell.js';
 import { devEngine, VAULT_JS } from '../support/engine.js';
 import type { Engine, EngineOptions } from '../../engine/index.js';
 

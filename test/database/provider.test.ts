@@ -137,7 +137,8 @@ describe('when a way fails', () => {
 describe('leftovers of a killed run', () => {
   it('the next start stops the orphaned server and removes its folder', async () => {
     const { spawn } = await import('node:child_process');
-    const { serverAccount, sweepLeftovers } = await import('../../labs/providers/postgres/local.js');
+    const { serverAccount } = await import('../../labs/providers/postgres/run-as.js');
+    const { sweepLeftovers } = await import('../../labs/providers/postgres/sweep.js');
     const script = `
       const { startPostgres } = await import(${JSON.stringify(new URL('../../labs/providers/postgres/index.ts', import.meta.url).pathname)});
       const s = await startPostgres({ workspace: '.', progress: () => {}, env: process.env });

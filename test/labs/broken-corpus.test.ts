@@ -8,8 +8,8 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LabLoadError, loadLabFile, type LabProblem } from '../../labs/load.js';
-import { lintLab } from '../../labs/lint.js';
+import { LabLoadError, loadLabFile, type LabProblem } from '../../labs/format/load.js';
+import { lintLab } from '../../labs/format/lint.js';
 import { ROOT, VAULT_LAB_JS } from '../support/engine.js';
 
 const DIR = path.join(ROOT, 'test', 'fixtures', 'labs');

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { labSeed, loadLabsCached } from '../../labs/cache.js';
-import { loadLabDir } from '../../labs/load.js';
+import { labSeed, loadLabsCached } from '../../labs/format/cache.js';
+import { loadLabDir } from '../../labs/format/load.js';
 import { FIXTURE_COURSE } from '../tui/render.js';
 
 describe('loadLabsCached', () => {

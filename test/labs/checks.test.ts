@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LabSession } from '../../labs/session.js';
+import type { LabSession } from '../../labs/runtime/session.js';
 import type { ProvidedSystem } from '../../labs/providers/index.js';
 import { select } from '../../labs/checks/jsonpath.js';
 import { session, ONE_STEP } from './helpers.js';

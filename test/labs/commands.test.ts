@@ -89,7 +89,7 @@ describe('vault-lab quiz', () => {
   });
 
   it('never loads React', async () => {
-    const src = fs.readFileSync(path.join(ROOT, 'labs', 'quiz-cli.ts'), 'utf8');
+    const src = fs.readFileSync(path.join(ROOT, 'labs', 'tools', 'quiz-cli.ts'), 'utf8');
     expect(src).not.toMatch(/from ['"](react|ink)/);
     const q = await run(['quiz', '--labs', 'nowhere']);
     expect(q.code).toBe(1);

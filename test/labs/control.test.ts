@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LabSession } from '../../labs/session.js';
-import { controlRequest } from '../../labs/control.js';
+import type { LabSession } from '../../labs/runtime/session.js';
+import { controlRequest } from '../../labs/runtime/control.js';
 import { session, ONE_STEP } from './helpers.js';
 
 let s: LabSession | undefined;

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHECK_KINDS } from '../../labs/schema.js';
+import { CHECK_KINDS } from '../../labs/format/schema.js';
 import { ROOT } from '../support/engine.js';
 
 const doc = fs.readFileSync(path.join(ROOT, 'docs', 'authoring.md'), 'utf8');

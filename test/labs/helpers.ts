@@ -1,6 +1,6 @@
 /** Helpers for lab runtime tests: a lab from inline YAML, a started session. */
-import { parseLab } from '../../labs/load.js';
-import { LabSession, type SessionOptions } from '../../labs/session.js';
+import { parseLab } from '../../labs/format/load.js';
+import { LabSession, type SessionOptions } from '../../labs/runtime/session.js';
 
 export function lab(yaml: string) {
   return parseLab(yaml, 'inline.yaml');

@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { labJsonSchema } from '../../labs/jsonschema.js';
-import { CHECK_KINDS } from '../../labs/schema.js';
+import { labJsonSchema } from '../../labs/format/jsonschema.js';
+import { CHECK_KINDS } from '../../labs/format/schema.js';
 import { ROOT } from '../support/engine.js';
 
 describe('lab JSON Schema', () => {

@@ -1,8 +1,8 @@
 /** The validate lint: the CLI's own command list, and what exists by each step. */
 import { describe, expect, it } from 'vitest';
-import { cliKnows, commandWords } from '../../labs/cli-commands.js';
-import { lintLab, vaultInvocations, bodyCommands } from '../../labs/lint.js';
-import { parseLabFile } from '../../labs/load.js';
+import { cliKnows, commandWords } from '../../labs/format/cli-commands.js';
+import { lintLab, vaultInvocations, bodyCommands } from '../../labs/format/lint.js';
+import { parseLabFile } from '../../labs/format/load.js';
 import { VAULT_JS } from '../support/engine.js';
 
 function lint(yaml: string) {

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProgressStore } from '../../labs/progress.js';
-import { dataDir } from '../../labs/paths.js';
+import { ProgressStore } from '../../labs/runtime/progress.js';
+import { dataDir } from '../../labs/runtime/paths.js';
 
 let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-progress-')); });

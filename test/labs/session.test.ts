@@ -1,6 +1,6 @@
 /** The lab session: auto-completion, reset to the step's snapshot, skip, resume, clock, state-computed quiz. */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LabSession } from '../../labs/session.js';
+import type { LabSession } from '../../labs/runtime/session.js';
 import { session } from './helpers.js';
 
 let s: LabSession | undefined;

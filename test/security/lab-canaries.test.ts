@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadLabFile } from '../../labs/load.js';
-import { LabSession } from '../../labs/session.js';
-import { ProgressStore } from '../../labs/progress.js';
+import { loadLabFile } from '../../labs/format/load.js';
+import { LabSession } from '../../labs/runtime/session.js';
+import { ProgressStore } from '../../labs/runtime/progress.js';
 import { ROOT } from '../support/engine.js';
 import { canary, forms, MARK, readAll } from '../support/canary.js';
 

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { packageRoot } from '../../paths.js';
+import { packageRoot } from '../../runtime/paths.js';
 import { ProviderError, registerProvider, type ProvidedSystem, type ProviderContext } from '../types.js';
 import { readKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { startSimulatedCluster, type SimulatedCluster } from './simulated.js';

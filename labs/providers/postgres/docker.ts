@@ -8,7 +8,7 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { ProviderContext } from '../types.js';
-import { FIXTURE_TABLES_SQL, LAB_ADMIN, LAB_DATABASE } from './local.js';
+import { FIXTURE_TABLES_SQL, LAB_ADMIN, LAB_DATABASE } from './fixture.js';
 
 /** Where Docker should answer: `DOCKER_HOST` (unix:// or tcp://) or the default socket. */
 export function dockerEndpoint(env: NodeJS.ProcessEnv): { socketPath?: string; host?: string; port?: number; label: string } {

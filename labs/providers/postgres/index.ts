@@ -17,12 +17,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { dataDir } from '../../paths.js';
+import { dataDir } from '../../runtime/paths.js';
 import { ProviderError, registerProvider, type ProvidedSystem, type ProviderContext } from '../types.js';
-import { FIXTURE_TABLES_SQL, LAB_ADMIN, LAB_DATABASE, startLocalCluster, warmTemplate } from './local.js';
+import { FIXTURE_TABLES_SQL, LAB_ADMIN, LAB_DATABASE } from './fixture.js';
+import { startLocalCluster, warmTemplate } from './local.js';
 import { startDocker } from './docker.js';
 
-export { LAB_ADMIN, LAB_DATABASE } from './local.js';
+export { LAB_ADMIN, LAB_DATABASE } from './fixture.js';
 
 /** Result rows of `PostgresSystem.query`. */
 export interface QueryResult { rows: Record<string, unknown>[]; rowCount: number }

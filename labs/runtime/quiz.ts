@@ -3,13 +3,14 @@
  * whose answer is computed from the learner's own engine ("which policy denied your
  * last write?"). Grading is here so the TUI, `vault-lab quiz` and tests agree.
  */
-import type { AuditEvent, EngineResponse } from '../engine/index.js';
-import { globToRegex } from './checks/request.js';
-import { select } from './checks/jsonpath.js';
-import { t, type Question } from './schema.js';
+import type { AuditEvent, EngineResponse } from '../../engine/index.js';
+import { globToRegex } from '../checks/request.js';
+import { select } from '../checks/jsonpath.js';
+import { questionKind, t, type Question } from '../format/schema.js';
+
+export { questionKind, type QuestionKind } from '../format/schema.js';
 
 export type QuizAnswer = number | number[] | string;
-export type QuestionKind = 'single' | 'multiple' | 'text' | 'state';
 
 /** What a state-computed question reads: the session's activity and a checker read. */
 export interface QuizStateSource {
@@ -22,12 +23,6 @@ export interface Grade {
   /** The right answer, as the learner would write it. */
   expected: string;
   explain: string;
-}
-
-export function questionKind(q: Question): QuestionKind {
-  if (q.from_state) return 'state';
-  if (!q.choices) return 'text';
-  return Array.isArray(q.answer) ? 'multiple' : 'single';
 }
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);

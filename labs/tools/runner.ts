@@ -8,13 +8,14 @@
  * completing those steps through raw HTTP. Output ends with `N passed, N failed`.
  */
 import path from 'node:path';
-import { formatProblem, LabLoadError, labFiles, loadLabFile, type LoadedLab } from './load.js';
-import { lintLab } from './lint.js';
-import { LabSession } from './session.js';
-import { t, type HttpCall, type Step } from './schema.js';
-import { select } from './checks/jsonpath.js';
+import { formatProblem, LabLoadError, labFiles, loadLabFile, type LoadedLab } from '../format/load.js';
+import { lintLab } from '../format/lint.js';
+import { LabSession } from '../runtime/session.js';
+import { t, type HttpCall, type Step } from '../format/schema.js';
+import { select } from '../checks/jsonpath.js';
+import type { StepOutcome } from './junit.js';
 
-export interface StepOutcome { lab: string; step: string; ok: boolean; detail: string; ms: number }
+export type { StepOutcome };
 
 export interface RunOutput { write: (s: string) => void }
 

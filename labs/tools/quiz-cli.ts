@@ -6,11 +6,11 @@
  */
 import path from 'node:path';
 import readline from 'node:readline';
-import { loadLabDir, formatProblem, type LoadedLab } from './load.js';
-import { contentDir, dataDir } from './paths.js';
-import { ProgressStore } from './progress.js';
-import { gradeAnswer, questionKind, type QuizAnswer } from './quiz.js';
-import { t, type Question } from './schema.js';
+import { loadLabDir, formatProblem, type LoadedLab } from '../format/load.js';
+import { contentDir, dataDir } from '../runtime/paths.js';
+import { ProgressStore } from '../runtime/progress.js';
+import { gradeAnswer, questionKind, type QuizAnswer } from '../runtime/quiz.js';
+import { t, type Question } from '../format/schema.js';
 
 interface Item { lab: LoadedLab; index: number; q: Question; topic: string }
 

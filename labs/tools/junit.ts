@@ -1,6 +1,8 @@
 /** JUnit XML for CI systems that read it (`vault-lab test --junit file`). */
 import fs from 'node:fs';
-import type { StepOutcome } from './runner.js';
+
+/** One step of one lab in `vault-lab test` (the runner's outcome, the JUnit test case). */
+export interface StepOutcome { lab: string; step: string; ok: boolean; detail: string; ms: number }
 
 const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { vaultCliScript } from './paths.js';
+import { vaultCliScript } from '../runtime/paths.js';
 
 const cache = new Map<string, boolean>();
 

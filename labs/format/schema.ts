@@ -236,3 +236,12 @@ export type Step = z.infer<typeof Step>;
 export type Question = z.infer<typeof Question>;
 export type SetupItem = z.infer<typeof SetupItem>;
 export type HttpCall = z.infer<typeof HttpCall>;
+
+export type QuestionKind = 'single' | 'multiple' | 'text' | 'state';
+
+/** How a quiz question is answered: one choice, several, free text, or computed from the learner's engine. */
+export function questionKind(q: Question): QuestionKind {
+  if (q.from_state) return 'state';
+  if (!q.choices) return 'text';
+  return Array.isArray(q.answer) ? 'multiple' : 'single';
+}

@@ -3,9 +3,9 @@
  * session over its control channel, so a learner (or a step's solution) can move the
  * engine clock and watch TTLs and leases run out.
  */
-import { parseDuration } from '../engine/index.js';
-import { controlRequest } from './control.js';
-import { CONTROL_ENV, CONTROL_KEY_ENV } from './shell-integration.js';
+import { parseDuration } from '../../engine/index.js';
+import { controlRequest } from '../runtime/control.js';
+import { CONTROL_ENV, CONTROL_KEY_ENV } from '../runtime/shell-integration.js';
 
 const USAGE = 'Usage: vault-lab clock [now | advance <duration>]   (e.g. vault-lab clock advance 1h)\n';
 
