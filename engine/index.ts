@@ -5,9 +5,9 @@
 export { startEngine } from './core/engine.js';
 export { runConfiguredServer } from './server/run.js';
 export type { Engine, EngineOptions, EngineRequestInput, Snapshot } from './core/engine.js';
-export { Clock } from './core/clock.js';
+export { Clock } from './sdk/clock.js';
 export type { AuditEvent } from './core/audit.js';
 export type { AclDecision } from './core/acl.js';
-export type { EngineResponse } from './core/types.js';
-export { parseDuration, formatGoDuration, humanDuration } from './core/duration.js';
+export type { EngineResponse } from './sdk/types.js';
+export { parseDuration, formatGoDuration, humanDuration } from './sdk/duration.js';
 export { parsePolicy, PolicyParseError } from './core/policy.js';

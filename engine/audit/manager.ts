@@ -8,8 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditEvent } from '../core/audit.js';
 import type { Core } from '../core/core.js';
-import { userError, VaultError } from '../core/errors.js';
-import { uuid } from '../core/ids.js';
+import { userError, VaultError } from '../sdk/errors.js';
+import { uuid } from '../sdk/ids.js';
 import { formatEntry, FormatOptions, hmacValue } from './format.js';
 import { AuditSink, parseBoolOption, SINK_TYPES } from './devices.js';
 

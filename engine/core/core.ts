@@ -4,20 +4,21 @@
  */
 import type { AclDecision, AclOperation } from './acl.js';
 import { AuditBroker, AuditEvent } from './audit.js';
-import { Clock } from './clock.js';
+import { Clock } from '../sdk/clock.js';
 import { ExpirationManager, LeaseEntry } from './expiration.js';
-import { permissionDenied, unsupportedOperation, unsupportedPath, userError, VaultError } from './errors.js';
-import { rfc3339Nano, sha256hex, shortHex, uuid } from './ids.js';
+import { permissionDenied, toVaultError, unsupportedOperation, unsupportedPath, userError, VaultError } from '../sdk/errors.js';
+
+export { toVaultError };
+import { rfc3339Nano, sha256hex, shortHex, uuid } from '../sdk/ids.js';
 import { PolicyStore } from './policies.js';
 import { PasswordPolicyStore } from './password-policy.js';
 import { normalizePolicyName } from './policy.js';
 import { ResponseWrapper } from './wrapping.js';
-import { Storage, StorageView } from './storage.js';
+import { Storage, StorageView } from '../sdk/storage.js';
 import { SYSTEM_MAX_TTL, TokenStore } from './tokens.js';
-import type { BackendResponse, EngineRequest, EngineResponse, Operation, TokenEntry } from './types.js';
+import type { BackendResponse, EngineRequest, EngineResponse, Operation, TokenEntry } from '../sdk/types.js';
 import { Backend, BackendFactory, BackendRequest, compilePaths, CompiledPath, FieldData, globMatch, matchPath, pathHelp, pathOpenAPI } from '../framework/backend.js';
-import { FieldError } from '../framework/fields.js';
-import { addressAllowed } from '../auth/common.js';
+import { addressAllowed } from '../sdk/net.js';
 
 export interface MountConfig {
   default_lease_ttl: number;
@@ -515,7 +516,7 @@ export class Core {
         try {
           op = (await matched.def.existenceCheck(breq, fd)) ? 'update' : 'create';
         } catch (e) {
-          if (!(e instanceof VaultError || e instanceof FieldError)) throw e;
+          if (!(e instanceof VaultError)) throw e;
           op = 'update';
         }
       }
@@ -550,17 +551,11 @@ export class Core {
     if (!matched) throw unsupportedPath();
     const handler = matched.def.operations[op] ?? (op === 'create' ? matched.def.operations.update : undefined);
     if (!handler) throw unsupportedOperation();
-    try { fd.validate(); } catch (e) { if (e instanceof FieldError) throw userError(e.message); throw e; }
+    fd.validate();
     for (const [name, f] of Object.entries(matched.def.fields ?? {})) {
       if (f.required && !fd.has(name) && (op === 'create' || op === 'update')) throw userError(`missing required field "${name}"`);
     }
-    let res: BackendResponse | void;
-    try {
-      res = await handler(breq, fd);
-    } catch (e) {
-      if (e instanceof FieldError) throw userError(e.message);
-      throw e;
-    }
+    const res = await handler(breq, fd);
     return this.finish(ctx, res ?? {});
   }
 
@@ -725,16 +720,6 @@ interface ReqCtx {
 
 const SEAL_EXEMPT = /^sys\/(health|seal-status|init|unseal|leader|seal|generate-root.*|rekey.*)$/;
 function isSealExempt(path: string) { return SEAL_EXEMPT.test(path.replace(/\/$/, '')); }
-
-export function toVaultError(e: unknown): VaultError {
-  if (e instanceof VaultError) return e;
-  if (e instanceof FieldError) return userError(e.message);
-  // A backend's plain error is a 500 in Vault; keep the message, never a stack.
-  const msg = e instanceof Error ? e.message : String(e);
-  let status = 500;
-  if (msg.includes('permission denied')) status = 403;
-  return new VaultError(status, msg);
-}
 
 export function errorResponse(err: VaultError): EngineResponse {
   const body: Record<string, unknown> = err.body ? { ...err.body } : { errors: err.rendered() };

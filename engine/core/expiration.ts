@@ -3,10 +3,10 @@
  * token that asked for it, and revoked through the backend's declared revoke function —
  * on request, with its token, with a prefix, or when the engine clock reaches its expiry.
  */
-import type { Clock } from './clock.js';
-import { VaultError, userError } from './errors.js';
-import { base62, rfc3339Nano, sha256hex } from './ids.js';
-import type { StorageView } from './storage.js';
+import type { Clock } from '../sdk/clock.js';
+import { VaultError, userError } from '../sdk/errors.js';
+import { base62, rfc3339Nano, sha256hex } from '../sdk/ids.js';
+import type { StorageView } from '../sdk/storage.js';
 import { SYSTEM_MAX_TTL } from './tokens.js';
 
 export interface LeaseEntry {

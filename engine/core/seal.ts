@@ -12,8 +12,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { combine, split } from 'shamir-secret-sharing';
 import { BarrierStorage, Keyring, KEYRING_KEY, open, seal as gcmSeal, SEAL_CONFIG_KEY } from './barrier.js';
-import type { Clock } from './clock.js';
-import { userError, VaultError } from './errors.js';
+import type { Clock } from '../sdk/clock.js';
+import { userError, VaultError } from '../sdk/errors.js';
 
 const ROOT_KEY_LEN = 32;
 const CHECK_LABEL = 'vault-lab root key check v1';

@@ -3,10 +3,10 @@
  * (policy `response-wrapping`), and the client gets only that token. Unwrapping reads
  * the cubbyhole and revokes the token, so the payload can be seen exactly once.
  */
-import { userError } from './errors.js';
-import { rfc3339Nano, sha256hex } from './ids.js';
-import type { StorageView } from './storage.js';
-import type { TokenEntry } from './types.js';
+import { userError } from '../sdk/errors.js';
+import { rfc3339Nano, sha256hex } from '../sdk/ids.js';
+import type { StorageView } from '../sdk/storage.js';
+import type { TokenEntry } from '../sdk/types.js';
 import type { Core } from './core.js';
 
 export const WRAPPING_POLICY = 'response-wrapping';

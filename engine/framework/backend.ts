@@ -3,9 +3,9 @@
  * a pattern with named captures, typed fields, operation handlers and an optional
  * existence check. The router, not the backend, does auth, ACL, leases and audit.
  */
-import type { Clock } from '../core/clock.js';
-import type { StorageView } from '../core/storage.js';
-import type { BackendResponse, Operation, TokenEntry } from '../core/types.js';
+import type { Clock } from '../sdk/clock.js';
+import type { StorageView } from '../sdk/storage.js';
+import type { BackendResponse, Operation, TokenEntry } from '../sdk/types.js';
 import { FieldData, FieldSchema } from './fields.js';
 
 export type { FieldSchema } from './fields.js';

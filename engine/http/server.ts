@@ -7,8 +7,8 @@ import net from 'node:net';
 import { handOff, recoverListMethod } from './list-method.js';
 import type { AddressInfo } from 'node:net';
 import type { Core, HandleInput } from '../core/core.js';
-import { parseDuration } from '../core/duration.js';
-import type { EngineResponse } from '../core/types.js';
+import { parseDuration } from '../sdk/duration.js';
+import type { EngineResponse } from '../sdk/types.js';
 
 export const MAX_BODY = 32 * 1024 * 1024;
 export const MAX_JSON_DEPTH = 500;

@@ -1,7 +1,7 @@
 /** sys/audit (enable, disable, list) and sys/audit-hash — sudo paths, injected at the top level. */
 import type { PathDef } from '../framework/backend.js';
 import type { Core } from '../core/core.js';
-import { userError } from '../core/errors.js';
+import { userError } from '../sdk/errors.js';
 import { AUDITS, AuditManager } from '../audit/manager.js';
 
 export function auditPaths(core: Core): PathDef[] {

@@ -1,8 +1,8 @@
 /** sys/capabilities, capabilities-self, capabilities-accessor. */
 import type { PathDef } from '../framework/backend.js';
 import type { Core } from '../core/core.js';
-import { userError } from '../core/errors.js';
-import type { TokenEntry } from '../core/types.js';
+import { userError } from '../sdk/errors.js';
+import type { TokenEntry } from '../sdk/types.js';
 
 async function report(core: Core, t: TokenEntry, paths: string[]) {
   if (!paths.length) throw userError('paths must be supplied');

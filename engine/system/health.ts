@@ -1,7 +1,7 @@
 /** sys/health, sys/seal-status, sys/leader: bare objects, no token needed. */
 import type { PathDef } from '../framework/backend.js';
 import type { Core } from '../core/core.js';
-import { userError, VaultError } from '../core/errors.js';
+import { userError, VaultError } from '../sdk/errors.js';
 
 export const BUILD_DATE = '2024-02-28T17:07:34Z';
 

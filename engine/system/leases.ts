@@ -1,7 +1,7 @@
 /** sys/leases/* and the legacy sys/renew, sys/revoke* paths. */
 import type { PathDef } from '../framework/backend.js';
 import type { Core } from '../core/core.js';
-import { notFound, userError } from '../core/errors.js';
+import { notFound, userError } from '../sdk/errors.js';
 
 export function leasePaths(core: Core): PathDef[] {
   const idField = { lease_id: { type: 'string' as const }, url_lease_id: { type: 'string' as const }, increment: { type: 'duration' as const }, sync: { type: 'bool' as const, default: true } };

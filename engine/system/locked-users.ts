@@ -3,7 +3,7 @@
  * and lifting a lockout early. The lockout state itself lives in each auth mount.
  */
 import type { Core } from '../core/core.js';
-import { userError } from '../core/errors.js';
+import { userError } from '../sdk/errors.js';
 import type { PathDef } from '../framework/backend.js';
 
 export function lockedUserPaths(core: Core): PathDef[] {

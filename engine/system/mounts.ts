@@ -1,8 +1,8 @@
 /** sys/mounts, sys/auth, sys/remount, sys/internal/ui/mounts, sys/mounts-all. */
 import type { PathDef } from '../framework/backend.js';
 import type { Core, MountEntry } from '../core/core.js';
-import { parseDuration } from '../core/duration.js';
-import { userError, VaultError } from '../core/errors.js';
+import { parseDuration } from '../sdk/duration.js';
+import { userError, VaultError } from '../sdk/errors.js';
 
 const KV_VERSIONS: Record<string, string> = { 'kv-v2': '2', 'kv-v1': '1' };
 

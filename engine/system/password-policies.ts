@@ -1,7 +1,7 @@
 /** sys/policies/password: password generation policies, used by the database engine. */
 import type { PathDef } from '../framework/backend.js';
 import type { Core } from '../core/core.js';
-import { notFound, userError } from '../core/errors.js';
+import { notFound, userError } from '../sdk/errors.js';
 
 export function passwordPolicyPaths(core: Core): PathDef[] {
   const store = core.passwordPolicies;

@@ -1,8 +1,8 @@
 /** sys/policies/acl (modern) and sys/policy (legacy, injected) — one store behind both. */
 import type { PathDef } from '../framework/backend.js';
 import type { Core } from '../core/core.js';
-import { notFound, userError } from '../core/errors.js';
-import { normalizePolicyName } from '../core/policy.js';
+import { notFound, userError } from '../sdk/errors.js';
+import { normalizePolicyName } from '../sdk/policy-name.js';
 
 export function policyPaths(core: Core): PathDef[] {
   const listAll = async () => [...(await core.policies.list()), 'root'];

@@ -4,7 +4,7 @@
  */
 import type { PathDef } from '../framework/backend.js';
 import type { Core } from '../core/core.js';
-import { userError, VaultError } from '../core/errors.js';
+import { userError, VaultError } from '../sdk/errors.js';
 import { SEALS, SealManager } from '../core/seal.js';
 import { sealStatus } from './health.js';
 

@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { PathDef } from '../framework/backend.js';
 import type { Core } from '../core/core.js';
-import { userError } from '../core/errors.js';
+import { userError } from '../sdk/errors.js';
 import { BUILD_DATE } from './health.js';
 
 const HASHES: Record<string, string> = { 'sha2-224': 'sha224', 'sha2-256': 'sha256', 'sha2-384': 'sha384', 'sha2-512': 'sha512', 'sha3-224': 'sha3-224', 'sha3-256': 'sha3-256', 'sha3-384': 'sha3-384', 'sha3-512': 'sha3-512' };

@@ -2,7 +2,7 @@
 import type { BackendRequest, PathDef } from '../framework/backend.js';
 import type { FieldData } from '../framework/fields.js';
 import type { Core } from '../core/core.js';
-import { userError } from '../core/errors.js';
+import { userError } from '../sdk/errors.js';
 import { INVALID_WRAPPING_TOKEN } from '../core/wrapping.js';
 
 /**

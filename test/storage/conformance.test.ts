@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MemoryStorage, StorageView, type Storage } from '../../engine/core/storage.js';
+import { MemoryStorage, StorageView, type Storage } from '../../engine/sdk/storage.js';
 import { FileStorage } from '../../engine/core/storage-file.js';
 import { BarrierStorage, Keyring } from '../../engine/core/barrier.js';
 

@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import type { Backend, BackendContext, PathDef } from '../../framework/backend.js';
-import { notFound, permissionDenied, userError, VaultError } from '../../core/errors.js';
+import { notFound, permissionDenied, userError, VaultError } from '../../sdk/errors.js';
 import { emptyTokenParams, LEGACY_TOKEN_FIELDS, listResponse, loginDisplayName, parseTokenFields, TOKEN_FIELDS, tokenAuth, tokenData, type TokenParams } from '../common.js';
 
 interface Config {

@@ -4,9 +4,9 @@
  */
 import type { Backend, BackendContext, BackendRequest, PathDef } from '../../framework/backend.js';
 import type { Core } from '../../core/core.js';
-import { VaultError, userError } from '../../core/errors.js';
-import { normalizePolicyName } from '../../core/policy.js';
-import type { TokenEntry } from '../../core/types.js';
+import { VaultError, userError } from '../../sdk/errors.js';
+import { normalizePolicyName } from '../../sdk/policy-name.js';
+import type { TokenEntry } from '../../sdk/types.js';
 import { rolePaths, TokenRole } from './roles.js';
 
 const createFields = {

@@ -7,8 +7,8 @@
  */
 import type { Backend, BackendContext, BackendRequest, FieldSchema, PathDef } from '../../framework/backend.js';
 import type { FieldData } from '../../framework/fields.js';
-import { notFound, userError, VaultError } from '../../core/errors.js';
-import { rfc3339Nano } from '../../core/ids.js';
+import { notFound, userError, VaultError } from '../../sdk/errors.js';
+import { rfc3339Nano } from '../../sdk/ids.js';
 import type { Core } from '../../core/core.js';
 import { connectionSettings, DbConfig, dbErrorText, DEFAULT_ROTATE_ROOT, DEFAULT_STATIC_ROTATION, PLUGIN_NAME, PostgresConnection, redactedUrl } from './postgres.js';
 import { parseStatementsField } from './statements.js';

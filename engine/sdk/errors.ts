@@ -40,3 +40,20 @@ export const permissionDenied = () => new VaultError(403, 'permission denied', {
 export const notFound = () => new VaultError(404, []);
 export const unsupportedPath = () => new VaultError(404, 'unsupported path', { multi: true });
 export const unsupportedOperation = () => new VaultError(405, 'unsupported operation', { multi: true });
+
+/**
+ * A field's value could not be converted to its declared type: a 400 with Vault's
+ * "Field validation failed" wording, raised by `framework/fields.ts`.
+ */
+export class FieldError extends VaultError {
+  constructor(message: string) { super(400, message); }
+}
+
+/**
+ * The one place a thrown value becomes a Vault error. A backend's plain `Error` is a 500
+ * in Vault: keep the message, never a stack. Statuses come from the error, never its text.
+ */
+export function toVaultError(e: unknown): VaultError {
+  if (e instanceof VaultError) return e;
+  return new VaultError(500, e instanceof Error ? e.message : String(e));
+}
