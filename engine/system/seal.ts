@@ -5,7 +5,7 @@
 import type { PathDef } from '../framework/backend.js';
 import type { Core } from '../core/core.js';
 import { userError, VaultError } from '../sdk/errors.js';
-import { SEALS, SealManager } from '../core/seal.js';
+import { SEALS, SealManager } from '../physical/seal.js';
 import { sealStatus } from './health.js';
 
 const noSeal = () => userError('this server runs in dev mode and has no seal: start one with `vault-lab server -config=<file>` to practise init, unseal and seal');
