@@ -2,12 +2,12 @@
  * The only door into the engine. `labs/` and `tui/` import from here, never from
  * engine internals.
  */
-export { startEngine } from './core/engine.js';
+export { startEngine } from './engine.js';
 export { runConfiguredServer } from './server/run.js';
-export type { Engine, EngineOptions, EngineRequestInput, Snapshot } from './core/engine.js';
+export type { Engine, EngineOptions, EngineRequestInput, Snapshot } from './engine.js';
 export { Clock } from './sdk/clock.js';
-export type { AuditEvent } from './core/audit.js';
-export type { AclDecision } from './core/acl.js';
+export type { AuditEvent } from './sdk/audit.js';
+export type { AclDecision } from './sdk/audit.js';
 export type { EngineResponse } from './sdk/types.js';
 export { parseDuration, formatGoDuration, humanDuration } from './sdk/duration.js';
 export { parsePolicy, PolicyParseError } from './core/policy.js';

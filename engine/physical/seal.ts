@@ -98,6 +98,9 @@ export class SealManager {
 
   get sealed() { return this.barrier.sealed; }
 
+  /** The barrier's active key term (sys/key-status). */
+  activeTerm(): { term: number; installed: number } { return this.barrier.ring().activeTerm(); }
+
   info() {
     return { t: this.config?.secret_threshold ?? 0, n: this.config?.secret_shares ?? 0, progress: this.pending.length };
   }
@@ -247,6 +250,3 @@ export class SealManager {
     });
   }
 }
-
-/** The seal of each core that has one (dev servers have none). */
-export const SEALS = new WeakMap<object, SealManager>();

@@ -32,6 +32,9 @@ export function multiError(msgs: string[]): string {
   return `${head}\n${msgs.map((m) => `\t* ${m}`).join('\n')}\n\n`;
 }
 
+/** The one answer for a wrapping token that is unknown, used or of the wrong kind. */
+export const INVALID_WRAPPING_TOKEN = 'wrapping token is not valid or does not exist';
+
 /** 400 with a backend's message, passed through verbatim. */
 export const userError = (msg: string) => new VaultError(400, msg);
 /** 403 permission denied as the core raises it. */

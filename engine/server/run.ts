@@ -3,7 +3,7 @@
  * sealed, keeps its data in the configured storage and stops cleanly on SIGINT/SIGTERM
  * without revoking leases — they are still there after the next unseal.
  */
-import { startEngine, type Engine } from '../core/engine.js';
+import { startEngine, type Engine } from '../engine.js';
 import { ConfigError, loadServerConfig } from './config.js';
 
 export interface ServerIO { stdout: (s: string) => void; stderr: (s: string) => void }
@@ -45,7 +45,8 @@ export async function runConfiguredServer(file: string, io: ServerIO): Promise<n
 ==> Vault server started! Log data will stream in below:
 
 `);
-  io.stdout(engine.core.initialized
+  const initialized = (await engine.request({ operation: 'read', path: 'sys/init' })).body?.initialized === true;
+  io.stdout(initialized
     ? 'The server is sealed: unseal it with `vault operator unseal` and enough unseal keys.\n'
     : 'The server is not initialised yet: run `vault operator init`.\n');
   return new Promise<number>((resolve) => {
