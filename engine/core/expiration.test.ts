@@ -1,13 +1,33 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ExpirationManager } from './expiration.js';
-import { MemoryStorage } from '../physical/memory.js';
 import { Clock } from '../sdk/clock.js';
-import { StorageView } from '../sdk/storage.js';
+import { type Storage, StorageView } from '../sdk/storage.js';
 import { VaultError } from '../sdk/errors.js';
 import type { LeaseEntry } from '../sdk/types.js';
 
+/** A plain map with folder-style listing (core tests stay off physical/). */
+class MapStorage implements Storage {
+  readonly kind = 'test';
+  private m = new Map<string, Buffer>();
+  async get(k: string) { return this.m.get(k); }
+  async put(k: string, v: Buffer) { this.m.set(k, Buffer.from(v)); }
+  async delete(k: string) { this.m.delete(k); }
+  async list(prefix: string) {
+    const out = new Set<string>();
+    for (const k of this.m.keys()) {
+      if (!k.startsWith(prefix)) continue;
+      const rest = k.slice(prefix.length);
+      const i = rest.indexOf('/');
+      out.add(i === -1 ? rest : rest.slice(0, i + 1));
+    }
+    return [...out].sort();
+  }
+  async entries() { return [...this.m]; }
+  async replaceAll(e: Array<[string, Buffer]>) { this.m = new Map(e); }
+}
+
 let clock: Clock;
-let storage: MemoryStorage;
+let storage: MapStorage;
 let leases: ExpirationManager;
 let revoked: Array<{ id: string; why: string }>;
 let renewedWith: number[];
@@ -28,7 +48,7 @@ const register = (path: string, ttl: number, maxTTL = 0, token = 'tok-a', renewa
 
 beforeEach(() => {
   clock = new Clock({ frozen: true, start: new Date('2026-01-01T00:00:00Z') });
-  storage = new MemoryStorage();
+  storage = new MapStorage();
   revoked = [];
   renewedWith = [];
   failRevoke = false;

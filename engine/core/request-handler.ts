@@ -35,7 +35,6 @@ export interface PipelineHost {
 export class RequestHandler {
   constructor(private readonly host: PipelineHost) {}
 
-
   /** Handles one request end to end. Never throws: errors become Vault error responses. */
   async handle(input: HandleInput): Promise<EngineResponse> {
     const requestId = uuid();
