@@ -99,7 +99,9 @@ export class Core implements SystemHost {
 
   // The mount table, as sys/ sees it.
   mountTable(table: 'mounts' | 'auth'): MountEntry[] { return this.mounts.list(table); }
-  mount(e: Partial<MountEntry> & { path: string; type: string; table: 'mounts' | 'auth' }, builtin = false) { return this.mounts.mount(e, builtin); }
+  mount(e: Partial<MountEntry> & { path: string; type: string; table: 'mounts' | 'auth' }, builtin = false) {
+    return this.mounts.mount(e, builtin);
+  }
   unmount(table: 'mounts' | 'auth', path: string) { return this.mounts.unmount(table, path); }
   remount(from: string, to: string) { return this.mounts.remount(from, to); }
   tune(prefix: string, changes: MountChanges) { return this.mounts.tune(prefix, changes); }

@@ -11,7 +11,9 @@ import type { LeaseEntry, TokenEntry } from './types.js';
 
 /** A token's merged policies. */
 export interface AclView {
-  allow(path: string, op: AclOperation, data?: Record<string, unknown> | null, needSudo?: boolean, wrapTTL?: number): AclDecision;
+  allow(
+    path: string, op: AclOperation, data?: Record<string, unknown> | null, needSudo?: boolean, wrapTTL?: number,
+  ): AclDecision;
   capabilities(path: string): string[];
   /** Whether any rule grants something at or under a mount (sys/internal/ui/mounts). */
   hasAnyUnder(mountPath: string): boolean;
@@ -54,7 +56,9 @@ export interface WrappingAdmin {
 /** The audit device table (audit/manager.ts). */
 export interface AuditAdmin {
   list(): Array<{ path: string; type: string; description: string; options: Record<string, string>; local: boolean }>;
-  enable(p: { path: string; type: string; description?: string; options?: Record<string, string>; local?: boolean }): Promise<void>;
+  enable(p: {
+    path: string; type: string; description?: string; options?: Record<string, string>; local?: boolean;
+  }): Promise<void>;
   disable(path: string): Promise<void>;
   /** The HMAC of an input with a device's salt (sys/audit-hash). */
   hash(path: string, input: string): string;
@@ -63,7 +67,9 @@ export interface AuditAdmin {
 /** The Shamir seal (physical/seal.ts). */
 export interface SealControl {
   readonly sealed: boolean;
-  init(shares: number, threshold: number, makeRoot: () => Promise<string>): Promise<{ keys: Buffer[]; rootToken: string }>;
+  init(
+    shares: number, threshold: number, makeRoot: () => Promise<string>,
+  ): Promise<{ keys: Buffer[]; rootToken: string }>;
   submit(key: string): Promise<void>;
   reset(): void;
   seal(): Promise<void>;
