@@ -21,8 +21,8 @@ if (!process.execArgv.some((a) => a.includes('tsx'))) {
   process.exit(r.status ?? 1);
 }
 
-const { FileStorage } = await import('../engine/core/storage-file.ts');
-const { BarrierStorage, Keyring } = await import('../engine/core/barrier.ts');
+const { FileStorage } = await import('../engine/physical/file.ts');
+const { BarrierStorage, Keyring } = await import('../engine/physical/barrier.ts');
 const { startEngine } = await import('../engine/index.ts');
 
 const N = Number(process.env.WRITES ?? 300);

@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { parseDuration } from '../core/duration.js';
-import { userError } from '../core/errors.js';
+import { parseDuration } from '../sdk/duration.js';
+import { userError } from '../sdk/errors.js';
 
 export interface AuditSink {
   write(line: string): Promise<void>;

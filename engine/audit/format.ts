@@ -4,7 +4,7 @@
  * (or left raw with `log_raw`), and our additions (`decision`, `status`) left out.
  */
 import { createHmac } from 'node:crypto';
-import type { AuditEvent } from '../core/audit.js';
+import type { AuditEvent } from '../sdk/audit.js';
 
 export interface FormatOptions {
   salt: Buffer;

@@ -6,10 +6,11 @@
  * of them could record it, the request fails (as in Vault) — nothing happens unaudited.
  */
 import { randomBytes } from 'node:crypto';
-import type { AuditEvent } from '../core/audit.js';
-import type { Core } from '../core/core.js';
-import { userError, VaultError } from '../core/errors.js';
-import { uuid } from '../core/ids.js';
+import type { AuditEvent } from '../sdk/audit.js';
+import type { AuditDevice } from '../sdk/audit.js';
+import type { StorageView } from '../sdk/storage.js';
+import { userError, VaultError } from '../sdk/errors.js';
+import { uuid } from '../sdk/ids.js';
 import { formatEntry, FormatOptions, hmacValue } from './format.js';
 import { AuditSink, parseBoolOption, SINK_TYPES } from './devices.js';
 
@@ -35,8 +36,12 @@ export class AuditManager {
   /** Why each failing device failed last (for error messages and tests). */
   readonly failures = new Map<string, string>();
 
-  constructor(private readonly core: Core) {
-    core.audit.devices.push({
+  /**
+   * @param broker where the core offers every entry (this registers itself there)
+   * @param store the barrier-protected view holding the device table (`core/`)
+   */
+  constructor(broker: { devices: AuditDevice[] }, private readonly store: StorageView) {
+    broker.devices.push({
       path: 'audit-devices',
       write: (e: AuditEvent, raw?: ReadonlyMap<string, string>) => this.record(e, raw ?? new Map()),
       // With no device enabled there is nothing to record (the core may then skip building events).
@@ -44,7 +49,7 @@ export class AuditManager {
     });
   }
 
-  private view() { return this.core.view('core/'); }
+  private view() { return this.store; }
 
   static normalize(p: string): string {
     let out = p.replace(/^\/+/, '');
@@ -155,5 +160,3 @@ export class AuditManager {
   }
 }
 
-/** The audit manager of each core. */
-export const AUDITS = new WeakMap<object, AuditManager>();

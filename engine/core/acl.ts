@@ -3,7 +3,10 @@
  * Vault's rules — exact beats glob, among globs and `+` patterns the highest-priority
  * pattern wins and only that one stanza counts, deny is per pattern, default deny.
  */
+import type { AclDecision, AclOperation } from '../sdk/audit.js';
 import type { Capability, PathRule, Policy } from './policy.js';
+
+export type { AclDecision, AclOperation } from '../sdk/audit.js';
 
 export interface MergedRule {
   /** The pattern as written (with its trailing `*`, if any). */
@@ -21,21 +24,6 @@ export interface MergedRule {
   kind: 'exact' | 'prefix' | 'segment';
 }
 
-export interface AclDecision {
-  allowed: boolean;
-  /** sudo present in the deciding stanza (or root). */
-  sudo: boolean;
-  /** Capabilities of the deciding stanza, sorted; `['root']` for root, `['deny']` for none. */
-  capabilities: string[];
-  /** Policies that granted (allowed) or whose stanza decided (denied); empty when nothing matched. */
-  policies: string[];
-  /** The deciding rule's pattern, or null when no rule matched (default deny). */
-  rule: string | null;
-  /** Why a match still denied: missing capability, explicit deny, parameter, sudo, wrapping TTL. */
-  reason?: string;
-}
-
-export type AclOperation = 'read' | 'list' | 'create' | 'update' | 'delete' | 'patch';
 
 /** Vault's test for a `+` pattern: `+`, `+/…`, or a segment starting with `+`. */
 export function hasSegmentWildcards(pattern: string): boolean {

@@ -3,26 +3,14 @@
  * token that asked for it, and revoked through the backend's declared revoke function —
  * on request, with its token, with a prefix, or when the engine clock reaches its expiry.
  */
-import type { Clock } from './clock.js';
-import { VaultError, userError } from './errors.js';
-import { base62, rfc3339Nano, sha256hex } from './ids.js';
-import type { StorageView } from './storage.js';
-import { SYSTEM_MAX_TTL } from './tokens.js';
+import type { Clock } from '../sdk/clock.js';
+import { VaultError, userError } from '../sdk/errors.js';
+import { base62, rfc3339Nano, sha256hex } from '../sdk/ids.js';
+import type { StorageView } from '../sdk/storage.js';
+import type { LeaseEntry } from '../sdk/types.js';
 
-export interface LeaseEntry {
-  id: string;
-  path: string;
-  mountPath: string;
-  secretType: string;
-  internal: Record<string, unknown>;
-  issueTime: number; // ms
-  expireAt: number; // ms
-  lastRenewal: number | null;
-  renewable: boolean;
-  ttl: number;
-  maxTTL: number;
-  tokenHash: string;
-}
+export type { LeaseEntry } from '../sdk/types.js';
+import { SYSTEM_MAX_TTL } from './tokens.js';
 
 export interface LeaseRevoker {
   /** Revokes through the owning backend; throws on backend failure. */

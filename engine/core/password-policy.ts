@@ -6,8 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { HclError, isObject, parseHcl } from './hcl.js';
-import { userError } from './errors.js';
-import type { StorageView } from './storage.js';
+import { userError } from '../sdk/errors.js';
+import type { StorageView } from '../sdk/storage.js';
 
 export interface PasswordPolicy { length: number; rules: Array<{ charset: string; minChars: number }> }
 

@@ -3,9 +3,9 @@
  * built-in `root`, `default` and `response-wrapping` policies.
  */
 import { ACL } from './acl.js';
-import { VaultError, userError } from './errors.js';
+import { VaultError, userError } from '../sdk/errors.js';
 import { normalizePolicyName, parsePolicy, Policy, PolicyParseError } from './policy.js';
-import type { StorageView } from './storage.js';
+import type { StorageView } from '../sdk/storage.js';
 
 export const DEFAULT_POLICY = `# Lets a token look up its own properties.
 path "auth/token/lookup-self" {

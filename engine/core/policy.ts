@@ -2,7 +2,8 @@
  * ACL policies: parsing (HCL1 or JSON, optionally base64) into path rules.
  */
 import { HclError, HclObject, HclValue, isObject, jsonToHcl, parseHcl, Pos } from './hcl.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../sdk/duration.js';
+import { normalizePolicyName } from '../sdk/policy-name.js';
 
 export const CAPABILITIES = ['deny', 'create', 'read', 'update', 'delete', 'list', 'sudo', 'patch', 'root', 'subscribe', 'recover'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -140,7 +141,4 @@ function parseRule(rawPath: string, body: HclValue, pos: Pos): PathRule {
   return rule;
 }
 
-/** Vault normalises policy names: trimmed and lower-cased. */
-export function normalizePolicyName(name: string): string {
-  return name.trim().toLowerCase();
-}
+export { normalizePolicyName };

@@ -2,10 +2,10 @@
  * The token store: service tokens kept in storage by the hash of their id, with an
  * accessor index and a parent → child index so revoking a token revokes its subtree.
  */
-import type { Clock } from './clock.js';
-import { base62, sha256hex } from './ids.js';
-import type { StorageView } from './storage.js';
-import type { TokenEntry } from './types.js';
+import type { Clock } from '../sdk/clock.js';
+import { base62, sha256hex } from '../sdk/ids.js';
+import type { StorageView } from '../sdk/storage.js';
+import type { TokenEntry } from '../sdk/types.js';
 
 export const SYSTEM_MAX_TTL = 768 * 3600;
 

@@ -3,14 +3,20 @@
  * (policy `response-wrapping`), and the client gets only that token. Unwrapping reads
  * the cubbyhole and revokes the token, so the payload can be seen exactly once.
  */
-import { userError } from './errors.js';
-import { rfc3339Nano, sha256hex } from './ids.js';
-import type { StorageView } from './storage.js';
-import type { TokenEntry } from './types.js';
-import type { Core } from './core.js';
+import { INVALID_WRAPPING_TOKEN, userError } from '../sdk/errors.js';
+import { rfc3339Nano, sha256hex } from '../sdk/ids.js';
+import type { StorageView } from '../sdk/storage.js';
+import type { TokenEntry } from '../sdk/types.js';
+import type { TokenHelpers } from '../sdk/system-view.js';
+
+/** What wrapping needs: token cubbyholes and single-use tokens. */
+export interface WrappingHost {
+  view(prefix: string): StorageView;
+  tokens: Pick<TokenHelpers, 'create' | 'lookup' | 'revokeTree'>;
+}
 
 export const WRAPPING_POLICY = 'response-wrapping';
-export const INVALID_WRAPPING_TOKEN = 'wrapping token is not valid or does not exist';
+export { INVALID_WRAPPING_TOKEN };
 
 /** Kept next to the payload so lookup and rewrap need no other state. */
 interface WrapInfoRecord { creation_ttl: number; creation_time: string; creation_path: string; wrapped_accessor?: string }
@@ -25,11 +31,11 @@ export interface WrapInfo {
 }
 
 export class ResponseWrapper {
-  constructor(private readonly core: Core) {}
+  constructor(private readonly host: WrappingHost) {}
 
   /** The cubbyhole of a token, laid out as the cubbyhole backend reads it (`kv/<path>`). */
   private cubby(tokenId: string): StorageView {
-    return this.core.view(`sys/cubbyhole/${sha256hex(tokenId)}/`);
+    return this.host.view(`sys/cubbyhole/${sha256hex(tokenId)}/`);
   }
 
   /**
@@ -47,7 +53,7 @@ export class ResponseWrapper {
   }
 
   private async store(payload: string, path: string, displayName: string, ttl: number, wrappedAccessor?: string): Promise<WrapInfo> {
-    const { entry } = await this.core.createToken({
+    const { entry } = await this.host.tokens.create({
       policies: [WRAPPING_POLICY], parent: '', path, displayName: displayName || 'token', ttl, explicitMaxTTL: ttl, numUses: 1,
       renewable: false, noDefaultPolicy: true,
     });
@@ -65,7 +71,7 @@ export class ResponseWrapper {
   /** A live wrapping token and its record, or a 400 with Vault's text. */
   private async validate(tokenId: string | undefined): Promise<{ entry: TokenEntry; rec: WrapInfoRecord }> {
     if (!tokenId) throw userError(INVALID_WRAPPING_TOKEN);
-    const entry = await this.core.tokens.lookup(tokenId);
+    const entry = await this.host.tokens.lookup(tokenId);
     if (!entry || entry.policies.length !== 1 || entry.policies[0] !== WRAPPING_POLICY) throw userError(INVALID_WRAPPING_TOKEN);
     const rec = await this.cubby(entry.id).getJSON<WrapInfoRecord>('kv/wrapinfo');
     if (!rec) throw userError(INVALID_WRAPPING_TOKEN);
@@ -85,7 +91,7 @@ export class ResponseWrapper {
   async unwrap(tokenId: string | undefined, usedByRequest = false): Promise<Record<string, unknown>> {
     const { entry } = await this.validate(tokenId);
     const stored = await this.cubby(entry.id).getJSON<{ response: string }>('kv/response');
-    if (!usedByRequest) await this.core.tokens.revokeTree(entry.id);
+    if (!usedByRequest) await this.host.tokens.revokeTree(entry.id);
     if (!stored) throw userError(INVALID_WRAPPING_TOKEN);
     return JSON.parse(stored.response) as Record<string, unknown>;
   }
@@ -96,7 +102,7 @@ export class ResponseWrapper {
     const stored = await this.cubby(entry.id).getJSON<{ response: string }>('kv/response');
     if (!stored) throw userError(INVALID_WRAPPING_TOKEN);
     const info = await this.store(stored.response, rec.creation_path, entry.displayName, rec.creation_ttl, rec.wrapped_accessor);
-    if (!usedByRequest) await this.core.tokens.revokeTree(entry.id);
+    if (!usedByRequest) await this.host.tokens.revokeTree(entry.id);
     return info;
   }
 }

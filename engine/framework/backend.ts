@@ -3,9 +3,10 @@
  * a pattern with named captures, typed fields, operation handlers and an optional
  * existence check. The router, not the backend, does auth, ACL, leases and audit.
  */
-import type { Clock } from '../core/clock.js';
-import type { StorageView } from '../core/storage.js';
-import type { BackendResponse, Operation, TokenEntry } from '../core/types.js';
+import type { Clock } from '../sdk/clock.js';
+import type { StorageView } from '../sdk/storage.js';
+import type { SystemView } from '../sdk/system-view.js';
+import type { BackendResponse, Operation, TokenEntry } from '../sdk/types.js';
 import { FieldData, FieldSchema } from './fields.js';
 
 export type { FieldSchema } from './fields.js';
@@ -42,6 +43,10 @@ export interface PathDef {
   existenceCheck?: (req: BackendRequest, d: FieldData) => Promise<boolean>;
   synopsis?: string;
   description?: string;
+  /** Answers while the engine is sealed (sys/health, sys/unseal …); everything else gets 503. */
+  sealExempt?: boolean;
+  /** The envelope also carries `data` at its top level (sys/mounts, sys/policy … as Vault does). */
+  injectTopLevel?: boolean;
 }
 
 /** Lease behaviour a backend declares for one secret type. */
@@ -110,8 +115,8 @@ export interface BackendContext {
   options: Record<string, string> | null;
   /** Effective TTLs of the mount (seconds). */
   ttls: () => { defaultTTL: number; maxTTL: number };
-  /** Narrow access to the core for backends that need it (token, sys). */
-  core: unknown;
+  /** What the backend may ask of the engine: its mount config, token and policy helpers, passwords. */
+  system: SystemView;
 }
 
 export type BackendFactory = (ctx: BackendContext) => Promise<Backend> | Backend;

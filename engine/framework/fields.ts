@@ -2,7 +2,10 @@
  * Field types and Vault's coercions, in one place: handlers never parse raw JSON.
  * CLI values arrive as strings ("true", "5", "a,b", "1h"); API values as JSON.
  */
-import { parseDuration } from '../core/duration.js';
+import { parseDuration } from '../sdk/duration.js';
+import { FieldError } from '../sdk/errors.js';
+
+export { FieldError };
 
 export type FieldType =
   | 'string' | 'int' | 'bool' | 'duration' | 'map' | 'kvpairs'
@@ -16,8 +19,6 @@ export interface FieldSchema {
   /** Other names accepted for this field (legacy aliases). */
   aliases?: string[];
 }
-
-export class FieldError extends Error {}
 
 const convErr = (input: unknown, name: string, reason: string) =>
   new FieldError(`Field validation failed: error converting input ${typeof input === 'string' ? input : JSON.stringify(input)} for field "${name}": ${reason}`);

@@ -6,9 +6,8 @@ import http from 'node:http';
 import net from 'node:net';
 import { handOff, recoverListMethod } from './list-method.js';
 import type { AddressInfo } from 'node:net';
-import type { Core, HandleInput } from '../core/core.js';
-import { parseDuration } from '../core/duration.js';
-import type { EngineResponse } from '../core/types.js';
+import { parseDuration } from '../sdk/duration.js';
+import type { EngineResponse, HandleInput, RequestSink } from '../sdk/types.js';
 
 export const MAX_BODY = 32 * 1024 * 1024;
 export const MAX_JSON_DEPTH = 500;
@@ -18,7 +17,7 @@ class HttpError extends Error {
 }
 
 /** Starts listening; resolves with the server and its URL. */
-export async function listen(core: Core, address: string): Promise<{ server: http.Server; url: string }> {
+export async function listen(core: RequestSink, address: string): Promise<{ server: http.Server; url: string }> {
   const [hostRaw, portRaw] = splitHostPort(address);
   const host = hostRaw || '127.0.0.1';
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) throw new Error(`refusing to listen on ${host}: vault-lab binds loopback addresses only (127.0.0.1)`);
@@ -72,7 +71,7 @@ function flushWrites() {
   }
 }
 
-async function serve(core: Core, req: http.IncomingMessage, res: http.ServerResponse) {
+async function serve(core: RequestSink, req: http.IncomingMessage, res: http.ServerResponse) {
   try {
     const out = await translate(core, req);
     afterPoll(() => {
@@ -165,7 +164,7 @@ function parseBody(buf: Buffer, contentType: string): Record<string, unknown> | 
   return v as Record<string, unknown>;
 }
 
-async function translate(core: Core, req: http.IncomingMessage): Promise<EngineResponse> {
+async function translate(core: RequestSink, req: http.IncomingMessage): Promise<EngineResponse> {
   const rawUrl = req.url ?? '/';
   const q = rawUrl.indexOf('?');
   const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);

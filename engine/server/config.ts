@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HclError, HclItem, HclObject, HclValue, isObject, parseHcl } from '../core/hcl.js';
-import { parseDuration } from '../core/duration.js';
+import { parseDuration } from '../sdk/duration.js';
 
 export interface ServerConfig {
   storage: { kind: 'file'; path: string } | { kind: 'memory' };

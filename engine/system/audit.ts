@@ -1,18 +1,17 @@
 /** sys/audit (enable, disable, list) and sys/audit-hash — sudo paths, injected at the top level. */
 import type { PathDef } from '../framework/backend.js';
-import type { Core } from '../core/core.js';
-import { userError } from '../core/errors.js';
-import { AUDITS, AuditManager } from '../audit/manager.js';
+import type { SystemHost } from '../sdk/system-host.js';
+import { userError } from '../sdk/errors.js';
 
-export function auditPaths(core: Core): PathDef[] {
-  const mgr = (): AuditManager => {
-    const m = AUDITS.get(core);
+export function auditPaths(host: SystemHost): PathDef[] {
+  const mgr = () => {
+    const m = host.audits;
     if (!m) throw userError('audit devices are not available on this server');
     return m;
   };
   return [
     {
-      pattern: 'audit/?',
+      pattern: 'audit/?', injectTopLevel: true,
       synopsis: 'List the enabled audit devices.',
       operations: {
         read: () => {
@@ -23,7 +22,7 @@ export function auditPaths(core: Core): PathDef[] {
       },
     },
     {
-      pattern: 'audit/(?<path>.+)',
+      pattern: 'audit/(?<path>.+)', injectTopLevel: true,
       synopsis: 'Enable or disable an audit device.',
       fields: { type: { type: 'string' }, description: { type: 'string' }, options: { type: 'map' }, local: { type: 'bool' } },
       operations: {
@@ -38,7 +37,7 @@ export function auditPaths(core: Core): PathDef[] {
       },
     },
     {
-      pattern: 'audit-hash/(?<path>.+)',
+      pattern: 'audit-hash/(?<path>.+)', injectTopLevel: true,
       synopsis: "The hash of a given string via the given audit device's salt.",
       fields: { input: { type: 'string' } },
       operations: {

@@ -1,22 +1,22 @@
 /** sys/health, sys/seal-status, sys/leader: bare objects, no token needed. */
 import type { PathDef } from '../framework/backend.js';
-import type { Core } from '../core/core.js';
-import { userError, VaultError } from '../core/errors.js';
+import type { SystemHost } from '../sdk/system-host.js';
+import { userError, VaultError } from '../sdk/errors.js';
 
 export const BUILD_DATE = '2024-02-28T17:07:34Z';
 
-export function sealStatus(core: Core) {
-  const info = core.sealInfo();
+export function sealStatus(host: SystemHost) {
+  const info = host.sealInfo();
   const out: Record<string, unknown> = {
-    type: 'shamir', initialized: core.initialized, sealed: core.sealed,
-    t: core.initialized ? info.t : 0, n: core.initialized ? info.n : 0, progress: info.progress, nonce: '',
-    version: core.version, build_date: BUILD_DATE, migration: false, recovery_seal: false, storage_type: core.storage.kind,
+    type: 'shamir', initialized: host.initialized, sealed: host.sealed,
+    t: host.initialized ? info.t : 0, n: host.initialized ? info.n : 0, progress: info.progress, nonce: '',
+    version: host.version, build_date: BUILD_DATE, migration: false, recovery_seal: false, storage_type: host.storageKind,
   };
-  if (!core.sealed) { out.cluster_name = core.clusterName; out.cluster_id = core.clusterId; }
+  if (!host.sealed) { out.cluster_name = host.clusterName; out.cluster_id = host.clusterId; }
   return out;
 }
 
-export function healthPaths(core: Core): PathDef[] {
+export function healthPaths(host: SystemHost): PathDef[] {
   const code = (d: Record<string, unknown>, k: string, def: number) => {
     if (d[k] === undefined) return def;
     const n = Number(d[k]);
@@ -25,35 +25,35 @@ export function healthPaths(core: Core): PathDef[] {
   };
   return [
     {
-      pattern: 'health',
+      pattern: 'health', sealExempt: true,
       synopsis: 'Checks the health of the server.',
       operations: {
         read: (req) => {
           const d = req.data;
           let status = code(d, 'activecode', 200);
-          if (!core.initialized) status = code(d, 'uninitcode', 501);
-          else if (core.sealed) status = code(d, 'sealedcode', 503);
+          if (!host.initialized) status = code(d, 'uninitcode', 501);
+          else if (host.sealed) status = code(d, 'sealedcode', 503);
           const body: Record<string, unknown> = {
-            initialized: core.initialized, sealed: core.sealed, standby: false, performance_standby: false,
+            initialized: host.initialized, sealed: host.sealed, standby: false, performance_standby: false,
             replication_performance_mode: 'disabled', replication_dr_mode: 'disabled',
-            server_time_utc: core.clock.unix(), version: core.version, enterprise: false,
+            server_time_utc: host.clock.unix(), version: host.version, enterprise: false,
           };
-          if (!core.sealed) { body.cluster_name = core.clusterName; body.cluster_id = core.clusterId; }
+          if (!host.sealed) { body.cluster_name = host.clusterName; body.cluster_id = host.clusterId; }
           return { bare: body, status };
         },
       },
     },
     {
-      pattern: 'seal-status',
+      pattern: 'seal-status', sealExempt: true,
       synopsis: 'Returns the seal status of the server.',
-      operations: { read: () => ({ bare: sealStatus(core) }) },
+      operations: { read: () => ({ bare: sealStatus(host) }) },
     },
     {
-      pattern: 'leader',
+      pattern: 'leader', sealExempt: true,
       synopsis: 'Returns the high availability status and current leader.',
       operations: {
         read: () => {
-          if (core.sealed) throw new VaultError(503, 'Vault is sealed');
+          if (host.sealed) throw new VaultError(503, 'Vault is sealed');
           return { bare: { ha_enabled: false, is_self: false, active_time: '0001-01-01T00:00:00Z', leader_address: '', leader_cluster_address: '', performance_standby: false, performance_standby_last_remote_wal: 0 } };
         },
       },

@@ -1,6 +1,6 @@
 /** The system backend (`sys/`), assembled from one file per path family. */
 import type { Backend } from '../framework/backend.js';
-import type { Core } from '../core/core.js';
+import type { SystemHost } from '../sdk/system-host.js';
 import { capabilityPaths } from './capabilities.js';
 import { healthPaths } from './health.js';
 import { leasePaths } from './leases.js';
@@ -14,18 +14,18 @@ import { lockedUserPaths } from './locked-users.js';
 import { passwordPolicyPaths } from './password-policies.js';
 
 /** Extra sys path families registered by other parts of the engine (wrapping, seal, audit …). */
-export type SysExtension = (core: Core) => import('../framework/backend.js').PathDef[];
+export type SysExtension = (host: SystemHost) => import('../framework/backend.js').PathDef[];
 
-export function systemBackend(core: Core, extensions: SysExtension[] = []): Backend {
+export function systemBackend(host: SystemHost, extensions: SysExtension[] = []): Backend {
   return {
     type: 'system',
     kind: 'secret',
     help: 'The system backend is built in to Vault and cannot be remounted or unmounted. It contains the paths that are used to configure Vault itself.',
     paths: [
-      ...healthPaths(core), ...mountPaths(core), ...policyPaths(core), ...capabilityPaths(core), ...leasePaths(core), ...toolPaths(core), ...wrappingPaths(core),
-      ...sealPaths(core), ...auditPaths(core),
-      ...lockedUserPaths(core), ...passwordPolicyPaths(core),
-      ...extensions.flatMap((x) => x(core)),
+      ...healthPaths(host), ...mountPaths(host), ...policyPaths(host), ...capabilityPaths(host), ...leasePaths(host), ...toolPaths(host), ...wrappingPaths(host),
+      ...sealPaths(host), ...auditPaths(host),
+      ...lockedUserPaths(host), ...passwordPolicyPaths(host),
+      ...extensions.flatMap((x) => x(host)),
     ],
     unauthenticated: ['health', 'seal-status', 'leader', 'init', 'unseal', 'wrapping/lookup', 'internal/ui/mounts', 'internal/ui/mounts/*', 'mounts-all/*', 'generate-root/*', 'rekey/*'],
     rootPaths: ['auth/*', 'audit', 'audit/*', 'audit-hash/*', 'leases/lookup/*', 'leases/revoke-prefix/*', 'leases/revoke-force/*', 'revoke-prefix/*', 'revoke-force/*', 'seal', 'rotate', 'remount', 'raw/*', 'step-down'],

@@ -2,12 +2,12 @@
  * sys/locked-users (Vault 1.13+): which users the auth methods' lockout currently holds,
  * and lifting a lockout early. The lockout state itself lives in each auth mount.
  */
-import type { Core } from '../core/core.js';
-import { userError } from '../core/errors.js';
+import type { SystemHost } from '../sdk/system-host.js';
+import { userError } from '../sdk/errors.js';
 import type { PathDef } from '../framework/backend.js';
 
-export function lockedUserPaths(core: Core): PathDef[] {
-  const authMounts = () => core.mountTable('auth').map((e) => ({ entry: e, backend: core.matchMount(`auth/${e.path}`)?.backend }));
+export function lockedUserPaths(host: SystemHost): PathDef[] {
+  const authMounts = () => host.mountTable('auth').map((e) => ({ entry: e, backend: host.matchMount(`auth/${e.path}`)?.backend }));
   return [
     {
       pattern: 'locked-users',

@@ -1,14 +1,15 @@
 /** sys/mounts, sys/auth, sys/remount, sys/internal/ui/mounts, sys/mounts-all. */
 import type { PathDef } from '../framework/backend.js';
-import type { Core, MountEntry } from '../core/core.js';
-import { parseDuration } from '../core/duration.js';
-import { userError, VaultError } from '../core/errors.js';
+import type { SystemHost } from '../sdk/system-host.js';
+import type { MountEntry } from '../sdk/system-view.js';
+import { parseDuration } from '../sdk/duration.js';
+import { userError, VaultError } from '../sdk/errors.js';
 
 const KV_VERSIONS: Record<string, string> = { 'kv-v2': '2', 'kv-v1': '1' };
 
 /** The mount object as `GET sys/mounts` shows it. */
-export function mountJSON(core: Core, e: MountEntry): Record<string, unknown> {
-  const builtin = e.type === 'kv' ? 'v0.17.0+builtin' : `v${core.version}+builtin.vault`;
+export function mountJSON(host: SystemHost, e: MountEntry): Record<string, unknown> {
+  const builtin = e.type === 'kv' ? 'v0.17.0+builtin' : `v${host.version}+builtin.vault`;
   return {
     accessor: e.accessor,
     config: { default_lease_ttl: e.config.default_lease_ttl, max_lease_ttl: e.config.max_lease_ttl, force_no_cache: e.config.force_no_cache, ...(e.table === 'auth' ? { token_type: e.config.token_type ?? 'default-service' } : {}), ...pickList(e.config) },
@@ -43,7 +44,7 @@ function configFrom(raw: Record<string, unknown> | undefined): Record<string, un
   if ('default_lease_ttl' in raw) c.default_lease_ttl = ttlOf(raw.default_lease_ttl, 'default_lease_ttl');
   if ('max_lease_ttl' in raw) c.max_lease_ttl = ttlOf(raw.max_lease_ttl, 'max_lease_ttl');
   if ('force_no_cache' in raw) c.force_no_cache = raw.force_no_cache === true || raw.force_no_cache === 'true';
-  for (const k of ['audit_non_hmac_request_keys', 'audit_non_hmac_response_keys', 'listing_visibility', 'passthrough_request_headers', 'allowed_response_headers', 'token_type']) if (k in raw) c[k] = raw[k];
+  for (const k of ['audit_non_hmac_request_keys', 'audit_non_hmac_response_keys', 'listing_visibility', 'passthrough_request_headers', 'allowed_response_headers', 'token_type', 'user_lockout_config']) if (k in raw) c[k] = raw[k];
   if (c.default_lease_ttl && c.max_lease_ttl && (c.default_lease_ttl as number) > (c.max_lease_ttl as number)) throw userError('given default lease TTL greater than given max lease TTL');
   return c;
 }
@@ -55,15 +56,15 @@ function normalizeType(type: string, options: Record<string, string> | null): { 
   return { type, options };
 }
 
-function tuneJSON(core: Core, e: MountEntry) {
-  const t = core.mountTTLs(e);
+function tuneJSON(host: SystemHost, e: MountEntry) {
+  const t = host.mountTTLs(e);
   const out: Record<string, unknown> = { default_lease_ttl: t.defaultTTL, max_lease_ttl: t.maxTTL, force_no_cache: e.config.force_no_cache, description: e.description, options: e.options, ...pickList(e.config) };
   if (e.table === 'auth') out.token_type = e.config.token_type ?? 'default-service';
   return out;
 }
 
-async function doTune(core: Core, prefix: string, d: Record<string, unknown>) {
-  const e = core.getMount(prefix);
+async function doTune(host: SystemHost, prefix: string, d: Record<string, unknown>) {
+  const e = host.getMount(prefix);
   if (!e) throw userError(`cannot fetch mount entry for path "${prefix}"`);
   const config = configFrom(d);
   const next = { ...e.config, ...config };
@@ -74,10 +75,10 @@ async function doTune(core: Core, prefix: string, d: Record<string, unknown>) {
     if (options.version !== undefined && e.options?.version === '2' && String(options.version) === '1') throw userError('cannot downgrade mount from version 2');
     options = Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)]));
   } else options = undefined;
-  await core.tune(prefix, { description: typeof d.description === "string" ? d.description : undefined, config: config as Partial<MountEntry["config"]>, options });
+  await host.tune(prefix, { description: typeof d.description === "string" ? d.description : undefined, config: config as Partial<MountEntry["config"]>, options });
 }
 
-export function mountPaths(core: Core): PathDef[] {
+export function mountPaths(host: SystemHost): PathDef[] {
   const migrations = new Map<string, { source_mount: string; target_mount: string; status: string }>();
   const enable = (table: 'mounts' | 'auth') => async (req: { params: Record<string, string>; data: Record<string, unknown> }) => {
     const d = req.data;
@@ -86,7 +87,7 @@ export function mountPaths(core: Core): PathDef[] {
     if (table === 'auth' && rawType === 'token') throw userError('token credential backend cannot be instantiated');
     const { type, options } = normalizeType(rawType, (d.options as Record<string, string>) ?? null);
     if (table === 'mounts' && options?.version && type !== 'kv') throw userError(`secrets engine "${type}" does not allow setting a version`);
-    await core.mount({
+    await host.mount({
       path: req.params.path, type, table, description: typeof d.description === 'string' ? d.description : '',
       config: configFrom(d.config as Record<string, unknown>) as MountEntry['config'], options: options ? Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)])) : null,
       local: d.local === true, seal_wrap: d.seal_wrap === true,
@@ -94,64 +95,64 @@ export function mountPaths(core: Core): PathDef[] {
   };
   const list = (table: 'mounts' | 'auth') => () => {
     const data: Record<string, unknown> = {};
-    for (const e of core.mountTable(table)) data[e.path] = mountJSON(core, e);
+    for (const e of host.mountTable(table)) data[e.path] = mountJSON(host, e);
     return { data };
   };
   return [
-    { pattern: 'mounts', synopsis: 'List the currently mounted backends.', operations: { read: list('mounts') } },
+    { pattern: 'mounts', injectTopLevel: true, synopsis: 'List the currently mounted backends.', operations: { read: list('mounts') } },
     {
-      pattern: 'mounts/(?<path>.+?)/tune/?',
+      pattern: 'mounts/(?<path>.+?)/tune/?', injectTopLevel: true,
       synopsis: 'Tune backend configuration parameters for this mount.',
       operations: {
-        read: (req) => { const e = core.getMount(norm(req.params.path)); if (!e) throw userError(`cannot fetch mount entry for path "${norm(req.params.path)}"`); return { data: tuneJSON(core, e) }; },
-        update: async (req) => { await doTune(core, norm(req.params.path), req.data); },
+        read: (req) => { const e = host.getMount(norm(req.params.path)); if (!e) throw userError(`cannot fetch mount entry for path "${norm(req.params.path)}"`); return { data: tuneJSON(host, e) }; },
+        update: async (req) => { await doTune(host, norm(req.params.path), req.data); },
       },
     },
     {
-      pattern: 'mounts/(?<path>.+)',
+      pattern: 'mounts/(?<path>.+)', injectTopLevel: true,
       synopsis: 'Mount a new backend at a new path.',
       operations: {
         read: (req) => {
-          const e = core.getMount(norm(req.params.path));
+          const e = host.getMount(norm(req.params.path));
           if (!e) throw userError(`No secret engine mount at ${norm(req.params.path)}`);
-          return { data: mountJSON(core, e) };
+          return { data: mountJSON(host, e) };
         },
         update: enable('mounts'),
-        delete: async (req) => core.unmount('mounts', req.params.path),
+        delete: async (req) => host.unmount('mounts', req.params.path),
       },
     },
-    { pattern: 'auth', synopsis: 'List the currently enabled credential backends.', operations: { read: list('auth') } },
+    { pattern: 'auth', injectTopLevel: true, synopsis: 'List the currently enabled credential backends.', operations: { read: list('auth') } },
     {
-      pattern: 'auth/(?<path>.+?)/tune/?',
+      pattern: 'auth/(?<path>.+?)/tune/?', injectTopLevel: true,
       operations: {
-        read: (req) => { const p = 'auth/' + norm(req.params.path); const e = core.getMount(p); if (!e) throw userError(`cannot fetch mount entry for path "${p}"`); return { data: tuneJSON(core, e) }; },
-        update: async (req) => doTune(core, 'auth/' + norm(req.params.path), req.data),
+        read: (req) => { const p = 'auth/' + norm(req.params.path); const e = host.getMount(p); if (!e) throw userError(`cannot fetch mount entry for path "${p}"`); return { data: tuneJSON(host, e) }; },
+        update: async (req) => doTune(host, 'auth/' + norm(req.params.path), req.data),
       },
     },
     {
-      pattern: 'auth/(?<path>.+)',
+      pattern: 'auth/(?<path>.+)', injectTopLevel: true,
       synopsis: 'Enable a new credential backend with a name.',
       operations: {
         read: (req) => {
-          const e = core.getMount('auth/' + norm(req.params.path));
+          const e = host.getMount('auth/' + norm(req.params.path));
           if (!e) throw userError(`No auth engine at ${norm(req.params.path)}`);
-          return { data: mountJSON(core, e) };
+          return { data: mountJSON(host, e) };
         },
         update: enable('auth'),
         delete: async (req) => {
           if (norm(req.params.path) === 'token/') throw userError('token credential backend cannot be disabled');
-          await core.unmount('auth', req.params.path);
+          await host.unmount('auth', req.params.path);
         },
       },
     },
     {
-      pattern: 'remount',
+      pattern: 'remount', injectTopLevel: true,
       fields: { from: { type: 'string', required: true, description: 'The path of the mount to move.' }, to: { type: 'string', required: true, description: 'The new path of the mount.' } },
       synopsis: 'Move the mount point of an already-mounted backend.',
       operations: {
         update: async (_req, d) => {
           const from = d.get<string>('from'), to = d.get<string>('to');
-          await core.remount(from, to);
+          await host.remount(from, to);
           // The move is done by the time we answer; the status endpoint reports it as finished.
           const id = crypto.randomUUID();
           migrations.set(id, { source_mount: norm(from), target_mount: norm(to), status: 'success' });
@@ -177,14 +178,14 @@ export function mountPaths(core: Core): PathDef[] {
         read: async (req) => {
           const path = req.params.path.replace(/^\/+/, '');
           if (!path) throw userError('path not set');
-          const mount = core.matchMount(path.endsWith('/') ? path : path + '/') ?? core.matchMount(path);
+          const mount = host.matchMount(path.endsWith('/') ? path : path + '/') ?? host.matchMount(path);
           const denied = () => new VaultError(403, `preflight capability check returned 403, please ensure client's policies grant access to path "${path.endsWith('/') ? path : path + '/'}"`);
           if (!mount) throw denied();
           if (req.token) {
-            const acl = await core.policies.acl(req.token.policies);
+            const acl = await host.policies.acl(req.token.policies);
             if (!acl.hasAnyUnder(mount.prefix)) throw denied();
           } else throw denied();
-          return { data: { ...mountJSON(core, mount.entry), path: mount.prefix } };
+          return { data: { ...mountJSON(host, mount.entry), path: mount.prefix } };
         },
       },
     },
@@ -192,15 +193,15 @@ export function mountPaths(core: Core): PathDef[] {
       pattern: 'internal/ui/mounts',
       operations: {
         read: async (req) => {
-          const acl = req.token ? await core.policies.acl(req.token.policies) : null;
+          const acl = req.token ? await host.policies.acl(req.token.policies) : null;
           const visible = (e: MountEntry) => {
             const prefix = e.table === 'auth' ? `auth/${e.path}` : e.path;
             if (acl) return acl.hasAnyUnder(prefix);
             return e.config.listing_visibility === 'unauth';
           };
           const secret: Record<string, unknown> = {}, auth: Record<string, unknown> = {};
-          for (const e of core.mountTable('mounts')) if (visible(e)) secret[e.path] = mountJSON(core, e);
-          for (const e of core.mountTable('auth')) if (visible(e)) auth[e.path] = mountJSON(core, e);
+          for (const e of host.mountTable('mounts')) if (visible(e)) secret[e.path] = mountJSON(host, e);
+          for (const e of host.mountTable('auth')) if (visible(e)) auth[e.path] = mountJSON(host, e);
           return { data: { secret, auth } };
         },
       },

@@ -1,10 +1,10 @@
 /** sys/policies/password: password generation policies, used by the database engine. */
 import type { PathDef } from '../framework/backend.js';
-import type { Core } from '../core/core.js';
-import { notFound, userError } from '../core/errors.js';
+import type { SystemHost } from '../sdk/system-host.js';
+import { notFound, userError } from '../sdk/errors.js';
 
-export function passwordPolicyPaths(core: Core): PathDef[] {
-  const store = core.passwordPolicies;
+export function passwordPolicyPaths(host: SystemHost): PathDef[] {
+  const store = host.passwordPolicies;
   return [
     {
       pattern: 'policies/password/?',

@@ -1,13 +1,13 @@
 /** sys/tools/random, sys/tools/hash, sys/version-history. */
 import { createHash, randomBytes } from 'node:crypto';
 import type { PathDef } from '../framework/backend.js';
-import type { Core } from '../core/core.js';
-import { userError } from '../core/errors.js';
+import type { SystemHost } from '../sdk/system-host.js';
+import { userError } from '../sdk/errors.js';
 import { BUILD_DATE } from './health.js';
 
 const HASHES: Record<string, string> = { 'sha2-224': 'sha224', 'sha2-256': 'sha256', 'sha2-384': 'sha384', 'sha2-512': 'sha512', 'sha3-224': 'sha3-224', 'sha3-256': 'sha3-256', 'sha3-384': 'sha3-384', 'sha3-512': 'sha3-512' };
 
-export function toolPaths(core: Core): PathDef[] {
+export function toolPaths(host: SystemHost): PathDef[] {
   return [
     {
       pattern: 'tools/random(?:/(?<urlbytes>\\d+))?',
@@ -39,7 +39,7 @@ export function toolPaths(core: Core): PathDef[] {
     {
       pattern: 'version-history/?',
       operations: {
-        list: () => ({ data: { keys: [core.version], key_info: { [core.version]: { build_date: BUILD_DATE, previous_version: null, timestamp_installed: new Date(core.clock.nowMs()).toISOString() } } } }),
+        list: () => ({ data: { keys: [host.version], key_info: { [host.version]: { build_date: BUILD_DATE, previous_version: null, timestamp_installed: new Date(host.clock.nowMs()).toISOString() } } } }),
       },
     },
   ];

@@ -1,9 +1,8 @@
 /** sys/wrapping/wrap, unwrap, lookup, rewrap (reference §3.12). */
 import type { BackendRequest, PathDef } from '../framework/backend.js';
 import type { FieldData } from '../framework/fields.js';
-import type { Core } from '../core/core.js';
-import { userError } from '../core/errors.js';
-import { INVALID_WRAPPING_TOKEN } from '../core/wrapping.js';
+import type { SystemHost } from '../sdk/system-host.js';
+import { INVALID_WRAPPING_TOKEN, userError } from '../sdk/errors.js';
 
 /**
  * The wrapping token to act on: the body's `token`, else the request's own token.
@@ -19,11 +18,11 @@ function target(req: BackendRequest, d: FieldData): { token: string | undefined;
   return { token: req.clientToken, usedByRequest: true };
 }
 
-export function wrappingPaths(core: Core): PathDef[] {
+export function wrappingPaths(host: SystemHost): PathDef[] {
   const tokenField = { token: { type: 'string' as const, description: 'The wrapping token; defaults to the request token.' } };
   return [
     {
-      pattern: 'wrapping/wrap',
+      pattern: 'wrapping/wrap', injectTopLevel: true,
       synopsis: 'Response-wraps an arbitrary JSON object.',
       description: 'Wraps the request body in a single-use token. Needs X-Vault-Wrap-TTL.',
       operations: {
@@ -41,7 +40,7 @@ export function wrappingPaths(core: Core): PathDef[] {
       operations: {
         update: async (req, d) => {
           const t = target(req, d);
-          return { bare: await core.wrapping.unwrap(t.token, t.usedByRequest) };
+          return { bare: await host.wrapping.unwrap(t.token, t.usedByRequest) };
         },
       },
     },
@@ -50,8 +49,8 @@ export function wrappingPaths(core: Core): PathDef[] {
       fields: tokenField,
       synopsis: 'Looks up the properties of a response-wrapped token.',
       operations: {
-        read: async (req, d) => ({ data: await core.wrapping.lookup(d.get<string>('token') || req.clientToken) }),
-        update: async (req, d) => ({ data: await core.wrapping.lookup(d.get<string>('token') || req.clientToken) }),
+        read: async (req, d) => ({ data: await host.wrapping.lookup(d.get<string>('token') || req.clientToken) }),
+        update: async (req, d) => ({ data: await host.wrapping.lookup(d.get<string>('token') || req.clientToken) }),
       },
     },
     {
@@ -62,7 +61,7 @@ export function wrappingPaths(core: Core): PathDef[] {
       operations: {
         update: async (req, d) => {
           const t = target(req, d);
-          const info = await core.wrapping.rewrap(t.token, t.usedByRequest);
+          const info = await host.wrapping.rewrap(t.token, t.usedByRequest);
           return { data: null, wrapInfo: { ...info } };
         },
       },

@@ -163,13 +163,12 @@ describe('userpass lockout (Vault defaults: 5 failures, 15 minutes, counter rese
   it('follows the mount\'s user_lockout_config when one is set (threshold, duration, lockout_disable)', async () => {
     await root.enableAuth({ mount_point: 'strict', type: 'userpass' });
     await root.write('auth/strict/users/kim', { password: 'right' });
-    const config = engine.core.getMount('auth/strict/')!.config as Record<string, unknown>;
-    config.user_lockout_config = { lockout_threshold: '2', lockout_duration: '1m', lockout_counter_reset: '1m' };
+    await root.write('sys/auth/strict/tune', { user_lockout_config: { lockout_threshold: '2', lockout_duration: '1m', lockout_counter_reset: '1m' } });
     for (let i = 0; i < 2; i++) await expect(login('kim', 'wrong', 'strict')).rejects.toMatchObject({ response: { statusCode: 400 } });
     await expect(login('kim', 'right', 'strict')).rejects.toMatchObject({ response: { statusCode: 403 } });
     await engine.clock.advance('61s');
     expect((await login('kim', 'right', 'strict')).auth.client_token).toMatch(/^hvs\./);
-    config.user_lockout_config = { lockout_disable: true };
+    await root.write('sys/auth/strict/tune', { user_lockout_config: { lockout_disable: true } });
     for (let i = 0; i < 6; i++) await expect(login('kim', 'wrong', 'strict')).rejects.toMatchObject({ response: { statusCode: 400 } });
     expect((await login('kim', 'right', 'strict')).auth.client_token).toMatch(/^hvs\./);
   });

@@ -13,8 +13,15 @@ const GOLDEN_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'g
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 let s: Session;
+
+// A minimal leasing backend, so the lease commands run against the real expiration manager.
+const leaseTestBackend = () => ({
+  type: 'lease-test', kind: 'secret' as const,
+  paths: [{ pattern: 'creds', operations: { read: () => ({ data: { username: 'v-test' }, secret: { type: 'creds', ttl: 3600, maxTTL: 7200, renewable: true, internal: {} } }) } }],
+  secrets: { creds: { revoke: async () => undefined, renew: async () => undefined } },
+});
 beforeAll(async () => {
-  s = await cliSession('root');
+  s = await cliSession('root', { backends: { 'lease-test': leaseTestBackend } });
   await s.run('export VAULT_TOKEN=root');
 }, 30_000);
 afterAll(async () => { await s?.close(); });
@@ -191,12 +198,6 @@ describe('vault CLI golden output', () => {
   });
 
   it('leases: lookup, renew, revoke', async () => {
-    // A minimal leasing backend, so the lease commands run against the real expiration manager.
-    s.engine.core.registerBackend('lease-test', () => ({
-      type: 'lease-test', kind: 'secret',
-      paths: [{ pattern: 'creds', operations: { read: () => ({ data: { username: 'v-test' }, secret: { type: 'creds', ttl: 3600, maxTTL: 7200, renewable: true, internal: {} } }) } }],
-      secrets: { creds: { revoke: async () => undefined, renew: async () => undefined } },
-    }));
     golden('lease', await transcript([
       'vault secrets enable -path=creds-test lease-test',
       'vault read creds-test/creds',

@@ -16,7 +16,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { cliSession, type Session } from './harness.js';
 import type { EngineOptions } from '../../engine/index.js';
 import { providerFor, type ProvidedSystem } from '../../labs/providers/index.js';
-import { CATALOG } from '../../engine/backends.js';
+import { CATALOG } from '../../engine/engine.js';
 import { COMMANDS } from '../../cli/commands/index.js';
 import { LOGIN_METHODS } from '../../cli/login/index.js';
 

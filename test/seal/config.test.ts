@@ -1,7 +1,7 @@
 /** The server config file: what it accepts, and that its lease TTLs reach the engine. */
 import { describe, expect, it } from 'vitest';
 import { parseServerConfig } from '../../engine/server/config.js';
-import { MemoryStorage } from '../../engine/core/storage.js';
+import { MemoryStorage } from '../../engine/physical/memory.js';
 import { startEngine } from '../../engine/index.js';
 
 describe('parseServerConfig', () => {

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Clock, startEngine, type Engine } from '../../engine/index.js';
-import { MemoryStorage } from '../../engine/core/storage.js';
+import { MemoryStorage } from '../../engine/physical/memory.js';
 import type { BackendFactory } from '../../engine/framework/backend.js';
 
 const dirs: string[] = [];

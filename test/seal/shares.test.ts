@@ -1,6 +1,6 @@
 /** Unseal key decoding: hex first when it fits, then base64 (standard or URL-safe). */
 import { describe, expect, it } from 'vitest';
-import { decodeShare } from '../../engine/core/seal.js';
+import { decodeShare } from '../../engine/physical/seal.js';
 
 describe('decodeShare', () => {
   const share = Buffer.from(Array.from({ length: 33 }, (_, i) => (i * 37 + 11) & 0xff));

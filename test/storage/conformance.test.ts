@@ -8,9 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MemoryStorage, StorageView, type Storage } from '../../engine/core/storage.js';
-import { FileStorage } from '../../engine/core/storage-file.js';
-import { BarrierStorage, Keyring } from '../../engine/core/barrier.js';
+import { StorageView, type Storage } from '../../engine/sdk/storage.js';
+import { MemoryStorage } from '../../engine/physical/memory.js';
+import { FileStorage } from '../../engine/physical/file.js';
+import { BarrierStorage, Keyring } from '../../engine/physical/barrier.js';
 
 const dirs: string[] = [];
 const tmp = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-storage-')); dirs.push(d); return d; };

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FileStorage } from '../../engine/core/storage-file.js';
+import { FileStorage } from '../../engine/physical/file.js';
 import { VAULT_LAB_JS } from '../support/engine.js';
 
 export interface CrashReport { cycles: number; acknowledged: number; lost: string[]; torn: string[]; inFlightAtKill: number; wrong: string[] }

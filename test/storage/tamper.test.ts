@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FileStorage, decodeRecord, encodeRecord } from '../../engine/core/storage-file.js';
-import { BarrierStorage, Keyring } from '../../engine/core/barrier.js';
+import { FileStorage, decodeRecord, encodeRecord } from '../../engine/physical/file.js';
+import { BarrierStorage, Keyring } from '../../engine/physical/barrier.js';
 import { startEngine } from '../../engine/index.js';
 
 const dirs: string[] = [];

@@ -3,7 +3,6 @@
  * username) and a secret_id (like a password, usually short-lived, limited in uses and
  * delivered response-wrapped).
  */
-import type { Core } from '../../core/core.js';
 import type { Backend, BackendContext } from '../../framework/backend.js';
 import { lockoutConfigOf, UserLockout } from '../common.js';
 import { loginPaths, renewAppRoleLogin } from './login.js';
@@ -12,8 +11,7 @@ import { secretIdPaths } from './secret-id.js';
 import { AppRoleStore } from './store.js';
 
 export function approleBackend(ctx: BackendContext): Backend {
-  const core = ctx.core as Core;
-  const mountConfig = () => core.getMount?.(ctx.mountPath)?.config as Record<string, unknown> | undefined;
+  const mountConfig = () => ctx.system.mountConfig() as Record<string, unknown> | undefined;
   const store = new AppRoleStore(ctx.storage, ctx.clock);
   const lockout = new UserLockout(ctx.storage, ctx.clock, () => lockoutConfigOf(mountConfig()));
   const maxTTL = () => ctx.ttls().maxTTL;

@@ -1,6 +1,6 @@
 /** AppRole `login`: role_id (+ secret_id) → a token with the role's policies. */
-import { userError } from '../../core/errors.js';
-import type { TokenEntry } from '../../core/types.js';
+import { userError } from '../../sdk/errors.js';
+import type { TokenEntry } from '../../sdk/types.js';
 import type { PathDef } from '../../framework/backend.js';
 import { addressAllowed, clientAddress, loginDisplayName, tokenAuth, UserLockout } from '../common.js';
 import { AppRoleStore, SecretIdEntry } from './store.js';

@@ -1,5 +1,5 @@
 /** AppRole `role/…`: roles CRUD, `role-id` read and custom, and the per-field role paths. */
-import { notFound, unsupportedPath, userError } from '../../core/errors.js';
+import { notFound, unsupportedPath, userError } from '../../sdk/errors.js';
 import type { FieldData, PathDef } from '../../framework/backend.js';
 import { emptyTokenParams, LEGACY_TOKEN_FIELDS, listResponse, parseCidrList, parsePolicies, parseTokenFields, TOKEN_FIELDS, tokenData } from '../common.js';
 import { AppRoleStore, RoleEntry } from './store.js';

@@ -3,9 +3,9 @@
  * destroy by value or by accessor — always through the owning role's path.
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../core/clock.js';
-import { userError, VaultError } from '../../core/errors.js';
-import type { BackendResponse } from '../../core/types.js';
+import type { Clock } from '../../sdk/clock.js';
+import { userError, VaultError } from '../../sdk/errors.js';
+import type { BackendResponse } from '../../sdk/types.js';
 import type { FieldData, PathDef } from '../../framework/backend.js';
 import { addressAllowed, listResponse, parseCidrList } from '../common.js';
 import { ROLE } from './role.js';

@@ -4,9 +4,9 @@
  * secret IDs. Expiry is judged on the engine clock whenever an entry is read.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import type { Clock } from '../../core/clock.js';
-import { sha256hex } from '../../core/ids.js';
-import type { StorageView } from '../../core/storage.js';
+import type { Clock } from '../../sdk/clock.js';
+import { sha256hex } from '../../sdk/ids.js';
+import type { StorageView } from '../../sdk/storage.js';
 import type { TokenParams } from '../common.js';
 
 export interface RoleEntry extends TokenParams {

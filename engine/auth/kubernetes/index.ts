@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import type { Backend, BackendContext, PathDef } from '../../framework/backend.js';
-import { notFound, permissionDenied, userError, VaultError } from '../../core/errors.js';
+import { notFound, permissionDenied, userError, VaultError } from '../../sdk/errors.js';
 import { emptyTokenParams, LEGACY_TOKEN_FIELDS, listResponse, loginDisplayName, parseTokenFields, TOKEN_FIELDS, tokenAuth, tokenData, type TokenParams } from '../common.js';
 
 interface Config {
@@ -211,7 +211,7 @@ export function kubernetesBackend(ctx: BackendContext): Backend {
             && s.user?.username === `system:serviceaccount:${c.namespace}:${c.name}` && (!c.uid || s.user?.uid === c.uid);
           if (!ok) throw permissionDenied();
           const metadata = { service_account_name: c.name, service_account_namespace: c.namespace, service_account_uid: c.uid, service_account_secret_name: c.secretName, role: roleName };
-          const mountType = (ctx.core as { getMount?: (p: string) => { config?: Record<string, unknown> } | undefined }).getMount?.(ctx.mountPath)?.config?.token_type as string | undefined;
+          const mountType = ctx.system.mountConfig()?.token_type as string | undefined;
           return { auth: tokenAuth(role, { displayName: loginDisplayName(ctx.mountPath, `${c.namespace}-${c.name}`), metadata, internal: { role: roleName, alias: role.alias_name_source === 'serviceaccount_name' ? `${c.namespace}/${c.name}` : c.uid }, mountTokenType: mountType }) };
         },
       },

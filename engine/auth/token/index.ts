@@ -3,10 +3,9 @@
  * Token state and TTL arithmetic live in the core; this file is the API over them.
  */
 import type { Backend, BackendContext, BackendRequest, PathDef } from '../../framework/backend.js';
-import type { Core } from '../../core/core.js';
-import { VaultError, userError } from '../../core/errors.js';
-import { normalizePolicyName } from '../../core/policy.js';
-import type { TokenEntry } from '../../core/types.js';
+import { VaultError, userError } from '../../sdk/errors.js';
+import { normalizePolicyName } from '../../sdk/policy-name.js';
+import type { TokenEntry } from '../../sdk/types.js';
 import { rolePaths, TokenRole } from './roles.js';
 
 const createFields = {
@@ -26,13 +25,12 @@ const createFields = {
 };
 
 export function tokenBackend(ctx: BackendContext): Backend {
-  const core = ctx.core as Core;
+  const sys = ctx.system;
 
   async function isSudo(req: BackendRequest): Promise<boolean> {
     const t = req.token!;
     if (t.policies.includes('root')) return true;
-    const acl = await core.policies.acl(t.policies);
-    return acl.allow(`auth/token/${req.path}`, 'update', null, true).sudo;
+    return sys.hasSudo(t.policies, `auth/token/${req.path}`);
   }
 
   async function create(req: BackendRequest, d: import('../../framework/fields.js').FieldData, mode: 'normal' | 'orphan' | 'role'): Promise<Record<string, unknown>> {
@@ -99,29 +97,29 @@ export function tokenBackend(ctx: BackendContext): Backend {
     const suffix = role?.path_suffix ? `/${role.path_suffix}` : '';
     const path = mode === 'orphan' ? 'auth/token/create-orphan' : mode === 'role' ? `auth/token/create/${req.params.role}${suffix}` : 'auth/token/create';
     const ttls = ctx.ttls();
-    const { entry, warnings } = await core.createToken({
+    const { entry, warnings } = await sys.tokens.create({
       id: id || undefined, policies, parent: orphan ? '' : parent.id, path, displayName, meta: d.get<Record<string, string>>('meta'),
       ttl, explicitMaxTTL: explicitMax, period, numUses, renewable: role ? role.renewable !== false && d.get<boolean>('renewable') : d.get<boolean>('renewable'),
       type: typ as 'service' | 'batch', role: role ? req.params.role : undefined, mountMaxTTL: role?.token_max_ttl || ttls.maxTTL, mountDefaultTTL: ttls.defaultTTL,
     });
     const unknown: string[] = [];
-    for (const p of policies) if (p !== 'root' && p !== 'default' && !(await core.policies.exists(p))) unknown.push(`Policy "${p}" does not exist`);
+    for (const p of policies) if (p !== 'root' && p !== 'default' && !(await sys.policyExists(p))) unknown.push(`Policy "${p}" does not exist`);
     if (id) warnings.push('Supplying a custom ID for the token uses the weaker SHA1 hashing instead of the more secure SHA2-256 HMAC for token obfuscation. SHA1 hashed tokens on the wire leads to less secure lookups.');
-    return { tokenAuth: core.authBlock(entry), warnings: [...warnings, ...unknown] };
+    return { tokenAuth: sys.tokens.authBlock(entry), warnings: [...warnings, ...unknown] };
   }
 
   const lookupBy = async (token: string | undefined) => {
     if (!token) throw userError('missing token ID');
-    const t = await core.tokens.lookup(token);
+    const t = await sys.tokens.lookup(token);
     if (!t) throw new VaultError(403, 'bad token');
     return t;
   };
 
   const renew = async (t: TokenEntry, increment: number) => {
-    const { entry, warnings, renewed } = await core.renewToken(t, increment);
+    const { entry, warnings, renewed } = await sys.tokens.renew(t, increment);
     // The issuing auth method declined (userpass: the user is gone): nothing renewed, 204 as in Vault.
     if (renewed === false) return {};
-    return { tokenAuth: core.authBlock(entry), warnings };
+    return { tokenAuth: sys.tokens.authBlock(entry), warnings };
   };
 
   const tokenField = { token: { type: 'string' as const }, accessor: { type: 'string' as const }, increment: { type: 'duration' as const } };
@@ -133,24 +131,24 @@ export function tokenBackend(ctx: BackendContext): Backend {
     {
       pattern: 'lookup-self', fields: tokenField, synopsis: 'Lookup the properties of the calling token.',
       operations: {
-        read: (req) => ({ data: core.tokenLookupData(req.token!) }),
-        update: (req) => ({ data: core.tokenLookupData(req.token!) }),
+        read: (req) => ({ data: sys.tokens.lookupData(req.token!) }),
+        update: (req) => ({ data: sys.tokens.lookupData(req.token!) }),
       },
     },
     {
       pattern: 'lookup(?:/(?<urltoken>.+))?', fields: tokenField, synopsis: 'Lookup the properties of a token.',
       operations: {
-        read: async (req, d) => ({ data: core.tokenLookupData(await lookupBy(req.params.urltoken ?? d.get<string>('token'))) }),
-        update: async (req, d) => ({ data: core.tokenLookupData(await lookupBy(req.params.urltoken ?? d.get<string>('token'))) }),
+        read: async (req, d) => ({ data: sys.tokens.lookupData(await lookupBy(req.params.urltoken ?? d.get<string>('token'))) }),
+        update: async (req, d) => ({ data: sys.tokens.lookupData(await lookupBy(req.params.urltoken ?? d.get<string>('token'))) }),
       },
     },
     {
       pattern: 'lookup-accessor(?:/(?<urlaccessor>.+))?', fields: tokenField,
       operations: {
         update: async (req, d) => {
-          const t = await core.tokens.lookupAccessor(req.params.urlaccessor ?? d.get<string>('accessor'));
+          const t = await sys.tokens.lookupAccessor(req.params.urlaccessor ?? d.get<string>('accessor'));
           if (!t) throw userError('invalid accessor');
-          return { data: core.tokenLookupData(t, true) };
+          return { data: sys.tokens.lookupData(t, true) };
         },
       },
     },
@@ -161,7 +159,7 @@ export function tokenBackend(ctx: BackendContext): Backend {
         update: async (req, d) => {
           const id = req.params.urltoken ?? d.get<string>('token');
           if (!id) throw userError('missing token ID');
-          const t = await core.tokens.lookup(id);
+          const t = await sys.tokens.lookup(id);
           if (!t) throw userError('token not found');
           return renew(t, d.get<number>('increment'));
         },
@@ -171,7 +169,7 @@ export function tokenBackend(ctx: BackendContext): Backend {
       pattern: 'renew-accessor', fields: tokenField,
       operations: {
         update: async (_req, d) => {
-          const t = await core.tokens.lookupAccessor(d.get<string>('accessor'));
+          const t = await sys.tokens.lookupAccessor(d.get<string>('accessor'));
           if (!t) throw userError('invalid accessor');
           const r = await renew(t, d.get<number>('increment'));
           (r.tokenAuth as Record<string, unknown>).client_token = '';
@@ -183,7 +181,7 @@ export function tokenBackend(ctx: BackendContext): Backend {
       pattern: 'revoke-self', operations: {
         update: async (req) => {
           if (req.token!.type === 'batch') throw userError('batch tokens cannot be revoked');
-          await core.tokens.revokeTree(req.token!.id);
+          await sys.tokens.revokeTree(req.token!.id);
         },
       },
     },
@@ -194,7 +192,7 @@ export function tokenBackend(ctx: BackendContext): Backend {
           const id = req.params.urltoken ?? d.get<string>('token');
           if (!id) throw userError('missing token ID');
           if (id.startsWith('hvb.') || id.startsWith('b.')) throw userError('batch tokens cannot be revoked');
-          await core.tokens.revokeTree(id);
+          await sys.tokens.revokeTree(id);
         },
       },
     },
@@ -202,9 +200,9 @@ export function tokenBackend(ctx: BackendContext): Backend {
       pattern: 'revoke-accessor(?:/(?<urlaccessor>.+))?', fields: tokenField,
       operations: {
         update: async (req, d) => {
-          const t = await core.tokens.lookupAccessor(req.params.urlaccessor ?? d.get<string>('accessor'));
+          const t = await sys.tokens.lookupAccessor(req.params.urlaccessor ?? d.get<string>('accessor'));
           if (!t) return { warnings: ['No token found with this accessor'] };
-          await core.tokens.revokeTree(t.id);
+          await sys.tokens.revokeTree(t.id);
         },
       },
     },
@@ -213,15 +211,15 @@ export function tokenBackend(ctx: BackendContext): Backend {
       operations: {
         update: async (req, d) => {
           const id = req.params.urltoken ?? d.get<string>('token');
-          const t = id ? await core.tokens.lookup(id) : undefined;
+          const t = id ? await sys.tokens.lookup(id) : undefined;
           if (!t) throw userError('token to revoke not found');
-          await core.tokens.revokeOrphan(t.id);
+          await sys.tokens.revokeOrphan(t.id);
         },
       },
     },
     {
       pattern: 'accessors/?',
-      operations: { list: async () => ({ data: { keys: await core.tokens.accessors() } }) },
+      operations: { list: async () => ({ data: { keys: await sys.tokens.accessors() } }) },
     },
     ...rolePaths(ctx),
   ];

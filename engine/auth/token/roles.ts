@@ -1,6 +1,6 @@
 /** Token roles (`auth/token/roles/<name>`): named presets for `auth/token/create/<role>`. */
 import type { BackendContext, PathDef } from '../../framework/backend.js';
-import { notFound } from '../../core/errors.js';
+import { notFound } from '../../sdk/errors.js';
 
 export interface TokenRole {
   name: string;

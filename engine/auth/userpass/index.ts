@@ -3,15 +3,13 @@
  * password. Passwords are stored only as scrypt hashes; failed logins lock a user out
  * the way Vault does (5 failures → 15 minutes).
  */
-import type { Core } from '../../core/core.js';
 import type { Backend, BackendContext } from '../../framework/backend.js';
 import { lockoutConfigOf, UserLockout } from '../common.js';
 import { loginPaths, renewUserpassLogin } from './login.js';
 import { userPaths, Users } from './users.js';
 
 export function userpassBackend(ctx: BackendContext): Backend {
-  const core = ctx.core as Core;
-  const mountConfig = () => core.getMount?.(ctx.mountPath)?.config as Record<string, unknown> | undefined;
+  const mountConfig = () => ctx.system.mountConfig() as Record<string, unknown> | undefined;
   const users = new Users(ctx.storage);
   const lockout = new UserLockout(ctx.storage, ctx.clock, () => lockoutConfigOf(mountConfig()));
   return {

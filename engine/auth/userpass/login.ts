@@ -1,6 +1,6 @@
 /** userpass `login/<username>`: checks the password (off the event loop) and returns the login. */
-import { permissionDenied, userError } from '../../core/errors.js';
-import type { TokenEntry } from '../../core/types.js';
+import { permissionDenied, userError } from '../../sdk/errors.js';
+import type { TokenEntry } from '../../sdk/types.js';
 import type { PathDef } from '../../framework/backend.js';
 import { addressAllowed, loginDisplayName, tokenAuth, UserLockout } from '../common.js';
 import { verifyPassword } from './password.js';

@@ -1,6 +1,6 @@
 /** userpass `users/…`: create, read, update, delete and list users; set a password or policies. */
-import { notFound, userError } from '../../core/errors.js';
-import type { StorageView } from '../../core/storage.js';
+import { notFound, userError } from '../../sdk/errors.js';
+import type { StorageView } from '../../sdk/storage.js';
 import type { FieldData, PathDef } from '../../framework/backend.js';
 import { emptyTokenParams, LEGACY_TOKEN_FIELDS, listResponse, parsePolicies, parseTokenFields, TOKEN_FIELDS, tokenData, TokenParams } from '../common.js';
 import { hashPassword } from './password.js';

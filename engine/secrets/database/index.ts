@@ -7,9 +7,8 @@
  */
 import type { Backend, BackendContext, BackendRequest, FieldSchema, PathDef } from '../../framework/backend.js';
 import type { FieldData } from '../../framework/fields.js';
-import { notFound, userError, VaultError } from '../../core/errors.js';
-import { rfc3339Nano } from '../../core/ids.js';
-import type { Core } from '../../core/core.js';
+import { notFound, userError, VaultError } from '../../sdk/errors.js';
+import { rfc3339Nano } from '../../sdk/ids.js';
 import { connectionSettings, DbConfig, dbErrorText, DEFAULT_ROTATE_ROOT, DEFAULT_STATIC_ROTATION, PLUGIN_NAME, PostgresConnection, redactedUrl } from './postgres.js';
 import { parseStatementsField } from './statements.js';
 import { DEFAULT_PG_USERNAME_TEMPLATE, defaultPassword, renderUsername, validateUsernameTemplate } from './username.js';
@@ -71,7 +70,7 @@ export function databaseBackend(ctx: BackendContext): Backend {
   }
 
   async function newPassword(cfg: DbConfig): Promise<string> {
-    if (cfg.password_policy) return (ctx.core as Core).passwordPolicies.generate(cfg.password_policy);
+    if (cfg.password_policy) return ctx.system.generatePassword(cfg.password_policy);
     return defaultPassword();
   }
 

@@ -4,10 +4,10 @@
  * private to the calling token and destroyed with it.
  */
 import type { Backend, BackendContext, BackendRequest, PathDef } from '../../framework/backend.js';
-import { parseDuration } from '../../core/duration.js';
-import { notFound, userError, VaultError } from '../../core/errors.js';
-import { sha256hex } from '../../core/ids.js';
-import type { StorageView } from '../../core/storage.js';
+import { parseDuration } from '../../sdk/duration.js';
+import { notFound, userError, VaultError } from '../../sdk/errors.js';
+import { sha256hex } from '../../sdk/ids.js';
+import type { StorageView } from '../../sdk/storage.js';
 
 function kvPaths(ctx: BackendContext, viewFor: (req: BackendRequest) => StorageView, cubbyhole: boolean): PathDef[] {
   return [

@@ -3,10 +3,10 @@
  * soft delete / undelete / destroy, check-and-set, pruning and `subkeys/`.
  */
 import type { Backend, BackendContext, BackendRequest, PathDef } from '../../framework/backend.js';
-import { formatGoDuration } from '../../core/duration.js';
-import { multiError, notFound, userError, VaultError } from '../../core/errors.js';
-import { rfc3339Nano, sha256hex } from '../../core/ids.js';
-import type { DeepReadonly } from '../../core/storage.js';
+import { formatGoDuration } from '../../sdk/duration.js';
+import { multiError, notFound, userError, VaultError } from '../../sdk/errors.js';
+import { rfc3339Nano, sha256hex } from '../../sdk/ids.js';
+import type { DeepReadonly } from '../../sdk/storage.js';
 
 interface VersionMeta { created_time: string; deletion_time: string; destroyed: boolean }
 interface KeyMeta {

@@ -3,9 +3,9 @@
  * `crl`, `crl/pem`, `cert/<serial>/raw[/pem]`), JSON `cert/<serial>`, `LIST certs`,
  * `LIST certs/revoked`, issuers and keys.
  */
-import { notFound, userError } from '../../core/errors.js';
-import { rfc3339 } from '../../core/ids.js';
-import type { BackendResponse } from '../../core/types.js';
+import { notFound, userError } from '../../sdk/errors.js';
+import { rfc3339 } from '../../sdk/ids.js';
+import type { BackendResponse } from '../../sdk/types.js';
 import type { PathDef } from '../../framework/backend.js';
 import { pem, pemBlocks } from './der.js';
 import type { Issuer, PkiStore } from './store.js';

@@ -1,6 +1,6 @@
 /** `intermediate/generate/<type>`, `intermediate/set-signed`, `config/ca` (import a bundle). */
 import crypto, { KeyObject } from 'node:crypto';
-import { userError } from '../../core/errors.js';
+import { userError } from '../../sdk/errors.js';
 import type { PathDef } from '../../framework/backend.js';
 import { pem, pemBlocks } from './der.js';
 import { checkFormat, KEY_FIELDS, sansFrom, SUBJECT_FIELDS, subjectFrom } from './issuing.js';

@@ -1,7 +1,7 @@
 /** `issue/<role>` (the engine generates the key) and `sign/<role>` (the caller's CSR). */
 import { KeyObject } from 'node:crypto';
-import { userError } from '../../core/errors.js';
-import type { BackendResponse } from '../../core/types.js';
+import { userError } from '../../sdk/errors.js';
+import type { BackendResponse } from '../../sdk/types.js';
 import type { BackendContext, PathDef } from '../../framework/backend.js';
 import type { FieldData } from '../../framework/fields.js';
 import { certResponse, checkFormat, firstDisallowed, limitToIssuer, notAfterFor, RoleNameRules, sansFrom } from './issuing.js';

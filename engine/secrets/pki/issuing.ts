@@ -5,8 +5,8 @@
 import net from 'node:net';
 import type { BackendContext } from '../../framework/backend.js';
 import type { FieldData, FieldSchema } from '../../framework/fields.js';
-import { formatGoDuration } from '../../core/duration.js';
-import { userError } from '../../core/errors.js';
+import { formatGoDuration } from '../../sdk/duration.js';
+import { userError } from '../../sdk/errors.js';
 import { pem } from './der.js';
 import type { Issuer } from './store.js';
 import { BuiltCert, formatSerial, Sans, Subject } from './x509.js';

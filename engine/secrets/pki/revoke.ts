@@ -1,7 +1,7 @@
 /** `revoke`, `crl/rotate`, `tidy`, `tidy-status`: revocation and housekeeping. */
-import { userError } from '../../core/errors.js';
-import { rfc3339 } from '../../core/ids.js';
-import type { Clock } from '../../core/clock.js';
+import { userError } from '../../sdk/errors.js';
+import { rfc3339 } from '../../sdk/ids.js';
+import type { Clock } from '../../sdk/clock.js';
 import type { PathDef } from '../../framework/backend.js';
 import { pem, pemBlocks } from './der.js';
 import type { Issuer, PkiStore } from './store.js';

@@ -1,5 +1,5 @@
 /** `roles/<name>` (create, read, update, patch, delete) and `LIST roles`. */
-import { notFound, userError } from '../../core/errors.js';
+import { notFound, userError } from '../../sdk/errors.js';
 import type { PathDef } from '../../framework/backend.js';
 import type { FieldData, FieldSchema } from '../../framework/fields.js';
 import type { PkiStore } from './store.js';

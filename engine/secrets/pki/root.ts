@@ -1,7 +1,7 @@
 /** `root/generate/<type>`, `DELETE root`, `root/sign-intermediate`. */
 import { KeyObject } from 'node:crypto';
 import crypto from 'node:crypto';
-import { userError } from '../../core/errors.js';
+import { userError } from '../../sdk/errors.js';
 import type { BackendContext, PathDef } from '../../framework/backend.js';
 import type { FieldData } from '../../framework/fields.js';
 import { pem, pemBlocks } from './der.js';

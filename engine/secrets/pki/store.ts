@@ -4,10 +4,10 @@
  * only this mount writes its storage, and a restore builds a fresh backend.
  */
 import crypto, { KeyObject } from 'node:crypto';
-import type { Clock } from '../../core/clock.js';
-import { userError } from '../../core/errors.js';
-import { uuid } from '../../core/ids.js';
-import type { StorageView } from '../../core/storage.js';
+import type { Clock } from '../../sdk/clock.js';
+import { userError } from '../../sdk/errors.js';
+import { uuid } from '../../sdk/ids.js';
+import type { StorageView } from '../../sdk/storage.js';
 import { pem, pemBlocks } from './der.js';
 import { BuiltCert, buildCRL, formatSerial, keyInfo, ParsedCert, parseCertificate, signedBy, Urls } from './x509.js';
 

@@ -1,5 +1,5 @@
 /** `config/urls`: AIA, CRL distribution point and OCSP URLs embedded in certificates issued afterwards. */
-import { userError } from '../../core/errors.js';
+import { userError } from '../../sdk/errors.js';
 import type { PathDef } from '../../framework/backend.js';
 import type { PkiStore } from './store.js';
 

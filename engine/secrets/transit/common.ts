@@ -1,6 +1,6 @@
 /** Helpers shared by the transit path families: base64 inputs and batch requests. */
-import { userError, VaultError } from '../../core/errors.js';
-import type { BackendResponse } from '../../core/types.js';
+import { userError, VaultError } from '../../sdk/errors.js';
+import type { BackendResponse } from '../../sdk/types.js';
 import { coerce, FieldData, FieldSchema } from '../../framework/fields.js';
 import type { KeyStore, TransitKey } from './keyring.js';
 import { decodeB64 } from './keyring.js';

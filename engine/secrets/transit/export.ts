@@ -1,7 +1,7 @@
 /** `export/<type>/<name>[/<version>]`, `backup/<name>`, `restore[/<name>]`. */
-import { notFound, userError } from '../../core/errors.js';
-import { rfc3339Nano } from '../../core/ids.js';
-import type { Clock } from '../../core/clock.js';
+import { notFound, userError } from '../../sdk/errors.js';
+import { rfc3339Nano } from '../../sdk/ids.js';
+import type { Clock } from '../../sdk/clock.js';
 import type { PathDef } from '../../framework/backend.js';
 import type { TransitCtx } from './common.js';
 import { decodeB64, KEY_TYPES, StoredKey, TransitKey } from './keyring.js';

@@ -5,10 +5,10 @@
  */
 import crypto, { KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { Clock } from '../../core/clock.js';
-import { userError, VaultError } from '../../core/errors.js';
-import { rfc3339Nano } from '../../core/ids.js';
-import type { StorageView } from '../../core/storage.js';
+import type { Clock } from '../../sdk/clock.js';
+import { userError, VaultError } from '../../sdk/errors.js';
+import { rfc3339Nano } from '../../sdk/ids.js';
+import type { StorageView } from '../../sdk/storage.js';
 import { ecdsaSignDigest, ecdsaVerifyDigest } from './ecdsa.js';
 
 const generateKeyPair = promisify(crypto.generateKeyPair);

@@ -2,8 +2,8 @@
  * `keys/<name>` (create, read, list, delete), `keys/<name>/config`, `keys/<name>/rotate`,
  * `keys/<name>/trim` and `config/keys`.
  */
-import type { Clock } from '../../core/clock.js';
-import { notFound, userError } from '../../core/errors.js';
+import type { Clock } from '../../sdk/clock.js';
+import { notFound, userError } from '../../sdk/errors.js';
 import type { PathDef } from '../../framework/backend.js';
 import type { TransitCtx } from './common.js';
 import { validateCreate } from './keyring.js';

@@ -1,6 +1,6 @@
 /** `sign/<name>[/<hash>]`, `verify/<name>[/<hash>]`, `hmac/<name>[/<hash>]`. */
 import crypto from 'node:crypto';
-import { userError } from '../../core/errors.js';
+import { userError } from '../../sdk/errors.js';
 import type { BackendRequest, PathDef } from '../../framework/backend.js';
 import type { FieldData } from '../../framework/fields.js';
 import { batchItems, itemField, mustKey, optB64, runBatch, TransitCtx } from './common.js';

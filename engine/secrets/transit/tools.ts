@@ -1,6 +1,6 @@
 /** `random[/<source>][/<bytes>]` and `hash[/<algorithm>]`: keyless helpers on the transit mount. */
 import crypto from 'node:crypto';
-import { userError } from '../../core/errors.js';
+import { userError } from '../../sdk/errors.js';
 import type { PathDef } from '../../framework/backend.js';
 import { decodeB64, HASHES } from './keyring.js';
 

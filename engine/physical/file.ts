@@ -15,7 +15,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { Storage } from './storage.js';
+import type { Storage } from '../sdk/storage.js';
 
 const MAGIC = Buffer.from('VLS1');
 const SUM_LEN = 16;

@@ -15,6 +15,18 @@ export interface EngineRequest {
   headers?: Record<string, string>;
 }
 
+/** A request as a transport hands it to the engine's pipeline. */
+export interface HandleInput extends EngineRequest {
+  contentType?: string;
+  /** Set by the HTTP layer when the body could not be parsed. */
+  parseError?: string;
+}
+
+/** What a transport (the HTTP listener) needs of the engine: one call per request, never throwing. */
+export interface RequestSink {
+  handle(input: HandleInput): Promise<EngineResponse>;
+}
+
 /** The token behind a request, as the ACL and backends see it. */
 export interface TokenEntry {
   id: string;
@@ -107,4 +119,20 @@ export interface EngineResponse {
   body: Record<string, unknown> | null;
   raw?: { contentType?: string; body: Buffer | string };
   headers?: Record<string, string>;
+}
+
+/** A lease as the expiration manager keeps it. */
+export interface LeaseEntry {
+  id: string;
+  path: string;
+  mountPath: string;
+  secretType: string;
+  internal: Record<string, unknown>;
+  issueTime: number; // ms
+  expireAt: number; // ms
+  lastRenewal: number | null;
+  renewable: boolean;
+  ttl: number;
+  maxTTL: number;
+  tokenHash: string;
 }

@@ -13,8 +13,8 @@
  * Ciphertext layout: version byte (1), term (uint32 BE), nonce (12), ciphertext, tag (16).
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { VaultError } from './errors.js';
-import type { Storage } from './storage.js';
+import { VaultError } from '../sdk/errors.js';
+import type { Storage } from '../sdk/storage.js';
 
 const VERSION = 1;
 const NONCE = 12;

@@ -32,6 +32,9 @@ export function multiError(msgs: string[]): string {
   return `${head}\n${msgs.map((m) => `\t* ${m}`).join('\n')}\n\n`;
 }
 
+/** The one answer for a wrapping token that is unknown, used or of the wrong kind. */
+export const INVALID_WRAPPING_TOKEN = 'wrapping token is not valid or does not exist';
+
 /** 400 with a backend's message, passed through verbatim. */
 export const userError = (msg: string) => new VaultError(400, msg);
 /** 403 permission denied as the core raises it. */
@@ -40,3 +43,20 @@ export const permissionDenied = () => new VaultError(403, 'permission denied', {
 export const notFound = () => new VaultError(404, []);
 export const unsupportedPath = () => new VaultError(404, 'unsupported path', { multi: true });
 export const unsupportedOperation = () => new VaultError(405, 'unsupported operation', { multi: true });
+
+/**
+ * A field's value could not be converted to its declared type: a 400 with Vault's
+ * "Field validation failed" wording, raised by `framework/fields.ts`.
+ */
+export class FieldError extends VaultError {
+  constructor(message: string) { super(400, message); }
+}
+
+/**
+ * The one place a thrown value becomes a Vault error. A backend's plain `Error` is a 500
+ * in Vault: keep the message, never a stack. Statuses come from the error, never its text.
+ */
+export function toVaultError(e: unknown): VaultError {
+  if (e instanceof VaultError) return e;
+  return new VaultError(500, e instanceof Error ? e.message : String(e));
+}

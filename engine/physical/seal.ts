@@ -12,8 +12,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { combine, split } from 'shamir-secret-sharing';
 import { BarrierStorage, Keyring, KEYRING_KEY, open, seal as gcmSeal, SEAL_CONFIG_KEY } from './barrier.js';
-import type { Clock } from './clock.js';
-import { userError, VaultError } from './errors.js';
+import type { Clock } from '../sdk/clock.js';
+import { userError, VaultError } from '../sdk/errors.js';
 
 const ROOT_KEY_LEN = 32;
 const CHECK_LABEL = 'vault-lab root key check v1';
@@ -97,6 +97,9 @@ export class SealManager {
   }
 
   get sealed() { return this.barrier.sealed; }
+
+  /** The barrier's active key term (sys/key-status). */
+  activeTerm(): { term: number; installed: number } { return this.barrier.ring().activeTerm(); }
 
   info() {
     return { t: this.config?.secret_threshold ?? 0, n: this.config?.secret_shares ?? 0, progress: this.pending.length };
@@ -247,6 +250,3 @@ export class SealManager {
     });
   }
 }
-
-/** The seal of each core that has one (dev servers have none). */
-export const SEALS = new WeakMap<object, SealManager>();

@@ -1,24 +1,26 @@
 /**
- * startEngine: assembles a core, its built-in mounts and (optionally) an HTTP listener.
+ * The composition root: startEngine assembles a core, the catalog of backends, the
+ * system backend with the seal and audit devices, its built-in mounts and (optionally)
+ * an HTTP listener. The only module that knows every part of the engine.
  */
 import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { AuditBroker, AuditEvent } from './audit.js';
-import { Clock } from './clock.js';
-import { Core } from './core.js';
-import { base62 } from './ids.js';
-import { MemoryStorage, Storage } from './storage.js';
-import { FileStorage } from './storage-file.js';
-import { BarrierStorage } from './barrier.js';
-import { SealManager, SEALS } from './seal.js';
-import { AuditManager, AUDITS } from '../audit/manager.js';
-import type { EngineResponse, Operation } from './types.js';
-import { listen } from '../http/server.js';
-import { systemBackend, SysExtension } from '../system/index.js';
-import { tokenBackend } from '../auth/token/index.js';
-import { cubbyholeBackend, kvBackend } from '../secrets/kv/index.js';
-import type { BackendFactory } from '../framework/backend.js';
-import { CATALOG } from '../backends.js';
+import { AuditBroker, AuditEvent } from './core/audit-log.js';
+import { Clock } from './sdk/clock.js';
+import { Core } from './core/core.js';
+import { base62 } from './sdk/ids.js';
+import type { Storage } from './sdk/storage.js';
+import { MemoryStorage } from './physical/memory.js';
+import { FileStorage } from './physical/file.js';
+import { BarrierStorage } from './physical/barrier.js';
+import { SealManager } from './physical/seal.js';
+import { AuditManager } from './audit/manager.js';
+import type { EngineResponse, Operation } from './sdk/types.js';
+import { listen } from './http/server.js';
+import { systemBackend, SysExtension } from './system/index.js';
+import { tokenBackend } from './auth/token/index.js';
+import { cubbyholeBackend, kvBackend } from './secrets/kv/index.js';
+import type { Backend, BackendContext, BackendFactory } from './framework/backend.js';
 
 export interface EngineOptions {
   /** Unsealed, in-memory, `secret/` = KV v2, a root token. */
@@ -58,7 +60,6 @@ export interface Engine {
   readonly rootToken: string;
   readonly clock: Clock;
   readonly events: AuditBroker['events'];
-  readonly core: Core;
   /** The Vault version this engine reports (`sys/seal-status`, the server banner). */
   readonly version: string;
   request(r: EngineRequestInput): Promise<EngineResponse>;
@@ -69,10 +70,24 @@ export interface Engine {
   stop(opts?: { revokeLeases?: boolean }): Promise<void>;
 }
 
-const BUILTIN: Record<string, BackendFactory> = {
+const lazy = (load: () => Promise<(ctx: BackendContext) => Backend | Promise<Backend>>): BackendFactory =>
+  async (ctx) => (await load())(ctx);
+
+/**
+ * The backend catalog: mount type → factory, one line per secrets engine or auth method.
+ * kv, cubbyhole and token are built in; the others load on first mount, so an engine
+ * that never mounts PKI never loads x509.
+ */
+export const CATALOG: Readonly<Record<string, BackendFactory>> = {
   kv: kvBackend,
   cubbyhole: cubbyholeBackend,
   token: tokenBackend,
+  database: lazy(async () => (await import('./secrets/database/index.js')).databaseBackend),
+  transit: lazy(async () => (await import('./secrets/transit/index.js')).transitBackend),
+  pki: lazy(async () => (await import('./secrets/pki/index.js')).pkiBackend),
+  userpass: lazy(async () => (await import('./auth/userpass/index.js')).userpassBackend),
+  approle: lazy(async () => (await import('./auth/approle/index.js')).approleBackend),
+  kubernetes: lazy(async () => (await import('./auth/kubernetes/index.js')).kubernetesBackend),
 };
 
 /**
@@ -88,12 +103,13 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   const storage = sealed ? new BarrierStorage(physical) : physical;
   const audit = new AuditBroker(randomBytes(32));
   const core = new Core({ storage, clock, audit });
-  for (const [t, f] of Object.entries({ ...BUILTIN, ...CATALOG, ...(opts.backends ?? {}) })) core.registerBackend(t, f);
-  core.registerBackend('system', () => systemBackend(core, opts.sysExtensions ?? []));
-  if (opts.maxLeaseTTL) core.systemTTLs.maxTTL = opts.maxLeaseTTL;
-  if (opts.defaultLeaseTTL) core.systemTTLs.defaultTTL = Math.min(opts.defaultLeaseTTL, core.systemTTLs.maxTTL);
-  const audits = new AuditManager(core);
-  AUDITS.set(core, audits);
+  for (const [t, f] of Object.entries({ ...CATALOG, ...(opts.backends ?? {}) })) core.mounts.register(t, f);
+  core.mounts.register('system', () => systemBackend(core, opts.sysExtensions ?? []));
+  const ttls = core.mounts.systemTTLs;
+  if (opts.maxLeaseTTL) ttls.maxTTL = opts.maxLeaseTTL;
+  if (opts.defaultLeaseTTL) ttls.defaultTTL = Math.min(opts.defaultLeaseTTL, ttls.maxTTL);
+  const audits = new AuditManager(core.audit, core.view('core/'));
+  core.audits = audits;
 
   /** Loads (or on first start creates) the engine's state from open storage. */
   const bringUp = async () => {
@@ -109,7 +125,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
       }
     } else {
       await core.expiration.restoreTimers();
-      await core.rearmTokens();
+      await core.tokens.rearm();
     }
     await audits.load();
   };
@@ -121,7 +137,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
       unsealed: async () => { await bringUp(); await clock.advance(0); },
       sealing: async () => { await audits.close(); await core.enterSealed(); },
     });
-    SEALS.set(core, seal);
+    core.seal = seal;
     await seal.load();
     await core.enterSealed();
   } else {
@@ -136,7 +152,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   if (opts.dev) {
     const id = opts.rootTokenId || 'hvs.' + base62(24);
     const existing = await core.tokens.lookup(id);
-    rootToken = existing ? existing.id : (await core.createToken({ id, policies: ['root'], parent: '', path: 'auth/token/root', displayName: 'root' })).entry.id;
+    rootToken = existing ? existing.id : (await core.tokens.create({ id, policies: ['root'], parent: '', path: 'auth/token/root', displayName: 'root' })).entry.id;
   }
 
   let server: http.Server | undefined;
@@ -149,7 +165,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
 
   let stopped = false;
   return {
-    url, rootToken, clock, core,
+    url, rootToken, clock,
     version: core.version,
     events: audit.events,
     async capabilities(policies, path) { return (await core.policies.acl(policies)).capabilities(path); },
@@ -160,7 +176,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
       await storage.replaceAll(s.entries);
       await core.loadMounts();
       await core.expiration.restoreTimers();
-      await core.rearmTokens();
+      await core.tokens.rearm();
       await audits.load();
     },
     async stop(o = {}) {
