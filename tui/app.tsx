@@ -17,14 +17,9 @@ import { Help } from './screens/Help.js';
 import type { LabController, ControllerOptions } from './controller.js';
 import { resultsOf } from './results.js';
 import { actionFor, FOCUS_KEYS, KEY, type Scope } from './keys.js';
+import { splitKey } from './input.js';
 import type { Theme } from './theme.js';
 
-/** The first key of a chunk: an escape sequence or one character. */
-export function splitKey(s: string): string {
-  if (s[0] !== '\u001b' || s.length === 1) return [...s][0];
-  const m = /^\u001b(\[[0-9;?]*[ -/]*[@-~]|O.|.)/.exec(s);
-  return m ? m[0] : s[0];
-}
 
 export interface AppProps {
   labs: LoadedLab[];
