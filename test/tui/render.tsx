@@ -9,7 +9,7 @@ import path from 'node:path';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { onTestFinished } from 'vitest';
-import { App } from '../../tui/app.js';
+import { CourseUi } from '../../tui/root.js';
 import { loadLabDir, type LoadedLab } from '../../labs/load.js';
 import { ProgressStore } from '../../labs/progress.js';
 import { NO_COLOR_THEME, type Theme } from '../../tui/theme.js';
@@ -70,7 +70,7 @@ export function renderCourse(opts: { labsDir?: string; cols?: number; rows?: num
   let controller: LabController | null = null;
   const controllers: LabController[] = [];
   const ui = renderUi(
-    <App labs={labs} store={store} theme={opts.theme ?? NO_COLOR_THEME} noShell={opts.noShell ?? false} workspaceRoot={path.join(data, 'ws')} notices={opts.notices ?? []}
+    <CourseUi labs={labs} store={store} theme={opts.theme ?? NO_COLOR_THEME} noShell={opts.noShell ?? false} workspaceRoot={path.join(data, 'ws')} notices={opts.notices ?? []}
       onController={(c) => { controller = c; if (c) controllers.push(c); }} size={{ cols: opts.cols ?? 80, rows: opts.rows ?? 24 }} />,
   );
   onTestFinished(async () => { for (const c of controllers) await c.stop(); });
