@@ -8,6 +8,7 @@ import type { LoadedLab } from '../labs/index.js';
 import { loadLabsCached } from '../labs/index.js';
 import { ProgressStore } from '../labs/index.js';
 import { contentDir, dataDir } from '../labs/index.js';
+import { importUi } from './vendor/patches.js';
 
 export interface CourseOptions {
   labsDir: string;
@@ -62,28 +63,7 @@ export async function runCourse(argv: string[]): Promise<number> {
     const { runPlain } = await import('./plain.js');
     return runPlain(course, { input: process.stdin, output: process.stdout });
   }
-  const { runInk } = await importInk();
+  // The UI is imported with the run-time workarounds of tui/vendor/patches.ts in place.
+  const { runInk } = await importUi(() => import('./ink.js'));
   return runInk(course, o.noShell);
-}
-
-/**
- * Loads the full-screen UI. Ink's layout engine (yoga, compiled to WebAssembly) asks
- * `typeof fetch` while it starts, which makes Node load its whole HTTP client for nothing
- * (about a tenth of the course's cold start); the global is hidden for that moment only.
- */
-async function importInk(): Promise<typeof import('./ink.js')> {
-  const fetchProp = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
-  if (fetchProp?.configurable) Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
-  // Ink decides once, when it loads, whether it runs "in CI" (any CI or CI_* variable) and
-  // then draws only the last frame. The course runs in a real terminal (checked before we
-  // get here), so it must draw live even inside a CI job or a terminal that sets CI.
-  const ciVars = Object.keys(process.env).filter((k) => k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k.startsWith('CI_'));
-  const saved = Object.fromEntries(ciVars.map((k) => [k, process.env[k]]));
-  for (const k of ciVars) delete process.env[k];
-  try {
-    return await import('./ink.js');
-  } finally {
-    if (fetchProp?.configurable) Object.defineProperty(globalThis, 'fetch', fetchProp);
-    Object.assign(process.env, saved);
-  }
 }

@@ -1,6 +1,6 @@
 /**
  * The UI bundle measures strings of printable ASCII and tui/vendor/narrow-chars.json by their
- * length (scripts/build.mjs patches string-width for it). That is only right while the real
+ * length (tui/vendor/patches.ts patches string-width for it). That is only right while the real
  * string-width counts each of those characters as one column: checked here against it.
  */
 import fs from 'node:fs';
