@@ -4,6 +4,8 @@
  */
 export type { LoadedLab } from './load.js';
 export { loadLabsCached } from './cache.js';
+/** A lab problem as `file:line:column: message`; loads the lab format only when called (a broken lab). */
+export const describeProblem = async (p: import('./load.js').LabProblem): Promise<string> => (await import('./load.js')).formatProblem(p);
 export { ProgressStore, type LabProgress } from './progress.js';
 export { contentDir, dataDir } from './paths.js';
 export { LabSession, type StepStatus } from './session.js';

@@ -5,7 +5,7 @@ import { CourseUi } from './root.js';
 import { pickTheme } from './theme.js';
 import { vendorHooks } from './vendor/hooks.js';
 import type { LabController } from './controller.js';
-import type { Course } from './main.js';
+import type { Course } from './course.js';
 
 export async function runInk(course: Course, noShell: boolean): Promise<number> {
   let controller: LabController | null = null;

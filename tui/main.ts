@@ -4,10 +4,10 @@
  * line-by-line mode — which never loads React.
  */
 import path from 'node:path';
-import type { LoadedLab } from '../labs/index.js';
 import { loadLabsCached } from '../labs/index.js';
 import { ProgressStore } from '../labs/index.js';
-import { contentDir, dataDir } from '../labs/index.js';
+import { contentDir, dataDir, describeProblem } from '../labs/index.js';
+import type { Course } from './course.js';
 import { importUi } from './vendor/patches.js';
 
 export interface CourseOptions {
@@ -30,20 +30,12 @@ export function parseCourseArgs(argv: string[]): CourseOptions | string {
   return o;
 }
 
-export interface Course {
-  labs: LoadedLab[];
-  store: ProgressStore;
-  notices: string[];
-  workspaceRoot: string;
-}
-
 async function loadCourse(o: CourseOptions): Promise<Course | string> {
   const data = dataDir();
   let loaded;
   try { loaded = await loadLabsCached(o.labsDir, path.join(data, 'cache', 'labs.json')); } catch { return `cannot read labs from ${o.labsDir}`; }
   const notices: string[] = [];
-  const { formatProblem } = loaded.errors.length ? await import('../labs/load.js') : { formatProblem: undefined };
-  for (const e of loaded.errors) for (const p of e.problems) notices.push(`skipped a broken lab: ${formatProblem!(p).split('\n')[0]}`);
+  for (const e of loaded.errors) for (const p of e.problems) notices.push(`skipped a broken lab: ${(await describeProblem(p)).split('\n')[0]}`);
   if (!loaded.labs.length) return `no labs in ${o.labsDir}${notices.length ? `\n${notices.join('\n')}` : ''}`;
   const store = new ProgressStore(data).load();
   if (store.damaged) notices.push(`Your progress file could not be read (${store.damaged.reason}); it was kept at ${store.damaged.movedTo} and a new one started.`);
