@@ -7,7 +7,7 @@ import { useApp, useStdout } from 'ink';
 import { useRawInput, useTerminalResize } from './terminal.js';
 import { App } from './app.js';
 import { UiStore, type CourseUiProps } from './state/ui-store.js';
-import { UiActionsContext, UiStateContext, useStoreSnapshot } from './state/context.js';
+import { UiActionsContext, UiStateContext, useStoreSnapshot, useUiActions } from './state/context.js';
 
 export type { CourseUiProps } from './state/ui-store.js';
 
@@ -24,14 +24,20 @@ export function CourseUi(props: CourseUiProps) {
     return () => clearTimeout(timer);
   }, []);
 
-  useTerminalResize(store.resize, !props.size);
-  useRawInput(store.input);
-
   return (
     <UiActionsContext.Provider value={store}>
       <UiStateContext.Provider value={snapshot}>
+        <TerminalBridge followResize={!props.size} />
         <App />
       </UiStateContext.Provider>
     </UiActionsContext.Provider>
   );
+}
+
+/** Hands the terminal's keys and size changes to the UI's actions; draws nothing. */
+function TerminalBridge({ followResize }: { followResize: boolean }) {
+  const actions = useUiActions();
+  useTerminalResize(actions.resize, followResize);
+  useRawInput(actions.input);
+  return null;
 }
