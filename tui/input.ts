@@ -74,7 +74,8 @@ export interface Reduced {
 
 /** The first state: the cursor on the lab in progress, if any. */
 export function initialState(labs: InputContext['labs']): UiState {
-  return { selected: Math.max(0, labs.findIndex((l) => l.inProgress)), focus: 'shell', panel: 'lesson', scroll: 0, help: false, resultsFor: null };
+  const selected = Math.max(0, labs.findIndex((l) => l.inProgress));
+  return { selected, focus: 'shell', panel: 'lesson', scroll: 0, help: false, resultsFor: null };
 }
 
 /** A lab has opened: typing goes to its shell (or the lesson without one), from the top. */
@@ -153,7 +154,10 @@ function resultsKey(state: UiState, key: string, ctx: InputContext): Omit<Reduce
   const a = actionFor(key, 'results');
   if (a === 'quit') return run(state, { type: 'quit' });
   if (a === 'help') return none({ ...state, help: true });
-  if (a === 'back') return ctx.lab ? run({ ...state, resultsFor: null }, { type: 'close' }) : none({ ...state, resultsFor: null });
+  if (a === 'back') {
+    const map = { ...state, resultsFor: null };
+    return ctx.lab ? run(map, { type: 'close' }) : none(map);
+  }
   return none(state);
 }
 
@@ -210,12 +214,16 @@ function labKey(state: UiState, key: string, ctx: InputContext, lab: LabFacts): 
   }
   const ready = lab.state === 'ready';
   const page = key === KEY.pgUp || key === KEY.pgDn ? ctx.lessonRows : 1;
-  switch (actionFor(key, 'lesson')) {
+  const a = actionFor(key, 'lesson');
+  switch (a) {
     case 'quit': return run(state, { type: 'quit' });
     case 'back': return run(state, { type: 'close' });
     // Newly revealed text is at the end of the lesson: scroll it into view.
-    case 'hint': return ready ? run({ ...state, panel: 'lesson' }, { type: 'hint' }, { type: 'scrollToEnd' }) : none(state);
-    case 'solution': return ready ? run({ ...state, panel: 'lesson' }, { type: 'solution' }, { type: 'scrollToEnd' }) : none(state);
+    case 'hint':
+    case 'solution': {
+      if (!ready) return none(state);
+      return run({ ...state, panel: 'lesson' }, { type: a === 'hint' ? 'hint' : 'solution' }, { type: 'scrollToEnd' });
+    }
     case 'reset': return ready ? run(state, { type: 'reset' }) : none(state);
     case 'skip': return ready ? run(state, { type: 'skip' }) : none(state);
     case 'advance': return ready ? run(state, { type: 'advance' }) : none(state);
@@ -226,7 +234,9 @@ function labKey(state: UiState, key: string, ctx: InputContext, lab: LabFacts): 
     // In the feed, scroll counts lines back from the newest entry.
     case 'scrollUp': {
       const max = ctx.maxScroll(state.panel);
-      const scroll = state.panel === 'activity' ? Math.min(max, state.scroll + page) : Math.max(0, Math.min(state.scroll, max) - page);
+      const scroll = state.panel === 'activity'
+        ? Math.min(max, state.scroll + page)
+        : Math.max(0, Math.min(state.scroll, max) - page);
       return none({ ...state, scroll });
     }
     case 'scrollDown': {

@@ -14,7 +14,10 @@ export type { CourseUiProps } from './state/ui-store.js';
 export function CourseUi(props: CourseUiProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
-  const [store] = useState(() => new UiStore(props, { cols: props.size?.cols ?? stdout.columns ?? 80, rows: props.size?.rows ?? stdout.rows ?? 24 }));
+  const [store] = useState(() => {
+    const size = props.size ?? { cols: stdout.columns ?? 80, rows: stdout.rows ?? 24 };
+    return new UiStore(props, size);
+  });
   const snapshot = useStoreSnapshot(store);
   useEffect(() => { store.bindExit(exit); }, [store, exit]);
 

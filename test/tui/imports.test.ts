@@ -59,7 +59,12 @@ describe('the UI import graph', () => {
   it('finds a circle when there is one (the checker itself)', () => {
     graph.set('tui/x.ts', ['tui/y.ts']);
     graph.set('tui/y.ts', ['tui/x.ts']);
-    try { expect(circles().map((c) => c.join(' → '))).toEqual(['tui/x.ts → tui/y.ts → tui/x.ts']); } finally { graph.delete('tui/x.ts'); graph.delete('tui/y.ts'); }
+    try {
+      expect(circles().map((c) => c.join(' → '))).toEqual(['tui/x.ts → tui/y.ts → tui/x.ts']);
+    } finally {
+      graph.delete('tui/x.ts');
+      graph.delete('tui/y.ts');
+    }
   });
 
   it('reaches labs/ only through labs/index.ts', () => {
@@ -76,7 +81,8 @@ describe('the UI import graph', () => {
       for (const m of src.matchAll(/^(?:import|export)\s(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
         const spec = m[1];
         if (!spec.startsWith('.')) { seen.add(spec); continue; }
-        const next = importsOf(from).find((i) => i.replace(/\.(tsx?|js)$/, '') === path.normalize(path.join(path.dirname(from), spec)).replace(/\.js$/, ''));
+        const target = path.normalize(path.join(path.dirname(from), spec)).replace(/\.js$/, '');
+        const next = importsOf(from).find((i) => i.replace(/\.(tsx?|js)$/, '') === target);
         if (next?.startsWith('tui/')) reach(next, seen);
       }
       return seen;

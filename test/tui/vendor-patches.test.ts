@@ -58,7 +58,9 @@ describe('vendor patches', () => {
   it('the yoga module patch finds the files it relies on and the wasm bytes', () => {
     for (const m of MODULE_PATCHES) {
       expect(fs.existsSync(path.join(ROOT, m.with)), m.with).toBe(true);
-      for (const f of m.uses) expect(fs.existsSync(path.join(pkgDir(m.package), f)), `${m.id}: ${m.package}/${f} is gone; re-check ${m.recheck}`).toBe(true);
+      for (const f of m.uses) {
+        expect(fs.existsSync(path.join(pkgDir(m.package), f)), `${m.id}: ${m.package}/${f} is gone; re-check ${m.recheck}`).toBe(true);
+      }
     }
     expect(YOGA_WASM.pattern.test(fs.readFileSync(path.join(pkgDir('yoga-layout'), YOGA_WASM.file), 'utf8'))).toBe(true);
   });

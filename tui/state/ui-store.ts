@@ -132,7 +132,8 @@ export class UiStore implements UiActions {
     const c = this.controller;
     if (!c) return 0;
     const layout = this.layout();
-    const lines = panel === 'activity' ? activityLines(c.activity(), this.props.theme) : lessonLines(c, layout.cols - 1, this.props.theme);
+    const { theme } = this.props;
+    const lines = panel === 'activity' ? activityLines(c.activity(), theme) : lessonLines(c, layout.cols - 1, theme);
     return Math.max(0, lines.length - layout.lessonRows);
   }
 
@@ -160,7 +161,9 @@ export class UiStore implements UiActions {
       case 'quizType': c.quizType(e.text); break;
       case 'quizSubmit':
         void c.quizSubmit().then((over) => {
-          if (e.resultsWhenOver && over && this.controller === c) { this.ui = { ...this.ui, resultsFor: c.id }; this.changed(); }
+          if (!e.resultsWhenOver || !over || this.controller !== c) return;
+          this.ui = { ...this.ui, resultsFor: c.id };
+          this.changed();
         });
         break;
     }
@@ -179,14 +182,17 @@ export class UiStore implements UiActions {
     try {
       let mod: typeof import('../controller.js');
       try { mod = await import('../controller.js'); } catch (e) {
-        this.openError = `Could not load the lab runtime (${(e as Error).message.split('\n')[0]}). Was vault-lab updated while it ran? Restart it.`;
+        const why = (e as Error).message.split('\n')[0];
+        this.openError = `Could not load the lab runtime (${why}). Was vault-lab updated while it ran? Restart it.`;
         this.changed();
         return;
       }
       this.openError = '';
       const { noShell, store, workspaceRoot, controllerOptions } = this.props;
       const layout = this.layout();
-      const c = new mod.LabController(l, { cols: layout.cols, shellRows: layout.shellRows, noShell, store, workspaceRoot, resume, ...(controllerOptions ?? {}) });
+      const c = new mod.LabController(l, {
+        cols: layout.cols, shellRows: layout.shellRows, noShell, store, workspaceRoot, resume, ...(controllerOptions ?? {}),
+      });
       c.on('update', () => this.onUpdate(c));
       this.controller = c;
       this.props.onController?.(c);

@@ -116,7 +116,10 @@ export const MODULE_PATCHES: ModulePatch[] = [
 ];
 
 /** The wasm bytes inside yoga-layout's binary file (used by yoga-synchronous-start). */
-export const YOGA_WASM = { file: 'dist/binaries/yoga-wasm-base64-esm.js', pattern: /data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)/ };
+export const YOGA_WASM = {
+  file: 'dist/binaries/yoga-wasm-base64-esm.js',
+  pattern: /data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)/,
+};
 
 export const RUNTIME_WORKAROUNDS: Vendored[] = [
   {
@@ -150,7 +153,8 @@ export function applySourcePatch(patch: SourcePatch, source: string, ctx: PatchC
   let out = source;
   for (const cut of patch.cuts) {
     if (!out.includes(cut.from)) {
-      throw new Error(`vendor patch ${patch.id}: ${patch.package}/${patch.file}${installed ? ` (${installed} installed)` : ''} no longer `
+      const which = `${patch.package}/${patch.file}${installed ? ` (${installed} installed)` : ''}`;
+      throw new Error(`vendor patch ${patch.id}: ${which} no longer `
         + `contains ${JSON.stringify(cut.from)}; it was written against ${patch.package} ${patch.version}. `
         + `Re-check ${patch.recheck} Then update tui/vendor/patches.ts.`);
     }
@@ -165,7 +169,9 @@ export function applySourcePatch(patch: SourcePatch, source: string, ctx: PatchC
  */
 export async function importUi<T>(load: () => Promise<T>): Promise<T> {
   const fetchProp = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
-  if (fetchProp?.configurable) Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
+  if (fetchProp?.configurable) {
+    Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
+  }
   const ciVars = Object.keys(process.env).filter((k) => k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k.startsWith('CI_'));
   const saved = Object.fromEntries(ciVars.map((k) => [k, process.env[k]]));
   for (const k of ciVars) delete process.env[k];
