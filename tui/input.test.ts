@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { KEY } from './keys.js';
 import {
-  initialState, labOpened, reduceAll, reduceInput, reduceKey, scopeOf, splitKey, stepChanged,
+  initialState, labOpened, reduceAll, reduceInput, reduceKey, scopeOf, splitKey, stepChanged, unfinishedEscape,
   type InputContext, type LabFacts, type UiState,
 } from './input.js';
 
@@ -209,5 +209,18 @@ describe('splitKey', () => {
     expect(splitKey('\u001bbx')).toBe('\u001bb');
     expect(splitKey('ab')).toBe('a');
     expect(splitKey('\u{1F600}!')).toBe('\u{1F600}');
+  });
+});
+
+describe('unfinishedEscape', () => {
+  it('finds an escape sequence the chunk does not finish', () => {
+    expect(unfinishedEscape('abc')).toBe(-1);
+    expect(unfinishedEscape(`ab${KEY.up}`)).toBe(-1);
+    expect(unfinishedEscape(`ab${KEY.esc}`)).toBe(2);
+    expect(unfinishedEscape('ab\u001b[')).toBe(2);
+    expect(unfinishedEscape('\u001b[5')).toBe(0);
+    expect(unfinishedEscape('\u001bO')).toBe(0);
+    expect(unfinishedEscape(KEY.f2)).toBe(-1);
+    expect(unfinishedEscape(`${KEY.esc}b`)).toBe(-1);
   });
 });

@@ -102,6 +102,20 @@ export function splitKey(s: string): string {
   return m ? m[0] : s[0];
 }
 
+/**
+ * Where an escape sequence that the chunk does not finish begins (-1 if none): a terminal
+ * may split a key such as an arrow (ESC [ A) over two reads, and a lone ESC may be the Esc
+ * key or the start of one. The caller holds that tail back until more input comes, or
+ * briefly, as Ink's own input parser does.
+ */
+export function unfinishedEscape(s: string): number {
+  const at = s.lastIndexOf('\u001b');
+  if (at < 0) return -1;
+  const tail = s.slice(at);
+  if (tail === '\u001b' || tail === '\u001bO' || /^\u001b\[[0-9;?]*[ -/]*$/.test(tail)) return at;
+  return -1;
+}
+
 /** Typing goes straight to the shell: it has focus, is up, and nothing covers it. */
 function typingToShell(state: UiState, ctx: InputContext): boolean {
   const lab = ctx.lab;

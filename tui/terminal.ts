@@ -6,10 +6,12 @@
  * the stream Ink reads and Ink's own `setRawMode` (which starts Ink reading it). Ink reads
  * with `stdin.read()` from a 'readable' listener, and a Node stream emits 'data' for every
  * chunk `read()` returns while a 'readable' listener controls the flow; so a 'data'
- * listener sees each chunk as read, without taking the stream away from Ink.
+ * listener sees each chunk as read, without taking the stream away from Ink. An escape
+ * sequence split over two reads is put back together, as Ink's parser does for useInput.
  */
 import { useEffect } from 'react';
 import { useStdin, useStdout } from 'ink';
+import { unfinishedEscape } from './input.js';
 
 /** Calls `onChunk` with every chunk of raw input, in raw mode, while mounted. */
 export function useRawInput(onChunk: (chunk: string) => void): void {
@@ -18,9 +20,21 @@ export function useRawInput(onChunk: (chunk: string) => void): void {
     if (!isRawModeSupported) return;
     // Raw mode first: Ink attaches its 'readable' listener, so ours never puts the stream in flowing mode.
     setRawMode(true);
-    const onData = (data: string | Buffer) => onChunk(typeof data === 'string' ? data : data.toString('utf8'));
+    let pending = '';
+    let flush: NodeJS.Immediate | undefined;
+    const onData = (data: string | Buffer) => {
+      if (flush) clearImmediate(flush);
+      const chunk = pending + (typeof data === 'string' ? data : data.toString('utf8'));
+      const at = unfinishedEscape(chunk);
+      pending = at < 0 ? '' : chunk.slice(at);
+      const ready = at < 0 ? chunk : chunk.slice(0, at);
+      if (ready) onChunk(ready);
+      // Nothing more came at once: it was the Esc key (or a sequence cut short), so pass it on.
+      if (pending) flush = setImmediate(() => { const p = pending; pending = ''; flush = undefined; onChunk(p); });
+    };
     stdin.on('data', onData);
     return () => {
+      if (flush) clearImmediate(flush);
       stdin.off('data', onData);
       setRawMode(false);
     };

@@ -26,6 +26,8 @@ export interface Ui {
   press(...keys: string[]): Promise<void>;
   /** Writes one chunk as a terminal would on a paste or fast typing. */
   type(chunk: string): Promise<void>;
+  /** Writes at once, without waiting for the UI (several reads in a row). */
+  write(chunk: string): void;
   waitFor(what: string | RegExp | (() => boolean), ms?: number): Promise<string>;
   unmount(): void;
 }
@@ -40,6 +42,7 @@ export function renderUi(tree: React.ReactElement): Ui {
       for (const k of keys) { r.stdin.write(k); await new Promise((res) => setTimeout(res, 30)); }
     },
     async type(chunk) { r.stdin.write(chunk); await new Promise((res) => setTimeout(res, 30)); },
+    write(chunk) { r.stdin.write(chunk); },
     async waitFor(what, ms = 15_000) {
       const t0 = Date.now();
       const ok = () => (typeof what === 'function' ? what() : typeof what === 'string' ? ui.frame().includes(what) : what.test(ui.frame()));
