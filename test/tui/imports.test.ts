@@ -93,4 +93,13 @@ describe('the UI import graph', () => {
       expect({ entry, ui }).toEqual({ entry, ui: [] });
     }
   });
+
+  it('leaves the lab controller\'s fields to the controller: the UI calls its methods', () => {
+    const write = /\b(?:c|controller|this\.controller)\.[A-Za-z_]+\s*(?:=(?![=>])|\+\+|\+=|-=)/;
+    expect(write.test('c.quiz = null')).toBe(true); // the check itself
+    expect(write.test('c.quiz === null')).toBe(false);
+    const bad = TUI.filter((f) => f !== 'tui/controller.ts' && write.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(bad).toEqual([]);
+  });
 });
+
