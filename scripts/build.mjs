@@ -25,47 +25,34 @@ const externalsExceptUi = {
   },
 };
 
+// The vendor patches are declared, with what each does and why, in tui/vendor/patches.ts
+// (next to the run-time workarounds, pinned by test/tui/vendor-patches.test.ts). It has no
+// imports: compile it alone and load it here.
+const patchesJs = await build({ absWorkingDir: root, entryPoints: ['tui/vendor/patches.ts'], bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
+const patches = await import(`data:text/javascript;base64,${Buffer.from(patchesJs.outputFiles[0].text).toString('base64')}`);
+const pkgDir = (name) => path.join(root, 'node_modules', name);
+const installed = (name) => JSON.parse(fs.readFileSync(path.join(pkgDir(name), 'package.json'), 'utf8')).version;
+const patchContext = { narrowChars: JSON.parse(fs.readFileSync(path.join(root, 'tui/vendor/narrow-chars.json'), 'utf8')).chars };
 // yoga's wasm bytes, from the base64 data URL in yoga-layout's own binary file.
-const yogaBinary = fs.readFileSync(path.join(root, 'node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js'), 'utf8');
-const yogaWasm = /data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)/.exec(yogaBinary)?.[1];
-if (!yogaWasm) throw new Error('build: no wasm found in yoga-layout/dist/binaries/yoga-wasm-base64-esm.js');
+const yogaBinary = fs.readFileSync(path.join(pkgDir('yoga-layout'), patches.YOGA_WASM.file), 'utf8');
+const yogaWasm = patches.YOGA_WASM.pattern.exec(yogaBinary)?.[1];
+if (!yogaWasm) throw new Error(`build: no wasm found in yoga-layout/${patches.YOGA_WASM.file}; see yoga-synchronous-start in tui/vendor/patches.ts`);
 const vendorPlugin = {
   name: 'ui-vendor',
   setup(b) {
-    // yoga without top-level await (CommonJS has none): see tui/vendor/yoga-sync.ts.
-    b.onResolve({ filter: /^yoga-layout$/ }, () => ({ path: path.join(root, 'tui/vendor/yoga-sync.ts') }));
-    b.onResolve({ filter: /^yoga-layout\/dist\// }, (args) => ({ path: path.join(root, 'node_modules', args.path) }));
-    // Ink awaits its devtools and package.json at the top level only when DEV=true; the
-    // shipped course has no React devtools, so both branches are cut.
-    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, (args) => {
-      const src = fs.readFileSync(args.path, 'utf8');
-      const cuts = [["await import('./devtools.js');", 'void 0;'], ['? await loadPackageJson()', '? { name: undefined, version: undefined }']];
-      let out = src;
-      for (const [from, to] of cuts) {
-        if (!out.includes(from)) throw new Error('build: ink/build/reconciler.js changed; update the ui-vendor plugin');
-        out = out.replace(from, () => to); // a function: `to` may hold $' and friends
-      }
-      return { contents: out, loader: 'js' };
-    });
-    // string-width 8 builds its RGI emoji regex (about 10 ms) when it loads; build it on first
-    // use instead, and measure strings of printable ASCII and the course's own narrow
-    // characters (tui/vendor/narrow-chars.json) by their length, as it already does for ASCII.
-    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, (args) => {
-      const src = fs.readFileSync(args.path, 'utf8');
-      if (!src.includes('const rgiEmojiRegex')) return undefined; // an older string-width: as it is
-      const narrow = JSON.parse(fs.readFileSync(path.join(root, 'tui/vendor/narrow-chars.json'), 'utf8')).chars;
-      const cuts = [
-        ['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', "let rgiEmojiRegexBuilt; const rgiEmojiRegex = { test: (s) => (rgiEmojiRegexBuilt ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(s) };"],
-        ['if (/^[\\u0020-\\u007E]*$/.test(string)) {', `if (/^[\\u0020-\\u007E]*$/.test(string) || (ambiguousIsNarrow && /^[\\u0020-\\u007E${narrow}]*$/.test(string))) {`],
-      ];
-      let out = src;
-      for (const [from, to] of cuts) {
-        if (!out.includes(from)) throw new Error(`build: ${args.path} changed; update the ui-vendor plugin`);
-        out = out.replace(from, () => to); // a function: `to` may hold $' and friends
-      }
-      return { contents: out, loader: 'js' };
-    });
-    b.onResolve({ filter: /^react-devtools-core$/ }, (args) => ({ path: args.path, external: true }));
+    for (const m of patches.MODULE_PATCHES) {
+      b.onResolve({ filter: m.replaces }, () => ({ path: path.join(root, m.with) }));
+      // Our replacement imports files of the package that its exports map does not list.
+      b.onResolve({ filter: new RegExp(`^${m.package}/dist/`) }, (args) => ({ path: path.join(root, 'node_modules', args.path) }));
+    }
+    for (const p of patches.SOURCE_PATCHES) {
+      b.onLoad({ filter: p.filter }, (args) => {
+        const src = fs.readFileSync(args.path, 'utf8');
+        const out = patches.applySourcePatch(p, src, patchContext, installed(p.package));
+        return out === src ? undefined : { contents: out, loader: 'js' };
+      });
+      for (const ext of p.externals ?? []) b.onResolve({ filter: new RegExp(`^${ext}$`) }, (args) => ({ path: args.path, external: true }));
+    }
   },
 };
 // Build into a private folder, then swap it in, so concurrent builds never see a half-written dist/.

@@ -240,6 +240,13 @@ export class LabController extends EventEmitter {
     this.changed();
   }
 
+  /** Leaves the quiz without recording it (Esc); `z` starts it again from the first question. */
+  leaveQuiz() {
+    if (!this.quiz) return;
+    this.quiz = null;
+    this.changed();
+  }
+
   private quizView(index: number, score: number): QuizView {
     const q = this.lab.quiz[index];
     const kind = questionKind(q);

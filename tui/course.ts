@@ -1,7 +1,15 @@
 /** Course-level facts in words (status, needs, order, results rows), shared by the screens and plain mode; no React. */
 import type { LoadedLab } from '../labs/index.js';
-import type { LabProgress } from '../labs/index.js';
+import type { LabProgress, ProgressStore } from '../labs/index.js';
 import type { LabResults } from './results.js';
+
+/** A loaded course, as the full-screen UI and plain mode receive it. */
+export interface Course {
+  labs: LoadedLab[];
+  store: ProgressStore;
+  notices: string[];
+  workspaceRoot: string;
+}
 
 export const NEED_NAMES: Record<string, string> = { postgres: 'PostgreSQL', kubernetes: 'Kubernetes' };
 

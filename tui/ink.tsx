@@ -1,11 +1,11 @@
 /** The full-screen UI: alternate screen, Ink render, and a clean exit on q, Ctrl-C, SIGTERM or SIGHUP. */
 import React from 'react';
 import { render } from 'ink';
-import { App } from './app.js';
+import { CourseUi } from './root.js';
 import { pickTheme } from './theme.js';
 import { vendorHooks } from './vendor/hooks.js';
 import type { LabController } from './controller.js';
-import type { Course } from './main.js';
+import type { Course } from './course.js';
 
 export async function runInk(course: Course, noShell: boolean): Promise<number> {
   let controller: LabController | null = null;
@@ -21,7 +21,7 @@ export async function runInk(course: Course, noShell: boolean): Promise<number> 
     vendorHooks.saveCache(); // if it has not been saved yet: a learner who quits at once still gets it
   };
   const app = render(
-    <App labs={course.labs} store={course.store} theme={pickTheme()} noShell={noShell} workspaceRoot={course.workspaceRoot} notices={course.notices} onController={(c) => { controller = c; }} />,
+    <CourseUi labs={course.labs} store={course.store} theme={pickTheme()} noShell={noShell} workspaceRoot={course.workspaceRoot} notices={course.notices} onController={(c) => { controller = c; }} />,
     // 60 frames a second: a keypress shows within one frame (Ink's default is 30).
     { exitOnCtrlC: false, patchConsole: true, maxFps: 60 },
   );

@@ -9,7 +9,7 @@ import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { t } from './text.js';
 import { ScriptShell } from '../labs/index.js';
-import type { Course } from './main.js';
+import type { Course } from './course.js';
 import type { LabController } from './controller.js';
 import { actionForWord, wordHelp } from './keys.js';
 import { renderMarkdown } from './components/markdown.js';

@@ -1,6 +1,6 @@
 /**
  * The UI bundle measures strings of printable ASCII and tui/vendor/narrow-chars.json by their
- * length (scripts/build.mjs patches string-width for it). That is only right while the real
+ * length (tui/vendor/patches.ts patches string-width for it). That is only right while the real
  * string-width counts each of those characters as one column: checked here against it.
  */
 import fs from 'node:fs';
@@ -22,7 +22,7 @@ describe('narrow characters of the UI bundle', () => {
   });
 
   it('cover every non-ASCII character the UI code draws', () => {
-    const sources = ['tui', 'tui/screens', 'tui/components'].flatMap((d) => fs.readdirSync(path.join(ROOT, d)).filter((f) => /\.tsx?$/.test(f)).map((f) => path.join(ROOT, d, f)));
+    const sources = ['tui', 'tui/screens', 'tui/components', 'tui/state'].flatMap((d) => fs.readdirSync(path.join(ROOT, d)).filter((f) => /\.tsx?$/.test(f)).map((f) => path.join(ROOT, d, f)));
     const used = new Set<string>();
     for (const f of sources) for (const c of fs.readFileSync(f, 'utf8')) if (c.charCodeAt(0) > 0x7e) used.add(c);
     const missing = [...used].filter((c) => !chars.includes(c));

@@ -82,6 +82,20 @@ describe('vault-lab --plain', () => {
     expect(progress.labs['fixture-basics']).toMatchObject({ status: 'done', done: ['store', 'denied'], hints: { store: 1 }, quiz: { score: 2, total: 3 } });
   }, 60_000);
 
+  it('skips a broken lab with a notice that says where the problem is', async () => {
+    const labs = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-plain-labs-'));
+    fs.copyFileSync(path.join(FIXTURE_COURSE, 'a-basics.yaml'), path.join(labs, 'a-basics.yaml'));
+    fs.writeFileSync(path.join(labs, 'z-broken.yaml'), 'id: broken\ntitle: 3\n');
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-plain-'));
+    child = spawn(process.execPath, [VAULT_LAB_JS, '--plain', '--labs', labs], { env: { ...process.env, VAULT_LAB_DATA_DIR: data } });
+    const io = new Lines(child);
+    const head = await io.expect('Choose a lab by number');
+    expect(head).toMatch(/Notice: skipped a broken lab: \S*z-broken\.yaml:2:8: title: expected a string or a mapping/);
+    expect(head).toContain('1. Fixture basics');
+    io.say('quit');
+    await io.expect('Goodbye.');
+  });
+
   it('rejects unknown options and explains how to run without a terminal', async () => {
     const run = (args: string[]) => new Promise<{ code: number | null; err: string }>((resolve) => {
       const p = spawn(process.execPath, [VAULT_LAB_JS, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });

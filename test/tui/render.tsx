@@ -9,7 +9,7 @@ import path from 'node:path';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { onTestFinished } from 'vitest';
-import { App } from '../../tui/app.js';
+import { CourseUi } from '../../tui/root.js';
 import { loadLabDir, type LoadedLab } from '../../labs/format/load.js';
 import { ProgressStore } from '../../labs/runtime/progress.js';
 import { NO_COLOR_THEME, type Theme } from '../../tui/theme.js';
@@ -26,6 +26,8 @@ export interface Ui {
   press(...keys: string[]): Promise<void>;
   /** Writes one chunk as a terminal would on a paste or fast typing. */
   type(chunk: string): Promise<void>;
+  /** Writes at once, without waiting for the UI (several reads in a row). */
+  write(chunk: string): void;
   waitFor(what: string | RegExp | (() => boolean), ms?: number): Promise<string>;
   unmount(): void;
 }
@@ -40,6 +42,7 @@ export function renderUi(tree: React.ReactElement): Ui {
       for (const k of keys) { r.stdin.write(k); await new Promise((res) => setTimeout(res, 30)); }
     },
     async type(chunk) { r.stdin.write(chunk); await new Promise((res) => setTimeout(res, 30)); },
+    write(chunk) { r.stdin.write(chunk); },
     async waitFor(what, ms = 15_000) {
       const t0 = Date.now();
       const ok = () => (typeof what === 'function' ? what() : typeof what === 'string' ? ui.frame().includes(what) : what.test(ui.frame()));
@@ -70,7 +73,7 @@ export function renderCourse(opts: { labsDir?: string; cols?: number; rows?: num
   let controller: LabController | null = null;
   const controllers: LabController[] = [];
   const ui = renderUi(
-    <App labs={labs} store={store} theme={opts.theme ?? NO_COLOR_THEME} noShell={opts.noShell ?? false} workspaceRoot={path.join(data, 'ws')} notices={opts.notices ?? []}
+    <CourseUi labs={labs} store={store} theme={opts.theme ?? NO_COLOR_THEME} noShell={opts.noShell ?? false} workspaceRoot={path.join(data, 'ws')} notices={opts.notices ?? []}
       onController={(c) => { controller = c; if (c) controllers.push(c); }} size={{ cols: opts.cols ?? 80, rows: opts.rows ?? 24 }} />,
   );
   onTestFinished(async () => { for (const c of controllers) await c.stop(); });

@@ -1,6 +1,7 @@
 /** The Ink app rendered with ink-testing-library: course map, opening a lab, live checks. */
 import { describe, expect, it } from 'vitest';
 import { orderLabs } from '../../tui/course.js';
+import { KEY } from '../../tui/keys.js';
 import { renderCourse, SHIPPED_COURSE } from './render.js';
 
 describe('App', () => {
@@ -26,5 +27,18 @@ describe('App', () => {
     await r.waitFor('Hint 1/2');
     expect(r.store.lab('policies-and-tokens').hints['write-policy']).toBe(1);
     expect(r.store.lab('policies-and-tokens').done).toEqual(['store-secret']);
+  }, 30_000);
+
+  it('reads keys as the terminal sends them: an arrow split over two reads is one key, a lone Esc is Esc', async () => {
+    const r = renderCourse();
+    expect(r.frame()).toContain('› Fixture basics');
+    await r.press(KEY.enter);
+    await r.waitFor(() => r.controller()?.state === 'ready');
+    await r.press(KEY.ctrlBracket, KEY.esc);
+    await r.waitFor('› Fixture basics');
+    expect(r.controller()).toBeNull();
+    r.write('\u001b[');
+    r.write('B');
+    await r.waitFor('› Fixture database credentials');
   }, 30_000);
 });

@@ -4,62 +4,20 @@ import { Box, Text } from 'ink';
 import { t } from '../text.js';
 import type { LabController } from '../controller.js';
 import { paint, type Theme } from '../theme.js';
-import { renderMarkdown } from '../components/markdown.js';
+import { activityLines, lessonLines } from '../components/lesson.js';
+import { Spinner } from '../components/Spinner.js';
 import { FOCUS_LABEL, hintLine } from '../keys.js';
-import type { ActivityEntry } from '../activity.js';
-
-export interface Layout { cols: number; rows: number; lessonRows: number; checkRows: number; activityRows: number; shellRows: number }
-
-/** Splits the terminal: lesson on top, checks, the last request, then the shell; works down to 80×24. */
-export function layoutFor(cols: number, rows: number, noShell: boolean): Layout {
-  const fixed = 4; // header, steps, shell rule, footer
-  const checkRows = 2;
-  const activityRows = rows >= 24 ? 2 : 1;
-  const avail = Math.max(6, rows - fixed - checkRows - activityRows);
-  if (noShell) return { cols, rows, lessonRows: Math.max(3, avail - 5), checkRows, activityRows, shellRows: 0 };
-  const lessonRows = Math.max(3, Math.floor(avail * 0.45));
-  return { cols, rows, lessonRows, checkRows, activityRows, shellRows: Math.max(3, avail - lessonRows) };
-}
-
-export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+import type { Layout } from '../layout.js';
+import type { Focus, Panel } from '../input.js';
 
 export interface LabScreenProps {
   c: LabController;
   theme: Theme;
   layout: Layout;
-  focus: 'lesson' | 'shell';
-  panel: 'lesson' | 'activity';
+  focus: Focus;
+  panel: Panel;
   scroll: number;
-  tick: number;
   noShell: boolean;
-}
-
-/** Everything the lesson pane shows, as lines (so it can scroll). */
-export function lessonLines(c: LabController, width: number, theme: Theme): string[] {
-  const s = c.session;
-  const step = s.step;
-  if (!step) {
-    const next = c.hasQuiz ? `Press z to take the quiz (${c.lab.quiz.length} question${c.lab.quiz.length === 1 ? '' : 's'}), Esc for the course map, or q to quit.` : 'Press z to see your results, Esc for the course map, or q to quit.';
-    return [paint(theme, 'ok', 'Lab complete!', { bold: true }), '', ...renderMarkdown(`You finished **${t(c.lab.title)}**. ${next}`, width, theme)];
-  }
-  const lines = [paint(theme, 'title', t(step.title), { bold: true }), ...renderMarkdown(t(step.body), width, theme)];
-  for (let i = 0; i < c.hintsShown; i++) {
-    lines.push('', ...renderMarkdown(`**Hint ${i + 1}/${step.hints.length}:** ${t(step.hints[i])}`, width, theme));
-  }
-  if (c.solutionShown) {
-    lines.push('', paint(theme, 'warn', 'Solution (recorded as shown):', { bold: true }));
-    for (const cmd of step.solution) for (const l of cmd.trimEnd().split('\n')) lines.push('    ' + paint(theme, 'code', l));
-  }
-  return lines;
-}
-
-/** The activity feed as lines: two per request, newest last. */
-export function activityLines(entries: ActivityEntry[], theme: Theme): string[] {
-  if (!entries.length) return [paint(theme, 'secondary', 'No requests yet. Everything you (or any client) send to the engine appears here, with the reason it was allowed or denied.')];
-  return entries.flatMap((e) => [
-    `${paint(theme, e.ok ? 'ok' : 'fail', e.ok ? '✓' : '✗')} ${paint(theme, 'secondary', e.time)} ${e.summary}  ${paint(theme, 'secondary', e.who)}`,
-    `  ${paint(theme, e.why.startsWith('denied') ? 'fail' : e.ok ? 'secondary' : 'warn', e.why)}`,
-  ]);
 }
 
 function stepMarks(c: LabController, theme: Theme, width: number): string {
@@ -78,7 +36,7 @@ function stepMarks(c: LabController, theme: Theme, width: number): string {
   return (from > 0 ? '… ' : '') + marks.slice(from).map((m, i) => paint(theme, m.tone, parts[from + i])).join(' ');
 }
 
-export function LabScreen({ c, theme, layout, focus, panel, scroll, tick, noShell }: LabScreenProps) {
+export function LabScreen({ c, theme, layout, focus, panel, scroll, noShell }: LabScreenProps) {
   const s = c.session;
   const lab = c.lab;
   const width = layout.cols;
@@ -90,7 +48,7 @@ export function LabScreen({ c, theme, layout, focus, panel, scroll, tick, noShel
       <Box flexDirection="column" height={layout.rows}>
         <Text bold color={theme.text.title}>{header}</Text>
         {c.state === 'starting'
-          ? <Text color={theme.status.pending}>{SPINNER[tick % SPINNER.length]} {c.progressText}</Text>
+          ? <Spinner color={theme.status.pending} text={c.progressText} />
           : <Text color={theme.status.fail}>Could not start the lab: {c.error}{'\n'}Press Esc for the course map or q to quit.</Text>}
       </Box>
     );

@@ -6,5 +6,5 @@
  * Only what the shims list is exported.
  */
 export { render, Box, Text, useApp, useStdin, useStdout } from 'ink';
-export { default as React, useCallback, useEffect, useRef, useState } from 'react';
+export { default as React, createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
 export { jsx, jsxs, Fragment } from 'react/jsx-runtime';

@@ -27,7 +27,9 @@ export interface Vendor {
   useStdin: typeof import('ink').useStdin;
   useStdout: typeof import('ink').useStdout;
   React: typeof import('react');
+  createContext: typeof import('react').createContext;
   useCallback: typeof import('react').useCallback;
+  useContext: typeof import('react').useContext;
   useEffect: typeof import('react').useEffect;
   useRef: typeof import('react').useRef;
   useState: typeof import('react').useState;

@@ -4,10 +4,11 @@
  * line-by-line mode — which never loads React.
  */
 import path from 'node:path';
-import type { LoadedLab } from '../labs/index.js';
 import { loadLabsCached } from '../labs/index.js';
 import { ProgressStore } from '../labs/index.js';
-import { contentDir, dataDir } from '../labs/index.js';
+import { contentDir, dataDir, formatProblem } from '../labs/index.js';
+import type { Course } from './course.js';
+import { importUi } from './vendor/patches.js';
 
 export interface CourseOptions {
   labsDir: string;
@@ -29,20 +30,12 @@ export function parseCourseArgs(argv: string[]): CourseOptions | string {
   return o;
 }
 
-export interface Course {
-  labs: LoadedLab[];
-  store: ProgressStore;
-  notices: string[];
-  workspaceRoot: string;
-}
-
 async function loadCourse(o: CourseOptions): Promise<Course | string> {
   const data = dataDir();
   let loaded;
   try { loaded = await loadLabsCached(o.labsDir, path.join(data, 'cache', 'labs.json')); } catch { return `cannot read labs from ${o.labsDir}`; }
   const notices: string[] = [];
-  const { formatProblem } = loaded.errors.length ? await import('../labs/load.js') : { formatProblem: undefined };
-  for (const e of loaded.errors) for (const p of e.problems) notices.push(`skipped a broken lab: ${formatProblem!(p).split('\n')[0]}`);
+  for (const e of loaded.errors) for (const p of e.problems) notices.push(`skipped a broken lab: ${formatProblem(p).split('\n')[0]}`);
   if (!loaded.labs.length) return `no labs in ${o.labsDir}${notices.length ? `\n${notices.join('\n')}` : ''}`;
   const store = new ProgressStore(data).load();
   if (store.damaged) notices.push(`Your progress file could not be read (${store.damaged.reason}); it was kept at ${store.damaged.movedTo} and a new one started.`);
@@ -62,28 +55,7 @@ export async function runCourse(argv: string[]): Promise<number> {
     const { runPlain } = await import('./plain.js');
     return runPlain(course, { input: process.stdin, output: process.stdout });
   }
-  const { runInk } = await importInk();
+  // The UI is imported with the run-time workarounds of tui/vendor/patches.ts in place.
+  const { runInk } = await importUi(() => import('./ink.js'));
   return runInk(course, o.noShell);
-}
-
-/**
- * Loads the full-screen UI. Ink's layout engine (yoga, compiled to WebAssembly) asks
- * `typeof fetch` while it starts, which makes Node load its whole HTTP client for nothing
- * (about a tenth of the course's cold start); the global is hidden for that moment only.
- */
-async function importInk(): Promise<typeof import('./ink.js')> {
-  const fetchProp = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
-  if (fetchProp?.configurable) Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
-  // Ink decides once, when it loads, whether it runs "in CI" (any CI or CI_* variable) and
-  // then draws only the last frame. The course runs in a real terminal (checked before we
-  // get here), so it must draw live even inside a CI job or a terminal that sets CI.
-  const ciVars = Object.keys(process.env).filter((k) => k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k.startsWith('CI_'));
-  const saved = Object.fromEntries(ciVars.map((k) => [k, process.env[k]]));
-  for (const k of ciVars) delete process.env[k];
-  try {
-    return await import('./ink.js');
-  } finally {
-    if (fetchProp?.configurable) Object.defineProperty(globalThis, 'fetch', fetchProp);
-    Object.assign(process.env, saved);
-  }
 }
