@@ -1,60 +1,103 @@
-/** Imports flow one way: tui → labs → engine, and only through engine/index.ts. */
-import fs from 'node:fs';
-import path from 'node:path';
+/**
+ * Imports flow one way: tui → labs → engine, cli → engine, each through its door; inside the
+ * engine, backends → framework → sdk and core → framework → sdk, with engine.ts alone wiring
+ * them together. No import circles anywhere. See docs/architecture.md.
+ */
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './support/engine.js';
+import { findCycles, importGraph, importsOf, longFiles, resolveSpecifier, sourceFiles } from './support/import-graph.js';
 
-function files(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-    const rel = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...files(rel));
-    else if (/\.(ts|tsx)$/.test(e.name)) out.push(rel);
-  }
-  return out;
+/** The edges from files under `from` (tests excepted) that `allowed` refuses, as `file → import`. */
+function violations(from: string, allowed: (target: string, file: string) => boolean): string[] {
+  return sourceFiles(from, { tests: false }).flatMap((f) =>
+    importsOf(f)
+      .filter((t) => !allowed(t, f))
+      .map((t) => `${f} → ${t}`),
+  );
 }
 
-function imports(file: string): string[] {
-  const src = fs.readFileSync(path.join(ROOT, file), 'utf8');
-  const out: string[] = [];
-  for (const m of src.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push(m[1] ?? m[2]);
-  return out;
-}
+const inside = (...dirs: string[]) => (t: string) => dirs.some((d) => t.startsWith(`${d}/`));
+/** A package name, not one of our files (those resolve to a path under a top-level folder). */
+const isPackage = (t: string) => !/^(engine|cli|labs|tui|bin|content|scripts|test|bench)\//.test(t) && !t.startsWith('.');
+const UI_PACKAGES = /^(react|ink)(\/|$)/;
 
-function resolved(file: string, spec: string): string {
-  return spec.startsWith('.') ? path.normalize(path.join(path.dirname(file), spec)) : spec;
-}
+describe('import boundaries between the parts', () => {
+  it('engine/ imports no other part of the project, nor React or Ink', () => {
+    expect(violations('engine', (t) => (isPackage(t) ? !UI_PACKAGES.test(t) : t.startsWith('engine/')))).toEqual([]);
+  });
 
-describe('import boundaries', () => {
-  it('engine/ never imports labs/, tui/, content/, react or ink', () => {
-    const bad: string[] = [];
-    for (const f of files('engine')) {
-      for (const spec of imports(f)) {
-        const r = resolved(f, spec);
-        if (/^(labs|tui|content)\//.test(r) || /^(react|ink)(\/|$)/.test(spec)) bad.push(`${f} → ${spec}`);
-      }
+  it('labs/ reaches the engine only through engine/index.ts and never a face or the CLI', () => {
+    const ok = (t: string) =>
+      isPackage(t) ? !UI_PACKAGES.test(t) : t.startsWith('labs/') || t === 'engine/index.ts' || t.startsWith('content/');
+    expect(violations('labs', ok)).toEqual([]);
+  });
+
+  it('tui/ reaches the rest only through labs/index.ts', () => {
+    expect(violations('tui', (t) => isPackage(t) || t.startsWith('tui/') || t === 'labs/index.ts')).toEqual([]);
+  });
+
+  it('cli/ talks HTTP and reaches the engine only through engine/index.ts', () => {
+    expect(violations('cli', (t) => isPackage(t) || t.startsWith('cli/') || t === 'engine/index.ts')).toEqual([]);
+  });
+});
+
+describe('import boundaries inside the engine', () => {
+  it('sdk/ imports only itself', () => {
+    expect(violations('engine/sdk', (t) => isPackage(t) || inside('engine/sdk')(t))).toEqual([]);
+  });
+
+  it('framework/ imports only sdk/', () => {
+    expect(violations('engine/framework', (t) => isPackage(t) || inside('engine/framework', 'engine/sdk')(t))).toEqual([]);
+  });
+
+  it('core/ imports only sdk/ and framework/ (never auth, secrets, system, audit, http, physical)', () => {
+    const ok = (t: string) => isPackage(t) || inside('engine/core', 'engine/sdk', 'engine/framework')(t);
+    expect(violations('engine/core', ok)).toEqual([]);
+  });
+
+  it('backends, audit devices and HTTP never import the core, physical storage or the composition root', () => {
+    const forbidden = (t: string) =>
+      inside('engine/core', 'engine/physical')(t) || t === 'engine/engine.ts' || t === 'engine/index.ts';
+    for (const dir of ['engine/auth', 'engine/secrets', 'engine/system', 'engine/audit', 'engine/http']) {
+      expect(violations(dir, (t) => !forbidden(t)), dir).toEqual([]);
     }
-    expect(bad).toEqual([]);
   });
 
-  it('labs/ and tui/ reach the engine only through engine/index.ts', () => {
-    const bad: string[] = [];
-    for (const f of [...files('labs'), ...files('tui')]) {
-      for (const spec of imports(f)) {
-        const r = resolved(f, spec);
-        if (r.startsWith('engine/') && r !== 'engine/index.js') bad.push(`${f} → ${spec}`);
-      }
-    }
-    expect(bad).toEqual([]);
+  it('physical/ imports only sdk/', () => {
+    expect(violations('engine/physical', (t) => isPackage(t) || inside('engine/physical', 'engine/sdk')(t))).toEqual([]);
+  });
+});
+
+describe('the shape of the tree', () => {
+  it('has no import circles', () => {
+    expect(findCycles(importGraph(['engine', 'cli', 'labs', 'tui', 'bin/src']))).toEqual([]);
   });
 
-  it('labs/ never imports tui/', () => {
-    const bad = files('labs').flatMap((f) => imports(f).filter((s) => resolved(f, s).startsWith('tui/')).map((s) => `${f} → ${s}`));
-    expect(bad).toEqual([]);
+  it('keeps the pipeline, the lab runtime and the CLI commands in files of at most 400 lines', () => {
+    expect([...longFiles('engine/core', 400), ...longFiles('labs/runtime', 400), ...longFiles('cli/commands', 400)]).toEqual(
+      [],
+    );
+  });
+});
+
+describe('the checker itself', () => {
+  it('resolves specifiers to repository files and finds circles', () => {
+    expect(resolveSpecifier('engine/core/core.ts', '../sdk/errors.js')).toBe('engine/sdk/errors.ts');
+    expect(resolveSpecifier('tui/app.tsx', '../labs/x.js')).toBe('labs/x.js');
+    expect(resolveSpecifier('cli/main.ts', 'node:fs')).toBe('node:fs');
+    expect(violations('tui', (t) => t !== 'tui/app.tsx').length).toBeGreaterThan(0); // a forbidden edge is seen
+    const g = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a', 'd']],
+      ['d', []],
+    ]);
+    expect(findCycles(g)).toEqual([['a', 'b', 'c']]);
   });
 
-  it('the checker itself catches a forbidden import', () => {
-    expect(resolved('engine/core/x.ts', '../../labs/session.js')).toBe('labs/session.js');
-    expect(resolved('tui/app.tsx', '../engine/core/core.js')).toBe('engine/core/core.js');
+  it('sees every kind of import', () => {
+    const found = importsOf('engine/index.ts');
+    expect(found).toContain('engine/engine.ts');
+    expect(found).toContain('engine/sdk/clock.ts');
+    expect(importsOf('bin/src/vault-lab.ts').some((t) => t.startsWith('labs/'))).toBe(true); // dynamic imports
   });
 });

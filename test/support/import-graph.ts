@@ -1,54 +1,56 @@
 /**
- * The import graph of TypeScript sources, from their relative import specifiers, and the
- * circles in it. For boundary tests: `findCycles(importGraph(['engine']))` should be empty.
+ * The import graph of the project's TypeScript, for the boundary tests. Every kind of
+ * import counts (static, type-only, re-export, side-effect, dynamic): a circle or a
+ * forbidden edge ties files together whether or not it survives compilation.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { ROOT } from './engine.js';
 
-const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]+)\1/g;
+const SPECIFIER =
+  /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm;
 
-function sourcesUnder(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === 'node_modules' || e.name === 'dist') continue;
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) sourcesUnder(p, out);
-    else if (/\.tsx?$/.test(e.name) && !/\.d\.ts$/.test(e.name)) out.push(p);
-  }
-  return out;
-}
-
-/** Resolves `./x.js` to the `.ts`/`.tsx` file beside it, when there is one. */
-function resolve(from: string, spec: string): string | undefined {
-  const abs = path.resolve(path.dirname(from), spec);
-  const base = abs.replace(/\.js$/, '');
-  for (const c of [base + '.ts', base + '.tsx', abs, path.join(abs, 'index.ts')]) {
-    if (fs.existsSync(c) && fs.statSync(c).isFile()) return c;
-  }
-  return undefined;
-}
-
-/**
- * Every source file under the given directories → the files it imports (relative
- * specifiers only, type-only imports included). Paths are relative to the working directory.
- */
-export function importGraph(rootDirs: string[]): Map<string, string[]> {
-  const graph = new Map<string, string[]>();
-  const rel = (p: string) => path.relative(process.cwd(), p).split(path.sep).join('/');
-  for (const dir of rootDirs) {
-    for (const file of sourcesUnder(path.resolve(dir))) {
-      const text = fs.readFileSync(file, 'utf8');
-      const deps = new Set<string>();
-      for (const m of text.matchAll(SPECIFIER)) {
-        const target = resolve(file, m[2]);
-        if (target) deps.add(rel(target));
-      }
-      graph.set(rel(file), [...deps].sort());
+/** Source files under a folder (repository-relative, `/`-separated); tests too unless told otherwise. */
+export function sourceFiles(dir: string, opts: { tests?: boolean } = {}): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(ROOT, rel), { withFileTypes: true })) {
+      if (e.name === 'node_modules' || e.name === 'dist') continue;
+      const p = `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(p);
+      else if (/\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts') && (opts.tests !== false || !/\.test\.tsx?$/.test(e.name)))
+        out.push(p);
     }
-  }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** `../x.js` from `a/b/c.ts` → `a/x.ts` (or `.tsx`); a package name stays as it is. */
+export function resolveSpecifier(from: string, spec: string): string {
+  if (!spec.startsWith('.')) return spec;
+  const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
+  const stem = base.replace(/\.js$/, '');
+  for (const c of [`${stem}.ts`, `${stem}.tsx`, `${base}/index.ts`]) if (fs.existsSync(path.join(ROOT, c))) return c;
+  return base;
+}
+
+/** Everything a source file imports, resolved: repository paths for our files, names for packages. */
+export function importsOf(file: string): string[] {
+  const src = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const out = new Set<string>();
+  for (const m of src.matchAll(SPECIFIER)) out.add(resolveSpecifier(file, m[1] ?? m[2] ?? m[3]));
+  return [...out];
+}
+
+/** File → the project files it imports, for every source file under the given folders. */
+export function importGraph(dirs: string[]): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const dir of dirs) for (const f of sourceFiles(dir)) graph.set(f, importsOf(f).filter((i) => /\.tsx?$/.test(i)));
   return graph;
 }
 
-/** Each import circle once, as the list of files around it (Tarjan's strongly connected components). */
+/** Each import circle once, as the files around it, sorted (Tarjan's strongly connected components). */
 export function findCycles(graph: Map<string, string[]>): string[][] {
   let index = 0;
   const idx = new Map<string, number>();
@@ -63,16 +65,30 @@ export function findCycles(graph: Map<string, string[]>): string[][] {
     onStack.add(v);
     for (const w of graph.get(v) ?? []) {
       if (!graph.has(w)) continue;
-      if (!idx.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
     }
     if (low.get(v) === idx.get(v)) {
       const comp: string[] = [];
       let w: string;
-      do { w = stack.pop()!; onStack.delete(w); comp.push(w); } while (w !== v);
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        comp.push(w);
+      } while (w !== v);
       if (comp.length > 1 || (graph.get(v) ?? []).includes(v)) cycles.push(comp.sort());
     }
   };
   for (const v of graph.keys()) if (!idx.has(v)) visit(v);
   return cycles;
+}
+
+/** Files under a folder longer than `max` lines, as `file (N lines)`. */
+export function longFiles(dir: string, max: number): string[] {
+  return sourceFiles(dir)
+    .map((f) => [f, fs.readFileSync(path.join(ROOT, f), 'utf8').split('\n').length - 1] as const)
+    .filter(([, n]) => n > max)
+    .map(([f, n]) => `${f} (${n} lines)`);
 }
