@@ -34,11 +34,7 @@ if (mode === 'bare') {
   if (mode === 'engine-audit') {
     const file = path.join(os.tmpdir(), `vault-lab-bench-audit-${process.pid}.log`);
     const r = await engine.request({ operation: 'write', path: 'sys/audit/file', token: 'root', data: { type: 'file', options: { file_path: file } } });
-    if (r.status >= 300) {
-      // No file device in this build: record every event to the file ourselves, fail-closed like a device.
-      const out = fs.createWriteStream(file, { flags: 'a', mode: 0o600 });
-      engine.core.audit.devices.push({ path: 'file/', write: (e) => new Promise((res, rej) => out.write(JSON.stringify(e) + '\n', (err) => (err ? rej(err) : res()))) });
-    }
+    if (r.status >= 300) throw new Error(`enabling the file audit device failed: ${JSON.stringify(r.body)}`);
     process.on('exit', () => { try { fs.unlinkSync(file); } catch { /* gone */ } });
     process.on('SIGTERM', () => process.exit(0));
   }
