@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import net from 'node:net';
-import { acceptListMethod, restoreListMethod } from './list-method.js';
+import { acceptListMethod, beforeRequest } from './list-method.js';
 import type { AddressInfo } from 'node:net';
 import type { Core, HandleInput } from '../core/core.js';
 import { parseDuration } from '../core/duration.js';
@@ -22,12 +22,12 @@ export async function listen(core: Core, address: string): Promise<{ server: htt
   const [hostRaw, portRaw] = splitHostPort(address);
   const host = hostRaw || '127.0.0.1';
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) throw new Error(`refusing to listen on ${host}: vault-lab binds loopback addresses only (127.0.0.1)`);
-  const server = http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => { restoreListMethod(req); void serve(core, req, res); });
+  const server = http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => { beforeRequest(req, res); void serve(core, req, res); });
   // Like Vault's http_idle_timeout (5m): a client reusing an idle connection must not race a close.
   server.keepAliveTimeout = 300_000;
   server.headersTimeout = 10000;
-  // TCP in front of node:http so `LIST` requests survive Node's method whitelist: each connection
-  // is handed to node:http with a rewriter in front of its parser (see list-method.ts).
+  // TCP in front of node:http so `LIST` requests survive Node's method whitelist: a connection
+  // moves onto the rewriter the first time node's parser rejects a `LIST` (see list-method.ts).
   // noDelay as node:http's own listener sets it: without it Nagle's algorithm holds small responses back.
   const tcp = net.createServer({ noDelay: true }, acceptListMethod(server));
   const sockets = new Set<net.Socket>();

@@ -94,7 +94,7 @@ describe('verbs', () => {
       expect((await read(1))[0].body.data.data).toEqual({ a: '1' });
       sock.write(req('LIST', '/v1/secret/metadata/app'));
       expect((await read(1))[0].body.data.keys).toEqual(['one', 'two']);
-      // Then other verbs, a LIST with a body, and pipelining.
+      // After the move onto the rewriter: other verbs, a LIST with a body, and pipelining.
       sock.write(req('POST', '/v1/secret/data/keepalive/three', JSON.stringify({ data: { c: '3' } })));
       expect((await read(1))[0].status).toBe(200);
       sock.write(req('LIST', '/v1/secret/metadata/keepalive', '{}') + req('GET', '/v1/secret/data/keepalive/three') + req('LIST', '/v1/secret/metadata/'));
