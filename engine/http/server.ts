@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import net from 'node:net';
-import { handOff, recoverListMethod } from './list-method.js';
+import { acceptListMethod, beforeRequest } from './list-method.js';
 import type { AddressInfo } from 'node:net';
 import { parseDuration } from '../sdk/duration.js';
 import type { EngineResponse, HandleInput, RequestSink } from '../sdk/types.js';
@@ -21,15 +21,14 @@ export async function listen(core: RequestSink, address: string): Promise<{ serv
   const [hostRaw, portRaw] = splitHostPort(address);
   const host = hostRaw || '127.0.0.1';
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) throw new Error(`refusing to listen on ${host}: vault-lab binds loopback addresses only (127.0.0.1)`);
-  const server = http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => { void serve(core, req, res); });
+  const server = http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => { beforeRequest(req, res); void serve(core, req, res); });
   // Like Vault's http_idle_timeout (5m): a client reusing an idle connection must not race a close.
   server.keepAliveTimeout = 300_000;
   server.headersTimeout = 10000;
   // TCP in front of node:http so `LIST` requests survive Node's method whitelist: a connection
   // moves onto the rewriter the first time node's parser rejects a `LIST` (see list-method.ts).
   // noDelay as node:http's own listener sets it: without it Nagle's algorithm holds small responses back.
-  const tcp = net.createServer({ noDelay: true }, (sock) => handOff(server, sock));
-  server.on('clientError', (err: NodeJS.ErrnoException, sock: net.Socket) => recoverListMethod(server, err, sock));
+  const tcp = net.createServer({ noDelay: true }, acceptListMethod(server));
   const sockets = new Set<net.Socket>();
   tcp.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   await new Promise<void>((resolve, reject) => {
@@ -215,7 +214,7 @@ async function translate(core: RequestSink, req: http.IncomingMessage): Promise<
       input = { operation: help && help !== '0' && help !== 'false' ? 'help' : list ? 'list' : 'read', path, data: queryData() };
       break;
     }
-    case 'LIST': case 'LINK': await drain(req); input = { operation: 'list', path, data: queryData() }; break;
+    case 'LIST': await drain(req); input = { operation: 'list', path, data: queryData() }; break;
     case 'DELETE': await drain(req); input = { operation: 'delete', path, data: queryData() }; break;
     case 'POST': case 'PUT': {
       const body = parseBody(await readBody(req), contentType);

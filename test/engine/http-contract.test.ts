@@ -6,6 +6,7 @@ import nodeHttp from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../engine/index.js';
+import { ListMethodRewriter } from '../../engine/http/list-method.js';
 import { devEngine, http, nodeVault } from '../support/engine.js';
 
 let engine: Engine;
@@ -131,6 +132,51 @@ describe('verbs', () => {
     const s3 = net.connect(Number(u.port), u.hostname);
     const bad = await new Promise<string>((resolve) => { let t = ''; s3.on('data', (d) => (t += d)); s3.on('close', () => resolve(t)); s3.write('FROB /v1/sys/health HTTP/1.1\r\nHost: x\r\n\r\n'); });
     expect(bad).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+  });
+
+  it('a real LINK never lists: 405 with an empty errors array, as Vault answers a method it does not serve', async () => {
+    const link = await raw('LINK', '/v1/secret/metadata/app');
+    expect(link.status).toBe(405);
+    expect(link.body).toEqual({ errors: [] });
+
+    const u = new URL(engine.url);
+    const req = (method: string, path: string, extra = '') => `${method} ${path} HTTP/1.1\r\nHost: x\r\nX-Vault-Token: ${engine.rootToken}\r\n${extra}\r\n`;
+    /** Writes `parts` to a fresh connection (a pause between them) and reads until the server closes it. */
+    const exchange = (parts: Array<string | Buffer>) => new Promise<string>((resolve, reject) => {
+      const s = net.connect(Number(u.port), u.hostname, async () => {
+        s.setNoDelay(true);
+        for (const [i, p] of parts.entries()) {
+          if (i > 0) await new Promise((r) => setTimeout(r, 20));
+          s.write(p);
+        }
+      });
+      let t = '';
+      s.on('data', (d) => (t += d));
+      s.on('end', () => resolve(t));
+      s.on('error', reject);
+    });
+    const statuses = (text: string) => [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1]);
+
+    // Pipelined among LISTs on one connection, and after an Expect the server refuses (417).
+    const mixed = await exchange([
+      req('LIST', '/v1/secret/metadata/app') + req('LINK', '/v1/secret/metadata/app') + req('LIST', '/v1/secret/metadata/app', 'Expect: nothing\r\n')
+      + req('LINK', '/v1/secret/metadata/app') + req('LIST', '/v1/secret/metadata/app', 'Connection: close\r\n'),
+    ]);
+    expect(statuses(mixed)).toEqual(['200', '405', '417', '405', '200']);
+    expect(mixed.match(/"keys":\["one","two"\]/g)).toHaveLength(2);
+
+    // Split across reads at every point of the method, after a LIST on the same connection.
+    for (const split of [1, 2, 3, 4, 5]) {
+      const wire = Buffer.from(req('LINK', '/v1/secret/metadata/app', 'Connection: close\r\n'));
+      const text = await exchange([req('LIST', '/v1/secret/metadata/app'), wire.subarray(0, split), wire.subarray(split)]);
+      expect(statuses(text), `split after ${split} bytes`).toEqual(['200', '405']);
+    }
+    // Methods that only start like LIST are still node's 400, whole or split.
+    for (const [method, split] of [['LISK', 5], ['LISK', 3], ['LISTS', 4], ['LIS', 3]] as const) {
+      const wire = Buffer.from(req(method, '/v1/secret/metadata/app'));
+      const text = await exchange([wire.subarray(0, split), wire.subarray(split)]);
+      expect(text, `${method} split after ${split}`).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    }
   });
 
   it('unknown verbs are 405 with an empty errors array; operations a path lacks are 405 multierror', async () => {
@@ -349,6 +395,31 @@ describe('help from the declarations', () => {
 });
 
 describe('LIST on the wire', () => {
+  it('the rewriter gives the same bytes however the stream is cut, and tells a LIST from a real LINK', () => {
+    const h = 'Host: x\r\n';
+    const body = 'x\r\nLIST /v1/a HTTP/1.1\r\n\r\n';
+    const chunk = 'LIST /v1/b HTTP/1.1\r\n\r\n';
+    const wire =
+      `\r\nLIST /v1/secret/metadata/ HTTP/1.1\r\n${h}\r\n` +
+      `POST /v1/secret/data/x HTTP/1.1\r\n${h}content-LENGTH: ${body.length}\r\n\r\n${body}` +
+      `LINK /v1/secret/metadata/ HTTP/1.1\r\n${h}\r\n` +
+      `PUT /v1/secret/data/y HTTP/1.1\r\n${h}Transfer-Encoding: chunked\r\n\r\n` +
+      `${chunk.length.toString(16)};ext=1\r\n${chunk}\r\n0\r\nX-Trailer: LIST\r\n\r\n` +
+      `LIST /v1/secret/metadata/z HTTP/1.1\r\n${h}\r\n`;
+    const expected = wire.replace(/^\r\nLIST/, '\r\nLINK').replace(/\nLIST \/v1\/secret\/metadata\/z/, '\nLINK /v1/secret/metadata/z');
+    const run = (cuts: number[]) => {
+      const rw = new ListMethodRewriter();
+      const bytes = Buffer.from(wire, 'latin1');
+      let from = 0;
+      for (const to of [...cuts, bytes.length]) { rw.push(bytes.subarray(from, to)); from = to; }
+      return { text: bytes.toString('latin1'), flags: [rw.takeWasList(), rw.takeWasList(), rw.takeWasList(), rw.takeWasList()] };
+    };
+    for (let cut = 0; cut <= wire.length; cut++) {
+      expect(run([cut]), `cut at ${cut}`).toEqual({ text: expected, flags: [true, false, true, false] });
+    }
+    expect(run(Array.from({ length: wire.length }, (_, i) => i))).toEqual({ text: expected, flags: [true, false, true, false] });
+  });
+
   it('pipelined requests: LIST is rewritten only in request lines, never inside bodies (plain or chunked)', async () => {
     const net = await import('node:net');
     const u = new URL(engine.url);

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../engine/index.js';
 import { devEngine, http, nodeVault } from '../support/engine.js';
-import { aead, hchacha20 } from '../../engine/secrets/transit/keyring.js';
+import { aead, hchacha20 } from '../../engine/secrets/transit/aead.js';
 
 let engine: Engine;
 const b64 = (s: string) => Buffer.from(s).toString('base64');

@@ -2,8 +2,9 @@
 import { userError, VaultError } from '../../sdk/errors.js';
 import type { BackendResponse } from '../../sdk/types.js';
 import { coerce, FieldData, FieldSchema } from '../../framework/fields.js';
-import type { KeyStore, TransitKey } from './keyring.js';
-import { decodeB64 } from './keyring.js';
+import type { TransitKey } from './key.js';
+import type { KeyStore } from './store.js';
+import { decodeB64 } from './wire.js';
 
 export interface TransitCtx {
   keys: KeyStore;

@@ -4,7 +4,9 @@ import { rfc3339Nano } from '../../sdk/ids.js';
 import type { Clock } from '../../sdk/clock.js';
 import type { PathDef } from '../../framework/backend.js';
 import type { TransitCtx } from './common.js';
-import { decodeB64, KEY_TYPES, StoredKey, TransitKey } from './keyring.js';
+import { TransitKey } from './key.js';
+import { KEY_TYPES, StoredKey } from './key-types.js';
+import { decodeB64 } from './wire.js';
 
 const EXPORT_TYPES = ['encryption-key', 'signing-key', 'hmac-key', 'public-key'];
 

@@ -5,7 +5,7 @@
 import type { Backend, BackendContext } from '../../framework/backend.js';
 import { encryptPaths } from './encrypt.js';
 import { exportPaths } from './export.js';
-import { KeyStore } from './keyring.js';
+import { KeyStore } from './store.js';
 import { keyPaths } from './keys.js';
 import { signPaths } from './sign.js';
 import { toolPaths } from './tools.js';

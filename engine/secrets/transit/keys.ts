@@ -6,7 +6,7 @@ import type { Clock } from '../../sdk/clock.js';
 import { notFound, userError } from '../../sdk/errors.js';
 import type { PathDef } from '../../framework/backend.js';
 import type { TransitCtx } from './common.js';
-import { validateCreate } from './keyring.js';
+import { validateCreate } from './key-types.js';
 
 const NAME = '(?<name>[^/]+)';
 

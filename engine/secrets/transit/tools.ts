@@ -2,7 +2,8 @@
 import crypto from 'node:crypto';
 import { userError } from '../../sdk/errors.js';
 import type { PathDef } from '../../framework/backend.js';
-import { decodeB64, HASHES } from './keyring.js';
+import { HASHES } from './key-types.js';
+import { decodeB64 } from './wire.js';
 
 const MAX_RANDOM = 128 * 1024;
 
