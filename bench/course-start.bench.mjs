@@ -16,11 +16,23 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 function session(args) {
   const term = new Terminal({ cols: 80, rows: 24, allowProposedApi: true });
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-bench-'));
-  const p = pty.spawn(process.execPath, args, { cols: 80, rows: 24, cwd: root, env: { ...process.env, VAULT_LAB_DATA_DIR: data, TERM: 'xterm-256color' } });
+  const p = pty.spawn(process.execPath, args, {
+    cols: 80,
+    rows: 24,
+    cwd: root,
+    env: { ...process.env, VAULT_LAB_DATA_DIR: data, TERM: 'xterm-256color' },
+  });
   let exited = false;
   p.onData((d) => term.write(d));
-  p.onExit(() => { exited = true; });
-  const screen = () => { const b = term.buffer.active; let s = ''; for (let y = 0; y < 24; y++) s += (b.getLine(b.viewportY + y)?.translateToString(true) ?? '') + '\n'; return s; };
+  p.onExit(() => {
+    exited = true;
+  });
+  const screen = () => {
+    const b = term.buffer.active;
+    let s = '';
+    for (let y = 0; y < 24; y++) s += (b.getLine(b.viewportY + y)?.translateToString(true) ?? '') + '\n';
+    return s;
+  };
   const until = async (re, t0) => {
     for (;;) {
       await new Promise((r) => term.write('', r));
@@ -29,12 +41,27 @@ function session(args) {
       await new Promise((r) => setTimeout(r, 2));
     }
   };
-  return { p, until, done: () => { try { p.kill(); } catch {} fs.rmSync(data, { recursive: true, force: true }); }, exited: () => exited };
+  return {
+    p,
+    until,
+    done: () => {
+      try {
+        p.kill();
+      } catch {}
+      fs.rmSync(data, { recursive: true, force: true });
+    },
+    exited: () => exited,
+  };
 }
 
-const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)];
+};
 
-const base = [], frame = [], lab = [];
+const base = [],
+  frame = [],
+  lab = [];
 for (let i = 0; i < RUNS; i++) {
   const b = session(['-e', 'process.stdout.write("ready\\n"); setTimeout(() => {}, 200)']);
   base.push(await b.until(/ready/, performance.now()));
@@ -53,5 +80,9 @@ for (let i = 0; i < RUNS; i++) {
 const r = (x) => Math.round(x);
 console.log(`course start (medians of ${RUNS} runs, 80x24 pty)`);
 console.log(`  baseline: node -e 0 to first output      ${r(median(base))} ms`);
-console.log(`  vault-lab to the course map (first frame) ${r(median(frame))} ms  (${(median(frame) / median(base)).toFixed(1)}x baseline)`);
-console.log(`  choosing a lab to its first step + prompt ${r(median(lab))} ms  (${(median(lab) / median(base)).toFixed(1)}x baseline)`);
+console.log(
+  `  vault-lab to the course map (first frame) ${r(median(frame))} ms  (${(median(frame) / median(base)).toFixed(1)}x baseline)`,
+);
+console.log(
+  `  choosing a lab to its first step + prompt ${r(median(lab))} ms  (${(median(lab) / median(base)).toFixed(1)}x baseline)`,
+);

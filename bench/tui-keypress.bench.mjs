@@ -19,18 +19,64 @@ const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 function session(cmd, args) {
   const term = new Terminal({ cols: 80, rows: 24, allowProposedApi: true });
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-bench-'));
-  const p = pty.spawn(cmd, args, { cols: 80, rows: 24, cwd: root, env: { ...process.env, VAULT_LAB_DATA_DIR: data, TERM: 'xterm-256color', NO_COLOR: '1' } });
-  let waiting = null;
-  const screen = () => { const b = term.buffer.active; let s = ''; for (let y = 0; y < 24; y++) s += (b.getLine(b.viewportY + y)?.translateToString(true) ?? '') + '\n'; return s; };
-  p.onData((d) => term.write(d, () => { if (waiting && waiting.ok(screen())) { const w = waiting; waiting = null; w.resolve(performance.now() - w.t0); } }));
-  /** Sends keys and resolves with the ms until the screen satisfies `ok`. */
-  const press = (keys, ok, timeout = 20000) => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { waiting = null; reject(new Error('timed out:\n' + screen())); }, timeout);
-    waiting = { ok, t0: performance.now(), resolve: (v) => { clearTimeout(timer); resolve(v); } };
-    p.write(keys);
+  const p = pty.spawn(cmd, args, {
+    cols: 80,
+    rows: 24,
+    cwd: root,
+    env: { ...process.env, VAULT_LAB_DATA_DIR: data, TERM: 'xterm-256color', NO_COLOR: '1' },
   });
-  const until = async (ok, timeout = 30000) => { const t0 = Date.now(); while (!ok(screen())) { if (Date.now() - t0 > timeout) throw new Error('timed out:\n' + screen()); await pause(20); } };
-  return { p, press, until, screen, done: () => { try { p.kill(); } catch {} fs.rmSync(data, { recursive: true, force: true }); } };
+  let waiting = null;
+  const screen = () => {
+    const b = term.buffer.active;
+    let s = '';
+    for (let y = 0; y < 24; y++) s += (b.getLine(b.viewportY + y)?.translateToString(true) ?? '') + '\n';
+    return s;
+  };
+  p.onData((d) =>
+    term.write(d, () => {
+      if (waiting && waiting.ok(screen())) {
+        const w = waiting;
+        waiting = null;
+        w.resolve(performance.now() - w.t0);
+      }
+    }),
+  );
+  /** Sends keys and resolves with the ms until the screen satisfies `ok`. */
+  const press = (keys, ok, timeout = 20000) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiting = null;
+        reject(new Error('timed out:\n' + screen()));
+      }, timeout);
+      waiting = {
+        ok,
+        t0: performance.now(),
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+      };
+      p.write(keys);
+    });
+  const until = async (ok, timeout = 30000) => {
+    const t0 = Date.now();
+    while (!ok(screen())) {
+      if (Date.now() - t0 > timeout) throw new Error('timed out:\n' + screen());
+      await pause(20);
+    }
+  };
+  return {
+    p,
+    press,
+    until,
+    screen,
+    done: () => {
+      try {
+        p.kill();
+      } catch {}
+      fs.rmSync(data, { recursive: true, force: true });
+    },
+  };
 }
 
 function cpuMs(pid) {
@@ -38,7 +84,10 @@ function cpuMs(pid) {
   const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
   return (Number(parts[11]) + Number(parts[12])) * 10; // utime + stime, USER_HZ 100
 }
-const pct = (a, q) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
+const pct = (a, q) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
 const fmt = (a) => `p50 ${pct(a, 0.5).toFixed(1)} ms, p95 ${pct(a, 0.95).toFixed(1)} ms`;
 
 /**
@@ -54,7 +103,10 @@ async function typeAndTime(s, echoed, maxLine, clear, gapMs) {
     const want = line;
     out.push(await s.press(ch, (sc) => echoed(sc, want)));
     if (gapMs) await pause(gapMs);
-    if (line.length > maxLine) { await clear(); line = ''; }
+    if (line.length > maxLine) {
+      await clear();
+      line = '';
+    }
   }
   return out;
 }
@@ -64,7 +116,16 @@ let base;
 {
   const s = session('cat', []);
   await pause(300);
-  base = await typeAndTime(s, (sc, want) => sc.includes(want), 60, async () => { await s.press('\r', () => true).catch(() => 0); await pause(30); }, 0);
+  base = await typeAndTime(
+    s,
+    (sc, want) => sc.includes(want),
+    60,
+    async () => {
+      await s.press('\r', () => true).catch(() => 0);
+      await pause(30);
+    },
+    0,
+  );
   s.done();
 }
 
@@ -88,8 +149,20 @@ const shell = [];
   await s.until((sc) => /vault-lab:\S+[#$] /.test(sc));
   await pause(1000);
   var shellCpu0 = cpuMs(s.p.pid);
-  const atPrompt = (sc, want) => sc.split('\n').some((l) => /^vault-lab:\S+[#$] /.test(l) && l.trimEnd().endsWith(want));
-  shell.push(...await typeAndTime(s, atPrompt, 40, async () => { s.p.write('\u0015'); await pause(200); }, 50)); // Ctrl-U clears the line
+  const atPrompt = (sc, want) =>
+    sc.split('\n').some((l) => /^vault-lab:\S+[#$] /.test(l) && l.trimEnd().endsWith(want));
+  shell.push(
+    ...(await typeAndTime(
+      s,
+      atPrompt,
+      40,
+      async () => {
+        s.p.write('\u0015');
+        await pause(200);
+      },
+      50,
+    )),
+  ); // Ctrl-U clears the line
   var shellCpu = (cpuMs(s.p.pid) - shellCpu0) / PRESSES;
   s.p.write('\u001d');
   s.p.write('q');
@@ -97,7 +170,13 @@ const shell = [];
   s.done();
 }
 
-console.log(`keypress to repaint (${PRESSES} presses each, 80x24 pty, load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
+console.log(
+  `keypress to repaint (${PRESSES} presses each, 80x24 pty, load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`,
+);
 console.log(`  baseline: echo by the terminal driver (cat)  ${fmt(base)}`);
-console.log(`  course map, ↓/↑ moves the selection         ${fmt(map)}  (p95 ${(pct(map, 0.95) / pct(base, 0.95)).toFixed(1)}x baseline)   target p95 <= 50 ms; ${mapCpu.toFixed(1)} ms CPU per press`);
-console.log(`  embedded shell, a typed character's echo    ${fmt(shell)}  (p95 ${(pct(shell, 0.95) / pct(base, 0.95)).toFixed(1)}x baseline)   target p95 <= 50 ms; ${shellCpu.toFixed(1)} ms CPU per key (TUI process)`);
+console.log(
+  `  course map, ↓/↑ moves the selection         ${fmt(map)}  (p95 ${(pct(map, 0.95) / pct(base, 0.95)).toFixed(1)}x baseline)   target p95 <= 50 ms; ${mapCpu.toFixed(1)} ms CPU per press`,
+);
+console.log(
+  `  embedded shell, a typed character's echo    ${fmt(shell)}  (p95 ${(pct(shell, 0.95) / pct(base, 0.95)).toFixed(1)}x baseline)   target p95 <= 50 ms; ${shellCpu.toFixed(1)} ms CPU per key (TUI process)`,
+);

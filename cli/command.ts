@@ -68,13 +68,23 @@ export function secretRows(resp: Record<string, unknown>): Array<[string, unknow
     rows.push(['token', auth.client_token], ['token_accessor', auth.accessor]);
     rows.push(['token_duration', Number(auth.lease_duration) === 0 ? '∞' : auth.lease_duration]);
     rows.push(['token_renewable', auth.renewable]);
-    rows.push(['token_policies', auth.token_policies ?? []], ['identity_policies', auth.identity_policies ?? []], ['policies', auth.policies ?? []]);
+    rows.push(
+      ['token_policies', auth.token_policies ?? []],
+      ['identity_policies', auth.identity_policies ?? []],
+      ['policies', auth.policies ?? []],
+    );
     const meta = (auth.metadata as Record<string, string> | null) ?? {};
     for (const k of Object.keys(meta).sort()) rows.push([`token_meta_${k}`, meta[k]]);
   }
   const wrap = resp.wrap_info as Record<string, unknown> | null | undefined;
   if (wrap) {
-    rows.push(['wrapping_token:', wrap.token], ['wrapping_accessor:', wrap.accessor], ['wrapping_token_ttl:', wrap.ttl], ['wrapping_token_creation_time:', goTime(wrap.creation_time)], ['wrapping_token_creation_path:', wrap.creation_path]);
+    rows.push(
+      ['wrapping_token:', wrap.token],
+      ['wrapping_accessor:', wrap.accessor],
+      ['wrapping_token_ttl:', wrap.ttl],
+      ['wrapping_token_creation_time:', goTime(wrap.creation_time)],
+      ['wrapping_token_creation_path:', wrap.creation_path],
+    );
     if (wrap.wrapped_accessor) rows.push(['wrapped_accessor:', wrap.wrapped_accessor]);
   }
   const data = resp.data as Record<string, unknown> | null | undefined;
@@ -87,9 +97,11 @@ const QUOTED_LISTS = new Set(['token_policies', 'identity_policies', 'policies']
 /** Renders a secret's rows as the table the real CLI prints. */
 export function secretTable(resp: Record<string, unknown>): string {
   const rows = secretRows(resp).map(([k, v]): [string, string] => {
-    if (QUOTED_LISTS.has(k) && Array.isArray(v) && (resp.auth as unknown)) return [k, `[${v.map((x) => JSON.stringify(x)).join(' ')}]`];
+    if (QUOTED_LISTS.has(k) && Array.isArray(v) && (resp.auth as unknown))
+      return [k, `[${v.map((x) => JSON.stringify(x)).join(' ')}]`];
     if (k === 'token_duration' && v === '∞') return [k, '∞'];
-    if (k === 'lease_duration' || k === 'refresh_interval' || k === 'token_duration' || k === 'wrapping_token_ttl:') return [k, cell('ttl', v)];
+    if (k === 'lease_duration' || k === 'refresh_interval' || k === 'token_duration' || k === 'wrapping_token_ttl:')
+      return [k, cell('ttl', v)];
     return [k, cell(k, v)];
   });
   return rows.length ? kvTable(rows) : '';
@@ -107,8 +119,14 @@ export function fieldOf(resp: Record<string, unknown>, field: string): { found: 
 
 export function printField(io: IO, value: unknown, format = 'table') {
   // Like the Go CLI: raw `%v` for table output, the value marshalled for json/yaml.
-  if (format === 'json' || format === 'pretty') { io.stdout(JSON.stringify(sortDeep(value), null, 2) + '\n'); return; }
-  if (format === 'yaml') { io.stdout(toYaml(value)); return; }
+  if (format === 'json' || format === 'pretty') {
+    io.stdout(JSON.stringify(sortDeep(value), null, 2) + '\n');
+    return;
+  }
+  if (format === 'yaml') {
+    io.stdout(toYaml(value));
+    return;
+  }
   const s = typeof value === 'string' ? value : goValue(value);
   io.stdout(io.isTTY ? s + '\n' : s);
 }
@@ -122,7 +140,14 @@ export function goTime(v: unknown): unknown {
   return `${m[1]} ${m[2]}${frac === '.' ? '' : frac} +0000 UTC`;
 }
 
-export function makeContext(base: { name: string; args: string[]; flags: Record<string, unknown>; set: Set<string>; env: Record<string, string | undefined>; io: IO }): CommandContext {
+export function makeContext(base: {
+  name: string;
+  args: string[];
+  flags: Record<string, unknown>;
+  set: Set<string>;
+  env: Record<string, string | undefined>;
+  io: IO;
+}): CommandContext {
   let client: VaultClient | undefined;
   const ctx: CommandContext = {
     ...base,
@@ -130,7 +155,11 @@ export function makeContext(base: { name: string; args: string[]; flags: Record<
       if (client) return client;
       const address = (base.flags.address as string) || base.env.VAULT_ADDR || 'https://127.0.0.1:8200';
       const wrap = base.flags['wrap-ttl'] as string | undefined;
-      client = new VaultClient(address, resolveToken(base.env), { wrapTTL: wrap || undefined, headers: base.flags.header as Record<string, string>, namespace: (base.flags.namespace as string) || undefined });
+      client = new VaultClient(address, resolveToken(base.env), {
+        wrapTTL: wrap || undefined,
+        headers: base.flags.header as Record<string, string>,
+        namespace: (base.flags.namespace as string) || undefined,
+      });
       client.capture = base.flags['output-curl-string'] ? 'curl' : base.flags['output-policy'] ? 'policy' : undefined;
       return client;
     },
@@ -141,7 +170,10 @@ export function makeContext(base: { name: string; args: string[]; flags: Record<
     },
     warnings(resp) {
       const w = resp?.warnings as string[] | null | undefined;
-      if (w?.length && ctx.format() === 'table') base.io.stderr(`WARNING! The following warnings were returned from Vault:\n\n${w.map((x) => `${wrapAtLength(`* ${x}`, 2)}\n\n`).join('')}`);
+      if (w?.length && ctx.format() === 'table')
+        base.io.stderr(
+          `WARNING! The following warnings were returned from Vault:\n\n${w.map((x) => `${wrapAtLength(`* ${x}`, 2)}\n\n`).join('')}`,
+        );
     },
     outputSecret(resp) {
       if (!resp) return 0;
@@ -154,8 +186,14 @@ export function makeContext(base: { name: string; args: string[]; flags: Record<
       }
       const fmt = ctx.format();
       if (fmt === 'pretty') return ctx.error(PRETTY_REFUSED);
-      if (fmt === 'json') { base.io.stdout(toJson(secretShape(resp))); return 0; }
-      if (fmt === 'yaml') { base.io.stdout(toYaml(secretShape(resp))); return 0; }
+      if (fmt === 'json') {
+        base.io.stdout(toJson(secretShape(resp)));
+        return 0;
+      }
+      if (fmt === 'yaml') {
+        base.io.stdout(toYaml(secretShape(resp)));
+        return 0;
+      }
       ctx.warnings(resp);
       base.io.stdout(secretTable(resp));
       return 0;
@@ -169,20 +207,40 @@ export function makeContext(base: { name: string; args: string[]; flags: Record<
       }
       const fmt = ctx.format();
       if (fmt === 'pretty') return ctx.error(PRETTY_REFUSED);
-      if (fmt === 'json') { base.io.stdout(toJson(sortDeep(data))); return 0; }
-      if (fmt === 'yaml') { base.io.stdout(toYaml(data)); return 0; }
-      base.io.stdout(kvTable(Object.keys(data).sort().map((k) => [k, cell(k, data[k])])));
+      if (fmt === 'json') {
+        base.io.stdout(toJson(sortDeep(data)));
+        return 0;
+      }
+      if (fmt === 'yaml') {
+        base.io.stdout(toYaml(data));
+        return 0;
+      }
+      base.io.stdout(
+        kvTable(
+          Object.keys(data)
+            .sort()
+            .map((k) => [k, cell(k, data[k])]),
+        ),
+      );
       return 0;
     },
     fail(prefix, e) {
-      if (e instanceof ApiError) { base.io.stderr(`${prefix}: ${e.render()}\n`); return 2; }
-      if (e instanceof ConnectError) { base.io.stderr(`${prefix}: ${e.message}\n`); return 2; }
+      if (e instanceof ApiError) {
+        base.io.stderr(`${prefix}: ${e.render()}\n`);
+        return 2;
+      }
+      if (e instanceof ConnectError) {
+        base.io.stderr(`${prefix}: ${e.message}\n`);
+        return 2;
+      }
       if (e instanceof CaptureSignal) throw e;
       base.io.stderr(`${prefix}: ${e instanceof Error ? e.message : String(e)}\n`);
       return 2;
     },
-    error(msg) { base.io.stderr(msg.endsWith('\n') ? msg : msg + '\n'); return 1; },
+    error(msg) {
+      base.io.stderr(msg.endsWith('\n') ? msg : msg + '\n');
+      return 1;
+    },
   };
   return ctx;
 }
-

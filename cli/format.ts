@@ -24,8 +24,10 @@ export function humanSeconds(sec: number): string {
   if (!Number.isFinite(sec)) return String(sec);
   if (sec === 0) return '0s';
   let s = Math.abs(Math.trunc(sec));
-  const h = Math.floor(s / 3600); s -= h * 3600;
-  const m = Math.floor(s / 60); s -= m * 60;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
   let out = '';
   if (h) out += `${h}h`;
   if (m) out += `${m}m`;
@@ -44,8 +46,20 @@ export function cell(key: string, v: unknown): string {
 /** Columns padded to the widest cell and joined by four spaces. */
 export function columns(rows: string[][]): string {
   const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => { if (i < r.length - 1) widths[i] = Math.max(widths[i] ?? 0, [...c].length); });
-  return rows.map((r) => r.map((c, i) => (i < r.length - 1 ? c + ' '.repeat(widths[i] - [...c].length) : c)).join('    ').trimEnd()).join('\n') + '\n';
+  for (const r of rows)
+    r.forEach((c, i) => {
+      if (i < r.length - 1) widths[i] = Math.max(widths[i] ?? 0, [...c].length);
+    });
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((c, i) => (i < r.length - 1 ? c + ' '.repeat(widths[i] - [...c].length) : c))
+          .join('    ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** A Key/Value table of rows already in order. */
@@ -55,7 +69,11 @@ export function kvTable(rows: Array<[string, string]>, headers: [string, string]
 
 /** A Key/Value table of a map, keys sorted, values rendered Go-style. */
 export function mapTable(data: Record<string, unknown>): string {
-  return kvTable(Object.keys(data).sort().map((k) => [k, cell(k, data[k])]));
+  return kvTable(
+    Object.keys(data)
+      .sort()
+      .map((k) => [k, cell(k, data[k])]),
+  );
 }
 
 /** `==== Title ====` padded to the given total width, Vault's way. */
@@ -75,23 +93,35 @@ export function toYaml(v: unknown, indent = 0): string {
   const pad = ' '.repeat(indent);
   const scalar = (x: unknown): string => {
     if (x === null || x === undefined) return 'null';
-    if (typeof x === 'string') return x === '' || /^[\s\-?:,[\]{}#&*!|>'"%@`]|: | #|\s$|^(true|false|yes|no|on|off|y|n|null|~)$/i.test(x) || (x.trim() !== '' && Number.isFinite(Number(x))) || /^[-+]?\.(inf|nan)$/i.test(x) || x.includes('\n') ? JSON.stringify(x) : x;
+    if (typeof x === 'string')
+      return x === '' ||
+        /^[\s\-?:,[\]{}#&*!|>'"%@`]|: | #|\s$|^(true|false|yes|no|on|off|y|n|null|~)$/i.test(x) ||
+        (x.trim() !== '' && Number.isFinite(Number(x))) ||
+        /^[-+]?\.(inf|nan)$/i.test(x) ||
+        x.includes('\n')
+        ? JSON.stringify(x)
+        : x;
     return String(x);
   };
   if (Array.isArray(v)) {
     if (!v.length) return `${pad}[]\n`;
-    return v.map((x) => (x && typeof x === 'object' ? `${pad}-\n${toYaml(x, indent + 2)}` : `${pad}- ${scalar(x)}\n`)).join('');
+    return v
+      .map((x) => (x && typeof x === 'object' ? `${pad}-\n${toYaml(x, indent + 2)}` : `${pad}- ${scalar(x)}\n`))
+      .join('');
   }
   if (v && typeof v === 'object') {
     const keys = Object.keys(v as object).sort();
     if (!keys.length) return `${pad}{}\n`;
-    return keys.map((k) => {
-      const x = (v as Record<string, unknown>)[k];
-      if (x && typeof x === 'object' && (Array.isArray(x) ? x.length : Object.keys(x).length)) return `${pad}${k}:\n${toYaml(x, indent + 2)}`;
-      if (Array.isArray(x)) return `${pad}${k}: []\n`;
-      if (x && typeof x === 'object') return `${pad}${k}: {}\n`;
-      return `${pad}${k}: ${scalar(x)}\n`;
-    }).join('');
+    return keys
+      .map((k) => {
+        const x = (v as Record<string, unknown>)[k];
+        if (x && typeof x === 'object' && (Array.isArray(x) ? x.length : Object.keys(x).length))
+          return `${pad}${k}:\n${toYaml(x, indent + 2)}`;
+        if (Array.isArray(x)) return `${pad}${k}: []\n`;
+        if (x && typeof x === 'object') return `${pad}${k}: {}\n`;
+        return `${pad}${k}: ${scalar(x)}\n`;
+      })
+      .join('');
   }
   return `${pad}${scalar(v)}\n`;
 }
@@ -103,7 +133,11 @@ export function toJson(v: unknown): string {
 
 /** A headed table like Vault's `tableOutput`: dashes under each header, empty cells as `n/a`. */
 export function columnsOf(headers: string[], rows: string[][]): string {
-  return columns([headers, headers.map((h) => '-'.repeat(h.length)), ...rows.map((r) => r.map((c) => (c === '' ? 'n/a' : c)))]);
+  return columns([
+    headers,
+    headers.map((h) => '-'.repeat(h.length)),
+    ...rows.map((r) => r.map((c) => (c === '' ? 'n/a' : c))),
+  ]);
 }
 
 /** Go marshals maps with sorted keys: the same value with every object's keys sorted. */
@@ -111,12 +145,28 @@ export function sortDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortDeep);
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, sortDeep(o[k])]));
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, sortDeep(o[k])]),
+    );
   }
   return v;
 }
 
-const AUTH_ORDER = ['client_token', 'accessor', 'policies', 'token_policies', 'identity_policies', 'metadata', 'orphan', 'entity_id', 'lease_duration', 'renewable', 'mfa_requirement'];
+const AUTH_ORDER = [
+  'client_token',
+  'accessor',
+  'policies',
+  'token_policies',
+  'identity_policies',
+  'metadata',
+  'orphan',
+  'entity_id',
+  'lease_duration',
+  'renewable',
+  'mfa_requirement',
+];
 const WRAP_ORDER = ['token', 'accessor', 'ttl', 'creation_time', 'creation_path', 'wrapped_accessor'];
 
 function ordered(o: Record<string, unknown>, order: string[], omitEmpty: string[] = []): Record<string, unknown> {
@@ -131,11 +181,16 @@ function ordered(o: Record<string, unknown>, order: string[], omitEmpty: string[
  */
 export function secretShape(resp: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    request_id: resp.request_id ?? '', lease_id: resp.lease_id ?? '', lease_duration: resp.lease_duration ?? 0, renewable: resp.renewable ?? false,
-    data: sortDeep(resp.data ?? null), warnings: resp.warnings ?? null,
+    request_id: resp.request_id ?? '',
+    lease_id: resp.lease_id ?? '',
+    lease_duration: resp.lease_duration ?? 0,
+    renewable: resp.renewable ?? false,
+    data: sortDeep(resp.data ?? null),
+    warnings: resp.warnings ?? null,
   };
   if (resp.auth) out.auth = ordered(resp.auth as Record<string, unknown>, AUTH_ORDER);
-  if (resp.wrap_info) out.wrap_info = ordered(resp.wrap_info as Record<string, unknown>, WRAP_ORDER, ['wrapped_accessor']);
+  if (resp.wrap_info)
+    out.wrap_info = ordered(resp.wrap_info as Record<string, unknown>, WRAP_ORDER, ['wrapped_accessor']);
   if (resp.mount_type) out.mount_type = resp.mount_type;
   return out;
 }
@@ -146,7 +201,10 @@ export function wrapAtLength(text: string, pad = 0, width = 78): string {
   for (const para of text.split('\n')) {
     let line = '';
     for (const word of para.split(/\s+/).filter(Boolean)) {
-      if (line && line.length + 1 + word.length > width - pad) { out.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+      if (line && line.length + 1 + word.length > width - pad) {
+        out.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
     }
     out.push(line);
   }

@@ -16,15 +16,18 @@ const positional = (argv: string[], from: number) => argv.slice(from).filter((a)
 export const HINTS: Hint[] = [
   {
     test: (a) => a[0] === 'kv' && a[1] === 'metadata' && a[2] === 'destroy',
-    text: (a) => `${PREFIX} there is no "vault kv metadata destroy"; "vault kv metadata delete ${positional(a, 3)[0] ?? '<path>'}" removes every version and the metadata for good.`,
+    text: (a) =>
+      `${PREFIX} there is no "vault kv metadata destroy"; "vault kv metadata delete ${positional(a, 3)[0] ?? '<path>'}" removes every version and the metadata for good.`,
   },
   {
     test: (a, e) => a[0] === 'secrets' && a[1] === 'tune' && !!e && /-cas-required/.test(e),
-    text: (a) => `${PREFIX} check-and-set is a KV setting, not a mount option: "vault write ${(positional(a, 2)[0] ?? '<mount>').replace(/\/+$/, '')}/config cas_required=true" (or "vault kv metadata put -cas-required=true <path>" for one secret).`,
+    text: (a) =>
+      `${PREFIX} check-and-set is a KV setting, not a mount option: "vault write ${(positional(a, 2)[0] ?? '<mount>').replace(/\/+$/, '')}/config cas_required=true" (or "vault kv metadata put -cas-required=true <path>" for one secret).`,
   },
   {
     test: (a, e) => !!e && /flag provided but not defined: -token$/.test(e),
-    text: () => `${PREFIX} the vault CLI has no -token flag; set the token with "export VAULT_TOKEN=<token>" (or "VAULT_TOKEN=<token> vault …" for one command), or run "vault login".`,
+    text: () =>
+      `${PREFIX} the vault CLI has no -token flag; set the token with "export VAULT_TOKEN=<token>" (or "VAULT_TOKEN=<token> vault …" for one command), or run "vault login".`,
   },
   {
     test: (a) => a[0] === 'kv' && a[1] === 'versions',
@@ -32,7 +35,8 @@ export const HINTS: Hint[] = [
   },
   {
     test: (a) => a[0] === 'server' || a[0] === 'agent' || a[0] === 'proxy',
-    text: (a) => `${PREFIX} this vault CLI is a client only; start a dev server with "vault-lab server -dev"${a[0] === 'server' ? '' : ` (there is no ${a[0]} here)`}.`,
+    text: (a) =>
+      `${PREFIX} this vault CLI is a client only; start a dev server with "vault-lab server -dev"${a[0] === 'server' ? '' : ` (there is no ${a[0]} here)`}.`,
   },
   {
     test: (a) => a[0] === 'token' && a[1] === 'list',
@@ -40,7 +44,8 @@ export const HINTS: Hint[] = [
   },
   {
     test: (a) => a[0] === 'lease' && a[1] === 'list',
-    text: (a) => `${PREFIX} leases are listed with "vault list sys/leases/lookup/${positional(a, 2)[0] ?? '<prefix>'}" (needs sudo).`,
+    text: (a) =>
+      `${PREFIX} leases are listed with "vault list sys/leases/lookup/${positional(a, 2)[0] ?? '<prefix>'}" (needs sudo).`,
   },
 ];
 

@@ -22,7 +22,10 @@ export async function parseKVArgs(args: string[], readStdin: () => Promise<strin
     }
     const eq = a.indexOf('=');
     if (eq <= 0) {
-      if (a.startsWith('@')) { Object.assign(out, parseJSONObject(readFile(a.slice(1)), a.slice(1))); continue; }
+      if (a.startsWith('@')) {
+        Object.assign(out, parseJSONObject(readFile(a.slice(1)), a.slice(1)));
+        continue;
+      }
       throw new ArgError(`Failed to parse K=V data: invalid key/value pair "${a}": format must be key=value`);
     }
     const k = a.slice(0, eq);
@@ -42,13 +45,20 @@ function readFile(p: string): string {
     return fs.readFileSync(p, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ArgError(`Failed to parse K=V data: error reading file: open ${p}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    throw new ArgError(
+      `Failed to parse K=V data: error reading file: open ${p}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`,
+    );
   }
 }
 
 function parseJSONObject(text: string, from: string): Record<string, unknown> {
   let v: unknown;
-  try { v = JSON.parse(text); } catch (e) { throw new ArgError(`Failed to parse K=V data: invalid JSON in ${from}: ${(e as Error).message}`); }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ArgError(`Failed to parse K=V data: ${from} must contain a JSON object`);
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new ArgError(`Failed to parse K=V data: invalid JSON in ${from}: ${(e as Error).message}`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new ArgError(`Failed to parse K=V data: ${from} must contain a JSON object`);
   return v as Record<string, unknown>;
 }

@@ -14,12 +14,16 @@ function topUsage(): string {
   const byName = new Map(COMMANDS.map((c) => [c.name, c]));
   const line = (n: string, s: string) => `    ${n.padEnd(11)}${s}`;
   const common = COMMON.filter((n) => byName.has(n)).map((n) => line(n, byName.get(n)!.synopsis));
-  const groups = Object.entries(GROUPS).filter(([g]) => !g.includes(' ')).map(([g, s]) => line(g, s));
+  const groups = Object.entries(GROUPS)
+    .filter(([g]) => !g.includes(' '))
+    .map(([g, s]) => line(g, s));
   return `Usage: vault <command> [args]\n\nCommon commands:\n${common.join('\n')}\n\nOther commands:\n${groups.join('\n')}\n`;
 }
 
 function groupUsage(group: string): string {
-  const subs = COMMANDS.filter((c) => c.name.startsWith(group + ' ') && c.name.split(' ').length === group.split(' ').length + 1);
+  const subs = COMMANDS.filter(
+    (c) => c.name.startsWith(group + ' ') && c.name.split(' ').length === group.split(' ').length + 1,
+  );
   const width = Math.max(...subs.map((c) => c.name.split(' ').pop()!.length)) + 4;
   return `Usage: vault ${group} <subcommand> [options] [args]\n\n  ${GROUPS[group] ?? ''}\n\nSubcommands:\n${subs.map((c) => `    ${c.name.split(' ').pop()!.padEnd(width)}${c.synopsis}`).join('\n')}\n`;
 }
@@ -48,7 +52,10 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   }
   if (argv[0] === '-v' || argv[0] === '-version' || argv[0] === '--version') argv = ['version'];
   // Flags belong after the command (`vault status -address=…`); before it, the CLI shows its usage.
-  if (argv[0].startsWith('-')) { io.stderr(topUsage()); return 1; }
+  if (argv[0].startsWith('-')) {
+    io.stderr(topUsage());
+    return 1;
+  }
   const { cmd, rest, group } = find(argv);
   if (!cmd) {
     if (group) {
@@ -64,12 +71,19 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     if (hint) io.stderr(`\n${hint}\n`);
     return 127;
   }
-  const specs = { ...(cmd.http === false ? {} : GLOBAL_FLAGS), ...(cmd.output ? OUTPUT_FLAGS : {}), ...(cmd.flags ?? {}) };
+  const specs = {
+    ...(cmd.http === false ? {} : GLOBAL_FLAGS),
+    ...(cmd.output ? OUTPUT_FLAGS : {}),
+    ...(cmd.flags ?? {}),
+  };
   let parsed;
   try {
     parsed = parseFlags(rest, specs, env);
   } catch (e) {
-    if (e instanceof HelpRequested) { io.stderr(cmd.help + '\n'); return 0; }
+    if (e instanceof HelpRequested) {
+      io.stderr(cmd.help + '\n');
+      return 0;
+    }
     if (e instanceof UsageError) {
       io.stderr(e.message + '\n');
       const hint = hintFor([...cmd.name.split(' '), ...rest], e.message);
@@ -79,9 +93,15 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     throw e;
   }
   const fmt = String(parsed.flags.format ?? env.VAULT_FORMAT ?? 'table').toLowerCase();
-  if (!['table', 'json', 'yaml', 'yml', 'pretty', 'raw'].includes(fmt)) { io.stderr(`Invalid output format: ${fmt}\n`); return 1; }
+  if (!['table', 'json', 'yaml', 'yml', 'pretty', 'raw'].includes(fmt)) {
+    io.stderr(`Invalid output format: ${fmt}\n`);
+    return 1;
+  }
   // Real Vault keeps "raw" for `vault read` (and "pretty" for autopilot state: the output step refuses it).
-  if (fmt === 'raw' && cmd.name !== 'read') { io.stderr('This command does not support the -format=raw option.\n'); return 1; }
+  if (fmt === 'raw' && cmd.name !== 'read') {
+    io.stderr('This command does not support the -format=raw option.\n');
+    return 1;
+  }
   if (fmt === 'table') for (const w of parsed.warnings) io.stderr(`${w}\n`);
   const ctx = makeContext({ name: cmd.name, args: parsed.args, flags: parsed.flags, set: parsed.set, env, io });
   try {

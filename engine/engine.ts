@@ -53,7 +53,10 @@ export interface EngineRequestInput {
   wrapTTL?: number;
 }
 
-export interface Snapshot { entries: Array<[string, Buffer]>; at: number }
+export interface Snapshot {
+  entries: Array<[string, Buffer]>;
+  at: number;
+}
 
 export interface Engine {
   readonly url: string;
@@ -70,8 +73,10 @@ export interface Engine {
   stop(opts?: { revokeLeases?: boolean }): Promise<void>;
 }
 
-const lazy = (load: () => Promise<(ctx: BackendContext) => Backend | Promise<Backend>>): BackendFactory =>
-  async (ctx) => (await load())(ctx);
+const lazy =
+  (load: () => Promise<(ctx: BackendContext) => Backend | Promise<Backend>>): BackendFactory =>
+  async (ctx) =>
+    (await load())(ctx);
 
 /**
  * The backend catalog: mount type → factory, one line per secrets engine or auth method.
@@ -98,7 +103,12 @@ export const CATALOG: Readonly<Record<string, BackendFactory>> = {
  */
 export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   const clock = opts.clock ?? new Clock();
-  const physical = opts.storage?.kind === 'custom' ? opts.storage.storage : opts.storage?.kind === 'file' ? await FileStorage.open(opts.storage.path, { cache: 4096 }) : new MemoryStorage();
+  const physical =
+    opts.storage?.kind === 'custom'
+      ? opts.storage.storage
+      : opts.storage?.kind === 'file'
+        ? await FileStorage.open(opts.storage.path, { cache: 4096 })
+        : new MemoryStorage();
   const sealed = !opts.dev && (opts.storage?.kind === 'file' || opts.seal === true);
   const storage = sealed ? new BarrierStorage(physical) : physical;
   const audit = new AuditBroker(randomBytes(32));
@@ -117,11 +127,35 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
     const loaded = await core.loadMounts();
     if (!loaded) {
       // A sealed core already serves an in-memory sys/; the next mount persists it with the table.
-      if (!core.getMount('sys/')) await core.mount({ path: 'sys/', type: 'system', table: 'mounts', description: 'system endpoints used for control, policy and debugging' }, true);
-      await core.mount({ path: 'cubbyhole/', type: 'cubbyhole', table: 'mounts', description: 'per-token private secret storage', local: true }, true);
+      if (!core.getMount('sys/'))
+        await core.mount(
+          {
+            path: 'sys/',
+            type: 'system',
+            table: 'mounts',
+            description: 'system endpoints used for control, policy and debugging',
+          },
+          true,
+        );
+      await core.mount(
+        {
+          path: 'cubbyhole/',
+          type: 'cubbyhole',
+          table: 'mounts',
+          description: 'per-token private secret storage',
+          local: true,
+        },
+        true,
+      );
       await core.mount({ path: 'token/', type: 'token', table: 'auth', description: 'token based credentials' }, true);
       if (opts.dev) {
-        await core.mount({ path: 'secret/', type: 'kv', table: 'mounts', description: 'key/value secret storage', options: { version: opts.devKvV1 ? '1' : '2' } });
+        await core.mount({
+          path: 'secret/',
+          type: 'kv',
+          table: 'mounts',
+          description: 'key/value secret storage',
+          options: { version: opts.devKvV1 ? '1' : '2' },
+        });
       }
     } else {
       await core.expiration.restoreTimers();
@@ -134,8 +168,14 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   if (storage instanceof BarrierStorage) {
     seal = new SealManager(storage, clock, core, {
       // Leases and tokens that expired while the server was down are revoked at once.
-      unsealed: async () => { await bringUp(); await clock.advance(0); },
-      sealing: async () => { await audits.close(); await core.enterSealed(); },
+      unsealed: async () => {
+        await bringUp();
+        await clock.advance(0);
+      },
+      sealing: async () => {
+        await audits.close();
+        await core.enterSealed();
+      },
     });
     core.seal = seal;
     await seal.load();
@@ -152,7 +192,10 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   if (opts.dev) {
     const id = opts.rootTokenId || 'hvs.' + base62(24);
     const existing = await core.tokens.lookup(id);
-    rootToken = existing ? existing.id : (await core.tokens.create({ id, policies: ['root'], parent: '', path: 'auth/token/root', displayName: 'root' })).entry.id;
+    rootToken = existing
+      ? existing.id
+      : (await core.tokens.create({ id, policies: ['root'], parent: '', path: 'auth/token/root', displayName: 'root' }))
+          .entry.id;
   }
 
   let server: http.Server | undefined;
@@ -165,12 +208,26 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
 
   let stopped = false;
   return {
-    url, rootToken, clock,
+    url,
+    rootToken,
+    clock,
     version: core.version,
     events: audit.events,
-    async capabilities(policies, path) { return (await core.policies.acl(policies)).capabilities(path); },
-    request: (r) => core.handle({ operation: r.operation, path: r.path, token: r.token, data: r.data ?? null, wrapTTL: r.wrapTTL, remoteAddress: '127.0.0.1' }),
-    async snapshot() { return { entries: await storage.entries(), at: clock.nowMs() }; },
+    async capabilities(policies, path) {
+      return (await core.policies.acl(policies)).capabilities(path);
+    },
+    request: (r) =>
+      core.handle({
+        operation: r.operation,
+        path: r.path,
+        token: r.token,
+        data: r.data ?? null,
+        wrapTTL: r.wrapTTL,
+        remoteAddress: '127.0.0.1',
+      }),
+    async snapshot() {
+      return { entries: await storage.entries(), at: clock.nowMs() };
+    },
     async restore(s) {
       core.expiration.stop();
       await storage.replaceAll(s.entries);
@@ -184,7 +241,8 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
       stopped = true;
       // A server with a seal keeps its leases across restarts; a dev server cleans up after itself.
       if ((o.revokeLeases ?? !seal) && !core.sealed) {
-        for (const l of await core.expiration.all()) await core.expiration.revoke(l.id, 'revoked', true).catch(() => undefined);
+        for (const l of await core.expiration.all())
+          await core.expiration.revoke(l.id, 'revoked', true).catch(() => undefined);
       }
       core.expiration.stop();
       clock.stop();

@@ -4,7 +4,14 @@
  * them together. No import circles anywhere. See docs/architecture.md.
  */
 import { describe, expect, it } from 'vitest';
-import { findCycles, importGraph, importsOf, longFiles, resolveSpecifier, sourceFiles } from './support/import-graph.js';
+import {
+  findCycles,
+  importGraph,
+  importsOf,
+  longFiles,
+  resolveSpecifier,
+  sourceFiles,
+} from './support/import-graph.js';
 
 /** The edges from files under `from` (tests excepted) that `allowed` refuses, as `file → import`. */
 function violations(from: string, allowed: (target: string, file: string) => boolean): string[] {
@@ -15,9 +22,13 @@ function violations(from: string, allowed: (target: string, file: string) => boo
   );
 }
 
-const inside = (...dirs: string[]) => (t: string) => dirs.some((d) => t.startsWith(`${d}/`));
+const inside =
+  (...dirs: string[]) =>
+  (t: string) =>
+    dirs.some((d) => t.startsWith(`${d}/`));
 /** A package name, not one of our files (those resolve to a path under a top-level folder). */
-const isPackage = (t: string) => !/^(engine|cli|labs|tui|bin|content|scripts|test|bench)\//.test(t) && !t.startsWith('.');
+const isPackage = (t: string) =>
+  !/^(engine|cli|labs|tui|bin|content|scripts|test|bench)\//.test(t) && !t.startsWith('.');
 const UI_PACKAGES = /^(react|ink)(\/|$)/;
 
 describe('import boundaries between the parts', () => {
@@ -27,7 +38,9 @@ describe('import boundaries between the parts', () => {
 
   it('labs/ reaches the engine only through engine/index.ts and never a face or the CLI', () => {
     const ok = (t: string) =>
-      isPackage(t) ? !UI_PACKAGES.test(t) : t.startsWith('labs/') || t === 'engine/index.ts' || t.startsWith('content/');
+      isPackage(t)
+        ? !UI_PACKAGES.test(t)
+        : t.startsWith('labs/') || t === 'engine/index.ts' || t.startsWith('content/');
     expect(violations('labs', ok)).toEqual([]);
   });
 
@@ -46,7 +59,9 @@ describe('import boundaries inside the engine', () => {
   });
 
   it('framework/ imports only sdk/', () => {
-    expect(violations('engine/framework', (t) => isPackage(t) || inside('engine/framework', 'engine/sdk')(t))).toEqual([]);
+    expect(violations('engine/framework', (t) => isPackage(t) || inside('engine/framework', 'engine/sdk')(t))).toEqual(
+      [],
+    );
   });
 
   it('core/ imports only sdk/ and framework/ (never auth, secrets, system, audit, http, physical)', () => {
@@ -58,12 +73,17 @@ describe('import boundaries inside the engine', () => {
     const forbidden = (t: string) =>
       inside('engine/core', 'engine/physical')(t) || t === 'engine/engine.ts' || t === 'engine/index.ts';
     for (const dir of ['engine/auth', 'engine/secrets', 'engine/system', 'engine/audit', 'engine/http']) {
-      expect(violations(dir, (t) => !forbidden(t)), dir).toEqual([]);
+      expect(
+        violations(dir, (t) => !forbidden(t)),
+        dir,
+      ).toEqual([]);
     }
   });
 
   it('physical/ imports only sdk/', () => {
-    expect(violations('engine/physical', (t) => isPackage(t) || inside('engine/physical', 'engine/sdk')(t))).toEqual([]);
+    expect(violations('engine/physical', (t) => isPackage(t) || inside('engine/physical', 'engine/sdk')(t))).toEqual(
+      [],
+    );
   });
 });
 
@@ -73,9 +93,11 @@ describe('the shape of the tree', () => {
   });
 
   it('keeps the pipeline, the lab runtime and the CLI commands in files of at most 400 lines', () => {
-    expect([...longFiles('engine/core', 400), ...longFiles('labs/runtime', 400), ...longFiles('cli/commands', 400)]).toEqual(
-      [],
-    );
+    expect([
+      ...longFiles('engine/core', 400),
+      ...longFiles('labs/runtime', 400),
+      ...longFiles('cli/commands', 400),
+    ]).toEqual([]);
   });
 });
 

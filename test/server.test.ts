@@ -4,10 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { VAULT_LAB_JS } from './support/engine.js';
 
 function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [VAULT_LAB_JS, 'server', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [VAULT_LAB_JS, 'server', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { out += d; });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    out += d;
+  });
   const ready = async () => {
     const t0 = Date.now();
     while (!/Root Token: \S+/.test(out)) {
@@ -16,7 +23,11 @@ function start(args: string[], env: Record<string, string> = {}) {
     }
     return out;
   };
-  const stop = (sig: NodeJS.Signals) => new Promise<number | null>((resolve) => { child.on('exit', (c) => resolve(c)); child.kill(sig); });
+  const stop = (sig: NodeJS.Signals) =>
+    new Promise<number | null>((resolve) => {
+      child.on('exit', (c) => resolve(c));
+      child.kill(sig);
+    });
   return { child, ready, stop, output: () => out };
 }
 
@@ -29,7 +40,9 @@ describe('vault-lab server -dev', () => {
     expect(token).toMatch(/^hvs\.[A-Za-z0-9]{24}$/);
     const h = await fetch('http://127.0.0.1:8200/v1/sys/health');
     expect(h.status).toBe(200);
-    const self = await fetch('http://127.0.0.1:8200/v1/auth/token/lookup-self', { headers: { 'X-Vault-Token': token } });
+    const self = await fetch('http://127.0.0.1:8200/v1/auth/token/lookup-self', {
+      headers: { 'X-Vault-Token': token },
+    });
     expect(((await self.json()) as { data: { policies: string[] } }).data.policies).toEqual(['root']);
     expect(await s.stop('SIGINT')).toBe(0);
     await expect(fetch('http://127.0.0.1:8200/v1/sys/health')).rejects.toThrow();

@@ -45,7 +45,8 @@ export function describeEvent(e: AuditEvent): ActivityEntry {
   if (!d) {
     why = ok ? 'allowed: this path needs no token' : `failed: ${err || `status ${status}`}`;
   } else if (d.allowed) {
-    const grant = d.capabilities.includes('root') ? 'allowed: root token (every capability everywhere)'
+    const grant = d.capabilities.includes('root')
+      ? 'allowed: root token (every capability everywhere)'
       : `allowed: policy ${list(d.policies)} grants ${d.capabilities.join(', ')} on ${d.rule}`;
     why = ok ? grant : `${grant} — but the request failed: ${err || `status ${status}`}`;
   } else if (!d.rule) {

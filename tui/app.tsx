@@ -20,14 +20,33 @@ export function App() {
   }
   if (c?.quiz) return <Quiz quiz={c.quiz} title={t(c.lab.title)} theme={s.theme} width={s.cols} />;
   if (!c) {
-    if (!s.labs.length) return <Box><Text>No labs.</Text></Box>;
+    if (!s.labs.length)
+      return (
+        <Box>
+          <Text>No labs.</Text>
+        </Box>
+      );
     return (
-      <CourseMap labs={s.labs} progress={(id) => s.progress.lab(id)} selected={s.selected} theme={s.theme}
-        width={s.cols} height={s.rows} notices={s.notices} />
+      <CourseMap
+        labs={s.labs}
+        progress={(id) => s.progress.lab(id)}
+        selected={s.selected}
+        theme={s.theme}
+        width={s.cols}
+        height={s.rows}
+        notices={s.notices}
+      />
     );
   }
   return (
-    <LabScreen c={c} theme={s.theme} layout={s.layout} focus={s.focus} panel={s.panel} scroll={s.scroll}
-      noShell={s.noShell} />
+    <LabScreen
+      c={c}
+      theme={s.theme}
+      layout={s.layout}
+      focus={s.focus}
+      panel={s.panel}
+      scroll={s.scroll}
+      noShell={s.noShell}
+    />
   );
 }

@@ -64,25 +64,48 @@ export class LabController extends EventEmitter {
   private stopped = false;
   private stopping: Promise<void> | null = null;
 
-  constructor(readonly loaded: LoadedLab, private opts: ControllerOptions) {
+  constructor(
+    readonly loaded: LoadedLab,
+    private opts: ControllerOptions,
+  ) {
     super();
     const ws = path.join(opts.workspaceRoot, loaded.lab.id);
     fs.mkdirSync(ws, { recursive: true, mode: 0o700 });
-    this.session = new LabSession({ lab: loaded.lab, labDir: loaded.dir, workspace: ws, autoAdvance: true, ...(opts.sessionOptions ?? {}) });
-    this.session.on('progress', (m: string) => { this.progressText = m; this.changed(); });
+    this.session = new LabSession({
+      lab: loaded.lab,
+      labDir: loaded.dir,
+      workspace: ws,
+      autoAdvance: true,
+      ...(opts.sessionOptions ?? {}),
+    });
+    this.session.on('progress', (m: string) => {
+      this.progressText = m;
+      this.changed();
+    });
     this.session.on('change', () => this.changed());
     this.session.on('event', () => this.changed());
     this.session.on('step-complete', (i: number) => this.onStepComplete(i));
     this.session.on('step', (i: number) => this.onStep(i));
     this.session.on('complete', () => this.onLabComplete());
-    this.session.on('error', (e: Error) => { this.notice = `A check could not run: ${e.message}`; this.changed(); });
+    this.session.on('error', (e: Error) => {
+      this.notice = `A check could not run: ${e.message}`;
+      this.changed();
+    });
   }
 
-  private changed() { this.emit('update'); }
+  private changed() {
+    this.emit('update');
+  }
 
-  get id() { return this.loaded.lab.id; }
-  get lab() { return this.loaded.lab; }
-  get progress() { return this.opts.store.lab(this.id); }
+  get id() {
+    return this.loaded.lab.id;
+  }
+  get lab() {
+    return this.loaded.lab;
+  }
+  get progress() {
+    return this.opts.store.lab(this.id);
+  }
 
   /**
    * The learner's own requests, oldest first, explained (CLI preflights left out); with
@@ -95,14 +118,19 @@ export class LabController extends EventEmitter {
   }
 
   /** The newest of the learner's requests, to pass to activity() later. */
-  lastActivity(): AuditEvent | undefined { return this.session.activity.at(-1); }
+  lastActivity(): AuditEvent | undefined {
+    return this.session.activity.at(-1);
+  }
 
   /** `export` lines for learners who use their own terminal (`--no-shell`). */
   exportLines(): string[] {
     const env = this.session.env();
     const keys = ['VAULT_ADDR', 'VAULT_TOKEN', ...this.session.systems.flatMap((s) => Object.keys(s.env))];
     const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
-    return [...keys.map((k) => `export ${k}=${q(env[k] ?? '')}`), `export PATH=${q(env.PATH.split(path.delimiter)[0])}:"$PATH"`];
+    return [
+      ...keys.map((k) => `export ${k}=${q(env[k] ?? '')}`),
+      `export PATH=${q(env.PATH.split(path.delimiter)[0])}:"$PATH"`,
+    ];
   }
 
   async start() {
@@ -111,8 +139,15 @@ export class LabController extends EventEmitter {
     try {
       this.opts.store.update(this.id, (pr) => {
         if (resumeAt > 0) return;
-        pr.status = 'in-progress'; pr.startedAt = new Date().toISOString(); delete pr.finishedAt;
-        pr.step = 0; pr.done = []; pr.skipped = []; pr.hints = {}; pr.solutionsShown = []; delete pr.quiz;
+        pr.status = 'in-progress';
+        pr.startedAt = new Date().toISOString();
+        delete pr.finishedAt;
+        pr.step = 0;
+        pr.done = [];
+        pr.skipped = [];
+        pr.hints = {};
+        pr.solutionsShown = [];
+        delete pr.quiz;
       });
       await this.session.start();
       if (this.stopped) return;
@@ -121,7 +156,11 @@ export class LabController extends EventEmitter {
         this.changed();
         const statuses: StepStatus[] = this.lab.steps.map((s) => (p.skipped.includes(s.id) ? 'skipped' : 'done'));
         this.replaying = true;
-        try { await this.session.fastForward(resumeAt, statuses); } finally { this.replaying = false; }
+        try {
+          await this.session.fastForward(resumeAt, statuses);
+        } finally {
+          this.replaying = false;
+        }
         this.resumedSteps = resumeAt;
         this.onStep(this.session.stepIndex);
         this.notice = `Resumed at step ${Math.min(resumeAt + 1, this.lab.steps.length)}: earlier steps were replayed in a fresh engine (shell variables from last time are gone).`;
@@ -132,11 +171,15 @@ export class LabController extends EventEmitter {
         this.progressText = 'starting your shell…';
         this.changed();
         this.startShell();
-        if (this.typedAhead) { this.pty!.write(this.typedAhead); this.typedAhead = ''; }
+        if (this.typedAhead) {
+          this.pty!.write(this.typedAhead);
+          this.typedAhead = '';
+        }
       }
       // Say what runs for this lab, honestly (a simulated cluster is labelled as such).
       const systems = this.session.systems.map((x) => x.label);
-      if (systems.length) this.notice = [this.notice, `Running for this lab: ${systems.join('; ')}.`].filter(Boolean).join(' ');
+      if (systems.length)
+        this.notice = [this.notice, `Running for this lab: ${systems.join('; ')}.`].filter(Boolean).join(' ');
       this.state = 'ready';
     } catch (e) {
       this.state = 'error';
@@ -158,8 +201,9 @@ export class LabController extends EventEmitter {
     const step = this.lab.steps[i];
     const status = this.session.statuses[i];
     this.opts.store.update(this.id, (p) => {
-      if (status === 'skipped') { if (!p.skipped.includes(step.id)) p.skipped.push(step.id); }
-      else if (!p.done.includes(step.id)) p.done.push(step.id);
+      if (status === 'skipped') {
+        if (!p.skipped.includes(step.id)) p.skipped.push(step.id);
+      } else if (!p.done.includes(step.id)) p.done.push(step.id);
       p.step = i + 1;
     });
     this.changed();
@@ -167,17 +211,30 @@ export class LabController extends EventEmitter {
 
   private onLabComplete() {
     if (this.replaying) return;
-    this.opts.store.update(this.id, (p) => { if (p.status !== 'done') { p.status = 'done'; p.finishedAt = new Date().toISOString(); } });
+    this.opts.store.update(this.id, (p) => {
+      if (p.status !== 'done') {
+        p.status = 'done';
+        p.finishedAt = new Date().toISOString();
+      }
+    });
     this.changed();
   }
 
   revealHint() {
     const step = this.session.step;
     if (!step) return;
-    if (this.hintsShown >= step.hints.length) { this.notice = step.hints.length ? 'No more hints for this step: press s for the solution.' : 'This step has no hints: press s for the solution.'; this.changed(); return; }
+    if (this.hintsShown >= step.hints.length) {
+      this.notice = step.hints.length
+        ? 'No more hints for this step: press s for the solution.'
+        : 'This step has no hints: press s for the solution.';
+      this.changed();
+      return;
+    }
     this.hintsShown++;
     const n = this.hintsShown;
-    this.opts.store.update(this.id, (p) => { p.hints[step.id] = Math.max(p.hints[step.id] ?? 0, n); });
+    this.opts.store.update(this.id, (p) => {
+      p.hints[step.id] = Math.max(p.hints[step.id] ?? 0, n);
+    });
     this.changed();
   }
 
@@ -185,7 +242,9 @@ export class LabController extends EventEmitter {
     const step = this.session.step;
     if (!step) return;
     this.solutionShown = true;
-    this.opts.store.update(this.id, (p) => { if (!p.solutionsShown.includes(step.id)) p.solutionsShown.push(step.id); });
+    this.opts.store.update(this.id, (p) => {
+      if (!p.solutionsShown.includes(step.id)) p.solutionsShown.push(step.id);
+    });
     this.changed();
   }
 
@@ -193,7 +252,12 @@ export class LabController extends EventEmitter {
   private serial(what: string, fn: () => Promise<void>): Promise<void> {
     const run = async () => {
       if (this.stopped) return;
-      try { await fn(); } catch (e) { this.notice = `Could not ${what}: ${(e as Error).message}`; this.changed(); }
+      try {
+        await fn();
+      } catch (e) {
+        this.notice = `Could not ${what}: ${(e as Error).message}`;
+        this.changed();
+      }
     };
     this.actions = this.actions.then(run, run);
     return this.actions;
@@ -230,7 +294,9 @@ export class LabController extends EventEmitter {
 
   // --- quiz -------------------------------------------------------------------------
 
-  get hasQuiz() { return this.lab.quiz.length > 0; }
+  get hasQuiz() {
+    return this.lab.quiz.length > 0;
+  }
 
   startQuiz() {
     if (!this.hasQuiz) return;
@@ -250,7 +316,18 @@ export class LabController extends EventEmitter {
   private quizView(index: number, score: number): QuizView {
     const q = this.lab.quiz[index];
     const kind = questionKind(q);
-    return { index, total: this.lab.quiz.length, kind, typed: kind === 'text' || kind === 'state', question: t(q.question), choices: (q.choices ?? []).map((c) => t(c)), cursor: 0, picked: [], text: '', score };
+    return {
+      index,
+      total: this.lab.quiz.length,
+      kind,
+      typed: kind === 'text' || kind === 'state',
+      question: t(q.question),
+      choices: (q.choices ?? []).map((c) => t(c)),
+      cursor: 0,
+      picked: [],
+      text: '',
+      score,
+    };
   }
 
   /** Moves the choice cursor, or picks choice `n` (1-based) directly. */
@@ -263,7 +340,8 @@ export class LabController extends EventEmitter {
       const i = how === 'toggle' ? v.cursor : how - 1;
       if (i < 0 || i >= v.choices.length) return;
       v.cursor = i;
-      if (v.kind === 'multiple') v.picked = v.picked.includes(i) ? v.picked.filter((x) => x !== i) : [...v.picked, i].sort((a, b) => a - b);
+      if (v.kind === 'multiple')
+        v.picked = v.picked.includes(i) ? v.picked.filter((x) => x !== i) : [...v.picked, i].sort((a, b) => a - b);
       else v.picked = [i];
     }
     this.changed();
@@ -290,23 +368,42 @@ export class LabController extends EventEmitter {
     if (!v.feedback) {
       if (this.grading) return false;
       let answer: QuizAnswer;
-      if (v.typed) { if (!v.text.trim()) return false; answer = v.text; }
-      else if (v.kind === 'multiple') { if (!v.picked.length) v.picked = [v.cursor]; answer = v.picked; }
-      else { answer = v.picked[0] ?? v.cursor; v.picked = [answer]; }
+      if (v.typed) {
+        if (!v.text.trim()) return false;
+        answer = v.text;
+      } else if (v.kind === 'multiple') {
+        if (!v.picked.length) v.picked = [v.cursor];
+        answer = v.picked;
+      } else {
+        answer = v.picked[0] ?? v.cursor;
+        v.picked = [answer];
+      }
       this.quizAnswers[v.index] = answer;
       this.grading = true;
       try {
         const g = await this.session.gradeQuiz(v.index, answer);
         v.feedback = { correct: g.correct, expected: g.expected, explain: g.explain };
-        if (g.correct) { v.score++; this.quizCorrect++; }
-      } finally { this.grading = false; }
+        if (g.correct) {
+          v.score++;
+          this.quizCorrect++;
+        }
+      } finally {
+        this.grading = false;
+      }
       this.changed();
       return false;
     }
-    if (v.index + 1 < v.total) { this.quiz = this.quizView(v.index + 1, v.score); this.changed(); return false; }
+    if (v.index + 1 < v.total) {
+      this.quiz = this.quizView(v.index + 1, v.score);
+      this.changed();
+      return false;
+    }
     const answers = { ...this.quizAnswers };
-    const score = this.quizCorrect, total = v.total;
-    this.opts.store.update(this.id, (p) => { p.quiz = { answers, score, total }; });
+    const score = this.quizCorrect,
+      total = v.total;
+    this.opts.store.update(this.id, (p) => {
+      p.quiz = { answers, score, total };
+    });
     this.quiz = null;
     this.changed();
     return true;
@@ -315,13 +412,24 @@ export class LabController extends EventEmitter {
   /** The embedded shell; when it ends (`exit`, Ctrl-D) the learner can start another. */
   private startShell() {
     this.pty = new PtyTerminal({
-      cols: this.opts.cols, rows: this.opts.shellRows, cwd: this.session.workspace, env: this.session.env(), rcExtra: this.session.shellRc(),
+      cols: this.opts.cols,
+      rows: this.opts.shellRows,
+      cwd: this.session.workspace,
+      env: this.session.env(),
+      rcExtra: this.session.shellRc(),
       onUpdate: () => this.changed(),
-      onExit: (code) => { if (!this.stopped) { this.notice = `Your shell ended (exit ${code}). Press Enter in the shell pane for a new one.`; this.changed(); } },
+      onExit: (code) => {
+        if (!this.stopped) {
+          this.notice = `Your shell ended (exit ${code}). Press Enter in the shell pane for a new one.`;
+          this.changed();
+        }
+      },
     });
   }
 
-  get shellEnded(): boolean { return !!this.pty?.exited; }
+  get shellEnded(): boolean {
+    return !!this.pty?.exited;
+  }
 
   /** A new shell in place of one that ended. */
   restartShell() {

@@ -15,12 +15,18 @@ export const NEED_NAMES: Record<string, string> = { postgres: 'PostgreSQL', kube
 
 /** What a lab needs beyond the engine, in words. */
 export function needsText(l: LoadedLab): string {
-  return l.lab.needs.filter((n) => n !== 'engine').map((n) => NEED_NAMES[n] ?? n).join(', ') || '—';
+  return (
+    l.lab.needs
+      .filter((n) => n !== 'engine')
+      .map((n) => NEED_NAMES[n] ?? n)
+      .join(', ') || '—'
+  );
 }
 
 /** A lab's status in words: new, in progress (with where it resumes), done (with the quiz score). */
 export function statusText(p: LabProgress, steps: number): { text: string; tone: 'ok' | 'pending' | 'idle' } {
-  if (p.status === 'done') return { text: p.quiz?.total ? `done · quiz ${p.quiz.score ?? 0}/${p.quiz.total}` : 'done', tone: 'ok' };
+  if (p.status === 'done')
+    return { text: p.quiz?.total ? `done · quiz ${p.quiz.score ?? 0}/${p.quiz.total}` : 'done', tone: 'ok' };
   if (p.status === 'in-progress') {
     const n = Math.min(p.done.length + p.skipped.length, steps);
     return { text: `${n}/${steps} · resume at ${Math.min(p.step + 1, steps)}`, tone: 'pending' };
@@ -53,4 +59,3 @@ export function resultRows(r: LabResults): Array<[string, string]> {
     ['Quiz', r.quiz ? `${r.quiz.score}/${r.quiz.total}` : 'not taken'],
   ];
 }
-

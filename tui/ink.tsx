@@ -21,7 +21,17 @@ export async function runInk(course: Course, noShell: boolean): Promise<number> 
     vendorHooks.saveCache(); // if it has not been saved yet: a learner who quits at once still gets it
   };
   const app = render(
-    <CourseUi labs={course.labs} store={course.store} theme={pickTheme()} noShell={noShell} workspaceRoot={course.workspaceRoot} notices={course.notices} onController={(c) => { controller = c; }} />,
+    <CourseUi
+      labs={course.labs}
+      store={course.store}
+      theme={pickTheme()}
+      noShell={noShell}
+      workspaceRoot={course.workspaceRoot}
+      notices={course.notices}
+      onController={(c) => {
+        controller = c;
+      }}
+    />,
     // 60 frames a second: a keypress shows within one frame (Ink's default is 30).
     { exitOnCtrlC: false, patchConsole: true, maxFps: 60 },
   );
@@ -32,14 +42,17 @@ export async function runInk(course: Course, noShell: boolean): Promise<number> 
     if (signalled) return;
     signalled = code;
     void (async () => {
-      try { await (controller as LabController | null)?.stop(); } finally {
+      try {
+        await (controller as LabController | null)?.stop();
+      } finally {
         app.unmount();
         restore();
         process.exit(code);
       }
     })();
   };
-  const onTerm = onSignal(143), onHup = onSignal(129);
+  const onTerm = onSignal(143),
+    onHup = onSignal(129);
   process.on('SIGTERM', onTerm);
   process.on('SIGHUP', onHup);
   try {

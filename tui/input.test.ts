@@ -2,18 +2,48 @@
 import { describe, expect, it } from 'vitest';
 import { KEY } from './keys.js';
 import {
-  initialState, labOpened, reduceAll, reduceInput, reduceKey, scopeOf, splitKey, stepChanged, unfinishedEscape,
-  type InputContext, type LabFacts, type UiState,
+  initialState,
+  labOpened,
+  reduceAll,
+  reduceInput,
+  reduceKey,
+  scopeOf,
+  splitKey,
+  stepChanged,
+  unfinishedEscape,
+  type InputContext,
+  type LabFacts,
+  type UiState,
 } from './input.js';
 
-const LABS = [{ id: 'a', inProgress: false }, { id: 'b', inProgress: true }, { id: 'c', inProgress: false }];
+const LABS = [
+  { id: 'a', inProgress: false },
+  { id: 'b', inProgress: true },
+  { id: 'c', inProgress: false },
+];
 const MAP: UiState = { selected: 0, focus: 'shell', panel: 'lesson', scroll: 0, help: false, resultsFor: null };
 
 function lab(over: Partial<LabFacts> = {}): LabFacts {
-  return { id: 'a', state: 'ready', shell: true, shellEnded: false, quiz: null, finished: false, hasQuiz: true, ...over };
+  return {
+    id: 'a',
+    state: 'ready',
+    shell: true,
+    shellEnded: false,
+    quiz: null,
+    finished: false,
+    hasQuiz: true,
+    ...over,
+  };
 }
 function ctx(over: Partial<InputContext> = {}): InputContext {
-  return { labs: LABS, noShell: false, lessonRows: 5, lab: null, maxScroll: (p) => (p === 'lesson' ? 12 : 30), ...over };
+  return {
+    labs: LABS,
+    noShell: false,
+    lessonRows: 5,
+    lab: null,
+    maxScroll: (p) => (p === 'lesson' ? 12 : 30),
+    ...over,
+  };
 }
 const key = (state: UiState, k: string, c: InputContext) => reduceKey(state, k, c);
 const effects = (state: UiState, k: string, c: InputContext) => key(state, k, c).effects.map((e) => e.type);
@@ -74,7 +104,11 @@ describe('the lab screen', () => {
   const inLesson: UiState = { ...inShell, focus: 'lesson' };
 
   it('opens with the shell focused, or the lesson without a shell', () => {
-    expect(labOpened({ ...MAP, panel: 'activity', scroll: 4 }, false)).toMatchObject({ focus: 'shell', panel: 'lesson', scroll: 0 });
+    expect(labOpened({ ...MAP, panel: 'activity', scroll: 4 }, false)).toMatchObject({
+      focus: 'shell',
+      panel: 'lesson',
+      scroll: 0,
+    });
     expect(labOpened(MAP, true).focus).toBe('lesson');
     expect(stepChanged({ ...inLesson, scroll: 7 }).scroll).toBe(0);
   });
@@ -90,14 +124,24 @@ describe('the lab screen', () => {
 
   it('sends a chunk to the shell whole, up to a focus key, which is then honoured', () => {
     const c = ctx({ lab: lab() });
-    expect(reduceInput(inShell, 'vault status\r', c)).toEqual({ state: inShell, effects: [{ type: 'shell', data: 'vault status\r' }], rest: '' });
+    expect(reduceInput(inShell, 'vault status\r', c)).toEqual({
+      state: inShell,
+      effects: [{ type: 'shell', data: 'vault status\r' }],
+      rest: '',
+    });
     expect(reduceInput(inShell, `ls\r${KEY.ctrlBracket}h`, c).rest).toBe(`${KEY.ctrlBracket}h`);
     const all = reduceAll(inShell, `ls\r${KEY.ctrlBracket}hq`, c);
     expect(all.state.focus).toBe('lesson');
     expect(all.effects.map((e) => e.type)).toEqual(['shell', 'hint', 'scrollToEnd', 'quit']);
     // Arrows and Ctrl-C in the shell are the shell's.
-    expect(reduceAll(inShell, `${KEY.up}${KEY.ctrlC}q`, c).effects).toEqual([{ type: 'shell', data: `${KEY.up}${KEY.ctrlC}q` }]);
-    expect(reduceAll(inShell, `x${KEY.f2}s`, c).effects.map((e) => e.type)).toEqual(['shell', 'solution', 'scrollToEnd']);
+    expect(reduceAll(inShell, `${KEY.up}${KEY.ctrlC}q`, c).effects).toEqual([
+      { type: 'shell', data: `${KEY.up}${KEY.ctrlC}q` },
+    ]);
+    expect(reduceAll(inShell, `x${KEY.f2}s`, c).effects.map((e) => e.type)).toEqual([
+      'shell',
+      'solution',
+      'scrollToEnd',
+    ]);
   });
 
   it('after the shell ends, Enter starts a new one and other keys are dropped', () => {
@@ -107,7 +151,10 @@ describe('the lab screen', () => {
 
   it('while the lab starts, keys wait for the shell; Ctrl-C quits and Esc goes back', () => {
     const c = ctx({ lab: lab({ state: 'starting', shell: false }) });
-    expect(reduceAll(inShell, 'ls', c).effects).toEqual([{ type: 'shell', data: 'l' }, { type: 'shell', data: 's' }]);
+    expect(reduceAll(inShell, 'ls', c).effects).toEqual([
+      { type: 'shell', data: 'l' },
+      { type: 'shell', data: 's' },
+    ]);
     expect(effects(inShell, KEY.ctrlC, c)).toEqual(['quit']);
     expect(effects(inShell, KEY.esc, c)).toEqual(['close']);
     // A lab that failed to start takes lesson keys even with the shell focused.
@@ -117,7 +164,13 @@ describe('the lab screen', () => {
   it('lesson keys act only once the lab is ready', () => {
     const ready = ctx({ lab: lab() });
     const starting = ctx({ lab: lab({ state: 'starting' }), noShell: true });
-    for (const [k, type] of [['h', 'hint'], ['s', 'solution'], ['r', 'reset'], ['n', 'skip'], ['t', 'advance']] as const) {
+    for (const [k, type] of [
+      ['h', 'hint'],
+      ['s', 'solution'],
+      ['r', 'reset'],
+      ['n', 'skip'],
+      ['t', 'advance'],
+    ] as const) {
       expect(effects(inLesson, k, ready)[0]).toBe(type);
       expect(effects(inLesson, k, starting)).toEqual([]);
     }
@@ -188,7 +241,10 @@ describe('the quiz', () => {
   });
 
   it('a typed answer takes every printable key, q and ? included, until Enter grades it', () => {
-    expect(reduceAll(inQuiz, 'q?', typed).effects).toEqual([{ type: 'quizType', text: 'q' }, { type: 'quizType', text: '?' }]);
+    expect(reduceAll(inQuiz, 'q?', typed).effects).toEqual([
+      { type: 'quizType', text: 'q' },
+      { type: 'quizType', text: '?' },
+    ]);
     expect(key(inQuiz, '?', typed).state.help).toBe(false);
     expect(key(inQuiz, KEY.up, typed).effects).toEqual([]);
     expect(key(inQuiz, KEY.enter, typed).effects).toEqual([{ type: 'quizSubmit', resultsWhenOver: false }]);

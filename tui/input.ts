@@ -55,7 +55,11 @@ export type Effect =
   | { type: 'close' }
   | { type: 'shell'; data: string }
   | { type: 'restartShell' }
-  | { type: 'hint' } | { type: 'solution' } | { type: 'reset' } | { type: 'skip' } | { type: 'advance' }
+  | { type: 'hint' }
+  | { type: 'solution' }
+  | { type: 'reset' }
+  | { type: 'skip' }
+  | { type: 'advance' }
   | { type: 'startQuiz' }
   | { type: 'leaveQuiz' }
   | { type: 'quizChoose'; how: QuizChoice }
@@ -74,7 +78,10 @@ export interface Reduced {
 
 /** The first state: the cursor on the lab in progress, if any. */
 export function initialState(labs: InputContext['labs']): UiState {
-  const selected = Math.max(0, labs.findIndex((l) => l.inProgress));
+  const selected = Math.max(
+    0,
+    labs.findIndex((l) => l.inProgress),
+  );
   return { selected, focus: 'shell', panel: 'lesson', scroll: 0, help: false, resultsFor: null };
 }
 
@@ -119,8 +126,16 @@ export function unfinishedEscape(s: string): number {
 /** Typing goes straight to the shell: it has focus, is up, and nothing covers it. */
 function typingToShell(state: UiState, ctx: InputContext): boolean {
   const lab = ctx.lab;
-  return !!lab && !ctx.noShell && state.focus === 'shell' && !state.help && !state.resultsFor && !lab.quiz
-    && lab.state === 'ready' && !lab.shellEnded;
+  return (
+    !!lab &&
+    !ctx.noShell &&
+    state.focus === 'shell' &&
+    !state.help &&
+    !state.resultsFor &&
+    !lab.quiz &&
+    lab.state === 'ready' &&
+    !lab.shellEnded
+  );
 }
 
 /**
@@ -129,7 +144,9 @@ function typingToShell(state: UiState, ctx: InputContext): boolean {
  */
 export function reduceInput(state: UiState, chunk: string, ctx: InputContext): Reduced {
   if (typingToShell(state, ctx)) {
-    const at = FOCUS_KEYS.map((k) => chunk.indexOf(k)).filter((x) => x >= 0).sort((a, b) => a - b)[0];
+    const at = FOCUS_KEYS.map((k) => chunk.indexOf(k))
+      .filter((x) => x >= 0)
+      .sort((a, b) => a - b)[0];
     if (at === undefined) return { state, effects: [{ type: 'shell', data: chunk }], rest: '' };
     if (at > 0) return { state, effects: [{ type: 'shell', data: chunk.slice(0, at) }], rest: chunk.slice(at) };
   }
@@ -179,14 +196,22 @@ function mapKey(state: UiState, key: string, ctx: InputContext): Omit<Reduced, '
   const a = actionFor(key, 'map');
   const l = ctx.labs[state.selected];
   switch (a) {
-    case 'quit': return run(state, { type: 'quit' });
-    case 'up': return none({ ...state, selected: Math.max(0, state.selected - 1) });
-    case 'down': return none({ ...state, selected: Math.max(0, Math.min(ctx.labs.length - 1, state.selected + 1)) });
-    case 'open': return l ? run(state, { type: 'open', index: state.selected, resume: l.inProgress }) : none(state);
-    case 'restart': return l ? run(state, { type: 'open', index: state.selected, resume: false }) : none(state);
-    case 'results': return l ? none({ ...state, resultsFor: l.id }) : none(state);
-    case 'help': return none({ ...state, help: true });
-    default: return none(state);
+    case 'quit':
+      return run(state, { type: 'quit' });
+    case 'up':
+      return none({ ...state, selected: Math.max(0, state.selected - 1) });
+    case 'down':
+      return none({ ...state, selected: Math.max(0, Math.min(ctx.labs.length - 1, state.selected + 1)) });
+    case 'open':
+      return l ? run(state, { type: 'open', index: state.selected, resume: l.inProgress }) : none(state);
+    case 'restart':
+      return l ? run(state, { type: 'open', index: state.selected, resume: false }) : none(state);
+    case 'results':
+      return l ? none({ ...state, resultsFor: l.id }) : none(state);
+    case 'help':
+      return none({ ...state, help: true });
+    default:
+      return none(state);
   }
 }
 
@@ -205,7 +230,8 @@ function quizKey(state: UiState, key: string, lab: LabFacts): Omit<Reduced, 'res
   if (a === 'help') return none({ ...state, help: true });
   if (a === 'submit') return run(state, { type: 'quizSubmit', resultsWhenOver: true });
   if (a === 'choose') {
-    const how: QuizChoice = key === KEY.up ? 'up' : key === KEY.down ? 'down' : key === KEY.space ? 'toggle' : Number(key);
+    const how: QuizChoice =
+      key === KEY.up ? 'up' : key === KEY.down ? 'down' : key === KEY.space ? 'toggle' : Number(key);
     return run(state, { type: 'quizChoose', how });
   }
   return none(state);
@@ -230,27 +256,34 @@ function labKey(state: UiState, key: string, ctx: InputContext, lab: LabFacts): 
   const page = key === KEY.pgUp || key === KEY.pgDn ? ctx.lessonRows : 1;
   const a = actionFor(key, 'lesson');
   switch (a) {
-    case 'quit': return run(state, { type: 'quit' });
-    case 'back': return run(state, { type: 'close' });
+    case 'quit':
+      return run(state, { type: 'quit' });
+    case 'back':
+      return run(state, { type: 'close' });
     // Newly revealed text is at the end of the lesson: scroll it into view.
     case 'hint':
     case 'solution': {
       if (!ready) return none(state);
       return run({ ...state, panel: 'lesson' }, { type: a === 'hint' ? 'hint' : 'solution' }, { type: 'scrollToEnd' });
     }
-    case 'reset': return ready ? run(state, { type: 'reset' }) : none(state);
-    case 'skip': return ready ? run(state, { type: 'skip' }) : none(state);
-    case 'advance': return ready ? run(state, { type: 'advance' }) : none(state);
-    case 'activity': return none({ ...state, panel: state.panel === 'activity' ? 'lesson' : 'activity', scroll: 0 });
+    case 'reset':
+      return ready ? run(state, { type: 'reset' }) : none(state);
+    case 'skip':
+      return ready ? run(state, { type: 'skip' }) : none(state);
+    case 'advance':
+      return ready ? run(state, { type: 'advance' }) : none(state);
+    case 'activity':
+      return none({ ...state, panel: state.panel === 'activity' ? 'lesson' : 'activity', scroll: 0 });
     case 'quiz':
       if (!ready || !lab.finished) return none(state);
       return lab.hasQuiz ? run(state, { type: 'startQuiz' }) : none({ ...state, resultsFor: lab.id });
     // In the feed, scroll counts lines back from the newest entry.
     case 'scrollUp': {
       const max = ctx.maxScroll(state.panel);
-      const scroll = state.panel === 'activity'
-        ? Math.min(max, state.scroll + page)
-        : Math.max(0, Math.min(state.scroll, max) - page);
+      const scroll =
+        state.panel === 'activity'
+          ? Math.min(max, state.scroll + page)
+          : Math.max(0, Math.min(state.scroll, max) - page);
       return none({ ...state, scroll });
     }
     case 'scrollDown': {
@@ -258,7 +291,9 @@ function labKey(state: UiState, key: string, ctx: InputContext, lab: LabFacts): 
       const scroll = state.panel === 'activity' ? Math.max(0, state.scroll - page) : Math.min(max, state.scroll + page);
       return none({ ...state, scroll });
     }
-    case 'help': return none({ ...state, help: true });
-    default: return none(state);
+    case 'help':
+      return none({ ...state, help: true });
+    default:
+      return none(state);
   }
 }

@@ -1,5 +1,12 @@
 /** How the lab screen splits the terminal; shared by the screen and the state container (scrolling). */
-export interface Layout { cols: number; rows: number; lessonRows: number; checkRows: number; activityRows: number; shellRows: number }
+export interface Layout {
+  cols: number;
+  rows: number;
+  lessonRows: number;
+  checkRows: number;
+  activityRows: number;
+  shellRows: number;
+}
 
 /** Splits the terminal: lesson on top, checks, the last request, then the shell; works down to 80×24. */
 export function layoutFor(cols: number, rows: number, noShell: boolean): Layout {

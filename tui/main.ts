@@ -21,8 +21,11 @@ export function parseCourseArgs(argv: string[]): CourseOptions | string {
   const o: CourseOptions = { labsDir: contentDir(), noShell: false, plain: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--labs') { const v = argv[++i]; if (!v) return '--labs needs a folder'; o.labsDir = path.resolve(v); }
-    else if (a.startsWith('--labs=')) o.labsDir = path.resolve(a.slice(7));
+    if (a === '--labs') {
+      const v = argv[++i];
+      if (!v) return '--labs needs a folder';
+      o.labsDir = path.resolve(v);
+    } else if (a.startsWith('--labs=')) o.labsDir = path.resolve(a.slice(7));
     else if (a === '--no-shell') o.noShell = true;
     else if (a === '--plain') o.plain = true;
     else return `unknown option ${a} (see vault-lab --help)`;
@@ -33,24 +36,40 @@ export function parseCourseArgs(argv: string[]): CourseOptions | string {
 async function loadCourse(o: CourseOptions): Promise<Course | string> {
   const data = dataDir();
   let loaded;
-  try { loaded = await loadLabsCached(o.labsDir, path.join(data, 'cache', 'labs.json')); } catch { return `cannot read labs from ${o.labsDir}`; }
+  try {
+    loaded = await loadLabsCached(o.labsDir, path.join(data, 'cache', 'labs.json'));
+  } catch {
+    return `cannot read labs from ${o.labsDir}`;
+  }
   const notices: string[] = [];
-  for (const e of loaded.errors) for (const p of e.problems) notices.push(`skipped a broken lab: ${formatProblem(p).split('\n')[0]}`);
+  for (const e of loaded.errors)
+    for (const p of e.problems) notices.push(`skipped a broken lab: ${formatProblem(p).split('\n')[0]}`);
   if (!loaded.labs.length) return `no labs in ${o.labsDir}${notices.length ? `\n${notices.join('\n')}` : ''}`;
   const store = new ProgressStore(data).load();
-  if (store.damaged) notices.push(`Your progress file could not be read (${store.damaged.reason}); it was kept at ${store.damaged.movedTo} and a new one started.`);
+  if (store.damaged)
+    notices.push(
+      `Your progress file could not be read (${store.damaged.reason}); it was kept at ${store.damaged.movedTo} and a new one started.`,
+    );
   return { labs: loaded.labs, store, notices, workspaceRoot: path.join(data, 'workspaces') };
 }
 
 export async function runCourse(argv: string[]): Promise<number> {
   const o = parseCourseArgs(argv);
-  if (typeof o === 'string') { process.stderr.write(`vault-lab: ${o}\n`); return 1; }
+  if (typeof o === 'string') {
+    process.stderr.write(`vault-lab: ${o}\n`);
+    return 1;
+  }
   if (!o.plain && (!process.stdin.isTTY || !process.stdout.isTTY)) {
-    process.stderr.write('vault-lab: the full-screen course needs an interactive terminal. Use --plain for a line-by-line course, or `vault-lab test <dir>` to run labs headlessly.\n');
+    process.stderr.write(
+      'vault-lab: the full-screen course needs an interactive terminal. Use --plain for a line-by-line course, or `vault-lab test <dir>` to run labs headlessly.\n',
+    );
     return 1;
   }
   const course = await loadCourse(o);
-  if (typeof course === 'string') { process.stderr.write(`vault-lab: ${course}\n`); return 1; }
+  if (typeof course === 'string') {
+    process.stderr.write(`vault-lab: ${course}\n`);
+    return 1;
+  }
   if (o.plain) {
     const { runPlain } = await import('./plain.js');
     return runPlain(course, { input: process.stdin, output: process.stdout });

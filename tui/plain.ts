@@ -18,43 +18,77 @@ import { orderLabs, needsText, statusText, resultRows } from './course.js';
 import { resultsOf } from './results.js';
 import type { AuditEvent } from '../labs/index.js';
 
-export interface PlainIO { input: Readable; output: Writable; width?: number }
+export interface PlainIO {
+  input: Readable;
+  output: Writable;
+  width?: number;
+}
 
 const EXTRA_WORDS = [
   { word: 'lesson', description: 'print the current step again' },
   { word: 'checks', description: 'print the checks of the current step' },
-  { word: '$ <command>', description: 'run a shell command in the lab (or use your own terminal with the export lines)' },
+  {
+    word: '$ <command>',
+    description: 'run a shell command in the lab (or use your own terminal with the export lines)',
+  },
 ];
 
 export async function runPlain(course: Course, io: PlainIO): Promise<number> {
   const width = Math.max(40, Math.min(100, io.width ?? ((io.output as NodeJS.WriteStream).columns || 80)));
-  const say = (s = '') => { io.output.write(s + '\n'); };
+  const say = (s = '') => {
+    io.output.write(s + '\n');
+  };
   const labs = orderLabs(course.labs);
   const rl = readline.createInterface({ input: io.input, terminal: false });
   const lines: string[] = [];
   let waiter: ((l: string | null) => void) | null = null;
   let closed = false;
-  rl.on('line', (l) => { if (waiter) { const w = waiter; waiter = null; w(l); } else lines.push(l); });
-  rl.on('close', () => { closed = true; if (waiter) { const w = waiter; waiter = null; w(null); } });
+  rl.on('line', (l) => {
+    if (waiter) {
+      const w = waiter;
+      waiter = null;
+      w(l);
+    } else lines.push(l);
+  });
+  rl.on('close', () => {
+    closed = true;
+    if (waiter) {
+      const w = waiter;
+      waiter = null;
+      w(null);
+    }
+  });
   const next = (prompt: string): Promise<string | null> => {
     say(prompt);
     if (lines.length) return Promise.resolve(lines.shift()!);
     if (closed) return Promise.resolve(null);
-    return new Promise((r) => { waiter = r; });
+    return new Promise((r) => {
+      waiter = r;
+    });
   };
 
   let controller: LabController | null = null;
-  const stopAll = async () => { await controller?.stop(); controller = null; };
-  const onSignal = () => { void stopAll().finally(() => process.exit(143)); };
+  const stopAll = async () => {
+    await controller?.stop();
+    controller = null;
+  };
+  const onSignal = () => {
+    void stopAll().finally(() => process.exit(143));
+  };
   process.on('SIGTERM', onSignal);
 
   const printMap = () => {
     say('Labs:');
     let topic = '';
     labs.forEach((l, i) => {
-      if (l.lab.topic !== topic) { topic = l.lab.topic; say(`  ${topic}`); }
+      if (l.lab.topic !== topic) {
+        topic = l.lab.topic;
+        say(`  ${topic}`);
+      }
       const st = statusText(course.store.lab(l.lab.id), l.lab.steps.length).text;
-      say(`    ${i + 1}. ${t(l.lab.title)} — ${l.lab.minutes} min — needs: ${needsText(l) === '—' ? 'nothing else' : needsText(l)} — ${st}`);
+      say(
+        `    ${i + 1}. ${t(l.lab.title)} — ${l.lab.minutes} min — needs: ${needsText(l) === '—' ? 'nothing else' : needsText(l)} — ${st}`,
+      );
     });
   };
 
@@ -71,10 +105,16 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
       const answer = await next(`Choose a lab by number (1-${labs.length}), or "quit":`);
       if (answer === null || actionForWord(answer) === 'quit') break;
       if (!answer.trim()) continue;
-      if (actionForWord(answer) === 'help') { printHelp(); continue; }
+      if (actionForWord(answer) === 'help') {
+        printHelp();
+        continue;
+      }
       const m = /^(\d+)\s*(fresh|over|restart)?$/.exec(answer.trim());
       const l = m ? labs[Number(m[1]) - 1] : undefined;
-      if (!l) { say(`"${answer.trim()}" is not a lab number.`); continue; }
+      if (!l) {
+        say(`"${answer.trim()}" is not a lab number.`);
+        continue;
+      }
       const resume = !m![2] && course.store.lab(l.lab.id).status === 'in-progress';
       const outcome = await runLab(l, resume);
       if (outcome === 'quit') break;
@@ -89,7 +129,14 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
 
   async function runLab(l: Course['labs'][number], resume: boolean): Promise<'back' | 'quit'> {
     const { LabController } = await import('./controller.js');
-    const c = new LabController(l, { cols: width, shellRows: 10, noShell: true, store: course.store, workspaceRoot: course.workspaceRoot, resume });
+    const c = new LabController(l, {
+      cols: width,
+      shellRows: 10,
+      noShell: true,
+      store: course.store,
+      workspaceRoot: course.workspaceRoot,
+      resume,
+    });
     controller = c;
     let learnerShell: ScriptShell | null = null;
     // What was last printed, so each change is said once.
@@ -111,7 +158,10 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
       for (const line of text.split('\n')) say(`Check ${line}`);
     };
     const report = () => {
-      if (c.state === 'starting' && c.progressText !== said.progress) { said.progress = c.progressText; say(`Starting: ${c.progressText}`); }
+      if (c.state === 'starting' && c.progressText !== said.progress) {
+        said.progress = c.progressText;
+        say(`Starting: ${c.progressText}`);
+      }
       if (c.state !== 'ready' || !announced) return;
       const entries = c.activity(lastSaid);
       lastSaid = c.lastActivity() ?? lastSaid;
@@ -121,15 +171,26 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
         said.step = c.session.stepIndex;
         said.checks = '';
         if (prev >= 0) say(`Step ${prev + 1} ${c.session.statuses[prev] === 'skipped' ? 'skipped' : 'complete'}.`);
-        if (c.session.finished) say(`Lab complete: ${t(l.lab.title)}. Type "quiz" for the quiz${c.hasQuiz ? ` (${l.lab.quiz.length} questions)` : ' (none: shows your results)'}, or "back".`);
+        if (c.session.finished)
+          say(
+            `Lab complete: ${t(l.lab.title)}. Type "quiz" for the quiz${c.hasQuiz ? ` (${l.lab.quiz.length} questions)` : ' (none: shows your results)'}, or "back".`,
+          );
         else printStep();
       }
-      if (c.notice && c.notice !== said.notice) { said.notice = c.notice; say(`Note: ${c.notice}`); }
+      if (c.notice && c.notice !== said.notice) {
+        said.notice = c.notice;
+        say(`Note: ${c.notice}`);
+      }
       printChecks();
     };
     c.on('update', report);
     await c.start();
-    if (c.state === 'error') { say(`Could not start the lab: ${c.error}`); c.off('update', report); await stopAll(); return 'back'; }
+    if (c.state === 'error') {
+      say(`Could not start the lab: ${c.error}`);
+      c.off('update', report);
+      await stopAll();
+      return 'back';
+    }
     say('The engine is running. To work in your own terminal, paste:');
     for (const e of c.exportLines()) say(`  ${e}`);
     say('Or type shell commands here after a dollar sign, e.g. "$ vault status".');
@@ -137,7 +198,9 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
     report();
     try {
       for (;;) {
-        const line = await next(c.session.finished ? 'Type quiz, back or quit:' : 'Type a command, "$ <shell command>", or "help":');
+        const line = await next(
+          c.session.finished ? 'Type quiz, back or quit:' : 'Type a command, "$ <shell command>", or "help":',
+        );
         if (line === null) return 'quit';
         const text = line.trim();
         if (!text) continue;
@@ -153,18 +216,32 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
           report();
           continue;
         }
-        if (text === 'lesson') { said.step = c.session.stepIndex; printStep(); continue; }
-        if (text === 'checks') { printChecks(true); continue; }
+        if (text === 'lesson') {
+          said.step = c.session.stepIndex;
+          printStep();
+          continue;
+        }
+        if (text === 'checks') {
+          printChecks(true);
+          continue;
+        }
         const a = actionForWord(text);
         switch (a) {
-          case 'quit': return 'quit';
-          case 'back': return 'back';
-          case 'help': printHelp(); break;
+          case 'quit':
+            return 'quit';
+          case 'back':
+            return 'back';
+          case 'help':
+            printHelp();
+            break;
           case 'hint': {
             const before = c.hintsShown;
             c.revealHint();
             const step = c.session.step;
-            if (step && c.hintsShown > before) say(`Hint ${c.hintsShown} of ${step.hints.length}: ${renderMarkdown(t(step.hints[c.hintsShown - 1]), width, NO_COLOR_THEME).join(' ')}`);
+            if (step && c.hintsShown > before)
+              say(
+                `Hint ${c.hintsShown} of ${step.hints.length}: ${renderMarkdown(t(step.hints[c.hintsShown - 1]), width, NO_COLOR_THEME).join(' ')}`,
+              );
             break;
           }
           case 'solution': {
@@ -175,9 +252,15 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
             for (const cmd of step.solution) for (const x of cmd.trimEnd().split('\n')) say(`    ${x}`);
             break;
           }
-          case 'reset': await c.resetStep(); break;
-          case 'skip': await c.skipStep(); break;
-          case 'advance': await c.advanceClock(); break;
+          case 'reset':
+            await c.resetStep();
+            break;
+          case 'skip':
+            await c.skipStep();
+            break;
+          case 'advance':
+            await c.advanceClock();
+            break;
           case 'activity': {
             const all = c.activity();
             if (!all.length) say('No requests yet.');
@@ -185,14 +268,18 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
             break;
           }
           case 'quiz': {
-            if (!c.session.finished) { say('The quiz opens once the lab is complete.'); break; }
+            if (!c.session.finished) {
+              say('The quiz opens once the lab is complete.');
+              break;
+            }
             const done = await quiz(c);
             if (done === 'quit') return 'quit';
             say(`Results for ${t(l.lab.title)}:`);
             for (const [k, v] of resultRows(resultsOf(course.store, l))) say(`  ${k}: ${v}`);
             return 'back';
           }
-          default: say(`"${text}" is not a command. Type "help", or start shell commands with $.`);
+          default:
+            say(`"${text}" is not a command. Type "help", or start shell commands with $.`);
         }
         report();
       }
@@ -209,13 +296,24 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
       const q = c.quiz;
       say(`Question ${q.index + 1} of ${q.total}: ${q.question}`);
       q.choices.forEach((ch, i) => say(`  ${i + 1}. ${ch}`));
-      const how = q.kind === 'multiple' ? 'Answer with every right number, separated by commas:' : q.typed ? 'Type your answer:' : 'Answer with a number:';
+      const how =
+        q.kind === 'multiple'
+          ? 'Answer with every right number, separated by commas:'
+          : q.typed
+            ? 'Type your answer:'
+            : 'Answer with a number:';
       const a = await next(how);
       if (a === null) return 'quit';
       if (q.typed) c.quizType(a);
       else {
-        const picks = a.split(/[\s,]+/).map(Number).filter((n) => Number.isInteger(n) && n >= 1 && n <= q.choices.length);
-        if (!picks.length) { say(`Please answer with a number from 1 to ${q.choices.length}.`); continue; }
+        const picks = a
+          .split(/[\s,]+/)
+          .map(Number)
+          .filter((n) => Number.isInteger(n) && n >= 1 && n <= q.choices.length);
+        if (!picks.length) {
+          say(`Please answer with a number from 1 to ${q.choices.length}.`);
+          continue;
+        }
         for (const n of q.kind === 'multiple' ? picks : picks.slice(0, 1)) c.quizChoose(n);
       }
       await c.quizSubmit();

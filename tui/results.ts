@@ -25,6 +25,9 @@ export function resultsOf(store: ProgressStore, loaded: LoadedLab): LabResults {
     hints: Object.values(p.hints).reduce((a, b) => a + b, 0),
     solutions: p.solutionsShown.length,
     minutes: ms !== undefined && ms >= 0 ? ms / 60000 : undefined,
-    quiz: p.quiz?.score !== undefined && p.quiz.total !== undefined ? { score: p.quiz.score, total: p.quiz.total } : undefined,
+    quiz:
+      p.quiz?.score !== undefined && p.quiz.total !== undefined
+        ? { score: p.quiz.score, total: p.quiz.total }
+        : undefined,
   };
 }

@@ -19,11 +19,15 @@ export function CourseUi(props: CourseUiProps) {
     return new UiStore(props, size);
   });
   const snapshot = useStoreSnapshot(store);
-  useEffect(() => { store.bindExit(exit); }, [store, exit]);
+  useEffect(() => {
+    store.bindExit(exit);
+  }, [store, exit]);
 
   // Load the lab runtime in the background once the map is up, so opening a lab is quick.
   useEffect(() => {
-    const timer = setTimeout(() => { void import('./controller.js').catch(() => undefined); }, 0);
+    const timer = setTimeout(() => {
+      void import('./controller.js').catch(() => undefined);
+    }, 0);
     return () => clearTimeout(timer);
   }, []);
 

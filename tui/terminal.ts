@@ -30,7 +30,13 @@ export function useRawInput(onChunk: (chunk: string) => void): void {
       const ready = at < 0 ? chunk : chunk.slice(0, at);
       if (ready) onChunk(ready);
       // Nothing more came at once: it was the Esc key (or a sequence cut short), so pass it on.
-      if (pending) flush = setImmediate(() => { const p = pending; pending = ''; flush = undefined; onChunk(p); });
+      if (pending)
+        flush = setImmediate(() => {
+          const p = pending;
+          pending = '';
+          flush = undefined;
+          onChunk(p);
+        });
     };
     stdin.on('data', onData);
     return () => {
@@ -50,6 +56,8 @@ export function useTerminalResize(onResize: (cols: number, rows: number) => void
     // resize needs only the new layout.
     const listener = () => onResize(stdout.columns ?? 80, stdout.rows ?? 24);
     stdout.on('resize', listener);
-    return () => { stdout.off('resize', listener); };
+    return () => {
+      stdout.off('resize', listener);
+    };
   }, [stdout, enabled, onResize]);
 }

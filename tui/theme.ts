@@ -3,7 +3,18 @@
  * light terminals, and none at all (`NO_COLOR`). Text that is built as strings (the
  * lesson, the shell) is painted with `paint`, which speaks the same tokens.
  */
-export type Tone = 'primary' | 'secondary' | 'accent' | 'title' | 'ok' | 'fail' | 'pending' | 'warn' | 'code' | 'focused' | 'idle';
+export type Tone =
+  | 'primary'
+  | 'secondary'
+  | 'accent'
+  | 'title'
+  | 'ok'
+  | 'fail'
+  | 'pending'
+  | 'warn'
+  | 'code'
+  | 'focused'
+  | 'idle';
 
 export interface Theme {
   name: 'dark' | 'light' | 'none';
@@ -48,20 +59,46 @@ export function pickTheme(env: NodeJS.ProcessEnv = process.env): Theme {
 }
 
 const SGR: Record<string, string> = {
-  black: '30', red: '31', green: '32', yellow: '33', blue: '34', magenta: '35', cyan: '36', white: '37', gray: '90',
-  redBright: '91', greenBright: '92', yellowBright: '93', blueBright: '94', magentaBright: '95', cyanBright: '96', whiteBright: '97',
+  black: '30',
+  red: '31',
+  green: '32',
+  yellow: '33',
+  blue: '34',
+  magenta: '35',
+  cyan: '36',
+  white: '37',
+  gray: '90',
+  redBright: '91',
+  greenBright: '92',
+  yellowBright: '93',
+  blueBright: '94',
+  magentaBright: '95',
+  cyanBright: '96',
+  whiteBright: '97',
 };
 
 export function colorOf(theme: Theme, tone: Tone): string | undefined {
   switch (tone) {
-    case 'ok': case 'fail': case 'pending': case 'warn': return theme.status[tone];
-    case 'focused': case 'idle': return theme.border[tone];
-    default: return theme.text[tone];
+    case 'ok':
+    case 'fail':
+    case 'pending':
+    case 'warn':
+      return theme.status[tone];
+    case 'focused':
+    case 'idle':
+      return theme.border[tone];
+    default:
+      return theme.text[tone];
   }
 }
 
 /** Wraps text in the tone's ANSI colour (and bold if asked); plain text when the theme has no colour. */
-export function paint(theme: Theme, tone: Tone | null, text: string, style: { bold?: boolean; italic?: boolean; underline?: boolean } = {}): string {
+export function paint(
+  theme: Theme,
+  tone: Tone | null,
+  text: string,
+  style: { bold?: boolean; italic?: boolean; underline?: boolean } = {},
+): string {
   if (!theme.color || !text) return text;
   const codes: string[] = [];
   if (style.bold) codes.push('1');

@@ -47,38 +47,60 @@ export function rawLoad(url, connections, makeRequest, measuring) {
   const u = new URL(url);
   const host = u.host;
   const lat = [];
-  let errors = 0, n = 0, running = true;
+  let errors = 0,
+    n = 0,
+    running = true;
   const cache = new Map();
   const bytesFor = (r) => {
     if (r.body !== undefined) return serialise(host, r);
     const k = r.method + ' ' + r.path;
     let b = cache.get(k);
-    if (!b) { b = serialise(host, r); cache.set(k, b); }
+    if (!b) {
+      b = serialise(host, r);
+      cache.set(k, b);
+    }
     return b;
   };
   const done = [];
   for (let c = 0; c < connections; c++) {
-    done.push(new Promise((resolve) => {
-      const sock = net.connect({ host: u.hostname, port: Number(u.port), noDelay: true });
-      let buf = Buffer.alloc(0);
-      let t = 0;
-      const send = () => {
-        if (!running) { sock.end(); return; }
-        t = performance.now();
-        sock.write(bytesFor(makeRequest(n++)));
-      };
-      sock.on('connect', send);
-      sock.on('data', (d) => {
-        buf = buf.length ? Buffer.concat([buf, d]) : d;
-        const f = frame(buf);
-        if (!f) return;
-        if (measuring()) { lat.push(performance.now() - t); if (f.status >= 300) errors++; }
-        buf = buf.subarray(f.length);
-        send();
-      });
-      sock.on('error', () => { errors++; });
-      sock.on('close', resolve);
-    }));
+    done.push(
+      new Promise((resolve) => {
+        const sock = net.connect({ host: u.hostname, port: Number(u.port), noDelay: true });
+        let buf = Buffer.alloc(0);
+        let t = 0;
+        const send = () => {
+          if (!running) {
+            sock.end();
+            return;
+          }
+          t = performance.now();
+          sock.write(bytesFor(makeRequest(n++)));
+        };
+        sock.on('connect', send);
+        sock.on('data', (d) => {
+          buf = buf.length ? Buffer.concat([buf, d]) : d;
+          const f = frame(buf);
+          if (!f) return;
+          if (measuring()) {
+            lat.push(performance.now() - t);
+            if (f.status >= 300) errors++;
+          }
+          buf = buf.subarray(f.length);
+          send();
+        });
+        sock.on('error', () => {
+          errors++;
+        });
+        sock.on('close', resolve);
+      }),
+    );
   }
-  return { lat, errors: () => errors, stop: async () => { running = false; await Promise.all(done); } };
+  return {
+    lat,
+    errors: () => errors,
+    stop: async () => {
+      running = false;
+      await Promise.all(done);
+    },
+  };
 }

@@ -19,20 +19,37 @@ function flag(args: string[], name: string): string | boolean | undefined {
   return undefined;
 }
 
-const KNOWN = new Set(['config', 'dev', 'dev-root-token-id', 'dev-listen-address', 'dev-kv-v1', 'dev-no-store-token', 'log-level']);
+const KNOWN = new Set([
+  'config',
+  'dev',
+  'dev-root-token-id',
+  'dev-listen-address',
+  'dev-kv-v1',
+  'dev-no-store-token',
+  'log-level',
+]);
 
 export async function runServer(args: string[]): Promise<number> {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (!a.startsWith('-')) continue;
     const name = a.replace(/^--?/, '').split('=')[0];
-    if (!KNOWN.has(name)) { process.stderr.write(`flag provided but not defined: -${name}\n`); return 1; }
+    if (!KNOWN.has(name)) {
+      process.stderr.write(`flag provided but not defined: -${name}\n`);
+      return 1;
+    }
     if (!a.includes('=') && ['config', 'dev-root-token-id', 'dev-listen-address', 'log-level'].includes(name)) i++;
   }
   const config = flag(args, 'config');
   if (!flag(args, 'dev')) {
-    if (typeof config === 'string') return runConfiguredServer(config, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
-    process.stderr.write('vault-lab server: give a configuration file (-config=<file>) or start a dev server (-dev).\n');
+    if (typeof config === 'string')
+      return runConfiguredServer(config, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+      });
+    process.stderr.write(
+      'vault-lab server: give a configuration file (-config=<file>) or start a dev server (-dev).\n',
+    );
     return 1;
   }
   const tokenFlag = flag(args, 'dev-root-token-id');
@@ -44,7 +61,10 @@ export async function runServer(args: string[]): Promise<number> {
     engine = await startEngine({ dev: true, rootTokenId, listen, devKvV1: !!flag(args, 'dev-kv-v1') });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EADDRINUSE') process.stderr.write(`Error initializing listener of type tcp: listen tcp ${listen}: bind: address already in use\n`);
+    if (err.code === 'EADDRINUSE')
+      process.stderr.write(
+        `Error initializing listener of type tcp: listen tcp ${listen}: bind: address already in use\n`,
+      );
     else process.stderr.write(`Error starting the dev server: ${err.message}\n`);
     return 1;
   }
@@ -83,14 +103,20 @@ Development mode should NOT be used in production installations!
       if (stopping) return;
       stopping = true;
       process.stdout.write(`==> Vault shutdown triggered (${sig})\n`);
-      void engine.stop().then(() => resolve(0), () => resolve(1));
+      void engine.stop().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
     };
     process.on('SIGINT', () => stop('interrupt'));
     process.on('SIGTERM', () => stop('terminated'));
   });
 }
 
-export interface ServerIO { stdout: (s: string) => void; stderr: (s: string) => void }
+export interface ServerIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
 
 /** Starts the server described by a config file; resolves with the exit code once it stops. */
 export async function runConfiguredServer(file: string, io: ServerIO): Promise<number> {
@@ -98,15 +124,27 @@ export async function runConfiguredServer(file: string, io: ServerIO): Promise<n
   try {
     config = loadServerConfig(file);
   } catch (e) {
-    if (e instanceof ConfigError) { io.stderr(`Error loading configuration from ${file}: ${e.message}\n`); return 1; }
+    if (e instanceof ConfigError) {
+      io.stderr(`Error loading configuration from ${file}: ${e.message}\n`);
+      return 1;
+    }
     throw e;
   }
   let engine: Engine;
   try {
-    engine = await startEngine({ storage: config.storage, seal: true, listen: config.address, defaultLeaseTTL: config.defaultLeaseTTL, maxLeaseTTL: config.maxLeaseTTL });
+    engine = await startEngine({
+      storage: config.storage,
+      seal: true,
+      listen: config.address,
+      defaultLeaseTTL: config.defaultLeaseTTL,
+      maxLeaseTTL: config.maxLeaseTTL,
+    });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EADDRINUSE') io.stderr(`Error initializing listener of type tcp: listen tcp ${config.address}: bind: address already in use\n`);
+    if (err.code === 'EADDRINUSE')
+      io.stderr(
+        `Error initializing listener of type tcp: listen tcp ${config.address}: bind: address already in use\n`,
+      );
     else if (err.code === 'EACCES') io.stderr(`Error initializing storage of type file: ${err.message}\n`);
     else io.stderr(`Error starting the server: ${err.message}\n`);
     return 1;
@@ -131,16 +169,21 @@ export async function runConfiguredServer(file: string, io: ServerIO): Promise<n
 `);
   // Asked through the engine's door (sys/init answers while sealed), as any client would.
   const initialized = (await engine.request({ operation: 'read', path: 'sys/init' })).body?.initialized === true;
-  io.stdout(initialized
-    ? 'The server is sealed: unseal it with `vault operator unseal` and enough unseal keys.\n'
-    : 'The server is not initialised yet: run `vault operator init`.\n');
+  io.stdout(
+    initialized
+      ? 'The server is sealed: unseal it with `vault operator unseal` and enough unseal keys.\n'
+      : 'The server is not initialised yet: run `vault operator init`.\n',
+  );
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (sig: string) => {
       if (stopping) return;
       stopping = true;
       io.stdout(`==> Vault shutdown triggered (${sig})\n`);
-      void engine.stop({ revokeLeases: false }).then(() => resolve(0), () => resolve(1));
+      void engine.stop({ revokeLeases: false }).then(
+        () => resolve(0),
+        () => resolve(1),
+      );
     };
     process.on('SIGINT', () => stop('interrupt'));
     process.on('SIGTERM', () => stop('terminated'));

@@ -42,12 +42,20 @@ VAULT_LAB_THEME=light|dark picks colours for your terminal's background.
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  const out = { write: (s: string) => { process.stdout.write(s); } };
+  const out = {
+    write: (s: string) => {
+      process.stdout.write(s);
+    },
+  };
   switch (cmd) {
-    case '--version': case '-v': case 'version':
+    case '--version':
+    case '-v':
+    case 'version':
       process.stdout.write(`vault-lab ${VERSION}\n`);
       return 0;
-    case '--help': case '-h': case 'help':
+    case '--help':
+    case '-h':
+    case 'help':
       process.stdout.write(HELP);
       return 0;
     case 'server': {
@@ -65,12 +73,18 @@ async function main(argv: string[]): Promise<number> {
       }
       const isolateAt = args.indexOf('--isolate');
       if (isolateAt !== -1) args.splice(isolateAt, 1);
-      if (args.length !== 1) { process.stderr.write('Usage: vault-lab test <lab.yaml|dir> [--junit <file>] [--isolate]\n'); return 1; }
+      if (args.length !== 1) {
+        process.stderr.write('Usage: vault-lab test <lab.yaml|dir> [--junit <file>] [--isolate]\n');
+        return 1;
+      }
       return runTests(args[0], out, { junit, isolate: isolateAt !== -1 });
     }
     case 'validate': {
       const { runValidate } = await import('../../labs/tools/index.js');
-      if (rest.length !== 1) { process.stderr.write('Usage: vault-lab validate <lab.yaml|dir>\n'); return 1; }
+      if (rest.length !== 1) {
+        process.stderr.write('Usage: vault-lab validate <lab.yaml|dir>\n');
+        return 1;
+      }
       return runValidate(rest[0], out);
     }
     case 'new': {
@@ -97,14 +111,22 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default: {
-      if (cmd && !cmd.startsWith('-')) { process.stderr.write(`vault-lab: unknown command "${cmd}"\n\n${HELP}`); return 1; }
+      if (cmd && !cmd.startsWith('-')) {
+        process.stderr.write(`vault-lab: unknown command "${cmd}"\n\n${HELP}`);
+        return 1;
+      }
       const { runCourse } = await import('../../tui/main.js');
       return runCourse(argv);
     }
   }
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
-  process.stderr.write(`vault-lab: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exitCode = 1;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`vault-lab: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -3,7 +3,10 @@ import { runCli } from '../../cli/main.js';
 
 function readStdin(): Promise<string> {
   return new Promise((resolve) => {
-    if (process.stdin.isTTY) { resolve(''); return; }
+    if (process.stdin.isTTY) {
+      resolve('');
+      return;
+    }
     const chunks: Buffer[] = [];
     process.stdin.on('data', (c) => chunks.push(c));
     process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -15,15 +18,30 @@ function promptSecret(prompt: string): Promise<string> {
   return new Promise((resolve) => {
     const stdin = process.stdin;
     process.stderr.write(prompt);
-    if (!stdin.isTTY) { void readStdin().then((s) => resolve(s.split('\n')[0])); return; }
+    if (!stdin.isTTY) {
+      void readStdin().then((s) => resolve(s.split('\n')[0]));
+      return;
+    }
     stdin.setRawMode(true);
     stdin.resume();
     let buf = '';
     const onData = (d: Buffer) => {
       for (const ch of d.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') { stdin.setRawMode(false); stdin.pause(); stdin.off('data', onData); process.stderr.write('\n'); resolve(buf); return; }
-        if (ch === '\u0003') { stdin.setRawMode(false); process.stderr.write('\n'); process.exit(130); }
-        if (ch === '\u007f') buf = buf.slice(0, -1); else buf += ch;
+        if (ch === '\r' || ch === '\n') {
+          stdin.setRawMode(false);
+          stdin.pause();
+          stdin.off('data', onData);
+          process.stderr.write('\n');
+          resolve(buf);
+          return;
+        }
+        if (ch === '\u0003') {
+          stdin.setRawMode(false);
+          process.stderr.write('\n');
+          process.exit(130);
+        }
+        if (ch === '\u007f') buf = buf.slice(0, -1);
+        else buf += ch;
       }
     };
     stdin.on('data', onData);
@@ -32,14 +50,25 @@ function promptSecret(prompt: string): Promise<string> {
 
 // A reader that goes away (`vault … | head -1`) ends our output quietly, as Go's CLI does.
 for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); });
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
 }
-const write = (stream: NodeJS.WriteStream) => (s: string) => { if (!stream.destroyed) stream.write(s); };
+const write = (stream: NodeJS.WriteStream) => (s: string) => {
+  if (!stream.destroyed) stream.write(s);
+};
 runCli(process.argv.slice(2), process.env, {
-  stdout: write(process.stdout), stderr: write(process.stderr), readStdin, promptSecret, isTTY: !!process.stdout.isTTY,
-}).then((code) => {
-  process.exitCode = code;
-}, (e) => {
-  process.stderr.write(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exitCode = 1;
-});
+  stdout: write(process.stdout),
+  stderr: write(process.stderr),
+  readStdin,
+  promptSecret,
+  isTTY: !!process.stdout.isTTY,
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

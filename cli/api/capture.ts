@@ -3,7 +3,14 @@
  * a curl command or as the smallest policy that allows it — a teaching aid.
  */
 export class CaptureSignal extends Error {
-  constructor(readonly method: string, readonly url: string, readonly path: string, readonly body: unknown, readonly headers: Record<string, string>, readonly extra: string[] = []) {
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly path: string,
+    readonly body: unknown,
+    readonly headers: Record<string, string>,
+    readonly extra: string[] = [],
+  ) {
     super('captured');
   }
 }
@@ -15,7 +22,13 @@ export function curlString(c: CaptureSignal): string {
   if (c.method !== 'GET') parts.push('-X', c.method);
   for (const [k, v] of Object.entries(c.headers)) {
     if (k === 'Content-Length' || k === 'Content-Type') continue;
-    parts.push('-H', shq(`${k}: ${k === 'X-Vault-Token' ? '$(vault print token)' : v}`).replace(`'${k}: $(vault print token)'`, `"${k}: $(vault print token)"`));
+    parts.push(
+      '-H',
+      shq(`${k}: ${k === 'X-Vault-Token' ? '$(vault print token)' : v}`).replace(
+        `'${k}: $(vault print token)'`,
+        `"${k}: $(vault print token)"`,
+      ),
+    );
   }
   if (c.body !== undefined) parts.push('-d', shq(JSON.stringify(c.body)));
   parts.push(c.url);
@@ -26,11 +39,16 @@ export function curlString(c: CaptureSignal): string {
 export function capabilityFor(method: string, url: string): string {
   const list = /[?&]list=true/.test(url);
   switch (method) {
-    case 'GET': return list ? 'list' : 'read';
-    case 'LIST': return 'list';
-    case 'DELETE': return 'delete';
-    case 'PATCH': return 'patch';
-    default: return 'update';
+    case 'GET':
+      return list ? 'list' : 'read';
+    case 'LIST':
+      return 'list';
+    case 'DELETE':
+      return 'delete';
+    case 'PATCH':
+      return 'patch';
+    default:
+      return 'update';
   }
 }
 
@@ -47,7 +65,20 @@ export function policyString(c: CaptureSignal, extra: string[] = c.extra): strin
 
 /** Root-protected paths: the policy must also grant `sudo` (reference §15.13). */
 const SUDO_PATHS = [
-  /^auth\/token\/accessors\/?$/, /^auth\/token\/revoke-orphan(\/.*)?$/, /^sys\/audit\/?$/, /^sys\/audit\/.+/, /^sys\/auth\/.+/,
-  /^sys\/config\/auditing\/request-headers/, /^sys\/config\/cors$/, /^sys\/leases\/lookup\/.*/, /^sys\/leases\/revoke-(force|prefix)\/.+/,
-  /^sys\/(revoke-force|revoke-prefix)\/.+/, /^sys\/raw(\/.*)?$/, /^sys\/remount$/, /^sys\/rotate$/, /^sys\/seal$/, /^sys\/step-down$/, /^pki\/root$/,
+  /^auth\/token\/accessors\/?$/,
+  /^auth\/token\/revoke-orphan(\/.*)?$/,
+  /^sys\/audit\/?$/,
+  /^sys\/audit\/.+/,
+  /^sys\/auth\/.+/,
+  /^sys\/config\/auditing\/request-headers/,
+  /^sys\/config\/cors$/,
+  /^sys\/leases\/lookup\/.*/,
+  /^sys\/leases\/revoke-(force|prefix)\/.+/,
+  /^sys\/(revoke-force|revoke-prefix)\/.+/,
+  /^sys\/raw(\/.*)?$/,
+  /^sys\/remount$/,
+  /^sys\/rotate$/,
+  /^sys\/seal$/,
+  /^sys\/step-down$/,
+  /^pki\/root$/,
 ];

@@ -14,7 +14,11 @@ export const del: Command = {
     if (ctx.args.length < 1) return ctx.error('Not enough arguments (expected 1, got 0)');
     const path = norm(ctx.args[0]);
     let r;
-    try { r = await ctx.client().request('DELETE', path); } catch (e) { return ctx.fail(`Error deleting ${path}`, e); }
+    try {
+      r = await ctx.client().request('DELETE', path);
+    } catch (e) {
+      return ctx.fail(`Error deleting ${path}`, e);
+    }
     if (r.body?.warnings) ctx.warnings(r.body);
     ctx.io.stdout(`Success! Data deleted (if it existed) at: ${path}\n`);
     return 0;

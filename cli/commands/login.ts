@@ -2,7 +2,8 @@
 import type { Command } from '../command.js';
 import { tokenLogin } from '../login/token.js';
 
-const SUCCESS = 'Success! You are now authenticated. The token information displayed below\nis already stored in the token helper. You do NOT need to run "vault login"\nagain. Future Vault requests will automatically use this token.\n\n';
+const SUCCESS =
+  'Success! You are now authenticated. The token information displayed below\nis already stored in the token helper. You do NOT need to run "vault login"\nagain. Future Vault requests will automatically use this token.\n\n';
 
 export const login: Command = {
   name: 'login',
@@ -22,7 +23,13 @@ export const login: Command = {
 
       $ vault login -method=userpass username=my-username`,
   output: true,
-  flags: { method: { kind: 'string', default: 'token' }, path: { kind: 'string' }, 'no-store': { kind: 'bool' }, 'no-print': { kind: 'bool' }, 'token-only': { kind: 'bool' } },
+  flags: {
+    method: { kind: 'string', default: 'token' },
+    path: { kind: 'string' },
+    'no-store': { kind: 'bool' },
+    'no-print': { kind: 'bool' },
+    'token-only': { kind: 'bool' },
+  },
   async run(ctx) {
     const method = String(ctx.flags.method || 'token');
     if (method !== 'token') {

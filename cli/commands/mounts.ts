@@ -3,16 +3,22 @@ import type { CommandContext } from '../command.js';
 import type { FlagSpecs } from '../flags.js';
 import { columnsOf } from '../format.js';
 
-export const slashed = (p: string) => { const s = p.replace(/^\/+/, '').replace(/\/+$/, ''); return s ? s + '/' : ''; };
+export const slashed = (p: string) => {
+  const s = p.replace(/^\/+/, '').replace(/\/+$/, '');
+  return s ? s + '/' : '';
+};
 
 /** Mount-tuning flags shared by enable and tune, secrets and auth. */
 export const mountConfigFlags: FlagSpecs = {
   description: { kind: 'string', usage: 'Human-friendly description of the mount.' },
   'default-lease-ttl': { kind: 'duration', usage: 'The default lease TTL for this mount.' },
   'max-lease-ttl': { kind: 'duration', usage: 'The maximum lease TTL for this mount.' },
-  'audit-non-hmac-request-keys': { kind: 'strings', usage: 'Request keys not HMAC\'d by audit devices.' },
-  'audit-non-hmac-response-keys': { kind: 'strings', usage: 'Response keys not HMAC\'d by audit devices.' },
-  'listing-visibility': { kind: 'string', usage: 'Whether to show this mount in the UI-specific listing endpoint ("unauth" or "hidden").' },
+  'audit-non-hmac-request-keys': { kind: 'strings', usage: "Request keys not HMAC'd by audit devices." },
+  'audit-non-hmac-response-keys': { kind: 'strings', usage: "Response keys not HMAC'd by audit devices." },
+  'listing-visibility': {
+    kind: 'string',
+    usage: 'Whether to show this mount in the UI-specific listing endpoint ("unauth" or "hidden").',
+  },
   'passthrough-request-headers': { kind: 'strings', usage: 'Request headers passed to the backend.' },
   'allowed-response-headers': { kind: 'strings', usage: 'Response headers the backend may set.' },
   options: { kind: 'map', usage: 'Key-value pair provided as key=value for the mount options; may be repeated.' },
@@ -26,7 +32,12 @@ export function mountConfig(ctx: CommandContext): Record<string, unknown> {
   if (f['default-lease-ttl']) c.default_lease_ttl = f['default-lease-ttl'];
   if (f['max-lease-ttl']) c.max_lease_ttl = f['max-lease-ttl'];
   if (ctx.set.has('force-no-cache')) c.force_no_cache = f['force-no-cache'];
-  for (const [flag, key] of [['audit-non-hmac-request-keys', 'audit_non_hmac_request_keys'], ['audit-non-hmac-response-keys', 'audit_non_hmac_response_keys'], ['passthrough-request-headers', 'passthrough_request_headers'], ['allowed-response-headers', 'allowed_response_headers']]) {
+  for (const [flag, key] of [
+    ['audit-non-hmac-request-keys', 'audit_non_hmac_request_keys'],
+    ['audit-non-hmac-response-keys', 'audit_non_hmac_response_keys'],
+    ['passthrough-request-headers', 'passthrough_request_headers'],
+    ['allowed-response-headers', 'allowed_response_headers'],
+  ]) {
     if ((f[flag] as string[]).length) c[key] = f[flag];
   }
   if (f['listing-visibility']) c.listing_visibility = f['listing-visibility'];
@@ -42,29 +53,90 @@ export function mountsOf(body: Record<string, unknown> | null): Mounts {
   return Object.fromEntries(Object.entries(data).filter(([, v]) => v && typeof v === 'object'));
 }
 
-const ttlCell = (type: string, ttl: unknown) => (type === 'system' || type === 'cubbyhole' ? '' : Number(ttl) ? String(ttl) : 'system');
+const ttlCell = (type: string, ttl: unknown) =>
+  type === 'system' || type === 'cubbyhole' ? '' : Number(ttl) ? String(ttl) : 'system';
 
-const optionsCell = (o: unknown) => (o && typeof o === 'object' ? `map[${Object.keys(o).sort().map((k) => `${k}:${(o as Record<string, unknown>)[k]}`).join(' ')}]` : 'map[]');
+const optionsCell = (o: unknown) =>
+  o && typeof o === 'object'
+    ? `map[${Object.keys(o)
+        .sort()
+        .map((k) => `${k}:${(o as Record<string, unknown>)[k]}`)
+        .join(' ')}]`
+    : 'map[]';
 
 /** The table `vault secrets list` / `vault auth list` prints (simple or -detailed). */
 export function mountsTable(mounts: Mounts, detailed: boolean, kind: 'secrets' | 'auth'): string {
   const paths = Object.keys(mounts).sort();
   if (!detailed) {
-    return columnsOf(['Path', 'Type', 'Accessor', 'Description'], paths.map((p) => [p, String(mounts[p].type), String(mounts[p].accessor ?? ''), String(mounts[p].description ?? '')]));
+    return columnsOf(
+      ['Path', 'Type', 'Accessor', 'Description'],
+      paths.map((p) => [
+        p,
+        String(mounts[p].type),
+        String(mounts[p].accessor ?? ''),
+        String(mounts[p].description ?? ''),
+      ]),
+    );
   }
-  const head = kind === 'secrets'
-    ? ['Path', 'Plugin', 'Accessor', 'Default TTL', 'Max TTL', 'Force No Cache', 'Replication', 'Seal Wrap', 'External Entropy Access', 'Options', 'Description', 'UUID', 'Version', 'Running Version', 'Running SHA256', 'Deprecation Status']
-    : ['Path', 'Plugin', 'Accessor', 'Default TTL', 'Max TTL', 'Token Type', 'Replication', 'Seal Wrap', 'External Entropy Access', 'Options', 'Description', 'UUID', 'Version', 'Running Version', 'Running SHA256', 'Deprecation Status'];
+  const head =
+    kind === 'secrets'
+      ? [
+          'Path',
+          'Plugin',
+          'Accessor',
+          'Default TTL',
+          'Max TTL',
+          'Force No Cache',
+          'Replication',
+          'Seal Wrap',
+          'External Entropy Access',
+          'Options',
+          'Description',
+          'UUID',
+          'Version',
+          'Running Version',
+          'Running SHA256',
+          'Deprecation Status',
+        ]
+      : [
+          'Path',
+          'Plugin',
+          'Accessor',
+          'Default TTL',
+          'Max TTL',
+          'Token Type',
+          'Replication',
+          'Seal Wrap',
+          'External Entropy Access',
+          'Options',
+          'Description',
+          'UUID',
+          'Version',
+          'Running Version',
+          'Running SHA256',
+          'Deprecation Status',
+        ];
   const rows = paths.map((p) => {
     const m = mounts[p];
     const cfg = (m.config as Record<string, unknown>) ?? {};
     const type = String(m.type);
     return [
-      p, type, String(m.accessor ?? ''), ttlCell(type, cfg.default_lease_ttl), ttlCell(type, cfg.max_lease_ttl),
+      p,
+      type,
+      String(m.accessor ?? ''),
+      ttlCell(type, cfg.default_lease_ttl),
+      ttlCell(type, cfg.max_lease_ttl),
       kind === 'secrets' ? String(cfg.force_no_cache ?? false) : String(cfg.token_type ?? ''),
-      m.local ? 'local' : 'replicated', String(m.seal_wrap ?? false), String(m.external_entropy_access ?? false),
-      optionsCell(m.options), String(m.description ?? ''), String(m.uuid ?? ''), String(m.plugin_version ?? ''),
-      String(m.running_plugin_version ?? ''), String(m.running_sha256 ?? ''), String(m.deprecation_status ?? ''),
+      m.local ? 'local' : 'replicated',
+      String(m.seal_wrap ?? false),
+      String(m.external_entropy_access ?? false),
+      optionsCell(m.options),
+      String(m.description ?? ''),
+      String(m.uuid ?? ''),
+      String(m.plugin_version ?? ''),
+      String(m.running_plugin_version ?? ''),
+      String(m.running_sha256 ?? ''),
+      String(m.deprecation_status ?? ''),
     ];
   });
   return columnsOf(head, rows);

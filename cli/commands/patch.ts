@@ -26,11 +26,25 @@ Command Options:
     if (ctx.args.length < 1) return ctx.error(`Not enough arguments (expected 1, got ${ctx.args.length})`);
     const path = norm(ctx.args[0]);
     let data: Record<string, unknown>;
-    try { data = await parseKVArgs(ctx.args.slice(1), ctx.io.readStdin); } catch (e) { if (e instanceof ArgError) return ctx.error(e.message); throw e; }
+    try {
+      data = await parseKVArgs(ctx.args.slice(1), ctx.io.readStdin);
+    } catch (e) {
+      if (e instanceof ArgError) return ctx.error(e.message);
+      throw e;
+    }
     if (!Object.keys(data).length && !ctx.flags.force) return ctx.error('Must supply data or use -force');
     let r;
-    try { r = await ctx.client().request('PATCH', path, data, { headers: { 'Content-Type': 'application/merge-patch+json' } }); } catch (e) { return ctx.fail(`Error writing data to ${path}`, e); }
-    if (!r.body) { if (ctx.format() === 'table') ctx.io.stdout(`Success! Data written to: ${path}\n`); return 0; }
+    try {
+      r = await ctx
+        .client()
+        .request('PATCH', path, data, { headers: { 'Content-Type': 'application/merge-patch+json' } });
+    } catch (e) {
+      return ctx.fail(`Error writing data to ${path}`, e);
+    }
+    if (!r.body) {
+      if (ctx.format() === 'table') ctx.io.stdout(`Success! Data written to: ${path}\n`);
+      return 0;
+    }
     return ctx.outputSecret(r.body);
   },
 };

@@ -22,15 +22,22 @@ export const pathHelp: Command = {
   Each secret engine produces different help output.`,
   output: true,
   async run(ctx) {
-    if (ctx.args.length !== 1) return ctx.error(`${ctx.args.length ? 'Too many' : 'Not enough'} arguments (expected 1, got ${ctx.args.length})`);
+    if (ctx.args.length !== 1)
+      return ctx.error(`${ctx.args.length ? 'Too many' : 'Not enough'} arguments (expected 1, got ${ctx.args.length})`);
     const path = norm(ctx.args[0]);
     let r;
-    try { r = await ctx.client().request('GET', path, undefined, { query: { help: '1' } }); } catch (e) {
-      if (e instanceof ApiError && e.errors?.some((x) => x.includes('Vault is sealed'))) return ctx.error('Error: Vault is sealed.');
+    try {
+      r = await ctx.client().request('GET', path, undefined, { query: { help: '1' } });
+    } catch (e) {
+      if (e instanceof ApiError && e.errors?.some((x) => x.includes('Vault is sealed')))
+        return ctx.error('Error: Vault is sealed.');
       return ctx.fail('Error retrieving help', e);
     }
     const body = r.body ?? {};
-    if (ctx.format() === 'table') { ctx.io.stdout(String(body.help ?? '').replace(/\n?$/, '\n')); return 0; }
+    if (ctx.format() === 'table') {
+      ctx.io.stdout(String(body.help ?? '').replace(/\n?$/, '\n'));
+      return 0;
+    }
     return ctx.outputData(body);
   },
 };

@@ -27,22 +27,42 @@ export const status: Command = {
     }
     let leader: Record<string, unknown> | null = null;
     if (!s.sealed) {
-      try { leader = (await c.request('GET', 'sys/leader')).body; } catch (e) { ctx.fail('Error checking leader status', e); return 1; }
+      try {
+        leader = (await c.request('GET', 'sys/leader')).body;
+      } catch (e) {
+        ctx.fail('Error checking leader status', e);
+        return 1;
+      }
     }
     const fmt = ctx.format();
-    if (fmt === 'pretty') { ctx.io.stderr(`${PRETTY_REFUSED}\n`); return 1; }
+    if (fmt === 'pretty') {
+      ctx.io.stderr(`${PRETTY_REFUSED}\n`);
+      return 1;
+    }
     if (fmt !== 'table' || ctx.flags.field) {
       const out: Record<string, unknown> = { ...s, ha_enabled: leader?.ha_enabled ?? false };
-      if (ctx.flags.field) { const code = ctx.outputData(out); return code || (s.sealed ? 2 : 0); }
+      if (ctx.flags.field) {
+        const code = ctx.outputData(out);
+        return code || (s.sealed ? 2 : 0);
+      }
       ctx.io.stdout(fmt === 'yaml' ? toYaml(out) : toJson(out));
       return s.sealed ? 2 : 0;
     }
     const rows: Array<[string, string]> = [
-      ['Seal Type', String(s.type)], ['Initialized', String(s.initialized)], ['Sealed', String(s.sealed)],
-      ['Total Shares', String(s.n)], ['Threshold', String(s.t)],
+      ['Seal Type', String(s.type)],
+      ['Initialized', String(s.initialized)],
+      ['Sealed', String(s.sealed)],
+      ['Total Shares', String(s.n)],
+      ['Threshold', String(s.t)],
     ];
-    if (s.sealed) { rows.push(['Unseal Progress', `${s.progress}/${s.t}`], ['Unseal Nonce', s.nonce ? String(s.nonce) : 'n/a']); }
-    rows.push(['Version', String(s.version)], ['Build Date', String(s.build_date)], ['Storage Type', String(s.storage_type)]);
+    if (s.sealed) {
+      rows.push(['Unseal Progress', `${s.progress}/${s.t}`], ['Unseal Nonce', s.nonce ? String(s.nonce) : 'n/a']);
+    }
+    rows.push(
+      ['Version', String(s.version)],
+      ['Build Date', String(s.build_date)],
+      ['Storage Type', String(s.storage_type)],
+    );
     if (!s.sealed) rows.push(['Cluster Name', String(s.cluster_name)], ['Cluster ID', String(s.cluster_id)]);
     rows.push(['HA Enabled', String(leader?.ha_enabled ?? false)]);
     ctx.io.stdout(kvTable(rows));

@@ -32,10 +32,18 @@ export const unwrap: Command = {
       else if (client.token !== wrapping) body = { token: wrapping };
     }
     let r;
-    try { r = await client.request('PUT', 'sys/wrapping/unwrap', body, { noWrap: true }); } catch (e) { return ctx.fail('Error unwrapping', e); }
-    if (!r.body) { ctx.io.stderr('Could not find wrapped response\n'); return 2; }
+    try {
+      r = await client.request('PUT', 'sys/wrapping/unwrap', body, { noWrap: true });
+    } catch (e) {
+      return ctx.fail('Error unwrapping', e);
+    }
+    if (!r.body) {
+      ctx.io.stderr('Could not find wrapped response\n');
+      return 2;
+    }
     const data = r.body.data as Record<string, unknown> | null | undefined;
-    if (!ctx.flags.field && data && Array.isArray(data.keys) && Object.keys(data).length === 1) return printList(ctx, r.body, 'sys/wrapping/unwrap');
+    if (!ctx.flags.field && data && Array.isArray(data.keys) && Object.keys(data).length === 1)
+      return printList(ctx, r.body, 'sys/wrapping/unwrap');
     return ctx.outputSecret(r.body);
   },
 };

@@ -22,11 +22,23 @@ export const write: Command = {
     if (ctx.args.length < 1) return ctx.error('Not enough arguments (expected 1, got 0)');
     const path = norm(ctx.args[0]);
     let data: Record<string, unknown>;
-    try { data = await parseKVArgs(ctx.args.slice(1), ctx.io.readStdin); } catch (e) { if (e instanceof ArgError) return ctx.error(e.message); throw e; }
+    try {
+      data = await parseKVArgs(ctx.args.slice(1), ctx.io.readStdin);
+    } catch (e) {
+      if (e instanceof ArgError) return ctx.error(e.message);
+      throw e;
+    }
     if (!Object.keys(data).length && !ctx.flags.force) return ctx.error('Must supply data or use -force');
     let r;
-    try { r = await ctx.client().request('PUT', path, data); } catch (e) { return ctx.fail(`Error writing data to ${path}`, e); }
-    if (!r.body) { ctx.io.stdout(`Success! Data written to: ${path}\n`); return 0; }
+    try {
+      r = await ctx.client().request('PUT', path, data);
+    } catch (e) {
+      return ctx.fail(`Error writing data to ${path}`, e);
+    }
+    if (!r.body) {
+      ctx.io.stdout(`Success! Data written to: ${path}\n`);
+      return 0;
+    }
     if (!r.body.data && !r.body.auth && !r.body.wrap_info && !r.body.lease_id && ctx.format() === 'table') {
       ctx.warnings(r.body);
       ctx.io.stdout(`Success! Data written to: ${path}\n`);

@@ -7,8 +7,16 @@ import type { LoginHandler } from './types.js';
 
 export const kubernetesLogin: LoginHandler = async (ctx, mount, data) => {
   const role = data.role === undefined ? '' : String(data.role);
-  if (!role) { ctx.io.stderr("Error authenticating: 'role' must be specified\n"); return 2; }
+  if (!role) {
+    ctx.io.stderr("Error authenticating: 'role' must be specified\n");
+    return 2;
+  }
   const jwt = data.jwt === undefined ? '' : String(data.jwt).trim();
-  if (!jwt) { ctx.io.stderr("Error authenticating: 'jwt' must be specified (for example jwt=@/var/run/secrets/kubernetes.io/serviceaccount/token)\n"); return 2; }
+  if (!jwt) {
+    ctx.io.stderr(
+      "Error authenticating: 'jwt' must be specified (for example jwt=@/var/run/secrets/kubernetes.io/serviceaccount/token)\n",
+    );
+    return 2;
+  }
   return { path: `auth/${mount}/login`, body: { role, jwt } };
 };

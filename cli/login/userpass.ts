@@ -4,10 +4,14 @@
  */
 import type { LoginHandler } from './types.js';
 
-const PROMPT_FAILED = 'An error occurred attempting to ask for a password. The raw error message is shown below, but usually this is because you attempted to pipe a value into the command or you are executing outside of a terminal (TTY). If you want to pipe the value, pass "-" as the argument to read from stdin. The raw error was: ';
+const PROMPT_FAILED =
+  'An error occurred attempting to ask for a password. The raw error message is shown below, but usually this is because you attempted to pipe a value into the command or you are executing outside of a terminal (TTY). If you want to pipe the value, pass "-" as the argument to read from stdin. The raw error was: ';
 
 export const userpassLogin: LoginHandler = async (ctx, mount, data) => {
-  const fail = (msg: string) => { ctx.io.stderr(`Error authenticating: ${msg}\n`); return 2; };
+  const fail = (msg: string) => {
+    ctx.io.stderr(`Error authenticating: ${msg}\n`);
+    return 2;
+  };
   const username = data.username === undefined ? '' : String(data.username);
   if (!username) return fail("'username' must be specified");
   let password = data.password === undefined ? '' : String(data.password);

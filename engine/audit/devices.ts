@@ -32,9 +32,16 @@ export async function fileSink(options: Record<string, string>): Promise<AuditSi
   const target = options.file_path ?? options.path;
   if (!target) throw userError('file_path is required');
   if (target === 'discard') return { write: async () => undefined, close: async () => undefined };
-  if (target === 'stdout') return { write: async (l) => { process.stdout.write(l); }, close: async () => undefined };
+  if (target === 'stdout')
+    return {
+      write: async (l) => {
+        process.stdout.write(l);
+      },
+      close: async () => undefined,
+    };
   const modeText = options.mode ?? '0600';
-  if (!/^[0-7]{3,4}$/.test(modeText)) throw userError(`invalid mode "${modeText}": expected an octal file mode such as 0600`);
+  if (!/^[0-7]{3,4}$/.test(modeText))
+    throw userError(`invalid mode "${modeText}": expected an octal file mode such as 0600`);
   const mode = parseInt(modeText, 8);
   const file = path.resolve(target);
   let fh: fsp.FileHandle;
@@ -56,7 +63,11 @@ export async function fileSink(options: Record<string, string>): Promise<AuditSi
       const batch = queue;
       queue = [];
       let err: Error | undefined;
-      try { await fh.write(batch.map((b) => b.line).join('')); } catch (e) { err = e as Error; }
+      try {
+        await fh.write(batch.map((b) => b.line).join(''));
+      } catch (e) {
+        err = e as Error;
+      }
       for (const b of batch) b.done(err);
     }
     draining = null;
@@ -86,25 +97,47 @@ export async function socketSink(options: Record<string, string>): Promise<Audit
   const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address);
   if (!m) throw userError(`invalid address "${address}": expected host:port`);
   const [, host, port] = m;
-  if (!LOOPBACK.has(host)) throw userError(`audit sockets may only connect to a loopback address (127.0.0.1), not ${host}`);
+  if (!LOOPBACK.has(host))
+    throw userError(`audit sockets may only connect to a loopback address (127.0.0.1), not ${host}`);
   const timeoutMs = parseDuration(options.write_timeout ?? '2s') * 1000;
   let sock: net.Socket | null = null;
 
-  const connect = () => new Promise<net.Socket>((resolve, reject) => {
-    const s = net.connect({ host: host === 'localhost' ? '127.0.0.1' : host, port: Number(port) });
-    const timer = setTimeout(() => { s.destroy(); reject(new Error(`connecting to ${address} timed out`)); }, timeoutMs);
-    s.once('connect', () => { clearTimeout(timer); s.setNoDelay(true); resolve(s); });
-    s.once('error', (e) => { clearTimeout(timer); reject(e); });
-  });
-  const send = (s: net.Socket, line: string) => new Promise<void>((resolve, reject) => {
-    if (s.destroyed || !s.writable) { reject(new Error('socket closed')); return; }
-    const timer = setTimeout(() => reject(new Error(`writing to ${address} timed out`)), timeoutMs);
-    s.write(line, (err) => { clearTimeout(timer); if (err) reject(err); else resolve(); });
-  });
+  const connect = () =>
+    new Promise<net.Socket>((resolve, reject) => {
+      const s = net.connect({ host: host === 'localhost' ? '127.0.0.1' : host, port: Number(port) });
+      const timer = setTimeout(() => {
+        s.destroy();
+        reject(new Error(`connecting to ${address} timed out`));
+      }, timeoutMs);
+      s.once('connect', () => {
+        clearTimeout(timer);
+        s.setNoDelay(true);
+        resolve(s);
+      });
+      s.once('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+    });
+  const send = (s: net.Socket, line: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (s.destroyed || !s.writable) {
+        reject(new Error('socket closed'));
+        return;
+      }
+      const timer = setTimeout(() => reject(new Error(`writing to ${address} timed out`)), timeoutMs);
+      s.write(line, (err) => {
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      });
+    });
   const fresh = async () => {
     sock?.destroy();
     sock = await connect();
-    sock.on('error', () => { sock?.destroy(); });
+    sock.on('error', () => {
+      sock?.destroy();
+    });
     return sock;
   };
   try {
@@ -120,7 +153,11 @@ export async function socketSink(options: Record<string, string>): Promise<Audit
         await send(await fresh(), line);
       }
     },
-    async close() { sock?.end(); sock?.destroy(); sock = null; },
+    async close() {
+      sock?.end();
+      sock?.destroy();
+      sock = null;
+    },
   };
 }
 

@@ -51,7 +51,8 @@ export function formatEntry(e: AuditEvent, raw: ReadonlyMap<string, string>, o: 
       return a;
     }
     const out: Record<string, unknown> = {};
-    for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k)) out[k] = walk((v as Record<string, unknown>)[k], depth + 1);
+    for (const k in v)
+      if (Object.prototype.hasOwnProperty.call(v, k)) out[k] = walk((v as Record<string, unknown>)[k], depth + 1);
     return out;
   };
   const { decision: _d, status: _s, ...rest } = e;
@@ -60,11 +61,17 @@ export function formatEntry(e: AuditEvent, raw: ReadonlyMap<string, string>, o: 
     if (out.auth && e.auth) out.auth.accessor = unhash(e.auth.accessor);
     if (out.request) out.request.client_token_accessor = unhash(e.request.client_token_accessor);
     const ra = e.response?.auth as Record<string, unknown> | null | undefined;
-    const oa = (out.response as Record<string, unknown> | undefined)?.auth as Record<string, unknown> | null | undefined;
+    const oa = (out.response as Record<string, unknown> | undefined)?.auth as
+      | Record<string, unknown>
+      | null
+      | undefined;
     if (ra && oa) oa.accessor = unhash(ra.accessor);
   }
   if (o.elideListResponses && e.type === 'response' && e.request.operation === 'list') {
-    const data = (out.response as Record<string, unknown> | undefined)?.data as Record<string, unknown> | null | undefined;
+    const data = (out.response as Record<string, unknown> | undefined)?.data as
+      | Record<string, unknown>
+      | null
+      | undefined;
     if (data && Array.isArray(data.keys)) data.keys = data.keys.length;
   }
   return o.prefix + JSON.stringify(out) + '\n';

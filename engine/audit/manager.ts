@@ -26,7 +26,11 @@ export interface AuditTableEntry {
   salt: string;
 }
 
-interface LiveDevice { entry: AuditTableEntry; sink: AuditSink; fmt: FormatOptions }
+interface LiveDevice {
+  entry: AuditTableEntry;
+  sink: AuditSink;
+  fmt: FormatOptions;
+}
 
 const TABLE_KEY = 'audit';
 
@@ -40,7 +44,10 @@ export class AuditManager {
    * @param broker where the core offers every entry (this registers itself there)
    * @param store the barrier-protected view holding the device table (`core/`)
    */
-  constructor(broker: { devices: AuditDevice[] }, private readonly store: StorageView) {
+  constructor(
+    broker: { devices: AuditDevice[] },
+    private readonly store: StorageView,
+  ) {
     broker.devices.push({
       path: 'audit-devices',
       write: (e: AuditEvent, raw?: ReadonlyMap<string, string>) => this.record(e, raw ?? new Map()),
@@ -49,7 +56,9 @@ export class AuditManager {
     });
   }
 
-  private view() { return this.store; }
+  private view() {
+    return this.store;
+  }
 
   static normalize(p: string): string {
     let out = p.replace(/^\/+/, '');
@@ -84,7 +93,22 @@ export class AuditManager {
       } catch (err) {
         // Kept as a device that cannot write: requests fail closed until it is fixed or disabled.
         this.failures.set(e.path, (err as Error).message);
-        this.live.set(e.path, { entry: e, fmt: { salt: Buffer.from(e.salt, 'base64'), logRaw: false, hmacAccessor: true, prefix: '', elideListResponses: false }, sink: { write: async () => { throw err; }, close: async () => undefined } });
+        this.live.set(e.path, {
+          entry: e,
+          fmt: {
+            salt: Buffer.from(e.salt, 'base64'),
+            logRaw: false,
+            hmacAccessor: true,
+            prefix: '',
+            elideListResponses: false,
+          },
+          sink: {
+            write: async () => {
+              throw err;
+            },
+            close: async () => undefined,
+          },
+        });
       }
     }
   }
@@ -96,11 +120,21 @@ export class AuditManager {
     for (const d of all) await d.sink.close().catch(() => undefined);
   }
 
-  list(): AuditTableEntry[] { return [...this.table]; }
+  list(): AuditTableEntry[] {
+    return [...this.table];
+  }
 
-  get(path: string): AuditTableEntry | undefined { return this.table.find((e) => e.path === AuditManager.normalize(path)); }
+  get(path: string): AuditTableEntry | undefined {
+    return this.table.find((e) => e.path === AuditManager.normalize(path));
+  }
 
-  async enable(p: { path: string; type: string; description?: string; options?: Record<string, string>; local?: boolean }): Promise<void> {
+  async enable(p: {
+    path: string;
+    type: string;
+    description?: string;
+    options?: Record<string, string>;
+    local?: boolean;
+  }): Promise<void> {
     const path = AuditManager.normalize(p.path);
     if (path === '/') throw userError('path is required');
     if (!p.type) throw userError('type is required');
@@ -108,7 +142,15 @@ export class AuditManager {
       if (e.path === path || path.startsWith(e.path) || e.path.startsWith(path)) throw userError('path already in use');
     }
     const options = Object.fromEntries(Object.entries(p.options ?? {}).map(([k, v]) => [k, String(v)]));
-    const entry: AuditTableEntry = { path, type: p.type, description: p.description ?? '', options, local: !!p.local, uuid: uuid(), salt: randomBytes(32).toString('base64') };
+    const entry: AuditTableEntry = {
+      path,
+      type: p.type,
+      description: p.description ?? '',
+      options,
+      local: !!p.local,
+      uuid: uuid(),
+      salt: randomBytes(32).toString('base64'),
+    };
     const dev = await this.open(entry);
     const next = [...this.table, entry];
     try {
@@ -144,19 +186,23 @@ export class AuditManager {
     if (this.live.size === 0) return;
     let ok = 0;
     const errors: string[] = [];
-    await Promise.all([...this.live.values()].map(async (d) => {
-      try {
-        await d.sink.write(formatEntry(e, raw, d.fmt));
-        ok++;
-        this.failures.delete(d.entry.path);
-      } catch (err) {
-        this.failures.set(d.entry.path, (err as Error).message);
-        errors.push(`${d.entry.path}: ${(err as Error).message}`);
-      }
-    }));
+    await Promise.all(
+      [...this.live.values()].map(async (d) => {
+        try {
+          await d.sink.write(formatEntry(e, raw, d.fmt));
+          ok++;
+          this.failures.delete(d.entry.path);
+        } catch (err) {
+          this.failures.set(d.entry.path, (err as Error).message);
+          errors.push(`${d.entry.path}: ${(err as Error).message}`);
+        }
+      }),
+    );
     if (ok === 0) {
-      throw new VaultError(500, `audit log write failed: no enabled audit device could record the request (${errors.join('; ')}); fix the device or disable it`);
+      throw new VaultError(
+        500,
+        `audit log write failed: no enabled audit device could record the request (${errors.join('; ')}); fix the device or disable it`,
+      );
     }
   }
 }
-

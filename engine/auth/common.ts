@@ -34,8 +34,15 @@ export interface TokenParams {
 }
 
 export const emptyTokenParams = (): TokenParams => ({
-  token_policies: [], token_ttl: 0, token_max_ttl: 0, token_explicit_max_ttl: 0, token_period: 0,
-  token_no_default_policy: false, token_num_uses: 0, token_type: 'default', token_bound_cidrs: [],
+  token_policies: [],
+  token_ttl: 0,
+  token_max_ttl: 0,
+  token_explicit_max_ttl: 0,
+  token_period: 0,
+  token_no_default_policy: false,
+  token_num_uses: 0,
+  token_type: 'default',
+  token_bound_cidrs: [],
 });
 
 /** Field declarations for the common token parameters. */
@@ -43,26 +50,62 @@ export const TOKEN_FIELDS: Record<string, FieldSchema> = {
   token_policies: { type: 'commaStringSlice', description: 'Comma-separated list of policies' },
   token_ttl: { type: 'duration', description: 'The initial ttl of the token to generate' },
   token_max_ttl: { type: 'duration', description: 'The maximum lifetime of the generated token' },
-  token_explicit_max_ttl: { type: 'duration', description: 'If set, tokens created via this role carry an explicit maximum TTL.' },
-  token_period: { type: 'duration', description: 'If set, tokens created via this role have no max lifetime; their renewal period is fixed to this value.' },
-  token_no_default_policy: { type: 'bool', description: "If true, the 'default' policy will not automatically be added to generated tokens" },
-  token_num_uses: { type: 'int', description: 'The maximum number of times a token may be used, a value of zero means unlimited' },
+  token_explicit_max_ttl: {
+    type: 'duration',
+    description: 'If set, tokens created via this role carry an explicit maximum TTL.',
+  },
+  token_period: {
+    type: 'duration',
+    description:
+      'If set, tokens created via this role have no max lifetime; their renewal period is fixed to this value.',
+  },
+  token_no_default_policy: {
+    type: 'bool',
+    description: "If true, the 'default' policy will not automatically be added to generated tokens",
+  },
+  token_num_uses: {
+    type: 'int',
+    description: 'The maximum number of times a token may be used, a value of zero means unlimited',
+  },
   token_type: { type: 'string', description: 'The type of token to generate, service or batch' },
   token_bound_cidrs: { type: 'commaStringSlice', description: 'CIDR blocks allowed to use the generated token.' },
 };
 
 /** Legacy spellings each method may accept, as field declarations. */
 export const LEGACY_TOKEN_FIELDS: Record<'policies' | 'ttl' | 'max_ttl' | 'period' | 'bound_cidrs', FieldSchema> = {
-  policies: { type: 'commaStringSlice', description: 'Use "token_policies" instead. If this and "token_policies" are both specified, only "token_policies" will be used.' },
-  ttl: { type: 'duration', description: 'Use "token_ttl" instead. If this and "token_ttl" are both specified, only "token_ttl" will be used.' },
-  max_ttl: { type: 'duration', description: 'Use "token_max_ttl" instead. If this and "token_max_ttl" are both specified, only "token_max_ttl" will be used.' },
-  period: { type: 'duration', description: 'Use "token_period" instead. If this and "token_period" are both specified, only "token_period" will be used.' },
-  bound_cidrs: { type: 'commaStringSlice', description: 'Use "token_bound_cidrs" instead. If this and "token_bound_cidrs" are both specified, only "token_bound_cidrs" will be used.' },
+  policies: {
+    type: 'commaStringSlice',
+    description:
+      'Use "token_policies" instead. If this and "token_policies" are both specified, only "token_policies" will be used.',
+  },
+  ttl: {
+    type: 'duration',
+    description: 'Use "token_ttl" instead. If this and "token_ttl" are both specified, only "token_ttl" will be used.',
+  },
+  max_ttl: {
+    type: 'duration',
+    description:
+      'Use "token_max_ttl" instead. If this and "token_max_ttl" are both specified, only "token_max_ttl" will be used.',
+  },
+  period: {
+    type: 'duration',
+    description:
+      'Use "token_period" instead. If this and "token_period" are both specified, only "token_period" will be used.',
+  },
+  bound_cidrs: {
+    type: 'commaStringSlice',
+    description:
+      'Use "token_bound_cidrs" instead. If this and "token_bound_cidrs" are both specified, only "token_bound_cidrs" will be used.',
+  },
 };
 
 type Legacy = keyof typeof LEGACY_TOKEN_FIELDS;
 const LEGACY_PAIRS: Array<[Legacy, keyof TokenParams]> = [
-  ['policies', 'token_policies'], ['ttl', 'token_ttl'], ['max_ttl', 'token_max_ttl'], ['period', 'token_period'], ['bound_cidrs', 'token_bound_cidrs'],
+  ['policies', 'token_policies'],
+  ['ttl', 'token_ttl'],
+  ['max_ttl', 'token_max_ttl'],
+  ['period', 'token_period'],
+  ['bound_cidrs', 'token_bound_cidrs'],
 ];
 
 const TOKEN_TYPES = new Set(['', 'default', 'service', 'batch']);
@@ -78,7 +121,8 @@ export function parsePolicies(list: string[]): string[] {
  */
 export function parseTokenFields(t: TokenParams, d: FieldData, legacy: Legacy[] = []): TokenParams {
   const out: TokenParams = { ...t, legacy: { ...(t.legacy ?? {}) } };
-  if (d.has('token_bound_cidrs')) out.token_bound_cidrs = parseCidrList(d.get<string[]>('token_bound_cidrs'), 'token_bound_cidrs');
+  if (d.has('token_bound_cidrs'))
+    out.token_bound_cidrs = parseCidrList(d.get<string[]>('token_bound_cidrs'), 'token_bound_cidrs');
   if (d.has('token_explicit_max_ttl')) out.token_explicit_max_ttl = d.get<number>('token_explicit_max_ttl');
   if (d.has('token_max_ttl')) out.token_max_ttl = d.get<number>('token_max_ttl');
   if (out.token_max_ttl < 0) throw userError("'token_max_ttl' cannot be negative");
@@ -94,8 +138,12 @@ export function parseTokenFields(t: TokenParams, d: FieldData, legacy: Legacy[] 
   if (d.has('token_num_uses')) out.token_num_uses = d.get<number>('token_num_uses');
   if (out.token_num_uses < 0) throw userError("'token_num_uses' cannot be negative");
   if (out.token_type === 'batch') {
-    if (out.token_period !== 0) throw userError("'token_type' cannot be 'batch' or 'default_batch' when set to generate periodic tokens");
-    if (out.token_num_uses !== 0) throw userError("'token_type' cannot be 'batch' or 'default_batch' when set to generate tokens with limited use count");
+    if (out.token_period !== 0)
+      throw userError("'token_type' cannot be 'batch' or 'default_batch' when set to generate periodic tokens");
+    if (out.token_num_uses !== 0)
+      throw userError(
+        "'token_type' cannot be 'batch' or 'default_batch' when set to generate tokens with limited use count",
+      );
   }
   if (d.has('token_ttl')) out.token_ttl = d.get<number>('token_ttl');
   if (out.token_ttl < 0) throw userError("'token_ttl' cannot be negative");
@@ -115,7 +163,8 @@ export function parseTokenFields(t: TokenParams, d: FieldData, legacy: Legacy[] 
       else delete (out.legacy as Record<string, unknown>)[old];
     }
   }
-  if (out.token_ttl > 0 && out.token_max_ttl > 0 && out.token_ttl > out.token_max_ttl) throw userError("'token_ttl' cannot be greater than 'token_max_ttl'");
+  if (out.token_ttl > 0 && out.token_max_ttl > 0 && out.token_ttl > out.token_max_ttl)
+    throw userError("'token_ttl' cannot be greater than 'token_max_ttl'");
   return out;
 }
 
@@ -145,7 +194,15 @@ export function tokenData(t: TokenParams): Record<string, unknown> {
  * The `auth` a login returns, from the common fields. The core adds `default`
  * (unless `token_no_default_policy`), creates the token and applies mount TTLs.
  */
-export function tokenAuth(t: TokenParams, p: { displayName: string; metadata: Record<string, string>; internal?: Record<string, unknown>; mountTokenType?: string }): AuthResponse {
+export function tokenAuth(
+  t: TokenParams,
+  p: {
+    displayName: string;
+    metadata: Record<string, string>;
+    internal?: Record<string, unknown>;
+    mountTokenType?: string;
+  },
+): AuthResponse {
   const auth: AuthResponse = {
     policies: [...t.token_policies],
     displayName: p.displayName,
@@ -158,7 +215,10 @@ export function tokenAuth(t: TokenParams, p: { displayName: string; metadata: Re
     renewable: true,
     noDefaultPolicy: t.token_no_default_policy,
     tokenType: resolveTokenType(t.token_type, p.mountTokenType),
-    internal: { ...(p.internal ?? {}), ...(t.token_bound_cidrs.length ? { boundCidrs: [...t.token_bound_cidrs] } : {}) },
+    internal: {
+      ...(p.internal ?? {}),
+      ...(t.token_bound_cidrs.length ? { boundCidrs: [...t.token_bound_cidrs] } : {}),
+    },
   };
   return auth;
 }
@@ -166,7 +226,8 @@ export function tokenAuth(t: TokenParams, p: { displayName: string; metadata: Re
 /** `default` defers to the mount's tuned token type (`default-service` unless tuned). */
 export function resolveTokenType(role: string, mount = 'default-service'): 'service' | 'batch' {
   if (mount === 'service' || mount === 'batch') {
-    if (role !== 'default' && role !== mount) throw userError(`role type "${role}" does not match mount's forced token type "${mount}"`);
+    if (role !== 'default' && role !== mount)
+      throw userError(`role type "${role}" does not match mount's forced token type "${mount}"`);
     return mount;
   }
   if (role === 'service' || role === 'batch') return role;
@@ -193,7 +254,10 @@ export function listResponse(keys: string[]): { data: { keys: string[] } } {
 /** Vault's defaults: 5 failures, locked for 15 minutes, counter forgotten after 15 quiet minutes. */
 export const LOCKOUT_DEFAULTS = { threshold: 5, durationSec: 15 * 60, counterResetSec: 15 * 60 };
 
-interface FailedLogins { count: number; lastFailedMs: number }
+interface FailedLogins {
+  count: number;
+  lastFailedMs: number;
+}
 
 /**
  * Failed-login bookkeeping per login name (username, role id), kept in the mount's
@@ -204,10 +268,17 @@ export class UserLockout {
   constructor(
     private readonly storage: StorageView,
     private readonly clock: Clock,
-    private readonly config: () => { threshold: number; durationSec: number; counterResetSec: number; disabled?: boolean } = () => LOCKOUT_DEFAULTS,
+    private readonly config: () => {
+      threshold: number;
+      durationSec: number;
+      counterResetSec: number;
+      disabled?: boolean;
+    } = () => LOCKOUT_DEFAULTS,
   ) {}
 
-  private key(alias: string) { return `lockout/${Buffer.from(alias).toString('base64url')}`; }
+  private key(alias: string) {
+    return `lockout/${Buffer.from(alias).toString('base64url')}`;
+  }
 
   /** Throws 403 permission denied while the name is locked; forgets stale counters. */
   async assertNotLocked(alias: string): Promise<void> {
@@ -251,17 +322,28 @@ export class UserLockout {
     const now = this.clock.nowMs();
     for (const k of await this.storage.list('lockout/')) {
       const e = await this.storage.getJSON<FailedLogins>(`lockout/${k}`);
-      if (e && e.count >= c.threshold && now < e.lastFailedMs + c.durationSec * 1000) out.push(Buffer.from(k, 'base64url').toString());
+      if (e && e.count >= c.threshold && now < e.lastFailedMs + c.durationSec * 1000)
+        out.push(Buffer.from(k, 'base64url').toString());
     }
     return out;
   }
 }
 
 /** The lockout settings of a mount: its `user_lockout_config` when tuned, else Vault's defaults. */
-export function lockoutConfigOf(config: Record<string, unknown> | undefined): { threshold: number; durationSec: number; counterResetSec: number; disabled?: boolean } {
+export function lockoutConfigOf(config: Record<string, unknown> | undefined): {
+  threshold: number;
+  durationSec: number;
+  counterResetSec: number;
+  disabled?: boolean;
+} {
   const raw = (config?.user_lockout_config ?? {}) as Record<string, unknown>;
   const num = (v: unknown, d: number) => {
-    try { const n = parseDuration(v); return n > 0 ? n : d; } catch { return d; }
+    try {
+      const n = parseDuration(v);
+      return n > 0 ? n : d;
+    } catch {
+      return d;
+    }
   };
   return {
     threshold: num(raw.lockout_threshold, LOCKOUT_DEFAULTS.threshold),

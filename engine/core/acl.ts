@@ -24,7 +24,6 @@ export interface MergedRule {
   kind: 'exact' | 'prefix' | 'segment';
 }
 
-
 /** Vault's test for a `+` pattern: `+`, `+/…`, or a segment starting with `+`. */
 export function hasSegmentWildcards(pattern: string): boolean {
   return pattern === '+' || pattern.includes('/+') || pattern.startsWith('+/');
@@ -43,7 +42,11 @@ export class ACL {
   }
 
   private add(policy: string, r: PathRule) {
-    const kind: MergedRule['kind'] = hasSegmentWildcards(r.path) ? 'segment' : r.path.endsWith('*') ? 'prefix' : 'exact';
+    const kind: MergedRule['kind'] = hasSegmentWildcards(r.path)
+      ? 'segment'
+      : r.path.endsWith('*')
+        ? 'prefix'
+        : 'exact';
     const key = kind === 'prefix' ? r.path.slice(0, -1) : r.path;
     const table = kind === 'exact' ? this.exact : kind === 'prefix' ? this.prefix : this.segment;
     let existing = table.get(key);
@@ -74,7 +77,10 @@ export class ACL {
     let best: { rule: MergedRule; d: WcDescr } | undefined;
     let bestLen = -1;
     for (const [k, r] of this.prefix) {
-      if (path.startsWith(k) && k.length > bestLen) { best = { rule: r, d: { firstWild: k.length, wildcards: 0, isPrefix: true, wcPath: k } }; bestLen = k.length; }
+      if (path.startsWith(k) && k.length > bestLen) {
+        best = { rule: r, d: { firstWild: k.length, wildcards: 0, isPrefix: true, wcPath: k } };
+        bestLen = k.length;
+      }
     }
     if (this.segment.size === 0) return best?.rule;
     const parts = path.split('/');
@@ -92,23 +98,55 @@ export class ACL {
    * @param needSudo the path is a root path
    * @param wrapTTL the requested wrap TTL in seconds (0 = not wrapped), for min/max_wrapping_ttl
    */
-  allow(path: string, op: AclOperation, data?: Record<string, unknown> | null, needSudo = false, wrapTTL = 0): AclDecision {
+  allow(
+    path: string,
+    op: AclOperation,
+    data?: Record<string, unknown> | null,
+    needSudo = false,
+    wrapTTL = 0,
+  ): AclDecision {
     if (this.root) return { allowed: true, sudo: true, capabilities: ['root'], policies: ['root'], rule: null };
     const rule = this.find(path, op);
-    if (!rule) return { allowed: false, sudo: false, capabilities: ['deny'], policies: [], rule: null, reason: 'no policy grants any capability on this path' };
+    if (!rule)
+      return {
+        allowed: false,
+        sudo: false,
+        capabilities: ['deny'],
+        policies: [],
+        rule: null,
+        reason: 'no policy grants any capability on this path',
+      };
     const caps = sortedCaps(rule.capabilities);
-    const base = { capabilities: caps, policies: [...rule.policies].sort(), rule: rule.path, sudo: rule.capabilities.has('sudo') };
+    const base = {
+      capabilities: caps,
+      policies: [...rule.policies].sort(),
+      rule: rule.path,
+      sudo: rule.capabilities.has('sudo'),
+    };
     if (rule.capabilities.has('deny')) return { ...base, allowed: false, reason: 'explicitly denied' };
-    if (!rule.capabilities.has(op)) return { ...base, allowed: false, reason: `the rule grants ${caps.join(', ') || 'nothing'}, not ${op}` };
+    if (!rule.capabilities.has(op))
+      return { ...base, allowed: false, reason: `the rule grants ${caps.join(', ') || 'nothing'}, not ${op}` };
     const granted = { ...base, policies: [...(rule.granting.get(op) ?? rule.policies)].sort() };
-    if (rule.maxWrappingTTL && (!wrapTTL || wrapTTL > rule.maxWrappingTTL)) return { ...granted, allowed: false, reason: 'the response must be wrapped with a TTL no longer than max_wrapping_ttl' };
-    if (rule.minWrappingTTL && (!wrapTTL || wrapTTL < rule.minWrappingTTL)) return { ...granted, allowed: false, reason: 'the response must be wrapped with a TTL of at least min_wrapping_ttl' };
-    if (rule.minWrappingTTL && rule.maxWrappingTTL && rule.maxWrappingTTL < rule.minWrappingTTL) return { ...granted, allowed: false, reason: 'max_wrapping_ttl is below min_wrapping_ttl' };
+    if (rule.maxWrappingTTL && (!wrapTTL || wrapTTL > rule.maxWrappingTTL))
+      return {
+        ...granted,
+        allowed: false,
+        reason: 'the response must be wrapped with a TTL no longer than max_wrapping_ttl',
+      };
+    if (rule.minWrappingTTL && (!wrapTTL || wrapTTL < rule.minWrappingTTL))
+      return {
+        ...granted,
+        allowed: false,
+        reason: 'the response must be wrapped with a TTL of at least min_wrapping_ttl',
+      };
+    if (rule.minWrappingTTL && rule.maxWrappingTTL && rule.maxWrappingTTL < rule.minWrappingTTL)
+      return { ...granted, allowed: false, reason: 'max_wrapping_ttl is below min_wrapping_ttl' };
     if (op === 'read' || op === 'create' || op === 'update' || op === 'patch') {
       const bad = checkParameters(rule, data);
       if (bad) return { ...granted, allowed: false, reason: bad };
     }
-    if (needSudo && !rule.capabilities.has('sudo')) return { ...granted, allowed: false, reason: 'this path also needs sudo' };
+    if (needSudo && !rule.capabilities.has('sudo'))
+      return { ...granted, allowed: false, reason: 'this path also needs sudo' };
     return { ...granted, allowed: true };
   }
 
@@ -140,7 +178,8 @@ export class ACL {
       for (let i = 0; i < Math.min(pat.length, mountParts.length - 1); i++) {
         if (pat[i] === '+' || pat[i] === mountParts[i]) continue;
         if (d.isPrefix && i === pat.length - 1 && mountParts[i].startsWith(pat[i])) continue;
-        ok = false; break;
+        ok = false;
+        break;
       }
       if (ok) return true;
     }
@@ -148,12 +187,22 @@ export class ACL {
   }
 }
 
-interface WcDescr { firstWild: number; wildcards: number; isPrefix: boolean; wcPath: string }
+interface WcDescr {
+  firstWild: number;
+  wildcards: number;
+  isPrefix: boolean;
+  wcPath: string;
+}
 
 function segmentDescr(pattern: string): WcDescr {
   const isPrefix = pattern.endsWith('*');
   const wcPath = isPrefix ? pattern.slice(0, -1) : pattern;
-  return { firstWild: pattern.indexOf('+'), wildcards: wcPath.split('/').filter((s) => s === '+').length, isPrefix, wcPath };
+  return {
+    firstWild: pattern.indexOf('+'),
+    wildcards: wcPath.split('/').filter((s) => s === '+').length,
+    isPrefix,
+    wcPath,
+  };
 }
 
 /** Segment matching as Vault does it: `+` takes any one segment (even an empty one). */
@@ -180,8 +229,22 @@ function lowerPriority(a: WcDescr, b: WcDescr): boolean {
 
 /** True when pattern `a` beats pattern `b` (both assumed to match); exposed for tests and tooling. */
 export function higherPriority(a: string, b: string): boolean {
-  const da = hasSegmentWildcards(a) ? segmentDescr(a) : { firstWild: a.endsWith('*') ? a.length - 1 : a.length, wildcards: 0, isPrefix: a.endsWith('*'), wcPath: a.replace(/\*$/, '') };
-  const db = hasSegmentWildcards(b) ? segmentDescr(b) : { firstWild: b.endsWith('*') ? b.length - 1 : b.length, wildcards: 0, isPrefix: b.endsWith('*'), wcPath: b.replace(/\*$/, '') };
+  const da = hasSegmentWildcards(a)
+    ? segmentDescr(a)
+    : {
+        firstWild: a.endsWith('*') ? a.length - 1 : a.length,
+        wildcards: 0,
+        isPrefix: a.endsWith('*'),
+        wcPath: a.replace(/\*$/, ''),
+      };
+  const db = hasSegmentWildcards(b)
+    ? segmentDescr(b)
+    : {
+        firstWild: b.endsWith('*') ? b.length - 1 : b.length,
+        wildcards: 0,
+        isPrefix: b.endsWith('*'),
+        wcPath: b.replace(/\*$/, ''),
+      };
   return lowerPriority(db, da);
 }
 
@@ -200,12 +263,17 @@ function mergeInto(m: MergedRule, policy: string, r: PathRule) {
     if (!g.includes(policy)) g.push(policy);
     m.granting.set(c, g);
   }
-  if (r.allowedParameters && Object.keys(r.allowedParameters).length) m.allowedParameters = mergeParams(m.allowedParameters, r.allowedParameters);
-  if (r.deniedParameters && Object.keys(r.deniedParameters).length) m.deniedParameters = mergeParams(m.deniedParameters, r.deniedParameters);
-  if (r.requiredParameters?.length) m.requiredParameters = [...new Set([...(m.requiredParameters ?? []), ...r.requiredParameters])];
+  if (r.allowedParameters && Object.keys(r.allowedParameters).length)
+    m.allowedParameters = mergeParams(m.allowedParameters, r.allowedParameters);
+  if (r.deniedParameters && Object.keys(r.deniedParameters).length)
+    m.deniedParameters = mergeParams(m.deniedParameters, r.deniedParameters);
+  if (r.requiredParameters?.length)
+    m.requiredParameters = [...new Set([...(m.requiredParameters ?? []), ...r.requiredParameters])];
   // The shorter lifetime wins for both bounds.
-  if (r.minWrappingTTL) m.minWrappingTTL = m.minWrappingTTL ? Math.min(m.minWrappingTTL, r.minWrappingTTL) : r.minWrappingTTL;
-  if (r.maxWrappingTTL) m.maxWrappingTTL = m.maxWrappingTTL ? Math.min(m.maxWrappingTTL, r.maxWrappingTTL) : r.maxWrappingTTL;
+  if (r.minWrappingTTL)
+    m.minWrappingTTL = m.minWrappingTTL ? Math.min(m.minWrappingTTL, r.minWrappingTTL) : r.minWrappingTTL;
+  if (r.maxWrappingTTL)
+    m.maxWrappingTTL = m.maxWrappingTTL ? Math.min(m.maxWrappingTTL, r.maxWrappingTTL) : r.maxWrappingTTL;
 }
 
 function mergeParams(a: Record<string, unknown[]> | undefined, b: Record<string, unknown[]>) {
@@ -229,7 +297,8 @@ function sortedCaps(caps: Set<Capability>): string[] {
 /** Vault's GlobbedStringsMatch: `*` at the start and/or end of an allowed value. */
 function globbedMatch(item: string, val: string): boolean {
   if (item.length < 2) return val === item;
-  const pre = item.startsWith('*'), suf = item.endsWith('*');
+  const pre = item.startsWith('*'),
+    suf = item.endsWith('*');
   if (pre && suf) return val.includes(item.slice(1, -1));
   if (pre) return val.endsWith(item.slice(1));
   if (suf) return val.startsWith(item.slice(0, -1));
@@ -238,8 +307,14 @@ function globbedMatch(item: string, val: string): boolean {
 
 function inList(v: unknown, list: unknown[]): boolean {
   for (const el of list) {
-    if (el == null || v == null) { if (el == null && v == null) return true; continue; }
-    if (typeof el === 'string') { if (typeof v === 'string' && globbedMatch(el, v)) return true; continue; }
+    if (el == null || v == null) {
+      if (el == null && v == null) return true;
+      continue;
+    }
+    if (typeof el === 'string') {
+      if (typeof v === 'string' && globbedMatch(el, v)) return true;
+      continue;
+    }
     if (typeof v !== 'string' && JSON.stringify(el) === JSON.stringify(v)) return true;
   }
   return false;
@@ -266,7 +341,8 @@ function deniedValue(v: unknown, list: unknown[]): boolean {
 
 function checkParameters(rule: MergedRule, data?: Record<string, unknown> | null): string | undefined {
   const d = data ?? {};
-  for (const req of rule.requiredParameters ?? []) if (!(req.toLowerCase() in d)) return `parameter "${req}" is required`;
+  for (const req of rule.requiredParameters ?? [])
+    if (!(req.toLowerCase() in d)) return `parameter "${req}" is required`;
   const entries = Object.entries(d);
   if (entries.length === 0) return undefined;
   const denied = rule.deniedParameters;

@@ -46,13 +46,18 @@ export class AuditBroker {
     if (depth > 64) return null;
     if (typeof v === 'string') return v === '' ? '' : this.hash(v);
     if (Array.isArray(v)) return v.map((x) => this.hashValues(x, depth + 1));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.hashValues(x, depth + 1)]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.hashValues(x, depth + 1)]));
     return v;
   }
 
   /** An auth block as Vault's audit log shows it: token and accessor HMAC'd, policies and metadata in clear. */
   hashAuth(a: Record<string, unknown>): Record<string, unknown> {
-    return { ...a, client_token: typeof a.client_token === 'string' && a.client_token ? this.hash(a.client_token) : a.client_token, accessor: typeof a.accessor === 'string' && a.accessor ? this.hash(a.accessor) : a.accessor };
+    return {
+      ...a,
+      client_token: typeof a.client_token === 'string' && a.client_token ? this.hash(a.client_token) : a.client_token,
+      accessor: typeof a.accessor === 'string' && a.accessor ? this.hash(a.accessor) : a.accessor,
+    };
   }
 
   async log(e: AuditEvent): Promise<void> {
@@ -78,8 +83,10 @@ export interface AuditCtx {
 
 /** Builds the request and response entries of one request and hands them to the broker. */
 export class RequestAuditor {
-  constructor(private readonly broker: AuditBroker, private readonly clock: Clock) {}
-
+  constructor(
+    private readonly broker: AuditBroker,
+    private readonly clock: Clock,
+  ) {}
 
   private auth(ctx: AuditCtx): AuditEvent['auth'] {
     const t = ctx.token;
@@ -94,7 +101,14 @@ export class RequestAuditor {
       entity_id: t.entityId,
       token_type: t.type,
       token_ttl: t.creationTTL,
-      policy_results: ctx.decision ? { allowed: ctx.decision.allowed, granting_policies: ctx.decision.allowed ? ctx.decision.policies.map((name) => ({ name, type: 'acl' as const })) : [] } : undefined,
+      policy_results: ctx.decision
+        ? {
+            allowed: ctx.decision.allowed,
+            granting_policies: ctx.decision.allowed
+              ? ctx.decision.policies.map((name) => ({ name, type: 'acl' as const }))
+              : [],
+          }
+        : undefined,
     };
   }
 
@@ -124,7 +138,14 @@ export class RequestAuditor {
     if (ctx.logged) return;
     ctx.logged = true;
     if (!this.auditing()) return;
-    await this.broker.log({ type: 'request', time: rfc3339Nano(this.clock.nowMs()), auth: this.auth(ctx), request: this.req(ctx), error: '', decision: ctx.decision });
+    await this.broker.log({
+      type: 'request',
+      time: rfc3339Nano(this.clock.nowMs()),
+      auth: this.auth(ctx),
+      request: this.req(ctx),
+      error: '',
+      decision: ctx.decision,
+    });
   }
 
   async response(ctx: AuditCtx, status: number, body: Record<string, unknown> | null, error: string) {
@@ -139,6 +160,15 @@ export class RequestAuditor {
       wrap_info: body?.wrap_info ? this.broker.hashValues(body.wrap_info) : null,
       warnings: (body?.warnings as string[] | null) ?? null,
     };
-    await this.broker.log({ type: 'response', time: rfc3339Nano(this.clock.nowMs()), auth: this.auth(ctx), request: this.req(ctx), response: resp, status, error, decision: ctx.decision });
+    await this.broker.log({
+      type: 'response',
+      time: rfc3339Nano(this.clock.nowMs()),
+      auth: this.auth(ctx),
+      request: this.req(ctx),
+      response: resp,
+      status,
+      error,
+      decision: ctx.decision,
+    });
   }
 }

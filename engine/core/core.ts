@@ -68,7 +68,11 @@ export class Core implements SystemHost {
       generatePassword: (name) => this.passwordPolicies.generate(name),
     };
     this.mounts = new MountTable({
-      view: (p) => this.view(p), clock: this.clock, expiration: this.expiration, tokens: store, policies: this.policies,
+      view: (p) => this.view(p),
+      clock: this.clock,
+      expiration: this.expiration,
+      tokens: store,
+      policies: this.policies,
       systemView: (config: () => MountConfig | undefined): SystemView => ({ ...shared, mountConfig: config }),
     });
     this.requests = new RequestHandler(this);
@@ -90,27 +94,49 @@ export class Core implements SystemHost {
     });
   }
 
-  view(prefix: string) { return new StorageView(this.storage, prefix); }
+  view(prefix: string) {
+    return new StorageView(this.storage, prefix);
+  }
 
-  get storageKind() { return this.storage.kind; }
+  get storageKind() {
+    return this.storage.kind;
+  }
 
   /** Handles one request end to end. Never throws: errors become Vault error responses. */
-  handle(input: HandleInput): Promise<EngineResponse> { return this.requests.handle(input); }
+  handle(input: HandleInput): Promise<EngineResponse> {
+    return this.requests.handle(input);
+  }
 
   // The mount table, as sys/ sees it.
-  mountTable(table: 'mounts' | 'auth'): MountEntry[] { return this.mounts.list(table); }
+  mountTable(table: 'mounts' | 'auth'): MountEntry[] {
+    return this.mounts.list(table);
+  }
   mount(e: Partial<MountEntry> & { path: string; type: string; table: 'mounts' | 'auth' }, builtin = false) {
     return this.mounts.mount(e, builtin);
   }
-  unmount(table: 'mounts' | 'auth', path: string) { return this.mounts.unmount(table, path); }
-  remount(from: string, to: string) { return this.mounts.remount(from, to); }
-  tune(prefix: string, changes: MountChanges) { return this.mounts.tune(prefix, changes); }
-  getMount(prefix: string): MountEntry | undefined { return this.mounts.get(prefix); }
-  mountTTLs(e: MountEntry) { return this.mounts.ttls(e); }
-  matchMount(path: string): LiveMount | undefined { return this.mounts.match(path); }
+  unmount(table: 'mounts' | 'auth', path: string) {
+    return this.mounts.unmount(table, path);
+  }
+  remount(from: string, to: string) {
+    return this.mounts.remount(from, to);
+  }
+  tune(prefix: string, changes: MountChanges) {
+    return this.mounts.tune(prefix, changes);
+  }
+  getMount(prefix: string): MountEntry | undefined {
+    return this.mounts.get(prefix);
+  }
+  mountTTLs(e: MountEntry) {
+    return this.mounts.ttls(e);
+  }
+  matchMount(path: string): LiveMount | undefined {
+    return this.mounts.match(path);
+  }
 
   /** Rebuilds the live mount table from storage (after restore or unseal). */
-  loadMounts(): Promise<boolean> { return this.mounts.load(); }
+  loadMounts(): Promise<boolean> {
+    return this.mounts.load();
+  }
 
   /**
    * Seal: stops token and lease timers and drops every live mount but an in-memory

@@ -9,9 +9,15 @@ import type { LeaseEntry } from '../sdk/types.js';
 class MapStorage implements Storage {
   readonly kind = 'test';
   private m = new Map<string, Buffer>();
-  async get(k: string) { return this.m.get(k); }
-  async put(k: string, v: Buffer) { this.m.set(k, Buffer.from(v)); }
-  async delete(k: string) { this.m.delete(k); }
+  async get(k: string) {
+    return this.m.get(k);
+  }
+  async put(k: string, v: Buffer) {
+    this.m.set(k, Buffer.from(v));
+  }
+  async delete(k: string) {
+    this.m.delete(k);
+  }
   async list(prefix: string) {
     const out = new Set<string>();
     for (const k of this.m.keys()) {
@@ -22,8 +28,12 @@ class MapStorage implements Storage {
     }
     return [...out].sort();
   }
-  async entries() { return [...this.m]; }
-  async replaceAll(e: Array<[string, Buffer]>) { this.m = new Map(e); }
+  async entries() {
+    return [...this.m];
+  }
+  async replaceAll(e: Array<[string, Buffer]>) {
+    this.m = new Map(e);
+  }
 }
 
 let clock: Clock;
@@ -36,15 +46,29 @@ let failRevoke: boolean;
 function manager() {
   const m = new ExpirationManager(new StorageView(storage, 'sys/expire/'), clock);
   m.revoker = {
-    revoke: async (l: LeaseEntry) => { if (failRevoke) throw new Error('database unreachable'); void l; },
-    renew: async (_l, ttl) => { renewedWith.push(ttl); },
+    revoke: async (l: LeaseEntry) => {
+      if (failRevoke) throw new Error('database unreachable');
+      void l;
+    },
+    renew: async (_l, ttl) => {
+      renewedWith.push(ttl);
+    },
   };
   m.onRevoked.push((l, why) => revoked.push({ id: l.id, why }));
   return m;
 }
 
 const register = (path: string, ttl: number, maxTTL = 0, token = 'tok-a', renewable = true) =>
-  leases.register({ path, mountPath: 'database/', secretType: 'creds', internal: { user: path }, ttl, maxTTL, renewable, token });
+  leases.register({
+    path,
+    mountPath: 'database/',
+    secretType: 'creds',
+    internal: { user: path },
+    ttl,
+    maxTTL,
+    renewable,
+    token,
+  });
 
 beforeEach(() => {
   clock = new Clock({ frozen: true, start: new Date('2026-01-01T00:00:00Z') });
@@ -84,7 +108,9 @@ describe('ExpirationManager', () => {
     expect(renewedWith).toEqual([900]);
     const r2 = await leases.renew(l.id, 3600);
     expect(r2.lease.expireAt).toBe(l.issueTime + 1800_000);
-    expect(r2.warnings[0]).toBe('TTL of "1h0m0s" exceeded the effective max_ttl of "25m0s"; TTL value is capped accordingly');
+    expect(r2.warnings[0]).toBe(
+      'TTL of "1h0m0s" exceeded the effective max_ttl of "25m0s"; TTL value is capped accordingly',
+    );
     expect(renewedWith).toEqual([900, 1500]);
     // The renewed expiry is what the timer now waits for.
     await clock.advance(1499);
@@ -131,7 +157,10 @@ describe('ExpirationManager', () => {
   it('a failing backend revoke keeps the lease (400) unless forced', async () => {
     const l = await register('database/creds/ro', 3600);
     failRevoke = true;
-    await expect(leases.revoke(l.id)).rejects.toMatchObject({ status: 400, message: 'failed to revoke lease: database unreachable' });
+    await expect(leases.revoke(l.id)).rejects.toMatchObject({
+      status: 400,
+      message: 'failed to revoke lease: database unreachable',
+    });
     expect(await leases.get(l.id)).toBeDefined();
     await leases.revoke(l.id, 'revoked', true);
     expect(await leases.get(l.id)).toBeUndefined();

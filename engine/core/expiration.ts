@@ -24,18 +24,42 @@ export class ExpirationManager {
   /** Emitted after each revocation (labs watch DB users disappear). */
   onRevoked: Array<(l: LeaseEntry, why: 'expired' | 'revoked') => void> = [];
 
-  constructor(private readonly view: StorageView, private readonly clock: Clock) {}
+  constructor(
+    private readonly view: StorageView,
+    private readonly clock: Clock,
+  ) {}
 
-  private key(id: string) { return `id/${id}`; }
-  private tokenKey(tokenHash: string, id: string) { return `token/${tokenHash}/${Buffer.from(id).toString('base64url')}`; }
+  private key(id: string) {
+    return `id/${id}`;
+  }
+  private tokenKey(tokenHash: string, id: string) {
+    return `token/${tokenHash}/${Buffer.from(id).toString('base64url')}`;
+  }
 
-  async register(opts: { path: string; mountPath: string; secretType: string; internal: Record<string, unknown>; ttl: number; maxTTL: number; renewable: boolean; token: string }): Promise<LeaseEntry> {
+  async register(opts: {
+    path: string;
+    mountPath: string;
+    secretType: string;
+    internal: Record<string, unknown>;
+    ttl: number;
+    maxTTL: number;
+    renewable: boolean;
+    token: string;
+  }): Promise<LeaseEntry> {
     const now = this.clock.nowMs();
     const lease: LeaseEntry = {
       id: `${opts.path.replace(/\/$/, '')}/${base62(24)}`,
-      path: opts.path, mountPath: opts.mountPath, secretType: opts.secretType, internal: opts.internal,
-      issueTime: now, expireAt: now + opts.ttl * 1000, lastRenewal: null, renewable: opts.renewable,
-      ttl: opts.ttl, maxTTL: Math.min(opts.maxTTL || SYSTEM_MAX_TTL, SYSTEM_MAX_TTL), tokenHash: sha256hex(opts.token),
+      path: opts.path,
+      mountPath: opts.mountPath,
+      secretType: opts.secretType,
+      internal: opts.internal,
+      issueTime: now,
+      expireAt: now + opts.ttl * 1000,
+      lastRenewal: null,
+      renewable: opts.renewable,
+      ttl: opts.ttl,
+      maxTTL: Math.min(opts.maxTTL || SYSTEM_MAX_TTL, SYSTEM_MAX_TTL),
+      tokenHash: sha256hex(opts.token),
     };
     await this.view.putJSON(this.key(lease.id), lease);
     await this.view.put(this.tokenKey(lease.tokenHash, lease.id), Buffer.from(lease.id));
@@ -45,10 +69,13 @@ export class ExpirationManager {
 
   private arm(lease: LeaseEntry) {
     this.timers.get(lease.id)?.();
-    this.timers.set(lease.id, this.clock.at(lease.expireAt, async () => {
-      this.timers.delete(lease.id);
-      await this.revoke(lease.id, 'expired').catch(() => undefined);
-    }));
+    this.timers.set(
+      lease.id,
+      this.clock.at(lease.expireAt, async () => {
+        this.timers.delete(lease.id);
+        await this.revoke(lease.id, 'expired').catch(() => undefined);
+      }),
+    );
   }
 
   async get(id: string): Promise<LeaseEntry | undefined> {
@@ -59,8 +86,12 @@ export class ExpirationManager {
   lookupData(l: LeaseEntry) {
     const ttl = Math.max(0, Math.round((l.expireAt - this.clock.nowMs()) / 1000));
     return {
-      id: l.id, issue_time: rfc3339Nano(l.issueTime), expire_time: rfc3339Nano(l.expireAt),
-      last_renewal: l.lastRenewal ? rfc3339Nano(l.lastRenewal) : null, renewable: l.renewable, ttl,
+      id: l.id,
+      issue_time: rfc3339Nano(l.issueTime),
+      expire_time: rfc3339Nano(l.expireAt),
+      last_renewal: l.lastRenewal ? rfc3339Nano(l.lastRenewal) : null,
+      renewable: l.renewable,
+      ttl,
     };
   }
 
@@ -77,7 +108,9 @@ export class ExpirationManager {
     let expireAt = now + want * 1000;
     if (expireAt > maxAt) {
       expireAt = maxAt;
-      warnings.push(`TTL of "${fmt(want)}" exceeded the effective max_ttl of "${fmt(Math.round((maxAt - now) / 1000))}"; TTL value is capped accordingly`);
+      warnings.push(
+        `TTL of "${fmt(want)}" exceeded the effective max_ttl of "${fmt(Math.round((maxAt - now) / 1000))}"; TTL value is capped accordingly`,
+      );
     }
     await this.revoker.renew(l, Math.round((expireAt - now) / 1000));
     l.expireAt = expireAt;
@@ -116,12 +149,15 @@ export class ExpirationManager {
     const out: string[] = [];
     const walk = async (p: string) => {
       for (const k of await this.view.list(`id/${p}`)) {
-        if (k.endsWith('/')) await walk(p + k); else out.push(p + k);
+        if (k.endsWith('/')) await walk(p + k);
+        else out.push(p + k);
       }
     };
     await walk('');
     const norm = prefix.replace(/\/$/, '');
-    return out.filter((id) => id === norm || id.startsWith(norm + '/') || (prefix.endsWith('/') ? false : id.startsWith(prefix)));
+    return out.filter(
+      (id) => id === norm || id.startsWith(norm + '/') || (prefix.endsWith('/') ? false : id.startsWith(prefix)),
+    );
   }
 
   async revokePrefix(prefix: string, force = false): Promise<void> {
@@ -129,7 +165,9 @@ export class ExpirationManager {
   }
 
   /** Keys one level below a prefix, for `LIST sys/leases/lookup/<prefix>`. */
-  listLevel(prefix: string) { return this.view.list(`id/${prefix}`); }
+  listLevel(prefix: string) {
+    return this.view.list(`id/${prefix}`);
+  }
 
   /** Re-arms timers from storage (after restore or unseal); overdue leases expire now. */
   async restoreTimers(): Promise<void> {
@@ -142,14 +180,22 @@ export class ExpirationManager {
 
   async all(): Promise<LeaseEntry[]> {
     const out: LeaseEntry[] = [];
-    for (const id of await this.idsWithPrefix('')) { const l = await this.get(id); if (l) out.push(l); }
+    for (const id of await this.idsWithPrefix('')) {
+      const l = await this.get(id);
+      if (l) out.push(l);
+    }
     return out;
   }
 
-  stop() { for (const c of this.timers.values()) c(); this.timers.clear(); }
+  stop() {
+    for (const c of this.timers.values()) c();
+    this.timers.clear();
+  }
 }
 
 function fmt(s: number) {
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60),
+    r = s % 60;
   return h ? `${h}h${m}m${r}s` : m ? `${m}m${r}s` : `${r}s`;
 }

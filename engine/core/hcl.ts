@@ -6,16 +6,32 @@
  */
 
 export class HclError extends Error {
-  constructor(readonly msg: string, readonly line: number, readonly column: number) {
+  constructor(
+    readonly msg: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
     super(`${msg} at line ${line}, column ${column}`);
   }
 }
 
-export interface Pos { line: number; column: number }
+export interface Pos {
+  line: number;
+  column: number;
+}
 export type HclValue = string | number | boolean | HclValue[] | HclObject;
 /** Items keep their order and duplicates (`path "a" {}` twice). */
-export interface HclObject { kind: 'object'; items: HclItem[]; pos: Pos }
-export interface HclItem { key: string; labels: string[]; value: HclValue; pos: Pos }
+export interface HclObject {
+  kind: 'object';
+  items: HclItem[];
+  pos: Pos;
+}
+export interface HclItem {
+  key: string;
+  labels: string[];
+  value: HclValue;
+  pos: Pos;
+}
 
 type Tok =
   | { t: 'str' | 'ident' | 'num' | 'heredoc'; v: string; pos: Pos }
@@ -24,18 +40,29 @@ type Tok =
 
 function lex(src: string): Tok[] {
   const toks: Tok[] = [];
-  let i = 0, line = 1, col = 1;
+  let i = 0,
+    line = 1,
+    col = 1;
   const adv = (n = 1) => {
     for (let k = 0; k < n; k++) {
-      if (src[i] === '\n') { line++; col = 1; } else col++;
+      if (src[i] === '\n') {
+        line++;
+        col = 1;
+      } else col++;
       i++;
     }
   };
   while (i < src.length) {
     const c = src[i];
     const pos = { line, column: col };
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') { adv(); continue; }
-    if (c === '#' || (c === '/' && src[i + 1] === '/')) { while (i < src.length && src[i] !== '\n') adv(); continue; }
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
+      adv();
+      continue;
+    }
+    if (c === '#' || (c === '/' && src[i + 1] === '/')) {
+      while (i < src.length && src[i] !== '\n') adv();
+      continue;
+    }
     if (c === '/' && src[i + 1] === '*') {
       adv(2);
       while (i < src.length && !(src[i] === '*' && src[i + 1] === '/')) adv();
@@ -43,23 +70,39 @@ function lex(src: string): Tok[] {
       adv(2);
       continue;
     }
-    if ('{}[]=,:'.includes(c)) { toks.push({ t: 'punct', v: c, pos }); adv(); continue; }
+    if ('{}[]=,:'.includes(c)) {
+      toks.push({ t: 'punct', v: c, pos });
+      adv();
+      continue;
+    }
     if (c === '"') {
       adv();
       let out = '';
       for (;;) {
         if (i >= src.length || src[i] === '\n') throw new HclError('unterminated string', pos.line, pos.column);
         const ch = src[i];
-        if (ch === '"') { adv(); break; }
+        if (ch === '"') {
+          adv();
+          break;
+        }
         if (ch === '\\') {
           const n = src[i + 1];
           const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
-          if (n in map) { out += map[n]; adv(2); continue; }
-          if (n === 'u' && /^[0-9a-fA-F]{4}$/.test(src.slice(i + 2, i + 6))) { out += String.fromCharCode(parseInt(src.slice(i + 2, i + 6), 16)); adv(6); continue; }
+          if (n in map) {
+            out += map[n];
+            adv(2);
+            continue;
+          }
+          if (n === 'u' && /^[0-9a-fA-F]{4}$/.test(src.slice(i + 2, i + 6))) {
+            out += String.fromCharCode(parseInt(src.slice(i + 2, i + 6), 16));
+            adv(6);
+            continue;
+          }
           throw new HclError(`invalid escape sequence "\\${n ?? ''}"`, line, col);
         }
         // HCL1 allows ${…} interpolation text inside strings; keep it literally.
-        out += ch; adv();
+        out += ch;
+        adv();
       }
       toks.push({ t: 'str', v: out, pos });
       continue;
@@ -87,11 +130,17 @@ function lex(src: string): Tok[] {
     }
     if (/[0-9-]/.test(c)) {
       const m = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(src.slice(i));
-      if (m) { toks.push({ t: 'num', v: m[0], pos }); adv(m[0].length); continue; }
+      if (m) {
+        toks.push({ t: 'num', v: m[0], pos });
+        adv(m[0].length);
+        continue;
+      }
     }
     if (/[A-Za-z_]/.test(c)) {
       const m = /^[A-Za-z_][A-Za-z0-9_.\-]*/.exec(src.slice(i))!;
-      toks.push({ t: 'ident', v: m[0], pos }); adv(m[0].length); continue;
+      toks.push({ t: 'ident', v: m[0], pos });
+      adv(m[0].length);
+      continue;
     }
     throw new HclError(`illegal character ${JSON.stringify(c)}`, pos.line, pos.column);
   }
@@ -105,10 +154,12 @@ export function parseHcl(src: string): HclObject {
   let p = 0;
   const peek = () => toks[p];
   const next = () => toks[p++];
-  const describe = (t: Tok) => (t.t === 'eof' ? 'end of file' : t.t === 'str' ? `string ${JSON.stringify(t.v)}` : `"${t.v}"`);
+  const describe = (t: Tok) =>
+    t.t === 'eof' ? 'end of file' : t.t === 'str' ? `string ${JSON.stringify(t.v)}` : `"${t.v}"`;
   const expect = (v: string) => {
     const t = next();
-    if (t.t !== 'punct' || t.v !== v) throw new HclError(`expected "${v}" but found ${describe(t)}`, t.pos.line, t.pos.column);
+    if (t.t !== 'punct' || t.v !== v)
+      throw new HclError(`expected "${v}" but found ${describe(t)}`, t.pos.line, t.pos.column);
     return t;
   };
 
@@ -119,7 +170,8 @@ export function parseHcl(src: string): HclObject {
       if (end === 'eof' && t.t === 'eof') break;
       if (end === '}' && t.t === 'punct' && t.v === '}') break;
       if (t.t === 'eof') throw new HclError('unexpected end of file: a "{" was not closed', t.pos.line, t.pos.column);
-      if (t.t !== 'ident' && t.t !== 'str') throw new HclError(`expected a key but found ${describe(t)}`, t.pos.line, t.pos.column);
+      if (t.t !== 'ident' && t.t !== 'str')
+        throw new HclError(`expected a key but found ${describe(t)}`, t.pos.line, t.pos.column);
       next();
       const labels: string[] = [];
       while (peek().t === 'str' || peek().t === 'ident') labels.push(next().v);
@@ -145,8 +197,11 @@ export function parseHcl(src: string): HclObject {
   function parseValue(): HclValue {
     const t = next();
     switch (t.t) {
-      case 'str': case 'heredoc': return t.v;
-      case 'num': return Number(t.v);
+      case 'str':
+      case 'heredoc':
+        return t.v;
+      case 'num':
+        return Number(t.v);
       case 'ident':
         if (t.v === 'true') return true;
         if (t.v === 'false') return false;
@@ -156,12 +211,22 @@ export function parseHcl(src: string): HclObject {
           const list: HclValue[] = [];
           for (;;) {
             const n = peek();
-            if (n.t === 'punct' && n.v === ']') { next(); break; }
-            if (n.t === 'eof') throw new HclError('unexpected end of file: a "[" was not closed', t.pos.line, t.pos.column);
+            if (n.t === 'punct' && n.v === ']') {
+              next();
+              break;
+            }
+            if (n.t === 'eof')
+              throw new HclError('unexpected end of file: a "[" was not closed', t.pos.line, t.pos.column);
             list.push(parseValue());
             const a = peek();
-            if (a.t === 'punct' && a.v === ',') { next(); continue; }
-            if (a.t === 'punct' && a.v === ']') { next(); break; }
+            if (a.t === 'punct' && a.v === ',') {
+              next();
+              continue;
+            }
+            if (a.t === 'punct' && a.v === ']') {
+              next();
+              break;
+            }
             throw new HclError(`expected "," or "]" in list but found ${describe(a)}`, a.pos.line, a.pos.column);
           }
           return list;
@@ -184,10 +249,15 @@ export function parseHcl(src: string): HclObject {
 export function jsonToHcl(v: unknown, pos: Pos = { line: 1, column: 1 }): HclValue {
   if (Array.isArray(v)) return v.map((x) => jsonToHcl(x, pos));
   if (v && typeof v === 'object') {
-    return { kind: 'object', pos, items: Object.entries(v).map(([k, x]) => ({ key: k, labels: [], value: jsonToHcl(x, pos), pos })) };
+    return {
+      kind: 'object',
+      pos,
+      items: Object.entries(v).map(([k, x]) => ({ key: k, labels: [], value: jsonToHcl(x, pos), pos })),
+    };
   }
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
   return '';
 }
 
-export const isObject = (v: HclValue): v is HclObject => typeof v === 'object' && !Array.isArray(v) && (v as HclObject).kind === 'object';
+export const isObject = (v: HclValue): v is HclObject =>
+  typeof v === 'object' && !Array.isArray(v) && (v as HclObject).kind === 'object';

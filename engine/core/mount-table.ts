@@ -42,9 +42,13 @@ export class MountTable {
   constructor(private readonly deps: MountTableDeps) {}
 
   /** The live mount at exactly this prefix (leases name theirs). */
-  live(prefix: string): LiveMount | undefined { return this.mounts.get(prefix); }
+  live(prefix: string): LiveMount | undefined {
+    return this.mounts.get(prefix);
+  }
 
-  register(type: string, f: BackendFactory) { this.factories.set(type, f); }
+  register(type: string, f: BackendFactory) {
+    this.factories.set(type, f);
+  }
 
   list(table: 'mounts' | 'auth'): MountEntry[] {
     return [...this.mounts.values()].filter((m) => m.entry.table === table).map((m) => m.entry);
@@ -80,15 +84,25 @@ export class MountTable {
   }
 
   /** Mounts a backend and persists the mount table. */
-  async mount(e: Partial<MountEntry> & { path: string; type: string; table: 'mounts' | 'auth' }, builtin = false): Promise<MountEntry> {
+  async mount(
+    e: Partial<MountEntry> & { path: string; type: string; table: 'mounts' | 'auth' },
+    builtin = false,
+  ): Promise<MountEntry> {
     let path = e.path.replace(/^\/+/, '');
     if (!path.endsWith('/')) path += '/';
     const prefix = e.table === 'auth' ? `auth/${path}` : path;
     for (const existing of this.mounts.keys()) {
       if (existing === prefix) throw userError(`path is already in use at ${path}`);
-      if (prefix.startsWith(existing) || existing.startsWith(prefix)) throw userError(`path is already in use at ${existing.startsWith('auth/') && e.table === 'auth' ? existing.slice(5) : existing}`);
+      if (prefix.startsWith(existing) || existing.startsWith(prefix))
+        throw userError(
+          `path is already in use at ${existing.startsWith('auth/') && e.table === 'auth' ? existing.slice(5) : existing}`,
+        );
     }
-    if (!builtin && e.table === 'mounts' && (prefix.startsWith('auth/') || ['sys/', 'cubbyhole/', 'identity/'].includes(prefix))) {
+    if (
+      !builtin &&
+      e.table === 'mounts' &&
+      (prefix.startsWith('auth/') || ['sys/', 'cubbyhole/', 'identity/'].includes(prefix))
+    ) {
       throw userError(`cannot mount under reserved path "${prefix}"`);
     }
     const entry: MountEntry = {
@@ -113,12 +127,14 @@ export class MountTable {
     let p = path.replace(/^\/+/, '');
     if (!p.endsWith('/')) p += '/';
     const prefix = table === 'auth' ? `auth/${p}` : p;
-    if (SINGLETON_MOUNTS.has(prefix)) throw userError(table === 'auth' ? 'token credential backend cannot be disabled' : `cannot unmount "${p}"`);
+    if (SINGLETON_MOUNTS.has(prefix))
+      throw userError(table === 'auth' ? 'token credential backend cannot be disabled' : `cannot unmount "${p}"`);
     const live = this.mounts.get(prefix);
     if (!live) return;
     await this.deps.expiration.revokePrefix(prefix, true);
     if (table === 'auth') {
-      for (const t of await this.deps.tokens.all()) if (t.path.startsWith(prefix)) await this.deps.tokens.revokeTree(t.id);
+      for (const t of await this.deps.tokens.all())
+        if (t.path.startsWith(prefix)) await this.deps.tokens.revokeTree(t.id);
     }
     await live.backend.cleanup?.();
     this.mounts.delete(prefix);
@@ -127,8 +143,10 @@ export class MountTable {
   }
 
   async remount(from: string, to: string): Promise<void> {
-    const norm = (s: string) => (s.replace(/^\/+/, '').endsWith('/') ? s.replace(/^\/+/, '') : s.replace(/^\/+/, '') + '/');
-    const f = norm(from), t = norm(to);
+    const norm = (s: string) =>
+      s.replace(/^\/+/, '').endsWith('/') ? s.replace(/^\/+/, '') : s.replace(/^\/+/, '') + '/';
+    const f = norm(from),
+      t = norm(to);
     const live = this.mounts.get(f);
     if (!live) throw userError(`no matching mount at "${f}"`);
     if (SINGLETON_MOUNTS.has(f)) throw userError(`cannot remount "${f}"`);
@@ -143,7 +161,10 @@ export class MountTable {
     await this.save();
   }
 
-  async tune(prefix: string, changes: { description?: string; config?: Partial<MountConfig>; options?: Record<string, string> }): Promise<void> {
+  async tune(
+    prefix: string,
+    changes: { description?: string; config?: Partial<MountConfig>; options?: Record<string, string> },
+  ): Promise<void> {
     const live = this.mounts.get(prefix);
     if (!live) throw userError(`cannot fetch mount entry for path "${prefix}"`);
     if (changes.description !== undefined) live.entry.description = changes.description;
@@ -160,7 +181,9 @@ export class MountTable {
     await this.save();
   }
 
-  get(prefix: string): MountEntry | undefined { return this.mounts.get(prefix)?.entry; }
+  get(prefix: string): MountEntry | undefined {
+    return this.mounts.get(prefix)?.entry;
+  }
 
   /** The mount serving a logical path (longest prefix). */
   match(path: string): LiveMount | undefined {
@@ -197,8 +220,16 @@ export class MountTable {
   async sealed(): Promise<void> {
     this.mounts.clear();
     const entry: MountEntry = {
-      path: 'sys/', type: 'system', description: 'system endpoints used for control, policy and debugging', accessor: `system_${shortHex(4)}`, uuid: uuid(),
-      config: { default_lease_ttl: 0, max_lease_ttl: 0, force_no_cache: false }, options: null, local: false, seal_wrap: false, table: 'mounts',
+      path: 'sys/',
+      type: 'system',
+      description: 'system endpoints used for control, policy and debugging',
+      accessor: `system_${shortHex(4)}`,
+      uuid: uuid(),
+      config: { default_lease_ttl: 0, max_lease_ttl: 0, force_no_cache: false },
+      options: null,
+      local: false,
+      seal_wrap: false,
+      table: 'mounts',
     };
     const live = await this.instantiate(entry);
     this.mounts.set(live.prefix, live);

@@ -110,10 +110,14 @@ export class PolicyStore {
   constructor(private readonly view: StorageView) {}
 
   async init(): Promise<void> {
-    if (!(await this.view.get('acl/default'))) await this.view.putJSON('acl/default', { name: 'default', policy: DEFAULT_POLICY });
+    if (!(await this.view.get('acl/default')))
+      await this.view.putJSON('acl/default', { name: 'default', policy: DEFAULT_POLICY });
   }
 
-  invalidate() { this.cache.clear(); this.acls.clear(); }
+  invalidate() {
+    this.cache.clear();
+    this.acls.clear();
+  }
 
   async get(name: string): Promise<Policy | null> {
     const n = normalizePolicyName(name);
@@ -167,7 +171,10 @@ export class PolicyStore {
     return (await this.view.list('acl/')).filter((k) => !k.endsWith('/')).sort();
   }
 
-  async exists(name: string) { const n = normalizePolicyName(name); return n === 'root' || !!(await this.view.get(`acl/${n}`)); }
+  async exists(name: string) {
+    const n = normalizePolicyName(name);
+    return n === 'root' || !!(await this.view.get(`acl/${n}`));
+  }
 
   /**
    * The merged ACL for a token's policies (unknown names grant nothing). Only the exact

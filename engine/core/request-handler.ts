@@ -11,12 +11,27 @@ import type { PolicyStore } from './policies.js';
 import type { TokenManager } from './token-manager.js';
 import type { ResponseWrapper } from './wrapping.js';
 import { normalizePolicyName } from './policy.js';
-import { permissionDenied, toVaultError, unsupportedOperation, unsupportedPath, userError, VaultError } from '../sdk/errors.js';
+import {
+  permissionDenied,
+  toVaultError,
+  unsupportedOperation,
+  unsupportedPath,
+  userError,
+  VaultError,
+} from '../sdk/errors.js';
 import { uuid } from '../sdk/ids.js';
 import { addressAllowed } from '../sdk/net.js';
 import type { BackendResponse, EngineResponse, HandleInput, Operation, TokenEntry } from '../sdk/types.js';
 import type { AclDecision } from '../sdk/audit.js';
-import { BackendRequest, CompiledPath, FieldData, globMatch, matchPath, pathHelp, pathOpenAPI } from '../framework/backend.js';
+import {
+  BackendRequest,
+  CompiledPath,
+  FieldData,
+  globMatch,
+  matchPath,
+  pathHelp,
+  pathOpenAPI,
+} from '../framework/backend.js';
 
 export type { HandleInput } from '../sdk/types.js';
 
@@ -38,7 +53,17 @@ export class RequestHandler {
   /** Handles one request end to end. Never throws: errors become Vault error responses. */
   async handle(input: HandleInput): Promise<EngineResponse> {
     const requestId = uuid();
-    const ctx: ReqCtx = { requestId, input, path: '', op: 'read', mount: undefined, def: undefined, token: undefined, decision: null, logged: false };
+    const ctx: ReqCtx = {
+      requestId,
+      input,
+      path: '',
+      op: 'read',
+      mount: undefined,
+      def: undefined,
+      token: undefined,
+      decision: null,
+      logged: false,
+    };
     try {
       return await this.route(ctx);
     } catch (e) {
@@ -55,7 +80,8 @@ export class RequestHandler {
     if (input.parseError) throw userError(input.parseError);
     let path = (input.path ?? '').replace(/^\/+/, '');
     const segs = path.split('/');
-    if (segs.some((s) => s === '.' || s === '..')) throw userError('invalid request path: "." and ".." segments are not allowed');
+    if (segs.some((s) => s === '.' || s === '..'))
+      throw userError('invalid request path: "." and ".." segments are not allowed');
     if (path.includes('\0')) throw userError('invalid request path: NUL byte');
     let op: Operation | 'write' = input.operation;
     if (op === 'list' && !path.endsWith('/')) path += '/';
@@ -77,17 +103,38 @@ export class RequestHandler {
     if (this.host.sealed && !unauth) throw new VaultError(503, 'Vault is sealed');
     if (input.token && !this.host.sealed) token = await this.host.tokens.store.lookup(input.token);
     if (!unauth) {
-      if (!input.token) { ctx.op = op === 'write' ? 'update' : op; await this.host.auditLog.request(ctx); throw new VaultError(403, 'permission denied'); }
-      if (!token) { ctx.op = op === 'write' ? 'update' : op; await this.host.auditLog.request(ctx); throw new VaultError(403, ['permission denied', 'invalid token'], { multi: true }); }
+      if (!input.token) {
+        ctx.op = op === 'write' ? 'update' : op;
+        await this.host.auditLog.request(ctx);
+        throw new VaultError(403, 'permission denied');
+      }
+      if (!token) {
+        ctx.op = op === 'write' ? 'update' : op;
+        await this.host.auditLog.request(ctx);
+        throw new VaultError(403, ['permission denied', 'invalid token'], { multi: true });
+      }
       // token_bound_cidrs of an auth method's role/user: the token only works from those addresses.
       const cidrs = token.internal?.boundCidrs;
-      if (Array.isArray(cidrs) && cidrs.length && !addressAllowed(input.remoteAddress, cidrs as string[])) { ctx.op = op === 'write' ? 'update' : op; await this.host.auditLog.request(ctx); throw permissionDenied(); }
+      if (Array.isArray(cidrs) && cidrs.length && !addressAllowed(input.remoteAddress, cidrs as string[])) {
+        ctx.op = op === 'write' ? 'update' : op;
+        await this.host.auditLog.request(ctx);
+        throw permissionDenied();
+      }
     }
     ctx.token = token;
 
     const breq: BackendRequest = {
-      operation: 'read', path: rel, mountPath: mount?.prefix ?? '', params: matched?.params ?? {}, data,
-      token, clientToken: input.token, wrapTTL: input.wrapTTL ?? 0, remoteAddress: input.remoteAddress, headers: input.headers ?? {}, contentType: input.contentType,
+      operation: 'read',
+      path: rel,
+      mountPath: mount?.prefix ?? '',
+      params: matched?.params ?? {},
+      data,
+      token,
+      clientToken: input.token,
+      wrapTTL: input.wrapTTL ?? 0,
+      remoteAddress: input.remoteAddress,
+      headers: input.headers ?? {},
+      contentType: input.contentType,
     };
     const fd = new FieldData(data, matched?.def.fields ?? {});
 
@@ -126,8 +173,11 @@ export class RequestHandler {
     if (op === 'help') {
       // Help comes from the same declarations as the routes; the mount root gives the backend's overview.
       if (!matched && rel !== '') throw unsupportedPath();
-      const help = matched && rel !== '' ? pathHelp(matched.def, rel) : mount.backend.help ?? '';
-      const openapi = matched && rel !== '' ? pathOpenAPI(matched.def, mount.prefix, rel) : { openapi: '3.0.2', info: { title: 'HashiCorp Vault API', version: this.host.version }, paths: {} };
+      const help = matched && rel !== '' ? pathHelp(matched.def, rel) : (mount.backend.help ?? '');
+      const openapi =
+        matched && rel !== ''
+          ? pathOpenAPI(matched.def, mount.prefix, rel)
+          : { openapi: '3.0.2', info: { title: 'HashiCorp Vault API', version: this.host.version }, paths: {} };
       return this.finish(ctx, { bare: { help, openapi } });
     }
     if (!matched) throw unsupportedPath();
@@ -135,7 +185,8 @@ export class RequestHandler {
     if (!handler) throw unsupportedOperation();
     fd.validate();
     for (const [name, f] of Object.entries(matched.def.fields ?? {})) {
-      if (f.required && !fd.has(name) && (op === 'create' || op === 'update')) throw userError(`missing required field "${name}"`);
+      if (f.required && !fd.has(name) && (op === 'create' || op === 'update'))
+        throw userError(`missing required field "${name}"`);
     }
     const res = await handler(breq, fd);
     return this.finish(ctx, res ?? {});
@@ -154,8 +205,15 @@ export class RequestHandler {
       return { status: res.raw.status, body: null, raw: { contentType: res.raw.contentType, body: res.raw.body } };
     }
     const env: Record<string, unknown> = {
-      request_id: ctx.requestId, lease_id: '', renewable: false, lease_duration: 0,
-      data: res.data ?? null, wrap_info: null, warnings: res.warnings?.length ? res.warnings : null, auth: null, mount_type: mountType,
+      request_id: ctx.requestId,
+      lease_id: '',
+      renewable: false,
+      lease_duration: 0,
+      data: res.data ?? null,
+      wrap_info: null,
+      warnings: res.warnings?.length ? res.warnings : null,
+      auth: null,
+      mount_type: mountType,
     };
     if (res.secret && ctx.mount) {
       const ttls = this.host.mounts.ttls(ctx.mount.entry);
@@ -166,15 +224,23 @@ export class RequestHandler {
         env.lease_duration = ttl;
       } else {
         const lease = await this.host.expiration.register({
-          path: ctx.path, mountPath: ctx.mount.prefix, secretType: res.secret.type, internal: res.secret.internal ?? {},
-          ttl, maxTTL: max, renewable: res.secret.renewable ?? true, token: ctx.token?.id ?? '',
+          path: ctx.path,
+          mountPath: ctx.mount.prefix,
+          secretType: res.secret.type,
+          internal: res.secret.internal ?? {},
+          ttl,
+          maxTTL: max,
+          renewable: res.secret.renewable ?? true,
+          token: ctx.token?.id ?? '',
         });
         env.lease_id = lease.id;
         env.renewable = lease.renewable;
         env.lease_duration = ttl;
         if (ctx.revokeAfter) {
           await this.host.expiration.revoke(lease.id).catch(() => undefined);
-          throw userError('Secret cannot be returned; token had one use left, so leased credentials were immediately revoked.');
+          throw userError(
+            'Secret cannot be returned; token had one use left, so leased credentials were immediately revoked.',
+          );
         }
       }
     }
@@ -186,25 +252,52 @@ export class RequestHandler {
       if (named.includes('response-wrapping')) throw userError('cannot assign policy "response-wrapping"');
       const policies = a.noDefaultPolicy ? named : [...named, 'default'];
       const { entry, warnings } = await this.host.tokens.create({
-        policies, parent: '', path: ctx.path, displayName: a.displayName, meta: a.metadata ?? null,
-        ttl: a.ttl, maxTTL: a.maxTTL, explicitMaxTTL: a.explicitMaxTTL, period: a.period, numUses: a.numUses, renewable: a.renewable,
-        type: a.tokenType, internal: { ...(a.internal ?? {}), mountPath: ctx.mount.prefix, mountDefaultTTL: ttls.defaultTTL }, mountMaxTTL: ttls.maxTTL, mountDefaultTTL: ttls.defaultTTL,
+        policies,
+        parent: '',
+        path: ctx.path,
+        displayName: a.displayName,
+        meta: a.metadata ?? null,
+        ttl: a.ttl,
+        maxTTL: a.maxTTL,
+        explicitMaxTTL: a.explicitMaxTTL,
+        period: a.period,
+        numUses: a.numUses,
+        renewable: a.renewable,
+        type: a.tokenType,
+        internal: { ...(a.internal ?? {}), mountPath: ctx.mount.prefix, mountDefaultTTL: ttls.defaultTTL },
+        mountMaxTTL: ttls.maxTTL,
+        mountDefaultTTL: ttls.defaultTTL,
       });
       env.auth = this.host.tokens.authBlock(entry, { metadata: a.metadata ?? null });
       if (warnings.length) env.warnings = [...((env.warnings as string[]) ?? []), ...warnings];
     }
     if (res.tokenAuth) env.auth = res.tokenAuth;
-    if (res.wrapInfo) { env.wrap_info = res.wrapInfo; env.request_id = ''; }
-    if (res.lease) { env.lease_id = res.lease.id; env.renewable = res.lease.renewable; env.lease_duration = res.lease.duration; }
+    if (res.wrapInfo) {
+      env.wrap_info = res.wrapInfo;
+      env.request_id = '';
+    }
+    if (res.lease) {
+      env.lease_id = res.lease.id;
+      env.renewable = res.lease.renewable;
+      env.lease_duration = res.lease.duration;
+    }
     if ((res.injectTopLevel || ctx.def?.injectTopLevel) && res.data) Object.assign(env, res.data);
 
-    const empty = env.data === null && env.auth === null && env.wrap_info === null && !env.lease_id && !env.warnings && !env.lease_duration && !res.status;
+    const empty =
+      env.data === null &&
+      env.auth === null &&
+      env.wrap_info === null &&
+      !env.lease_id &&
+      !env.warnings &&
+      !env.lease_duration &&
+      !res.status;
     const status = res.status ?? (empty ? 204 : 200);
 
     // Response wrapping: only successful responses with something in them are wrapped.
     const wrapTTL = ctx.input.wrapTTL ?? 0;
     if (wrapTTL > 0 && status === 200 && !empty && !res.wrapInfo) {
-      const wrappedAccessor = res.wrappedAccessor ?? ((env.auth as { accessor?: string } | null)?.accessor || undefined);
+      const wrappedAccessor =
+        res.wrappedAccessor ?? ((env.auth as { accessor?: string } | null)?.accessor || undefined);
       const wrapped = await this.host.wrapping.wrap(env, ctx.path, ctx.token, wrapTTL, wrappedAccessor);
       wrapped.mount_type = mountType;
       await this.host.auditLog.response(ctx, 200, wrapped, '');

@@ -28,10 +28,13 @@ export class TokenManager implements TokenHelpers {
   arm(t: TokenEntry) {
     this.timers.get(t.id)?.();
     if (t.expireAt === null || t.type === 'batch') return;
-    this.timers.set(t.id, this.clock.at(t.expireAt, async () => {
-      this.timers.delete(t.id);
-      await this.store.lookup(t.id); // revokes it (and its subtree) if expired
-    }));
+    this.timers.set(
+      t.id,
+      this.clock.at(t.expireAt, async () => {
+        this.timers.delete(t.id);
+        await this.store.lookup(t.id); // revokes it (and its subtree) if expired
+      }),
+    );
   }
 
   async rearm() {
@@ -62,7 +65,7 @@ export class TokenManager implements TokenHelpers {
     const isRoot = policies.includes('root');
     const explicitMax = p.explicitMaxTTL ?? 0;
     const period = p.period ?? 0;
-    let ttl = period > 0 ? period : p.ttl ?? 0;
+    let ttl = period > 0 ? period : (p.ttl ?? 0);
     let expireAt: number | null;
     const sysMax = Math.min(p.mountMaxTTL || SYSTEM_MAX_TTL, SYSTEM_MAX_TTL);
     if (isRoot && !ttl && !explicitMax && !period) {
@@ -73,7 +76,9 @@ export class TokenManager implements TokenHelpers {
       let max = period > 0 ? 0 : Math.min(p.maxTTL || sysMax, sysMax);
       if (explicitMax > 0) max = max ? Math.min(max, explicitMax) : explicitMax;
       if (max > 0 && ttl > max) {
-        warnings.push(`TTL of "${fmtDur(ttl)}" exceeded the effective max_ttl of "${fmtDur(max)}"; TTL value is capped accordingly`);
+        warnings.push(
+          `TTL of "${fmtDur(ttl)}" exceeded the effective max_ttl of "${fmtDur(max)}"; TTL value is capped accordingly`,
+        );
         ttl = max;
       }
       expireAt = this.clock.nowMs() + ttl * 1000;
@@ -91,7 +96,7 @@ export class TokenManager implements TokenHelpers {
       explicitMaxTTL: explicitMax,
       period,
       ttl: p.ttl ?? 0,
-      renewable: expireAt === null ? false : p.renewable ?? true,
+      renewable: expireAt === null ? false : (p.renewable ?? true),
       type: p.type ?? 'service',
       orphan: !p.parent,
       lastRenewal: null,
@@ -148,7 +153,12 @@ export class TokenManager implements TokenHelpers {
       if (t.explicitMaxTTL > 0) {
         const left = Math.floor(((t.issueMs ?? t.creationTime * 1000) + t.explicitMaxTTL * 1000 - now) / 1000);
         if (left <= 0) throw userError('past the max TTL, cannot renew');
-        if (ttl > left) { ttl = left; warnings.push(`TTL of "${fmtDur(t.period)}" exceeded the effective max_ttl of "${fmtDur(left)}"; TTL value is capped accordingly`); }
+        if (ttl > left) {
+          ttl = left;
+          warnings.push(
+            `TTL of "${fmtDur(t.period)}" exceeded the effective max_ttl of "${fmtDur(left)}"; TTL value is capped accordingly`,
+          );
+        }
       }
     } else {
       const want = increment > 0 ? increment : t.ttl || (t.internal?.mountDefaultTTL as number) || SYSTEM_MAX_TTL;
@@ -158,7 +168,12 @@ export class TokenManager implements TokenHelpers {
       const left = Math.floor(((t.issueMs ?? t.creationTime * 1000) + max * 1000 - now) / 1000);
       if (left <= 0) throw userError('past the max TTL, cannot renew');
       ttl = want;
-      if (ttl > left) { ttl = left; warnings.push(`TTL of "${fmtDur(want)}" exceeded the effective max_ttl of "${fmtDur(left)}"; TTL value is capped accordingly`); }
+      if (ttl > left) {
+        ttl = left;
+        warnings.push(
+          `TTL of "${fmtDur(want)}" exceeded the effective max_ttl of "${fmtDur(left)}"; TTL value is capped accordingly`,
+        );
+      }
     }
     t.expireAt = now + ttl * 1000;
     t.lastRenewal = Math.floor(now / 1000);
@@ -193,21 +208,40 @@ export class TokenManager implements TokenHelpers {
     }
     if (t.period) d.period = t.period;
     if (t.role) d.role = t.role;
-    if (t.lastRenewal) { d.last_renewal_time = t.lastRenewal; d.last_renewal = rfc3339Nano(t.lastRenewal * 1000); }
+    if (t.lastRenewal) {
+      d.last_renewal_time = t.lastRenewal;
+      d.last_renewal = rfc3339Nano(t.lastRenewal * 1000);
+    }
     return d;
   }
 
-  lookup(id: string | undefined) { return this.store.lookup(id); }
-  lookupAccessor(accessor: string) { return this.store.lookupAccessor(accessor); }
-  revokeTree(id: string) { return this.store.revokeTree(id); }
-  revokeOrphan(id: string) { return this.store.revokeOrphan(id); }
-  accessors() { return this.store.accessors(); }
-  all() { return this.store.all(); }
+  lookup(id: string | undefined) {
+    return this.store.lookup(id);
+  }
+  lookupAccessor(accessor: string) {
+    return this.store.lookupAccessor(accessor);
+  }
+  revokeTree(id: string) {
+    return this.store.revokeTree(id);
+  }
+  revokeOrphan(id: string) {
+    return this.store.revokeOrphan(id);
+  }
+  accessors() {
+    return this.store.accessors();
+  }
+  all() {
+    return this.store.all();
+  }
 }
 
-function sortUnique(a: string[]) { return [...new Set(a)].sort(); }
+function sortUnique(a: string[]) {
+  return [...new Set(a)].sort();
+}
 
 function fmtDur(s: number) {
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  const h = Math.floor(s / 3600),
+    m = Math.floor((s % 3600) / 60),
+    r = s % 60;
   return h ? `${h}h${m}m${r}s` : m ? `${m}m${r}s` : `${r}s`;
 }

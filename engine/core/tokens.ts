@@ -13,7 +13,10 @@ export class TokenStore {
   /** Called for every token that is revoked (leases, cubbyhole, expiry timers). */
   onRevoke: Array<(t: TokenEntry) => Promise<void>> = [];
 
-  constructor(private readonly view: StorageView, private readonly clock: Clock) {}
+  constructor(
+    private readonly view: StorageView,
+    private readonly clock: Clock,
+  ) {}
 
   /** Token id → storage key; hashing on every request showed in profiles, so recent ids are remembered. */
   private keys = new Map<string, string>();
@@ -28,8 +31,15 @@ export class TokenStore {
   }
 
   async create(fields: Omit<TokenEntry, 'id' | 'accessor' | 'creationTime'> & { id?: string }): Promise<TokenEntry> {
-    const id = fields.id || (fields.type === 'batch' ? 'hvb.' : 'hvs.') + base62(fields.path === 'auth/token/root' ? 24 : 91);
-    const entry: TokenEntry = { ...fields, id, accessor: fields.type === 'batch' ? '' : base62(24), creationTime: this.clock.unix(), issueMs: this.clock.nowMs() };
+    const id =
+      fields.id || (fields.type === 'batch' ? 'hvb.' : 'hvs.') + base62(fields.path === 'auth/token/root' ? 24 : 91);
+    const entry: TokenEntry = {
+      ...fields,
+      id,
+      accessor: fields.type === 'batch' ? '' : base62(24),
+      creationTime: this.clock.unix(),
+      issueMs: this.clock.nowMs(),
+    };
     if (await this.view.get(this.key(id))) throw new Error('cannot create a token with a duplicate ID');
     await this.save(entry);
     if (entry.accessor) await this.view.putJSON(`accessor/${entry.accessor}`, { hash: sha256hex(id) });
@@ -37,7 +47,9 @@ export class TokenStore {
     return entry;
   }
 
-  save(entry: TokenEntry) { return this.view.putJSON(this.key(entry.id), entry); }
+  save(entry: TokenEntry) {
+    return this.view.putJSON(this.key(entry.id), entry);
+  }
 
   /** The live token, or undefined when unknown, revoked or expired. */
   async lookup(id: string | undefined): Promise<TokenEntry | undefined> {
@@ -80,7 +92,11 @@ export class TokenStore {
   async revokeOrphan(id: string): Promise<void> {
     for (const child of await this.children(id)) {
       const c = await this.view.getJSON<TokenEntry>(this.key(child));
-      if (c) { c.parent = ''; c.orphan = true; await this.save(c); }
+      if (c) {
+        c.parent = '';
+        c.orphan = true;
+        await this.save(c);
+      }
     }
     await this.revokeOne(id);
   }
@@ -104,7 +120,9 @@ export class TokenStore {
     return false;
   }
 
-  async accessors(): Promise<string[]> { return this.view.list('accessor/'); }
+  async accessors(): Promise<string[]> {
+    return this.view.list('accessor/');
+  }
 
   /** Every stored token (for re-arming expiry after a restore). */
   async all(): Promise<TokenEntry[]> {

@@ -19,7 +19,12 @@ export const WRAPPING_POLICY = 'response-wrapping';
 export { INVALID_WRAPPING_TOKEN };
 
 /** Kept next to the payload so lookup and rewrap need no other state. */
-interface WrapInfoRecord { creation_ttl: number; creation_time: string; creation_path: string; wrapped_accessor?: string }
+interface WrapInfoRecord {
+  creation_ttl: number;
+  creation_time: string;
+  creation_path: string;
+  wrapped_accessor?: string;
+}
 
 export interface WrapInfo {
   token: string;
@@ -47,15 +52,44 @@ export class ResponseWrapper {
    * @param wrappedAccessor accessor of a token or secret-id created by the wrapped response
    * @returns the envelope to send instead: only `wrap_info` is filled
    */
-  async wrap(body: Record<string, unknown>, path: string, requester: TokenEntry | undefined, ttl: number, wrappedAccessor?: string): Promise<Record<string, unknown>> {
+  async wrap(
+    body: Record<string, unknown>,
+    path: string,
+    requester: TokenEntry | undefined,
+    ttl: number,
+    wrappedAccessor?: string,
+  ): Promise<Record<string, unknown>> {
     const info = await this.store(JSON.stringify(body), path, requester?.displayName ?? '', ttl, wrappedAccessor);
-    return { request_id: '', lease_id: '', renewable: false, lease_duration: 0, data: null, wrap_info: info, warnings: null, auth: null, mount_type: '' };
+    return {
+      request_id: '',
+      lease_id: '',
+      renewable: false,
+      lease_duration: 0,
+      data: null,
+      wrap_info: info,
+      warnings: null,
+      auth: null,
+      mount_type: '',
+    };
   }
 
-  private async store(payload: string, path: string, displayName: string, ttl: number, wrappedAccessor?: string): Promise<WrapInfo> {
+  private async store(
+    payload: string,
+    path: string,
+    displayName: string,
+    ttl: number,
+    wrappedAccessor?: string,
+  ): Promise<WrapInfo> {
     const { entry } = await this.host.tokens.create({
-      policies: [WRAPPING_POLICY], parent: '', path, displayName: displayName || 'token', ttl, explicitMaxTTL: ttl, numUses: 1,
-      renewable: false, noDefaultPolicy: true,
+      policies: [WRAPPING_POLICY],
+      parent: '',
+      path,
+      displayName: displayName || 'token',
+      ttl,
+      explicitMaxTTL: ttl,
+      numUses: 1,
+      renewable: false,
+      noDefaultPolicy: true,
     });
     const creationTime = rfc3339Nano(entry.issueMs ?? entry.creationTime * 1000);
     const rec: WrapInfoRecord = { creation_ttl: ttl, creation_time: creationTime, creation_path: path };
@@ -63,7 +97,13 @@ export class ResponseWrapper {
     const cubby = this.cubby(entry.id);
     await cubby.putJSON('kv/response', { response: payload });
     await cubby.putJSON('kv/wrapinfo', rec);
-    const info: WrapInfo = { token: entry.id, accessor: entry.accessor, ttl, creation_time: creationTime, creation_path: path };
+    const info: WrapInfo = {
+      token: entry.id,
+      accessor: entry.accessor,
+      ttl,
+      creation_time: creationTime,
+      creation_path: path,
+    };
     if (wrappedAccessor) info.wrapped_accessor = wrappedAccessor;
     return info;
   }
@@ -72,7 +112,8 @@ export class ResponseWrapper {
   private async validate(tokenId: string | undefined): Promise<{ entry: TokenEntry; rec: WrapInfoRecord }> {
     if (!tokenId) throw userError(INVALID_WRAPPING_TOKEN);
     const entry = await this.host.tokens.lookup(tokenId);
-    if (!entry || entry.policies.length !== 1 || entry.policies[0] !== WRAPPING_POLICY) throw userError(INVALID_WRAPPING_TOKEN);
+    if (!entry || entry.policies.length !== 1 || entry.policies[0] !== WRAPPING_POLICY)
+      throw userError(INVALID_WRAPPING_TOKEN);
     const rec = await this.cubby(entry.id).getJSON<WrapInfoRecord>('kv/wrapinfo');
     if (!rec) throw userError(INVALID_WRAPPING_TOKEN);
     return { entry, rec };
@@ -101,7 +142,13 @@ export class ResponseWrapper {
     const { entry, rec } = await this.validate(tokenId);
     const stored = await this.cubby(entry.id).getJSON<{ response: string }>('kv/response');
     if (!stored) throw userError(INVALID_WRAPPING_TOKEN);
-    const info = await this.store(stored.response, rec.creation_path, entry.displayName, rec.creation_ttl, rec.wrapped_accessor);
+    const info = await this.store(
+      stored.response,
+      rec.creation_path,
+      entry.displayName,
+      rec.creation_ttl,
+      rec.wrapped_accessor,
+    );
     if (!usedByRequest) await this.host.tokens.revokeTree(entry.id);
     return info;
   }

@@ -51,7 +51,10 @@ export interface PathDef {
 
 /** Lease behaviour a backend declares for one secret type. */
 export interface SecretType {
-  renew?: (internal: Record<string, unknown>, lease: { ttl: number; increment: number; expireAt: number }) => Promise<void>;
+  renew?: (
+    internal: Record<string, unknown>,
+    lease: { ttl: number; increment: number; expireAt: number },
+  ) => Promise<void>;
   revoke: (internal: Record<string, unknown>) => Promise<void>;
   defaultTTL?: number;
 }
@@ -74,25 +77,36 @@ export interface Backend {
    * Validates a login token on renew (auth methods): throw to refuse with an error,
    * return `false` to leave the token unrenewed, or the TTLs to renew with now.
    */
-  renewAuth?: (token: TokenEntry) => Promise<{ policies?: string[]; ttl?: number; maxTTL?: number; period?: number } | false | void>;
+  renewAuth?: (
+    token: TokenEntry,
+  ) => Promise<{ policies?: string[]; ttl?: number; maxTTL?: number; period?: number } | false | void>;
   /** Names (usernames, role ids) this auth method currently locks out (sys/locked-users). */
   lockedUsers?: () => Promise<string[]>;
   /** Lifts a lockout before it expires (sys/locked-users/<accessor>/unlock/<name>). */
   unlockUser?: (alias: string) => Promise<void>;
 }
 
-export interface CompiledPath extends PathDef { re: RegExp }
+export interface CompiledPath extends PathDef {
+  re: RegExp;
+}
 
 export function compilePaths(paths: PathDef[]): CompiledPath[] {
   return paths.map((p) => ({ ...p, re: new RegExp(`^(?:${p.pattern})$`) }));
 }
 
-export function matchPath(paths: CompiledPath[], rel: string): { def: CompiledPath; params: Record<string, string> } | undefined {
+export function matchPath(
+  paths: CompiledPath[],
+  rel: string,
+): { def: CompiledPath; params: Record<string, string> } | undefined {
   for (const def of paths) {
     const m = def.re.exec(rel);
     if (m) {
       const params: Record<string, string> = {};
-      if (m.groups) for (const k in m.groups) { const v = m.groups[k]; if (v !== undefined) params[k] = v; }
+      if (m.groups)
+        for (const k in m.groups) {
+          const v = m.groups[k];
+          if (v !== undefined) params[k] = v;
+        }
       return { def, params };
     }
   }
@@ -136,21 +150,47 @@ export function pathHelp(def: PathDef, requestPath = ''): string {
   return lines.join('\n');
 }
 
-const OPENAPI_TYPES: Record<string, string> = { int: 'integer', bool: 'boolean', duration: 'string', map: 'object', object: 'object', kvpairs: 'object', commaStringSlice: 'array', stringSlice: 'array', intSlice: 'array' };
+const OPENAPI_TYPES: Record<string, string> = {
+  int: 'integer',
+  bool: 'boolean',
+  duration: 'string',
+  map: 'object',
+  object: 'object',
+  kvpairs: 'object',
+  commaStringSlice: 'array',
+  stringSlice: 'array',
+  intSlice: 'array',
+};
 
 /** A small OpenAPI document for one path, from the same declaration. */
 export function pathOpenAPI(def: PathDef, mountPath: string, requestPath: string): Record<string, unknown> {
   const item: Record<string, unknown> = { description: def.synopsis ?? '' };
   const props: Record<string, unknown> = {};
   for (const [name, f] of Object.entries(def.fields ?? {})) {
-    props[name] = { type: OPENAPI_TYPES[f.type] ?? 'string', description: f.description ?? '', ...(f.default !== undefined ? { default: f.default } : {}) };
+    props[name] = {
+      type: OPENAPI_TYPES[f.type] ?? 'string',
+      description: f.description ?? '',
+      ...(f.default !== undefined ? { default: f.default } : {}),
+    };
   }
   const ops = def.operations;
   const ok = { responses: { 200: { description: 'OK' } } };
   if (ops.read) item.get = ok;
-  if (ops.list) item.get = { ...ok, parameters: [{ name: 'list', in: 'query', required: true, schema: { type: 'string', enum: ['true'] } }] };
-  if (ops.create || ops.update) item.post = { ...ok, requestBody: { content: { 'application/json': { schema: { type: 'object', properties: props } } } } };
+  if (ops.list)
+    item.get = {
+      ...ok,
+      parameters: [{ name: 'list', in: 'query', required: true, schema: { type: 'string', enum: ['true'] } }],
+    };
+  if (ops.create || ops.update)
+    item.post = {
+      ...ok,
+      requestBody: { content: { 'application/json': { schema: { type: 'object', properties: props } } } },
+    };
   if (ops.patch) item.patch = ok;
   if (ops.delete) item.delete = { responses: { 204: { description: 'empty body' } } };
-  return { openapi: '3.0.2', info: { title: 'HashiCorp Vault API', version: '1.15.6' }, paths: { [`/${mountPath}${requestPath}`]: item } };
+  return {
+    openapi: '3.0.2',
+    info: { title: 'HashiCorp Vault API', version: '1.15.6' },
+    paths: { [`/${mountPath}${requestPath}`]: item },
+  };
 }

@@ -6,7 +6,11 @@ const c = (type: FieldSchema['type'], v: unknown) => coerce('f', { type }, v);
 
 /** The error a bad value gives: a 400 in Vault's "Field validation failed" wording. */
 function failure(type: FieldSchema['type'], v: unknown): VaultError {
-  try { c(type, v); } catch (e) { return e as VaultError; }
+  try {
+    c(type, v);
+  } catch (e) {
+    return e as VaultError;
+  }
   throw new Error(`expected ${JSON.stringify(v)} to be refused as ${type}`);
 }
 
@@ -18,7 +22,9 @@ describe('field coercion', () => {
     expect(c('duration', 45)).toBe(45);
     expect(c('duration', null)).toBe(0);
     const e = failure('duration', 'soon');
-    expect(e.message).toBe('Field validation failed: error converting input soon for field "f": time: invalid duration "soon"');
+    expect(e.message).toBe(
+      'Field validation failed: error converting input soon for field "f": time: invalid duration "soon"',
+    );
   });
 
   it('comma lists: split and trimmed, empties dropped; arrays flattened only for commaStringSlice', () => {
@@ -44,11 +50,13 @@ describe('field coercion', () => {
     expect(failure('kvpairs', 'novalue').message).toContain('invalid key value pair "novalue"');
   });
 
-  it('booleans from strings and numbers as Go\'s ParseBool reads them', () => {
+  it("booleans from strings and numbers as Go's ParseBool reads them", () => {
     for (const v of ['1', 't', 'TRUE', ' true ', true, 1]) expect(c('bool', v)).toBe(true);
     for (const v of ['0', 'f', 'False', '', false, 0]) expect(c('bool', v)).toBe(false);
     const e = failure('bool', 'yes');
-    expect(e.message).toBe('Field validation failed: error converting input yes for field "f": strconv.ParseBool: parsing "yes": invalid syntax');
+    expect(e.message).toBe(
+      'Field validation failed: error converting input yes for field "f": strconv.ParseBool: parsing "yes": invalid syntax',
+    );
   });
 
   it('ints from strings; fractions and words refused', () => {

@@ -8,8 +8,20 @@ import { FieldError } from '../sdk/errors.js';
 export { FieldError };
 
 export type FieldType =
-  | 'string' | 'int' | 'bool' | 'duration' | 'map' | 'kvpairs'
-  | 'commaStringSlice' | 'stringSlice' | 'intSlice' | 'object' | 'any' | 'header' | 'lowerString' | 'nameString';
+  | 'string'
+  | 'int'
+  | 'bool'
+  | 'duration'
+  | 'map'
+  | 'kvpairs'
+  | 'commaStringSlice'
+  | 'stringSlice'
+  | 'intSlice'
+  | 'object'
+  | 'any'
+  | 'header'
+  | 'lowerString'
+  | 'nameString';
 
 export interface FieldSchema {
   type: FieldType;
@@ -21,16 +33,23 @@ export interface FieldSchema {
 }
 
 const convErr = (input: unknown, name: string, reason: string) =>
-  new FieldError(`Field validation failed: error converting input ${typeof input === 'string' ? input : JSON.stringify(input)} for field "${name}": ${reason}`);
+  new FieldError(
+    `Field validation failed: error converting input ${typeof input === 'string' ? input : JSON.stringify(input)} for field "${name}": ${reason}`,
+  );
 
 /** Converts one raw value to the field's type. @throws FieldError with Vault's wording. */
 export function coerce(name: string, schema: FieldSchema, v: unknown): unknown {
   switch (schema.type) {
-    case 'string': case 'nameString':
+    case 'string':
+    case 'nameString':
       if (typeof v === 'string') return v;
       if (typeof v === 'number' || typeof v === 'boolean') return String(v);
       if (v === null) return '';
-      throw convErr(v, name, `expected type 'string', got unconvertible type '${Array.isArray(v) ? '[]interface {}' : 'map[string]interface {}'}'`);
+      throw convErr(
+        v,
+        name,
+        `expected type 'string', got unconvertible type '${Array.isArray(v) ? '[]interface {}' : 'map[string]interface {}'}'`,
+      );
     case 'lowerString':
       return String(coerce(name, { type: 'string' }, v)).toLowerCase();
     case 'int': {
@@ -50,14 +69,25 @@ export function coerce(name: string, schema: FieldSchema, v: unknown): unknown {
       throw convErr(v, name, `strconv.ParseBool: parsing ${JSON.stringify(String(v))}: invalid syntax`);
     }
     case 'duration':
-      try { return parseDuration(v ?? 0); } catch (e) { throw convErr(v, name, (e as Error).message); }
-    case 'commaStringSlice': case 'stringSlice': {
+      try {
+        return parseDuration(v ?? 0);
+      } catch (e) {
+        throw convErr(v, name, (e as Error).message);
+      }
+    case 'commaStringSlice':
+    case 'stringSlice': {
       if (v === null || v === undefined) return [];
       if (Array.isArray(v)) {
         const out = v.map((x) => String(x).trim());
-        return schema.type === 'commaStringSlice' ? out.flatMap((s) => s.split(',').map((t) => t.trim())).filter((s) => s !== '') : out;
+        return schema.type === 'commaStringSlice'
+          ? out.flatMap((s) => s.split(',').map((t) => t.trim())).filter((s) => s !== '')
+          : out;
       }
-      if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      if (typeof v === 'string')
+        return v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
       if (typeof v === 'number') return [String(v)];
       throw convErr(v, name, "expected type '[]string'");
     }
@@ -65,16 +95,23 @@ export function coerce(name: string, schema: FieldSchema, v: unknown): unknown {
       const arr = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : [v];
       return arr.map((x) => coerce(name, { type: 'int' }, typeof x === 'string' ? x.trim() : x));
     }
-    case 'map': case 'object': {
+    case 'map':
+    case 'object': {
       if (v === null || v === undefined || v === '') return {};
       if (typeof v === 'object' && !Array.isArray(v)) return v;
       if (typeof v === 'string') {
-        try { const o = JSON.parse(v); if (o && typeof o === 'object' && !Array.isArray(o)) return o; } catch { /* fall through */ }
+        try {
+          const o = JSON.parse(v);
+          if (o && typeof o === 'object' && !Array.isArray(o)) return o;
+        } catch {
+          /* fall through */
+        }
       }
-      throw convErr(v, name, "expected a map");
+      throw convErr(v, name, 'expected a map');
     }
     case 'kvpairs': {
-      if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
+      if (v && typeof v === 'object' && !Array.isArray(v))
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
       const arr = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : [];
       const out: Record<string, string> = {};
       for (const p of arr) {
@@ -85,14 +122,18 @@ export function coerce(name: string, schema: FieldSchema, v: unknown): unknown {
       }
       return out;
     }
-    case 'header': case 'any':
+    case 'header':
+    case 'any':
       return v;
   }
 }
 
 /** The typed view of a request's data that handlers read. */
 export class FieldData {
-  constructor(readonly raw: Record<string, unknown>, readonly schema: Record<string, FieldSchema>) {}
+  constructor(
+    readonly raw: Record<string, unknown>,
+    readonly schema: Record<string, FieldSchema>,
+  ) {}
 
   /** The raw key under which a field (or one of its aliases) was sent, if any. */
   sentAs(name: string): string | undefined {
@@ -100,7 +141,9 @@ export class FieldData {
     if (name in this.raw) return name;
     return s?.aliases?.find((a) => a in this.raw);
   }
-  has(name: string): boolean { return this.sentAs(name) !== undefined; }
+  has(name: string): boolean {
+    return this.sentAs(name) !== undefined;
+  }
 
   /** The coerced value, the default, or the type's zero value. */
   get<T = unknown>(name: string): T {
@@ -108,7 +151,8 @@ export class FieldData {
     if (!s) throw new Error(`field "${name}" is not declared`);
     const key = this.sentAs(name);
     if (key !== undefined) return coerce(name, s, this.raw[key]) as T;
-    if (s.default !== undefined) return (typeof s.default === 'object' && s.default !== null ? structuredClone(s.default) : s.default) as T;
+    if (s.default !== undefined)
+      return (typeof s.default === 'object' && s.default !== null ? structuredClone(s.default) : s.default) as T;
     return zero(s.type) as T;
   }
 
@@ -122,11 +166,23 @@ export class FieldData {
 
 function zero(t: FieldType): unknown {
   switch (t) {
-    case 'int': case 'duration': return 0;
-    case 'bool': return false;
-    case 'commaStringSlice': case 'stringSlice': case 'intSlice': return [];
-    case 'map': case 'object': case 'kvpairs': return {};
-    case 'any': case 'header': return undefined;
-    default: return '';
+    case 'int':
+    case 'duration':
+      return 0;
+    case 'bool':
+      return false;
+    case 'commaStringSlice':
+    case 'stringSlice':
+    case 'intSlice':
+      return [];
+    case 'map':
+    case 'object':
+    case 'kvpairs':
+      return {};
+    case 'any':
+    case 'header':
+      return undefined;
+    default:
+      return '';
   }
 }

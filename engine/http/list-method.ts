@@ -28,7 +28,12 @@ import { Duplex } from 'node:stream';
 
 type State = 'start' | 'method' | 'headers' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 'trailers';
 
-const CR = 13, LF = 10, SP = 32, N = 0x4e, K = 0x4b, L = 0x4c;
+const CR = 13,
+  LF = 10,
+  SP = 32,
+  N = 0x4e,
+  K = 0x4b,
+  L = 0x4c;
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 /** The headers that frame a body; header names are case-insensitive, no space before the colon. */
 const BODY_HEADER = /\n(content-length|transfer-encoding):[ \t]*([^\r\n]*)/gi;
@@ -53,8 +58,14 @@ export class ListMethodRewriter {
         case 'start': {
           // Stray CRLFs between requests are skipped by the parser too.
           const c = buf[i];
-          if (c === CR || c === LF) { i++; continue; }
-          if (c === L) { this.state = 'method'; this.method = ''; } else this.state = 'headers';
+          if (c === CR || c === LF) {
+            i++;
+            continue;
+          }
+          if (c === L) {
+            this.state = 'method';
+            this.method = '';
+          } else this.state = 'headers';
           continue;
         }
         case 'method': {
@@ -64,10 +75,14 @@ export class ListMethodRewriter {
           this.method = seen;
           let done = false;
           switch (seen.length) {
-            case 1: break; // `L`
-            case 2: done = seen !== 'LI'; break;
+            case 1:
+              break; // `L`
+            case 2:
+              done = seen !== 'LI';
+              break;
             case 3:
-              if (seen === 'LIS') buf[i] = N; // `LIS…` is no method node knows: it may become `LINK`
+              if (seen === 'LIS')
+                buf[i] = N; // `LIS…` is no method node knows: it may become `LINK`
               else done = seen !== 'LIN';
               break;
             case 4:
@@ -81,7 +96,10 @@ export class ListMethodRewriter {
               done = true;
           }
           i++;
-          if (done) { this.state = 'headers'; this.head = seen; }
+          if (done) {
+            this.state = 'headers';
+            this.head = seen;
+          }
           continue;
         }
         case 'headers': {
@@ -89,7 +107,10 @@ export class ListMethodRewriter {
           let text: string;
           if (this.head === '') {
             end = buf.indexOf(HEAD_END, i);
-            if (end === -1) { this.head = buf.toString('latin1', i); return; }
+            if (end === -1) {
+              this.head = buf.toString('latin1', i);
+              return;
+            }
             text = buf.toString('latin1', i, end + 2);
             end += 4;
           } else {
@@ -106,13 +127,17 @@ export class ListMethodRewriter {
           this.frame(text);
           continue;
         }
-        case 'body': case 'chunk-data': {
+        case 'body':
+        case 'chunk-data': {
           const n = Math.min(this.remaining, buf.length - i);
           i += n;
           this.remaining -= n;
           if (this.remaining === 0) {
             if (this.state === 'body') this.state = 'start';
-            else { this.state = 'chunk-crlf'; this.remaining = 2; }
+            else {
+              this.state = 'chunk-crlf';
+              this.remaining = 2;
+            }
           }
           continue;
         }
@@ -123,17 +148,30 @@ export class ListMethodRewriter {
           if (this.remaining === 0) this.state = 'chunk-size';
           continue;
         }
-        case 'chunk-size': case 'trailers': {
+        case 'chunk-size':
+        case 'trailers': {
           const nl = buf.indexOf(LF, i);
-          if (nl === -1) { this.line += buf.toString('latin1', i); return; }
+          if (nl === -1) {
+            this.line += buf.toString('latin1', i);
+            return;
+          }
           const line = (this.line + buf.toString('latin1', i, nl)).replace(/\r$/, '');
           this.line = '';
           i = nl + 1;
-          if (this.state === 'trailers') { if (line === '') this.state = 'start'; continue; }
+          if (this.state === 'trailers') {
+            if (line === '') this.state = 'start';
+            continue;
+          }
           const size = parseInt(line.split(';')[0].trim(), 16);
-          if (!Number.isFinite(size)) { this.state = 'start'; continue; } // the parser will reject it
+          if (!Number.isFinite(size)) {
+            this.state = 'start';
+            continue;
+          } // the parser will reject it
           if (size === 0) this.state = 'trailers';
-          else { this.remaining = size; this.state = 'chunk-data'; }
+          else {
+            this.remaining = size;
+            this.state = 'chunk-data';
+          }
           continue;
         }
       }
@@ -147,14 +185,18 @@ export class ListMethodRewriter {
 
   /** Reads the framing headers of a complete header block and picks the state after it. */
   private frame(text: string) {
-    let length = 0, chunked = false;
+    let length = 0,
+      chunked = false;
     BODY_HEADER.lastIndex = 0;
     for (let m = BODY_HEADER.exec(text); m; m = BODY_HEADER.exec(text)) {
       if (m[1].toLowerCase() === 'content-length') length = parseInt(m[2], 10) || 0;
       else if (/chunked/i.test(m[2])) chunked = true;
     }
     if (chunked) this.state = 'chunk-size';
-    else if (length > 0) { this.state = 'body'; this.remaining = length; } else this.state = 'start';
+    else if (length > 0) {
+      this.state = 'body';
+      this.remaining = length;
+    } else this.state = 'start';
   }
 }
 
@@ -165,11 +207,21 @@ class ListConnection extends Duplex {
     socket.on('close', () => this.destroy());
     socket.on('error', (e) => this.destroy(e));
   }
-  get remoteAddress() { return this.socket.remoteAddress; }
-  get remotePort() { return this.socket.remotePort; }
-  get localAddress() { return this.socket.localAddress; }
-  get localPort() { return this.socket.localPort; }
-  override _read() { this.socket.resume(); }
+  get remoteAddress() {
+    return this.socket.remoteAddress;
+  }
+  get remotePort() {
+    return this.socket.remotePort;
+  }
+  get localAddress() {
+    return this.socket.localAddress;
+  }
+  get localPort() {
+    return this.socket.localPort;
+  }
+  override _read() {
+    this.socket.resume();
+  }
   override _write(chunk: Buffer, encoding: BufferEncoding, cb: (e?: Error | null) => void) {
     this.socket.write(chunk, encoding, cb);
   }
@@ -180,8 +232,14 @@ class ListConnection extends Duplex {
     chunks.forEach(({ chunk, encoding }, i) => this.socket.write(chunk, encoding, i === lastIndex ? cb : undefined));
     this.socket.uncork();
   }
-  override _final(cb: (e?: Error | null) => void) { this.socket.end(); cb(); }
-  override _destroy(e: Error | null, cb: (e?: Error | null) => void) { this.socket.destroy(e ?? undefined); cb(e); }
+  override _final(cb: (e?: Error | null) => void) {
+    this.socket.end();
+    cb();
+  }
+  override _destroy(e: Error | null, cb: (e?: Error | null) => void) {
+    this.socket.destroy(e ?? undefined);
+    cb(e);
+  }
 }
 
 /** Per moved connection (keyed by its `ListConnection`): the rewriter, which knows which `LINK`s were `LIST`s. */
@@ -200,8 +258,10 @@ const moved = new WeakSet<object>();
 export function acceptListMethod(server: http.Server): (socket: net.Socket) => void {
   server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer; bytesParsed?: number }, socket) => {
     if (moved.has(socket)) return;
-    const head = err.code === 'HPE_INVALID_METHOD' && !(socket instanceof ListConnection)
-      ? rejectedList(err.rawPacket, err.bytesParsed) : null;
+    const head =
+      err.code === 'HPE_INVALID_METHOD' && !(socket instanceof ListConnection)
+        ? rejectedList(err.rawPacket, err.bytesParsed)
+        : null;
     if (!head || socket.destroyed) clientErrorAsNode(err, socket);
     else moveToRewriter(server, socket as net.Socket, head);
   });
@@ -210,7 +270,9 @@ export function acceptListMethod(server: http.Server): (socket: net.Socket) => v
     res.writeHead(417);
     res.end();
   });
-  return (socket) => { server.emit('connection', socket); };
+  return (socket) => {
+    server.emit('connection', socket);
+  };
 }
 
 /** First thing in the request listener: notes the response; a `LIST` that node parsed as `LINK` gets its name back. */
@@ -228,8 +290,8 @@ export function beforeRequest(req: http.IncomingMessage, res: http.ServerRespons
  */
 export function rejectedList(raw: Buffer | undefined, at: number | undefined): Buffer | null {
   if (!raw || typeof at !== 'number' || at < 0 || at >= raw.length || raw[at] !== 0x53 /* S */) return null;
-  const head = at >= 2 ? Buffer.from(raw.subarray(at - 2))
-    : Buffer.concat([Buffer.from('LI'.slice(0, 2 - at), 'latin1'), raw]);
+  const head =
+    at >= 2 ? Buffer.from(raw.subarray(at - 2)) : Buffer.concat([Buffer.from('LI'.slice(0, 2 - at), 'latin1'), raw]);
   const n = Math.min(5, head.length);
   return head.toString('latin1', 0, n) === 'LIST '.slice(0, n) ? head : null;
 }
@@ -252,12 +314,18 @@ function moveToRewriter(server: http.Server, socket: net.Socket, head: Buffer) {
   let held: Buffer[] | null = [head];
   let ended = false;
   const feed = (chunk: Buffer) => {
-    if (held) { held.push(chunk); return; }
+    if (held) {
+      held.push(chunk);
+      return;
+    }
     rw.push(chunk);
     if (!conn.push(chunk)) socket.pause();
   };
   socket.on('data', feed);
-  socket.on('end', () => { ended = true; if (!held) conn.push(null); });
+  socket.on('end', () => {
+    ended = true;
+    if (!held) conn.push(null);
+  });
   const start = () => {
     if (socket.destroyed || !held) return;
     const chunks = held;
@@ -276,8 +344,14 @@ function clientErrorAsNode(err: NodeJS.ErrnoException, socket: Duplex) {
   // Node writes its answer unless a response on the connection has begun; ours are written whole.
   const last = lastResponse.get(socket);
   if (socket.writable && (!last || last.writableFinished || !last.headersSent)) {
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW' ? 413
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const status =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? 431
+        : err.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW'
+          ? 413
+          : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? 408
+            : 400;
     socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\n\r\n`);
   }
   socket.destroy(err);

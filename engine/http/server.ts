@@ -13,15 +13,24 @@ export const MAX_BODY = 32 * 1024 * 1024;
 export const MAX_JSON_DEPTH = 500;
 
 class HttpError extends Error {
-  constructor(readonly status: number, readonly errors: string[]) { super(errors.join('; ')); }
+  constructor(
+    readonly status: number,
+    readonly errors: string[],
+  ) {
+    super(errors.join('; '));
+  }
 }
 
 /** Starts listening; resolves with the server and its URL. */
 export async function listen(core: RequestSink, address: string): Promise<{ server: http.Server; url: string }> {
   const [hostRaw, portRaw] = splitHostPort(address);
   const host = hostRaw || '127.0.0.1';
-  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) throw new Error(`refusing to listen on ${host}: vault-lab binds loopback addresses only (127.0.0.1)`);
-  const server = http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => { beforeRequest(req, res); void serve(core, req, res); });
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host))
+    throw new Error(`refusing to listen on ${host}: vault-lab binds loopback addresses only (127.0.0.1)`);
+  const server = http.createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+    beforeRequest(req, res);
+    void serve(core, req, res);
+  });
   // Like Vault's http_idle_timeout (5m): a client reusing an idle connection must not race a close.
   server.keepAliveTimeout = 300_000;
   server.headersTimeout = 10000;
@@ -30,10 +39,16 @@ export async function listen(core: RequestSink, address: string): Promise<{ serv
   // noDelay as node:http's own listener sets it: without it Nagle's algorithm holds small responses back.
   const tcp = net.createServer({ noDelay: true }, acceptListMethod(server));
   const sockets = new Set<net.Socket>();
-  tcp.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  tcp.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject);
-    tcp.listen(Number(portRaw || 8200), host === 'localhost' ? '127.0.0.1' : host, () => { tcp.off('error', reject); resolve(); });
+    tcp.listen(Number(portRaw || 8200), host === 'localhost' ? '127.0.0.1' : host, () => {
+      tcp.off('error', reject);
+      resolve();
+    });
   });
   // Closing the returned server closes the listener and every connection.
   const origClose = server.close.bind(server);
@@ -66,7 +81,11 @@ function afterPoll(write: () => void) {
 function flushWrites() {
   const batch = pendingWrites.splice(0);
   for (const write of batch) {
-    try { write(); } catch { /* a broken socket: the others still get their answers */ }
+    try {
+      write();
+    } catch {
+      /* a broken socket: the others still get their answers */
+    }
   }
 }
 
@@ -74,7 +93,11 @@ async function serve(core: RequestSink, req: http.IncomingMessage, res: http.Ser
   try {
     const out = await translate(core, req);
     afterPoll(() => {
-      try { send(res, out, req.method === 'HEAD'); } catch { send(res, { status: 500, body: { errors: ['internal error'] } }, false); }
+      try {
+        send(res, out, req.method === 'HEAD');
+      } catch {
+        send(res, { status: 500, body: { errors: ['internal error'] } }, false);
+      }
     });
   } catch (e) {
     if (e instanceof HttpError) send(res, { status: e.status, body: { errors: e.errors } }, false);
@@ -104,10 +127,21 @@ function send(res: http.ServerResponse, out: EngineResponse, head: boolean) {
     res.end(head ? undefined : body);
     return;
   }
-  if (out.status === 204 || out.body === null) { res.writeHead(out.status, ['Cache-Control', 'no-store']); res.end(); return; }
+  if (out.status === 204 || out.body === null) {
+    res.writeHead(out.status, ['Cache-Control', 'no-store']);
+    res.end();
+    return;
+  }
   const text = JSON.stringify(out.body);
   // One writeHead with a flat list: node's fast path, without per-header bookkeeping.
-  res.writeHead(out.status, ['Cache-Control', 'no-store', 'Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(text))]);
+  res.writeHead(out.status, [
+    'Cache-Control',
+    'no-store',
+    'Content-Type',
+    'application/json',
+    'Content-Length',
+    String(Buffer.byteLength(text)),
+  ]);
   res.end(head ? undefined : text);
 }
 
@@ -130,23 +164,39 @@ function collect(req: http.IncomingMessage, keep: boolean): Promise<Buffer> {
     req.on('data', (c: Buffer) => {
       if (over) return;
       total += c.length;
-      if (total > MAX_BODY) { over = true; chunks.length = 0; reject(new HttpError(413, ['http: request body too large'])); return; }
+      if (total > MAX_BODY) {
+        over = true;
+        chunks.length = 0;
+        reject(new HttpError(413, ['http: request body too large']));
+        return;
+      }
       if (keep) chunks.push(c);
     });
-    req.on('end', () => { if (!over) resolve(Buffer.concat(chunks)); });
-    req.on('error', (e) => { if (!over) reject(e); });
+    req.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (e) => {
+      if (!over) reject(e);
+    });
   });
 }
 
 /** Rejects JSON nested deeper than the limit before parsing it. */
 function checkDepth(text: string) {
-  let depth = 0, inStr = false;
+  let depth = 0,
+    inStr = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inStr) { if (c === 92) i++; else if (c === 34) inStr = false; continue; }
+    if (inStr) {
+      if (c === 92) i++;
+      else if (c === 34) inStr = false;
+      continue;
+    }
     if (c === 34) inStr = true;
-    else if (c === 123 || c === 91) { if (++depth > MAX_JSON_DEPTH) throw new HttpError(400, [`failed to parse JSON input: exceeded max depth of ${MAX_JSON_DEPTH}`]); }
-    else if (c === 125 || c === 93) depth--;
+    else if (c === 123 || c === 91) {
+      if (++depth > MAX_JSON_DEPTH)
+        throw new HttpError(400, [`failed to parse JSON input: exceeded max depth of ${MAX_JSON_DEPTH}`]);
+    } else if (c === 125 || c === 93) depth--;
   }
 }
 
@@ -157,9 +207,16 @@ function parseBody(buf: Buffer, contentType: string): Record<string, unknown> | 
   if (isForm) return Object.fromEntries(new URLSearchParams(text));
   checkDepth(text);
   let v: unknown;
-  try { v = JSON.parse(text); } catch (e) { throw new HttpError(400, [`failed to parse JSON input: ${(e as Error).message}`]); }
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new HttpError(400, [`failed to parse JSON input: ${(e as Error).message}`]);
+  }
   if (v === null) return null;
-  if (typeof v !== 'object' || Array.isArray(v)) throw new HttpError(400, ['failed to parse JSON input: json: cannot unmarshal into Go value of type map[string]interface {}']);
+  if (typeof v !== 'object' || Array.isArray(v))
+    throw new HttpError(400, [
+      'failed to parse JSON input: json: cannot unmarshal into Go value of type map[string]interface {}',
+    ]);
   return v as Record<string, unknown>;
 }
 
@@ -173,24 +230,44 @@ async function translate(core: RequestSink, req: http.IncomingMessage): Promise<
     return { status: 404, body: { errors: [] } };
   }
   let path: string;
-  try { path = decodeURIComponent(rawPath.slice(4)); } catch { await drain(req); throw new HttpError(400, ['invalid request path: bad percent-encoding']); }
+  try {
+    path = decodeURIComponent(rawPath.slice(4));
+  } catch {
+    await drain(req);
+    throw new HttpError(400, ['invalid request path: bad percent-encoding']);
+  }
   const method = (req.method ?? 'GET').toUpperCase();
   // node:http lowercases header names already; only set-cookie can be an array.
   const headers: Record<string, string> = {};
   const incoming = req.headers;
-  for (const k in incoming) { const v = incoming[k]; if (typeof v === 'string') headers[k] = v; }
+  for (const k in incoming) {
+    const v = incoming[k];
+    if (typeof v === 'string') headers[k] = v;
+  }
   let token = headers['x-vault-token'];
-  if (!token && headers.authorization?.toLowerCase().startsWith('bearer ')) token = headers.authorization.slice(7).trim();
+  if (!token && headers.authorization?.toLowerCase().startsWith('bearer '))
+    token = headers.authorization.slice(7).trim();
   let wrapTTL: number | undefined;
   const wrapHeader = headers['x-vault-wrap-ttl'];
   if (wrapHeader !== undefined && wrapHeader !== '') {
     let ttl: number;
-    try { ttl = parseDuration(wrapHeader); } catch (e) { await drain(req); throw new HttpError(400, [`error parsing X-Vault-Wrap-TTL header: ${(e as Error).message}`]); }
-    if (ttl < 0) { await drain(req); throw new HttpError(400, ['error parsing X-Vault-Wrap-TTL header: requested wrap ttl cannot be negative']); }
+    try {
+      ttl = parseDuration(wrapHeader);
+    } catch (e) {
+      await drain(req);
+      throw new HttpError(400, [`error parsing X-Vault-Wrap-TTL header: ${(e as Error).message}`]);
+    }
+    if (ttl < 0) {
+      await drain(req);
+      throw new HttpError(400, ['error parsing X-Vault-Wrap-TTL header: requested wrap ttl cannot be negative']);
+    }
     wrapTTL = ttl;
   }
   const ns = headers['x-vault-namespace'];
-  if (ns && ns.replace(/^\/+|\/+$/g, '') !== '' && ns !== 'root') { await drain(req); throw new HttpError(403, ['namespaces feature not enabled']); }
+  if (ns && ns.replace(/^\/+|\/+$/g, '') !== '' && ns !== 'root') {
+    await drain(req);
+    throw new HttpError(403, ['namespaces feature not enabled']);
+  }
 
   const queryData = () => {
     if (!query) return null;
@@ -201,7 +278,8 @@ async function translate(core: RequestSink, req: http.IncomingMessage): Promise<
   const contentType = headers['content-type'] ?? '';
   let input: HandleInput;
   switch (method) {
-    case 'GET': case 'HEAD': {
+    case 'GET':
+    case 'HEAD': {
       await drain(req);
       const listRaw = query?.get('list') ?? null;
       let list = false;
@@ -211,22 +289,35 @@ async function translate(core: RequestSink, req: http.IncomingMessage): Promise<
         else if (!['0', 'f', 'false', ''].includes(s)) throw new HttpError(400, []);
       }
       const help = query?.get('help') ?? null;
-      input = { operation: help && help !== '0' && help !== 'false' ? 'help' : list ? 'list' : 'read', path, data: queryData() };
+      input = {
+        operation: help && help !== '0' && help !== 'false' ? 'help' : list ? 'list' : 'read',
+        path,
+        data: queryData(),
+      };
       break;
     }
-    case 'LIST': await drain(req); input = { operation: 'list', path, data: queryData() }; break;
-    case 'DELETE': await drain(req); input = { operation: 'delete', path, data: queryData() }; break;
-    case 'POST': case 'PUT': {
+    case 'LIST':
+      await drain(req);
+      input = { operation: 'list', path, data: queryData() };
+      break;
+    case 'DELETE':
+      await drain(req);
+      input = { operation: 'delete', path, data: queryData() };
+      break;
+    case 'POST':
+    case 'PUT': {
       const body = parseBody(await readBody(req), contentType);
       // HashiCorp's own client posts mount paths with a trailing slash (`sys/mounts/kv/`, `sys/auth/userpass/`).
-      if (path.endsWith('/') && path !== '' && !path.startsWith('sys/')) throw new HttpError(400, ["cannot write to a path ending in '/'"]);
+      if (path.endsWith('/') && path !== '' && !path.startsWith('sys/'))
+        throw new HttpError(400, ["cannot write to a path ending in '/'"]);
       input = { operation: 'write', path, data: body };
       break;
     }
     case 'PATCH': {
       const body = parseBody(await readBody(req), contentType);
       const ct = contentType.split(';')[0].trim();
-      if (ct !== 'application/merge-patch+json') throw new HttpError(415, [`PATCH requires Content-Type of application/merge-patch+json, provided ${ct}`]);
+      if (ct !== 'application/merge-patch+json')
+        throw new HttpError(415, [`PATCH requires Content-Type of application/merge-patch+json, provided ${ct}`]);
       input = { operation: 'patch', path, data: body, contentType: ct };
       break;
     }
@@ -246,6 +337,12 @@ async function translate(core: RequestSink, req: http.IncomingMessage): Promise<
 
 async function drain(req: http.IncomingMessage) {
   // Most GET/DELETE/LIST requests carry no body at all: nothing to read.
-  if (!req.headers['transfer-encoding'] && (req.headers['content-length'] === undefined || req.headers['content-length'] === '0')) { req.resume(); return; }
+  if (
+    !req.headers['transfer-encoding'] &&
+    (req.headers['content-length'] === undefined || req.headers['content-length'] === '0')
+  ) {
+    req.resume();
+    return;
+  }
   await collect(req, false);
 }

@@ -26,17 +26,28 @@ export const SEAL_CONFIG_KEY = 'core/seal-config';
 export const KEYRING_KEY = 'core/keyring';
 const RESERVED = new Set([SEAL_CONFIG_KEY, KEYRING_KEY]);
 
-export interface KeyTerm { term: number; key: Buffer; installed: number }
+export interface KeyTerm {
+  term: number;
+  key: Buffer;
+  installed: number;
+}
 
 export class Keyring {
-  constructor(readonly terms: KeyTerm[], public active: number) {}
+  constructor(
+    readonly terms: KeyTerm[],
+    public active: number,
+  ) {}
 
   static fresh(nowMs: number): Keyring {
     return new Keyring([{ term: 1, key: randomBytes(32), installed: nowMs }], 1);
   }
 
-  key(term: number): Buffer | undefined { return this.terms.find((t) => t.term === term)?.key; }
-  activeTerm(): KeyTerm { return this.terms.find((t) => t.term === this.active)!; }
+  key(term: number): Buffer | undefined {
+    return this.terms.find((t) => t.term === term)?.key;
+  }
+  activeTerm(): KeyTerm {
+    return this.terms.find((t) => t.term === this.active)!;
+  }
 
   /** Adds a new data key and makes it the active one (`sys/rotate`). */
   rotate(nowMs: number): KeyTerm {
@@ -47,16 +58,29 @@ export class Keyring {
   }
 
   serialize(): Buffer {
-    return Buffer.from(JSON.stringify({ active: this.active, terms: this.terms.map((t) => ({ term: t.term, key: t.key.toString('base64'), installed: t.installed })) }));
+    return Buffer.from(
+      JSON.stringify({
+        active: this.active,
+        terms: this.terms.map((t) => ({ term: t.term, key: t.key.toString('base64'), installed: t.installed })),
+      }),
+    );
   }
 
   static parse(b: Buffer): Keyring {
-    const j = JSON.parse(b.toString('utf8')) as { active: number; terms: Array<{ term: number; key: string; installed: number }> };
-    return new Keyring(j.terms.map((t) => ({ term: t.term, key: Buffer.from(t.key, 'base64'), installed: t.installed })), j.active);
+    const j = JSON.parse(b.toString('utf8')) as {
+      active: number;
+      terms: Array<{ term: number; key: string; installed: number }>;
+    };
+    return new Keyring(
+      j.terms.map((t) => ({ term: t.term, key: Buffer.from(t.key, 'base64'), installed: t.installed })),
+      j.active,
+    );
   }
 
   /** Drops key material from memory (seal). */
-  wipe() { for (const t of this.terms) t.key.fill(0); }
+  wipe() {
+    for (const t of this.terms) t.key.fill(0);
+  }
 }
 
 /** AES-256-GCM with the path as associated data. */
@@ -96,14 +120,23 @@ export class BarrierStorage implements Storage {
 
   constructor(readonly physical: Storage) {}
 
-  get kind() { return this.physical.kind; }
-  get sealed() { return this.keyring === null; }
+  get kind() {
+    return this.physical.kind;
+  }
+  get sealed() {
+    return this.keyring === null;
+  }
 
   /** Installs a keyring (unseal). */
-  unseal(k: Keyring) { this.keyring = k; }
+  unseal(k: Keyring) {
+    this.keyring = k;
+  }
 
   /** Forgets the keys (seal). */
-  seal() { this.keyring?.wipe(); this.keyring = null; }
+  seal() {
+    this.keyring?.wipe();
+    this.keyring = null;
+  }
 
   /** The keyring in use (rotation, key status); throws while sealed. */
   ring(): Keyring {
@@ -169,7 +202,9 @@ export class BarrierStorage implements Storage {
     const t = ring.activeTerm();
     const keep: Array<[string, Buffer]> = [];
     for (const [k, v] of await this.physical.entries()) if (RESERVED.has(k)) keep.push([k, v]);
-    const enc: Array<[string, Buffer]> = entries.filter(([k]) => !RESERVED.has(k)).map(([k, v]) => [k, seal(t.key, t.term, k, v)]);
+    const enc: Array<[string, Buffer]> = entries
+      .filter(([k]) => !RESERVED.has(k))
+      .map(([k, v]) => [k, seal(t.key, t.term, k, v)]);
     await this.physical.replaceAll([...keep, ...enc]);
   }
 }

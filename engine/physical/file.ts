@@ -24,7 +24,10 @@ const MAX_NAME = 200;
 
 /** Raised when a stored record is damaged or does not belong to the key asked for. */
 export class StorageCorruptError extends Error {
-  constructor(readonly key: string, why: string) {
+  constructor(
+    readonly key: string,
+    why: string,
+  ) {
     super(`storage entry "${key}" is corrupt: ${why}`);
   }
 }
@@ -34,7 +37,8 @@ function encodeSegment(s: string): string {
   let out = '';
   for (const ch of Buffer.from(s, 'utf8')) {
     const c = String.fromCharCode(ch);
-    out += /[A-Za-z0-9_\-]/.test(c) || (c === '.' && out !== '') ? c : '%' + ch.toString(16).toUpperCase().padStart(2, '0');
+    out +=
+      /[A-Za-z0-9_\-]/.test(c) || (c === '.' && out !== '') ? c : '%' + ch.toString(16).toUpperCase().padStart(2, '0');
   }
   return out;
 }
@@ -43,7 +47,10 @@ function decodeSegment(s: string): string {
   if (s === '%') return '';
   const bytes: number[] = [];
   for (let i = 0; i < s.length; i++) {
-    if (s[i] === '%') { bytes.push(parseInt(s.slice(i + 1, i + 3), 16)); i += 2; } else bytes.push(s.charCodeAt(i));
+    if (s[i] === '%') {
+      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(s.charCodeAt(i));
   }
   return Buffer.from(bytes).toString('utf8');
 }
@@ -57,8 +64,10 @@ function checksum(parts: Buffer[]): Buffer {
 /** Serialises one entry: magic, key length, key, value length, value, checksum. */
 export function encodeRecord(key: string, value: Buffer): Buffer {
   const k = Buffer.from(key, 'utf8');
-  const kl = Buffer.alloc(4); kl.writeUInt32BE(k.length);
-  const vl = Buffer.alloc(4); vl.writeUInt32BE(value.length);
+  const kl = Buffer.alloc(4);
+  kl.writeUInt32BE(k.length);
+  const vl = Buffer.alloc(4);
+  vl.writeUInt32BE(value.length);
   const body = [MAGIC, kl, k, vl, value];
   return Buffer.concat([...body, checksum(body)]);
 }
@@ -98,7 +107,10 @@ export class FileStorage implements Storage {
   private cache = new Map<string, Buffer | null>();
   private gens = new Map<string, number>();
 
-  private constructor(readonly root: string, private readonly cacheSize = 0) {}
+  private constructor(
+    readonly root: string,
+    private readonly cacheSize = 0,
+  ) {}
 
   /**
    * Opens (creating if needed) a storage folder and sweeps temporary files a crash
@@ -137,7 +149,9 @@ export class FileStorage implements Storage {
     const next = prev.then(fn, fn);
     const tail = next.catch(() => undefined);
     this.chains.set(key, tail);
-    void tail.then(() => { if (this.chains.get(key) === tail) this.chains.delete(key); });
+    void tail.then(() => {
+      if (this.chains.get(key) === tail) this.chains.delete(key);
+    });
     return next;
   }
 
@@ -233,7 +247,10 @@ export class FileStorage implements Storage {
    */
   private syncDirShared(dir: string): Promise<void> {
     let st = this.dirSyncs.get(dir);
-    if (!st) { st = { running: null, next: null }; this.dirSyncs.set(dir, st); }
+    if (!st) {
+      st = { running: null, next: null };
+      this.dirSyncs.set(dir, st);
+    }
     const s = st;
     const start = (): Promise<void> => {
       const run = syncDir(dir).finally(() => {
@@ -246,7 +263,12 @@ export class FileStorage implements Storage {
     if (!s.running) return start();
     // A sync is already under way but may have begun before our rename: join the next one.
     if (!s.next) {
-      s.next = s.running.catch(() => undefined).then(() => { s.next = null; return start(); });
+      s.next = s.running
+        .catch(() => undefined)
+        .then(() => {
+          s.next = null;
+          return start();
+        });
     }
     return s.next;
   }
@@ -256,7 +278,10 @@ export class FileStorage implements Storage {
     let cur = this.root;
     for (const s of segs) {
       const next = path.join(cur, s);
-      if (this.known.has(next)) { cur = next; continue; }
+      if (this.known.has(next)) {
+        cur = next;
+        continue;
+      }
       try {
         await fsp.mkdir(next, { mode: 0o700 });
         await syncDir(cur);
@@ -304,13 +329,19 @@ export class FileStorage implements Storage {
       const b = await fsp.readFile(file);
       if (b.length < 8 || !b.subarray(0, 4).equals(MAGIC)) return undefined;
       return b.subarray(8, 8 + b.readUInt32BE(4)).toString('utf8');
-    } catch { return undefined; }
+    } catch {
+      return undefined;
+    }
   }
 
   /** Whether a folder holds at least one entry (deletes leave empty folders behind). */
   private async hasLeaf(dir: string): Promise<boolean> {
     let ents: fs.Dirent[];
-    try { ents = await fsp.readdir(dir, { withFileTypes: true }); } catch { return false; }
+    try {
+      ents = await fsp.readdir(dir, { withFileTypes: true });
+    } catch {
+      return false;
+    }
     for (const d of ents) if (!d.isDirectory() && (d.name.startsWith('_') || d.name.startsWith('#'))) return true;
     for (const d of ents) if (d.isDirectory() && (await this.hasLeaf(path.join(dir, d.name)))) return true;
     return false;
@@ -340,5 +371,9 @@ export class FileStorage implements Storage {
 
 async function syncDir(dir: string): Promise<void> {
   const fh = await fsp.open(dir, 'r');
-  try { await fh.sync(); } finally { await fh.close(); }
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
 }

@@ -2,7 +2,10 @@
 import type { Storage } from '../sdk/storage.js';
 
 /** A folder of the in-memory index: the keys that end here, and the folders below. */
-interface Folder { files: Set<string>; folders: Map<string, Folder> }
+interface Folder {
+  files: Set<string>;
+  folders: Map<string, Folder>;
+}
 const folder = (): Folder => ({ files: new Set(), folders: new Map() });
 
 export class MemoryStorage implements Storage {
@@ -13,8 +16,13 @@ export class MemoryStorage implements Storage {
    * of thousands of tokens in store, a scan made each LIST cost milliseconds.
    */
   private tree = folder();
-  async get(key: string) { const v = this.map.get(key); return v ? Buffer.from(v) : undefined; }
-  peek(key: string) { return this.map.get(key); }
+  async get(key: string) {
+    const v = this.map.get(key);
+    return v ? Buffer.from(v) : undefined;
+  }
+  peek(key: string) {
+    return this.map.get(key);
+  }
   async put(key: string, value: Buffer) {
     if (!this.map.has(key)) this.index(key);
     this.map.set(key, Buffer.from(value));
@@ -27,13 +35,19 @@ export class MemoryStorage implements Storage {
     const cut = prefix.lastIndexOf('/');
     const partial = prefix.slice(cut + 1);
     let f: Folder | undefined = this.tree;
-    if (cut !== -1) for (const seg of prefix.slice(0, cut).split('/')) { f = f.folders.get(seg); if (!f) return []; }
+    if (cut !== -1)
+      for (const seg of prefix.slice(0, cut).split('/')) {
+        f = f.folders.get(seg);
+        if (!f) return [];
+      }
     const out = new Set<string>();
     for (const name of f.files) if (name.startsWith(partial)) out.add(name.slice(partial.length));
     for (const name of f.folders.keys()) if (name.startsWith(partial)) out.add(name.slice(partial.length) + '/');
     return [...out].sort();
   }
-  async entries() { return [...this.map.entries()].map(([k, v]) => [k, Buffer.from(v)] as [string, Buffer]); }
+  async entries() {
+    return [...this.map.entries()].map(([k, v]) => [k, Buffer.from(v)] as [string, Buffer]);
+  }
   async replaceAll(entries: Array<[string, Buffer]>) {
     this.map = new Map(entries.map(([k, v]) => [k, Buffer.from(v)]));
     this.tree = folder();
@@ -45,7 +59,10 @@ export class MemoryStorage implements Storage {
     let f = this.tree;
     for (let i = 0; i < segs.length - 1; i++) {
       let next = f.folders.get(segs[i]);
-      if (!next) { next = folder(); f.folders.set(segs[i], next); }
+      if (!next) {
+        next = folder();
+        f.folders.set(segs[i], next);
+      }
       f = next;
     }
     f.files.add(segs[segs.length - 1]);

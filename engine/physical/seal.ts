@@ -96,10 +96,14 @@ export class SealManager {
     this.flags.sealed = true;
   }
 
-  get sealed() { return this.barrier.sealed; }
+  get sealed() {
+    return this.barrier.sealed;
+  }
 
   /** The barrier's active key term (sys/key-status). */
-  activeTerm(): { term: number; installed: number } { return this.barrier.ring().activeTerm(); }
+  activeTerm(): { term: number; installed: number } {
+    return this.barrier.ring().activeTerm();
+  }
 
   info() {
     return { t: this.config?.secret_threshold ?? 0, n: this.config?.secret_shares ?? 0, progress: this.pending.length };
@@ -117,7 +121,11 @@ export class SealManager {
    * token (made by `makeRoot` while the barrier is briefly open). Leaves the engine sealed.
    * @throws VaultError 400 with Vault's messages for bad parameters or a second init.
    */
-  init(shares: number, threshold: number, makeRoot: () => Promise<string>): Promise<{ keys: Buffer[]; rootToken: string }> {
+  init(
+    shares: number,
+    threshold: number,
+    makeRoot: () => Promise<string>,
+  ): Promise<{ keys: Buffer[]; rootToken: string }> {
     return this.exclusive(async () => {
       if (this.config) throw userError('Vault is already initialized');
       if (!Number.isInteger(shares) || shares < 1) throw userError('shares must be at least one');
@@ -131,11 +139,18 @@ export class SealManager {
       const rootKey = randomBytes(ROOT_KEY_LEN);
       const ring = Keyring.fresh(this.clock.nowMs());
       await this.barrier.physical.put(KEYRING_KEY, gcmSeal(rootKey, 0, KEYRING_KEY, ring.serialize()));
-      const keys = shares === 1 ? [Buffer.from(rootKey)] : (await split(new Uint8Array(rootKey), shares, threshold)).map((s) => Buffer.from(s));
+      const keys =
+        shares === 1
+          ? [Buffer.from(rootKey)]
+          : (await split(new Uint8Array(rootKey), shares, threshold)).map((s) => Buffer.from(s));
       const salt = randomBytes(32);
       const config: SealConfig = {
-        type: 'shamir', secret_shares: shares, secret_threshold: threshold, check: checkValue(rootKey),
-        share_salt: salt.toString('hex'), share_checks: keys.map((k) => shareCheck(salt, k)),
+        type: 'shamir',
+        secret_shares: shares,
+        secret_threshold: threshold,
+        check: checkValue(rootKey),
+        share_salt: salt.toString('hex'),
+        share_checks: keys.map((k) => shareCheck(salt, k)),
       };
 
       this.barrier.unseal(ring);
@@ -171,7 +186,11 @@ export class SealManager {
       const share = decodeShare(keyText, this.config.secret_shares === 1 ? ROOT_KEY_LEN : ROOT_KEY_LEN + 1);
       if (this.pending.some((p) => p.equals(share))) return;
       // Shamir cannot tell a wrong share until the threshold; the stored checks can.
-      if (this.config.share_checks && this.config.share_salt && !this.config.share_checks.includes(shareCheck(Buffer.from(this.config.share_salt, 'hex'), share))) {
+      if (
+        this.config.share_checks &&
+        this.config.share_salt &&
+        !this.config.share_checks.includes(shareCheck(Buffer.from(this.config.share_salt, 'hex'), share))
+      ) {
         throw userError('Unseal failed, invalid key');
       }
       this.pending.push(share);
@@ -181,12 +200,18 @@ export class SealManager {
       this.pending = [];
       let key: Buffer;
       try {
-        key = shares.length === 1 ? Buffer.from(shares[0]) : Buffer.from(await combine(shares.map((s) => new Uint8Array(s))));
+        key =
+          shares.length === 1
+            ? Buffer.from(shares[0])
+            : Buffer.from(await combine(shares.map((s) => new Uint8Array(s))));
       } catch {
         throw userError('Unseal failed, invalid key');
       }
       const ring = await this.openKeyring(key);
-      if (!ring) { key.fill(0); throw userError('Unseal failed, invalid key'); }
+      if (!ring) {
+        key.fill(0);
+        throw userError('Unseal failed, invalid key');
+      }
       this.barrier.unseal(ring);
       this.rootKey = key;
       try {

@@ -8,7 +8,11 @@
  */
 import { parseDuration } from './duration.js';
 
-interface Timer { id: number; at: number; fn: () => void | Promise<void> }
+interface Timer {
+  id: number;
+  at: number;
+  fn: () => void | Promise<void>;
+}
 
 export class Clock {
   private offsetMs = 0;
@@ -27,9 +31,13 @@ export class Clock {
   nowMs(): number {
     return (this.frozenAt ?? Date.now()) + this.offsetMs;
   }
-  now(): Date { return new Date(this.nowMs()); }
+  now(): Date {
+    return new Date(this.nowMs());
+  }
   /** Unix seconds. */
-  unix(): number { return Math.floor(this.nowMs() / 1000); }
+  unix(): number {
+    return Math.floor(this.nowMs() / 1000);
+  }
 
   /** Moves time forward (`'1h'`, `90`, …) and fires every timer that came due, in order. */
   async advance(by: string | number): Promise<void> {
@@ -44,8 +52,13 @@ export class Clock {
     const t: Timer = { id: this.nextId++, at: atMs, fn };
     // Binary search keeps insertion cheap with thousands of pending token and lease timers;
     // the real timer only needs re-arming when the earliest one changes.
-    let lo = 0, hi = this.timers.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.timers[mid].at <= atMs) lo = mid + 1; else hi = mid; }
+    let lo = 0,
+      hi = this.timers.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.timers[mid].at <= atMs) lo = mid + 1;
+      else hi = mid;
+    }
     this.timers.splice(lo, 0, t);
     if (lo === 0) this.arm();
     return () => {
@@ -57,7 +70,9 @@ export class Clock {
   }
 
   /** Number of pending timers (for tests and leak checks). */
-  pending(): number { return this.timers.length; }
+  pending(): number {
+    return this.timers.length;
+  }
 
   stop(): void {
     this.stopped = true;
@@ -73,7 +88,11 @@ export class Clock {
     try {
       while (this.timers.length && this.timers[0].at <= this.nowMs()) {
         const t = this.timers.shift()!;
-        try { await t.fn(); } catch { /* a timer's failure is its owner's to record */ }
+        try {
+          await t.fn();
+        } catch {
+          /* a timer's failure is its owner's to record */
+        }
       }
     } finally {
       this.firing = false;
@@ -82,10 +101,16 @@ export class Clock {
   }
 
   private arm(): void {
-    if (this.handle) { clearTimeout(this.handle); this.handle = null; }
+    if (this.handle) {
+      clearTimeout(this.handle);
+      this.handle = null;
+    }
     if (this.stopped || this.frozenAt !== null || this.timers.length === 0) return;
     const delay = Math.max(0, Math.min(this.timers[0].at - this.nowMs(), 2 ** 31 - 1));
-    this.handle = setTimeout(() => { this.handle = null; void this.fireDue(); }, delay);
+    this.handle = setTimeout(() => {
+      this.handle = null;
+      void this.fireDue();
+    }, delay);
     this.handle.unref();
   }
 }

@@ -1,5 +1,5 @@
 /** Vault-style durations: integers are seconds; strings take Go units plus `d`. */
-const UNIT: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600, d: 86400 };
+const UNIT: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600, d: 86400 };
 
 /**
  * Parses a duration into whole seconds.
@@ -18,7 +18,10 @@ export function parseDuration(v: unknown): number {
   const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/y;
   let neg = false;
   let i = 0;
-  if (s[0] === '-' || s[0] === '+') { neg = s[0] === '-'; i = 1; }
+  if (s[0] === '-' || s[0] === '+') {
+    neg = s[0] === '-';
+    i = 1;
+  }
   let total = 0;
   let matched = false;
   while (i < s.length) {
@@ -38,8 +41,10 @@ export function formatGoDuration(seconds: number): string {
   if (seconds === 0) return '0s';
   const neg = seconds < 0;
   let s = Math.abs(Math.trunc(seconds));
-  const h = Math.floor(s / 3600); s -= h * 3600;
-  const m = Math.floor(s / 60); s -= m * 60;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
   let out = '';
   if (h) out = `${h}h${m}m${s}s`;
   else if (m) out = `${m}m${s}s`;
@@ -49,5 +54,8 @@ export function formatGoDuration(seconds: number): string {
 
 /** Formats seconds as the CLI humanises TTLs (`768h`, `1h30m`, `45s`, `0s`). */
 export function humanDuration(seconds: number): string {
-  return formatGoDuration(seconds).replace(/(\d[hm])0m0s$/, '$1').replace(/(\d)m0s$/, '$1m').replace(/(\d+h\d+m)0s$/, '$1');
+  return formatGoDuration(seconds)
+    .replace(/(\d[hm])0m0s$/, '$1')
+    .replace(/(\d)m0s$/, '$1m')
+    .replace(/(\d+h\d+m)0s$/, '$1');
 }

@@ -11,7 +11,11 @@ export class VaultError extends Error {
   readonly multi: boolean;
   /** Extra body to send with the error (KV v2 deleted-version 404s carry an envelope). */
   readonly body?: Record<string, unknown>;
-  constructor(status: number, errors: string[] | string, opts: { multi?: boolean; body?: Record<string, unknown> } = {}) {
+  constructor(
+    status: number,
+    errors: string[] | string,
+    opts: { multi?: boolean; body?: Record<string, unknown> } = {},
+  ) {
     const list = Array.isArray(errors) ? errors : [errors];
     super(list.join('; ') || `status ${status}`);
     this.status = status;
@@ -49,7 +53,9 @@ export const unsupportedOperation = () => new VaultError(405, 'unsupported opera
  * "Field validation failed" wording, raised by `framework/fields.ts`.
  */
 export class FieldError extends VaultError {
-  constructor(message: string) { super(400, message); }
+  constructor(message: string) {
+    super(400, message);
+  }
 }
 
 /**

@@ -6,7 +6,10 @@ const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 let pool = Buffer.alloc(0);
 let poolAt = 0;
 function randomByte(): number {
-  if (poolAt >= pool.length) { pool = randomBytes(4096); poolAt = 0; }
+  if (poolAt >= pool.length) {
+    pool = randomBytes(4096);
+    poolAt = 0;
+  }
   return pool[poolAt++];
 }
 
@@ -26,9 +29,10 @@ export function base62(n: number): string {
 export const uuid = () => randomUUID();
 // crypto.hash (node ≥ 20.12) is the one-shot form: no Hash object per call, about 2.5× faster.
 const oneShot = (crypto as unknown as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
-export const sha256hex: (s: string) => string = typeof oneShot === 'function'
-  ? (s) => oneShot('sha256', s, 'hex')
-  : (s) => createHash('sha256').update(s).digest('hex');
+export const sha256hex: (s: string) => string =
+  typeof oneShot === 'function'
+    ? (s) => oneShot('sha256', s, 'hex')
+    : (s) => createHash('sha256').update(s).digest('hex');
 export const shortHex = (bytes = 4) => randomBytes(bytes).toString('hex');
 
 /** RFC 3339 with nanoseconds, as Go prints time.Time in JSON. */

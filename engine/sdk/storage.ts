@@ -31,11 +31,18 @@ const readOnce = new WeakSet<Buffer>();
  */
 function frozenParse(b: Buffer): unknown {
   let v = parsed.get(b);
-  if (v === undefined) { v = deepFreeze(JSON.parse(b.toString('utf8'))); parsed.set(b, v); }
+  if (v === undefined) {
+    v = deepFreeze(JSON.parse(b.toString('utf8')));
+    parsed.set(b, v);
+  }
   return v;
 }
 
-export type DeepReadonly<T> = T extends (infer U)[] ? ReadonlyArray<DeepReadonly<U>> : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+export type DeepReadonly<T> = T extends (infer U)[]
+  ? ReadonlyArray<DeepReadonly<U>>
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 function deepFreeze<T>(v: T): T {
   if (v !== null && typeof v === 'object') {
@@ -57,7 +64,8 @@ function cloneJSON(v: unknown): unknown {
   for (const k in v) {
     const x = cloneJSON((v as Record<string, unknown>)[k]);
     // JSON.parse makes "__proto__" an own property; plain assignment would set the prototype.
-    if (k === '__proto__') Object.defineProperty(o, k, { value: x, enumerable: true, writable: true, configurable: true });
+    if (k === '__proto__')
+      Object.defineProperty(o, k, { value: x, enumerable: true, writable: true, configurable: true });
     else o[k] = x;
   }
   return o;
@@ -65,16 +73,27 @@ function cloneJSON(v: unknown): unknown {
 
 /** A prefixed window onto storage with JSON helpers; what a backend is given. */
 export class StorageView {
-  constructor(private readonly storage: Storage, readonly prefix: string) {}
-  get(key: string) { return this.storage.get(this.prefix + key); }
-  put(key: string, value: Buffer) { return this.storage.put(this.prefix + key, value); }
-  delete(key: string) { return this.storage.delete(this.prefix + key); }
+  constructor(
+    private readonly storage: Storage,
+    readonly prefix: string,
+  ) {}
+  get(key: string) {
+    return this.storage.get(this.prefix + key);
+  }
+  put(key: string, value: Buffer) {
+    return this.storage.put(this.prefix + key, value);
+  }
+  delete(key: string) {
+    return this.storage.delete(this.prefix + key);
+  }
   /** Whether a key is present, without reading (in memory) or decoding its value. */
   async has(key: string): Promise<boolean> {
     if (this.storage.peek) return this.storage.peek(this.prefix + key) !== undefined;
     return (await this.get(key)) !== undefined;
   }
-  list(prefix: string) { return this.storage.list(this.prefix + prefix); }
+  list(prefix: string) {
+    return this.storage.list(this.prefix + prefix);
+  }
   async getJSON<T>(key: string): Promise<T | undefined> {
     if (!this.storage.peek) {
       const b = await this.get(key);
@@ -84,7 +103,10 @@ export class StorageView {
     if (!b) return undefined;
     // A value read once between writes (read-modify-write) is parsed as before; only a
     // second read of the same stored buffer makes the shared parse worth keeping.
-    if (!parsed.has(b) && !readOnce.has(b)) { readOnce.add(b); return JSON.parse(b.toString('utf8')) as T; }
+    if (!parsed.has(b) && !readOnce.has(b)) {
+      readOnce.add(b);
+      return JSON.parse(b.toString('utf8')) as T;
+    }
     return cloneJSON(frozenParse(b)) as T;
   }
 
@@ -97,8 +119,12 @@ export class StorageView {
     const b = this.storage.peek(this.prefix + key);
     return b ? (frozenParse(b) as DeepReadonly<T>) : undefined;
   }
-  putJSON(key: string, value: unknown) { return this.put(key, Buffer.from(JSON.stringify(value))); }
-  sub(prefix: string) { return new StorageView(this.storage, this.prefix + prefix); }
+  putJSON(key: string, value: unknown) {
+    return this.put(key, Buffer.from(JSON.stringify(value)));
+  }
+  sub(prefix: string) {
+    return new StorageView(this.storage, this.prefix + prefix);
+  }
   /** Deletes every key below this view (mount disable, token cubbyhole destroy). */
   async clear(prefix = ''): Promise<void> {
     for (const k of await this.list(prefix)) {

@@ -12,7 +12,11 @@ import type { LeaseEntry, TokenEntry } from './types.js';
 /** A token's merged policies. */
 export interface AclView {
   allow(
-    path: string, op: AclOperation, data?: Record<string, unknown> | null, needSudo?: boolean, wrapTTL?: number,
+    path: string,
+    op: AclOperation,
+    data?: Record<string, unknown> | null,
+    needSudo?: boolean,
+    wrapTTL?: number,
   ): AclDecision;
   capabilities(path: string): string[];
   /** Whether any rule grants something at or under a mount (sys/internal/ui/mounts). */
@@ -57,7 +61,11 @@ export interface WrappingAdmin {
 export interface AuditAdmin {
   list(): Array<{ path: string; type: string; description: string; options: Record<string, string>; local: boolean }>;
   enable(p: {
-    path: string; type: string; description?: string; options?: Record<string, string>; local?: boolean;
+    path: string;
+    type: string;
+    description?: string;
+    options?: Record<string, string>;
+    local?: boolean;
   }): Promise<void>;
   disable(path: string): Promise<void>;
   /** The HMAC of an input with a device's salt (sys/audit-hash). */
@@ -68,7 +76,9 @@ export interface AuditAdmin {
 export interface SealControl {
   readonly sealed: boolean;
   init(
-    shares: number, threshold: number, makeRoot: () => Promise<string>,
+    shares: number,
+    threshold: number,
+    makeRoot: () => Promise<string>,
   ): Promise<{ keys: Buffer[]; rootToken: string }>;
   submit(key: string): Promise<void>;
   reset(): void;
@@ -84,7 +94,11 @@ export interface LockoutHooks {
   unlockUser?: (alias: string) => Promise<void>;
 }
 
-export interface MountChanges { description?: string; config?: Partial<MountConfig>; options?: Record<string, string> }
+export interface MountChanges {
+  description?: string;
+  config?: Partial<MountConfig>;
+  options?: Record<string, string>;
+}
 
 export interface SystemHost {
   readonly clock: Clock;

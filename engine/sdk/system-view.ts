@@ -28,10 +28,24 @@ export interface MountEntry {
 
 /** What token creation takes; TTL arithmetic (mount and system maxima, periods) is the core's. */
 export interface CreateTokenParams {
-  policies: string[]; parent: string; path: string; displayName: string; meta?: Record<string, string> | null;
-  ttl?: number; maxTTL?: number; explicitMaxTTL?: number; period?: number; numUses?: number; renewable?: boolean;
-  type?: 'service' | 'batch'; id?: string; noDefaultPolicy?: boolean; role?: string; internal?: Record<string, unknown>;
-  mountMaxTTL?: number; mountDefaultTTL?: number;
+  policies: string[];
+  parent: string;
+  path: string;
+  displayName: string;
+  meta?: Record<string, string> | null;
+  ttl?: number;
+  maxTTL?: number;
+  explicitMaxTTL?: number;
+  period?: number;
+  numUses?: number;
+  renewable?: boolean;
+  type?: 'service' | 'batch';
+  id?: string;
+  noDefaultPolicy?: boolean;
+  role?: string;
+  internal?: Record<string, unknown>;
+  mountMaxTTL?: number;
+  mountDefaultTTL?: number;
 }
 
 /** The token helpers the token backend (auth/token) and sys need. */

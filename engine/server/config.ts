@@ -27,7 +27,18 @@ export interface ServerConfig {
 export class ConfigError extends Error {}
 
 /** Accepted for compatibility with Vault configs; they change nothing here. */
-const IGNORED = new Set(['ui', 'disable_mlock', 'api_addr', 'cluster_addr', 'cluster_name', 'log_level', 'log_format', 'pid_file', 'disable_cache', 'plugin_directory']);
+const IGNORED = new Set([
+  'ui',
+  'disable_mlock',
+  'api_addr',
+  'cluster_addr',
+  'cluster_name',
+  'log_level',
+  'log_format',
+  'pid_file',
+  'disable_cache',
+  'plugin_directory',
+]);
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 /**
@@ -45,7 +56,9 @@ export function parseServerConfig(text: string, file = 'config.hcl'): ServerConf
     throw e;
   }
   const at = (i: { pos: { line: number; column: number } }) => `${file}:${i.pos.line}:${i.pos.column}`;
-  const fail = (i: HclItem, msg: string): never => { throw new ConfigError(`${at(i)}: ${msg}`); };
+  const fail = (i: HclItem, msg: string): never => {
+    throw new ConfigError(`${at(i)}: ${msg}`);
+  };
   const str = (i: HclItem, v: HclValue | undefined, what: string): string => {
     if (typeof v === 'string') return v;
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
@@ -72,24 +85,32 @@ export function parseServerConfig(text: string, file = 'config.hcl'): ServerConf
         } else if (type === 'inmem') {
           storage = { kind: 'memory' };
         } else {
-          fail(item, `storage type "${type}" is not available in vault-lab; use storage "file" { path = "…" } or storage "inmem" {}`);
+          fail(
+            item,
+            `storage type "${type}" is not available in vault-lab; use storage "file" { path = "…" } or storage "inmem" {}`,
+          );
         }
         break;
       }
       case 'listener': {
         if (address) fail(item, 'only one listener is supported');
         const type = item.labels[0];
-        if (type !== 'tcp' || !isObject(item.value)) fail(item, 'expected listener "tcp" { address = "127.0.0.1:8200" }');
+        if (type !== 'tcp' || !isObject(item.value))
+          fail(item, 'expected listener "tcp" { address = "127.0.0.1:8200" }');
         const body = item.value as HclObject;
         const a = field(body, 'address');
         const addr = a ? str(a, a.value, 'address') : '127.0.0.1:8200';
         const host = /^\[?([^\]]*?)\]?:\d+$/.exec(addr)?.[1];
         if (host === undefined) fail(a ?? item, `address "${addr}" must be host:port`);
-        if (!LOOPBACK.has(host!)) fail(a ?? item, `address "${addr}": vault-lab listens on loopback only; use 127.0.0.1:<port>`);
+        if (!LOOPBACK.has(host!))
+          fail(a ?? item, `address "${addr}": vault-lab listens on loopback only; use 127.0.0.1:<port>`);
         const tls = field(body, 'tls_disable');
         const tlsOff = tls ? ['true', '1'].includes(String(tls.value)) : false;
-        if (!tlsOff) fail(tls ?? item, 'TLS is not available in vault-lab: add tls_disable = true (or "1") to the listener');
-        for (const x of body.items) if (!['address', 'tls_disable', 'cluster_address'].includes(x.key)) warnings.push(`${at(x)}: listener option "${x.key}" is ignored`);
+        if (!tlsOff)
+          fail(tls ?? item, 'TLS is not available in vault-lab: add tls_disable = true (or "1") to the listener');
+        for (const x of body.items)
+          if (!['address', 'tls_disable', 'cluster_address'].includes(x.key))
+            warnings.push(`${at(x)}: listener option "${x.key}" is ignored`);
         address = addr;
         break;
       }
@@ -97,23 +118,38 @@ export function parseServerConfig(text: string, file = 'config.hcl'): ServerConf
       case 'max_lease_ttl': {
         const v = str(item, item.value, item.key);
         let secs: number;
-        try { secs = /^\d+$/.test(v) ? Number(v) : parseDuration(v); } catch { return fail(item, `${item.key}: "${v}" is not a duration (e.g. "1h", "768h")`); }
-        if (item.key === 'default_lease_ttl') out.defaultLeaseTTL = secs; else out.maxLeaseTTL = secs;
+        try {
+          secs = /^\d+$/.test(v) ? Number(v) : parseDuration(v);
+        } catch {
+          return fail(item, `${item.key}: "${v}" is not a duration (e.g. "1h", "768h")`);
+        }
+        if (item.key === 'default_lease_ttl') out.defaultLeaseTTL = secs;
+        else out.maxLeaseTTL = secs;
         break;
       }
       case 'seal':
-        fail(item, 'auto-unseal seals are not available in vault-lab: remove the seal stanza to use Shamir unseal keys');
+        fail(
+          item,
+          'auto-unseal seals are not available in vault-lab: remove the seal stanza to use Shamir unseal keys',
+        );
         break;
       default:
         if (IGNORED.has(item.key)) warnings.push(`${at(item)}: "${item.key}" is accepted and ignored`);
         else fail(item, `unknown configuration key "${item.key}"`);
     }
   }
-  if (!storage) throw new ConfigError(`${file}: a storage stanza is required, e.g. storage "file" { path = "./vault-data" }`);
+  if (!storage)
+    throw new ConfigError(`${file}: a storage stanza is required, e.g. storage "file" { path = "./vault-data" }`);
   if (out.defaultLeaseTTL && out.maxLeaseTTL && out.defaultLeaseTTL > out.maxLeaseTTL) {
     throw new ConfigError(`${file}: default_lease_ttl cannot be greater than max_lease_ttl`);
   }
-  return { storage, address: address ?? '127.0.0.1:8200', defaultLeaseTTL: out.defaultLeaseTTL, maxLeaseTTL: out.maxLeaseTTL, warnings };
+  return {
+    storage,
+    address: address ?? '127.0.0.1:8200',
+    defaultLeaseTTL: out.defaultLeaseTTL,
+    maxLeaseTTL: out.maxLeaseTTL,
+    warnings,
+  };
 }
 
 /** Reads and parses a config file. @throws ConfigError */
@@ -122,7 +158,9 @@ export function loadServerConfig(file: string): ServerConfig {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(`error loading configuration from ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+    throw new ConfigError(
+      `error loading configuration from ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`,
+    );
   }
   return parseServerConfig(text, file);
 }

@@ -11,23 +11,43 @@ export function auditPaths(host: SystemHost): PathDef[] {
   };
   return [
     {
-      pattern: 'audit/?', injectTopLevel: true,
+      pattern: 'audit/?',
+      injectTopLevel: true,
       synopsis: 'List the enabled audit devices.',
       operations: {
         read: () => {
           const out: Record<string, unknown> = {};
-          for (const e of mgr().list()) out[e.path] = { type: e.type, description: e.description, options: e.options, local: e.local, path: e.path };
+          for (const e of mgr().list())
+            out[e.path] = {
+              type: e.type,
+              description: e.description,
+              options: e.options,
+              local: e.local,
+              path: e.path,
+            };
           return { data: out };
         },
       },
     },
     {
-      pattern: 'audit/(?<path>.+)', injectTopLevel: true,
+      pattern: 'audit/(?<path>.+)',
+      injectTopLevel: true,
       synopsis: 'Enable or disable an audit device.',
-      fields: { type: { type: 'string' }, description: { type: 'string' }, options: { type: 'map' }, local: { type: 'bool' } },
+      fields: {
+        type: { type: 'string' },
+        description: { type: 'string' },
+        options: { type: 'map' },
+        local: { type: 'bool' },
+      },
       operations: {
         update: async (req, d) => {
-          await mgr().enable({ path: req.params.path, type: d.get<string>('type'), description: d.get<string>('description'), options: d.get<Record<string, string>>('options'), local: d.get<boolean>('local') });
+          await mgr().enable({
+            path: req.params.path,
+            type: d.get<string>('type'),
+            description: d.get<string>('description'),
+            options: d.get<Record<string, string>>('options'),
+            local: d.get<boolean>('local'),
+          });
           return undefined;
         },
         delete: async (req) => {
@@ -37,7 +57,8 @@ export function auditPaths(host: SystemHost): PathDef[] {
       },
     },
     {
-      pattern: 'audit-hash/(?<path>.+)', injectTopLevel: true,
+      pattern: 'audit-hash/(?<path>.+)',
+      injectTopLevel: true,
       synopsis: "The hash of a given string via the given audit device's salt.",
       fields: { input: { type: 'string' } },
       operations: {

@@ -14,11 +14,22 @@ async function report(host: SystemHost, t: TokenEntry, paths: string[]) {
 }
 
 export function capabilityPaths(host: SystemHost): PathDef[] {
-  const fields = { paths: { type: 'commaStringSlice' as const, aliases: ['path'] }, token: { type: 'string' as const }, accessor: { type: 'string' as const } };
+  const fields = {
+    paths: { type: 'commaStringSlice' as const, aliases: ['path'] },
+    token: { type: 'string' as const },
+    accessor: { type: 'string' as const },
+  };
   return [
-    { pattern: 'capabilities-self', injectTopLevel: true, fields, operations: { update: async (req, d) => report(host, req.token!, d.get<string[]>('paths')) } },
     {
-      pattern: 'capabilities', injectTopLevel: true, fields,
+      pattern: 'capabilities-self',
+      injectTopLevel: true,
+      fields,
+      operations: { update: async (req, d) => report(host, req.token!, d.get<string[]>('paths')) },
+    },
+    {
+      pattern: 'capabilities',
+      injectTopLevel: true,
+      fields,
       operations: {
         update: async (_req, d) => {
           const t = await host.tokens.lookup(d.get<string>('token'));
@@ -28,7 +39,9 @@ export function capabilityPaths(host: SystemHost): PathDef[] {
       },
     },
     {
-      pattern: 'capabilities-accessor', injectTopLevel: true, fields,
+      pattern: 'capabilities-accessor',
+      injectTopLevel: true,
+      fields,
       operations: {
         update: async (_req, d) => {
           const t = await host.tokens.lookupAccessor(d.get<string>('accessor'));

@@ -4,8 +4,14 @@ import type { SystemHost } from '../sdk/system-host.js';
 import { notFound, userError } from '../sdk/errors.js';
 
 export function leasePaths(host: SystemHost): PathDef[] {
-  const idField = { lease_id: { type: 'string' as const }, url_lease_id: { type: 'string' as const }, increment: { type: 'duration' as const }, sync: { type: 'bool' as const, default: true } };
-  const leaseId = (req: { params: Record<string, string> }, d: { get<T>(n: string): T }) => (req.params.id || d.get<string>('lease_id') || '').trim();
+  const idField = {
+    lease_id: { type: 'string' as const },
+    url_lease_id: { type: 'string' as const },
+    increment: { type: 'duration' as const },
+    sync: { type: 'bool' as const, default: true },
+  };
+  const leaseId = (req: { params: Record<string, string> }, d: { get<T>(n: string): T }) =>
+    (req.params.id || d.get<string>('lease_id') || '').trim();
   return [
     {
       pattern: 'leases/lookup',
@@ -50,7 +56,10 @@ export function leasePaths(host: SystemHost): PathDef[] {
         update: async (req, d) => {
           const id = leaseId(req, d);
           if (!id) throw userError('lease_id must be specified');
-          if (d.get<boolean>('sync')) { await host.expiration.revoke(id); return; }
+          if (d.get<boolean>('sync')) {
+            await host.expiration.revoke(id);
+            return;
+          }
           void host.expiration.revoke(id).catch(() => undefined);
           return { status: 202 };
         },
@@ -63,9 +72,13 @@ export function leasePaths(host: SystemHost): PathDef[] {
         update: async (req, d) => {
           const run = async () => {
             await host.expiration.revokePrefix(req.params.prefix);
-            for (const t of await host.tokens.all()) if (t.path.startsWith(req.params.prefix)) await host.tokens.revokeTree(t.id);
+            for (const t of await host.tokens.all())
+              if (t.path.startsWith(req.params.prefix)) await host.tokens.revokeTree(t.id);
           };
-          if (d.get<boolean>('sync')) { await run(); return; }
+          if (d.get<boolean>('sync')) {
+            await run();
+            return;
+          }
           void run().catch(() => undefined);
           return { status: 202 };
         },
@@ -73,7 +86,11 @@ export function leasePaths(host: SystemHost): PathDef[] {
     },
     {
       pattern: '(?:leases/revoke-force|revoke-force)/(?<prefix>.+)',
-      operations: { update: async (req) => { await host.expiration.revokePrefix(req.params.prefix, true); } },
+      operations: {
+        update: async (req) => {
+          await host.expiration.revokePrefix(req.params.prefix, true);
+        },
+      },
     },
   ];
 }

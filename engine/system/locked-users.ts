@@ -7,12 +7,18 @@ import { userError } from '../sdk/errors.js';
 import type { PathDef } from '../framework/backend.js';
 
 export function lockedUserPaths(host: SystemHost): PathDef[] {
-  const authMounts = () => host.mountTable('auth').map((e) => ({ entry: e, backend: host.matchMount(`auth/${e.path}`)?.backend }));
+  const authMounts = () =>
+    host.mountTable('auth').map((e) => ({ entry: e, backend: host.matchMount(`auth/${e.path}`)?.backend }));
   return [
     {
       pattern: 'locked-users',
       synopsis: 'Report the locked user count metrics, for this namespace and all child namespaces.',
-      fields: { mount_accessor: { type: 'string', description: 'Only report the users locked out of the auth mount with this accessor.' } },
+      fields: {
+        mount_accessor: {
+          type: 'string',
+          description: 'Only report the users locked out of the auth mount with this accessor.',
+        },
+      },
       operations: {
         read: async (_req, d) => {
           const only = d.get<string>('mount_accessor');
@@ -20,11 +26,18 @@ export function lockedUserPaths(host: SystemHost): PathDef[] {
           for (const m of authMounts()) {
             if (only && m.entry.accessor !== only) continue;
             const names = (await m.backend?.lockedUsers?.()) ?? [];
-            if (names.length) accessors.push({ mount_accessor: m.entry.accessor, counts: names.length, alias_identifiers: names.sort() });
+            if (names.length)
+              accessors.push({
+                mount_accessor: m.entry.accessor,
+                counts: names.length,
+                alias_identifiers: names.sort(),
+              });
           }
           accessors.sort((a, b) => b.counts - a.counts);
           const total = accessors.reduce((n, a) => n + a.counts, 0);
-          const byNamespace = total ? [{ namespace_id: 'root', namespace_path: '', counts: total, mount_accessors: accessors }] : [];
+          const byNamespace = total
+            ? [{ namespace_id: 'root', namespace_path: '', counts: total, mount_accessors: accessors }]
+            : [];
           return { data: { by_namespace: byNamespace, total } };
         },
       },
@@ -40,7 +53,9 @@ export function lockedUserPaths(host: SystemHost): PathDef[] {
         update: async (req) => {
           const m = authMounts().find((x) => x.entry.accessor === req.params.mount_accessor);
           if (!m) throw userError(`mount accessor ${JSON.stringify(req.params.mount_accessor)} not found`);
-          await m.backend?.unlockUser?.(m.entry.type === 'userpass' ? req.params.alias_identifier.toLowerCase() : req.params.alias_identifier);
+          await m.backend?.unlockUser?.(
+            m.entry.type === 'userpass' ? req.params.alias_identifier.toLowerCase() : req.params.alias_identifier,
+          );
         },
       },
     },

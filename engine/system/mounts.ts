@@ -12,7 +12,13 @@ export function mountJSON(host: SystemHost, e: MountEntry): Record<string, unkno
   const builtin = e.type === 'kv' ? 'v0.17.0+builtin' : `v${host.version}+builtin.vault`;
   return {
     accessor: e.accessor,
-    config: { default_lease_ttl: e.config.default_lease_ttl, max_lease_ttl: e.config.max_lease_ttl, force_no_cache: e.config.force_no_cache, ...(e.table === 'auth' ? { token_type: e.config.token_type ?? 'default-service' } : {}), ...pickList(e.config) },
+    config: {
+      default_lease_ttl: e.config.default_lease_ttl,
+      max_lease_ttl: e.config.max_lease_ttl,
+      force_no_cache: e.config.force_no_cache,
+      ...(e.table === 'auth' ? { token_type: e.config.token_type ?? 'default-service' } : {}),
+      ...pickList(e.config),
+    },
     description: e.description,
     external_entropy_access: false,
     local: e.local,
@@ -23,19 +29,32 @@ export function mountJSON(host: SystemHost, e: MountEntry): Record<string, unkno
     seal_wrap: e.seal_wrap,
     type: e.type,
     uuid: e.uuid,
-    ...(['kv', 'transit', 'pki', 'database', 'userpass', 'approle', 'kubernetes'].includes(e.type) ? { deprecation_status: 'supported' } : {}),
+    ...(['kv', 'transit', 'pki', 'database', 'userpass', 'approle', 'kubernetes'].includes(e.type)
+      ? { deprecation_status: 'supported' }
+      : {}),
   };
 }
 
 function pickList(c: Record<string, unknown>) {
   const out: Record<string, unknown> = {};
-  for (const k of ['audit_non_hmac_request_keys', 'audit_non_hmac_response_keys', 'listing_visibility', 'passthrough_request_headers', 'allowed_response_headers']) if (c[k] !== undefined) out[k] = c[k];
+  for (const k of [
+    'audit_non_hmac_request_keys',
+    'audit_non_hmac_response_keys',
+    'listing_visibility',
+    'passthrough_request_headers',
+    'allowed_response_headers',
+  ])
+    if (c[k] !== undefined) out[k] = c[k];
   return out;
 }
 
 function ttlOf(v: unknown, name: string): number {
   if (v === undefined || v === null || v === '' || v === 'system') return 0;
-  try { return parseDuration(v as string); } catch { throw userError(`unable to parse ${name}: time: invalid duration "${String(v)}"`); }
+  try {
+    return parseDuration(v as string);
+  } catch {
+    throw userError(`unable to parse ${name}: time: invalid duration "${String(v)}"`);
+  }
 }
 
 function configFrom(raw: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -44,12 +63,25 @@ function configFrom(raw: Record<string, unknown> | undefined): Record<string, un
   if ('default_lease_ttl' in raw) c.default_lease_ttl = ttlOf(raw.default_lease_ttl, 'default_lease_ttl');
   if ('max_lease_ttl' in raw) c.max_lease_ttl = ttlOf(raw.max_lease_ttl, 'max_lease_ttl');
   if ('force_no_cache' in raw) c.force_no_cache = raw.force_no_cache === true || raw.force_no_cache === 'true';
-  for (const k of ['audit_non_hmac_request_keys', 'audit_non_hmac_response_keys', 'listing_visibility', 'passthrough_request_headers', 'allowed_response_headers', 'token_type', 'user_lockout_config']) if (k in raw) c[k] = raw[k];
-  if (c.default_lease_ttl && c.max_lease_ttl && (c.default_lease_ttl as number) > (c.max_lease_ttl as number)) throw userError('given default lease TTL greater than given max lease TTL');
+  for (const k of [
+    'audit_non_hmac_request_keys',
+    'audit_non_hmac_response_keys',
+    'listing_visibility',
+    'passthrough_request_headers',
+    'allowed_response_headers',
+    'token_type',
+    'user_lockout_config',
+  ])
+    if (k in raw) c[k] = raw[k];
+  if (c.default_lease_ttl && c.max_lease_ttl && (c.default_lease_ttl as number) > (c.max_lease_ttl as number))
+    throw userError('given default lease TTL greater than given max lease TTL');
   return c;
 }
 
-function normalizeType(type: string, options: Record<string, string> | null): { type: string; options: Record<string, string> | null } {
+function normalizeType(
+  type: string,
+  options: Record<string, string> | null,
+): { type: string; options: Record<string, string> | null } {
   if (type in KV_VERSIONS) return { type: 'kv', options: { ...(options ?? {}), version: KV_VERSIONS[type] } };
   if (type === 'generic') return { type: 'kv', options };
   if (type === 'kv') return { type, options: { version: '1', ...(options ?? {}) } };
@@ -58,7 +90,14 @@ function normalizeType(type: string, options: Record<string, string> | null): { 
 
 function tuneJSON(host: SystemHost, e: MountEntry) {
   const t = host.mountTTLs(e);
-  const out: Record<string, unknown> = { default_lease_ttl: t.defaultTTL, max_lease_ttl: t.maxTTL, force_no_cache: e.config.force_no_cache, description: e.description, options: e.options, ...pickList(e.config) };
+  const out: Record<string, unknown> = {
+    default_lease_ttl: t.defaultTTL,
+    max_lease_ttl: t.maxTTL,
+    force_no_cache: e.config.force_no_cache,
+    description: e.description,
+    options: e.options,
+    ...pickList(e.config),
+  };
   if (e.table === 'auth') out.token_type = e.config.token_type ?? 'default-service';
   return out;
 }
@@ -68,48 +107,79 @@ async function doTune(host: SystemHost, prefix: string, d: Record<string, unknow
   if (!e) throw userError(`cannot fetch mount entry for path "${prefix}"`);
   const config = configFrom(d);
   const next = { ...e.config, ...config };
-  if (next.default_lease_ttl && next.max_lease_ttl && (next.default_lease_ttl as number) > (next.max_lease_ttl as number)) throw userError('given default lease TTL greater than given max lease TTL');
+  if (
+    next.default_lease_ttl &&
+    next.max_lease_ttl &&
+    (next.default_lease_ttl as number) > (next.max_lease_ttl as number)
+  )
+    throw userError('given default lease TTL greater than given max lease TTL');
   let options = d.options as Record<string, string> | undefined;
   if (options && typeof options === 'object') {
-    if (options.version !== undefined && e.type !== 'kv') throw userError(`secrets engine "${e.type}" does not allow setting a version`);
-    if (options.version !== undefined && e.options?.version === '2' && String(options.version) === '1') throw userError('cannot downgrade mount from version 2');
+    if (options.version !== undefined && e.type !== 'kv')
+      throw userError(`secrets engine "${e.type}" does not allow setting a version`);
+    if (options.version !== undefined && e.options?.version === '2' && String(options.version) === '1')
+      throw userError('cannot downgrade mount from version 2');
     options = Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)]));
   } else options = undefined;
-  await host.tune(prefix, { description: typeof d.description === "string" ? d.description : undefined, config: config as Partial<MountEntry["config"]>, options });
+  await host.tune(prefix, {
+    description: typeof d.description === 'string' ? d.description : undefined,
+    config: config as Partial<MountEntry['config']>,
+    options,
+  });
 }
 
 export function mountPaths(host: SystemHost): PathDef[] {
   const migrations = new Map<string, { source_mount: string; target_mount: string; status: string }>();
-  const enable = (table: 'mounts' | 'auth') => async (req: { params: Record<string, string>; data: Record<string, unknown> }) => {
-    const d = req.data;
-    const rawType = typeof d.type === 'string' ? d.type : '';
-    if (!rawType) throw userError('backend type must be specified as a string');
-    if (table === 'auth' && rawType === 'token') throw userError('token credential backend cannot be instantiated');
-    const { type, options } = normalizeType(rawType, (d.options as Record<string, string>) ?? null);
-    if (table === 'mounts' && options?.version && type !== 'kv') throw userError(`secrets engine "${type}" does not allow setting a version`);
-    await host.mount({
-      path: req.params.path, type, table, description: typeof d.description === 'string' ? d.description : '',
-      config: configFrom(d.config as Record<string, unknown>) as MountEntry['config'], options: options ? Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)])) : null,
-      local: d.local === true, seal_wrap: d.seal_wrap === true,
-    });
-  };
+  const enable =
+    (table: 'mounts' | 'auth') => async (req: { params: Record<string, string>; data: Record<string, unknown> }) => {
+      const d = req.data;
+      const rawType = typeof d.type === 'string' ? d.type : '';
+      if (!rawType) throw userError('backend type must be specified as a string');
+      if (table === 'auth' && rawType === 'token') throw userError('token credential backend cannot be instantiated');
+      const { type, options } = normalizeType(rawType, (d.options as Record<string, string>) ?? null);
+      if (table === 'mounts' && options?.version && type !== 'kv')
+        throw userError(`secrets engine "${type}" does not allow setting a version`);
+      await host.mount({
+        path: req.params.path,
+        type,
+        table,
+        description: typeof d.description === 'string' ? d.description : '',
+        config: configFrom(d.config as Record<string, unknown>) as MountEntry['config'],
+        options: options ? Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)])) : null,
+        local: d.local === true,
+        seal_wrap: d.seal_wrap === true,
+      });
+    };
   const list = (table: 'mounts' | 'auth') => () => {
     const data: Record<string, unknown> = {};
     for (const e of host.mountTable(table)) data[e.path] = mountJSON(host, e);
     return { data };
   };
   return [
-    { pattern: 'mounts', injectTopLevel: true, synopsis: 'List the currently mounted backends.', operations: { read: list('mounts') } },
     {
-      pattern: 'mounts/(?<path>.+?)/tune/?', injectTopLevel: true,
+      pattern: 'mounts',
+      injectTopLevel: true,
+      synopsis: 'List the currently mounted backends.',
+      operations: { read: list('mounts') },
+    },
+    {
+      pattern: 'mounts/(?<path>.+?)/tune/?',
+      injectTopLevel: true,
       synopsis: 'Tune backend configuration parameters for this mount.',
       operations: {
-        read: (req) => { const e = host.getMount(norm(req.params.path)); if (!e) throw userError(`cannot fetch mount entry for path "${norm(req.params.path)}"`); return { data: tuneJSON(host, e) }; },
-        update: async (req) => { await doTune(host, norm(req.params.path), req.data); },
+        read: (req) => {
+          const e = host.getMount(norm(req.params.path));
+          if (!e) throw userError(`cannot fetch mount entry for path "${norm(req.params.path)}"`);
+          return { data: tuneJSON(host, e) };
+        },
+        update: async (req) => {
+          await doTune(host, norm(req.params.path), req.data);
+        },
       },
     },
     {
-      pattern: 'mounts/(?<path>.+)', injectTopLevel: true,
+      pattern: 'mounts/(?<path>.+)',
+      injectTopLevel: true,
       synopsis: 'Mount a new backend at a new path.',
       operations: {
         read: (req) => {
@@ -121,16 +191,28 @@ export function mountPaths(host: SystemHost): PathDef[] {
         delete: async (req) => host.unmount('mounts', req.params.path),
       },
     },
-    { pattern: 'auth', injectTopLevel: true, synopsis: 'List the currently enabled credential backends.', operations: { read: list('auth') } },
     {
-      pattern: 'auth/(?<path>.+?)/tune/?', injectTopLevel: true,
+      pattern: 'auth',
+      injectTopLevel: true,
+      synopsis: 'List the currently enabled credential backends.',
+      operations: { read: list('auth') },
+    },
+    {
+      pattern: 'auth/(?<path>.+?)/tune/?',
+      injectTopLevel: true,
       operations: {
-        read: (req) => { const p = 'auth/' + norm(req.params.path); const e = host.getMount(p); if (!e) throw userError(`cannot fetch mount entry for path "${p}"`); return { data: tuneJSON(host, e) }; },
+        read: (req) => {
+          const p = 'auth/' + norm(req.params.path);
+          const e = host.getMount(p);
+          if (!e) throw userError(`cannot fetch mount entry for path "${p}"`);
+          return { data: tuneJSON(host, e) };
+        },
         update: async (req) => doTune(host, 'auth/' + norm(req.params.path), req.data),
       },
     },
     {
-      pattern: 'auth/(?<path>.+)', injectTopLevel: true,
+      pattern: 'auth/(?<path>.+)',
+      injectTopLevel: true,
       synopsis: 'Enable a new credential backend with a name.',
       operations: {
         read: (req) => {
@@ -146,12 +228,17 @@ export function mountPaths(host: SystemHost): PathDef[] {
       },
     },
     {
-      pattern: 'remount', injectTopLevel: true,
-      fields: { from: { type: 'string', required: true, description: 'The path of the mount to move.' }, to: { type: 'string', required: true, description: 'The new path of the mount.' } },
+      pattern: 'remount',
+      injectTopLevel: true,
+      fields: {
+        from: { type: 'string', required: true, description: 'The path of the mount to move.' },
+        to: { type: 'string', required: true, description: 'The new path of the mount.' },
+      },
       synopsis: 'Move the mount point of an already-mounted backend.',
       operations: {
         update: async (_req, d) => {
-          const from = d.get<string>('from'), to = d.get<string>('to');
+          const from = d.get<string>('from'),
+            to = d.get<string>('to');
           await host.remount(from, to);
           // The move is done by the time we answer; the status endpoint reports it as finished.
           const id = crypto.randomUUID();
@@ -179,7 +266,11 @@ export function mountPaths(host: SystemHost): PathDef[] {
           const path = req.params.path.replace(/^\/+/, '');
           if (!path) throw userError('path not set');
           const mount = host.matchMount(path.endsWith('/') ? path : path + '/') ?? host.matchMount(path);
-          const denied = () => new VaultError(403, `preflight capability check returned 403, please ensure client's policies grant access to path "${path.endsWith('/') ? path : path + '/'}"`);
+          const denied = () =>
+            new VaultError(
+              403,
+              `preflight capability check returned 403, please ensure client's policies grant access to path "${path.endsWith('/') ? path : path + '/'}"`,
+            );
           if (!mount) throw denied();
           if (req.token) {
             const acl = await host.policies.acl(req.token.policies);
@@ -199,7 +290,8 @@ export function mountPaths(host: SystemHost): PathDef[] {
             if (acl) return acl.hasAnyUnder(prefix);
             return e.config.listing_visibility === 'unauth';
           };
-          const secret: Record<string, unknown> = {}, auth: Record<string, unknown> = {};
+          const secret: Record<string, unknown> = {},
+            auth: Record<string, unknown> = {};
           for (const e of host.mountTable('mounts')) if (visible(e)) secret[e.path] = mountJSON(host, e);
           for (const e of host.mountTable('auth')) if (visible(e)) auth[e.path] = mountJSON(host, e);
           return { data: { secret, auth } };
@@ -209,4 +301,7 @@ export function mountPaths(host: SystemHost): PathDef[] {
   ];
 }
 
-function norm(p: string) { const s = p.replace(/^\/+/, ''); return s.endsWith('/') ? s : s + '/'; }
+function norm(p: string) {
+  const s = p.replace(/^\/+/, '');
+  return s.endsWith('/') ? s : s + '/';
+}

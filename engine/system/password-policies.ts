@@ -8,7 +8,13 @@ export function passwordPolicyPaths(host: SystemHost): PathDef[] {
   return [
     {
       pattern: 'policies/password/?',
-      operations: { list: async () => { const keys = await store.list(); if (!keys.length) throw notFound(); return { data: { keys } }; } },
+      operations: {
+        list: async () => {
+          const keys = await store.list();
+          if (!keys.length) throw notFound();
+          return { data: { keys } };
+        },
+      },
     },
     {
       pattern: 'policies/password/(?<name>[^/]+)/generate',
@@ -20,13 +26,19 @@ export function passwordPolicyPaths(host: SystemHost): PathDef[] {
       synopsis: 'Read, write or delete a password policy.',
       fields: { policy: { type: 'string' }, entropy_source: { type: 'string' } },
       operations: {
-        read: async (req) => { const policy = await store.get(req.params.name); if (policy === undefined) throw notFound(); return { data: { policy } }; },
+        read: async (req) => {
+          const policy = await store.get(req.params.name);
+          if (policy === undefined) throw notFound();
+          return { data: { policy } };
+        },
         update: async (req, d) => {
           const text = d.get<string>('policy');
           if (!text) throw userError('missing policy');
           await store.put(req.params.name, text);
         },
-        delete: async (req) => { await store.delete(req.params.name); },
+        delete: async (req) => {
+          await store.delete(req.params.name);
+        },
       },
     },
   ];

@@ -25,18 +25,28 @@ export function policyPaths(host: SystemHost): PathDef[] {
         },
         create: async (req, d) => writePolicy(host, req.params.name, d.get<string>('policy')),
         update: async (req, d) => writePolicy(host, req.params.name, d.get<string>('policy')),
-        delete: async (req) => { await host.policies.delete(req.params.name); },
+        delete: async (req) => {
+          await host.policies.delete(req.params.name);
+        },
       },
     },
     {
-      pattern: 'policy/?', injectTopLevel: true,
+      pattern: 'policy/?',
+      injectTopLevel: true,
       operations: {
-        read: async () => { const k = await listAll(); return { data: { keys: k, policies: k } }; },
-        list: async () => { const k = await listAll(); return { data: { keys: k, policies: k } }; },
+        read: async () => {
+          const k = await listAll();
+          return { data: { keys: k, policies: k } };
+        },
+        list: async () => {
+          const k = await listAll();
+          return { data: { keys: k, policies: k } };
+        },
       },
     },
     {
-      pattern: 'policy/(?<name>.+)', injectTopLevel: true,
+      pattern: 'policy/(?<name>.+)',
+      injectTopLevel: true,
       fields: { policy: { type: 'string' }, rules: { type: 'string' } },
       existenceCheck: async (req) => host.policies.exists(req.params.name),
       operations: {
@@ -48,12 +58,17 @@ export function policyPaths(host: SystemHost): PathDef[] {
         update: async (req, d) => {
           const warnings: string[] = [];
           let text = d.get<string>('policy');
-          if (!text && d.has('rules')) { text = d.get<string>('rules'); warnings.push("'rules' is deprecated, please use 'policy' instead"); }
+          if (!text && d.has('rules')) {
+            text = d.get<string>('rules');
+            warnings.push("'rules' is deprecated, please use 'policy' instead");
+          }
           const res = await writePolicy(host, req.params.name, text);
           const all = [...warnings, ...(res?.warnings ?? [])];
           return all.length ? { warnings: all } : undefined;
         },
-        delete: async (req) => { await host.policies.delete(req.params.name); },
+        delete: async (req) => {
+          await host.policies.delete(req.params.name);
+        },
       },
     },
   ];

@@ -12,17 +12,21 @@ import { INVALID_WRAPPING_TOKEN, userError } from '../sdk/errors.js';
 function target(req: BackendRequest, d: FieldData): { token: string | undefined; usedByRequest: boolean } {
   const body = d.get<string>('token');
   if (body) {
-    if (body === req.clientToken && req.token?.policies[0] === 'response-wrapping') throw userError(INVALID_WRAPPING_TOKEN);
+    if (body === req.clientToken && req.token?.policies[0] === 'response-wrapping')
+      throw userError(INVALID_WRAPPING_TOKEN);
     return { token: body, usedByRequest: false };
   }
   return { token: req.clientToken, usedByRequest: true };
 }
 
 export function wrappingPaths(host: SystemHost): PathDef[] {
-  const tokenField = { token: { type: 'string' as const, description: 'The wrapping token; defaults to the request token.' } };
+  const tokenField = {
+    token: { type: 'string' as const, description: 'The wrapping token; defaults to the request token.' },
+  };
   return [
     {
-      pattern: 'wrapping/wrap', injectTopLevel: true,
+      pattern: 'wrapping/wrap',
+      injectTopLevel: true,
       synopsis: 'Response-wraps an arbitrary JSON object.',
       description: 'Wraps the request body in a single-use token. Needs X-Vault-Wrap-TTL.',
       operations: {

@@ -26,8 +26,21 @@ export const capabilitiesCheck: Evaluator<Spec> = async (spec, ctx) => {
   } else if (spec.token_from) {
     const re = globToRegex(spec.token_from.path);
     const ops = list(spec.token_from.operation);
-    const e = [...ctx.events].reverse().find((x) => re.test(x.request.path) && (!ops.length || ops.includes(x.request.operation as never)) && (x.status ?? 0) < 400 && (x.response?.auth as { policies?: string[] } | undefined)?.policies);
-    if (!e) return { pass: false, kind: 'level', message: `Not yet: no token issued at ${spec.token_from.path} in this step.` };
+    const e = [...ctx.events]
+      .reverse()
+      .find(
+        (x) =>
+          re.test(x.request.path) &&
+          (!ops.length || ops.includes(x.request.operation as never)) &&
+          (x.status ?? 0) < 400 &&
+          (x.response?.auth as { policies?: string[] } | undefined)?.policies,
+      );
+    if (!e)
+      return {
+        pass: false,
+        kind: 'level',
+        message: `Not yet: no token issued at ${spec.token_from.path} in this step.`,
+      };
     policies = (e.response!.auth as { policies: string[] }).policies;
     who = `the token you got from ${e.request.path} (policies ${policies.join(', ')})`;
   } else {
@@ -37,13 +50,28 @@ export const capabilitiesCheck: Evaluator<Spec> = async (spec, ctx) => {
     who = `the token of your last request (policies ${policies.join(', ')})`;
   }
   const caps = await ctx.capabilities(policies, spec.path.replace(/^\/+/, ''));
-  const has = (c: string) => caps.includes('root') ? c !== 'deny' : caps.includes(c);
+  const has = (c: string) => (caps.includes('root') ? c !== 'deny' : caps.includes(c));
   const missing = (spec.includes ?? []).filter((c) => !has(c));
   const extra = (spec.excludes ?? []).filter((c) => has(c));
   const eq = spec.equals ? [...spec.equals].sort().join(',') === [...caps].sort().join(',') : true;
   const shown = `[${caps.join(', ')}]`;
-  if (missing.length) return { pass: false, kind: 'level', message: `Not yet: ${who} can do ${shown} on ${spec.path}; it also needs ${missing.join(', ')}.` };
-  if (extra.length) return { pass: false, kind: 'level', message: `Not yet: ${who} can still ${extra.join(', ')} on ${spec.path} (${shown}); least privilege says it should not.` };
-  if (!eq) return { pass: false, kind: 'level', message: `Not yet: ${who} can do ${shown} on ${spec.path}; the step wants exactly [${spec.equals!.join(', ')}].` };
+  if (missing.length)
+    return {
+      pass: false,
+      kind: 'level',
+      message: `Not yet: ${who} can do ${shown} on ${spec.path}; it also needs ${missing.join(', ')}.`,
+    };
+  if (extra.length)
+    return {
+      pass: false,
+      kind: 'level',
+      message: `Not yet: ${who} can still ${extra.join(', ')} on ${spec.path} (${shown}); least privilege says it should not.`,
+    };
+  if (!eq)
+    return {
+      pass: false,
+      kind: 'level',
+      message: `Not yet: ${who} can do ${shown} on ${spec.path}; the step wants exactly [${spec.equals!.join(', ')}].`,
+    };
   return { pass: true, kind: 'level', message: `${who} can do ${shown} on ${spec.path}` };
 };

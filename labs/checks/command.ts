@@ -17,7 +17,12 @@ function textMatches(spec: Spec, c: CommandRecord): boolean {
 }
 
 function describe(spec: Spec): string {
-  const what = spec.matches !== undefined ? `a command matching /${spec.matches}/` : spec.contains !== undefined ? `a command containing "${spec.contains}"` : 'a command';
+  const what =
+    spec.matches !== undefined
+      ? `a command matching /${spec.matches}/`
+      : spec.contains !== undefined
+        ? `a command containing "${spec.contains}"`
+        : 'a command';
   const codes = list(spec.exit);
   return `${what}${codes.length ? ` that exits ${codes.join(' or ')}` : ''}`;
 }
@@ -25,10 +30,27 @@ function describe(spec: Spec): string {
 export const commandCheck: Evaluator<Spec> = async (spec, ctx) => {
   const codes = list(spec.exit);
   const matches = ctx.commands.filter((c) => textMatches(spec, c) && (!codes.length || codes.includes(c.exit)));
-  if (matches.length >= spec.count) return { pass: true, kind: 'edge', first: matches[spec.count - 1].seq, last: matches[matches.length - 1].seq, message: `ran ${describe(spec)}` };
-  if (!ctx.commands.length) return { pass: false, kind: 'edge', message: `No commands yet in this step; waiting for ${describe(spec)}.` };
+  if (matches.length >= spec.count)
+    return {
+      pass: true,
+      kind: 'edge',
+      first: matches[spec.count - 1].seq,
+      last: matches[matches.length - 1].seq,
+      message: `ran ${describe(spec)}`,
+    };
+  if (!ctx.commands.length)
+    return { pass: false, kind: 'edge', message: `No commands yet in this step; waiting for ${describe(spec)}.` };
   const sameText = [...ctx.commands].reverse().find((c) => textMatches(spec, c));
-  if (sameText) return { pass: false, kind: 'edge', message: `Not yet: \`${sameText.line.split('\n')[0]}\` exited ${sameText.exit}, the step wants exit ${codes.join(' or ')}.` };
+  if (sameText)
+    return {
+      pass: false,
+      kind: 'edge',
+      message: `Not yet: \`${sameText.line.split('\n')[0]}\` exited ${sameText.exit}, the step wants exit ${codes.join(' or ')}.`,
+    };
   const last = ctx.commands[ctx.commands.length - 1];
-  return { pass: false, kind: 'edge', message: `Not yet: waiting for ${describe(spec)}; your last command was \`${last.line.split('\n')[0]}\`.` };
+  return {
+    pass: false,
+    kind: 'edge',
+    message: `Not yet: waiting for ${describe(spec)}; your last command was \`${last.line.split('\n')[0]}\`.`,
+  };
 };

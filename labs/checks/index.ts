@@ -48,12 +48,27 @@ const any: Evaluator<CheckNode[]> = async (nodes, ctx) => {
 
 const not: Evaluator<CheckNode> = async (node, ctx) => {
   const r = await ctx.evaluate(node);
-  if (r.pass) return { pass: false, kind: r.kind, observed: 'present', message: `Not yet: this should no longer hold: ${r.message}` };
+  if (r.pass)
+    return {
+      pass: false,
+      kind: r.kind,
+      observed: 'present',
+      message: `Not yet: this should no longer hold: ${r.message}`,
+    };
   // A level check that never held in this step proves nothing by failing now.
   if (r.kind === 'level' && ctx.memo(node).firstPass === undefined && !ctx.memo(node).seenPresent) {
-    return { pass: false, kind: 'level', message: `Not yet: waiting to see this hold before it can be undone: ${r.message.replace(/^Not yet: /, '')}` };
+    return {
+      pass: false,
+      kind: 'level',
+      message: `Not yet: waiting to see this hold before it can be undone: ${r.message.replace(/^Not yet: /, '')}`,
+    };
   }
-  return { pass: true, kind: r.kind, observed: 'absent', message: `as expected, no longer: ${r.message.replace(/^Not yet: /, '')}` };
+  return {
+    pass: true,
+    kind: r.kind,
+    observed: 'absent',
+    message: `as expected, no longer: ${r.message.replace(/^Not yet: /, '')}`,
+  };
 };
 
 export const REGISTRY: Record<string, Evaluator<never>> = {
@@ -100,10 +115,18 @@ export async function evaluateCheck(node: CheckNode, ctx: EvalContext): Promise<
   }
   if (r.pass && node.after) {
     const before = await ctx.byId(node.after);
-    const aTime = before ? before.result.first ?? before.memo.firstPass ?? (before.result.pass ? ctx.seq : undefined) : undefined;
+    const aTime = before
+      ? (before.result.first ?? before.memo.firstPass ?? (before.result.pass ? ctx.seq : undefined))
+      : undefined;
     const bTime = r.last ?? ctx.seq;
-    if (aTime === undefined) r = { pass: false, kind: r.kind, message: `Not yet: "${node.after}" has to happen first (${before?.result.message ?? 'not seen'}).` };
-    else if (r.last !== undefined && before?.result.first !== undefined ? bTime <= aTime : bTime < aTime) r = { pass: false, kind: r.kind, message: `Not yet: this happened before "${node.after}"; do it again after.` };
+    if (aTime === undefined)
+      r = {
+        pass: false,
+        kind: r.kind,
+        message: `Not yet: "${node.after}" has to happen first (${before?.result.message ?? 'not seen'}).`,
+      };
+    else if (r.last !== undefined && before?.result.first !== undefined ? bTime <= aTime : bTime < aTime)
+      r = { pass: false, kind: r.kind, message: `Not yet: this happened before "${node.after}"; do it again after.` };
   }
   if (r.pass) memo.firstPass ??= r.first ?? ctx.seq;
   if (!r.pass && node.message) r = { ...r, message: `${t(node.message, ctx.lang)} (${r.message})` };

@@ -13,11 +13,13 @@ export function parsePath(path: string): Seg[] {
   let s = path.trim().replace(/^\$\.?/, '');
   while (s.length) {
     let m: RegExpExecArray | null;
-    if ((m = /^\[(\d+)\]/.exec(s))) segs.push({ index: Number(m[1])});
+    if ((m = /^\[(\d+)\]/.exec(s))) segs.push({ index: Number(m[1]) });
     else if ((m = /^\[\*\]/.exec(s)) || (m = /^\*(?=\.|\[|$)/.exec(s))) segs.push({ star: true });
     else if ((m = /^\[(["'])(.*?)\1\]/.exec(s))) segs.push({ key: m[2] });
-    else if ((m = /^\.+/.exec(s))) { s = s.slice(m[0].length); continue; }
-    else if ((m = /^[^.[\]]+/.exec(s))) segs.push(/^\d+$/.test(m[0]) ? { index: Number(m[0]) } : { key: m[0] });
+    else if ((m = /^\.+/.exec(s))) {
+      s = s.slice(m[0].length);
+      continue;
+    } else if ((m = /^[^.[\]]+/.exec(s))) segs.push(/^\d+$/.test(m[0]) ? { index: Number(m[0]) } : { key: m[0] });
     else throw new Error(`cannot read the place "${path}"`);
     s = s.slice(m[0].length);
   }
@@ -36,7 +38,8 @@ export function select(obj: unknown, path: string): { found: boolean; value: unk
         else if (c && typeof c === 'object') next.push(...Object.values(c));
       } else if ('index' in seg) {
         if (Array.isArray(c) && seg.index < c.length) next.push(c[seg.index]);
-        else if (c && typeof c === 'object' && String(seg.index) in c) next.push((c as Record<string, unknown>)[String(seg.index)]);
+        else if (c && typeof c === 'object' && String(seg.index) in c)
+          next.push((c as Record<string, unknown>)[String(seg.index)]);
       } else if (c && typeof c === 'object' && !Array.isArray(c) && Object.prototype.hasOwnProperty.call(c, seg.key)) {
         next.push((c as Record<string, unknown>)[seg.key]);
       }
@@ -49,7 +52,8 @@ export function select(obj: unknown, path: string): { found: boolean; value: unk
 }
 
 const show = (v: unknown) => JSON.stringify(v) ?? 'nothing';
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b) || (a !== null && typeof a !== 'object' && String(a) === String(b));
+const same = (a: unknown, b: unknown) =>
+  JSON.stringify(a) === JSON.stringify(b) || (a !== null && typeof a !== 'object' && String(a) === String(b));
 
 /** Checks one expectation; returns what is wrong, or null when it holds. */
 export function expectation(body: unknown, e: Exp): string | null {
@@ -58,12 +62,24 @@ export function expectation(body: unknown, e: Exp): string | null {
   if (!found) return `${e.at} is not there yet`;
   if (e.equals !== undefined && !same(value, e.equals)) return `${e.at} is ${show(value)}, expected ${show(e.equals)}`;
   if (e.contains !== undefined) {
-    const ok = Array.isArray(value) ? value.some((x) => same(x, e.contains)) : typeof value === 'string' ? value.includes(String(e.contains)) : value && typeof value === 'object' ? String(e.contains) in value : false;
+    const ok = Array.isArray(value)
+      ? value.some((x) => same(x, e.contains))
+      : typeof value === 'string'
+        ? value.includes(String(e.contains))
+        : value && typeof value === 'object'
+          ? String(e.contains) in value
+          : false;
     if (!ok) return `${e.at} (${show(value)}) does not contain ${show(e.contains)}`;
   }
-  if (e.matches !== undefined && !new RegExp(e.matches).test(typeof value === 'string' ? value : JSON.stringify(value))) return `${e.at} (${show(value)}) does not match /${e.matches}/`;
+  if (e.matches !== undefined && !new RegExp(e.matches).test(typeof value === 'string' ? value : JSON.stringify(value)))
+    return `${e.at} (${show(value)}) does not match /${e.matches}/`;
   if (e.length !== undefined) {
-    const n = Array.isArray(value) || typeof value === 'string' ? value.length : value && typeof value === 'object' ? Object.keys(value).length : -1;
+    const n =
+      Array.isArray(value) || typeof value === 'string'
+        ? value.length
+        : value && typeof value === 'object'
+          ? Object.keys(value).length
+          : -1;
     if (n !== e.length) return `${e.at} has ${n < 0 ? 'no' : n} item(s), expected ${e.length}`;
   }
   return null;

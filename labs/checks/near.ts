@@ -9,7 +9,8 @@ export function pathAdvice(want: string, got: string): string {
   const w = want.replace(/^\/+/, '').replace(/\/+$/, '');
   const g = got.replace(/^\/+/, '').replace(/\/+$/, '');
   const m = /^([^/]+)\/(data|metadata)\/(.*)$/.exec(w);
-  if (m && g === `${m[1]}/${m[3]}`) return `on KV v2 the API path has ${m[2]}/ after the mount (${w}), while \`vault kv\` commands take ${g}`;
+  if (m && g === `${m[1]}/${m[3]}`)
+    return `on KV v2 the API path has ${m[2]}/ after the mount (${w}), while \`vault kv\` commands take ${g}`;
   const n = /^([^/]+)\/(data|metadata)\/(.*)$/.exec(g);
   if (n && w === `${n[1]}/${n[3]}`) return `that mount is KV v2, so the API path is ${g}; the step names ${w}`;
   return '';
@@ -23,7 +24,9 @@ export function denialReason(e: AuditEvent): string {
   return `policy ${d.policies.join(', ')} rule "${d.rule}" decided it${d.reason ? `: ${d.reason}` : ''}`;
 }
 
-function lastSegment(p: string) { return p.replace(/\/+$/, '').split('/').pop() ?? ''; }
+function lastSegment(p: string) {
+  return p.replace(/\/+$/, '').split('/').pop() ?? '';
+}
 
 /**
  * The learner's latest write that looks aimed at `path` (same last segment, or the
@@ -37,7 +40,12 @@ export function nearestWrite(ctx: Pick<CheckContext, 'events'>, path: string): s
     if (got === want && (e.status ?? 0) < 400) continue;
     const advice = pathAdvice(want, got);
     if (!advice && lastSegment(got) !== lastSegment(want)) continue;
-    const denied = e.status === 403 ? ` and was denied (${denialReason(e)})` : e.status && e.status >= 400 ? ` and was answered ${e.status}${e.error ? `: ${e.error}` : ''}` : '';
+    const denied =
+      e.status === 403
+        ? ` and was denied (${denialReason(e)})`
+        : e.status && e.status >= 400
+          ? ` and was answered ${e.status}${e.error ? `: ${e.error}` : ''}`
+          : '';
     return `your last write went to ${got}${denied}${advice ? `; ${advice}` : ''}`;
   }
   return '';

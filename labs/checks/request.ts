@@ -30,14 +30,19 @@ function compileGlob(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < g.length; i++) {
     const c = g[i];
-    if (c === '*' && g[i + 1] === '*') { re += '.*'; i++; }
-    else if (c === '*') re += '[^/]*';
+    if (c === '*' && g[i + 1] === '*') {
+      re += '.*';
+      i++;
+    } else if (c === '*') re += '[^/]*';
     else re += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${re}/?$`);
 }
 
-interface Diff { field: 'path' | 'operation' | 'status' | 'identity' | 'token_type' | 'display_name' | 'auth_mount' | 'response'; text: string }
+interface Diff {
+  field: 'path' | 'operation' | 'status' | 'identity' | 'token_type' | 'display_name' | 'auth_mount' | 'response';
+  text: string;
+}
 
 function differences(spec: Spec, e: AuditEvent): Diff[] {
   const diffs: Diff[] = [];
@@ -47,7 +52,8 @@ function differences(spec: Spec, e: AuditEvent): Diff[] {
     diffs.push({ field: 'path', text: `went to ${path}, not ${spec.path}${advice ? ` — ${advice}` : ''}` });
   }
   const ops = list(spec.operation);
-  if (ops.length && !ops.includes(e.request.operation as never)) diffs.push({ field: 'operation', text: `was a ${e.request.operation}, the step wants ${ops.join(' or ')}` });
+  if (ops.length && !ops.includes(e.request.operation as never))
+    diffs.push({ field: 'operation', text: `was a ${e.request.operation}, the step wants ${ops.join(' or ')}` });
   const statuses = list(spec.status);
   if (statuses.length && !statuses.includes(e.status ?? 0)) {
     const why = e.status === 403 ? ` (${denialReason(e) || 'permission denied'})` : e.error ? ` (${e.error})` : '';
@@ -59,16 +65,40 @@ function differences(spec: Spec, e: AuditEvent): Diff[] {
   const missing = inc.filter((p) => !pol.includes(p));
   const forbidden = exc.filter((p) => pol.includes(p));
   if (missing.length || forbidden.length) {
-    const who = pol.includes('root') ? 'the root token' : pol.length ? `a token with policies [${pol.join(', ')}]` : 'no token';
-    const want = [inc.length ? `with ${inc.join(', ')}` : '', exc.length ? `without ${exc.join(', ')}` : ''].filter(Boolean).join(' and ');
-    diffs.push({ field: 'identity', text: `used ${who}; the step wants a token ${want}${pol.includes('root') ? ' — switch VAULT_TOKEN (or pass it for that one command)' : ''}` });
+    const who = pol.includes('root')
+      ? 'the root token'
+      : pol.length
+        ? `a token with policies [${pol.join(', ')}]`
+        : 'no token';
+    const want = [inc.length ? `with ${inc.join(', ')}` : '', exc.length ? `without ${exc.join(', ')}` : '']
+      .filter(Boolean)
+      .join(' and ');
+    diffs.push({
+      field: 'identity',
+      text: `used ${who}; the step wants a token ${want}${pol.includes('root') ? ' — switch VAULT_TOKEN (or pass it for that one command)' : ''}`,
+    });
   }
-  if (spec.token_type && e.auth?.token_type !== spec.token_type) diffs.push({ field: 'token_type', text: `used a ${e.auth?.token_type || 'missing'} token, the step wants a ${spec.token_type} token` });
-  if (spec.display_name && e.auth?.display_name !== spec.display_name) diffs.push({ field: 'display_name', text: `came from ${e.auth?.display_name || 'nobody'}, the step wants ${spec.display_name}` });
+  if (spec.token_type && e.auth?.token_type !== spec.token_type)
+    diffs.push({
+      field: 'token_type',
+      text: `used a ${e.auth?.token_type || 'missing'} token, the step wants a ${spec.token_type} token`,
+    });
+  if (spec.display_name && e.auth?.display_name !== spec.display_name)
+    diffs.push({
+      field: 'display_name',
+      text: `came from ${e.auth?.display_name || 'nobody'}, the step wants ${spec.display_name}`,
+    });
   if (spec.auth_mount) {
-    const prefix = spec.auth_mount.replace(/^auth\//, '').replace(/\/$/, '').replace(/\//g, '-');
+    const prefix = spec.auth_mount
+      .replace(/^auth\//, '')
+      .replace(/\/$/, '')
+      .replace(/\//g, '-');
     const dn = e.auth?.display_name ?? '';
-    if (dn !== prefix && !dn.startsWith(`${prefix}-`)) diffs.push({ field: 'auth_mount', text: `used a token from ${dn || 'nowhere'}, the step wants one issued by auth/${prefix}` });
+    if (dn !== prefix && !dn.startsWith(`${prefix}-`))
+      diffs.push({
+        field: 'auth_mount',
+        text: `used a token from ${dn || 'nowhere'}, the step wants one issued by auth/${prefix}`,
+      });
   }
   for (const exp of spec.response ?? []) {
     const bad = expectation(e.response ?? {}, exp);
@@ -85,7 +115,8 @@ function weight(spec: Spec, e: AuditEvent, d: Diff[]): number {
 }
 
 /** Requests the CLI makes on its own (the KV preflight) say nothing about what the learner meant. */
-const plumbing = (spec: Spec, e: AuditEvent) => e.request.path.startsWith('sys/internal/ui/mounts') && !spec.path.startsWith('sys/internal');
+const plumbing = (spec: Spec, e: AuditEvent) =>
+  e.request.path.startsWith('sys/internal/ui/mounts') && !spec.path.startsWith('sys/internal');
 
 /** How many recent requests the nearest-request diagnostic looks at: the learner's mistake is recent. */
 const NEAREST_WINDOW = 100;
@@ -95,12 +126,30 @@ export const requestCheck: Evaluator<Spec> = async (spec, ctx) => {
   const ops = list(spec.operation);
   const statuses = list(spec.status);
   // Cheap tests first: most events differ in path, operation or status.
-  const matches = ctx.events.filter((e) => re.test(e.request.path) && (!ops.length || ops.includes(e.request.operation as never)) && (!statuses.length || statuses.includes(e.status ?? 0)) && differences(spec, e).length === 0);
+  const matches = ctx.events.filter(
+    (e) =>
+      re.test(e.request.path) &&
+      (!ops.length || ops.includes(e.request.operation as never)) &&
+      (!statuses.length || statuses.includes(e.status ?? 0)) &&
+      differences(spec, e).length === 0,
+  );
   if (matches.length >= spec.count) {
-    return { pass: true, kind: 'edge', first: ctx.seqOf(matches[spec.count - 1]), last: ctx.seqOf(matches[matches.length - 1]), message: `seen: ${describe(spec)}${matches.length > 1 ? ` (${matches.length}×)` : ''}` };
+    return {
+      pass: true,
+      kind: 'edge',
+      first: ctx.seqOf(matches[spec.count - 1]),
+      last: ctx.seqOf(matches[matches.length - 1]),
+      message: `seen: ${describe(spec)}${matches.length > 1 ? ` (${matches.length}×)` : ''}`,
+    };
   }
-  if (!ctx.events.length) return { pass: false, kind: 'edge', message: `No requests yet in this step; waiting for ${describe(spec)}.` };
-  if (matches.length) return { pass: false, kind: 'edge', message: `Seen ${matches.length} of the ${spec.count} requests wanted: ${describe(spec)}.` };
+  if (!ctx.events.length)
+    return { pass: false, kind: 'edge', message: `No requests yet in this step; waiting for ${describe(spec)}.` };
+  if (matches.length)
+    return {
+      pass: false,
+      kind: 'edge',
+      message: `Seen ${matches.length} of the ${spec.count} requests wanted: ${describe(spec)}.`,
+    };
   // Nearest event: fewest differences, latest first; a path difference weighs most.
   let best: { e: AuditEvent; d: Diff[]; w: number } | undefined;
   for (const e of ctx.events.slice(-NEAREST_WINDOW).reverse()) {
@@ -109,14 +158,24 @@ export const requestCheck: Evaluator<Spec> = async (spec, ctx) => {
     const w = weight(spec, e, d);
     if (!best || w < best.w) best = { e, d, w };
   }
-  if (!best) return { pass: false, kind: 'edge', message: `No requests yet in this step; waiting for ${describe(spec)}.` };
+  if (!best)
+    return { pass: false, kind: 'edge', message: `No requests yet in this step; waiting for ${describe(spec)}.` };
   const b = best;
-  return { pass: false, kind: 'edge', message: `Not yet: your closest request (${b.e.request.operation} ${b.e.request.path}) ${b.d.map((x) => x.text).join('; ')}.` };
+  return {
+    pass: false,
+    kind: 'edge',
+    message: `Not yet: your closest request (${b.e.request.operation} ${b.e.request.path}) ${b.d.map((x) => x.text).join('; ')}.`,
+  };
 };
 
 export function describe(spec: Spec): string {
   const ops = list(spec.operation).join('/') || 'a request';
   const st = list(spec.status);
-  const pol = [list(spec.policies?.includes).length ? `as ${list(spec.policies?.includes).join(', ')}` : '', list(spec.policies?.excludes).length ? `not as ${list(spec.policies?.excludes).join(', ')}` : ''].filter(Boolean).join(', ');
+  const pol = [
+    list(spec.policies?.includes).length ? `as ${list(spec.policies?.includes).join(', ')}` : '',
+    list(spec.policies?.excludes).length ? `not as ${list(spec.policies?.excludes).join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `${ops} on ${spec.path}${st.length ? ` answered ${st.join('/')}` : ''}${pol ? ` (${pol})` : ''}`;
 }

@@ -12,7 +12,12 @@ type Spec = z.infer<typeof SqlCheck>;
 
 export const sqlCheck: Evaluator<Spec> = async (spec, ctx) => {
   const db = ctx.sql(spec.system);
-  if (!db) return { pass: false, kind: 'level', message: `This check needs ${spec.system}, and the lab has none running (add it to needs:).` };
+  if (!db)
+    return {
+      pass: false,
+      kind: 'level',
+      message: `This check needs ${spec.system}, and the lab has none running (add it to needs:).`,
+    };
   let rows: Array<Record<string, unknown>>;
   try {
     rows = (await db.query(spec.query)).rows;
@@ -20,13 +25,18 @@ export const sqlCheck: Evaluator<Spec> = async (spec, ctx) => {
     return { pass: false, kind: 'level', message: `The check's query failed: ${(e as Error).message.split('\n')[0]}` };
   }
   const n = rows.length;
-  const observed = n > 0 ? 'present' as const : 'absent' as const;
+  const observed = n > 0 ? ('present' as const) : ('absent' as const);
   const want = spec.rows;
   if (want !== undefined) {
     const [min, max] = typeof want === 'number' ? [want, want] : [want.min ?? 0, want.max ?? Infinity];
     if (n < min || n > max) {
       const wanted = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min}–${max}`;
-      return { pass: false, kind: 'level', observed, message: `Not yet: the database has ${n} matching row(s), the step wants ${wanted}.` };
+      return {
+        pass: false,
+        kind: 'level',
+        observed,
+        message: `Not yet: the database has ${n} matching row(s), the step wants ${wanted}.`,
+      };
     }
   }
   for (const e of spec.expect) {

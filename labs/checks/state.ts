@@ -19,7 +19,12 @@ export const stateCheck: Evaluator<Spec> = async (spec, ctx) => {
   if (spec.status === 404) {
     return res.status === 404
       ? { pass: true, kind: 'level', observed: 'absent', message: `${spec.path} is gone` }
-      : { pass: false, kind: 'level', observed: present ? 'present' : undefined, message: `Not yet: ${spec.path} still exists.` };
+      : {
+          pass: false,
+          kind: 'level',
+          observed: present ? 'present' : undefined,
+          message: `Not yet: ${spec.path} still exists.`,
+        };
   }
   if (res.status !== spec.status) {
     const near = nearestWrite(ctx, spec.path);

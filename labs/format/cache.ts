@@ -21,14 +21,25 @@ import type { Lab } from './schema.js';
 
 declare const __VAULT_LAB_VERSION__: string;
 
-interface Entry { size: number; mtimeMs: number; lab: Lab }
-interface CacheFile { build: string; entries: Record<string, Entry> }
+interface Entry {
+  size: number;
+  mtimeMs: number;
+  lab: Lab;
+}
+interface CacheFile {
+  build: string;
+  entries: Record<string, Entry>;
+}
 
 /** Identifies this build: the version and the time this module's file was written. */
 function buildId(): string {
   const version = typeof __VAULT_LAB_VERSION__ === 'string' ? __VAULT_LAB_VERSION__ : 'dev';
   let stamp = '';
-  try { stamp = String(fs.statSync(fileURLToPath(import.meta.url)).mtimeMs); } catch { /* not a file URL */ }
+  try {
+    stamp = String(fs.statSync(fileURLToPath(import.meta.url)).mtimeMs);
+  } catch {
+    /* not a file URL */
+  }
   return `${version}|${stamp}`;
 }
 
@@ -36,7 +47,9 @@ function readCache(file: string, build: string): CacheFile {
   try {
     const c = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheFile;
     if (c && c.build === build && c.entries && typeof c.entries === 'object') return c;
-  } catch { /* absent or unreadable: start empty */ }
+  } catch {
+    /* absent or unreadable: start empty */
+  }
   return { build, entries: {} };
 }
 
@@ -46,7 +59,9 @@ function writeCache(file: string, c: CacheFile) {
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(c), { mode: 0o600 });
     fs.renameSync(tmp, file);
-  } catch { /* a cache is optional */ }
+  } catch {
+    /* a cache is optional */
+  }
 }
 
 type Seed = Record<string, Lab>;
@@ -54,7 +69,11 @@ const textHash = (text: Buffer) => createHash('sha256').update(text).digest('hex
 
 /** Where the build puts the seed: next to the built code. */
 function shippedSeedFile(): string | undefined {
-  try { return fileURLToPath(new URL('./lab-seed.json', import.meta.url)); } catch { return undefined; }
+  try {
+    return fileURLToPath(new URL('./lab-seed.json', import.meta.url));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The shipped labs, parsed, keyed by the hash of each file's text (read once per start). */
@@ -67,7 +86,9 @@ function seed(file: string | undefined): Seed {
   try {
     const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { build?: string; labs?: Seed };
     if (raw.build === buildId().split('|')[0] && raw.labs && typeof raw.labs === 'object') s = raw.labs;
-  } catch { /* running from source, or not shipped: no seed */ }
+  } catch {
+    /* running from source, or not shipped: no seed */
+  }
   seeds.set(file, s);
   return s;
 }
@@ -77,7 +98,11 @@ export async function labSeed(dir: string): Promise<{ build: string; labs: Seed 
   const { loadLabFile } = await import('./load.js');
   const labs: Seed = {};
   for (const file of labFiles(dir)) {
-    try { labs[textHash(fs.readFileSync(file))] = loadLabFile(file, file).lab; } catch { /* broken labs are never seeded */ }
+    try {
+      labs[textHash(fs.readFileSync(file))] = loadLabFile(file, file).lab;
+    } catch {
+      /* broken labs are never seeded */
+    }
   }
   return { build: buildId().split('|')[0], labs };
 }
@@ -85,14 +110,22 @@ export async function labSeed(dir: string): Promise<{ build: string; labs: Seed 
 /** Lab files in a folder (or the one file given), by name — as `labs/load`'s `labFiles`. */
 function labFiles(target: string): string[] {
   if (fs.statSync(target).isFile()) return [target];
-  return fs.readdirSync(target).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(target, f));
+  return fs
+    .readdirSync(target)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => path.join(target, f));
 }
 
 /**
  * Like `loadLabDir`, with unchanged files taken from the cache at `cacheFile`; the lab
  * loader (YAML parser and schema) is loaded only when some file has to be read afresh.
  */
-export async function loadLabsCached(dir: string, cacheFile: string, seedFile = shippedSeedFile()): Promise<{ labs: LoadedLab[]; errors: LabLoadError[] }> {
+export async function loadLabsCached(
+  dir: string,
+  cacheFile: string,
+  seedFile = shippedSeedFile(),
+): Promise<{ labs: LoadedLab[]; errors: LabLoadError[] }> {
   const build = buildId();
   const cache = readCache(cacheFile, build);
   const next: CacheFile = { build, entries: {} };
@@ -103,7 +136,11 @@ export async function loadLabsCached(dir: string, cacheFile: string, seedFile = 
     const abs = path.resolve(file);
     const display = path.relative(process.cwd(), file) || file;
     let st: fs.Stats | undefined;
-    try { st = fs.statSync(abs); } catch { /* loadLabFile reports it */ }
+    try {
+      st = fs.statSync(abs);
+    } catch {
+      /* loadLabFile reports it */
+    }
     const hit = st ? cache.entries[abs] : undefined;
     if (st && hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) {
       labs.push({ lab: hit.lab, file, dir: path.dirname(file), display });
@@ -114,7 +151,11 @@ export async function loadLabsCached(dir: string, cacheFile: string, seedFile = 
     const seeded = st ? seed(seedFile) : {};
     if (st && Object.keys(seeded).length) {
       let text: Buffer | undefined;
-      try { text = fs.readFileSync(abs); } catch { /* loadLabFile reports it */ }
+      try {
+        text = fs.readFileSync(abs);
+      } catch {
+        /* loadLabFile reports it */
+      }
       const lab = text && seeded[textHash(text)];
       if (lab) {
         labs.push({ lab, file, dir: path.dirname(file), display });
@@ -128,7 +169,8 @@ export async function loadLabsCached(dir: string, cacheFile: string, seedFile = 
       labs.push(l);
       if (st) next.entries[abs] = { size: st.size, mtimeMs: st.mtimeMs, lab: l.lab };
     } catch (e) {
-      if (e instanceof LabLoadError) errors.push(e); else throw e;
+      if (e instanceof LabLoadError) errors.push(e);
+      else throw e;
     }
   }
   if (changed || Object.keys(cache.entries).length !== Object.keys(next.entries).length) writeCache(cacheFile, next);
@@ -139,9 +181,21 @@ export async function loadLabsCached(dir: string, cacheFile: string, seedFile = 
     const prev = ids.get(l.lab.id);
     if (prev) {
       const { LabLoadError } = await import('./load.js');
-      errors.push(new LabLoadError([{ file: l.display ?? l.file, line: 1, column: 1, message: `id: lab id "${l.lab.id}" is already used by ${prev}`, hint: 'every lab in a course needs its own id' }]));
+      errors.push(
+        new LabLoadError([
+          {
+            file: l.display ?? l.file,
+            line: 1,
+            column: 1,
+            message: `id: lab id "${l.lab.id}" is already used by ${prev}`,
+            hint: 'every lab in a course needs its own id',
+          },
+        ]),
+      );
+    } else {
+      ids.set(l.lab.id, l.display ?? l.file);
+      kept.push(l);
     }
-    else { ids.set(l.lab.id, l.display ?? l.file); kept.push(l); }
   }
   kept.sort((a, b) => a.lab.order - b.lab.order || a.lab.id.localeCompare(b.lab.id));
   return { labs: kept, errors };

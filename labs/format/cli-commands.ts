@@ -21,14 +21,21 @@ export function commandWords(line: string): string[] {
   return out;
 }
 
-interface Answer { status: number | null; text: string }
+interface Answer {
+  status: number | null;
+  text: string;
+}
 const asked = new Map<string, Answer>();
 
 function ask(words: string[], script: string): Answer {
   const key = words.join(' ');
   let a = asked.get(key);
   if (!a) {
-    const r = spawnSync(process.execPath, [script, ...words, '-h'], { encoding: 'utf8', timeout: 10_000, env: { PATH: process.env.PATH ?? '' } });
+    const r = spawnSync(process.execPath, [script, ...words, '-h'], {
+      encoding: 'utf8',
+      timeout: 10_000,
+      env: { PATH: process.env.PATH ?? '' },
+    });
     a = { status: r.status, text: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
     asked.set(key, a);
   }
@@ -40,7 +47,14 @@ function subcommands(a: Answer, word: string): Set<string> | null {
   if (!new RegExp(`^Usage: vault ${word} <subcommand>`).test(a.text)) return null;
   const i = a.text.indexOf('Subcommands:');
   if (i === -1) return new Set();
-  return new Set(a.text.slice(i).split('\n').slice(1).map((l) => l.trim().split(/\s+/)[0]).filter(Boolean));
+  return new Set(
+    a.text
+      .slice(i)
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/)[0])
+      .filter(Boolean),
+  );
 }
 
 /**

@@ -14,7 +14,11 @@ import { t, type CheckNode, type Lab } from './schema.js';
 const BUILTIN_POLICIES = new Set(['default', 'root', 'response-wrapping']);
 const DEV_MOUNTS = ['secret/', 'sys/', 'cubbyhole/', 'identity/', 'auth/token/'];
 
-interface World { policies: Set<string>; mounts: Set<string>; roles: Set<string> }
+interface World {
+  policies: Set<string>;
+  mounts: Set<string>;
+  roles: Set<string>;
+}
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
@@ -26,10 +30,30 @@ export function shellWords(cmd: string): string[] {
   let has = false;
   for (let i = 0; i < cmd.length; i++) {
     const c = cmd[i];
-    if (q) { if (c === q) q = null; else cur += c; continue; }
-    if (c === '"' || c === "'") { q = c; has = true; continue; }
-    if (c === '$' && cmd[i + 1] === '(') { out.push(...(has || cur ? [cur] : [])); cur = ''; has = false; i++; continue; }
-    if (/[\s;|&()]/.test(c)) { if (has || cur) out.push(cur); cur = ''; has = false; if (c === ';' || c === '|' || c === '&' || c === '(' || c === ')') out.push(c); continue; }
+    if (q) {
+      if (c === q) q = null;
+      else cur += c;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      q = c;
+      has = true;
+      continue;
+    }
+    if (c === '$' && cmd[i + 1] === '(') {
+      out.push(...(has || cur ? [cur] : []));
+      cur = '';
+      has = false;
+      i++;
+      continue;
+    }
+    if (/[\s;|&()]/.test(c)) {
+      if (has || cur) out.push(cur);
+      cur = '';
+      has = false;
+      if (c === ';' || c === '|' || c === '&' || c === '(' || c === ')') out.push(c);
+      continue;
+    }
     cur += c;
   }
   if (has || cur) out.push(cur);
@@ -42,8 +66,15 @@ export function vaultInvocations(cmd: string): string[][] {
   const out: string[][] = [];
   let cur: string[] | null = null;
   for (const w of words) {
-    if ([';', '|', '&', '(', ')'].includes(w)) { if (cur) out.push(cur); cur = null; continue; }
-    if (cur) { cur.push(w); continue; }
+    if ([';', '|', '&', '(', ')'].includes(w)) {
+      if (cur) out.push(cur);
+      cur = null;
+      continue;
+    }
+    if (cur) {
+      cur.push(w);
+      continue;
+    }
     if (w === 'vault') cur = [];
   }
   if (cur) out.push(cur);
@@ -59,14 +90,37 @@ function flag(args: string[], name: string): string | undefined {
   }
   return undefined;
 }
-const VALUE_FLAGS = new Set(['path', 'policy', 'ttl', 'mount', 'method', 'field', 'format', 'role', 'address', 'namespace', 'version', 'description', 'period', 'explicit-max-ttl', 'type', 'display-name', 'use-limit', 'wrap-ttl', 'output-curl-string']);
+const VALUE_FLAGS = new Set([
+  'path',
+  'policy',
+  'ttl',
+  'mount',
+  'method',
+  'field',
+  'format',
+  'role',
+  'address',
+  'namespace',
+  'version',
+  'description',
+  'period',
+  'explicit-max-ttl',
+  'type',
+  'display-name',
+  'use-limit',
+  'wrap-ttl',
+  'output-curl-string',
+]);
 
 /** Positional arguments: not flags, and not the value of a flag written as `-flag value`. */
 function positional(args: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a.startsWith('-') && a !== '-') { if (!a.includes('=') && VALUE_FLAGS.has(a.replace(/^-+/, ''))) i++; continue; }
+    if (a.startsWith('-') && a !== '-') {
+      if (!a.includes('=') && VALUE_FLAGS.has(a.replace(/^-+/, ''))) i++;
+      continue;
+    }
     out.push(a);
   }
   return out;
@@ -78,19 +132,27 @@ function flagsAll(args: string[], name: string): string[] {
   for (let i = 0; i < args.length; i++) {
     const m = new RegExp(`^--?${name}=(.*)$`).exec(args[i]);
     if (m) out.push(m[1]);
-    else if (args[i] === `-${name}` || args[i] === `--${name}`) { if (args[i + 1] !== undefined) out.push(args[i + 1]); }
+    else if (args[i] === `-${name}` || args[i] === `--${name}`) {
+      if (args[i + 1] !== undefined) out.push(args[i + 1]);
+    }
   }
   return out;
 }
 
 function mountOf(p: string): string | null {
   const s = p.replace(/^\/+/, '');
-  if (s.startsWith('auth/')) { const seg = s.split('/')[1]; return seg ? `auth/${seg}/` : null; }
+  if (s.startsWith('auth/')) {
+    const seg = s.split('/')[1];
+    return seg ? `auth/${seg}/` : null;
+  }
   const seg = s.split('/')[0];
   return seg ? `${seg}/` : null;
 }
 
-interface Use { what: 'policy' | 'mount' | 'role'; name: string }
+interface Use {
+  what: 'policy' | 'mount' | 'role';
+  name: string;
+}
 
 /** What one command defines and uses, updating the world as it goes. */
 function effects(cmd: string, world: World): Use[] {
@@ -99,24 +161,49 @@ function effects(cmd: string, world: World): Use[] {
     const set = what === 'policy' ? world.policies : what === 'mount' ? world.mounts : world.roles;
     if (!set.has(name) && !(what === 'policy' && BUILTIN_POLICIES.has(name))) uses.push({ what, name });
   };
-  const needMount = (m: string | null) => { if (m && !m.startsWith('sys/') && !world.mounts.has(m)) need('mount', m); };
+  const needMount = (m: string | null) => {
+    if (m && !m.startsWith('sys/') && !world.mounts.has(m)) need('mount', m);
+  };
   for (const inv of vaultInvocations(cmd)) {
     const [a, b] = inv;
     const rest2 = inv.slice(2);
     const pos2 = positional(rest2);
-    if (a === 'policy' && b === 'write' && pos2[0]) { world.policies.add(pos2[0]); continue; }
-    if (a === 'policy' && b === 'delete' && pos2[0]) { world.policies.delete(pos2[0]); continue; }
+    if (a === 'policy' && b === 'write' && pos2[0]) {
+      world.policies.add(pos2[0]);
+      continue;
+    }
+    if (a === 'policy' && b === 'delete' && pos2[0]) {
+      world.policies.delete(pos2[0]);
+      continue;
+    }
     if ((a === 'secrets' || a === 'auth') && b === 'enable') {
       const type = pos2[0];
       const p = (flag(rest2, 'path') ?? type ?? '').replace(/^\/+|\/+$/g, '');
       if (p) world.mounts.add(a === 'auth' ? `auth/${p}/` : `${p}/`);
       continue;
     }
-    if ((a === 'secrets' || a === 'auth') && b === 'disable' && pos2[0]) { world.mounts.delete(a === 'auth' ? `auth/${pos2[0].replace(/^\/+|\/+$/g, '')}/` : `${pos2[0].replace(/^\/+|\/+$/g, '')}/`); continue; }
+    if ((a === 'secrets' || a === 'auth') && b === 'disable' && pos2[0]) {
+      world.mounts.delete(
+        a === 'auth' ? `auth/${pos2[0].replace(/^\/+|\/+$/g, '')}/` : `${pos2[0].replace(/^\/+|\/+$/g, '')}/`,
+      );
+      continue;
+    }
     // Policies a command hands out.
-    const pol = [...flagsAll(inv, 'policy'), ...inv.filter((w) => /^(token_)?policies=/.test(w)).map((w) => w.split('=')[1])].filter((x): x is string => !!x && !x.startsWith('$'));
-    for (const list of pol) for (const p of list.split(',').map((x) => x.trim()).filter(Boolean)) need('policy', p);
-    if (a === 'token' && b === 'create') { const r = flag(inv, 'role'); if (r) need('role', `auth/token/roles/${r}`); continue; }
+    const pol = [
+      ...flagsAll(inv, 'policy'),
+      ...inv.filter((w) => /^(token_)?policies=/.test(w)).map((w) => w.split('=')[1]),
+    ].filter((x): x is string => !!x && !x.startsWith('$'));
+    for (const list of pol)
+      for (const p of list
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean))
+        need('policy', p);
+    if (a === 'token' && b === 'create') {
+      const r = flag(inv, 'role');
+      if (r) need('role', `auth/token/roles/${r}`);
+      continue;
+    }
     if (a === 'login') {
       const method = flag(inv, 'method');
       if (method && method !== 'token') needMount(`auth/${(flag(inv, 'path') ?? method).replace(/^\/+|\/+$/g, '')}/`);
@@ -132,9 +219,18 @@ function effects(cmd: string, world: World): Use[] {
       const target = positional(inv.slice(1))[0];
       if (!target || target.startsWith('$')) continue;
       const p = target.replace(/^\/+/, '');
-      if (p.startsWith('sys/policy/') || p.startsWith('sys/policies/acl/')) { if (a === 'write') world.policies.add(p.split('/').pop()!); continue; }
-      if (p.startsWith('sys/mounts/') && a === 'write') { world.mounts.add(`${p.slice('sys/mounts/'.length).replace(/\/+$/, '')}/`); continue; }
-      if (p.startsWith('sys/auth/') && a === 'write') { world.mounts.add(`auth/${p.slice('sys/auth/'.length).replace(/\/+$/, '')}/`); continue; }
+      if (p.startsWith('sys/policy/') || p.startsWith('sys/policies/acl/')) {
+        if (a === 'write') world.policies.add(p.split('/').pop()!);
+        continue;
+      }
+      if (p.startsWith('sys/mounts/') && a === 'write') {
+        world.mounts.add(`${p.slice('sys/mounts/'.length).replace(/\/+$/, '')}/`);
+        continue;
+      }
+      if (p.startsWith('sys/auth/') && a === 'write') {
+        world.mounts.add(`auth/${p.slice('sys/auth/'.length).replace(/\/+$/, '')}/`);
+        continue;
+      }
       if (mountOf(p) === 'sys/') continue;
       needMount(mountOf(p));
       const role = /^(.+)\/(roles?)\/([^/]+)$/.exec(p);
@@ -160,14 +256,17 @@ function apiEffects(item: { method: string; path: string }, world: World) {
 /** `vault …` lines in a step's markdown: code blocks and inline code. */
 export function bodyCommands(body: string): string[] {
   const out: string[] = [];
-  for (const m of body.matchAll(/```[^\n]*\n([\s\S]*?)```/g)) for (const l of m[1].split('\n')) if (/^\s*(\$\s*)?vault\s/.test(l)) out.push(l.trim().replace(/^\$\s*/, ''));
-  for (const m of body.replace(/```[\s\S]*?```/g, '').matchAll(/`([^`\n]+)`/g)) if (/^vault\s/.test(m[1].trim())) out.push(m[1].trim());
+  for (const m of body.matchAll(/```[^\n]*\n([\s\S]*?)```/g))
+    for (const l of m[1].split('\n')) if (/^\s*(\$\s*)?vault\s/.test(l)) out.push(l.trim().replace(/^\$\s*/, ''));
+  for (const m of body.replace(/```[\s\S]*?```/g, '').matchAll(/`([^`\n]+)`/g))
+    if (/^vault\s/.test(m[1].trim())) out.push(m[1].trim());
   return out;
 }
 
 /** A check that only says something did not happen (`not` over a request or command): true on an idle learner. */
 function onlyNegative(c: CheckNode): boolean {
-  if (c.not) return !!(c.not.request || c.not.command || (c.not.all ?? c.not.any ?? []).every((k) => k.request || k.command));
+  if (c.not)
+    return !!(c.not.request || c.not.command || (c.not.all ?? c.not.any ?? []).every((k) => k.request || k.command));
   if (c.all) return c.all.every(onlyNegative);
   if (c.any) return c.any.some(onlyNegative);
   return false;
@@ -194,34 +293,76 @@ export function lintLab(loaded: LoadedLab, opts: { cliScript?: string; checkComm
   };
   const add = (p: PropertyKey[], message: string, hint: string, needle?: string) => {
     const pos = at(p, needle);
-    problems.push({ file, line: pos.line, column: pos.column, message: `${p.map((s) => (typeof s === 'number' ? `[${s}]` : `.${String(s)}`)).join('').replace(/^\./, '')}: ${message}`, hint });
+    problems.push({
+      file,
+      line: pos.line,
+      column: pos.column,
+      message: `${p
+        .map((s) => (typeof s === 'number' ? `[${s}]` : `.${String(s)}`))
+        .join('')
+        .replace(/^\./, '')}: ${message}`,
+      hint,
+    });
   };
-  const world: World = { policies: new Set(), mounts: new Set(lab.engine.mode === 'dev' ? DEV_MOUNTS : []), roles: new Set() };
+  const world: World = {
+    policies: new Set(),
+    mounts: new Set(lab.engine.mode === 'dev' ? DEV_MOUNTS : []),
+    roles: new Set(),
+  };
   const report = (uses: Use[], p: PropertyKey[]) => {
     for (const u of uses) {
       const what = u.what === 'mount' ? `mount ${u.name}` : u.what === 'role' ? `role ${u.name}` : `policy "${u.name}"`;
-      const how = u.what === 'policy' ? `write it first (vault policy write ${u.name} …) in setup or an earlier step` : u.what === 'mount' ? `enable it first (vault ${u.name.startsWith('auth/') ? 'auth' : 'secrets'} enable …) in setup or an earlier step` : 'create the role first in setup or an earlier step';
-      add(p, `uses ${what}, which does not exist at this point`, how, u.what === 'role' ? undefined : u.name.replace(/\/$/, '').replace(/^auth\//, ''));
+      const how =
+        u.what === 'policy'
+          ? `write it first (vault policy write ${u.name} …) in setup or an earlier step`
+          : u.what === 'mount'
+            ? `enable it first (vault ${u.name.startsWith('auth/') ? 'auth' : 'secrets'} enable …) in setup or an earlier step`
+            : 'create the role first in setup or an earlier step';
+      add(
+        p,
+        `uses ${what}, which does not exist at this point`,
+        how,
+        u.what === 'role' ? undefined : u.name.replace(/\/$/, '').replace(/^auth\//, ''),
+      );
     }
   };
   lab.setup.forEach((item, i) => {
-    if (typeof item === 'string' || 'run' in item) { const cmd = typeof item === 'string' ? item : item.run; report(effects(cmd, world), ['setup', i]); }
-    else if ('api' in item) apiEffects(item.api, world);
+    if (typeof item === 'string' || 'run' in item) {
+      const cmd = typeof item === 'string' ? item : item.run;
+      report(effects(cmd, world), ['setup', i]);
+    } else if ('api' in item) apiEffects(item.api, world);
   });
   const check = opts.checkCommands !== false;
   lab.steps.forEach((step, i) => {
-    if (!step.hints.length) add(['steps', i, 'id'], 'the step has no hint', 'add a hints: ladder — a nudge first, the command last');
+    if (!step.hints.length)
+      add(['steps', i, 'id'], 'the step has no hint', 'add a hints: ladder — a nudge first, the command last');
     const sols = step.solution.map(norm).filter((s) => s.length >= 12);
     // A ladder may end with the command, but must not start there.
     const first = step.hints[0];
     const given = first === undefined ? undefined : sols.find((s) => norm(t(first).replace(/`/g, '')).includes(s));
-    if (given) add(['steps', i, 'hints', 0], `the first hint gives the solution away verbatim (\`${given.slice(0, 60)}\`)`, 'start the ladder with a nudge (which command, which flag); the command itself may come last');
+    if (given)
+      add(
+        ['steps', i, 'hints', 0],
+        `the first hint gives the solution away verbatim (\`${given.slice(0, 60)}\`)`,
+        'start the ladder with a nudge (which command, which flag); the command itself may come last',
+      );
     step.solution.forEach((cmd, j) => report(effects(cmd, world), ['steps', i, 'solution', j]));
-    if (step.check.every(onlyNegative)) add(['steps', i, 'check'], 'every check of this step says only that something did not happen, which an idle learner also achieves', 'add a positive check (a request seen, a state present) beside the negative ones');
+    if (step.check.every(onlyNegative))
+      add(
+        ['steps', i, 'check'],
+        'every check of this step says only that something did not happen, which an idle learner also achieves',
+        'add a positive check (a request seen, a state present) beside the negative ones',
+      );
     if (check) {
       for (const line of bodyCommands(t(step.body))) {
         const words = commandWords(line);
-        if (words.length && !cliKnows(words, opts.cliScript)) add(['steps', i, 'body'], `\`vault ${words.join(' ')}\` is not a command of our vault CLI`, 'check the spelling; `vault -h` lists the commands', `vault ${words.join(' ')}`);
+        if (words.length && !cliKnows(words, opts.cliScript))
+          add(
+            ['steps', i, 'body'],
+            `\`vault ${words.join(' ')}\` is not a command of our vault CLI`,
+            'check the spelling; `vault -h` lists the commands',
+            `vault ${words.join(' ')}`,
+          );
       }
     }
   });

@@ -26,77 +26,132 @@ export const Operation = z.enum(['read', 'list', 'create', 'update', 'delete', '
 const OneOrMany = <T extends z.ZodTypeAny>(s: T) => z.union([s, z.array(s)]);
 const Capability = z.enum(['create', 'read', 'update', 'patch', 'delete', 'list', 'sudo', 'deny', 'root']);
 
-export const Expectation = z.object({
-  at: z.string().describe('JSONPath-like place in the JSON: `data.data.db_user`, `$.data.keys[0]`, `rows[*].rolname`.'),
-  equals: z.unknown().optional(),
-  contains: z.unknown().optional(),
-  matches: z.string().optional().describe('A regular expression the value (as text) must match.'),
-  exists: z.boolean().optional(),
-  length: z.number().int().min(0).optional().describe('Number of items (list) or keys (mapping) or characters.'),
-}).strict();
+export const Expectation = z
+  .object({
+    at: z
+      .string()
+      .describe('JSONPath-like place in the JSON: `data.data.db_user`, `$.data.keys[0]`, `rows[*].rolname`.'),
+    equals: z.unknown().optional(),
+    contains: z.unknown().optional(),
+    matches: z.string().optional().describe('A regular expression the value (as text) must match.'),
+    exists: z.boolean().optional(),
+    length: z.number().int().min(0).optional().describe('Number of items (list) or keys (mapping) or characters.'),
+  })
+  .strict();
 
-export const RequestCheck = z.object({
-  path: z.string().describe('Path glob: `*` matches within a segment, `**` across segments.'),
-  operation: OneOrMany(Operation).optional(),
-  status: OneOrMany(z.number().int()).optional().describe('HTTP status of the response (e.g. 200, 204, 403).'),
-  policies: z.object({
-    includes: OneOrMany(z.string()).optional(),
-    excludes: OneOrMany(z.string()).optional(),
-  }).strict().optional().describe('Policies of the token that made the request.'),
-  auth_mount: z.string().optional().describe('The auth mount that issued the token (e.g. `userpass`).'),
-  token_type: z.enum(['service', 'batch']).optional(),
-  display_name: z.string().optional(),
-  count: z.number().int().min(1).default(1).describe('At least this many matching requests.'),
-  response: z.array(Expectation).optional().describe("Expectations on the audit response (secret values are HMAC'd there), e.g. `auth.policies` contains `read-only`."),
-}).strict();
+export const RequestCheck = z
+  .object({
+    path: z.string().describe('Path glob: `*` matches within a segment, `**` across segments.'),
+    operation: OneOrMany(Operation).optional(),
+    status: OneOrMany(z.number().int()).optional().describe('HTTP status of the response (e.g. 200, 204, 403).'),
+    policies: z
+      .object({
+        includes: OneOrMany(z.string()).optional(),
+        excludes: OneOrMany(z.string()).optional(),
+      })
+      .strict()
+      .optional()
+      .describe('Policies of the token that made the request.'),
+    auth_mount: z.string().optional().describe('The auth mount that issued the token (e.g. `userpass`).'),
+    token_type: z.enum(['service', 'batch']).optional(),
+    display_name: z.string().optional(),
+    count: z.number().int().min(1).default(1).describe('At least this many matching requests.'),
+    response: z
+      .array(Expectation)
+      .optional()
+      .describe(
+        "Expectations on the audit response (secret values are HMAC'd there), e.g. `auth.policies` contains `read-only`.",
+      ),
+  })
+  .strict();
 
-export const StateCheck = z.object({
-  path: z.string(),
-  operation: z.enum(['read', 'list']).default('read'),
-  status: z.number().int().default(200).describe('Expected HTTP status of the read (404: the thing must be gone — it must have been seen first).'),
-  expect: z.array(Expectation).default([]),
-}).strict();
+export const StateCheck = z
+  .object({
+    path: z.string(),
+    operation: z.enum(['read', 'list']).default('read'),
+    status: z
+      .number()
+      .int()
+      .default(200)
+      .describe('Expected HTTP status of the read (404: the thing must be gone — it must have been seen first).'),
+    expect: z.array(Expectation).default([]),
+  })
+  .strict();
 
 /** Which identity a `capabilities` check judges: exactly one of these. */
-export const CapabilitiesCheck = z.object({
-  path: z.string().describe('The API path to ask about, e.g. `secret/data/myapp/config`.'),
-  policy: OneOrMany(z.string()).optional().describe('Judge a token that carries exactly these policies (each must exist).'),
-  token_from: z.object({
-    path: z.string(),
-    operation: OneOrMany(Operation).optional(),
-  }).strict().optional().describe('Judge the token the learner created or logged in with: the latest response at this path that issued one.'),
-  last_token: z.boolean().optional().describe("Judge the token of the learner's latest request."),
-  includes: z.array(Capability).optional(),
-  excludes: z.array(Capability).optional(),
-  equals: z.array(Capability).optional(),
-}).strict();
+export const CapabilitiesCheck = z
+  .object({
+    path: z.string().describe('The API path to ask about, e.g. `secret/data/myapp/config`.'),
+    policy: OneOrMany(z.string())
+      .optional()
+      .describe('Judge a token that carries exactly these policies (each must exist).'),
+    token_from: z
+      .object({
+        path: z.string(),
+        operation: OneOrMany(Operation).optional(),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Judge the token the learner created or logged in with: the latest response at this path that issued one.',
+      ),
+    last_token: z.boolean().optional().describe("Judge the token of the learner's latest request."),
+    includes: z.array(Capability).optional(),
+    excludes: z.array(Capability).optional(),
+    equals: z.array(Capability).optional(),
+  })
+  .strict();
 
-export const SqlCheck = z.object({
-  query: z.string().describe('SQL run on the lab database as its administrator.'),
-  system: z.enum(['postgres']).default('postgres'),
-  rows: z.union([z.number().int().min(0), z.object({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() }).strict()]).optional().describe('How many rows the query must return.'),
-  expect: z.array(Expectation).default([]).describe('Expectations on `{ rows, count }`, e.g. `rows[0].rolname`.'),
-}).strict();
+export const SqlCheck = z
+  .object({
+    query: z.string().describe('SQL run on the lab database as its administrator.'),
+    system: z.enum(['postgres']).default('postgres'),
+    rows: z
+      .union([
+        z.number().int().min(0),
+        z.object({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() }).strict(),
+      ])
+      .optional()
+      .describe('How many rows the query must return.'),
+    expect: z.array(Expectation).default([]).describe('Expectations on `{ rows, count }`, e.g. `rows[0].rolname`.'),
+  })
+  .strict();
 
-export const FileCheck = z.object({
-  path: z.string().describe("Relative to the learner's workspace."),
-  exists: z.boolean().default(true),
-  contains: z.string().optional(),
-  matches: z.string().optional(),
-  mode: z.string().regex(/^0?[0-7]{3}$/, 'an octal mode such as "600"').optional(),
-}).strict();
+export const FileCheck = z
+  .object({
+    path: z.string().describe("Relative to the learner's workspace."),
+    exists: z.boolean().default(true),
+    contains: z.string().optional(),
+    matches: z.string().optional(),
+    mode: z
+      .string()
+      .regex(/^0?[0-7]{3}$/, 'an octal mode such as "600"')
+      .optional(),
+  })
+  .strict();
 
-export const CommandCheck = z.object({
-  matches: z.string().optional().describe('A regular expression the command line must match (values of key=value arguments read as `***`).'),
-  contains: z.string().optional(),
-  exit: OneOrMany(z.number().int().min(0)).optional().describe('Exit code(s) the command must end with.'),
-  count: z.number().int().min(1).default(1),
-}).strict();
+export const CommandCheck = z
+  .object({
+    matches: z
+      .string()
+      .optional()
+      .describe('A regular expression the command line must match (values of key=value arguments read as `***`).'),
+    contains: z.string().optional(),
+    exit: OneOrMany(z.number().int().min(0)).optional().describe('Exit code(s) the command must end with.'),
+    count: z.number().int().min(1).default(1),
+  })
+  .strict();
 
-export const ScriptCheck = z.object({
-  run: z.string().describe('Shell script run in the workspace as a checker token; passes on exit 0. Its last output line is the message.'),
-  timeout: z.number().positive().default(10).describe('Seconds.'),
-}).strict();
+export const ScriptCheck = z
+  .object({
+    run: z
+      .string()
+      .describe(
+        'Shell script run in the workspace as a checker token; passes on exit 0. Its last output line is the message.',
+      ),
+    timeout: z.number().positive().default(10).describe('Seconds.'),
+  })
+  .strict();
 
 export interface CheckNode {
   request?: z.infer<typeof RequestCheck>;
@@ -116,38 +171,77 @@ export interface CheckNode {
 }
 
 /** Check kinds are evaluated in `labs/checks`; the schema knows their option shapes. */
-export const CHECK_KINDS = ['request', 'state', 'capabilities', 'sql', 'file', 'command', 'script', 'all', 'any', 'not'] as const;
-export type CheckKind = typeof CHECK_KINDS[number];
+export const CHECK_KINDS = [
+  'request',
+  'state',
+  'capabilities',
+  'sql',
+  'file',
+  'command',
+  'script',
+  'all',
+  'any',
+  'not',
+] as const;
+export type CheckKind = (typeof CHECK_KINDS)[number];
 
-export const Check: z.ZodType<CheckNode> = z.lazy(() =>
-  z.object({
-    request: RequestCheck.optional(),
-    state: StateCheck.optional(),
-    capabilities: CapabilitiesCheck.optional(),
-    sql: SqlCheck.optional(),
-    file: FileCheck.optional(),
-    command: CommandCheck.optional(),
-    script: ScriptCheck.optional(),
-    all: z.array(Check).min(1).optional(),
-    any: z.array(Check).min(1).optional(),
-    not: Check.optional(),
-    message: Text.optional().describe('What to tell the learner when this check fails.'),
-    id: z.string().optional(),
-    after: z.string().optional().describe('Id of a check in this step that must have passed earlier.'),
-  }).strict().superRefine((c, ctx) => {
-    const kinds = CHECK_KINDS.filter((k) => c[k] !== undefined);
-    if (kinds.length !== 1) {
-      ctx.addIssue({ code: 'custom', message: kinds.length ? `a check has exactly one kind, found ${kinds.join(' and ')}` : `a check needs one of: ${CHECK_KINDS.join(', ')}` });
-    }
-    if (c.capabilities) {
-      const who = (['policy', 'token_from', 'last_token'] as const).filter((k) => c.capabilities![k] !== undefined);
-      if (who.length !== 1) ctx.addIssue({ code: 'custom', path: ['capabilities'], message: `a capabilities check judges exactly one of policy, token_from, last_token${who.length ? ` (found ${who.join(' and ')})` : ''}` });
-      if (!c.capabilities.includes && !c.capabilities.excludes && !c.capabilities.equals) ctx.addIssue({ code: 'custom', path: ['capabilities'], message: 'a capabilities check needs includes, excludes or equals' });
-    }
-    if (c.command && c.command.matches === undefined && c.command.contains === undefined && c.command.exit === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['command'], message: 'a command check needs matches, contains or exit' });
-    }
-  }) as unknown as z.ZodType<CheckNode>,
+export const Check: z.ZodType<CheckNode> = z.lazy(
+  () =>
+    z
+      .object({
+        request: RequestCheck.optional(),
+        state: StateCheck.optional(),
+        capabilities: CapabilitiesCheck.optional(),
+        sql: SqlCheck.optional(),
+        file: FileCheck.optional(),
+        command: CommandCheck.optional(),
+        script: ScriptCheck.optional(),
+        all: z.array(Check).min(1).optional(),
+        any: z.array(Check).min(1).optional(),
+        not: Check.optional(),
+        message: Text.optional().describe('What to tell the learner when this check fails.'),
+        id: z.string().optional(),
+        after: z.string().optional().describe('Id of a check in this step that must have passed earlier.'),
+      })
+      .strict()
+      .superRefine((c, ctx) => {
+        const kinds = CHECK_KINDS.filter((k) => c[k] !== undefined);
+        if (kinds.length !== 1) {
+          ctx.addIssue({
+            code: 'custom',
+            message: kinds.length
+              ? `a check has exactly one kind, found ${kinds.join(' and ')}`
+              : `a check needs one of: ${CHECK_KINDS.join(', ')}`,
+          });
+        }
+        if (c.capabilities) {
+          const who = (['policy', 'token_from', 'last_token'] as const).filter((k) => c.capabilities![k] !== undefined);
+          if (who.length !== 1)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['capabilities'],
+              message: `a capabilities check judges exactly one of policy, token_from, last_token${who.length ? ` (found ${who.join(' and ')})` : ''}`,
+            });
+          if (!c.capabilities.includes && !c.capabilities.excludes && !c.capabilities.equals)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['capabilities'],
+              message: 'a capabilities check needs includes, excludes or equals',
+            });
+        }
+        if (
+          c.command &&
+          c.command.matches === undefined &&
+          c.command.contains === undefined &&
+          c.command.exit === undefined
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['command'],
+            message: 'a command check needs matches, contains or exit',
+          });
+        }
+      }) as unknown as z.ZodType<CheckNode>,
 );
 
 const HttpMethod = z.enum(['GET', 'PUT', 'POST', 'DELETE', 'LIST', 'PATCH']);
@@ -155,81 +249,129 @@ const HttpMethod = z.enum(['GET', 'PUT', 'POST', 'DELETE', 'LIST', 'PATCH']);
 export const SetupItem = z.union([
   z.string().describe('A shell command run in the lab workspace with VAULT_ADDR and a root VAULT_TOKEN.'),
   z.object({ run: z.string() }).strict(),
-  z.object({
-    file: z.object({
-      path: z.string(),
-      content: z.string().optional(),
-      from: z.string().optional().describe('A file next to the lab file to copy instead of `content`.'),
-      mode: z.string().regex(/^0?[0-7]{3}$/, 'an octal mode such as "600"').optional(),
-    }).strict(),
-  }).strict(),
-  z.object({ api: z.object({ method: HttpMethod, path: z.string(), data: z.record(z.string(), z.unknown()).optional() }).strict() }).strict(),
+  z
+    .object({
+      file: z
+        .object({
+          path: z.string(),
+          content: z.string().optional(),
+          from: z.string().optional().describe('A file next to the lab file to copy instead of `content`.'),
+          mode: z
+            .string()
+            .regex(/^0?[0-7]{3}$/, 'an octal mode such as "600"')
+            .optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+  z
+    .object({
+      api: z
+        .object({ method: HttpMethod, path: z.string(), data: z.record(z.string(), z.unknown()).optional() })
+        .strict(),
+    })
+    .strict(),
 ]);
 
-export const AntiSolution = z.object({
-  run: z.array(z.string()).min(1),
-  diagnostic: Text.describe('The message (or part of it) the failing checks must show after these commands.'),
-}).strict();
+export const AntiSolution = z
+  .object({
+    run: z.array(z.string()).min(1),
+    diagnostic: Text.describe('The message (or part of it) the failing checks must show after these commands.'),
+  })
+  .strict();
 
 /** One raw HTTP call of a step's HTTP solution (`vault-lab test` completes the step once this way). */
-export const HttpCall = z.object({
-  method: HttpMethod,
-  path: z.string().describe('API path without /v1/, e.g. `secret/data/myapp/config`.'),
-  data: z.record(z.string(), z.unknown()).optional(),
-  token: z.string().default('$VAULT_TOKEN').describe('The token to send: a literal or `$NAME` of a shell variable.'),
-  export: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).optional().describe('Shell variables to set from the response JSON, e.g. `{ RO_TOKEN: auth.client_token }`.'),
-}).strict();
+export const HttpCall = z
+  .object({
+    method: HttpMethod,
+    path: z.string().describe('API path without /v1/, e.g. `secret/data/myapp/config`.'),
+    data: z.record(z.string(), z.unknown()).optional(),
+    token: z.string().default('$VAULT_TOKEN').describe('The token to send: a literal or `$NAME` of a shell variable.'),
+    export: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
+      .optional()
+      .describe('Shell variables to set from the response JSON, e.g. `{ RO_TOKEN: auth.client_token }`.'),
+  })
+  .strict();
 
-export const Step = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'step ids are lower-case words joined by dashes'),
-  title: Text,
-  body: Text.describe('Markdown shown to the learner.'),
-  hints: z.array(Text).default([]).describe('A ladder: revealed one at a time.'),
-  solution: z.array(z.string()).min(1).describe('Shell commands that complete the step.'),
-  http_solution: z.array(HttpCall).optional().describe('The same step done through raw HTTP calls.'),
-  anti_solutions: z.array(AntiSolution).default([]),
-  check: z.array(Check).min(1),
-}).strict();
+export const Step = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'step ids are lower-case words joined by dashes'),
+    title: Text,
+    body: Text.describe('Markdown shown to the learner.'),
+    hints: z.array(Text).default([]).describe('A ladder: revealed one at a time.'),
+    solution: z.array(z.string()).min(1).describe('Shell commands that complete the step.'),
+    http_solution: z.array(HttpCall).optional().describe('The same step done through raw HTTP calls.'),
+    anti_solutions: z.array(AntiSolution).default([]),
+    check: z.array(Check).min(1),
+  })
+  .strict();
 
 /** Where a state-computed quiz answer comes from. */
 export const FromState = z.union([
-  z.object({
-    event: z.object({ path: z.string().optional(), operation: OneOrMany(Operation).optional(), status: OneOrMany(z.number().int()).optional() }).strict().describe("The learner's latest request matching this."),
-    pick: z.enum(['denied_by', 'policies', 'path', 'operation', 'status', 'display_name']).describe('`denied_by`: the policy whose rule decided a denial (or `default deny`).'),
-  }).strict(),
-  z.object({
-    api: z.object({ path: z.string(), at: z.string() }).strict().describe('A value read from the engine now.'),
-  }).strict(),
+  z
+    .object({
+      event: z
+        .object({
+          path: z.string().optional(),
+          operation: OneOrMany(Operation).optional(),
+          status: OneOrMany(z.number().int()).optional(),
+        })
+        .strict()
+        .describe("The learner's latest request matching this."),
+      pick: z
+        .enum(['denied_by', 'policies', 'path', 'operation', 'status', 'display_name'])
+        .describe('`denied_by`: the policy whose rule decided a denial (or `default deny`).'),
+    })
+    .strict(),
+  z
+    .object({
+      api: z.object({ path: z.string(), at: z.string() }).strict().describe('A value read from the engine now.'),
+    })
+    .strict(),
 ]);
 
-export const Question = z.object({
-  question: Text,
-  topic: z.string().optional().describe("Defaults to the lab's topic; `vault-lab quiz` scores per topic."),
-  choices: z.array(Text).min(2).optional(),
-  answer: z.union([z.number().int().min(0), z.array(z.number().int().min(0)).min(1), z.string()]).optional().describe('Index of the right choice, indexes for multiple choice, or a regular expression for free text.'),
-  pattern: z.string().optional().describe('Free text: a regular expression (case-insensitive) the answer must match.'),
-  from_state: FromState.optional().describe("The answer is computed from the learner's own engine."),
-  explain: Text,
-}).strict();
+export const Question = z
+  .object({
+    question: Text,
+    topic: z.string().optional().describe("Defaults to the lab's topic; `vault-lab quiz` scores per topic."),
+    choices: z.array(Text).min(2).optional(),
+    answer: z
+      .union([z.number().int().min(0), z.array(z.number().int().min(0)).min(1), z.string()])
+      .optional()
+      .describe('Index of the right choice, indexes for multiple choice, or a regular expression for free text.'),
+    pattern: z
+      .string()
+      .optional()
+      .describe('Free text: a regular expression (case-insensitive) the answer must match.'),
+    from_state: FromState.optional().describe("The answer is computed from the learner's own engine."),
+    explain: Text,
+  })
+  .strict();
 
-export const Lab = z.object({
-  $schema: z.string().optional(),
-  schema: z.literal(SCHEMA_VERSION).default(SCHEMA_VERSION).describe('Version of the lab format.'),
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lab ids are lower-case words joined by dashes'),
-  title: Text,
-  summary: Text.optional(),
-  topic: z.string().default('General'),
-  order: z.number().default(100),
-  minutes: z.number().int().positive(),
-  level: z.enum(['beginner', 'intermediate', 'advanced']).default('beginner'),
-  tags: z.array(z.string()).default([]),
-  version: z.string().default('1').describe("The lab's own version; bump it when steps change."),
-  needs: z.array(z.enum(['engine', 'postgres', 'kubernetes'])).default(['engine']),
-  engine: z.object({ mode: z.enum(['dev']).default('dev'), kv_version: z.enum(['1', '2']).default('2') }).strict().default({ mode: 'dev', kv_version: '2' }),
-  setup: z.array(SetupItem).default([]),
-  steps: z.array(Step).min(1),
-  quiz: z.array(Question).default([]),
-}).strict();
+export const Lab = z
+  .object({
+    $schema: z.string().optional(),
+    schema: z.literal(SCHEMA_VERSION).default(SCHEMA_VERSION).describe('Version of the lab format.'),
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lab ids are lower-case words joined by dashes'),
+    title: Text,
+    summary: Text.optional(),
+    topic: z.string().default('General'),
+    order: z.number().default(100),
+    minutes: z.number().int().positive(),
+    level: z.enum(['beginner', 'intermediate', 'advanced']).default('beginner'),
+    tags: z.array(z.string()).default([]),
+    version: z.string().default('1').describe("The lab's own version; bump it when steps change."),
+    needs: z.array(z.enum(['engine', 'postgres', 'kubernetes'])).default(['engine']),
+    engine: z
+      .object({ mode: z.enum(['dev']).default('dev'), kv_version: z.enum(['1', '2']).default('2') })
+      .strict()
+      .default({ mode: 'dev', kv_version: '2' }),
+    setup: z.array(SetupItem).default([]),
+    steps: z.array(Step).min(1),
+    quiz: z.array(Question).default([]),
+  })
+  .strict();
 
 export type Lab = z.infer<typeof Lab>;
 export type Step = z.infer<typeof Step>;

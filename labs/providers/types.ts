@@ -47,5 +47,9 @@ export class ProviderError extends Error {}
 const registry = new Map<NeedKind, Provider>();
 
 /** Providers register themselves here (labs/providers/postgres, labs/providers/kubernetes). */
-export function registerProvider(p: Provider) { registry.set(p.kind, p); }
-export function providerFor(kind: NeedKind): Provider | undefined { return registry.get(kind); }
+export function registerProvider(p: Provider) {
+  registry.set(p.kind, p);
+}
+export function providerFor(kind: NeedKind): Provider | undefined {
+  return registry.get(kind);
+}

@@ -37,12 +37,17 @@ export class ControlServer {
       sock.on('error', () => undefined);
       sock.on('data', (d: string) => {
         buf += d;
-        if (buf.length > 1 << 20) { sock.destroy(); return; }
+        if (buf.length > 1 << 20) {
+          sock.destroy();
+          return;
+        }
         let i;
         while ((i = buf.indexOf('\n')) !== -1) {
           const line = buf.slice(0, i);
           buf = buf.slice(i + 1);
-          void this.handle(line).then((reply) => { if (!sock.destroyed) sock.write(reply + '\n'); });
+          void this.handle(line).then((reply) => {
+            if (!sock.destroyed) sock.write(reply + '\n');
+          });
         }
       });
     });
@@ -67,7 +72,11 @@ export class ControlServer {
     if (words[0] === 'clock') {
       if (words[1] === 'now' || words.length === 1) return `ok ${this.handlers.now()}`;
       if (words[1] === 'advance' && words[2]) {
-        try { return `ok ${await this.handlers.advanceClock(words[2])}`; } catch (e) { return `error ${(e as Error).message}`; }
+        try {
+          return `ok ${await this.handlers.advanceClock(words[2])}`;
+        } catch (e) {
+          return `error ${(e as Error).message}`;
+        }
       }
       return 'error usage: clock now | clock advance <duration>';
     }
@@ -89,11 +98,17 @@ export class ControlServer {
  * @throws Error with a sentence when the session is not reachable.
  */
 export function controlRequest(address: string, key: string, request: string, timeoutMs = 10_000): Promise<string> {
-  const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
+  const [host, port] = [
+    address.slice(0, address.lastIndexOf(':')),
+    Number(address.slice(address.lastIndexOf(':') + 1)),
+  ];
   return new Promise((resolve, reject) => {
     const sock = net.connect({ host, port });
     let buf = '';
-    const timer = setTimeout(() => { sock.destroy(); reject(new Error('the lab session did not answer in time')); }, timeoutMs);
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new Error('the lab session did not answer in time'));
+    }, timeoutMs);
     sock.setEncoding('utf8');
     sock.on('connect', () => sock.write(`${key} ${request}\n`));
     sock.on('data', (d: string) => {
@@ -106,6 +121,13 @@ export function controlRequest(address: string, key: string, request: string, ti
       if (reply.startsWith('ok')) resolve(reply.slice(3));
       else reject(new Error(reply.replace(/^error /, '')));
     });
-    sock.on('error', (e) => { clearTimeout(timer); reject(new Error(`cannot reach the lab session at ${address} (${(e as NodeJS.ErrnoException).code ?? e.message}); run this inside a lab shell`)); });
+    sock.on('error', (e) => {
+      clearTimeout(timer);
+      reject(
+        new Error(
+          `cannot reach the lab session at ${address} (${(e as NodeJS.ErrnoException).code ?? e.message}); run this inside a lab shell`,
+        ),
+      );
+    });
   });
 }

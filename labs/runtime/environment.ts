@@ -63,7 +63,9 @@ export abstract class LabEnvironment extends EventEmitter {
   private control: ControlServer | undefined;
   private onAudit = (e: AuditEvent) => this.observer.audit(e);
   /** A lease revoked without a request (expiry, async revoke): level checks may have changed. */
-  private onLease = () => { if (!this.stopped) this.changed(); };
+  private onLease = () => {
+    if (!this.stopped) this.changed();
+  };
 
   constructor(protected readonly opts: SessionOptions) {
     super();
@@ -72,8 +74,14 @@ export abstract class LabEnvironment extends EventEmitter {
     this.ownsWorkspace = !opts.workspace;
     this.workspace = opts.workspace ?? fs.mkdtempSync(path.join(os.tmpdir(), `vault-lab-${this.lab.id}-`));
     this.observer = new Observer({
-      event: (e) => { this.emit('event', e); this.changed(); },
-      command: (rec) => { this.emit('command', rec); this.changed(); },
+      event: (e) => {
+        this.emit('event', e);
+        this.changed();
+      },
+      command: (rec) => {
+        this.emit('command', rec);
+        this.changed();
+      },
     });
     this.activity = this.observer.activity;
     this.commands = this.observer.commands;
@@ -93,12 +101,16 @@ export abstract class LabEnvironment extends EventEmitter {
    * Lines to append to the embedded shell's bash rc so each command line and its exit
    * code reach this session (see `labs/runtime/shell-integration.ts`).
    */
-  shellRc(): string { return shellIntegrationRc(); }
+  shellRc(): string {
+    return shellIntegrationRc();
+  }
 
   /** Starts the systems and the engine, opens the control channel, runs setup, starts observing. */
   protected async bringUp(): Promise<void> {
     fs.mkdirSync(this.workspace, { recursive: true, mode: 0o700 });
-    const progress = (m: string) => { this.emit('progress', m); };
+    const progress = (m: string) => {
+      this.emit('progress', m);
+    };
     const { prefer, systems: given, labDir } = this.opts;
     await provisionSystems(this.lab, this.systems, { workspace: this.workspace, progress, prefer, given });
     progress('starting the engine…');
@@ -106,12 +118,20 @@ export abstract class LabEnvironment extends EventEmitter {
     this.checkerToken = await createCheckerToken(this.engine);
     this.control = new ControlServer({
       command: (line, exit) => this.recordCommand(line, exit, 'shell'),
-      advanceClock: async (by) => { await this.advanceClock(by); return this.engine.clock.now().toISOString(); },
+      advanceClock: async (by) => {
+        await this.advanceClock(by);
+        return this.engine.clock.now().toISOString();
+      },
       now: () => this.engine.clock.now().toISOString(),
     });
     await this.control.listen();
     progress('running the lab setup…');
-    const setup = { engine: this.engine, workspace: this.workspace, labDir, run: (cmd: string) => this.runCommand(cmd) };
+    const setup = {
+      engine: this.engine,
+      workspace: this.workspace,
+      labDir,
+      run: (cmd: string) => this.runCommand(cmd),
+    };
     for (const item of this.lab.setup) await runSetupItem(item, setup);
     this.engine.events.on('audit', this.onAudit);
     this.engine.events.on('lease', this.onLease);
@@ -121,7 +141,11 @@ export abstract class LabEnvironment extends EventEmitter {
    * Runs a shell command in the session's own shell (setup, skip, headless solutions).
    * With `record`, the command counts as one the learner ran (for `command` checks).
    */
-  async runCommand(cmd: string, timeoutMs?: number, opts: { record?: boolean; recordAs?: string } = {}): Promise<ShellResult> {
+  async runCommand(
+    cmd: string,
+    timeoutMs?: number,
+    opts: { record?: boolean; recordAs?: string } = {},
+  ): Promise<ShellResult> {
     if (!this.shell) this.shell = new ScriptShell(this.workspace, this.env());
     const r = await this.shell.run(cmd, timeoutMs);
     if (opts.record) this.recordCommand(opts.recordAs ?? cmd, r.code, 'script');
@@ -138,7 +162,10 @@ export abstract class LabEnvironment extends EventEmitter {
 
   /** What state-computed quiz questions read: this session's activity and a checker read. */
   quizSource(): QuizStateSource {
-    return { activity: this.activity, api: (p) => this.engine.request({ operation: 'read', path: p, token: this.checkerToken }) };
+    return {
+      activity: this.activity,
+      api: (p) => this.engine.request({ operation: 'read', path: p, token: this.checkerToken }),
+    };
   }
 
   /** Grades a quiz answer of this lab, state-computed questions included. */

@@ -37,7 +37,9 @@ export class CheckEvaluator {
   constructor(private readonly host: EvaluatorHost) {}
 
   /** Forgets what the checks remembered in this step (a step begins or is reset). */
-  clearMemos() { this.memos = new Map(); }
+  clearMemos() {
+    this.memos = new Map();
+  }
 
   /** Asks for a re-evaluation; coalesces with one already running. */
   schedule() {
@@ -84,7 +86,11 @@ export class CheckEvaluator {
       },
       script: (run, timeoutMs) =>
         runCheckScript(run, timeoutMs, h.workspace, { ...h.env(), VAULT_TOKEN: h.checkerToken() }),
-      memo: (node) => { let m = this.memos.get(node); if (!m) this.memos.set(node, (m = {})); return m; },
+      memo: (node) => {
+        let m = this.memos.get(node);
+        if (!m) this.memos.set(node, (m = {}));
+        return m;
+      },
       byId: async (id) => {
         const node = step ? findById(step.check, id) : undefined;
         if (!node) return undefined;

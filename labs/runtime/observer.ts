@@ -39,7 +39,9 @@ export class Observer {
   constructor(private readonly hooks: ObserverHooks) {}
 
   /** Position of an event on the time line (0 when it was never observed). */
-  seqOf(e: AuditEvent): number { return this.seqs.get(e) ?? 0; }
+  seqOf(e: AuditEvent): number {
+    return this.seqs.get(e) ?? 0;
+  }
 
   /** Forgets what happened in the step (a step begins or is reset); the feed keeps it. */
   clearStep() {
@@ -61,7 +63,13 @@ export class Observer {
   /** A command line the learner ran, with its exit code; kept redacted. */
   command(line: string, exit: number, source: CommandRecord['source']): CommandRecord | undefined {
     if (this.stopped || this.quiet) return undefined;
-    const rec: CommandRecord = { seq: ++this.seq, line: redactCommand(line.trim()), exit, time: new Date().toISOString(), source };
+    const rec: CommandRecord = {
+      seq: ++this.seq,
+      line: redactCommand(line.trim()),
+      exit,
+      time: new Date().toISOString(),
+      source,
+    };
     this.commands.push(rec);
     if (this.commands.length > KEEP) this.commands.shift();
     this.stepCommands.push(rec);

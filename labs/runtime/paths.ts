@@ -13,7 +13,11 @@ export function packageRoot(): string {
   for (;;) {
     const pj = path.join(dir, 'package.json');
     if (fs.existsSync(pj)) {
-      try { if (JSON.parse(fs.readFileSync(pj, 'utf8')).name === 'vault-lab') return (root = dir); } catch { /* keep looking */ }
+      try {
+        if (JSON.parse(fs.readFileSync(pj, 'utf8')).name === 'vault-lab') return (root = dir);
+      } catch {
+        /* keep looking */
+      }
     }
     const up = path.dirname(dir);
     if (up === dir) throw new Error('cannot find the vault-lab package root');
@@ -53,8 +57,16 @@ export function vaultBinDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-lab-bin-'));
   const script = `#!/bin/sh\nexec "${process.execPath}" "${vaultCliScript()}" "$@"\n`;
   fs.writeFileSync(path.join(dir, 'vault'), script, { mode: 0o755 });
-  fs.writeFileSync(path.join(dir, 'vault-lab'), `#!/bin/sh\nexec "${process.execPath}" "${vaultLabScript()}" "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, 'vault-lab'), `#!/bin/sh\nexec "${process.execPath}" "${vaultLabScript()}" "$@"\n`, {
+    mode: 0o755,
+  });
   binDir = dir;
-  process.once('exit', () => { try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ } });
+  process.once('exit', () => {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* best effort */
+    }
+  });
   return dir;
 }

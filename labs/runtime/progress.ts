@@ -21,9 +21,19 @@ export interface LabProgress {
   quiz?: { answers: Record<number, unknown>; score?: number; total?: number };
 }
 
-export interface ProgressFile { version: 1; labs: Record<string, LabProgress> }
+export interface ProgressFile {
+  version: 1;
+  labs: Record<string, LabProgress>;
+}
 
-export const emptyLab = (): LabProgress => ({ status: 'not-started', step: 0, done: [], skipped: [], hints: {}, solutionsShown: [] });
+export const emptyLab = (): LabProgress => ({
+  status: 'not-started',
+  step: 0,
+  done: [],
+  skipped: [],
+  hints: {},
+  solutionsShown: [],
+});
 
 export class ProgressStore {
   readonly file: string;
@@ -37,10 +47,15 @@ export class ProgressStore {
 
   load(): this {
     let text: string;
-    try { text = fs.readFileSync(this.file, 'utf8'); } catch { return this; }
+    try {
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch {
+      return this;
+    }
     try {
       const parsed = JSON.parse(text) as ProgressFile;
-      if (parsed?.version !== 1 || typeof parsed.labs !== 'object' || parsed.labs === null) throw new Error('unknown format');
+      if (parsed?.version !== 1 || typeof parsed.labs !== 'object' || parsed.labs === null)
+        throw new Error('unknown format');
       this.data = parsed;
     } catch (e) {
       const aside = `${this.file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
@@ -62,7 +77,8 @@ export class ProgressStore {
   save() {
     // Free-text quiz answers are the only learner text kept: never let a token in.
     for (const p of Object.values(this.data.labs)) {
-      for (const [k, v] of Object.entries(p.quiz?.answers ?? {})) if (typeof v === 'string') p.quiz!.answers[Number(k)] = redactTokens(v);
+      for (const [k, v] of Object.entries(p.quiz?.answers ?? {}))
+        if (typeof v === 'string') p.quiz!.answers[Number(k)] = redactTokens(v);
     }
     fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const tmp = `${this.file}.${process.pid}.tmp`;
@@ -74,8 +90,17 @@ export class ProgressStore {
       fs.closeSync(fd);
     }
     fs.renameSync(tmp, this.file);
-    try { const dfd = fs.openSync(path.dirname(this.file), 'r'); fs.fsyncSync(dfd); fs.closeSync(dfd); } catch { /* not all platforms */ }
+    try {
+      const dfd = fs.openSync(path.dirname(this.file), 'r');
+      fs.fsyncSync(dfd);
+      fs.closeSync(dfd);
+    } catch {
+      /* not all platforms */
+    }
   }
 
-  reset(id: string) { delete this.data.labs[id]; this.save(); }
+  reset(id: string) {
+    delete this.data.labs[id];
+    this.save();
+  }
 }

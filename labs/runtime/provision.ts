@@ -25,9 +25,17 @@ export async function provisionSystems(lab: Lab, systems: ProvidedSystem[], opts
   for (const need of lab.needs) {
     if (need === 'engine' || given.some((s) => s.kind === need)) continue;
     const provider = providerFor(need);
-    if (!provider) throw new ProviderError(`this lab needs ${need}, and this version of vault-lab has no way to provide it`);
+    if (!provider)
+      throw new ProviderError(`this lab needs ${need}, and this version of vault-lab has no way to provide it`);
     opts.progress(`starting ${need === 'postgres' ? 'PostgreSQL' : 'Kubernetes'}…`);
-    systems.push(await provider.start({ workspace: opts.workspace, progress: opts.progress, prefer: opts.prefer?.[need], env: process.env }));
+    systems.push(
+      await provider.start({
+        workspace: opts.workspace,
+        progress: opts.progress,
+        prefer: opts.prefer?.[need],
+        env: process.env,
+      }),
+    );
   }
 }
 
@@ -38,6 +46,11 @@ export function startLabEngine(lab: Lab, overrides: Partial<EngineOptions> = {})
 
 /** A root token of the session's own, so its reads are told apart from the learner's (observer.ts leaves them out). */
 export async function createCheckerToken(engine: Engine): Promise<string> {
-  const r = await engine.request({ operation: 'write', path: 'auth/token/create', token: engine.rootToken, data: { display_name: 'vault-lab-checker', no_parent: true, policies: ['root'] } });
+  const r = await engine.request({
+    operation: 'write',
+    path: 'auth/token/create',
+    token: engine.rootToken,
+    data: { display_name: 'vault-lab-checker', no_parent: true, policies: ['root'] },
+  });
   return String((r.body?.auth as Record<string, unknown>).client_token);
 }

@@ -46,18 +46,34 @@ export async function computedAnswers(q: Question, src: QuizStateSource): Promis
   const re = m.path ? globToRegex(m.path) : null;
   const ops = list(m.operation);
   const st = list(m.status);
-  const e = [...src.activity].reverse().find((x) => (!re || re.test(x.request.path)) && (!ops.length || ops.includes(x.request.operation as never)) && (!st.length || st.includes(x.status ?? 0)));
+  const e = [...src.activity]
+    .reverse()
+    .find(
+      (x) =>
+        (!re || re.test(x.request.path)) &&
+        (!ops.length || ops.includes(x.request.operation as never)) &&
+        (!st.length || st.includes(x.status ?? 0)),
+    );
   if (!e) return undefined;
   switch (fs.pick) {
     case 'denied_by': {
       if (!e.decision || e.decision.allowed) return undefined;
-      return e.decision.rule && e.decision.policies.length ? e.decision.policies : ['default deny', 'none', 'no policy', 'default-deny'];
+      return e.decision.rule && e.decision.policies.length
+        ? e.decision.policies
+        : ['default deny', 'none', 'no policy', 'default-deny'];
     }
-    case 'policies': return (e.auth?.policies ?? []).filter((p) => p !== 'default').concat((e.auth?.policies ?? []).includes('default') ? ['default'] : []);
-    case 'path': return [e.request.path];
-    case 'operation': return [e.request.operation];
-    case 'status': return [String(e.status ?? '')];
-    case 'display_name': return [e.auth?.display_name ?? ''];
+    case 'policies':
+      return (e.auth?.policies ?? [])
+        .filter((p) => p !== 'default')
+        .concat((e.auth?.policies ?? []).includes('default') ? ['default'] : []);
+    case 'path':
+      return [e.request.path];
+    case 'operation':
+      return [e.request.operation];
+    case 'status':
+      return [String(e.status ?? '')];
+    case 'display_name':
+      return [e.auth?.display_name ?? ''];
   }
 }
 
@@ -75,19 +91,30 @@ export interface GradedAnswer {
 export function gradeAnswer(q: Question, given: QuizAnswer, lang = 'default'): GradedAnswer {
   const choice = (i: number) => (q.choices?.[i] !== undefined ? t(q.choices[i], lang) : String(i));
   switch (questionKind(q)) {
-    case 'single': return { correct: given === q.answer, expected: choice(q.answer as number) };
+    case 'single':
+      return { correct: given === q.answer, expected: choice(q.answer as number) };
     case 'multiple': {
       const want = [...new Set(q.answer as number[])].sort((a, b) => a - b);
-      const got = [...new Set(Array.isArray(given) ? given : typeof given === 'number' ? [given] : [])].sort((a, b) => a - b);
-      return { correct: want.length === got.length && want.every((x, i) => x === got[i]), expected: want.map(choice).join('; ') };
+      const got = [...new Set(Array.isArray(given) ? given : typeof given === 'number' ? [given] : [])].sort(
+        (a, b) => a - b,
+      );
+      return {
+        correct: want.length === got.length && want.every((x, i) => x === got[i]),
+        expected: want.map(choice).join('; '),
+      };
     }
     case 'text': {
       const pattern = q.pattern ?? String(q.answer);
       let re: RegExp;
-      try { re = new RegExp(pattern, 'i'); } catch { re = new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'); }
+      try {
+        re = new RegExp(pattern, 'i');
+      } catch {
+        re = new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+      }
       return { correct: typeof given === 'string' && re.test(given.trim()), expected: pattern.replace(/^\^|\$$/g, '') };
     }
-    case 'state': return { correct: false, expected: 'computed from your lab session' };
+    case 'state':
+      return { correct: false, expected: 'computed from your lab session' };
   }
 }
 
@@ -95,18 +122,34 @@ export function gradeAnswer(q: Question, given: QuizAnswer, lang = 'default'): G
  * Grades any question, including state-computed ones (which read `src`, e.g.
  * `session.quizSource()`); adds the explanation.
  */
-export async function gradeStateAnswer(q: Question, given: QuizAnswer, src: QuizStateSource | undefined, lang = 'default'): Promise<Grade> {
+export async function gradeStateAnswer(
+  q: Question,
+  given: QuizAnswer,
+  src: QuizStateSource | undefined,
+  lang = 'default',
+): Promise<Grade> {
   const explain = t(q.explain, lang);
   if (questionKind(q) !== 'state') return { ...gradeAnswer(q, given, lang), explain };
   const accepted = src ? await computedAnswers(q, src) : undefined;
-  if (!accepted) return { correct: false, expected: src ? 'nothing yet — do the lab steps first' : 'computed from your lab session', explain };
+  if (!accepted)
+    return {
+      correct: false,
+      expected: src ? 'nothing yet — do the lab steps first' : 'computed from your lab session',
+      explain,
+    };
   const ok = typeof given === 'string' && accepted.some((a) => norm(a) === norm(given));
   return { correct: ok, expected: accepted[0], explain };
 }
 
 /** Score of a whole quiz (state-computed questions count only through `gradeStateAnswer`). */
-export function scoreQuiz(questions: Question[], answers: Record<number, QuizAnswer>, lang = 'default'): { score: number; total: number } {
+export function scoreQuiz(
+  questions: Question[],
+  answers: Record<number, QuizAnswer>,
+  lang = 'default',
+): { score: number; total: number } {
   let score = 0;
-  questions.forEach((q, i) => { if (answers[i] !== undefined && gradeAnswer(q, answers[i], lang).correct) score++; });
+  questions.forEach((q, i) => {
+    if (answers[i] !== undefined && gradeAnswer(q, answers[i], lang).correct) score++;
+  });
   return { score, total: questions.length };
 }

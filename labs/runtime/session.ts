@@ -35,14 +35,25 @@ export class LabSession extends LabEnvironment {
     this.autoAdvance = opts.autoAdvance ?? true;
     this.statuses = this.lab.steps.map((_, i) => (i === 0 ? 'active' : 'pending'));
     this.evaluator = new CheckEvaluator({
-      observer: this.observer, systems: this.systems, workspace: this.workspace, lang: this.lang,
-      engine: () => this.engine, checkerToken: () => this.checkerToken, env: () => this.env(),
-      evaluate: () => this.evaluate(), stopped: () => this.stopped, onError: (err) => this.emit('error', err),
+      observer: this.observer,
+      systems: this.systems,
+      workspace: this.workspace,
+      lang: this.lang,
+      engine: () => this.engine,
+      checkerToken: () => this.checkerToken,
+      env: () => this.env(),
+      evaluate: () => this.evaluate(),
+      stopped: () => this.stopped,
+      onError: (err) => this.emit('error', err),
     });
   }
 
-  get step(): Step | undefined { return this.lab.steps[this.stepIndex]; }
-  get finished(): boolean { return this.stepIndex >= this.lab.steps.length; }
+  get step(): Step | undefined {
+    return this.lab.steps[this.stepIndex];
+  }
+  get finished(): boolean {
+    return this.stepIndex >= this.lab.steps.length;
+  }
 
   /** Starts the systems and the engine, runs setup, begins the first (or resumed) step. */
   async start(): Promise<void> {
@@ -57,15 +68,21 @@ export class LabSession extends LabEnvironment {
         for (const cmd of this.lab.steps[i].solution) await this.runCommand(cmd);
         this.statuses[i] = resume.skipped?.includes(this.lab.steps[i].id) ? 'skipped' : 'done';
       }
-    } finally { this.observer.quiet = false; }
+    } finally {
+      this.observer.quiet = false;
+    }
     await this.settle();
     await this.beginStep(upTo);
   }
 
-  protected override changed() { this.evaluator.schedule(); }
+  protected override changed() {
+    this.evaluator.schedule();
+  }
 
   /** Waits until pending events have been evaluated. */
-  settle(): Promise<void> { return this.evaluator.settle(); }
+  settle(): Promise<void> {
+    return this.evaluator.settle();
+  }
 
   private async beginStep(i: number) {
     this.stepIndex = i;

@@ -22,24 +22,48 @@ export async function runSetupItem(item: SetupItem, ctx: SetupContext): Promise<
   if (typeof item === 'string' || 'run' in item) {
     const cmd = typeof item === 'string' ? item : item.run;
     const res = await ctx.run(cmd);
-    if (res.code !== 0) throw new Error(`lab setup failed: \`${cmd.split('\n')[0]}\` exited ${res.code}: ${res.output.trim().split('\n').slice(-3).join(' ')}`);
+    if (res.code !== 0)
+      throw new Error(
+        `lab setup failed: \`${cmd.split('\n')[0]}\` exited ${res.code}: ${res.output.trim().split('\n').slice(-3).join(' ')}`,
+      );
   } else if ('file' in item) {
     const target = path.resolve(ctx.workspace, item.file.path);
-    if (!target.startsWith(ctx.workspace + path.sep)) throw new Error(`lab setup: file ${item.file.path} would land outside the workspace`);
+    if (!target.startsWith(ctx.workspace + path.sep))
+      throw new Error(`lab setup: file ${item.file.path} would land outside the workspace`);
     let content = item.file.content ?? '';
     if (item.file.from !== undefined) {
       const src = path.resolve(ctx.labDir ?? '.', item.file.from);
-      try { content = fs.readFileSync(src, 'utf8'); } catch { throw new Error(`lab setup: cannot read ${item.file.from} next to the lab file`); }
+      try {
+        content = fs.readFileSync(src, 'utf8');
+      } catch {
+        throw new Error(`lab setup: cannot read ${item.file.from} next to the lab file`);
+      }
     }
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, content, { mode: item.file.mode ? parseInt(item.file.mode, 8) : 0o644 });
   } else if ('api' in item) {
-    const res = await ctx.engine.request({ operation: apiOperation(item.api.method), path: item.api.path, token: ctx.engine.rootToken, data: item.api.data ?? null });
-    if (res.status >= 400) throw new Error(`lab setup: ${item.api.method} ${item.api.path} answered ${res.status}: ${JSON.stringify(res.body?.errors ?? res.body)}`);
+    const res = await ctx.engine.request({
+      operation: apiOperation(item.api.method),
+      path: item.api.path,
+      token: ctx.engine.rootToken,
+      data: item.api.data ?? null,
+    });
+    if (res.status >= 400)
+      throw new Error(
+        `lab setup: ${item.api.method} ${item.api.path} answered ${res.status}: ${JSON.stringify(res.body?.errors ?? res.body)}`,
+      );
   }
 }
 
 /** Maps an HTTP method to the engine operation (as the HTTP server does). */
 export function apiOperation(method: string): 'read' | 'list' | 'delete' | 'patch' | 'write' {
-  return method === 'GET' ? 'read' : method === 'LIST' ? 'list' : method === 'DELETE' ? 'delete' : method === 'PATCH' ? 'patch' : 'write';
+  return method === 'GET'
+    ? 'read'
+    : method === 'LIST'
+      ? 'list'
+      : method === 'DELETE'
+        ? 'delete'
+        : method === 'PATCH'
+          ? 'patch'
+          : 'write';
 }

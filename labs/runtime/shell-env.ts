@@ -38,7 +38,12 @@ export function learnerEnv({ engine, workspace, systems, control }: ShellEnvSour
     VAULT_ADDR: engine.url,
     VAULT_TOKEN: engine.rootToken,
     // `node` itself last on PATH, and NODE_PATH so a lab's app can `require('node-vault')`.
-    PATH: [vaultBinDir(), ...systems.flatMap((s) => s.path ?? []), process.env.PATH ?? '', path.dirname(process.execPath)].join(path.delimiter),
+    PATH: [
+      vaultBinDir(),
+      ...systems.flatMap((s) => s.path ?? []),
+      process.env.PATH ?? '',
+      path.dirname(process.execPath),
+    ].join(path.delimiter),
     ...learnerNodePath(),
     VAULT_LAB_WORKSPACE: workspace,
     ...(control ? { [CONTROL_ENV]: control.address, [CONTROL_KEY_ENV]: control.key } : {}),
@@ -50,14 +55,32 @@ export function learnerEnv({ engine, workspace, systems, control }: ShellEnvSour
 }
 
 /** Runs a `script` check: bash in the workspace with the given environment, killed after `timeoutMs`. */
-export function runCheckScript(run: string, timeoutMs: number, cwd: string, env: Record<string, string>): Promise<{ code: number; output: string }> {
+export function runCheckScript(
+  run: string,
+  timeoutMs: number,
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const p = spawn('bash', ['--noprofile', '--norc', '-c', run], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    p.stdout.on('data', (d) => { output += d; });
-    p.stderr.on('data', (d) => { output += d; });
-    const timer = setTimeout(() => { p.kill('SIGKILL'); output += `\nthe check script took longer than ${timeoutMs / 1000}s`; }, timeoutMs);
-    p.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? 1, output }); });
-    p.on('error', (e) => { clearTimeout(timer); resolve({ code: 127, output: e.message }); });
+    p.stdout.on('data', (d) => {
+      output += d;
+    });
+    p.stderr.on('data', (d) => {
+      output += d;
+    });
+    const timer = setTimeout(() => {
+      p.kill('SIGKILL');
+      output += `\nthe check script took longer than ${timeoutMs / 1000}s`;
+    }, timeoutMs);
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, output });
+    });
+    p.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ code: 127, output: e.message });
+    });
   });
 }

@@ -56,7 +56,8 @@ export function decodeReportedLine(s: string): string {
   return s.replace(/\\(\\|n)/g, (_, c: string) => (c === 'n' ? '\n' : '\\'));
 }
 
-const SECRET_FLAG = /^(-{1,2}(?:password|secret|secret-id|token|value|client-token|ciphertext|plaintext|key|unseal-key|wrapping-token)=)(.+)$/i;
+const SECRET_FLAG =
+  /^(-{1,2}(?:password|secret|secret-id|token|value|client-token|ciphertext|plaintext|key|unseal-key|wrapping-token)=)(.+)$/i;
 const TOKEN_LIKE = /\b(?:hv[sbr]\.[A-Za-z0-9_-]{20,}|s\.[A-Za-z0-9]{24}|b\.[A-Za-z0-9]{20,})\b/g;
 
 /** Replaces token-shaped strings (`hvs.…`, `s.…`, `hvb.…`) in free text. */
@@ -74,21 +75,33 @@ export function redactTokens(text: string): string {
 export function redactCommand(line: string): string {
   const out = line.replace(TOKEN_LIKE, '***');
   const words = splitWords(out);
-  let prev = '', prev2 = '';
-  return words.map((w) => {
-    let r = w.text;
-    const plain = w.text;
-    const flag = SECRET_FLAG.exec(plain);
-    if (flag) r = `${flag[1]}***`;
-    else if (/^[A-Za-z_][A-Za-z0-9_.-]*=/.test(plain) && !plain.startsWith('-')) {
-      const [k, ...v] = plain.split('=');
-      const value = v.join('=');
-      // `$VAR` / `$(…)` references name where a value comes from; they are not the value.
-      if (!/^["']?\$/.test(value) && value !== '') r = `${k}=***`;
-    } else if (prev2 === 'vault' && (prev === 'login' || prev === 'unwrap') && !plain.startsWith('-') && plain !== '-') r = '***';
-    if (!w.text.startsWith('-')) { prev2 = prev; prev = w.text; }
-    return w.sep + r;
-  }).join('');
+  let prev = '',
+    prev2 = '';
+  return words
+    .map((w) => {
+      let r = w.text;
+      const plain = w.text;
+      const flag = SECRET_FLAG.exec(plain);
+      if (flag) r = `${flag[1]}***`;
+      else if (/^[A-Za-z_][A-Za-z0-9_.-]*=/.test(plain) && !plain.startsWith('-')) {
+        const [k, ...v] = plain.split('=');
+        const value = v.join('=');
+        // `$VAR` / `$(…)` references name where a value comes from; they are not the value.
+        if (!/^["']?\$/.test(value) && value !== '') r = `${k}=***`;
+      } else if (
+        prev2 === 'vault' &&
+        (prev === 'login' || prev === 'unwrap') &&
+        !plain.startsWith('-') &&
+        plain !== '-'
+      )
+        r = '***';
+      if (!w.text.startsWith('-')) {
+        prev2 = prev;
+        prev = w.text;
+      }
+      return w.sep + r;
+    })
+    .join('');
 }
 
 /** Splits on unquoted whitespace, keeping the separators so the line reassembles. */
@@ -102,9 +115,17 @@ function splitWords(line: string): Array<{ sep: string; text: string }> {
     let q: string | null = null;
     while (i < line.length && (q || !/\s/.test(line[i]))) {
       const c = line[i];
-      if (q) { if (c === q) q = null; else if (c === '\\' && q === '"' && i + 1 < line.length) { text += c; i++; } }
-      else if (c === '"' || c === "'") q = c;
-      else if (c === '\\' && i + 1 < line.length) { text += c; i++; }
+      if (q) {
+        if (c === q) q = null;
+        else if (c === '\\' && q === '"' && i + 1 < line.length) {
+          text += c;
+          i++;
+        }
+      } else if (c === '"' || c === "'") q = c;
+      else if (c === '\\' && i + 1 < line.length) {
+        text += c;
+        i++;
+      }
       text += line[i++];
     }
     if (sep || text) out.push({ sep, text });

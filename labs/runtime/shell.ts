@@ -5,12 +5,20 @@
 import { spawn, ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
-export interface ShellResult { output: string; code: number }
+export interface ShellResult {
+  output: string;
+  code: number;
+}
 
 export class ScriptShell {
   private proc: ChildProcessWithoutNullStreams;
   private buf = '';
-  private waiting: { marker: string; resolve: (r: ShellResult) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | null = null;
+  private waiting: {
+    marker: string;
+    resolve: (r: ShellResult) => void;
+    reject: (e: Error) => void;
+    timer: NodeJS.Timeout;
+  } | null = null;
   private exited = false;
 
   constructor(cwd: string, env: Record<string, string>) {
@@ -21,7 +29,11 @@ export class ScriptShell {
     this.proc.stderr.on('data', (d) => this.onData(d));
     this.proc.on('exit', () => {
       this.exited = true;
-      if (this.waiting) { clearTimeout(this.waiting.timer); this.waiting.reject(new Error('the shell exited')); this.waiting = null; }
+      if (this.waiting) {
+        clearTimeout(this.waiting.timer);
+        this.waiting.reject(new Error('the shell exited'));
+        this.waiting = null;
+      }
     });
   }
 
@@ -47,7 +59,10 @@ export class ScriptShell {
     if (this.waiting) return Promise.reject(new Error('one command at a time'));
     const marker = `__VL_${randomBytes(6).toString('hex')}__`;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { this.waiting = null; reject(new Error(`command timed out after ${timeoutMs} ms: ${command.split('\n')[0]}`)); }, timeoutMs);
+      const timer = setTimeout(() => {
+        this.waiting = null;
+        reject(new Error(`command timed out after ${timeoutMs} ms: ${command.split('\n')[0]}`));
+      }, timeoutMs);
       this.waiting = { marker, resolve, reject, timer };
       this.buf = '';
       // A group keeps exports in this shell; stdin is closed so nothing waits for input.
@@ -57,8 +72,15 @@ export class ScriptShell {
 
   close() {
     if (this.proc.pid !== undefined) {
-      try { process.kill(-this.proc.pid, 'SIGTERM'); } catch { /* the group is already gone */ }
+      try {
+        process.kill(-this.proc.pid, 'SIGTERM');
+      } catch {
+        /* the group is already gone */
+      }
     }
-    if (!this.exited) { this.proc.stdin.end(); this.proc.kill('SIGTERM'); }
+    if (!this.exited) {
+      this.proc.stdin.end();
+      this.proc.kill('SIGTERM');
+    }
   }
 }

@@ -17,7 +17,9 @@ import type { StepOutcome } from './junit.js';
 
 export type { StepOutcome };
 
-export interface RunOutput { write: (s: string) => void }
+export interface RunOutput {
+  write: (s: string) => void;
+}
 
 const indent = (s: string, n = 6) => s.replace(/\n/g, '\n' + ' '.repeat(n));
 
@@ -32,12 +34,19 @@ async function runHttpCall(session: LabSession, call: HttpCall): Promise<string>
   const url = `${session.engine.url}/v1/${call.path.replace(/^\/+/, '')}${list ? '?list=true' : ''}`;
   const res = await fetch(url, {
     method: list ? 'GET' : call.method,
-    headers: { ...(token ? { 'X-Vault-Token': token } : {}), ...(call.data ? { 'Content-Type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { 'X-Vault-Token': token } : {}),
+      ...(call.data ? { 'Content-Type': 'application/json' } : {}),
+    },
     body: call.data ? JSON.stringify(call.data) : undefined,
   });
   const text = await res.text();
   let body: unknown = null;
-  try { body = text ? JSON.parse(text) : null; } catch { body = text; }
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = text;
+  }
   for (const [name, place] of Object.entries(call.export ?? {})) {
     const { found, value } = select(body, place);
     const v = found ? (typeof value === 'string' ? value : JSON.stringify(value)) : '';
@@ -46,14 +55,23 @@ async function runHttpCall(session: LabSession, call: HttpCall): Promise<string>
   return `${call.method} /v1/${call.path} → ${res.status}`;
 }
 
-interface StepRun { ok: boolean; detail: string }
+interface StepRun {
+  ok: boolean;
+  detail: string;
+}
 
 async function runStep(session: LabSession, loaded: LoadedLab, i: number, variant: 'cli' | 'http'): Promise<StepRun> {
   const step: Step = loaded.lab.steps[i];
-  const where = (p: PropertyKey[]) => { const at = loaded.pos?.(p); return at ? `${loaded.display ?? loaded.file}:${at.line}:${at.column}: ` : ''; };
+  const where = (p: PropertyKey[]) => {
+    const at = loaded.pos?.(p);
+    return at ? `${loaded.display ?? loaded.file}:${at.line}:${at.column}: ` : '';
+  };
   const before = await session.evaluate();
   if (before.every((r) => r.pass)) {
-    return { ok: false, detail: `${where(['steps', i, 'check'])}the checks already pass before the solution ran — the step cannot fail\n    hint: make the check look for what this step's solution does (a request since the step began, a state it creates)` };
+    return {
+      ok: false,
+      detail: `${where(['steps', i, 'check'])}the checks already pass before the solution ran — the step cannot fail\n    hint: make the check look for what this step's solution does (a request since the step began, a state it creates)`,
+    };
   }
   const problems: string[] = [];
   if (variant === 'cli') {
@@ -63,8 +81,14 @@ async function runStep(session: LabSession, loaded: LoadedLab, i: number, varian
       const res = await session.evaluate();
       const want = t(anti.diagnostic);
       const messages = res.filter((r) => !r.pass).map((r) => r.message);
-      if (!messages.length) problems.push(`${where(['steps', i, 'anti_solutions', k])}anti-solution ${k + 1} (${anti.run[0].split('\n')[0]}) passes the checks — they cannot tell it from the solution`);
-      else if (!messages.some((m) => m.includes(want))) problems.push(`${where(['steps', i, 'anti_solutions', k, 'diagnostic'])}anti-solution ${k + 1} fails, but without the diagnostic "${want}"; the learner is told:\n${messages.map((m) => `  - ${m}`).join('\n')}`);
+      if (!messages.length)
+        problems.push(
+          `${where(['steps', i, 'anti_solutions', k])}anti-solution ${k + 1} (${anti.run[0].split('\n')[0]}) passes the checks — they cannot tell it from the solution`,
+        );
+      else if (!messages.some((m) => m.includes(want)))
+        problems.push(
+          `${where(['steps', i, 'anti_solutions', k, 'diagnostic'])}anti-solution ${k + 1} fails, but without the diagnostic "${want}"; the learner is told:\n${messages.map((m) => `  - ${m}`).join('\n')}`,
+        );
       await session.resetStep();
     }
   }
@@ -81,26 +105,46 @@ async function runStep(session: LabSession, loaded: LoadedLab, i: number, varian
   const after = await session.evaluate();
   const failing = after.filter((r) => !r.pass);
   if (failing.length) {
-    problems.push(`${where(['steps', i, variant === 'http' ? 'http_solution' : 'solution'])}checks still fail after the ${variant === 'http' ? 'HTTP ' : ''}solution:\n${failing.map((f) => `  - ${f.message}`).join('\n')}\n  solution output:\n${logs.map((l) => '    ' + indent(l, 4)).join('\n')}`);
+    problems.push(
+      `${where(['steps', i, variant === 'http' ? 'http_solution' : 'solution'])}checks still fail after the ${variant === 'http' ? 'HTTP ' : ''}solution:\n${failing.map((f) => `  - ${f.message}`).join('\n')}\n  solution output:\n${logs.map((l) => '    ' + indent(l, 4)).join('\n')}`,
+    );
   }
   return { ok: !problems.length, detail: problems.join('\n') };
 }
 
-async function runVariant(loaded: LoadedLab, out: RunOutput, variant: 'cli' | 'http', isolate = false): Promise<StepOutcome[]> {
+async function runVariant(
+  loaded: LoadedLab,
+  out: RunOutput,
+  variant: 'cli' | 'http',
+  isolate = false,
+): Promise<StepOutcome[]> {
   const { lab } = loaded;
   const outcomes: StepOutcome[] = [];
   const suffix = variant === 'http' ? ' (http)' : '';
   let session: LabSession | undefined;
   const open = async (resumeAt: number): Promise<LabSession | undefined> => {
-    const s = new LabSession({ lab, labDir: loaded.dir, autoAdvance: false, resume: resumeAt ? { step: resumeAt } : undefined });
+    const s = new LabSession({
+      lab,
+      labDir: loaded.dir,
+      autoAdvance: false,
+      resume: resumeAt ? { step: resumeAt } : undefined,
+    });
     try {
       await s.start();
       return s;
     } catch (e) {
       await s.stop().catch(() => undefined);
-      const what = resumeAt ? `setup${suffix} (replaying the solutions before ${lab.steps[resumeAt].id})` : `setup${suffix}`;
+      const what = resumeAt
+        ? `setup${suffix} (replaying the solutions before ${lab.steps[resumeAt].id})`
+        : `setup${suffix}`;
       out.write(`  ✗ ${what}: ${(e as Error).message}\n`);
-      outcomes.push({ lab: lab.id, step: `(setup)${suffix}${resumeAt ? ` before ${lab.steps[resumeAt].id}` : ''}`, ok: false, detail: (e as Error).message, ms: 0 });
+      outcomes.push({
+        lab: lab.id,
+        step: `(setup)${suffix}${resumeAt ? ` before ${lab.steps[resumeAt].id}` : ''}`,
+        ok: false,
+        detail: (e as Error).message,
+        ms: 0,
+      });
       return undefined;
     }
   };
@@ -109,15 +153,27 @@ async function runVariant(loaded: LoadedLab, out: RunOutput, variant: 'cli' | 'h
       const step = lab.steps[i];
       const relevant = variant === 'cli' || !!step.http_solution;
       // Isolated: every step that is tested gets its own fresh engine, brought to it by the earlier solutions.
-      if (isolate && relevant) { await session?.stop(); session = await open(i); if (!session) return outcomes; }
-      else if (!session) { session = await open(0); if (!session) return outcomes; }
+      if (isolate && relevant) {
+        await session?.stop();
+        session = await open(i);
+        if (!session) return outcomes;
+      } else if (!session) {
+        session = await open(0);
+        if (!session) return outcomes;
+      }
       const t0 = performance.now();
       let r: StepRun;
-      try { r = await runStep(session, loaded, i, variant); } catch (e) { r = { ok: false, detail: (e as Error).message }; }
+      try {
+        r = await runStep(session, loaded, i, variant);
+      } catch (e) {
+        r = { ok: false, detail: (e as Error).message };
+      }
       const ms = performance.now() - t0;
       if (relevant) {
         outcomes.push({ lab: lab.id, step: step.id + suffix, ok: r.ok, detail: r.detail, ms });
-        out.write(`  ${r.ok ? '✓' : '✗'} ${step.id}${suffix}${r.ok ? '' : `:\n    ${indent(r.detail, 4)}\n   `} (${Math.round(ms)} ms)\n`);
+        out.write(
+          `  ${r.ok ? '✓' : '✗'} ${step.id}${suffix}${r.ok ? '' : `:\n    ${indent(r.detail, 4)}\n   `} (${Math.round(ms)} ms)\n`,
+        );
       }
       await session.completeStep();
     }
@@ -128,7 +184,11 @@ async function runVariant(loaded: LoadedLab, out: RunOutput, variant: 'cli' | 'h
 }
 
 /** Tests one lab file; returns an outcome per step (or one for a lab that cannot load/start). */
-export async function testLabFile(file: string, out: RunOutput, opts: { isolate?: boolean } = {}): Promise<StepOutcome[]> {
+export async function testLabFile(
+  file: string,
+  out: RunOutput,
+  opts: { isolate?: boolean } = {},
+): Promise<StepOutcome[]> {
   const display = path.relative(process.cwd(), file) || file;
   let loaded: LoadedLab;
   try {
@@ -142,7 +202,8 @@ export async function testLabFile(file: string, out: RunOutput, opts: { isolate?
   }
   out.write(`${loaded.lab.id} — ${t(loaded.lab.title)} (${display})\n`);
   const outcomes = await runVariant(loaded, out, 'cli', opts.isolate);
-  if (loaded.lab.steps.some((s) => s.http_solution)) outcomes.push(...(await runVariant(loaded, out, 'http', opts.isolate)));
+  if (loaded.lab.steps.some((s) => s.http_solution))
+    outcomes.push(...(await runVariant(loaded, out, 'http', opts.isolate)));
   return outcomes;
 }
 
@@ -150,16 +211,31 @@ export async function testLabFile(file: string, out: RunOutput, opts: { isolate?
  * Tests every lab under a file or folder; returns the process exit code. With `isolate`,
  * each step runs in its own fresh engine (the earlier steps' solutions replayed first).
  */
-export async function runTests(target: string, out: RunOutput, opts: { junit?: string; isolate?: boolean } = {}): Promise<number> {
+export async function runTests(
+  target: string,
+  out: RunOutput,
+  opts: { junit?: string; isolate?: boolean } = {},
+): Promise<number> {
   let files: string[];
-  try { files = labFiles(target); } catch { out.write(`vault-lab test: cannot read ${target}: no such file or folder\n0 passed, 1 failed\n`); return 1; }
+  try {
+    files = labFiles(target);
+  } catch {
+    out.write(`vault-lab test: cannot read ${target}: no such file or folder\n0 passed, 1 failed\n`);
+    return 1;
+  }
   const all: StepOutcome[] = [];
   for (const f of files) all.push(...(await testLabFile(f, out, { isolate: opts.isolate })));
   const passed = all.filter((o) => o.ok).length;
   const failed = all.length - passed;
   if (opts.junit) {
     const { writeJunit } = await import('./junit.js');
-    try { writeJunit(opts.junit, all); } catch (e) { out.write(`vault-lab test: cannot write ${opts.junit}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`); }
+    try {
+      writeJunit(opts.junit, all);
+    } catch (e) {
+      out.write(
+        `vault-lab test: cannot write ${opts.junit}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+      );
+    }
   }
   out.write(`\n${passed} passed, ${failed} failed\n`);
   return failed ? 1 : 0;
@@ -168,7 +244,12 @@ export async function runTests(target: string, out: RunOutput, opts: { junit?: s
 /** Validates lab files without running them: the format, then the lint. */
 export function runValidate(target: string, out: RunOutput): number {
   let files: string[];
-  try { files = labFiles(target); } catch { out.write(`vault-lab validate: cannot read ${target}: no such file or folder\n`); return 1; }
+  try {
+    files = labFiles(target);
+  } catch {
+    out.write(`vault-lab validate: cannot read ${target}: no such file or folder\n`);
+    return 1;
+  }
   let bad = 0;
   const ids = new Map<string, string>();
   for (const f of files) {
@@ -179,7 +260,13 @@ export function runValidate(target: string, out: RunOutput): number {
       const first = ids.get(loaded.lab.id);
       if (first) {
         const at = loaded.pos?.(['id']) ?? { line: 1, column: 1 };
-        problems.unshift({ file: display, line: at.line, column: at.column, message: `id: lab id "${loaded.lab.id}" is already used by ${first}`, hint: 'every lab in a course needs its own id' });
+        problems.unshift({
+          file: display,
+          line: at.line,
+          column: at.column,
+          message: `id: lab id "${loaded.lab.id}" is already used by ${first}`,
+          hint: 'every lab in a course needs its own id',
+        });
       } else ids.set(loaded.lab.id, display);
       if (problems.length) {
         bad++;

@@ -12,7 +12,10 @@ export function scaffold(id: string): string {
 #   vault-lab validate ${id}.yaml && vault-lab test ${id}.yaml
 schema: 1
 id: ${id}
-title: ${id.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ')}
+title: ${id
+    .split('-')
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join(' ')}
 summary: One sentence on what the learner will be able to do.
 topic: General
 minutes: 5
@@ -77,15 +80,28 @@ export function runNew(args: string[], out: { write(s: string): void }): number 
     else rest.push(args[i]);
   }
   const id = rest[0];
-  if (rest.length !== 1 || !id) { process.stderr.write('Usage: vault-lab new <id> [--dir <dir>]\n'); return 1; }
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) { process.stderr.write(`vault-lab new: "${id}" is not a lab id: use lower-case letters, digits and dashes, e.g. "my-first-lab"\n`); return 1; }
+  if (rest.length !== 1 || !id) {
+    process.stderr.write('Usage: vault-lab new <id> [--dir <dir>]\n');
+    return 1;
+  }
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) {
+    process.stderr.write(
+      `vault-lab new: "${id}" is not a lab id: use lower-case letters, digits and dashes, e.g. "my-first-lab"\n`,
+    );
+    return 1;
+  }
   const file = path.join(dir, `${id}.yaml`);
-  if (fs.existsSync(file)) { process.stderr.write(`vault-lab new: ${file} already exists; choose another id or remove it first\n`); return 1; }
+  if (fs.existsSync(file)) {
+    process.stderr.write(`vault-lab new: ${file} already exists; choose another id or remove it first\n`);
+    return 1;
+  }
   try {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(file, scaffold(id), { flag: 'wx' });
   } catch (e) {
-    process.stderr.write(`vault-lab new: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    process.stderr.write(
+      `vault-lab new: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+    );
     return 1;
   }
   out.write(`Created ${file}\nNext: vault-lab validate ${file} && vault-lab test ${file}\n`);

@@ -13,15 +13,31 @@ import { startEngine, type Engine } from '../../engine/index.js';
 import { devEngine, vault } from '../support/engine.js';
 
 const dirs: string[] = [];
-const tmp = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-audit-')); dirs.push(d); return d; };
-afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-audit-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
 const engines: Engine[] = [];
-afterEach(async () => { while (engines.length) await engines.pop()!.stop(); });
-const dev = async () => { const e = await devEngine(); engines.push(e); return e; };
+afterEach(async () => {
+  while (engines.length) await engines.pop()!.stop();
+});
+const dev = async () => {
+  const e = await devEngine();
+  engines.push(e);
+  return e;
+};
 
 async function call(e: Engine, method: string, p: string, opts: { token?: string | null; body?: unknown } = {}) {
   const token = opts.token === undefined ? 'root' : opts.token;
-  const r = await fetch(`${e.url}/v1/${p}`, { method, headers: token ? { 'X-Vault-Token': token } : {}, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const r = await fetch(`${e.url}/v1/${p}`, {
+    method,
+    headers: token ? { 'X-Vault-Token': token } : {},
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
   const t = await r.text();
   return { status: r.status, body: t ? JSON.parse(t) : null };
 }
@@ -29,28 +45,46 @@ const lines = (f: string) => fs.readFileSync(f, 'utf8').split('\n').filter(Boole
 const entries = (f: string, prefix = '') => lines(f).map((l) => JSON.parse(l.slice(prefix.length)));
 
 describe('file audit device', () => {
-  it('is enabled, listed and disabled through sys/audit (sudo), with Vault\'s duplicate error', async () => {
+  it("is enabled, listed and disabled through sys/audit (sudo), with Vault's duplicate error", async () => {
     const e = await dev();
     const file = path.join(tmp(), 'audit.log');
-    const token = (await call(e, 'POST', 'auth/token/create', { body: { policies: ['default'] } })).body.auth.client_token;
-    expect((await call(e, 'PUT', 'sys/audit/file', { token, body: { type: 'file', options: { file_path: file } } })).status).toBe(403);
-    expect((await call(e, 'PUT', 'sys/audit/file', { body: { type: 'file', description: 'main log', options: { file_path: file } } })).status).toBe(204);
+    const token = (await call(e, 'POST', 'auth/token/create', { body: { policies: ['default'] } })).body.auth
+      .client_token;
+    expect(
+      (await call(e, 'PUT', 'sys/audit/file', { token, body: { type: 'file', options: { file_path: file } } })).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(e, 'PUT', 'sys/audit/file', {
+          body: { type: 'file', description: 'main log', options: { file_path: file } },
+        })
+      ).status,
+    ).toBe(204);
     const dup = await call(e, 'PUT', 'sys/audit/file', { body: { type: 'file', options: { file_path: file } } });
     expect(dup.status).toBe(400);
     expect(dup.body.errors).toEqual(['path already in use']);
     const list = await call(e, 'GET', 'sys/audit');
-    expect(list.body.data['file/']).toEqual({ type: 'file', description: 'main log', options: { file_path: file }, local: false, path: 'file/' });
+    expect(list.body.data['file/']).toEqual({
+      type: 'file',
+      description: 'main log',
+      options: { file_path: file },
+      local: false,
+      path: 'file/',
+    });
     expect(list.body['file/']).toEqual(list.body.data['file/']);
     expect(JSON.stringify(list.body)).not.toMatch(/salt/);
     expect((await call(e, 'DELETE', 'sys/audit/file')).status).toBe(204);
     expect((await call(e, 'GET', 'sys/audit')).body.data).toEqual({});
     const bad = await call(e, 'PUT', 'sys/audit/x', { body: { type: 'file', options: {} } });
     expect(bad.body.errors).toEqual(['file_path is required']);
-    expect((await call(e, 'PUT', 'sys/audit/x', { body: { type: 'file', options: { file_path: file, format: 'jsonx' } } })).status).toBe(400);
+    expect(
+      (await call(e, 'PUT', 'sys/audit/x', { body: { type: 'file', options: { file_path: file, format: 'jsonx' } } }))
+        .status,
+    ).toBe(400);
     expect((await call(e, 'PUT', 'sys/audit/x', { body: { type: 'nope', options: {} } })).status).toBe(400);
   });
 
-  it('writes a request and a response line per request, secrets HMAC\'d with the device salt', async () => {
+  it("writes a request and a response line per request, secrets HMAC'd with the device salt", async () => {
     const e = await dev();
     const file = path.join(tmp(), 'audit.log');
     await call(e, 'PUT', 'sys/audit/file', { body: { type: 'file', options: { file_path: file } } });
@@ -70,13 +104,16 @@ describe('file audit device', () => {
     const h = await call(e, 'PUT', 'sys/audit-hash/file', { body: { input: 'hunter2-secret' } });
     expect(h.body.data.hash).toBe(resp.response.data.data.password);
     expect(h.body.hash).toBe(h.body.data.hash);
-    expect((await call(e, 'PUT', 'sys/audit-hash/file', { body: { input: 'root' } })).body.data.hash).toBe(resp.auth.client_token);
+    expect((await call(e, 'PUT', 'sys/audit-hash/file', { body: { input: 'root' } })).body.data.hash).toBe(
+      resp.auth.client_token,
+    );
     expect((await call(e, 'PUT', 'sys/audit-hash/nope', { body: { input: 'x' } })).status).toBe(400);
   });
 
   it('gives each device its own salt, so the same value hashes differently per device', async () => {
     const e = await dev();
-    const a = path.join(tmp(), 'a.log'), b = path.join(tmp(), 'b.log');
+    const a = path.join(tmp(), 'a.log'),
+      b = path.join(tmp(), 'b.log');
     await call(e, 'PUT', 'sys/audit/a', { body: { type: 'file', options: { file_path: a } } });
     await call(e, 'PUT', 'sys/audit/b', { body: { type: 'file', options: { file_path: b } } });
     await call(e, 'PUT', 'secret/data/x', { body: { data: { k: 'same-value' } } });
@@ -90,9 +127,14 @@ describe('file audit device', () => {
 
   it('honours log_raw, hmac_accessor=false, prefix and mode', async () => {
     const e = await dev();
-    const raw = path.join(tmp(), 'raw.log'), acc = path.join(tmp(), 'acc.log');
-    await call(e, 'PUT', 'sys/audit/raw', { body: { type: 'file', options: { file_path: raw, log_raw: 'true', prefix: '@cee: ', mode: '0640' } } });
-    await call(e, 'PUT', 'sys/audit/acc', { body: { type: 'file', options: { file_path: acc, hmac_accessor: 'false' } } });
+    const raw = path.join(tmp(), 'raw.log'),
+      acc = path.join(tmp(), 'acc.log');
+    await call(e, 'PUT', 'sys/audit/raw', {
+      body: { type: 'file', options: { file_path: raw, log_raw: 'true', prefix: '@cee: ', mode: '0640' } },
+    });
+    await call(e, 'PUT', 'sys/audit/acc', {
+      body: { type: 'file', options: { file_path: acc, hmac_accessor: 'false' } },
+    });
     expect(fs.statSync(raw).mode & 0o777).toBe(0o640);
     const lookup = (await call(e, 'GET', 'auth/token/lookup-self')).body.data;
     await call(e, 'PUT', 'secret/data/r', { body: { data: { v: 'visible-in-raw' } } });
@@ -102,18 +144,30 @@ describe('file audit device', () => {
     expect(last.auth.accessor).toBe(lookup.accessor);
     expect(last.auth.client_token).toMatch(/^hmac-sha256:/);
     expect(fs.readFileSync(acc, 'utf8')).not.toContain('visible-in-raw');
-    expect((await call(e, 'PUT', 'sys/audit/bad', { body: { type: 'file', options: { file_path: acc, log_raw: 'maybe' } } })).status).toBe(400);
+    expect(
+      (await call(e, 'PUT', 'sys/audit/bad', { body: { type: 'file', options: { file_path: acc, log_raw: 'maybe' } } }))
+        .status,
+    ).toBe(400);
   });
 });
 
 function tcpCollector() {
   const received: string[] = [];
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => { sockets.add(s); s.on('data', (d) => received.push(d.toString())); s.on('close', () => sockets.delete(s)); });
+  const server = net.createServer((s) => {
+    sockets.add(s);
+    s.on('data', (d) => received.push(d.toString()));
+    s.on('close', () => sockets.delete(s));
+  });
   return {
     received,
-    listen: (port = 0) => new Promise<number>((r) => server.listen(port, '127.0.0.1', () => r((server.address() as net.AddressInfo).port))),
-    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+    listen: (port = 0) =>
+      new Promise<number>((r) => server.listen(port, '127.0.0.1', () => r((server.address() as net.AddressInfo).port))),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -122,14 +176,25 @@ describe('socket audit device and fail-closed', () => {
     const e = await dev();
     const col = tcpCollector();
     const port = await col.listen();
-    expect((await call(e, 'PUT', 'sys/audit/socket', { body: { type: 'socket', options: { address: `127.0.0.1:${port}` } } })).status).toBe(204);
+    expect(
+      (
+        await call(e, 'PUT', 'sys/audit/socket', {
+          body: { type: 'socket', options: { address: `127.0.0.1:${port}` } },
+        })
+      ).status,
+    ).toBe(204);
     await call(e, 'PUT', 'secret/data/s', { body: { data: { v: 'over-the-socket' } } });
     await new Promise((r) => setTimeout(r, 50));
     const text = col.received.join('');
-    const got = text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const got = text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(got.some((x) => x.type === 'response' && x.request.path === 'secret/data/s')).toBe(true);
     expect(text).not.toContain('over-the-socket');
-    const far = await call(e, 'PUT', 'sys/audit/far', { body: { type: 'socket', options: { address: '10.1.2.3:9090' } } });
+    const far = await call(e, 'PUT', 'sys/audit/far', {
+      body: { type: 'socket', options: { address: '10.1.2.3:9090' } },
+    });
     expect(far.status).toBe(400);
     expect(far.body.errors[0]).toMatch(/loopback/);
     await col.close();
@@ -139,7 +204,9 @@ describe('socket audit device and fail-closed', () => {
     const e = await dev();
     const col = tcpCollector();
     const port = await col.listen();
-    await call(e, 'PUT', 'sys/audit/socket', { body: { type: 'socket', options: { address: `127.0.0.1:${port}`, write_timeout: '1s' } } });
+    await call(e, 'PUT', 'sys/audit/socket', {
+      body: { type: 'socket', options: { address: `127.0.0.1:${port}`, write_timeout: '1s' } },
+    });
     await col.close();
     const w = await call(e, 'PUT', 'secret/data/blocked', { body: { data: { v: 'never-stored' } } });
     expect(w.status).toBe(500);
@@ -153,7 +220,9 @@ describe('socket audit device and fail-closed', () => {
     await back.listen(port);
     expect((await call(e, 'GET', 'secret/data/blocked')).status).toBe(404); // the refused write never happened
     const file = path.join(tmp(), 'ok.log');
-    expect((await call(e, 'PUT', 'sys/audit/file', { body: { type: 'file', options: { file_path: file } } })).status).toBe(204);
+    expect(
+      (await call(e, 'PUT', 'sys/audit/file', { body: { type: 'file', options: { file_path: file } } })).status,
+    ).toBe(204);
     await back.close();
     // With the socket down again, the file device alone is enough.
     expect((await call(e, 'PUT', 'secret/data/ok', { body: { data: { v: 'stored' } } })).status).toBe(200);
@@ -183,11 +252,13 @@ describe('audit devices across a restart', () => {
     const dir = tmp();
     const file = path.join(tmp(), 'persist.log');
     let e = await startEngine({ storage: { kind: 'file', path: dir } });
-    const init = (await call(e, 'PUT', 'sys/init', { token: null, body: { secret_shares: 1, secret_threshold: 1 } })).body;
+    const init = (await call(e, 'PUT', 'sys/init', { token: null, body: { secret_shares: 1, secret_threshold: 1 } }))
+      .body;
     await call(e, 'PUT', 'sys/unseal', { token: null, body: { key: init.keys[0] } });
     const root = init.root_token;
     await call(e, 'PUT', 'sys/audit/file', { token: root, body: { type: 'file', options: { file_path: file } } });
-    const before = (await call(e, 'PUT', 'sys/audit-hash/file', { token: root, body: { input: 'stable' } })).body.data.hash;
+    const before = (await call(e, 'PUT', 'sys/audit-hash/file', { token: root, body: { input: 'stable' } })).body.data
+      .hash;
     await e.stop();
     e = await startEngine({ storage: { kind: 'file', path: dir } });
     engines.push(e);
@@ -195,7 +266,9 @@ describe('audit devices across a restart', () => {
     await call(e, 'GET', 'sys/seal-status', { token: null });
     expect(lines(file).length).toBe(sealedLines);
     await call(e, 'PUT', 'sys/unseal', { token: null, body: { key: init.keys[0] } });
-    expect((await call(e, 'PUT', 'sys/audit-hash/file', { token: root, body: { input: 'stable' } })).body.data.hash).toBe(before);
+    expect(
+      (await call(e, 'PUT', 'sys/audit-hash/file', { token: root, body: { input: 'stable' } })).body.data.hash,
+    ).toBe(before);
     await call(e, 'GET', 'sys/mounts', { token: root });
     expect(lines(file).length).toBeGreaterThan(sealedLines);
   });
@@ -212,10 +285,15 @@ describe('vault audit CLI', () => {
     const en = await vault(['audit', 'enable', 'file', `file_path=${file}`], env);
     expect(en.stdout).toBe('Success! Enabled the file audit device at: file/\n');
     expect(en.code).toBe(0);
-    const en2 = await vault(['audit', 'enable', '-path=second', '-description=backup log', 'file', `file_path=${file}.2`, 'log_raw=false'], env);
+    const en2 = await vault(
+      ['audit', 'enable', '-path=second', '-description=backup log', 'file', `file_path=${file}.2`, 'log_raw=false'],
+      env,
+    );
     expect(en2.stdout).toBe('Success! Enabled the file audit device at: second/\n');
     const ls = await vault(['audit', 'list'], env);
-    expect(ls.stdout).toBe('Path       Type    Description\n----       ----    -----------\nfile/      file    n/a\nsecond/    file    backup log\n');
+    expect(ls.stdout).toBe(
+      'Path       Type    Description\n----       ----    -----------\nfile/      file    n/a\nsecond/    file    backup log\n',
+    );
     const detailed = await vault(['audit', 'list', '-detailed'], env);
     expect(detailed.stdout).toContain(`map[file_path:${file}]`);
     const dup = await vault(['audit', 'enable', 'file', `file_path=${file}`], env);

@@ -14,7 +14,9 @@ import { startEngine } from '../../engine/index.js';
 import { canary, forms, MARK, readAll } from '../support/canary.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-canary-'));
-afterAll(() => { if (!process.env.KEEP) fs.rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  if (!process.env.KEEP) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 function scan(haystack: string, needles: string[]): string[] {
   return needles.filter((n) => haystack.includes(n));
@@ -34,7 +36,11 @@ it('1,000 canaries never reach the storage folder or the audit log in any encodi
   const log = path.join(dir, 'audit.log');
   const e = await startEngine({ storage: { kind: 'file', path: data } });
   const call = async (method: string, p: string, token?: string, body?: unknown) => {
-    const r = await fetch(`${e.url}/v1/${p}`, { method, headers: token ? { 'X-Vault-Token': token } : {}, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch(`${e.url}/v1/${p}`, {
+      method,
+      headers: token ? { 'X-Vault-Token': token } : {},
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const t = await r.text();
     return { status: r.status, body: t ? JSON.parse(t) : null };
   };
@@ -58,8 +64,11 @@ it('1,000 canaries never reach the storage folder or the audit log in any encodi
           expect((await call('GET', `kv2/data/app${n}`, root)).body.data.data.password).toBe(c);
         } else if (n % 40 === 1) {
           // A password: stored (hashed, under the barrier) and sent again at login.
-          expect((await call('PUT', `auth/userpass/users/u${n}`, root, { password: c, policies: 'default' })).status).toBe(204);
-          if (n % 200 === 1) expect((await call('PUT', `auth/userpass/login/u${n}`, undefined, { password: c })).status).toBe(200);
+          expect(
+            (await call('PUT', `auth/userpass/users/u${n}`, root, { password: c, policies: 'default' })).status,
+          ).toBe(204);
+          if (n % 200 === 1)
+            expect((await call('PUT', `auth/userpass/login/u${n}`, undefined, { password: c })).status).toBe(200);
         } else {
           expect((await call('PUT', `kv/app${n}`, root, { value: c })).status).toBe(204);
           if (n % 10 === 2) expect((await call('GET', `kv/app${n}`, root)).body.data.value).toBe(c);
@@ -68,7 +77,9 @@ it('1,000 canaries never reach the storage folder or the audit log in any encodi
     };
     await Promise.all(Array.from({ length: 8 }, worker));
     // A canary wrapped in a response-wrapping token's cubbyhole.
-    const wrapped = await fetch(`${e.url}/v1/kv/app3`, { headers: { 'X-Vault-Token': root, 'X-Vault-Wrap-TTL': '5m' } });
+    const wrapped = await fetch(`${e.url}/v1/kv/app3`, {
+      headers: { 'X-Vault-Token': root, 'X-Vault-Wrap-TTL': '5m' },
+    });
     expect(wrapped.status).toBe(200);
   } finally {
     await e.stop();

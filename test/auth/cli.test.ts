@@ -14,11 +14,16 @@ beforeAll(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-lab-auth-cli-'));
   env = { VAULT_ADDR: engine.url, VAULT_TOKEN: engine.rootToken, HOME: home };
   await http(engine, 'POST', 'sys/auth/userpass', { body: { type: 'userpass' } });
-  await http(engine, 'POST', 'auth/userpass/users/naveen', { body: { password: 'mypassword123', policies: 'read-only' } });
+  await http(engine, 'POST', 'auth/userpass/users/naveen', {
+    body: { password: 'mypassword123', policies: 'read-only' },
+  });
   await http(engine, 'POST', 'sys/auth/approle', { body: { type: 'approle' } });
   await http(engine, 'POST', 'auth/approle/role/app', { body: { token_policies: 'app', token_ttl: '1h' } });
 });
-afterAll(async () => { await engine.stop(); fs.rmSync(home, { recursive: true, force: true }); });
+afterAll(async () => {
+  await engine.stop();
+  fs.rmSync(home, { recursive: true, force: true });
+});
 
 const noToken = () => ({ VAULT_ADDR: engine.url, HOME: home });
 
@@ -26,7 +31,9 @@ describe('vault login -method=userpass', () => {
   it('logs in, prints the real success text and token table, and stores the token', async () => {
     const r = await vault(['login', '-method=userpass', 'username=naveen', 'password=mypassword123'], noToken());
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Success! You are now authenticated. The token information displayed below\nis already stored in the token helper.');
+    expect(r.stdout).toContain(
+      'Success! You are now authenticated. The token information displayed below\nis already stored in the token helper.',
+    );
     expect(r.stdout).toMatch(/\ntoken_policies\s+\["default" "read-only"\]\n/);
     expect(r.stdout).toMatch(/\ntoken_meta_username\s+naveen\n/);
     expect(r.stdout).toMatch(/\ntoken_duration\s+768h\n/);
@@ -39,13 +46,17 @@ describe('vault login -method=userpass', () => {
 
   it('does not send the token it already holds (VAULT_TOKEN) with the login', async () => {
     const seen: Array<{ path: string; accessor: string }> = [];
-    const on = (e: { type: string; request: { path: string; client_token_accessor: string } }) => { if (e.type === 'request') seen.push({ path: e.request.path, accessor: e.request.client_token_accessor }); };
+    const on = (e: { type: string; request: { path: string; client_token_accessor: string } }) => {
+      if (e.type === 'request') seen.push({ path: e.request.path, accessor: e.request.client_token_accessor });
+    };
     engine.events.on('audit', on);
     try {
       const r = await vault(['login', '-method=userpass', 'username=naveen', 'password=mypassword123'], env);
       expect(r.code).toBe(0);
       expect(r.stderr).toContain('WARNING! The VAULT_TOKEN environment variable is set!');
-    } finally { engine.events.off('audit', on); }
+    } finally {
+      engine.events.off('audit', on);
+    }
     const login = seen.find((s) => s.path === 'auth/userpass/login/naveen');
     expect(login).toBeDefined();
     expect(login!.accessor).toBe('');
@@ -54,26 +65,41 @@ describe('vault login -method=userpass', () => {
   it('-token-only prints only the token and stores nothing; -no-store warns; -no-store with -no-print is refused', async () => {
     const tokenFile = path.join(home, '.vault-token');
     fs.writeFileSync(tokenFile, 'previous');
-    const t = await vault(['login', '-method=userpass', '-token-only', 'username=naveen', 'password=mypassword123'], noToken());
+    const t = await vault(
+      ['login', '-method=userpass', '-token-only', 'username=naveen', 'password=mypassword123'],
+      noToken(),
+    );
     expect(t.code).toBe(0);
     expect(t.stdout).toMatch(/^hvs\.[A-Za-z0-9]+$/);
     expect(t.stderr).toBe('');
     expect(fs.readFileSync(tokenFile, 'utf8')).toBe('previous');
-    const n = await vault(['login', '-method=userpass', '-no-store', 'username=naveen', 'password=mypassword123'], noToken());
+    const n = await vault(
+      ['login', '-method=userpass', '-no-store', 'username=naveen', 'password=mypassword123'],
+      noToken(),
+    );
     expect(n.code).toBe(0);
     expect(n.stderr).toContain('The token was not stored in token helper.');
     expect(fs.readFileSync(tokenFile, 'utf8')).toBe('previous');
-    const both = await vault(['login', '-method=userpass', '-no-store', '-no-print', 'username=naveen', 'password=mypassword123'], noToken());
+    const both = await vault(
+      ['login', '-method=userpass', '-no-store', '-no-print', 'username=naveen', 'password=mypassword123'],
+      noToken(),
+    );
     expect(both).toMatchObject({ code: 1, stderr: '-no-store and -no-print cannot be used together\n' });
   });
 
   it('-wrap-ttl: the wrapped login is unwrapped and stored; with -token-only the wrapping token is printed', async () => {
-    const w = await vault(['login', '-method=userpass', '-wrap-ttl=2m', 'username=naveen', 'password=mypassword123'], noToken());
+    const w = await vault(
+      ['login', '-method=userpass', '-wrap-ttl=2m', 'username=naveen', 'password=mypassword123'],
+      noToken(),
+    );
     expect(w.code).toBe(0);
     expect(w.stdout).toMatch(/\ntoken_meta_username\s+naveen\n/);
     const stored = fs.readFileSync(path.join(home, '.vault-token'), 'utf8');
     expect(w.stdout).toContain(stored);
-    const only = await vault(['login', '-method=userpass', '-wrap-ttl=2m', '-token-only', 'username=naveen', 'password=mypassword123'], noToken());
+    const only = await vault(
+      ['login', '-method=userpass', '-wrap-ttl=2m', '-token-only', 'username=naveen', 'password=mypassword123'],
+      noToken(),
+    );
     expect(only.code).toBe(0);
     const wrapping = only.stdout;
     expect(wrapping).toMatch(/^hvs\./);
@@ -90,7 +116,11 @@ describe('vault login -method=userpass', () => {
   });
 
   it('-non-interactive refuses to prompt; a missing username and a wrong password fail with exit 2', async () => {
-    const ni = await vault(['login', '-non-interactive', '-method=userpass', 'username=naveen'], noToken(), 'mypassword123\n');
+    const ni = await vault(
+      ['login', '-non-interactive', '-method=userpass', 'username=naveen'],
+      noToken(),
+      'mypassword123\n',
+    );
     expect(ni.code).toBe(2);
     expect(ni.stderr).toMatch(/^Error authenticating: An error occurred attempting to ask for a password\./);
     expect(ni.stderr).not.toContain('Password (will be hidden)');
@@ -98,13 +128,18 @@ describe('vault login -method=userpass', () => {
     expect(nu).toMatchObject({ code: 2, stderr: "Error authenticating: 'username' must be specified\n" });
     const bad = await vault(['login', '-method=userpass', 'username=naveen', 'password=nope'], noToken());
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe(`Error authenticating: Error making API request.\n\nURL: PUT ${engine.url}/v1/auth/userpass/login/naveen\nCode: 400. Errors:\n\n* invalid username or password\n`);
+    expect(bad.stderr).toBe(
+      `Error authenticating: Error making API request.\n\nURL: PUT ${engine.url}/v1/auth/userpass/login/naveen\nCode: 400. Errors:\n\n* invalid username or password\n`,
+    );
   });
 
   it('-path picks another mount; -method=approle is not a CLI login method, as in Vault', async () => {
     await http(engine, 'POST', 'sys/auth/staff', { body: { type: 'userpass' } });
     await http(engine, 'POST', 'auth/staff/users/sam', { body: { password: 'pw' } });
-    const r = await vault(['login', '-method=userpass', '-path=staff', '-token-only', 'username=sam', 'password=pw'], noToken());
+    const r = await vault(
+      ['login', '-method=userpass', '-path=staff', '-token-only', 'username=sam', 'password=pw'],
+      noToken(),
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^hvs\./);
     const a = await vault(['login', '-method=approle', 'role_id=x'], noToken());
@@ -119,7 +154,10 @@ describe('AppRole through the CLI', () => {
     expect(roleId.stdout).toMatch(/^[0-9a-f-]{36}$/);
     const secretId = await vault(['write', '-f', '-field=secret_id', 'auth/approle/role/app/secret-id'], env);
     expect(secretId.stdout).toMatch(/^[0-9a-f-]{36}$/);
-    const r = await vault(['write', 'auth/approle/login', `role_id=${roleId.stdout}`, `secret_id=${secretId.stdout}`], noToken());
+    const r = await vault(
+      ['write', 'auth/approle/login', `role_id=${roleId.stdout}`, `secret_id=${secretId.stdout}`],
+      noToken(),
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Key\s+Value\n---\s+-----\ntoken\s+hvs\./);
     expect(r.stdout).toMatch(/\ntoken_policies\s+\["app" "default"\]\n/);
@@ -130,7 +168,9 @@ describe('AppRole through the CLI', () => {
   it('-wrap-ttl=60s wraps the secret-id; vault unwrap returns it once', async () => {
     const w = await vault(['write', '-wrap-ttl=60s', '-f', 'auth/approle/role/app/secret-id'], env);
     expect(w.code).toBe(0);
-    expect(w.stdout).toMatch(/^Key\s+Value\n---\s+-----\nwrapping_token:\s+hvs\.\S+\nwrapping_accessor:\s+\S+\nwrapping_token_ttl:\s+1m\nwrapping_token_creation_time:\s+\S.*\nwrapping_token_creation_path:\s+auth\/approle\/role\/app\/secret-id\nwrapped_accessor:\s+([0-9a-f-]{36})\n$/);
+    expect(w.stdout).toMatch(
+      /^Key\s+Value\n---\s+-----\nwrapping_token:\s+hvs\.\S+\nwrapping_accessor:\s+\S+\nwrapping_token_ttl:\s+1m\nwrapping_token_creation_time:\s+\S.*\nwrapping_token_creation_path:\s+auth\/approle\/role\/app\/secret-id\nwrapped_accessor:\s+([0-9a-f-]{36})\n$/,
+    );
     expect(w.stdout).not.toMatch(/\nsecret_id\s/);
     const token = /wrapping_token:\s+(\S+)/.exec(w.stdout)![1];
     const accessor = /wrapped_accessor:\s+(\S+)/.exec(w.stdout)![1];
@@ -145,7 +185,10 @@ describe('AppRole through the CLI', () => {
   });
 
   it('vault unwrap with no argument unwraps the current token; -field picks one value', async () => {
-    const w = await vault(['write', '-wrap-ttl=2m', '-field=wrapping_token', '-f', 'auth/approle/role/app/secret-id'], env);
+    const w = await vault(
+      ['write', '-wrap-ttl=2m', '-field=wrapping_token', '-f', 'auth/approle/role/app/secret-id'],
+      env,
+    );
     const u = await vault(['unwrap', '-field=secret_id'], { ...noToken(), VAULT_TOKEN: w.stdout });
     expect(u.code).toBe(0);
     expect(u.stdout).toMatch(/^[0-9a-f-]{36}$/);

@@ -10,18 +10,31 @@ beforeAll(async () => {
   await http(engine, 'POST', 'auth/userpass/users/lena', { body: { password: 'right' } });
   await http(engine, 'POST', 'auth/userpass/users/omar', { body: { password: 'right' } });
 });
-afterAll(async () => { await engine.stop(); });
+afterAll(async () => {
+  await engine.stop();
+});
 
-const login = (user: string, password: string) => http(engine, 'POST', `auth/userpass/login/${user}`, { token: null, body: { password } });
+const login = (user: string, password: string) =>
+  http(engine, 'POST', `auth/userpass/login/${user}`, { token: null, body: { password } });
 
 it('lists nobody at first, then the locked users per auth mount; unlock lifts a lockout early', async () => {
   expect((await http(engine, 'GET', 'sys/locked-users')).body.data).toEqual({ by_namespace: [], total: 0 });
-  for (let i = 0; i < 5; i++) { await login('lena', 'wrong'); await login('omar', 'wrong'); }
+  for (let i = 0; i < 5; i++) {
+    await login('lena', 'wrong');
+    await login('omar', 'wrong');
+  }
   expect((await login('lena', 'right')).status).toBe(403);
   const accessor = (await http(engine, 'GET', 'sys/auth')).body.data['userpass/'].accessor as string;
   const list = await http(engine, 'GET', 'sys/locked-users');
   expect(list.body.data).toEqual({
-    by_namespace: [{ namespace_id: 'root', namespace_path: '', counts: 2, mount_accessors: [{ mount_accessor: accessor, counts: 2, alias_identifiers: ['lena', 'omar'] }] }],
+    by_namespace: [
+      {
+        namespace_id: 'root',
+        namespace_path: '',
+        counts: 2,
+        mount_accessors: [{ mount_accessor: accessor, counts: 2, alias_identifiers: ['lena', 'omar'] }],
+      },
+    ],
     total: 2,
   });
   expect((await http(engine, 'GET', 'sys/locked-users?mount_accessor=auth_other_1234')).body.data.total).toBe(0);

@@ -10,17 +10,33 @@ beforeAll(async () => {
   root = nodeVault(engine);
   await root.enableAuth({ mount_point: 'userpass', type: 'userpass' });
 });
-afterAll(async () => { await engine.stop(); });
+afterAll(async () => {
+  await engine.stop();
+});
 
-const login = (username: string, password: string, mount_point?: string) => nodeVault(engine, '').userpassLogin({ username, password, mount_point });
+const login = (username: string, password: string, mount_point?: string) =>
+  nodeVault(engine, '').userpassLogin({ username, password, mount_point });
 
 describe('userpass users', () => {
   it('creates a user (lower-cased), reads back every token_* field and the legacy key it was given', async () => {
-    await root.write('auth/userpass/users/Alice', { password: 'pw-alice', policies: 'read-only, Dev ', token_ttl: '1h', token_max_ttl: '24h' });
+    await root.write('auth/userpass/users/Alice', {
+      password: 'pw-alice',
+      policies: 'read-only, Dev ',
+      token_ttl: '1h',
+      token_max_ttl: '24h',
+    });
     const r = await root.read('auth/userpass/users/alice');
     expect(r.data).toEqual({
-      token_bound_cidrs: [], token_explicit_max_ttl: 0, token_max_ttl: 86400, token_no_default_policy: false, token_num_uses: 0,
-      token_period: 0, token_policies: ['read-only', 'dev'], token_ttl: 3600, token_type: 'default', policies: ['read-only', 'dev'],
+      token_bound_cidrs: [],
+      token_explicit_max_ttl: 0,
+      token_max_ttl: 86400,
+      token_no_default_policy: false,
+      token_num_uses: 0,
+      token_period: 0,
+      token_policies: ['read-only', 'dev'],
+      token_ttl: 3600,
+      token_type: 'default',
+      policies: ['read-only', 'dev'],
     });
     expect(JSON.stringify(r)).not.toContain('pw-alice');
     expect(r.mount_type).toBe('userpass');
@@ -37,20 +53,48 @@ describe('userpass users', () => {
     expect(d).not.toHaveProperty('policies');
     await root.write('auth/userpass/users/legacy', { ttl: 60, max_ttl: '2m', bound_cidrs: '127.0.0.1/32' });
     const l = (await root.read('auth/userpass/users/legacy')).data;
-    expect(l).toMatchObject({ ttl: 60, max_ttl: 120, bound_cidrs: ['127.0.0.1/32'], token_ttl: 60, token_max_ttl: 120, token_bound_cidrs: ['127.0.0.1/32'] });
+    expect(l).toMatchObject({
+      ttl: 60,
+      max_ttl: 120,
+      bound_cidrs: ['127.0.0.1/32'],
+      token_ttl: 60,
+      token_max_ttl: 120,
+      token_bound_cidrs: ['127.0.0.1/32'],
+    });
   });
 
-  it('rejects bad input with Vault\'s messages', async () => {
-    const bad = async (body: Record<string, unknown>, status: number, msg: string, path = 'auth/userpass/users/bob') => {
+  it("rejects bad input with Vault's messages", async () => {
+    const bad = async (
+      body: Record<string, unknown>,
+      status: number,
+      msg: string,
+      path = 'auth/userpass/users/bob',
+    ) => {
       await expect(root.write(path, body)).rejects.toMatchObject({ message: msg, response: { statusCode: status } });
     };
     await bad({ token_policies: 'x' }, 400, 'missing password');
-    await bad({ password: 'p', token_ttl: '2h', token_max_ttl: '1h' }, 400, "'token_ttl' cannot be greater than 'token_max_ttl'");
+    await bad(
+      { password: 'p', token_ttl: '2h', token_max_ttl: '1h' },
+      400,
+      "'token_ttl' cannot be greater than 'token_max_ttl'",
+    );
     await bad({ password: 'p', token_num_uses: -1 }, 400, "'token_num_uses' cannot be negative");
     await bad({ password: 'p', token_type: 'weird' }, 400, 'invalid \'token_type\' value "weird"');
-    await bad({ password: 'p', token_type: 'batch', token_period: 60 }, 400, "'token_type' cannot be 'batch' or 'default_batch' when set to generate periodic tokens");
-    await bad({ password: 'p', token_bound_cidrs: 'not-a-cidr' }, 400, 'invalid CIDR block "not-a-cidr" in "token_bound_cidrs"');
-    await bad({ password: 'p', token_ttl: 'soon' }, 400, 'Field validation failed: error converting input soon for field "token_ttl": time: invalid duration "soon"');
+    await bad(
+      { password: 'p', token_type: 'batch', token_period: 60 },
+      400,
+      "'token_type' cannot be 'batch' or 'default_batch' when set to generate periodic tokens",
+    );
+    await bad(
+      { password: 'p', token_bound_cidrs: 'not-a-cidr' },
+      400,
+      'invalid CIDR block "not-a-cidr" in "token_bound_cidrs"',
+    );
+    await bad(
+      { password: 'p', token_ttl: 'soon' },
+      400,
+      'Field validation failed: error converting input soon for field "token_ttl": time: invalid duration "soon"',
+    );
     await bad({ password: 'new' }, 400, 'username does not exist', 'auth/userpass/users/nobody/password');
     await bad({ token_policies: 'a' }, 400, 'username does not exist', 'auth/userpass/users/nobody/policies');
     await expect(root.read('auth/userpass/users/nobody')).rejects.toMatchObject({ response: { statusCode: 404 } });
@@ -58,7 +102,9 @@ describe('userpass users', () => {
 
   it('a user without the right ACL cannot manage users', async () => {
     const t = await http(engine, 'POST', 'auth/token/create', { body: { policies: ['default'] } });
-    await expect(nodeVault(engine, t.body.auth.client_token).write('auth/userpass/users/mallory', { password: 'x' })).rejects.toMatchObject({ response: { statusCode: 403 } });
+    await expect(
+      nodeVault(engine, t.body.auth.client_token).write('auth/userpass/users/mallory', { password: 'x' }),
+    ).rejects.toMatchObject({ response: { statusCode: 403 } });
   });
 
   it('changes a password and policies through their own paths; delete removes the user', async () => {
@@ -70,20 +116,38 @@ describe('userpass users', () => {
     expect((await root.read('auth/userpass/users/carol')).data.token_policies).toEqual(['b', 'c']);
     await root.delete('auth/userpass/users/carol');
     await expect(root.read('auth/userpass/users/carol')).rejects.toMatchObject({ response: { statusCode: 404 } });
-    await expect(login('carol', 'new')).rejects.toMatchObject({ message: 'invalid username or password', response: { statusCode: 400 } });
+    await expect(login('carol', 'new')).rejects.toMatchObject({
+      message: 'invalid username or password',
+      response: { statusCode: 400 },
+    });
   });
 });
 
 describe('userpass login', () => {
-  it('returns a token with the user\'s policies + default, display name <mount>-<user>, metadata and path', async () => {
+  it("returns a token with the user's policies + default, display name <mount>-<user>, metadata and path", async () => {
     const r = await login('alice', 'pw-alice');
-    expect(r.auth).toMatchObject({ policies: ['default', 'dev', 'read-only'], metadata: { username: 'alice' }, lease_duration: 3600, renewable: true, token_type: 'service', orphan: true });
+    expect(r.auth).toMatchObject({
+      policies: ['default', 'dev', 'read-only'],
+      metadata: { username: 'alice' },
+      lease_duration: 3600,
+      renewable: true,
+      token_type: 'service',
+      orphan: true,
+    });
     expect(r.data).toBeNull();
     const me = await nodeVault(engine, r.auth.client_token).tokenLookupSelf();
-    expect(me.data).toMatchObject({ display_name: 'userpass-alice', path: 'auth/userpass/login/alice', meta: { username: 'alice' }, ttl: 3600 });
+    expect(me.data).toMatchObject({
+      display_name: 'userpass-alice',
+      path: 'auth/userpass/login/alice',
+      meta: { username: 'alice' },
+      ttl: 3600,
+    });
     // Usernames are case-insensitive; the token's path is the request path as sent, as in Vault.
     const upper = await login('ALICE', 'pw-alice');
-    expect((await nodeVault(engine, upper.auth.client_token).tokenLookupSelf()).data).toMatchObject({ display_name: 'userpass-alice', path: 'auth/userpass/login/ALICE' });
+    expect((await nodeVault(engine, upper.auth.client_token).tokenLookupSelf()).data).toMatchObject({
+      display_name: 'userpass-alice',
+      path: 'auth/userpass/login/ALICE',
+    });
   });
 
   it('works at another mount path, with that path in the display name', async () => {
@@ -96,8 +160,14 @@ describe('userpass login', () => {
   });
 
   it('answers a wrong password and an unknown user with the same 400', async () => {
-    await expect(login('alice', 'nope')).rejects.toMatchObject({ message: 'invalid username or password', response: { statusCode: 400 } });
-    await expect(login('ghost', 'nope')).rejects.toMatchObject({ message: 'invalid username or password', response: { statusCode: 400 } });
+    await expect(login('alice', 'nope')).rejects.toMatchObject({
+      message: 'invalid username or password',
+      response: { statusCode: 400 },
+    });
+    await expect(login('ghost', 'nope')).rejects.toMatchObject({
+      message: 'invalid username or password',
+      response: { statusCode: 400 },
+    });
     await root.write('auth/userpass/users/alice', { password: 'pw-alice' }); // a success resets alice's failure count
     expect((await login('alice', 'pw-alice')).auth.client_token).toMatch(/^hvs\./);
   });
@@ -110,11 +180,19 @@ describe('userpass login', () => {
 
   it('applies every token_* field to the login token', async () => {
     await root.write('auth/userpass/users/tuned', {
-      password: 'pw', token_policies: 'p1', token_ttl: '10m', token_max_ttl: '30m', token_num_uses: 3, token_no_default_policy: true, token_explicit_max_ttl: '20m',
+      password: 'pw',
+      token_policies: 'p1',
+      token_ttl: '10m',
+      token_max_ttl: '30m',
+      token_num_uses: 3,
+      token_no_default_policy: true,
+      token_explicit_max_ttl: '20m',
     });
     const r = await login('tuned', 'pw');
     expect(r.auth).toMatchObject({ policies: ['p1'], lease_duration: 600, num_uses: 3 });
-    const me = await nodeVault(engine, r.auth.client_token).read('auth/token/lookup-self').catch((e) => e);
+    const me = await nodeVault(engine, r.auth.client_token)
+      .read('auth/token/lookup-self')
+      .catch((e) => e);
     // p1 has no rule for lookup-self and default was left out: denied, and a use is spent.
     expect(me.response.statusCode).toBe(403);
     const look = await root.tokenLookup({ token: r.auth.client_token });
@@ -142,8 +220,12 @@ describe('userpass login', () => {
 describe('userpass lockout (Vault defaults: 5 failures, 15 minutes, counter reset 15 minutes)', () => {
   it('locks a user after 5 failures, even for the right password, until 15 minutes pass', async () => {
     await root.write('auth/userpass/users/eve', { password: 'right' });
-    for (let i = 0; i < 5; i++) await expect(login('eve', 'wrong')).rejects.toMatchObject({ response: { statusCode: 400 } });
-    await expect(login('eve', 'right')).rejects.toMatchObject({ response: { statusCode: 403 }, message: '1 error occurred:\n\t* permission denied\n\n' });
+    for (let i = 0; i < 5; i++)
+      await expect(login('eve', 'wrong')).rejects.toMatchObject({ response: { statusCode: 400 } });
+    await expect(login('eve', 'right')).rejects.toMatchObject({
+      response: { statusCode: 403 },
+      message: '1 error occurred:\n\t* permission denied\n\n',
+    });
     await engine.clock.advance('14m');
     await expect(login('eve', 'right')).rejects.toMatchObject({ response: { statusCode: 403 } });
     await engine.clock.advance('61s');
@@ -160,26 +242,31 @@ describe('userpass lockout (Vault defaults: 5 failures, 15 minutes, counter rese
     expect((await login('frank', 'right')).auth.client_token).toMatch(/^hvs\./);
   });
 
-  it('follows the mount\'s user_lockout_config when one is set (threshold, duration, lockout_disable)', async () => {
+  it("follows the mount's user_lockout_config when one is set (threshold, duration, lockout_disable)", async () => {
     await root.enableAuth({ mount_point: 'strict', type: 'userpass' });
     await root.write('auth/strict/users/kim', { password: 'right' });
-    await root.write('sys/auth/strict/tune', { user_lockout_config: { lockout_threshold: '2', lockout_duration: '1m', lockout_counter_reset: '1m' } });
-    for (let i = 0; i < 2; i++) await expect(login('kim', 'wrong', 'strict')).rejects.toMatchObject({ response: { statusCode: 400 } });
+    await root.write('sys/auth/strict/tune', {
+      user_lockout_config: { lockout_threshold: '2', lockout_duration: '1m', lockout_counter_reset: '1m' },
+    });
+    for (let i = 0; i < 2; i++)
+      await expect(login('kim', 'wrong', 'strict')).rejects.toMatchObject({ response: { statusCode: 400 } });
     await expect(login('kim', 'right', 'strict')).rejects.toMatchObject({ response: { statusCode: 403 } });
     await engine.clock.advance('61s');
     expect((await login('kim', 'right', 'strict')).auth.client_token).toMatch(/^hvs\./);
     await root.write('sys/auth/strict/tune', { user_lockout_config: { lockout_disable: true } });
-    for (let i = 0; i < 6; i++) await expect(login('kim', 'wrong', 'strict')).rejects.toMatchObject({ response: { statusCode: 400 } });
+    for (let i = 0; i < 6; i++)
+      await expect(login('kim', 'wrong', 'strict')).rejects.toMatchObject({ response: { statusCode: 400 } });
     expect((await login('kim', 'right', 'strict')).auth.client_token).toMatch(/^hvs\./);
   });
 
   it('unknown users are never locked (nothing is stored for them)', async () => {
-    for (let i = 0; i < 7; i++) await expect(login('nobody-here', 'x')).rejects.toMatchObject({ response: { statusCode: 400 } });
+    for (let i = 0; i < 7; i++)
+      await expect(login('nobody-here', 'x')).rejects.toMatchObject({ response: { statusCode: 400 } });
   });
 });
 
 describe('userpass renewal re-validates the user', () => {
-  it('renews while unchanged, takes the user\'s new TTL, refuses once policies changed', async () => {
+  it("renews while unchanged, takes the user's new TTL, refuses once policies changed", async () => {
     await root.write('auth/userpass/users/gina', { password: 'pw', token_policies: 'a', token_ttl: '1h' });
     const t = (await login('gina', 'pw')).auth.client_token;
     const me = nodeVault(engine, t);
@@ -187,10 +274,13 @@ describe('userpass renewal re-validates the user', () => {
     await root.write('auth/userpass/users/gina', { token_ttl: '30m' });
     expect((await me.tokenRenewSelf()).auth.lease_duration).toBe(1800);
     await root.write('auth/userpass/users/gina', { token_policies: 'a,b' });
-    await expect(me.tokenRenewSelf()).rejects.toMatchObject({ message: 'policies have changed, not renewing', response: { statusCode: 400 } });
+    await expect(me.tokenRenewSelf()).rejects.toMatchObject({
+      message: 'policies have changed, not renewing',
+      response: { statusCode: 400 },
+    });
   });
 
-  it('a deleted user\'s token is not extended', async () => {
+  it("a deleted user's token is not extended", async () => {
     await root.write('auth/userpass/users/hank', { password: 'pw', token_ttl: '1h' });
     const t = (await login('hank', 'pw')).auth.client_token;
     await engine.clock.advance('30m');
@@ -209,7 +299,9 @@ describe('userpass audit', () => {
     try {
       await root.write('auth/userpass/users/jack', { password: 'Audit-Canary-77' });
       await login('jack', 'Audit-Canary-77');
-    } finally { engine.events.off('audit', on); }
+    } finally {
+      engine.events.off('audit', on);
+    }
     const text = JSON.stringify(events);
     expect(events.length).toBeGreaterThanOrEqual(4);
     expect(text).not.toContain('Audit-Canary-77');

@@ -17,12 +17,18 @@ export interface Session {
 }
 
 /** A dev engine and a shell whose `vault` is our CLI; HOME is a private folder (token helper file). */
-export async function cliSession(rootTokenId = 'root', engineOptions: Partial<EngineOptions> = {}, extraEnv: Record<string, string> = {}): Promise<Session> {
+export async function cliSession(
+  rootTokenId = 'root',
+  engineOptions: Partial<EngineOptions> = {},
+  extraEnv: Record<string, string> = {},
+): Promise<Session> {
   const engine = await devEngine({ rootTokenId, ...engineOptions });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-cli-test-'));
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(bin);
-  fs.writeFileSync(path.join(bin, 'vault'), `#!/bin/sh\nexec "${process.execPath}" "${VAULT_JS}" "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(bin, 'vault'), `#!/bin/sh\nexec "${process.execPath}" "${VAULT_JS}" "$@"\n`, {
+    mode: 0o755,
+  });
   const home = path.join(dir, 'home');
   fs.mkdirSync(home);
   const work = path.join(dir, 'work');
@@ -55,7 +61,10 @@ export function normalise(s: string, url?: string): string {
     .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? \+0000 UTC/g, '<time>')
     .replace(/hv[sb]\.[A-Za-z0-9_-]{20,}/g, '<token>')
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
-    .replace(/\b(accessor|token_accessor|wrapping_accessor|wrapped_accessor)(:?\s+|": ")[A-Za-z0-9]{24}\b/g, '$1$2<accessor>')
+    .replace(
+      /\b(accessor|token_accessor|wrapping_accessor|wrapped_accessor)(:?\s+|": ")[A-Za-z0-9]{24}\b/g,
+      '$1$2<accessor>',
+    )
     .replace(/\b((?:auth_)?[a-z_]+)_[0-9a-f]{8}\b/g, '$1_<hex>')
     .replace(/([a-z0-9-]\/)[A-Za-z0-9]{24}\b/g, '$1<lease-id>')
     .replace(/\b(creation_time)(\s+|": )\d{9,}/g, '$1$2<unix>')

@@ -7,9 +7,14 @@ import { ROOT, VAULT_LAB_JS } from '../support/engine.js';
 describe('shipped labs', () => {
   it('vault-lab test content/labs passes and ends with the summary line', async () => {
     const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
-      execFile(process.execPath, [VAULT_LAB_JS, 'test', path.join('content', 'labs')], { cwd: ROOT, timeout: 600_000, maxBuffer: 32 * 1024 * 1024 }, (err, out, errOut) => {
-        resolve({ code: err ? 1 : 0, stdout: out + errOut });
-      });
+      execFile(
+        process.execPath,
+        [VAULT_LAB_JS, 'test', path.join('content', 'labs')],
+        { cwd: ROOT, timeout: 600_000, maxBuffer: 32 * 1024 * 1024 },
+        (err, out, errOut) => {
+          resolve({ code: err ? 1 : 0, stdout: out + errOut });
+        },
+      );
     });
     const last = stdout.trim().split('\n').pop()!;
     expect(last).toMatch(/^\d+ passed, 0 failed$/);

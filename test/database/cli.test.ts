@@ -13,7 +13,10 @@ beforeAll(async () => {
   engine = await engineWithDb(pgs);
   env = { VAULT_ADDR: engine.url, VAULT_TOKEN: 'root' };
 });
-afterAll(async () => { await engine?.stop(); await pgs?.stop(); });
+afterAll(async () => {
+  await engine?.stop();
+  await pgs?.stop();
+});
 
 describe('vault CLI', () => {
   it('vault read database/creds/<role> prints the lease and a working login', async () => {
@@ -29,15 +32,28 @@ describe('vault CLI', () => {
   });
 
   it('vault write database/config/... explains a refused connection without a stack trace', async () => {
-    const r = await vault(['write', 'database/config/broken', 'plugin_name=postgresql-database-plugin', `connection_url=postgresql://{{username}}:{{password}}@127.0.0.1:${pgs.port}/lab`, 'username=vaultadmin', 'password=wrong'], env);
+    const r = await vault(
+      [
+        'write',
+        'database/config/broken',
+        'plugin_name=postgresql-database-plugin',
+        `connection_url=postgresql://{{username}}:{{password}}@127.0.0.1:${pgs.port}/lab`,
+        'username=vaultadmin',
+        'password=wrong',
+      ],
+      env,
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Code: 400/);
-    expect(r.stderr).toMatch(/error creating database object: error verifying connection: password authentication failed for user "vaultadmin"/);
+    expect(r.stderr).toMatch(
+      /error creating database object: error verifying connection: password authentication failed for user "vaultadmin"/,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('vault lease revoke -prefix drops every generated user', async () => {
-    for (let i = 0; i < 2; i++) expect((await vault(['read', '-field=username', 'database/creds/readonly'], env)).code).toBe(0);
+    for (let i = 0; i < 2; i++)
+      expect((await vault(['read', '-field=username', 'database/creds/readonly'], env)).code).toBe(0);
     const r = await vault(['lease', 'revoke', '-prefix', '-sync', 'database/creds/readonly'], env);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Success! Revoked any leases with prefix: database\/creds\/readonly/);

@@ -30,26 +30,43 @@ beforeAll(async () => {
   baseline = (await pgs.query('SELECT rolname FROM pg_roles ORDER BY 1')).rows.map((r) => String(r.rolname));
   engine = await engineWithDb(pgs);
 });
-afterAll(async () => { await engine?.stop(); await pgs?.stop(); });
+afterAll(async () => {
+  await engine?.stop();
+  await pgs?.stop();
+});
 
 async function labIntact() {
   const roles = (await pgs.query('SELECT rolname FROM pg_roles ORDER BY 1')).rows.map((r) => String(r.rolname));
   expect(roles).toEqual(baseline);
-  const tables = (await pgs.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows.map((r) => r.tablename);
+  const tables = (await pgs.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows.map(
+    (r) => r.tablename,
+  );
   expect(tables).toEqual(['orders', 'products']);
 }
 
 describe('injection corpus', () => {
   it.each(CORPUS)('a generated username %j is created, logs in and is dropped as itself', async (payload) => {
     // The literal text of a username_template lands in the username unchanged.
-    await ok(http(engine, 'POST', 'database/config/labdb', { body: { username_template: `v-${payload.replace(/\{\{|\}\}/g, '')}-{{random 4}}`, verify_connection: false } }));
+    await ok(
+      http(engine, 'POST', 'database/config/labdb', {
+        body: { username_template: `v-${payload.replace(/\{\{|\}\}/g, '')}-{{random 4}}`, verify_connection: false },
+      }),
+    );
     for (const role of ['readonly', 'custom']) {
       if (role === 'custom') {
-        await ok(http(engine, 'POST', 'database/roles/custom', { body: {
-          db_name: 'labdb',
-          creation_statements: [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'`, `COMMENT ON ROLE "{{name}}" IS 'for {{name}}'`, `GRANT SELECT ON products TO "{{name}}"`],
-          revocation_statements: `REVOKE ALL ON products FROM "{{name}}"; DROP ROLE "{{name}}";`,
-        } }));
+        await ok(
+          http(engine, 'POST', 'database/roles/custom', {
+            body: {
+              db_name: 'labdb',
+              creation_statements: [
+                `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'`,
+                `COMMENT ON ROLE "{{name}}" IS 'for {{name}}'`,
+                `GRANT SELECT ON products TO "{{name}}"`,
+              ],
+              revocation_statements: `REVOKE ALL ON products FROM "{{name}}"; DROP ROLE "{{name}}";`,
+            },
+          }),
+        );
       }
       const r = await ok(http(engine, 'GET', `database/creds/${role}`));
       const { username, password } = r.body.data;
@@ -67,7 +84,11 @@ describe('injection corpus', () => {
     // Created by the lab admin, as an application's account would be, so the engine may manage it.
     await pgs.query(`SET ROLE vaultadmin; CREATE ROLE ${quoteIdent(user)} LOGIN; RESET ROLE`);
     try {
-      await ok(http(engine, 'POST', 'database/static-roles/app', { body: { db_name: 'labdb', username: user, rotation_period: '1h' } }));
+      await ok(
+        http(engine, 'POST', 'database/static-roles/app', {
+          body: { db_name: 'labdb', username: user, rotation_period: '1h' },
+        }),
+      );
       const c1 = await ok(http(engine, 'GET', 'database/static-creds/app'));
       expect(c1.body.data.username).toBe(user);
       expect(await asUser(pgs, user, c1.body.data.password, 'SELECT 1')).toBeNull();
@@ -87,12 +108,25 @@ describe('injection corpus', () => {
     const db = `lab"; DROP DATABASE lab; --'`;
     await pgs.query(`CREATE DATABASE ${quoteIdent(db)} OWNER vaultadmin`);
     try {
-      await ok(http(engine, 'POST', 'database/config/odd', { body: {
-        plugin_name: 'postgresql-database-plugin', allowed_roles: 'oddrole',
-        connection_url: `postgresql://{{username}}:{{password}}@${pgs.host}:${pgs.port}/${encodeURIComponent(db)}?sslmode=disable`,
-        username: pgs.env.LAB_PG_ADMIN_USER, password: pgs.env.LAB_PG_ADMIN_PASSWORD,
-      } }));
-      await ok(http(engine, 'POST', 'database/roles/oddrole', { body: { db_name: 'odd', creation_statements: `CREATE ROLE "{{name}}" LOGIN PASSWORD '{{password}}'; GRANT CONNECT ON DATABASE "${db.replace(/"/g, '""')}" TO "{{name}}";` } }));
+      await ok(
+        http(engine, 'POST', 'database/config/odd', {
+          body: {
+            plugin_name: 'postgresql-database-plugin',
+            allowed_roles: 'oddrole',
+            connection_url: `postgresql://{{username}}:{{password}}@${pgs.host}:${pgs.port}/${encodeURIComponent(db)}?sslmode=disable`,
+            username: pgs.env.LAB_PG_ADMIN_USER,
+            password: pgs.env.LAB_PG_ADMIN_PASSWORD,
+          },
+        }),
+      );
+      await ok(
+        http(engine, 'POST', 'database/roles/oddrole', {
+          body: {
+            db_name: 'odd',
+            creation_statements: `CREATE ROLE "{{name}}" LOGIN PASSWORD '{{password}}'; GRANT CONNECT ON DATABASE "${db.replace(/"/g, '""')}" TO "{{name}}";`,
+          },
+        }),
+      );
       const r = await ok(http(engine, 'GET', 'database/creds/oddrole'));
       expect(await roleExists(pgs, r.body.data.username)).toBe(true);
       await ok(http(engine, 'PUT', 'sys/leases/revoke', { body: { lease_id: r.body.lease_id } }));
@@ -105,9 +139,11 @@ describe('injection corpus', () => {
     await labIntact();
   });
 
-  it('role and config names outside Vault\'s name pattern never reach a handler', async () => {
+  it("role and config names outside Vault's name pattern never reach a handler", async () => {
     for (const bad of ['x"y', "x'y", 'x;y', 'x y', 'ü']) {
-      const r = await http(engine, 'POST', `database/roles/${encodeURIComponent(bad)}`, { body: { db_name: 'labdb', creation_statements: 'SELECT 1' } });
+      const r = await http(engine, 'POST', `database/roles/${encodeURIComponent(bad)}`, {
+        body: { db_name: 'labdb', creation_statements: 'SELECT 1' },
+      });
       expect(r.status).toBe(404);
     }
     expect(await generatedRoles(pgs)).toEqual([]);

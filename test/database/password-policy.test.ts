@@ -22,12 +22,21 @@ rule "charset" {
   min-chars = 1
 }
 `;
-const follows = (p: string) => p.length === 24 && /^[a-z0-9!@#%^*]+$/.test(p) && (p.match(/[a-z]/g) ?? []).length >= 2 && (p.match(/[0-9]/g) ?? []).length >= 3 && /[!@#%^*]/.test(p);
+const follows = (p: string) =>
+  p.length === 24 &&
+  /^[a-z0-9!@#%^*]+$/.test(p) &&
+  (p.match(/[a-z]/g) ?? []).length >= 2 &&
+  (p.match(/[0-9]/g) ?? []).length >= 3 &&
+  /[!@#%^*]/.test(p);
 
 describe('sys/policies/password', () => {
   let engine: Engine;
-  beforeAll(async () => { engine = await devEngine(); });
-  afterAll(async () => { await engine.stop(); });
+  beforeAll(async () => {
+    engine = await devEngine();
+  });
+  afterAll(async () => {
+    await engine.stop();
+  });
 
   it('stores, reads, lists, generates and deletes a policy', async () => {
     expect((await http(engine, 'PUT', 'sys/policies/password/strong', { body: { policy: POLICY } })).status).toBe(204);
@@ -43,21 +52,32 @@ describe('sys/policies/password', () => {
   });
 
   it('refuses a policy that cannot be parsed or satisfied, with a 400 that says why', async () => {
-    const bad = async (policy: string) => (await http(engine, 'PUT', 'sys/policies/password/bad', { body: { policy } })).body.errors[0] as string;
+    const bad = async (policy: string) =>
+      (await http(engine, 'PUT', 'sys/policies/password/bad', { body: { policy } })).body.errors[0] as string;
     expect(await bad('length = 2\nrule "charset" { charset = "ab" }')).toContain('length must be >= 4');
-    expect(await bad('length = 8\nrule "charset" { charset = "ab"\n min-chars = 9 }')).toContain('need at least 9 characters');
+    expect(await bad('length = 8\nrule "charset" { charset = "ab"\n min-chars = 9 }')).toContain(
+      'need at least 9 characters',
+    );
     expect(await bad('length = 8\nrule "nope" { charset = "ab" }')).toContain('unrecognized rule type "nope"');
     expect(await bad('length = 8')).toContain('at least one rule');
     expect(await bad('length = "x" {')).toMatch(/^unable to parse policy: /);
-    expect((await http(engine, 'PUT', 'sys/policies/password/bad', { body: {} })).body.errors).toEqual(['missing policy']);
+    expect((await http(engine, 'PUT', 'sys/policies/password/bad', { body: {} })).body.errors).toEqual([
+      'missing policy',
+    ]);
   });
 });
 
 describe('database password_policy on real PostgreSQL', () => {
   let pgs: PostgresSystem;
   let engine: Engine;
-  beforeAll(async () => { pgs = await labPostgres(); engine = await engineWithDb(pgs); });
-  afterAll(async () => { await engine?.stop(); await pgs?.stop(); });
+  beforeAll(async () => {
+    pgs = await labPostgres();
+    engine = await engineWithDb(pgs);
+  });
+  afterAll(async () => {
+    await engine?.stop();
+    await pgs?.stop();
+  });
 
   it('generates credentials from the named policy, and they log in', async () => {
     await ok(http(engine, 'PUT', 'sys/policies/password/strong', { body: { policy: POLICY } }));

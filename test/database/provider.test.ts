@@ -6,7 +6,12 @@ import { ProviderError } from '../../labs/providers/index.js';
 import { startPostgres, type PostgresSystem } from '../../labs/providers/postgres/index.js';
 import { labPostgres } from './support.js';
 
-const ctx = (env: NodeJS.ProcessEnv, prefer?: string) => ({ workspace: process.cwd(), progress: () => undefined, env, prefer });
+const ctx = (env: NodeJS.ProcessEnv, prefer?: string) => ({
+  workspace: process.cwd(),
+  progress: () => undefined,
+  env,
+  prefer,
+});
 
 describe('embedded (default)', () => {
   let pgs: PostgresSystem;
@@ -15,11 +20,18 @@ describe('embedded (default)', () => {
     pgs = await labPostgres();
     dataDir = String((await pgs.query('SHOW data_directory')).rows[0].data_directory);
   });
-  afterAll(async () => { await pgs?.stop(); });
+  afterAll(async () => {
+    await pgs?.stop();
+  });
 
   it('gives the shell where to connect but no superuser and no default password', () => {
     expect(pgs.via).toBe('embedded');
-    expect(pgs.env).toMatchObject({ PGHOST: '127.0.0.1', PGPORT: String(pgs.port), PGDATABASE: 'lab', LAB_PG_ADMIN_USER: 'vaultadmin' });
+    expect(pgs.env).toMatchObject({
+      PGHOST: '127.0.0.1',
+      PGPORT: String(pgs.port),
+      PGDATABASE: 'lab',
+      LAB_PG_ADMIN_USER: 'vaultadmin',
+    });
     expect(pgs.env.PGUSER).toBeUndefined();
     expect(pgs.env.PGPASSWORD).toBeUndefined();
     expect(pgs.env.LAB_PG_ADMIN_PASSWORD).toMatch(/^[A-Za-z0-9_-]{24}$/);
@@ -27,12 +39,18 @@ describe('embedded (default)', () => {
   });
 
   it('listens on loopback only and demands scram-sha-256 passwords over TCP', async () => {
-    const s = (await pgs.query("SELECT current_setting('listen_addresses') AS l, current_setting('password_encryption') AS e")).rows[0];
+    const s = (
+      await pgs.query("SELECT current_setting('listen_addresses') AS l, current_setting('password_encryption') AS e")
+    ).rows[0];
     expect(s).toEqual({ l: '127.0.0.1', e: 'scram-sha-256' });
-    const hba = (await pgs.query("SELECT type, auth_method FROM pg_hba_file_rules ORDER BY line_number")).rows;
-    expect(hba).toEqual([{ type: 'local', auth_method: 'peer' }, { type: 'host', auth_method: 'scram-sha-256' }]);
+    const hba = (await pgs.query('SELECT type, auth_method FROM pg_hba_file_rules ORDER BY line_number')).rows;
+    expect(hba).toEqual([
+      { type: 'local', auth_method: 'peer' },
+      { type: 'host', auth_method: 'scram-sha-256' },
+    ]);
     expect(await pgs.tryLogin('postgres', '')).toMatch(/password/);
-    const hash = (await pgs.query("SELECT rolpassword FROM pg_authid WHERE rolname = 'vaultadmin'")).rows[0].rolpassword;
+    const hash = (await pgs.query("SELECT rolpassword FROM pg_authid WHERE rolname = 'vaultadmin'")).rows[0]
+      .rolpassword;
     expect(String(hash)).toMatch(/^SCRAM-SHA-256\$/);
   });
 
@@ -64,7 +82,9 @@ describe('embedded (default)', () => {
       await viaUrl.stop();
     }
     expect(await pgs.tryLogin('vaultadmin', pgs.env.LAB_PG_ADMIN_PASSWORD)).toBeNull();
-    expect((await pgs.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename IN ('products', 'orders')")).rows[0].n).toBe(2);
+    expect(
+      (await pgs.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename IN ('products', 'orders')")).rows[0].n,
+    ).toBe(2);
   });
 
   it('url: a database without the lab tables gets them for the lab, and loses them after', async () => {
@@ -74,7 +94,13 @@ describe('embedded (default)', () => {
     expect((await viaUrl.query('SELECT count(*)::int AS n FROM products')).rows[0].n).toBe(3);
     await viaUrl.stop();
     const { default: pg } = await import('pg');
-    const c = new pg.Client({ host: '127.0.0.1', port: pgs.port, user: 'vaultadmin', password: pgs.env.LAB_PG_ADMIN_PASSWORD, database: 'urltest' });
+    const c = new pg.Client({
+      host: '127.0.0.1',
+      port: pgs.port,
+      user: 'vaultadmin',
+      password: pgs.env.LAB_PG_ADMIN_PASSWORD,
+      database: 'urltest',
+    });
     await c.connect();
     const left = (await c.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).rows[0].n;
     await c.end();
@@ -84,9 +110,13 @@ describe('embedded (default)', () => {
 
 describe('when a way fails', () => {
   it('names each way tried, why, and how to choose another', async () => {
-    const err = await startPostgres(ctx({ ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, 'docker')).catch((e) => e);
+    const err = await startPostgres(
+      ctx({ ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, 'docker'),
+    ).catch((e) => e);
     expect(err).toBeInstanceOf(ProviderError);
-    expect(err.message).toMatch(/PostgreSQL could not be started\. Tried:\n {2}- docker: no Docker socket answered at unix:\/\/\/nonexistent\/docker\.sock/);
+    expect(err.message).toMatch(
+      /PostgreSQL could not be started\. Tried:\n {2}- docker: no Docker socket answered at unix:\/\/\/nonexistent\/docker\.sock/,
+    );
     for (const w of ['embedded', 'system', 'url']) expect(err.message).toMatch(new RegExp(`- ${w}: `));
     expect(err.message).toMatch(/choose one with VAULT_LAB_POSTGRES=<way>/);
   });
@@ -97,12 +127,17 @@ describe('when a way fails', () => {
     const path = await import('node:path');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-docker-'));
     const sock = path.join(dir, 'docker.sock');
-    const fake = http.createServer((req, res) => { res.statusCode = req.url === '/_ping' ? 200 : 404; res.end('OK'); });
+    const fake = http.createServer((req, res) => {
+      res.statusCode = req.url === '/_ping' ? 200 : 404;
+      res.end('OK');
+    });
     await new Promise<void>((r) => fake.listen(sock, r));
     try {
       const err = await startPostgres(ctx({ ...process.env, DOCKER_HOST: `unix://${sock}` }, 'docker')).catch((e) => e);
       expect(err).toBeInstanceOf(ProviderError);
-      expect(err.message).toMatch(/- docker: Docker answers, but the testcontainers package is not installed next to vault-lab \(`npm i testcontainers`\)/);
+      expect(err.message).toMatch(
+        /- docker: Docker answers, but the testcontainers package is not installed next to vault-lab \(`npm i testcontainers`\)/,
+      );
     } finally {
       await new Promise((r) => fake.close(r));
       fs.rmSync(dir, { recursive: true, force: true });
@@ -110,7 +145,9 @@ describe('when a way fails', () => {
   });
 
   it('a bad URL says what is wrong with it', async () => {
-    const err = await startPostgres(ctx({ ...process.env, VAULT_LAB_POSTGRES_URL: 'postgresql://nobody@127.0.0.1:1/x' })).catch((e) => e);
+    const err = await startPostgres(
+      ctx({ ...process.env, VAULT_LAB_POSTGRES_URL: 'postgresql://nobody@127.0.0.1:1/x' }),
+    ).catch((e) => e);
     expect(err.message).toMatch(/- url: VAULT_LAB_POSTGRES_URL must carry a user and a password/);
   });
 
@@ -121,7 +158,10 @@ describe('when a way fails', () => {
 
   it('system: uses pg_config when the machine has a server, else says how to get one', async () => {
     const hasServer = spawnSync('sh', ['-c', 'test -x "$(pg_config --bindir 2>/dev/null)/initdb"']).status === 0;
-    const r = await startPostgres(ctx(process.env, 'system')).then((s) => s, (e: Error) => e);
+    const r = await startPostgres(ctx(process.env, 'system')).then(
+      (s) => s,
+      (e: Error) => e,
+    );
     if (hasServer) {
       expect(r).not.toBeInstanceOf(Error);
       const s = r as PostgresSystem;
@@ -145,10 +185,16 @@ describe('leftovers of a killed run', () => {
       const r = await s.query('SHOW data_directory');
       console.log('DIR ' + r.rows[0].data_directory);
       setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const dataDir = await new Promise<string>((resolve, reject) => {
       let buf = '';
-      child.stdout!.on('data', (d) => { buf += d; const m = /DIR (\S+)/.exec(buf); if (m) resolve(m[1]); });
+      child.stdout!.on('data', (d) => {
+        buf += d;
+        const m = /DIR (\S+)/.exec(buf);
+        if (m) resolve(m[1]);
+      });
       child.once('exit', (c) => reject(new Error(`child exited ${c}`)));
     });
     child.kill('SIGKILL');
@@ -159,7 +205,12 @@ describe('leftovers of a killed run', () => {
     const deadline = Date.now() + 5000;
     let running = true;
     while (running && Date.now() < deadline) {
-      try { process.kill(pm, 0); await new Promise((r) => setTimeout(r, 50)); } catch { running = false; }
+      try {
+        process.kill(pm, 0);
+        await new Promise((r) => setTimeout(r, 50));
+      } catch {
+        running = false;
+      }
     }
     expect(running).toBe(false);
     expect(fs.existsSync(dataDir)).toBe(false);
@@ -175,7 +226,9 @@ describe('embedded package installed with --ignore-scripts', () => {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-pgpkg-'));
     try {
       spawnSync('cp', ['-a', path.join(pkgDir, 'native'), copy]);
-      const links = JSON.parse(fs.readFileSync(path.join(copy, 'native', 'pg-symlinks.json'), 'utf8')) as Array<{ target: string }>;
+      const links = JSON.parse(fs.readFileSync(path.join(copy, 'native', 'pg-symlinks.json'), 'utf8')) as Array<{
+        target: string;
+      }>;
       for (const l of links) fs.rmSync(path.join(copy, l.target), { force: true });
       expect(spawnSync(path.join(copy, 'native', 'bin', 'postgres'), ['--version']).status).not.toBe(0);
       hydrateSymlinks(copy);

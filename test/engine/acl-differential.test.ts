@@ -10,13 +10,22 @@ import { ACL } from '../../engine/core/acl.js';
 import { parsePolicy } from '../../engine/core/policy.js';
 
 type Cap = 'create' | 'read' | 'update' | 'delete' | 'list' | 'patch' | 'sudo' | 'deny';
-interface GenRule { path: string; caps: Cap[] }
-interface GenPolicy { name: string; rules: GenRule[] }
+interface GenRule {
+  path: string;
+  caps: Cap[];
+}
+interface GenPolicy {
+  name: string;
+  rules: GenRule[];
+}
 type Op = 'read' | 'list' | 'create' | 'update' | 'delete' | 'patch';
 
 // ---------------------------------------------------------------- the reference model
 
-interface ModelStanza { pattern: string; caps: Set<Cap> }
+interface ModelStanza {
+  pattern: string;
+  caps: Set<Cap>;
+}
 
 /** Stanzas with the same pattern text merge; a deny anywhere makes the pattern deny-only. */
 function modelMerge(policies: GenPolicy[]): Map<string, ModelStanza> {
@@ -41,7 +50,10 @@ function patternRegex(p: string): RegExp {
   const prefix = p.endsWith('*');
   const body = prefix ? p.slice(0, -1) : p;
   if (!isSegmentPattern(p)) return new RegExp('^' + escapeRe(body) + (prefix ? '[\\s\\S]*' : '') + '$');
-  const src = body.split('/').map((seg) => (seg === '+' ? '[^/]*' : escapeRe(seg))).join('/');
+  const src = body
+    .split('/')
+    .map((seg) => (seg === '+' ? '[^/]*' : escapeRe(seg)))
+    .join('/');
   return new RegExp('^' + src + (prefix ? '[\\s\\S]*' : '') + '$');
 }
 
@@ -60,11 +72,14 @@ function cmp(a: ReturnType<typeof priority>, b: ReturnType<typeof priority>): nu
 
 function modelFind(stanzas: Map<string, ModelStanza>, path: string, list: boolean): ModelStanza | undefined {
   const all = [...stanzas.values()];
-  const exactOf = (p: string) => all.find((s) => !s.pattern.endsWith('*') && !isSegmentPattern(s.pattern) && s.pattern === p);
+  const exactOf = (p: string) =>
+    all.find((s) => !s.pattern.endsWith('*') && !isSegmentPattern(s.pattern) && s.pattern === p);
   const globOf = (p: string) => {
     // Only the longest matching plain glob competes with the `+` patterns.
-    const plain = all.filter((s) => s.pattern.endsWith('*') && !isSegmentPattern(s.pattern) && patternRegex(s.pattern).test(p))
-      .sort((a, b) => b.pattern.length - a.pattern.length).slice(0, 1);
+    const plain = all
+      .filter((s) => s.pattern.endsWith('*') && !isSegmentPattern(s.pattern) && patternRegex(s.pattern).test(p))
+      .sort((a, b) => b.pattern.length - a.pattern.length)
+      .slice(0, 1);
     const seg = all.filter((s) => isSegmentPattern(s.pattern) && patternRegex(s.pattern).test(p));
     const cands = [...plain, ...seg];
     cands.sort((a, b) => cmp(priority(b.pattern), priority(a.pattern)));
@@ -72,7 +87,10 @@ function modelFind(stanzas: Map<string, ModelStanza>, path: string, list: boolea
   };
   const e = exactOf(path) ?? (list ? exactOf(path.replace(/\/$/, '')) : undefined);
   if (e) return e;
-  if (list && path.endsWith('/')) { const g = globOf(path.slice(0, -1)); if (g) return g; }
+  if (list && path.endsWith('/')) {
+    const g = globOf(path.slice(0, -1));
+    if (g) return g;
+  }
   return globOf(path);
 }
 
@@ -95,27 +113,38 @@ const SEGMENTS = ['secret', 'data', 'a', 'ab', 'b', 'foo', 'foobar', ''];
 const PATTERN_SEGMENTS = [...SEGMENTS, '+', '+', 'f+', '+x'];
 const CAPS: Cap[] = ['create', 'read', 'update', 'delete', 'list', 'patch', 'sudo', 'deny'];
 
-const patternArb = fc.tuple(
-  fc.array(fc.constantFrom(...PATTERN_SEGMENTS), { minLength: 1, maxLength: 4 }),
-  fc.constantFrom('', '', '*', 'a*', 'fo*'),
-).map(([segs, tail]) => {
-  let p = segs.join('/');
-  if (tail === '*') p += '*';
-  else if (tail) p += '/' + tail;
-  return p;
-}).filter((p) => !p.includes('+*') && !p.startsWith('/') && p !== '');
+const patternArb = fc
+  .tuple(
+    fc.array(fc.constantFrom(...PATTERN_SEGMENTS), { minLength: 1, maxLength: 4 }),
+    fc.constantFrom('', '', '*', 'a*', 'fo*'),
+  )
+  .map(([segs, tail]) => {
+    let p = segs.join('/');
+    if (tail === '*') p += '*';
+    else if (tail) p += '/' + tail;
+    return p;
+  })
+  .filter((p) => !p.includes('+*') && !p.startsWith('/') && p !== '');
 
 const ruleArb = fc.record({
   path: patternArb,
   caps: fc.uniqueArray(fc.constantFrom(...CAPS), { minLength: 1, maxLength: 4 }),
 });
-const policyArb = (i: number) => fc.array(ruleArb, { minLength: 1, maxLength: 5 }).map((rules) => ({ name: `p${i}`, rules }));
-const policiesArb = fc.integer({ min: 1, max: 3 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => policyArb(i))));
-const pathArb = fc.array(fc.constantFrom(...SEGMENTS, 'fooz', 'x'), { minLength: 1, maxLength: 5 }).map((s) => s.join('/')).filter((p) => p !== '');
+const policyArb = (i: number) =>
+  fc.array(ruleArb, { minLength: 1, maxLength: 5 }).map((rules) => ({ name: `p${i}`, rules }));
+const policiesArb = fc
+  .integer({ min: 1, max: 3 })
+  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => policyArb(i))));
+const pathArb = fc
+  .array(fc.constantFrom(...SEGMENTS, 'fooz', 'x'), { minLength: 1, maxLength: 5 })
+  .map((s) => s.join('/'))
+  .filter((p) => p !== '');
 const opArb = fc.constantFrom<Op>('read', 'list', 'create', 'update', 'delete', 'patch');
 
 function toHcl(p: GenPolicy): string {
-  return p.rules.map((r) => `path "${r.path}" {\n  capabilities = [${r.caps.map((c) => `"${c}"`).join(', ')}]\n}\n`).join('\n');
+  return p.rules
+    .map((r) => `path "${r.path}" {\n  capabilities = [${r.caps.map((c) => `"${c}"`).join(', ')}]\n}\n`)
+    .join('\n');
 }
 
 function engineACL(policies: GenPolicy[]): ACL {
@@ -147,19 +176,68 @@ describe('ACL evaluator vs. reference model', () => {
   });
 
   it('root short-circuits everything', () => {
-    fc.assert(fc.property(pathArb, opArb, (path, op) => new ACL([{ name: 'root', text: '', rules: [] }]).allow(path, op, null, true).allowed), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        pathArb,
+        opArb,
+        (path, op) => new ACL([{ name: 'root', text: '', rules: [] }]).allow(path, op, null, true).allowed,
+      ),
+      { numRuns: 200 },
+    );
   });
 
   // Hand-picked cases from the reference so a shared misreading cannot hide.
   it.each([
-    ['exact beats glob', ['path "secret/*" { capabilities = ["deny"] }', 'path "secret/foo" { capabilities = ["read"] }'], 'secret/foo', 'read', true],
-    ['deny on the same pattern wins across policies', ['path "secret/*" { capabilities = ["read"] }', 'path "secret/*" { capabilities = ["deny"] }'], 'secret/x', 'read', false],
-    ['later first wildcard wins', ['path "secret/+/foo" { capabilities = ["read"] }', 'path "secret/a/*" { capabilities = ["deny"] }'], 'secret/a/foo', 'read', false],
-    ['a non-glob beats a glob at the same position', ['path "secret/+" { capabilities = ["read"] }', 'path "secret/*" { capabilities = ["deny"] }'], 'secret/x', 'read', true],
-    ['fewer + segments win', ['path "a/+/+/d" { capabilities = ["deny"] }', 'path "a/+/c/d" { capabilities = ["read"] }'], 'a/b/c/d', 'read', true],
+    [
+      'exact beats glob',
+      ['path "secret/*" { capabilities = ["deny"] }', 'path "secret/foo" { capabilities = ["read"] }'],
+      'secret/foo',
+      'read',
+      true,
+    ],
+    [
+      'deny on the same pattern wins across policies',
+      ['path "secret/*" { capabilities = ["read"] }', 'path "secret/*" { capabilities = ["deny"] }'],
+      'secret/x',
+      'read',
+      false,
+    ],
+    [
+      'later first wildcard wins',
+      ['path "secret/+/foo" { capabilities = ["read"] }', 'path "secret/a/*" { capabilities = ["deny"] }'],
+      'secret/a/foo',
+      'read',
+      false,
+    ],
+    [
+      'a non-glob beats a glob at the same position',
+      ['path "secret/+" { capabilities = ["read"] }', 'path "secret/*" { capabilities = ["deny"] }'],
+      'secret/x',
+      'read',
+      true,
+    ],
+    [
+      'fewer + segments win',
+      ['path "a/+/+/d" { capabilities = ["deny"] }', 'path "a/+/c/d" { capabilities = ["read"] }'],
+      'a/b/c/d',
+      'read',
+      true,
+    ],
     ['* is a raw prefix', ['path "secret/foo*" { capabilities = ["read"] }'], 'secret/foobar/baz', 'read', true],
-    ['+ is exactly one segment', ['path "secret/+/teamb" { capabilities = ["read"] }'], 'secret/x/y/teamb', 'read', false],
-    ['list matches the exact rule without the slash', ['path "secret/metadata/app" { capabilities = ["list"] }'], 'secret/metadata/app/', 'list', true],
+    [
+      '+ is exactly one segment',
+      ['path "secret/+/teamb" { capabilities = ["read"] }'],
+      'secret/x/y/teamb',
+      'read',
+      false,
+    ],
+    [
+      'list matches the exact rule without the slash',
+      ['path "secret/metadata/app" { capabilities = ["list"] }'],
+      'secret/metadata/app/',
+      'list',
+      true,
+    ],
     ['create is not update', ['path "secret/data/x" { capabilities = ["update"] }'], 'secret/data/x', 'create', false],
   ])('%s', (_name, policies, path, op, want) => {
     const acl = new ACL(policies.map((t, i) => parsePolicy(`p${i}`, t)));

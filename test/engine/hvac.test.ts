@@ -15,7 +15,12 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** The first interpreter that can import hvac (Debian's lives in /usr/bin). */
 function pythonWithHvac(): string {
   for (const py of ['/usr/bin/python3', 'python3']) {
-    try { execFileSync(py, ['-c', 'import hvac'], { stdio: 'ignore' }); return py; } catch { /* next */ }
+    try {
+      execFileSync(py, ['-c', 'import hvac'], { stdio: 'ignore' });
+      return py;
+    } catch {
+      /* next */
+    }
   }
   throw new Error('python3-hvac is not installed: run `apt-get install -y python3-hvac` (.ci/run does this)');
 }
@@ -26,11 +31,18 @@ beforeAll(async () => {
   engine = await devEngine();
   const py = pythonWithHvac();
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(py, [path.join(HERE, 'hvac_client.py'), engine.url, engine.rootToken], { timeout: 60_000 }, (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so)));
+    execFile(
+      py,
+      [path.join(HERE, 'hvac_client.py'), engine.url, engine.rootToken],
+      { timeout: 60_000 },
+      (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so)),
+    );
   });
   out = JSON.parse(stdout.trim().split('\n').pop()!);
 });
-afterAll(async () => { await engine.stop(); });
+afterAll(async () => {
+  await engine.stop();
+});
 
 describe('python hvac 0.11', () => {
   it('authenticates and reads health', () => {

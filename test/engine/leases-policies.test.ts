@@ -7,13 +7,23 @@ import { leaseBackendFactory, type LeaseLog } from './lease-backend.js';
 const log: LeaseLog = { revoked: [], renewed: [], failRevoke: new Set() };
 let engine: Engine;
 beforeAll(async () => {
-  engine = await devEngine({ clock: new Clock({ frozen: true }), backends: { 'test-leases': leaseBackendFactory(log) } });
+  engine = await devEngine({
+    clock: new Clock({ frozen: true }),
+    backends: { 'test-leases': leaseBackendFactory(log) },
+  });
   await http(engine, 'POST', 'sys/mounts/db', { body: { type: 'test-leases' } });
-  await http(engine, 'PUT', 'sys/policies/acl/app', { body: { policy: 'path "db/creds/*" { capabilities = ["read"] }\npath "auth/token/create" { capabilities = ["update"] }' } });
+  await http(engine, 'PUT', 'sys/policies/acl/app', {
+    body: {
+      policy: 'path "db/creds/*" { capabilities = ["read"] }\npath "auth/token/create" { capabilities = ["update"] }',
+    },
+  });
 });
-afterAll(async () => { await engine.stop(); });
+afterAll(async () => {
+  await engine.stop();
+});
 
-const cred = async (token = engine.rootToken, q = 'ttl=1h') => (await http(engine, 'GET', `db/creds/app?${q}`, { token })).body;
+const cred = async (token = engine.rootToken, q = 'ttl=1h') =>
+  (await http(engine, 'GET', `db/creds/app?${q}`, { token })).body;
 
 describe('leases', () => {
   it('a secret gets a lease; lookup shows it; unknown ids are 400 with Vault texts', async () => {
@@ -27,8 +37,12 @@ describe('leases', () => {
     expect(look.body.data.ttl).toBe(3600);
     expect(look.body.data.last_renewal).toBeNull();
     expect(look.body.data.issue_time).toMatch(/Z$/);
-    expect((await http(engine, 'PUT', 'sys/leases/lookup', { body: {} })).body.errors).toEqual(['lease_id must be specified']);
-    expect((await http(engine, 'PUT', 'sys/leases/lookup', { body: { lease_id: 'db/creds/app/nope' } })).body.errors).toEqual(['invalid lease']);
+    expect((await http(engine, 'PUT', 'sys/leases/lookup', { body: {} })).body.errors).toEqual([
+      'lease_id must be specified',
+    ]);
+    expect(
+      (await http(engine, 'PUT', 'sys/leases/lookup', { body: { lease_id: 'db/creds/app/nope' } })).body.errors,
+    ).toEqual(['invalid lease']);
     expect((await http(engine, 'GET', `sys/leases/lookup/${c.lease_id}`)).status).toBe(405);
   });
 
@@ -42,9 +56,13 @@ describe('leases', () => {
     const legacy = await http(engine, 'PUT', 'sys/renew', { body: { lease_id: c.lease_id } });
     expect(legacy.body.lease_duration).toBe(3600);
     expect(log.renewed.length).toBeGreaterThanOrEqual(2);
-    expect((await http(engine, 'PUT', 'sys/leases/renew', { body: { lease_id: 'x/y' } })).body.errors).toEqual(['invalid lease ID']);
+    expect((await http(engine, 'PUT', 'sys/leases/renew', { body: { lease_id: 'x/y' } })).body.errors).toEqual([
+      'invalid lease ID',
+    ]);
     const fixed = await cred(engine.rootToken, 'ttl=1h&renewable=false');
-    expect((await http(engine, 'PUT', 'sys/leases/renew', { body: { lease_id: fixed.lease_id } })).body.errors).toEqual(['lease is not renewable']);
+    expect((await http(engine, 'PUT', 'sys/leases/renew', { body: { lease_id: fixed.lease_id } })).body.errors).toEqual(
+      ['lease is not renewable'],
+    );
   });
 
   it('renewal is capped by the max TTL with a warning, down to the last second', async () => {
@@ -69,7 +87,9 @@ describe('leases', () => {
     expect(async.status).toBe(202);
     await new Promise((r) => setTimeout(r, 20));
     expect(log.revoked).toContain(b.data.username);
-    expect((await http(engine, 'PUT', 'sys/leases/revoke', { body: { lease_id: 'db/creds/app/none' } })).status).toBe(204);
+    expect((await http(engine, 'PUT', 'sys/leases/revoke', { body: { lease_id: 'db/creds/app/none' } })).status).toBe(
+      204,
+    );
     const c = await cred();
     expect((await http(engine, 'PUT', `sys/revoke/${c.lease_id}`)).status).toBe(204);
   });
@@ -86,7 +106,8 @@ describe('leases', () => {
   });
 
   it('revoke-prefix needs sudo and revokes every lease under it (node-vault uses sys/revoke-prefix)', async () => {
-    const a = await cred(), b = await cred();
+    const a = await cred(),
+      b = await cred();
     const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['app'] } })).body.auth.client_token;
     expect((await http(engine, 'PUT', 'sys/leases/revoke-prefix/db/creds', { token: t })).status).toBe(403);
     await nodeVault(engine).revokePrefix({ path_prefix: 'db/creds' });
@@ -105,10 +126,13 @@ describe('leases', () => {
     log.failRevoke.clear();
   });
 
-  it('a token\'s leases are revoked with it (and with its parent)', async () => {
-    const parent = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['app'] } })).body.auth.client_token;
-    const child = (await http(engine, 'POST', 'auth/token/create', { token: parent, body: { policies: ['app'] } })).body.auth.client_token;
-    const c1 = await cred(parent), c2 = await cred(child);
+  it("a token's leases are revoked with it (and with its parent)", async () => {
+    const parent = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['app'] } })).body.auth
+      .client_token;
+    const child = (await http(engine, 'POST', 'auth/token/create', { token: parent, body: { policies: ['app'] } })).body
+      .auth.client_token;
+    const c1 = await cred(parent),
+      c2 = await cred(child);
     await http(engine, 'POST', 'auth/token/revoke', { body: { token: parent } });
     expect(log.revoked).toEqual(expect.arrayContaining([c1.data.username, c2.data.username]));
   });
@@ -120,16 +144,25 @@ describe('leases', () => {
   });
 
   it('the last use of a num_uses token cannot carry a leased secret out', async () => {
-    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['app'], num_uses: 1 } })).body.auth.client_token;
+    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['app'], num_uses: 1 } })).body.auth
+      .client_token;
     const r = await http(engine, 'GET', 'db/creds/app', { token: t });
     expect(r.status).toBe(400);
-    expect(r.body.errors).toEqual(['Secret cannot be returned; token had one use left, so leased credentials were immediately revoked.']);
+    expect(r.body.errors).toEqual([
+      'Secret cannot be returned; token had one use left, so leased credentials were immediately revoked.',
+    ]);
   });
 });
 
 describe('policies', () => {
   it('sys/policies/acl CRUD; LIST ends with root and hides response-wrapping', async () => {
-    expect((await http(engine, 'PUT', 'sys/policies/acl/reader', { body: { policy: 'path "secret/data/*" {\n  capabilities = ["read"]\n}\n' } })).status).toBe(204);
+    expect(
+      (
+        await http(engine, 'PUT', 'sys/policies/acl/reader', {
+          body: { policy: 'path "secret/data/*" {\n  capabilities = ["read"]\n}\n' },
+        })
+      ).status,
+    ).toBe(204);
     const r = await http(engine, 'GET', 'sys/policies/acl/reader');
     expect(r.body.data).toEqual({ name: 'reader', policy: 'path "secret/data/*" {\n  capabilities = ["read"]\n}\n' });
     const list = await http(engine, 'GET', 'sys/policies/acl?list=true');
@@ -146,26 +179,47 @@ describe('policies', () => {
     await v.addPolicy({ name: 'legacy', rules: 'path "secret/*" { policy = "read" }' });
     const got = await v.getPolicy({ name: 'legacy' });
     expect(got.rules).toBe('path "secret/*" { policy = "read" }');
-    const upper = await http(engine, 'PUT', 'sys/policy/MixedCase', { body: { policy: 'path "a" { capabilities = ["read"] }' } });
+    const upper = await http(engine, 'PUT', 'sys/policy/MixedCase', {
+      body: { policy: 'path "a" { capabilities = ["read"] }' },
+    });
     expect(upper.status).toBe(200);
     expect(upper.body.warnings).toContain('policy name was converted to mixedcase');
     expect((await v.policies()).policies).toContain('mixedcase');
   });
 
   it('refuses bad policies with line:column, and protects root/default', async () => {
-    const bad = await http(engine, 'PUT', 'sys/policies/acl/bad', { body: { policy: 'path "a" {\n  capabilities = ["read", "fly"]\n}' } });
+    const bad = await http(engine, 'PUT', 'sys/policies/acl/bad', {
+      body: { policy: 'path "a" {\n  capabilities = ["read", "fly"]\n}' },
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors[0]).toMatch(/^failed to parse policy: path "a": invalid capability "fly" on line 2, column \d+/);
-    const syntax = await http(engine, 'PUT', 'sys/policies/acl/bad', { body: { policy: 'path "a" {\n  capabilities = ["read"\n' } });
+    expect(bad.body.errors[0]).toMatch(
+      /^failed to parse policy: path "a": invalid capability "fly" on line 2, column \d+/,
+    );
+    const syntax = await http(engine, 'PUT', 'sys/policies/acl/bad', {
+      body: { policy: 'path "a" {\n  capabilities = ["read"\n' },
+    });
     expect(syntax.body.errors[0]).toMatch(/^failed to parse policy: .*line \d+, column \d+/);
-    const key = await http(engine, 'PUT', 'sys/policies/acl/bad', { body: { policy: 'paths "a" { capabilities = ["read"] }' } });
+    const key = await http(engine, 'PUT', 'sys/policies/acl/bad', {
+      body: { policy: 'paths "a" { capabilities = ["read"] }' },
+    });
     expect(key.body.errors[0]).toMatch(/invalid key "paths" on line 1/);
-    const plusStar = await http(engine, 'PUT', 'sys/policies/acl/bad', { body: { policy: 'path "a/+*" { capabilities = ["read"] }' } });
+    const plusStar = await http(engine, 'PUT', 'sys/policies/acl/bad', {
+      body: { policy: 'path "a/+*" { capabilities = ["read"] }' },
+    });
     expect(plusStar.body.errors[0]).toMatch(/invalid use of wildcards \('\+\*' is forbidden\)/);
-    expect((await http(engine, 'PUT', 'sys/policies/acl/bad', { body: { policy: '' } })).body.errors).toEqual(["'policy' parameter not supplied or empty"]);
-    expect((await http(engine, 'PUT', 'sys/policies/acl/root', { body: { policy: 'path "a" { capabilities = ["read"] }' } })).body.errors).toEqual(['cannot update "root" policy']);
-    expect((await http(engine, 'DELETE', 'sys/policies/acl/root')).body.errors).toEqual(['cannot delete "root" policy']);
-    expect((await http(engine, 'DELETE', 'sys/policies/acl/default')).body.errors).toEqual(['cannot delete default policy']);
+    expect((await http(engine, 'PUT', 'sys/policies/acl/bad', { body: { policy: '' } })).body.errors).toEqual([
+      "'policy' parameter not supplied or empty",
+    ]);
+    expect(
+      (await http(engine, 'PUT', 'sys/policies/acl/root', { body: { policy: 'path "a" { capabilities = ["read"] }' } }))
+        .body.errors,
+    ).toEqual(['cannot update "root" policy']);
+    expect((await http(engine, 'DELETE', 'sys/policies/acl/root')).body.errors).toEqual([
+      'cannot delete "root" policy',
+    ]);
+    expect((await http(engine, 'DELETE', 'sys/policies/acl/default')).body.errors).toEqual([
+      'cannot delete default policy',
+    ]);
   });
 
   it('JSON and base64 policies are accepted', async () => {
@@ -173,8 +227,12 @@ describe('policies', () => {
     expect((await http(engine, 'PUT', 'sys/policies/acl/json', { body: { policy: json } })).status).toBe(204);
     const b64 = Buffer.from('path "secret/data/b64" { capabilities = ["read"] }').toString('base64');
     expect((await http(engine, 'PUT', 'sys/policies/acl/b64', { body: { policy: b64 } })).status).toBe(204);
-    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['json', 'b64'] } })).body.auth.client_token;
-    const caps = await http(engine, 'POST', 'sys/capabilities-self', { token: t, body: { paths: ['secret/data/json/x', 'secret/data/b64', 'secret/data/other'] } });
+    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['json', 'b64'] } })).body.auth
+      .client_token;
+    const caps = await http(engine, 'POST', 'sys/capabilities-self', {
+      token: t,
+      body: { paths: ['secret/data/json/x', 'secret/data/b64', 'secret/data/other'] },
+    });
     expect(caps.body.data['secret/data/json/x']).toEqual(['list', 'read']);
     expect(caps.body.data['secret/data/b64']).toEqual(['read']);
     expect(caps.body.data['secret/data/other']).toEqual(['deny']);
@@ -182,23 +240,44 @@ describe('policies', () => {
   });
 
   it('sys/capabilities (token), capabilities-accessor; bad token or accessor is 400', async () => {
-    await http(engine, 'PUT', 'sys/policies/acl/caps', { body: { policy: 'path "sys/leases/lookup/*" { capabilities = ["list", "sudo"] }\npath "secret/data/x" { capabilities = ["patch", "deny"] }' } });
+    await http(engine, 'PUT', 'sys/policies/acl/caps', {
+      body: {
+        policy:
+          'path "sys/leases/lookup/*" { capabilities = ["list", "sudo"] }\npath "secret/data/x" { capabilities = ["patch", "deny"] }',
+      },
+    });
     const a = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['caps'] } })).body.auth;
-    const byToken = await http(engine, 'POST', 'sys/capabilities', { body: { token: a.client_token, path: 'sys/leases/lookup/db' } });
+    const byToken = await http(engine, 'POST', 'sys/capabilities', {
+      body: { token: a.client_token, path: 'sys/leases/lookup/db' },
+    });
     expect(byToken.body.capabilities).toEqual(['list', 'sudo']);
     expect(byToken.body.data.capabilities).toEqual(['list', 'sudo']);
-    const byAcc = await http(engine, 'POST', 'sys/capabilities-accessor', { body: { accessor: a.accessor, paths: ['secret/data/x'] } });
+    const byAcc = await http(engine, 'POST', 'sys/capabilities-accessor', {
+      body: { accessor: a.accessor, paths: ['secret/data/x'] },
+    });
     expect(byAcc.body.capabilities).toEqual(['deny']);
-    expect((await http(engine, 'POST', 'sys/capabilities', { body: { token: 'hvs.x', paths: ['a'] } })).body.errors).toEqual(['invalid token']);
-    expect((await http(engine, 'POST', 'sys/capabilities-accessor', { body: { accessor: 'x', paths: ['a'] } })).body.errors).toEqual(['invalid accessor']);
-    expect((await http(engine, 'POST', 'sys/capabilities-self', { body: { paths: ['a'] } })).body.capabilities).toEqual(['root']);
+    expect(
+      (await http(engine, 'POST', 'sys/capabilities', { body: { token: 'hvs.x', paths: ['a'] } })).body.errors,
+    ).toEqual(['invalid token']);
+    expect(
+      (await http(engine, 'POST', 'sys/capabilities-accessor', { body: { accessor: 'x', paths: ['a'] } })).body.errors,
+    ).toEqual(['invalid accessor']);
+    expect((await http(engine, 'POST', 'sys/capabilities-self', { body: { paths: ['a'] } })).body.capabilities).toEqual(
+      ['root'],
+    );
   });
 
   it('root paths need sudo next to the verb capability', async () => {
-    await http(engine, 'PUT', 'sys/policies/acl/auth-admin', { body: { policy: 'path "sys/auth/*" { capabilities = ["create", "update", "read", "delete"] }' } });
-    await http(engine, 'PUT', 'sys/policies/acl/auth-sudo', { body: { policy: 'path "sys/auth/*" { capabilities = ["create", "update", "read", "delete", "sudo"] }' } });
-    const plain = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['auth-admin'] } })).body.auth.client_token;
-    const sudo = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['auth-sudo'] } })).body.auth.client_token;
+    await http(engine, 'PUT', 'sys/policies/acl/auth-admin', {
+      body: { policy: 'path "sys/auth/*" { capabilities = ["create", "update", "read", "delete"] }' },
+    });
+    await http(engine, 'PUT', 'sys/policies/acl/auth-sudo', {
+      body: { policy: 'path "sys/auth/*" { capabilities = ["create", "update", "read", "delete", "sudo"] }' },
+    });
+    const plain = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['auth-admin'] } })).body.auth
+      .client_token;
+    const sudo = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['auth-sudo'] } })).body.auth
+      .client_token;
     expect((await http(engine, 'POST', 'sys/auth/up', { token: plain, body: { type: 'token' } })).status).toBe(403);
     const r = await http(engine, 'POST', 'sys/auth/up', { token: sudo, body: { type: 'token' } });
     expect(r.status).toBe(400); // past the ACL: the backend refuses a second token method
@@ -226,7 +305,8 @@ path "sys/tools/hash" {
 `,
       },
     });
-    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['params'] } })).body.auth.client_token;
+    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['params'] } })).body.auth
+      .client_token;
     const call = (body: unknown, p = 'sys/tools/random') => http(engine, 'POST', p, { token: t, body });
     expect((await call({ format: 'hex', bytes: 8 })).status).toBe(200);
     expect((await call({ format: 'base64' })).status).toBe(200);
@@ -239,22 +319,36 @@ path "sys/tools/hash" {
   });
 
   it('a policy change applies to existing tokens at once; a deleted policy grants nothing', async () => {
-    await http(engine, 'PUT', 'sys/policies/acl/live', { body: { policy: 'path "sys/tools/random" { capabilities = ["update"] }' } });
-    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['live'] } })).body.auth.client_token;
+    await http(engine, 'PUT', 'sys/policies/acl/live', {
+      body: { policy: 'path "sys/tools/random" { capabilities = ["update"] }' },
+    });
+    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['live'] } })).body.auth
+      .client_token;
     expect((await http(engine, 'POST', 'sys/tools/random', { token: t })).status).toBe(200);
-    await http(engine, 'PUT', 'sys/policies/acl/live', { body: { policy: 'path "sys/tools/random" { capabilities = ["read"] }' } });
+    await http(engine, 'PUT', 'sys/policies/acl/live', {
+      body: { policy: 'path "sys/tools/random" { capabilities = ["read"] }' },
+    });
     expect((await http(engine, 'POST', 'sys/tools/random', { token: t })).status).toBe(403);
-    await http(engine, 'PUT', 'sys/policies/acl/live', { body: { policy: 'path "sys/tools/random" { capabilities = ["update"] }' } });
+    await http(engine, 'PUT', 'sys/policies/acl/live', {
+      body: { policy: 'path "sys/tools/random" { capabilities = ["update"] }' },
+    });
     await http(engine, 'DELETE', 'sys/policies/acl/live');
     expect((await http(engine, 'POST', 'sys/tools/random', { token: t })).status).toBe(403);
-    expect((await http(engine, 'GET', 'auth/token/lookup-self', { token: t })).body.data.policies).toEqual(['default', 'live']);
+    expect((await http(engine, 'GET', 'auth/token/lookup-self', { token: t })).body.data.policies).toEqual([
+      'default',
+      'live',
+    ]);
   });
 
   it('the default policy text reads back and grants cubbyhole and self-service paths', async () => {
     const d = await http(engine, 'GET', 'sys/policies/acl/default');
     expect(d.body.data.policy).toContain('path "cubbyhole/*"');
-    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['default'] } })).body.auth.client_token;
-    const caps = await http(engine, 'POST', 'sys/capabilities-self', { token: t, body: { paths: ['cubbyhole/x', 'auth/token/lookup-self', 'sys/wrapping/unwrap', 'sys/mounts'] } });
+    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['default'] } })).body.auth
+      .client_token;
+    const caps = await http(engine, 'POST', 'sys/capabilities-self', {
+      token: t,
+      body: { paths: ['cubbyhole/x', 'auth/token/lookup-self', 'sys/wrapping/unwrap', 'sys/mounts'] },
+    });
     expect(caps.body.data['cubbyhole/x']).toEqual(['create', 'delete', 'list', 'read', 'update']);
     expect(caps.body.data['auth/token/lookup-self']).toEqual(['read']);
     expect(caps.body.data['sys/wrapping/unwrap']).toEqual(['update']);

@@ -4,46 +4,90 @@ import { Clock, type AuditEvent, type Engine } from '../../engine/index.js';
 import { devEngine, http, nodeVault } from '../support/engine.js';
 
 let engine: Engine;
-beforeAll(async () => { engine = await devEngine({ clock: new Clock({ frozen: true }) }); });
-afterAll(async () => { await engine.stop(); });
+beforeAll(async () => {
+  engine = await devEngine({ clock: new Clock({ frozen: true }) });
+});
+afterAll(async () => {
+  await engine.stop();
+});
 
 describe('sys/mounts', () => {
   it('enable with kv-v2 / config TTLs, read one, read tune, disable', async () => {
     const v = nodeVault(engine);
-    await v.mount({ mount_point: 'team', type: 'kv-v2', description: 'team secrets', config: { default_lease_ttl: '1h', max_lease_ttl: '24h' } });
+    await v.mount({
+      mount_point: 'team',
+      type: 'kv-v2',
+      description: 'team secrets',
+      config: { default_lease_ttl: '1h', max_lease_ttl: '24h' },
+    });
     const one = await http(engine, 'GET', 'sys/mounts/team');
-    expect(one.body.data).toMatchObject({ type: 'kv', description: 'team secrets', options: { version: '2' }, local: false, seal_wrap: false });
+    expect(one.body.data).toMatchObject({
+      type: 'kv',
+      description: 'team secrets',
+      options: { version: '2' },
+      local: false,
+      seal_wrap: false,
+    });
     expect(one.body.data.accessor).toMatch(/^kv_[0-9a-f]{8}$/);
     expect(one.body.data.config).toMatchObject({ default_lease_ttl: 3600, max_lease_ttl: 86400 });
     expect(one.body.type).toBe('kv'); // injected
     const tune = await http(engine, 'GET', 'sys/mounts/team/tune');
-    expect(tune.body.data).toMatchObject({ default_lease_ttl: 3600, max_lease_ttl: 86400, description: 'team secrets' });
+    expect(tune.body.data).toMatchObject({
+      default_lease_ttl: 3600,
+      max_lease_ttl: 86400,
+      description: 'team secrets',
+    });
     expect((await v.mounts())['team/'].type).toBe('kv');
     expect((await http(engine, 'DELETE', 'sys/mounts/team')).status).toBe(204);
     expect((await http(engine, 'DELETE', 'sys/mounts/team')).status).toBe(204);
-    expect((await http(engine, 'GET', 'team/data/x')).body.errors).toEqual(['no handler for route "team/data/x". route entry not found.']);
+    expect((await http(engine, 'GET', 'team/data/x')).body.errors).toEqual([
+      'no handler for route "team/data/x". route entry not found.',
+    ]);
   });
 
   it('tune fills system defaults, "system" resets, and default > max is refused', async () => {
     await http(engine, 'POST', 'sys/mounts/tuned', { body: { type: 'kv' } });
-    expect((await http(engine, 'GET', 'sys/mounts/tuned/tune')).body.data).toMatchObject({ default_lease_ttl: 2764800, max_lease_ttl: 2764800 });
-    expect((await http(engine, 'POST', 'sys/mounts/tuned/tune', { body: { default_lease_ttl: '2h', max_lease_ttl: '4h', description: 'tuned' } })).status).toBe(204);
-    expect((await http(engine, 'GET', 'sys/mounts/tuned/tune')).body.data).toMatchObject({ default_lease_ttl: 7200, max_lease_ttl: 14400, description: 'tuned' });
+    expect((await http(engine, 'GET', 'sys/mounts/tuned/tune')).body.data).toMatchObject({
+      default_lease_ttl: 2764800,
+      max_lease_ttl: 2764800,
+    });
+    expect(
+      (
+        await http(engine, 'POST', 'sys/mounts/tuned/tune', {
+          body: { default_lease_ttl: '2h', max_lease_ttl: '4h', description: 'tuned' },
+        })
+      ).status,
+    ).toBe(204);
+    expect((await http(engine, 'GET', 'sys/mounts/tuned/tune')).body.data).toMatchObject({
+      default_lease_ttl: 7200,
+      max_lease_ttl: 14400,
+      description: 'tuned',
+    });
     expect((await http(engine, 'GET', 'tuned/x')).status).toBe(404);
     await http(engine, 'POST', 'tuned/x', { body: { a: 1 } });
     expect((await http(engine, 'GET', 'tuned/x')).body.lease_duration).toBe(7200);
     const bad = await http(engine, 'POST', 'sys/mounts/tuned/tune', { body: { default_lease_ttl: '5h' } });
     expect(bad.body.errors).toEqual(['given default lease TTL greater than given max lease TTL']);
-    await http(engine, 'POST', 'sys/mounts/tuned/tune', { body: { default_lease_ttl: 'system', max_lease_ttl: 'system' } });
+    await http(engine, 'POST', 'sys/mounts/tuned/tune', {
+      body: { default_lease_ttl: 'system', max_lease_ttl: 'system' },
+    });
     expect((await http(engine, 'GET', 'sys/mounts/tuned/tune')).body.data.max_lease_ttl).toBe(2764800);
   });
 
   it('path conflicts, unknown types, reserved and protected paths are 400', async () => {
-    expect((await http(engine, 'POST', 'sys/mounts/secret', { body: { type: 'kv' } })).body.errors).toEqual(['path is already in use at secret/']);
-    expect((await http(engine, 'POST', 'sys/mounts/secret/inner', { body: { type: 'kv' } })).body.errors).toEqual(['path is already in use at secret/']);
+    expect((await http(engine, 'POST', 'sys/mounts/secret', { body: { type: 'kv' } })).body.errors).toEqual([
+      'path is already in use at secret/',
+    ]);
+    expect((await http(engine, 'POST', 'sys/mounts/secret/inner', { body: { type: 'kv' } })).body.errors).toEqual([
+      'path is already in use at secret/',
+    ]);
     await http(engine, 'POST', 'sys/mounts/outer/inner', { body: { type: 'kv' } });
-    expect((await http(engine, 'POST', 'sys/mounts/outer', { body: { type: 'kv' } })).body.errors).toEqual(['path is already in use at outer/inner/']);
-    expect((await http(engine, 'POST', 'sys/mounts/x', { body: { type: 'no-such-engine' } })).body.errors).toEqual(['plugin not found in the catalog: no-such-engine']);
+    expect((await http(engine, 'POST', 'sys/mounts/outer', { body: { type: 'kv' } })).body.errors).toEqual([
+      'path is already in use at outer/inner/',
+    ]);
+    expect((await http(engine, 'POST', 'sys/mounts/x', { body: { type: 'no-such-engine' } })).body.errors).toEqual([
+      'plugin not found in the catalog: no-such-engine',
+    ]);
     expect((await http(engine, 'POST', 'sys/mounts/x', { body: {} })).status).toBe(400);
     expect((await http(engine, 'DELETE', 'sys/mounts/sys')).status).toBe(400);
     expect((await http(engine, 'POST', 'sys/mounts/auth/x', { body: { type: 'kv' } })).status).toBe(400);
@@ -69,7 +113,9 @@ describe('sys/auth', () => {
     expect(auth.body.data['token/'].type).toBe('token');
     expect(auth.body.data['token/'].config.token_type).toBe('default-service');
     expect(auth.body.data['token/'].accessor).toMatch(/^auth_token_[0-9a-f]{8}$/);
-    expect((await http(engine, 'DELETE', 'sys/auth/token')).body.errors).toEqual(['token credential backend cannot be disabled']);
+    expect((await http(engine, 'DELETE', 'sys/auth/token')).body.errors).toEqual([
+      'token credential backend cannot be disabled',
+    ]);
     expect((await http(engine, 'POST', 'sys/auth/token/tune', { body: { default_lease_ttl: '2h' } })).status).toBe(204);
     expect((await http(engine, 'GET', 'sys/mounts/auth/token/tune')).body.data.default_lease_ttl).toBe(7200);
     const t = await http(engine, 'POST', 'auth/token/create', { body: { policies: ['default'] } });
@@ -80,7 +126,9 @@ describe('sys/auth', () => {
 
 describe('auth methods', () => {
   it('enable (sudo), list, read one; disabling revokes every token it issued', async () => {
-    expect((await http(engine, 'POST', 'sys/auth/people', { body: { type: 'userpass', description: 'humans' } })).status).toBe(204);
+    expect(
+      (await http(engine, 'POST', 'sys/auth/people', { body: { type: 'userpass', description: 'humans' } })).status,
+    ).toBe(204);
     const one = await http(engine, 'GET', 'sys/auth/people');
     expect(one.body.data).toMatchObject({ type: 'userpass', description: 'humans' });
     expect(one.body.data.accessor).toMatch(/^auth_userpass_[0-9a-f]{8}$/);
@@ -88,18 +136,27 @@ describe('auth methods', () => {
     await http(engine, 'POST', 'auth/people/users/ann', { body: { password: 'pw', token_policies: 'default' } });
     const login = await http(engine, 'POST', 'auth/people/login/ann', { token: null, body: { password: 'pw' } });
     const t = login.body.auth.client_token;
-    expect((await http(engine, 'GET', 'auth/token/lookup-self', { token: t })).body.data.path).toBe('auth/people/login/ann');
-    expect((await http(engine, 'POST', 'sys/auth/people', { body: { type: 'userpass' } })).body.errors).toEqual(['path is already in use at people/']);
+    expect((await http(engine, 'GET', 'auth/token/lookup-self', { token: t })).body.data.path).toBe(
+      'auth/people/login/ann',
+    );
+    expect((await http(engine, 'POST', 'sys/auth/people', { body: { type: 'userpass' } })).body.errors).toEqual([
+      'path is already in use at people/',
+    ]);
     expect((await http(engine, 'DELETE', 'sys/auth/people')).status).toBe(204);
     expect((await http(engine, 'GET', 'auth/token/lookup-self', { token: t })).status).toBe(403);
-    expect((await http(engine, 'POST', 'auth/people/login/ann', { token: null, body: { password: 'pw' } })).status).toBe(403);
+    expect(
+      (await http(engine, 'POST', 'auth/people/login/ann', { token: null, body: { password: 'pw' } })).status,
+    ).toBe(403);
   });
 });
 
 describe('preflight: sys/internal/ui/mounts and sys/mounts-all', () => {
   it('answers the mount object for a token with some capability under the mount, 403 otherwise', async () => {
-    await http(engine, 'PUT', 'sys/policies/acl/deep', { body: { policy: 'path "secret/data/team/a/*" { capabilities = ["read"] }' } });
-    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['deep'] } })).body.auth.client_token;
+    await http(engine, 'PUT', 'sys/policies/acl/deep', {
+      body: { policy: 'path "secret/data/team/a/*" { capabilities = ["read"] }' },
+    });
+    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['deep'] } })).body.auth
+      .client_token;
     for (const p of ['sys/internal/ui/mounts/secret/team/a/x', 'sys/mounts-all/secret/team/a/x']) {
       const r = await http(engine, 'GET', p, { token: t });
       expect(r.status, p).toBe(200);
@@ -107,16 +164,23 @@ describe('preflight: sys/internal/ui/mounts and sys/mounts-all', () => {
       expect(r.body.data.options).toEqual({ version: '2' });
       expect(r.body.data.type).toBe('kv');
     }
-    const none = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['default'] } })).body.auth.client_token;
+    const none = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['default'] } })).body.auth
+      .client_token;
     const denied = await http(engine, 'GET', 'sys/internal/ui/mounts/secret/x', { token: none });
     expect(denied.status).toBe(403);
-    expect(denied.body.errors).toEqual(['preflight capability check returned 403, please ensure client\'s policies grant access to path "secret/x/"']);
+    expect(denied.body.errors).toEqual([
+      'preflight capability check returned 403, please ensure client\'s policies grant access to path "secret/x/"',
+    ]);
     const unknown = await http(engine, 'GET', 'sys/internal/ui/mounts/nothing/x', { token: t });
     expect(unknown.status).toBe(403);
   });
 
   it('a + rule under the mount counts, a deny does not', async () => {
-    await http(engine, 'PUT', 'sys/policies/acl/seg', { body: { policy: 'path "secret/data/+/config" { capabilities = ["read"] }\npath "kv1x/*" { capabilities = ["deny"] }' } });
+    await http(engine, 'PUT', 'sys/policies/acl/seg', {
+      body: {
+        policy: 'path "secret/data/+/config" { capabilities = ["read"] }\npath "kv1x/*" { capabilities = ["deny"] }',
+      },
+    });
     await http(engine, 'POST', 'sys/mounts/kv1x', { body: { type: 'kv' } });
     const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['seg'] } })).body.auth.client_token;
     expect((await http(engine, 'GET', 'sys/internal/ui/mounts/secret/app', { token: t })).status).toBe(200);
@@ -127,7 +191,8 @@ describe('preflight: sys/internal/ui/mounts and sys/mounts-all', () => {
 describe('engine clock and snapshots', () => {
   it('snapshot/restore returns state (secrets, policies, tokens, mounts) to the captured moment', async () => {
     await http(engine, 'POST', 'secret/data/snap', { body: { data: { v: 'before' } } });
-    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['default'], ttl: '1h' } })).body.auth.client_token;
+    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['default'], ttl: '1h' } })).body
+      .auth.client_token;
     const snap = await engine.snapshot();
     await http(engine, 'POST', 'secret/data/snap', { body: { data: { v: 'after' } } });
     await http(engine, 'PUT', 'sys/policies/acl/later', { body: { policy: 'path "a" { capabilities = ["read"] }' } });
@@ -152,9 +217,12 @@ describe('engine clock and snapshots', () => {
 
 describe('audit events carry the ACL decision', () => {
   it('allowed and denied requests name the deciding rule and policies; secrets are HMACed', async () => {
-    await http(engine, 'PUT', 'sys/policies/acl/audited', { body: { policy: 'path "secret/data/aud/*" { capabilities = ["read"] }' } });
+    await http(engine, 'PUT', 'sys/policies/acl/audited', {
+      body: { policy: 'path "secret/data/aud/*" { capabilities = ["read"] }' },
+    });
     await http(engine, 'POST', 'secret/data/aud/x', { body: { data: { password: 'plaintext-pw' } } });
-    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['audited'] } })).body.auth.client_token;
+    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['audited'] } })).body.auth
+      .client_token;
     const events: AuditEvent[] = [];
     const on = (e: AuditEvent) => events.push(e);
     engine.events.on('audit', on);

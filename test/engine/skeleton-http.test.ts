@@ -4,8 +4,12 @@ import type { Engine } from '../../engine/index.js';
 import { devEngine, http, nodeVault } from '../support/engine.js';
 
 let engine: Engine;
-beforeAll(async () => { engine = await devEngine(); });
-afterAll(async () => { await engine.stop(); });
+beforeAll(async () => {
+  engine = await devEngine();
+});
+afterAll(async () => {
+  await engine.stop();
+});
 
 const READ_ONLY = `# read one secret
 path "secret/data/myapp/config" {
@@ -63,13 +67,18 @@ describe('dev engine with node-vault', () => {
     const app = nodeVault(engine, created.auth.client_token);
     const r = await app.read('secret/data/myapp/config');
     expect(r.data.data.db_user).toBe('appuser');
-    await expect(app.write('secret/data/myapp/config', { data: { db_user: 'hacker' } })).rejects.toMatchObject({ response: { statusCode: 403 } });
+    await expect(app.write('secret/data/myapp/config', { data: { db_user: 'hacker' } })).rejects.toMatchObject({
+      response: { statusCode: 403 },
+    });
     await expect(app.read('secret/data/another/path')).rejects.toMatchObject({ response: { statusCode: 403 } });
     await expect(app.mounts()).rejects.toMatchObject({ response: { statusCode: 403 } });
-    const denied = await http(engine, 'PUT', 'secret/data/myapp/config', { token: created.auth.client_token, body: { data: { x: 'y' } } });
+    const denied = await http(engine, 'PUT', 'secret/data/myapp/config', {
+      token: created.auth.client_token,
+      body: { data: { x: 'y' } },
+    });
     expect(denied.body).toEqual({ errors: ['1 error occurred:\n\t* permission denied\n\n'] });
     // The data did not change.
-    expect((await nodeVault(engine).read("secret/data/myapp/config")).data.data.db_user).toBe("appuser");
+    expect((await nodeVault(engine).read('secret/data/myapp/config')).data.data.db_user).toBe('appuser');
   });
 
   it('denies requests without a token (bare text) and with a bad token (multierror)', async () => {
@@ -103,7 +112,9 @@ describe('dev engine with node-vault', () => {
     expect(ok.body.warnings).toEqual(['policy name was converted to dev-team']);
     const list = await http(engine, 'LIST', 'sys/policies/acl');
     expect(list.body.data.keys).toEqual(['default', 'dev-team', 'read-only', 'root']);
-    const bad = await http(engine, 'PUT', 'sys/policies/acl/broken', { body: { policy: 'path "x" {\n  capabilities = ["read"\n}' } });
+    const bad = await http(engine, 'PUT', 'sys/policies/acl/broken', {
+      body: { policy: 'path "x" {\n  capabilities = ["read"\n}' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0]).toMatch(/^failed to parse policy: .* at line 3, column 1$/);
     const rootUpdate = await http(engine, 'PUT', 'sys/policies/acl/root', { body: { policy: READ_ONLY } });
@@ -119,23 +130,28 @@ describe('dev engine with node-vault', () => {
     expect(none.body.errors[0]).toContain('preflight capability check returned 403');
   });
 
-  it('unknown mounts are 404 for root with Vault\'s text', async () => {
+  it("unknown mounts are 404 for root with Vault's text", async () => {
     const r = await http(engine, 'GET', 'nothing/here');
     expect(r.status).toBe(404);
     expect(r.body.errors).toEqual(['no handler for route "nothing/here". route entry not found.']);
   });
 
-  it('emits an audit event for every request and response with HMAC\'d values and the ACL decision', async () => {
+  it("emits an audit event for every request and response with HMAC'd values and the ACL decision", async () => {
     const seen: any[] = [];
     const on = (e: any) => seen.push(e);
     engine.events.on('audit', on);
-    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['read-only'] } })).body.auth.client_token;
+    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['read-only'] } })).body.auth
+      .client_token;
     await http(engine, 'PUT', 'secret/data/myapp/config', { token: t, body: { data: { db_password: 'Canary-123' } } });
     engine.events.off('audit', on);
     const resp = seen.filter((e) => e.type === 'response' && e.request.path === 'secret/data/myapp/config');
     expect(resp).toHaveLength(1);
     expect(resp[0].status).toBe(403);
-    expect(resp[0].decision).toMatchObject({ allowed: false, rule: 'secret/data/myapp/config', policies: ['read-only'] });
+    expect(resp[0].decision).toMatchObject({
+      allowed: false,
+      rule: 'secret/data/myapp/config',
+      policies: ['read-only'],
+    });
     expect(resp[0].auth.policies).toEqual(['default', 'read-only']);
     expect(JSON.stringify(seen)).not.toContain('Canary-123');
     expect(JSON.stringify(seen)).not.toContain(t);

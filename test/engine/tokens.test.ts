@@ -6,13 +6,23 @@ import { devEngine, http, nodeVault } from '../support/engine.js';
 let engine: Engine;
 beforeAll(async () => {
   engine = await devEngine({ clock: new Clock({ frozen: true }) });
-  await http(engine, 'PUT', 'sys/policies/acl/dev', { body: { policy: 'path "secret/data/dev/*" { capabilities = ["read", "create", "update"] }\npath "auth/token/create" { capabilities = ["update"] }\npath "auth/token/create/*" { capabilities = ["update"] }' } });
-  await http(engine, 'PUT', 'sys/policies/acl/ops', { body: { policy: 'path "secret/data/ops/*" { capabilities = ["read"] }' } });
+  await http(engine, 'PUT', 'sys/policies/acl/dev', {
+    body: {
+      policy:
+        'path "secret/data/dev/*" { capabilities = ["read", "create", "update"] }\npath "auth/token/create" { capabilities = ["update"] }\npath "auth/token/create/*" { capabilities = ["update"] }',
+    },
+  });
+  await http(engine, 'PUT', 'sys/policies/acl/ops', {
+    body: { policy: 'path "secret/data/ops/*" { capabilities = ["read"] }' },
+  });
   await http(engine, 'POST', 'secret/data/dev/app', { body: { data: { k: 'v' } } });
 });
-afterAll(async () => { await engine.stop(); });
+afterAll(async () => {
+  await engine.stop();
+});
 
-const create = async (body: Record<string, unknown>, token = engine.rootToken, path = 'auth/token/create') => http(engine, 'POST', path, { token, body });
+const create = async (body: Record<string, unknown>, token = engine.rootToken, path = 'auth/token/create') =>
+  http(engine, 'POST', path, { token, body });
 
 describe('token create', () => {
   it('returns a Vault auth block with hvs. id and 24-char accessor', async () => {
@@ -50,10 +60,12 @@ describe('token create', () => {
     expect(normal.body.auth.lease_duration).toBe(768 * 3600);
   });
 
-  it('a ttl above the max is capped with Vault\'s warning', async () => {
+  it("a ttl above the max is capped with Vault's warning", async () => {
     const r = await create({ policies: ['ops'], ttl: '1000h' });
     expect(r.body.auth.lease_duration).toBe(768 * 3600);
-    expect(r.body.warnings).toContain('TTL of "1000h0m0s" exceeded the effective max_ttl of "768h0m0s"; TTL value is capped accordingly');
+    expect(r.body.warnings).toContain(
+      'TTL of "1000h0m0s" exceeded the effective max_ttl of "768h0m0s"; TTL value is capped accordingly',
+    );
     const e = await create({ policies: ['ops'], ttl: '2h', explicit_max_ttl: '1h' });
     expect(e.body.auth.lease_duration).toBe(3600);
   });
@@ -64,9 +76,15 @@ describe('token create', () => {
     expect(sup.status).toBe(400);
     expect(sup.body.errors).toEqual(['child policies must be subset of parent']);
     expect((await create({ policies: ['dev', 'default'] }, dev)).status).toBe(200);
-    expect((await create({ no_parent: true }, dev)).body.errors).toEqual(['root or sudo privileges required to create orphan token']);
-    expect((await create({ period: '1h' }, dev)).body.errors).toEqual(['root or sudo privileges required to create periodic token']);
-    expect((await create({ id: 'custom' }, dev)).body.errors).toEqual(['root or sudo privileges required to specify token id']);
+    expect((await create({ no_parent: true }, dev)).body.errors).toEqual([
+      'root or sudo privileges required to create orphan token',
+    ]);
+    expect((await create({ period: '1h' }, dev)).body.errors).toEqual([
+      'root or sudo privileges required to create periodic token',
+    ]);
+    expect((await create({ id: 'custom' }, dev)).body.errors).toEqual([
+      'root or sudo privileges required to specify token id',
+    ]);
     expect((await create({ num_uses: -1 })).body.errors).toEqual(['number of uses cannot be negative']);
   });
 
@@ -80,8 +98,16 @@ describe('token create', () => {
     const r = await create({ policies: ['ROOT'] });
     expect(r.body.auth.policies).toEqual(['root']);
     // Policies named like root cannot be written either.
-    expect((await http(engine, 'PUT', 'sys/policies/acl/Root', { body: { policy: 'path "*" { capabilities = ["sudo","read"] }' } })).body.errors).toEqual(['cannot update "root" policy']);
-    expect((await create({ policies: ['response-wrapping'] })).body.errors).toEqual(['cannot assign policy "response-wrapping"']);
+    expect(
+      (
+        await http(engine, 'PUT', 'sys/policies/acl/Root', {
+          body: { policy: 'path "*" { capabilities = ["sudo","read"] }' },
+        })
+      ).body.errors,
+    ).toEqual(['cannot update "root" policy']);
+    expect((await create({ policies: ['response-wrapping'] })).body.errors).toEqual([
+      'cannot assign policy "response-wrapping"',
+    ]);
   });
 
   it('an auth method cannot mint a root token, whatever the spelling', async () => {
@@ -121,7 +147,9 @@ describe('token create', () => {
     const look = await http(engine, 'GET', 'auth/token/lookup-self', { token: child });
     expect(look.status).toBe(200);
     expect(look.body.data.orphan).toBe(true);
-    expect((await http(engine, 'POST', 'auth/token/revoke-orphan', { body: { token: 'hvs.gone' } })).body.errors).toEqual(['token to revoke not found']);
+    expect(
+      (await http(engine, 'POST', 'auth/token/revoke-orphan', { body: { token: 'hvs.gone' } })).body.errors,
+    ).toEqual(['token to revoke not found']);
   });
 });
 
@@ -148,7 +176,9 @@ describe('lookup and accessors', () => {
     const list = await http(engine, 'GET', 'auth/token/accessors?list=true');
     expect(list.body.data.keys).toContain(a.accessor);
     expect((await http(engine, 'GET', 'auth/token/accessors?list=true', { token: a.client_token })).status).toBe(403);
-    expect((await http(engine, 'POST', 'auth/token/revoke-accessor', { body: { accessor: a.accessor } })).status).toBe(204);
+    expect((await http(engine, 'POST', 'auth/token/revoke-accessor', { body: { accessor: a.accessor } })).status).toBe(
+      204,
+    );
     expect((await http(engine, 'GET', 'auth/token/lookup-self', { token: a.client_token })).status).toBe(403);
     const unknown = await http(engine, 'POST', 'auth/token/revoke-accessor', { body: { accessor: a.accessor } });
     expect(unknown.status).toBe(200);
@@ -178,22 +208,30 @@ describe('renew', () => {
     expect((await http(engine, 'GET', 'auth/token/lookup-self', { token: t })).status).toBe(403);
   });
 
-  it('renew without increment uses the token\'s own TTL; renew by token and by accessor', async () => {
+  it("renew without increment uses the token's own TTL; renew by token and by accessor", async () => {
     const a = (await create({ policies: ['ops'], ttl: '10m' })).body.auth;
     await engine.clock.advance('5m');
     const r = await http(engine, 'POST', 'auth/token/renew', { body: { token: a.client_token } });
     expect(r.body.auth.lease_duration).toBe(600);
-    const byAcc = await http(engine, 'POST', 'auth/token/renew-accessor', { body: { accessor: a.accessor, increment: 120 } });
+    const byAcc = await http(engine, 'POST', 'auth/token/renew-accessor', {
+      body: { accessor: a.accessor, increment: 120 },
+    });
     expect(byAcc.body.auth.lease_duration).toBe(120);
     expect(byAcc.body.auth.client_token).toBe('');
-    expect((await http(engine, 'POST', 'auth/token/renew', { body: { token: 'hvs.none' } })).body.errors).toEqual(['token not found']);
+    expect((await http(engine, 'POST', 'auth/token/renew', { body: { token: 'hvs.none' } })).body.errors).toEqual([
+      'token not found',
+    ]);
   });
 
   it('non-renewable and non-expiring tokens refuse renewal', async () => {
     const nr = (await create({ policies: ['ops'], renewable: false })).body.auth.client_token;
-    expect((await http(engine, 'POST', 'auth/token/renew-self', { token: nr })).body.errors).toEqual(['lease is not renewable']);
+    expect((await http(engine, 'POST', 'auth/token/renew-self', { token: nr })).body.errors).toEqual([
+      'lease is not renewable',
+    ]);
     const eternal = (await create({})).body.auth.client_token;
-    expect((await http(engine, 'POST', 'auth/token/renew-self', { token: eternal })).body.errors).toEqual(['invalid lease ID']);
+    expect((await http(engine, 'POST', 'auth/token/renew-self', { token: eternal })).body.errors).toEqual([
+      'invalid lease ID',
+    ]);
   });
 
   it('periodic tokens renew to their period indefinitely', async () => {
@@ -201,10 +239,15 @@ describe('renew', () => {
     expect(t.lease_duration).toBe(3600);
     for (let i = 0; i < 3; i++) {
       await engine.clock.advance('50m');
-      const r = await http(engine, 'POST', 'auth/token/renew-self', { token: t.client_token, body: { increment: '5h' } });
+      const r = await http(engine, 'POST', 'auth/token/renew-self', {
+        token: t.client_token,
+        body: { increment: '5h' },
+      });
       expect(r.body.auth.lease_duration).toBe(3600);
     }
-    expect((await http(engine, 'GET', 'auth/token/lookup-self', { token: t.client_token })).body.data.period).toBe(3600);
+    expect((await http(engine, 'GET', 'auth/token/lookup-self', { token: t.client_token })).body.data.period).toBe(
+      3600,
+    );
   });
 });
 
@@ -234,7 +277,9 @@ describe('expiry and num_uses', () => {
 
   it('limited-use tokens cannot create children', async () => {
     const t = (await create({ policies: ['dev'], num_uses: 5 })).body.auth.client_token;
-    expect((await create({ policies: ['dev'] }, t)).body.errors).toEqual(['restricted use token cannot generate child tokens']);
+    expect((await create({ policies: ['dev'] }, t)).body.errors).toEqual([
+      'restricted use token cannot generate child tokens',
+    ]);
   });
 });
 
@@ -245,9 +290,15 @@ describe('batch tokens', () => {
     expect(b.accessor).toBe('');
     expect(b.token_type).toBe('batch');
     expect((await http(engine, 'GET', 'secret/data/dev/app', { token: b.client_token })).status).toBe(200);
-    expect((await http(engine, 'POST', 'auth/token/renew-self', { token: b.client_token })).body.errors).toEqual(['batch tokens cannot be renewed']);
-    expect((await http(engine, 'POST', 'auth/token/revoke', { body: { token: b.client_token } })).body.errors).toEqual(['batch tokens cannot be revoked']);
-    expect((await create({ policies: ['dev'] }, b.client_token)).body.errors).toEqual(['batch tokens cannot create more tokens']);
+    expect((await http(engine, 'POST', 'auth/token/renew-self', { token: b.client_token })).body.errors).toEqual([
+      'batch tokens cannot be renewed',
+    ]);
+    expect((await http(engine, 'POST', 'auth/token/revoke', { body: { token: b.client_token } })).body.errors).toEqual([
+      'batch tokens cannot be revoked',
+    ]);
+    expect((await create({ policies: ['dev'] }, b.client_token)).body.errors).toEqual([
+      'batch tokens cannot create more tokens',
+    ]);
     await engine.clock.advance('21m');
     expect((await http(engine, 'GET', 'secret/data/dev/app', { token: b.client_token })).status).toBe(403);
   });
@@ -255,7 +306,19 @@ describe('batch tokens', () => {
 
 describe('token roles', () => {
   it('CRUD, create from a role within its allowed policies, disallowed ones refused', async () => {
-    expect((await http(engine, 'POST', 'auth/token/roles/ci', { body: { allowed_policies: 'dev,ops', disallowed_policies: 'admin', orphan: true, token_ttl: '15m', path_suffix: 'build' } })).status).toBe(204);
+    expect(
+      (
+        await http(engine, 'POST', 'auth/token/roles/ci', {
+          body: {
+            allowed_policies: 'dev,ops',
+            disallowed_policies: 'admin',
+            orphan: true,
+            token_ttl: '15m',
+            path_suffix: 'build',
+          },
+        })
+      ).status,
+    ).toBe(204);
     const read = await http(engine, 'GET', 'auth/token/roles/ci');
     expect(read.body.data.allowed_policies).toEqual(['dev', 'ops']);
     expect(read.body.data.orphan).toBe(true);

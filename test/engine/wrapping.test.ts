@@ -8,7 +8,9 @@ beforeAll(async () => {
   engine = await devEngine({ clock: new Clock({ frozen: true }) });
   await http(engine, 'POST', 'secret/data/app', { body: { data: { password: 'hunter2' } } });
 });
-afterAll(async () => { await engine.stop(); });
+afterAll(async () => {
+  await engine.stop();
+});
 
 const wrapHeader = (ttl: string) => ({ headers: { 'X-Vault-Wrap-TTL': ttl } });
 
@@ -49,7 +51,10 @@ describe('X-Vault-Wrap-TTL', () => {
   });
 
   it('a wrapped token create reports wrapped_accessor and the unwrapped auth works', async () => {
-    const r = await http(engine, 'POST', 'auth/token/create', { body: { policies: ['default'], ttl: '1h' }, ...wrapHeader('5m') });
+    const r = await http(engine, 'POST', 'auth/token/create', {
+      body: { policies: ['default'], ttl: '1h' },
+      ...wrapHeader('5m'),
+    });
     expect(r.status).toBe(200);
     expect(r.body.auth).toBeNull();
     const wi = r.body.wrap_info;
@@ -67,7 +72,10 @@ describe('X-Vault-Wrap-TTL', () => {
     const missing = await http(engine, 'GET', 'secret/data/nothing-here', wrapHeader('60s'));
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ errors: [] });
-    const write = await http(engine, 'POST', 'sys/policies/acl/x', { body: { policy: 'path "a" { capabilities = ["read"] }' }, ...wrapHeader('60s') });
+    const write = await http(engine, 'POST', 'sys/policies/acl/x', {
+      body: { policy: 'path "a" { capabilities = ["read"] }' },
+      ...wrapHeader('60s'),
+    });
     expect(write.status).toBe(204);
   });
 });
@@ -164,8 +172,14 @@ describe('sys/wrapping/*', () => {
   });
 
   it('min/max_wrapping_ttl in a policy are enforced', async () => {
-    await http(engine, 'POST', 'sys/policies/acl/wrapped-only', { body: { policy: 'path "secret/data/app" {\n  capabilities = ["read"]\n  min_wrapping_ttl = "1m"\n  max_wrapping_ttl = "10m"\n}\n' } });
-    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['wrapped-only'] } })).body.auth.client_token;
+    await http(engine, 'POST', 'sys/policies/acl/wrapped-only', {
+      body: {
+        policy:
+          'path "secret/data/app" {\n  capabilities = ["read"]\n  min_wrapping_ttl = "1m"\n  max_wrapping_ttl = "10m"\n}\n',
+      },
+    });
+    const t = (await http(engine, 'POST', 'auth/token/create', { body: { policies: ['wrapped-only'] } })).body.auth
+      .client_token;
     expect((await http(engine, 'GET', 'secret/data/app', { token: t })).status).toBe(403);
     expect((await http(engine, 'GET', 'secret/data/app', { token: t, ...wrapHeader('30s') })).status).toBe(403);
     expect((await http(engine, 'GET', 'secret/data/app', { token: t, ...wrapHeader('1h') })).status).toBe(403);

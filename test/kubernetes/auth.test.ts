@@ -17,26 +17,65 @@ let clock = Date.now();
 let reviewer = '';
 
 async function k8s(method: string, p: string, body?: unknown, token = cluster.adminToken) {
-  const r = await fetch(cluster.url + p, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-  return { status: r.status, body: await r.json() as any };
+  const r = await fetch(cluster.url + p, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: r.status, body: (await r.json()) as any };
 }
-const createSA = (ns: string, name: string) => k8s('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, { metadata: { name } });
-const login = (role: string, jwt: string) => http(engine, 'POST', 'auth/kubernetes/login', { token: null, body: { role, jwt } });
+const createSA = (ns: string, name: string) =>
+  k8s('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, { metadata: { name } });
+const login = (role: string, jwt: string) =>
+  http(engine, 'POST', 'auth/kubernetes/login', { token: null, body: { role, jwt } });
 
 beforeAll(async () => {
   cluster = await startSimulatedCluster({ now: () => clock });
   engine = await devEngine();
   await k8s('POST', '/api/v1/namespaces', { metadata: { name: 'other' } });
-  for (const [ns, n] of [['default', 'myapp-sa'], ['default', 'intruder-sa'], ['other', 'myapp-sa'], ['default', 'vault-reviewer'], ['default', 'doomed-sa']]) expect((await createSA(ns, n)).status).toBe(201);
-  await k8s('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', { metadata: { name: 'vault-tokenreview' }, roleRef: { kind: 'ClusterRole', name: 'system:auth-delegator' }, subjects: [{ kind: 'ServiceAccount', name: 'vault-reviewer', namespace: 'default' }] });
+  for (const [ns, n] of [
+    ['default', 'myapp-sa'],
+    ['default', 'intruder-sa'],
+    ['other', 'myapp-sa'],
+    ['default', 'vault-reviewer'],
+    ['default', 'doomed-sa'],
+  ])
+    expect((await createSA(ns, n)).status).toBe(201);
+  await k8s('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+    metadata: { name: 'vault-tokenreview' },
+    roleRef: { kind: 'ClusterRole', name: 'system:auth-delegator' },
+    subjects: [{ kind: 'ServiceAccount', name: 'vault-reviewer', namespace: 'default' }],
+  });
   reviewer = await cluster.issueToken('default', 'vault-reviewer', { expirationSeconds: 86400 });
   expect((await http(engine, 'POST', 'sys/auth/kubernetes', { body: { type: 'kubernetes' } })).status).toBe(204);
-  expect((await http(engine, 'POST', 'auth/kubernetes/config', { body: { kubernetes_host: cluster.url, token_reviewer_jwt: reviewer } })).status).toBe(204);
-  await http(engine, 'PUT', 'sys/policies/acl/myapp-policy', { body: { policy: 'path "secret/data/myapp" { capabilities = ["read"] }' } });
-  expect((await http(engine, 'POST', 'auth/kubernetes/role/myapp-role', { body: { bound_service_account_names: 'myapp-sa,doomed-sa', bound_service_account_namespaces: 'default', policies: 'myapp-policy', ttl: '1h' } })).status).toBe(204);
+  expect(
+    (
+      await http(engine, 'POST', 'auth/kubernetes/config', {
+        body: { kubernetes_host: cluster.url, token_reviewer_jwt: reviewer },
+      })
+    ).status,
+  ).toBe(204);
+  await http(engine, 'PUT', 'sys/policies/acl/myapp-policy', {
+    body: { policy: 'path "secret/data/myapp" { capabilities = ["read"] }' },
+  });
+  expect(
+    (
+      await http(engine, 'POST', 'auth/kubernetes/role/myapp-role', {
+        body: {
+          bound_service_account_names: 'myapp-sa,doomed-sa',
+          bound_service_account_namespaces: 'default',
+          policies: 'myapp-policy',
+          ttl: '1h',
+        },
+      })
+    ).status,
+  ).toBe(204);
   await http(engine, 'POST', 'secret/data/myapp', { body: { data: { db_password: 'super_secret_123' } } });
 });
-afterAll(async () => { await engine.stop(); await cluster.close(); });
+afterAll(async () => {
+  await engine.stop();
+  await cluster.close();
+});
 
 describe('auth/kubernetes', () => {
   it('reads config back without the reviewer JWT, and roles with their token fields', async () => {
@@ -45,7 +84,14 @@ describe('auth/kubernetes', () => {
     expect(c.body.data.token_reviewer_jwt_set).toBe(true);
     expect(JSON.stringify(c.body)).not.toContain(reviewer);
     const r = await http(engine, 'GET', 'auth/kubernetes/role/myapp-role');
-    expect(r.body.data).toMatchObject({ bound_service_account_names: ['myapp-sa', 'doomed-sa'], bound_service_account_namespaces: ['default'], token_policies: ['myapp-policy'], token_ttl: 3600, policies: ['myapp-policy'], ttl: 3600 });
+    expect(r.body.data).toMatchObject({
+      bound_service_account_names: ['myapp-sa', 'doomed-sa'],
+      bound_service_account_namespaces: ['default'],
+      token_policies: ['myapp-policy'],
+      token_ttl: 3600,
+      policies: ['myapp-policy'],
+      ttl: 3600,
+    });
     const l = await http(engine, 'LIST', 'auth/kubernetes/role');
     expect(l.body.data.keys).toEqual(['myapp-role']);
   });
@@ -56,7 +102,12 @@ describe('auth/kubernetes', () => {
     expect(r.status).toBe(200);
     expect(r.body.auth.policies).toEqual(['default', 'myapp-policy']);
     expect(r.body.auth.lease_duration).toBe(3600);
-    expect(r.body.auth.metadata).toMatchObject({ service_account_name: 'myapp-sa', service_account_namespace: 'default', role: 'myapp-role', service_account_secret_name: '' });
+    expect(r.body.auth.metadata).toMatchObject({
+      service_account_name: 'myapp-sa',
+      service_account_namespace: 'default',
+      role: 'myapp-role',
+      service_account_secret_name: '',
+    });
     const self = await http(engine, 'GET', 'auth/token/lookup-self', { token: r.body.auth.client_token });
     expect(self.body.data.display_name).toBe('kubernetes-default-myapp-sa');
     expect(self.body.data.path).toBe('auth/kubernetes/login');
@@ -64,7 +115,7 @@ describe('auth/kubernetes', () => {
     expect(s.body.data.data.db_password).toBe('super_secret_123');
   });
 
-  it('refuses what it must, with Vault\'s statuses and texts', async () => {
+  it("refuses what it must, with Vault's statuses and texts", async () => {
     const good = await cluster.issueToken('default', 'myapp-sa');
     expect((await login('', good)).body.errors).toEqual(['missing role']);
     expect((await login('myapp-role', '')).body.errors).toEqual(['missing jwt']);
@@ -86,7 +137,7 @@ describe('auth/kubernetes', () => {
     expect((await login('myapp-role', 'not.a-jwt')).status).toBe(400);
   });
 
-  it('an expired token is refused (the cluster\'s clock has moved on)', async () => {
+  it("an expired token is refused (the cluster's clock has moved on)", async () => {
     const jwt = await cluster.issueToken('default', 'myapp-sa', { expirationSeconds: 600 });
     expect((await login('myapp-role', jwt)).status).toBe(200);
     clock += 2 * 3600 * 1000;
@@ -97,9 +148,18 @@ describe('auth/kubernetes', () => {
   });
 
   it('audience: a role that wants "vault" refuses a token made for the API server', async () => {
-    await http(engine, 'POST', 'auth/kubernetes/role/aud-role', { body: { bound_service_account_names: 'myapp-sa', bound_service_account_namespaces: 'default', audience: 'vault', policies: 'myapp-policy' } });
+    await http(engine, 'POST', 'auth/kubernetes/role/aud-role', {
+      body: {
+        bound_service_account_names: 'myapp-sa',
+        bound_service_account_namespaces: 'default',
+        audience: 'vault',
+        policies: 'myapp-policy',
+      },
+    });
     expect((await login('aud-role', await cluster.issueToken('default', 'myapp-sa'))).status).toBe(403);
-    expect((await login('aud-role', await cluster.issueToken('default', 'myapp-sa', { audiences: ['vault'] }))).status).toBe(200);
+    expect(
+      (await login('aud-role', await cluster.issueToken('default', 'myapp-sa', { audiences: ['vault'] }))).status,
+    ).toBe(200);
   });
 
   it('a deleted service account can no longer log in', async () => {
@@ -114,10 +174,17 @@ describe('auth/kubernetes', () => {
     try {
       await http(e2, 'POST', 'sys/auth/kubernetes', { body: { type: 'kubernetes' } });
       await http(e2, 'POST', 'auth/kubernetes/config', { body: { kubernetes_host: cluster.url } }); // no reviewer: the login JWT reviews itself
-      await http(e2, 'POST', 'auth/kubernetes/role/r', { body: { bound_service_account_names: '*', bound_service_account_namespaces: '*', policies: 'x' } });
-      const r = await http(e2, 'POST', 'auth/kubernetes/login', { token: null, body: { role: 'r', jwt: await cluster.issueToken('default', 'myapp-sa') } });
+      await http(e2, 'POST', 'auth/kubernetes/role/r', {
+        body: { bound_service_account_names: '*', bound_service_account_namespaces: '*', policies: 'x' },
+      });
+      const r = await http(e2, 'POST', 'auth/kubernetes/login', {
+        token: null,
+        body: { role: 'r', jwt: await cluster.issueToken('default', 'myapp-sa') },
+      });
       expect(r.status).toBe(403);
-    } finally { await e2.stop(); }
+    } finally {
+      await e2.stop();
+    }
   });
 
   it('issuer validation and pem_keys: a token from another issuer or key is refused', async () => {
@@ -125,23 +192,61 @@ describe('auth/kubernetes', () => {
     const other = await startSimulatedCluster();
     try {
       await http(e3, 'POST', 'sys/auth/kubernetes', { body: { type: 'kubernetes' } });
-      await http(e3, 'POST', 'auth/kubernetes/config', { body: { kubernetes_host: cluster.url, token_reviewer_jwt: reviewer, pem_keys: cluster.publicKeyPem, issuer: 'https://elsewhere.example', disable_iss_validation: false } });
-      await http(e3, 'POST', 'auth/kubernetes/role/r', { body: { bound_service_account_names: 'myapp-sa', bound_service_account_namespaces: 'default', policies: 'x' } });
-      expect((await http(e3, 'POST', 'auth/kubernetes/login', { token: null, body: { role: 'r', jwt: await cluster.issueToken('default', 'myapp-sa') } })).status).toBe(403);
-      await http(e3, 'POST', 'auth/kubernetes/config', { body: { kubernetes_host: cluster.url, token_reviewer_jwt: reviewer, pem_keys: cluster.publicKeyPem } });
-      expect((await http(e3, 'POST', 'auth/kubernetes/login', { token: null, body: { role: 'r', jwt: await cluster.issueToken('default', 'myapp-sa') } })).status).toBe(200);
+      await http(e3, 'POST', 'auth/kubernetes/config', {
+        body: {
+          kubernetes_host: cluster.url,
+          token_reviewer_jwt: reviewer,
+          pem_keys: cluster.publicKeyPem,
+          issuer: 'https://elsewhere.example',
+          disable_iss_validation: false,
+        },
+      });
+      await http(e3, 'POST', 'auth/kubernetes/role/r', {
+        body: { bound_service_account_names: 'myapp-sa', bound_service_account_namespaces: 'default', policies: 'x' },
+      });
+      expect(
+        (
+          await http(e3, 'POST', 'auth/kubernetes/login', {
+            token: null,
+            body: { role: 'r', jwt: await cluster.issueToken('default', 'myapp-sa') },
+          })
+        ).status,
+      ).toBe(403);
+      await http(e3, 'POST', 'auth/kubernetes/config', {
+        body: { kubernetes_host: cluster.url, token_reviewer_jwt: reviewer, pem_keys: cluster.publicKeyPem },
+      });
+      expect(
+        (
+          await http(e3, 'POST', 'auth/kubernetes/login', {
+            token: null,
+            body: { role: 'r', jwt: await cluster.issueToken('default', 'myapp-sa') },
+          })
+        ).status,
+      ).toBe(200);
       // Same claims, signed by another cluster's key: the pem_keys check fails before TokenReview.
-      await fetch(`${other.url}/api/v1/namespaces/default/serviceaccounts`, { method: 'POST', headers: { Authorization: `Bearer ${other.adminToken}` }, body: JSON.stringify({ metadata: { name: 'myapp-sa' } }) });
+      await fetch(`${other.url}/api/v1/namespaces/default/serviceaccounts`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${other.adminToken}` },
+        body: JSON.stringify({ metadata: { name: 'myapp-sa' } }),
+      });
       const elsewhere = await other.issueToken('default', 'myapp-sa');
-      expect((await http(e3, 'POST', 'auth/kubernetes/login', { token: null, body: { role: 'r', jwt: elsewhere } })).status).toBe(403);
-    } finally { await e3.stop(); await other.close(); }
+      expect(
+        (await http(e3, 'POST', 'auth/kubernetes/login', { token: null, body: { role: 'r', jwt: elsewhere } })).status,
+      ).toBe(403);
+    } finally {
+      await e3.stop();
+      await other.close();
+    }
   });
 
   it('vault login -method=kubernetes role=… jwt=@file logs in through the CLI', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-k8s-'));
     const f = path.join(dir, 'token');
     fs.writeFileSync(f, await cluster.issueToken('default', 'myapp-sa'));
-    const r = await vault(['login', '-method=kubernetes', '-no-store', 'role=myapp-role', `jwt=@${f}`], { VAULT_ADDR: engine.url, HOME: dir });
+    const r = await vault(['login', '-method=kubernetes', '-no-store', 'role=myapp-role', `jwt=@${f}`], {
+      VAULT_ADDR: engine.url,
+      HOME: dir,
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/token_policies\s+\["default" "myapp-policy"\]/);
     expect(r.stdout).toMatch(/token_meta_service_account_name\s+myapp-sa/);
@@ -150,4 +255,3 @@ describe('auth/kubernetes', () => {
     expect(bad.stderr).toContain("'jwt' must be specified");
   });
 });
-

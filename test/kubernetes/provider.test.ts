@@ -13,17 +13,29 @@ import { defaultRunner, kubernetesProvider, plan } from '../../labs/providers/ku
 import { ProviderError } from '../../labs/providers/types.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'vl-kube-'));
-const ctxFor = (workspace: string, env: NodeJS.ProcessEnv = {}, prefer?: string) => ({ workspace, progress: () => undefined, env: { ...process.env, ...env }, prefer });
+const ctxFor = (workspace: string, env: NodeJS.ProcessEnv = {}, prefer?: string) => ({
+  workspace,
+  progress: () => undefined,
+  env: { ...process.env, ...env },
+  prefer,
+});
 const stops: Array<() => Promise<void>> = [];
-afterEach(async () => { for (const s of stops.splice(0)) await s(); });
+afterEach(async () => {
+  for (const s of stops.splice(0)) await s();
+});
 
 /** Fake commands that append their argv to a log and behave like a healthy docker/kind. */
 function fakeBin(): { dir: string; log: string } {
   const dir = tmp();
   const log = path.join(dir, 'calls.log');
-  const kubeconfig = 'apiVersion: v1\nkind: Config\ncurrent-context: kind-x\nclusters:\n- name: kind-x\n  cluster:\n    server: https://127.0.0.1:6443\ncontexts:\n- name: kind-x\n  context:\n    cluster: kind-x\n    user: kind-x\nusers:\n- name: kind-x\n  user: {}\n';
+  const kubeconfig =
+    'apiVersion: v1\nkind: Config\ncurrent-context: kind-x\nclusters:\n- name: kind-x\n  cluster:\n    server: https://127.0.0.1:6443\ncontexts:\n- name: kind-x\n  context:\n    cluster: kind-x\n    user: kind-x\nusers:\n- name: kind-x\n  user: {}\n';
   fs.writeFileSync(path.join(dir, 'docker'), `#!/bin/sh\necho "docker $*" >> "${log}"\necho 27.0.0\n`, { mode: 0o755 });
-  fs.writeFileSync(path.join(dir, 'kind'), `#!/bin/sh\necho "kind $*" >> "${log}"\nif [ "$1 $2" = "get kubeconfig" ]; then printf '%s' '${kubeconfig}'; fi\n`, { mode: 0o755 });
+  fs.writeFileSync(
+    path.join(dir, 'kind'),
+    `#!/bin/sh\necho "kind $*" >> "${log}"\nif [ "$1 $2" = "get kubeconfig" ]; then printf '%s' '${kubeconfig}'; fi\n`,
+    { mode: 0o755 },
+  );
   return { dir, log };
 }
 
@@ -38,16 +50,34 @@ describe('kubernetes provider', () => {
     expect(fs.statSync(sys.env.KUBECONFIG).mode & 0o777).toBe(0o600);
     const env = { ...process.env, ...sys.env, VAULT_LAB_WORKSPACE: ws, PATH: `${sys.path![0]}:${process.env.PATH}` };
     // Async: the simulated API server lives in this process and must keep answering.
-    const run = async (args: string[]) => (await promisify(execFile)('kube-sim', args, { env, cwd: ws, encoding: 'utf8' })).stdout;
+    const run = async (args: string[]) =>
+      (await promisify(execFile)('kube-sim', args, { env, cwd: ws, encoding: 'utf8' })).stdout;
     expect(await run(['create', 'serviceaccount', 'myapp-sa'])).toBe('serviceaccount/myapp-sa created\n');
     expect(await run(['get', 'serviceaccounts'])).toContain('myapp-sa');
-    expect(await run(['create', 'clusterrolebinding', 'vault-tokenreview', '--clusterrole=system:auth-delegator', '--serviceaccount=default:myapp-sa'])).toContain('created');
+    expect(
+      await run([
+        'create',
+        'clusterrolebinding',
+        'vault-tokenreview',
+        '--clusterrole=system:auth-delegator',
+        '--serviceaccount=default:myapp-sa',
+      ]),
+    ).toContain('created');
     expect(await run(['run', 'myapp-test', '--serviceaccount=myapp-sa'])).toContain('pod/myapp-test created');
-    const token = fs.readFileSync(path.join(ws, 'pods', 'myapp-test', 'var', 'run', 'secrets', 'kubernetes.io', 'serviceaccount', 'token'), 'utf8');
-    const review = await fetch(`${sys.env.K8S_HOST}/apis/authentication.k8s.io/v1/tokenreviews`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ spec: { token } }) });
+    const token = fs.readFileSync(
+      path.join(ws, 'pods', 'myapp-test', 'var', 'run', 'secrets', 'kubernetes.io', 'serviceaccount', 'token'),
+      'utf8',
+    );
+    const review = await fetch(`${sys.env.K8S_HOST}/apis/authentication.k8s.io/v1/tokenreviews`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ spec: { token } }),
+    });
     expect(review.status).toBe(201);
     expect(((await review.json()) as any).status.user.username).toBe('system:serviceaccount:default:myapp-sa');
-    expect(await run(['exec', 'myapp-test', '--', 'sh', '-c', 'cat var/run/secrets/kubernetes.io/serviceaccount/namespace'])).toBe('default');
+    expect(
+      await run(['exec', 'myapp-test', '--', 'sh', '-c', 'cat var/run/secrets/kubernetes.io/serviceaccount/namespace']),
+    ).toBe('default');
     await sys.stop();
     stops.length = 0;
     expect(fs.existsSync(sys.env.KUBECONFIG)).toBe(false);
@@ -56,7 +86,8 @@ describe('kubernetes provider', () => {
 
   it('chooses kind only when docker answers and kind is on PATH; otherwise the simulation', () => {
     const fake = fakeBin();
-    const withFake = (cmd: string, args: string[]) => defaultRunner(cmd, args, { env: { ...process.env, PATH: `${fake.dir}:${process.env.PATH}` } });
+    const withFake = (cmd: string, args: string[]) =>
+      defaultRunner(cmd, args, { env: { ...process.env, PATH: `${fake.dir}:${process.env.PATH}` } });
     expect(plan(ctxFor(tmp()), withFake).ways).toEqual(['kind', 'simulated']);
     const none = (cmd: string, args: string[]) => defaultRunner(cmd, args, { env: { ...process.env, PATH: tmp() } });
     const p = plan(ctxFor(tmp()), none);
@@ -68,7 +99,8 @@ describe('kubernetes provider', () => {
 
   it('kind: creates a named cluster, reads its kubeconfig, and deletes it on stop', async () => {
     const fake = fakeBin();
-    const run = (cmd: string, args: string[], o?: { timeoutMs?: number }) => defaultRunner(cmd, args, { ...o, env: { ...process.env, PATH: `${fake.dir}:${process.env.PATH}` } });
+    const run = (cmd: string, args: string[], o?: { timeoutMs?: number }) =>
+      defaultRunner(cmd, args, { ...o, env: { ...process.env, PATH: `${fake.dir}:${process.env.PATH}` } });
     const ws = tmp();
     const sys = await kubernetesProvider.start(ctxFor(ws, {}, 'kind'), run);
     expect(sys.via).toBe('kind');
@@ -76,10 +108,16 @@ describe('kubernetes provider', () => {
     await sys.stop();
     const calls = fs.readFileSync(fake.log, 'utf8').trim().split('\n');
     const name = /kind create cluster --name (vault-lab-[0-9a-f]+) --wait 120s/.exec(calls.join('\n'))![1];
-    expect(calls).toEqual([`kind create cluster --name ${name} --wait 120s`, `kind get kubeconfig --name ${name}`, `kind delete cluster --name ${name}`]);
+    expect(calls).toEqual([
+      `kind create cluster --name ${name} --wait 120s`,
+      `kind get kubeconfig --name ${name}`,
+      `kind delete cluster --name ${name}`,
+    ]);
   });
 
   it('names every way it tried when none works', async () => {
-    await expect(kubernetesProvider.start(ctxFor(tmp(), { VAULT_LAB_KUBECONFIG: '/nowhere/config' }, 'kubeconfig'))).rejects.toThrow(/Tried:\n  - kubeconfig: no kubeconfig at \/nowhere\/config\nChoose a way with --kubernetes=/);
+    await expect(
+      kubernetesProvider.start(ctxFor(tmp(), { VAULT_LAB_KUBECONFIG: '/nowhere/config' }, 'kubeconfig')),
+    ).rejects.toThrow(/Tried:\n  - kubeconfig: no kubeconfig at \/nowhere\/config\nChoose a way with --kubernetes=/);
   });
 });

@@ -13,7 +13,10 @@ import { lintLab } from '../../labs/format/lint.js';
 import { ROOT, VAULT_LAB_JS } from '../support/engine.js';
 
 const DIR = path.join(ROOT, 'test', 'fixtures', 'labs');
-const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const files = fs
+  .readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 function expectation(f: string) {
   const first = fs.readFileSync(path.join(DIR, f), 'utf8').split('\n')[0];
@@ -48,7 +51,9 @@ describe('broken lab corpus', () => {
         problems = (e as LabLoadError).problems;
       }
       expect(problems.length).toBeGreaterThan(0);
-      const hit = problems.find((p) => p.line === want.line && p.column === want.column && p.message.includes(want.text));
+      const hit = problems.find(
+        (p) => p.line === want.line && p.column === want.column && p.message.includes(want.text),
+      );
       expect(hit, `${f}: got ${problems.map((p) => `${p.line}:${p.column} ${p.message}`).join(' | ')}`).toBeDefined();
       expect(hit!.file).toBe(display);
       expect(hit!.hint.length).toBeGreaterThan(5);

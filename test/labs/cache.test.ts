@@ -12,7 +12,8 @@ describe('loadLabsCached', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-cache-'));
     const labsDir = path.join(dir, 'labs');
     fs.mkdirSync(labsDir);
-    for (const f of fs.readdirSync(FIXTURE_COURSE)) fs.copyFileSync(path.join(FIXTURE_COURSE, f), path.join(labsDir, f));
+    for (const f of fs.readdirSync(FIXTURE_COURSE))
+      fs.copyFileSync(path.join(FIXTURE_COURSE, f), path.join(labsDir, f));
     fs.writeFileSync(path.join(labsDir, 'c-broken.yaml'), 'id: broken\ntitle: [unclosed\n');
     const cacheFile = path.join(dir, 'cache', 'labs.json');
 
@@ -33,20 +34,27 @@ describe('loadLabsCached', () => {
 
     // An edit (new size and time) is loaded afresh by labs/.
     const file = path.join(labsDir, 'a-basics.yaml');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('title: Fixture basics', 'title: Fixture basics, edited'));
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, 'utf8').replace('title: Fixture basics', 'title: Fixture basics, edited'),
+    );
     const third = await loadLabsCached(labsDir, cacheFile);
     expect(third.labs.find((l) => l.lab.id === 'fixture-basics')!.lab.title).toBe('Fixture basics, edited');
 
     // A damaged cache is ignored.
     fs.writeFileSync(cacheFile, '{not json');
-    expect((await loadLabsCached(labsDir, cacheFile)).labs.map((l) => l.lab.id)).toEqual(['fixture-basics', 'fixture-database']);
+    expect((await loadLabsCached(labsDir, cacheFile)).labs.map((l) => l.lab.id)).toEqual([
+      'fixture-basics',
+      'fixture-database',
+    ]);
   });
 
   it('takes a shipped, unchanged lab from the seed on the very first start, and never an edited one', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-seed-'));
     const labsDir = path.join(dir, 'labs');
     fs.mkdirSync(labsDir);
-    for (const f of fs.readdirSync(FIXTURE_COURSE)) fs.copyFileSync(path.join(FIXTURE_COURSE, f), path.join(labsDir, f));
+    for (const f of fs.readdirSync(FIXTURE_COURSE))
+      fs.copyFileSync(path.join(FIXTURE_COURSE, f), path.join(labsDir, f));
     const seed = await labSeed(labsDir);
     expect(Object.keys(seed.labs)).toHaveLength(2);
     // Mark the seeded labs, so that a lab coming from the seed shows it.
@@ -55,7 +63,12 @@ describe('loadLabsCached', () => {
     fs.writeFileSync(seedFile, JSON.stringify(seed));
     const first = await loadLabsCached(labsDir, path.join(dir, 'cache-1', 'labs.json'), seedFile);
     expect(first.labs.map((l) => String(l.lab.title)).every((t) => t.endsWith('(seed)'))).toBe(true);
-    expect(first.labs.map((l) => l.file).sort()).toEqual(fs.readdirSync(labsDir).map((f) => path.join(labsDir, f)).sort());
+    expect(first.labs.map((l) => l.file).sort()).toEqual(
+      fs
+        .readdirSync(labsDir)
+        .map((f) => path.join(labsDir, f))
+        .sort(),
+    );
     // One byte different: parsed afresh by labs/, whatever the seed says.
     const file = path.join(labsDir, 'a-basics.yaml');
     fs.appendFileSync(file, '\n');

@@ -11,7 +11,10 @@ import { select } from '../../labs/checks/jsonpath.js';
 import { session, ONE_STEP } from './helpers.js';
 
 let s: LabSession | undefined;
-afterEach(async () => { await s?.stop(); s = undefined; });
+afterEach(async () => {
+  await s?.stop();
+  s = undefined;
+});
 
 async function after(cmds: string[]) {
   for (const c of cmds) await s!.runCommand(c, undefined, { record: true });
@@ -20,12 +23,17 @@ async function after(cmds: string[]) {
 }
 
 describe('request diagnostics name the nearest difference', () => {
-  const check = '- request: { path: secret/data/app, operation: read, status: 200, policies: { includes: ro, excludes: root } }';
-  const setup = 'setup:\n  - |\n    vault policy write ro - <<EOF\n    path "secret/data/app" { capabilities = ["read"] }\n    EOF\n  - vault kv put secret/app a=b\n';
+  const check =
+    '- request: { path: secret/data/app, operation: read, status: 200, policies: { includes: ro, excludes: root } }';
+  const setup =
+    'setup:\n  - |\n    vault policy write ro - <<EOF\n    path "secret/data/app" { capabilities = ["read"] }\n    EOF\n  - vault kv put secret/app a=b\n';
 
   it('wrong path on KV v2: names the data/ prefix', async () => {
     s = await session(ONE_STEP(check, setup));
-    const [r] = await after(['export RO=$(vault token create -policy=ro -field=token)', 'VAULT_TOKEN=$RO vault read secret/app']);
+    const [r] = await after([
+      'export RO=$(vault token create -policy=ro -field=token)',
+      'VAULT_TOKEN=$RO vault read secret/app',
+    ]);
     expect(r.pass).toBe(false);
     expect(r.message).toContain('went to secret/app, not secret/data/app');
     expect(r.message).toContain('on KV v2 the API path has data/ after the mount');
@@ -40,7 +48,10 @@ describe('request diagnostics name the nearest difference', () => {
 
   it('wrong operation, and which policy denied it', async () => {
     s = await session(ONE_STEP(check, setup));
-    const [r] = await after(['export RO=$(vault token create -policy=ro -field=token)', 'VAULT_TOKEN=$RO vault kv put secret/app a=c']);
+    const [r] = await after([
+      'export RO=$(vault token create -policy=ro -field=token)',
+      'VAULT_TOKEN=$RO vault kv put secret/app a=c',
+    ]);
     expect(r.pass).toBe(false);
     expect(r.message).toMatch(/was a (create|update), the step wants read/);
     expect(r.message).toContain('policy ro rule "secret/data/app" decided it');
@@ -48,7 +59,10 @@ describe('request diagnostics name the nearest difference', () => {
 
   it('passes on the right request, from any client', async () => {
     s = await session(ONE_STEP(check, setup));
-    const res = await after(['export RO=$(vault token create -policy=ro -field=token)', 'curl -s -H "X-Vault-Token: $RO" "$VAULT_ADDR/v1/secret/data/app" >/dev/null']);
+    const res = await after([
+      'export RO=$(vault token create -policy=ro -field=token)',
+      'curl -s -H "X-Vault-Token: $RO" "$VAULT_ADDR/v1/secret/data/app" >/dev/null',
+    ]);
     expect(res[0].pass).toBe(true);
   });
 
@@ -61,10 +75,14 @@ describe('request diagnostics name the nearest difference', () => {
 
 describe('capabilities', () => {
   it('judges a policy through the engine ACL; a missing policy fails', async () => {
-    s = await session(ONE_STEP('- capabilities: { path: secret/data/x, policy: p, includes: [read], excludes: [update] }'));
+    s = await session(
+      ONE_STEP('- capabilities: { path: secret/data/x, policy: p, includes: [read], excludes: [update] }'),
+    );
     let [r] = await s.evaluate();
     expect(r.message).toContain('there is no policy named p');
-    [r] = await after([`vault policy write p - <<'EOF'\npath "secret/data/x" { capabilities = ["read", "update"] }\nEOF`]);
+    [r] = await after([
+      `vault policy write p - <<'EOF'\npath "secret/data/x" { capabilities = ["read", "update"] }\nEOF`,
+    ]);
     expect(r.pass).toBe(false);
     expect(r.message).toContain('can still update on secret/data/x');
     [r] = await after([`vault policy write p - <<'EOF'\npath "secret/data/x" { capabilities = ["read"] }\nEOF`]);
@@ -72,21 +90,39 @@ describe('capabilities', () => {
   });
 
   it('judges the token the learner created (token_from) and the last token used', async () => {
-    s = await session(ONE_STEP('- capabilities: { path: secret/data/x, token_from: { path: auth/token/create }, equals: [read] }\n- capabilities: { path: secret/data/x, last_token: true, includes: [read] }', 'setup:\n  - |\n    vault policy write p - <<EOF\n    path "secret/data/x" { capabilities = ["read"] }\n    EOF\n'));
+    s = await session(
+      ONE_STEP(
+        '- capabilities: { path: secret/data/x, token_from: { path: auth/token/create }, equals: [read] }\n- capabilities: { path: secret/data/x, last_token: true, includes: [read] }',
+        'setup:\n  - |\n    vault policy write p - <<EOF\n    path "secret/data/x" { capabilities = ["read"] }\n    EOF\n',
+      ),
+    );
     let res = await s.evaluate();
     expect(res[0].message).toContain('no token issued at auth/token/create');
-    res = await after(['export T=$(vault token create -policy=p -field=token)', 'VAULT_TOKEN=$T vault token lookup >/dev/null']);
+    res = await after([
+      'export T=$(vault token create -policy=p -field=token)',
+      'VAULT_TOKEN=$T vault token lookup >/dev/null',
+    ]);
     expect(res.map((r) => r.pass)).toEqual([true, true]);
   });
 });
 
 describe('state, file, command, script', () => {
   it('state: JSONPath-like expectations', async () => {
-    s = await session(ONE_STEP('- state: { path: secret/data/a, expect: [ { at: "$.data.data.list[1]", equals: y }, { at: data.data.list, length: 2 } ] }'));
+    s = await session(
+      ONE_STEP(
+        '- state: { path: secret/data/a, expect: [ { at: "$.data.data.list[1]", equals: y }, { at: data.data.list, length: 2 } ] }',
+      ),
+    );
     expect((await s.evaluate())[0].message).toContain('secret/data/a does not exist yet');
     const [r] = await after([`vault kv put secret/a list=x`]);
     expect(r.message).toContain('$.data.data.list[1] is not there yet');
-    s.engine && await s.engine.request({ operation: 'write', path: 'secret/data/a', token: s.engine.rootToken, data: { data: { list: ['x', 'y'] } } });
+    s.engine &&
+      (await s.engine.request({
+        operation: 'write',
+        path: 'secret/data/a',
+        token: s.engine.rootToken,
+        data: { data: { list: ['x', 'y'] } },
+      }));
     await s.settle();
     expect((await s.evaluate())[0].pass).toBe(true);
   });
@@ -112,7 +148,9 @@ describe('state, file, command, script', () => {
   });
 
   it('file: exists, contents and mode in the workspace; never outside', async () => {
-    s = await session(ONE_STEP('- file: { path: app/token.txt, contains: ok, mode: "600" }\n- file: { path: ../escape.txt }'));
+    s = await session(
+      ONE_STEP('- file: { path: app/token.txt, contains: ok, mode: "600" }\n- file: { path: ../escape.txt }'),
+    );
     let res = await s.evaluate();
     expect(res[0].message).toContain('there is no app/token.txt');
     expect(res[1].message).toContain('outside the lab workspace');
@@ -136,7 +174,11 @@ describe('state, file, command, script', () => {
   });
 
   it('script: exit 0 passes; its last line is the message; it runs as the checker, not the learner', async () => {
-    s = await session(ONE_STEP('- script: { run: "vault kv get secret/flag >/dev/null 2>&1 || { echo store secret/flag first; exit 1; }" }'));
+    s = await session(
+      ONE_STEP(
+        '- script: { run: "vault kv get secret/flag >/dev/null 2>&1 || { echo store secret/flag first; exit 1; }" }',
+      ),
+    );
     let [r] = await s.evaluate();
     expect(r.message).toBe('Not yet: store secret/flag first');
     await after(['vault kv put secret/flag a=1']);
@@ -150,7 +192,14 @@ describe('state, file, command, script', () => {
 describe('sql through a provider query helper (fake database)', () => {
   it('rows and expectations; rows: 0 needs the rows seen first', async () => {
     let rows: Array<Record<string, unknown>> = [];
-    const fake: ProvidedSystem = { kind: 'postgres', via: 'fake', label: 'fake', env: {}, stop: async () => undefined, query: async () => ({ rows }) };
+    const fake: ProvidedSystem = {
+      kind: 'postgres',
+      via: 'fake',
+      label: 'fake',
+      env: {},
+      stop: async () => undefined,
+      query: async () => ({ rows }),
+    };
     const yaml = `id: t\ntitle: T\nminutes: 1\nneeds: [engine, postgres]\nsteps:\n  - id: a\n    title: A\n    body: b\n    hints: [h]\n    solution: ["true"]\n    check:\n      - sql: { query: "select rolname from pg_roles", rows: { min: 1 }, expect: [ { at: "rows[*].rolname", contains: v-app } ] }\n  - id: b\n    title: B\n    body: b\n    hints: [h]\n    solution: ["true"]\n    check:\n      - sql: { query: "select 1", rows: 0 }\n`;
     s = await session(yaml, { systems: [fake] });
     let [r] = await s.evaluate();
@@ -173,7 +222,8 @@ describe('sql through a provider query helper (fake database)', () => {
 
 describe('ordering with after:', () => {
   it('passes only when the named check happened first', async () => {
-    const checks = '- request: { path: secret/data/first, operation: [create, update] }\n  id: first\n- request: { path: secret/data/second, operation: [create, update] }\n  after: first';
+    const checks =
+      '- request: { path: secret/data/first, operation: [create, update] }\n  id: first\n- request: { path: secret/data/second, operation: [create, update] }\n  after: first';
     s = await session(ONE_STEP(checks));
     let res = await after(['vault kv put secret/second a=1', 'vault kv put secret/first a=1']);
     expect(res[1].pass).toBe(false);
@@ -196,14 +246,26 @@ describe('JSONPath-like places', () => {
 
 describe('request: auth mount and token type', () => {
   it('names the auth mount and token type the step wants', async () => {
-    const setup = 'setup:\n  - vault auth enable userpass\n  - vault write auth/userpass/users/alice password=pw policies=default\n';
-    s = await session(ONE_STEP('- request: { path: auth/token/lookup-self, auth_mount: userpass }\n- request: { path: auth/token/lookup-self, token_type: batch }', setup));
+    const setup =
+      'setup:\n  - vault auth enable userpass\n  - vault write auth/userpass/users/alice password=pw policies=default\n';
+    s = await session(
+      ONE_STEP(
+        '- request: { path: auth/token/lookup-self, auth_mount: userpass }\n- request: { path: auth/token/lookup-self, token_type: batch }',
+        setup,
+      ),
+    );
     let res = await after(['vault token lookup >/dev/null']);
     expect(res[0].message).toContain('used a token from root, the step wants one issued by auth/userpass');
     expect(res[1].message).toContain('used a service token, the step wants a batch token');
-    res = await after(['export B=$(vault token create -type=batch -policy=default -field=token)', 'VAULT_TOKEN=$B vault token lookup >/dev/null']);
+    res = await after([
+      'export B=$(vault token create -type=batch -policy=default -field=token)',
+      'VAULT_TOKEN=$B vault token lookup >/dev/null',
+    ]);
     expect(res.map((r) => r.pass)).toEqual([false, true]);
-    res = await after(['export U=$(vault login -method=userpass -token-only username=alice password=pw)', 'VAULT_TOKEN=$U vault token lookup >/dev/null']);
+    res = await after([
+      'export U=$(vault login -method=userpass -token-only username=alice password=pw)',
+      'VAULT_TOKEN=$U vault token lookup >/dev/null',
+    ]);
     expect(res.map((r) => r.pass)).toEqual([true, true]);
   });
 });

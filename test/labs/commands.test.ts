@@ -7,15 +7,28 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ROOT, VAULT_LAB_JS } from '../support/engine.js';
 
 let dir: string;
-beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-cmd-')); });
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-cmd-'));
+});
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function run(args: string[], opts: { input?: string; env?: Record<string, string> } = {}): Promise<{ code: number; out: string; err: string }> {
+function run(
+  args: string[],
+  opts: { input?: string; env?: Record<string, string> } = {},
+): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [VAULT_LAB_JS, ...args], { cwd: dir, env: { ...process.env, VAULT_LAB_DATA_DIR: path.join(dir, 'data'), ...(opts.env ?? {}) } });
-    let out = '', err = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.stderr.on('data', (d) => { err += d; });
+    const p = spawn(process.execPath, [VAULT_LAB_JS, ...args], {
+      cwd: dir,
+      env: { ...process.env, VAULT_LAB_DATA_DIR: path.join(dir, 'data'), ...(opts.env ?? {}) },
+    });
+    let out = '',
+      err = '';
+    p.stdout.on('data', (d) => {
+      out += d;
+    });
+    p.stderr.on('data', (d) => {
+      err += d;
+    });
     p.stdin.end(opts.input ?? '');
     p.on('close', (code) => resolve({ code: code ?? 1, out, err }));
   });
@@ -49,7 +62,9 @@ describe('vault-lab new', () => {
 describe('vault-lab test failures', () => {
   it('exits non-zero with N passed, N failed and a JUnit failure', async () => {
     await run(['new', 'x']);
-    const text = fs.readFileSync(path.join(dir, 'x.yaml'), 'utf8').replace('vault kv put secret/x/answer answer=42', 'vault kv put secret/x/answer answer=41');
+    const text = fs
+      .readFileSync(path.join(dir, 'x.yaml'), 'utf8')
+      .replace('vault kv put secret/x/answer answer=42', 'vault kv put secret/x/answer answer=41');
     fs.writeFileSync(path.join(dir, 'x.yaml'), text);
     const t = await run(['test', 'x.yaml', '--junit=r.xml']);
     expect(t.code).toBe(1);
@@ -63,8 +78,14 @@ describe('vault-lab test failures', () => {
 describe('vault-lab quiz', () => {
   it('asks every question in the plain terminal, scores per topic and names what to revisit', async () => {
     fs.mkdirSync(path.join(dir, 'course'));
-    for (const [id, topic, answer] of [['a-lab', 'Tokens', 0], ['b-lab', 'Policies', 1]] as const) {
-      fs.writeFileSync(path.join(dir, 'course', `${id}.yaml`), `id: ${id}\ntitle: Lab ${id}\ntopic: ${topic}\nminutes: 1\nsteps:\n  - id: s\n    title: S\n    body: b\n    hints: [h]\n    solution: ["true"]\n    check: [ { request: { path: x } } ]\nquiz:\n  - question: Q1 of ${id}\n    choices: [yes, no]\n    answer: ${answer}\n    explain: Because ${id}.\n  - question: Free text of ${id}\n    pattern: '^secret/data/'\n    explain: KV v2.\n  - question: From state\n    from_state: { api: { path: sys/health, at: version } }\n    explain: e\n`);
+    for (const [id, topic, answer] of [
+      ['a-lab', 'Tokens', 0],
+      ['b-lab', 'Policies', 1],
+    ] as const) {
+      fs.writeFileSync(
+        path.join(dir, 'course', `${id}.yaml`),
+        `id: ${id}\ntitle: Lab ${id}\ntopic: ${topic}\nminutes: 1\nsteps:\n  - id: s\n    title: S\n    body: b\n    hints: [h]\n    solution: ["true"]\n    check: [ { request: { path: x } } ]\nquiz:\n  - question: Q1 of ${id}\n    choices: [yes, no]\n    answer: ${answer}\n    explain: Because ${id}.\n  - question: Free text of ${id}\n    pattern: '^secret/data/'\n    explain: KV v2.\n  - question: From state\n    from_state: { api: { path: sys/health, at: version } }\n    explain: e\n`,
+      );
     }
     // a-lab: right, right; b-lab: wrong (1 → "yes"), then an invalid input, then skip the text question.
     const q = await run(['quiz', '--labs', 'course'], { input: '1\nsecret/data/app\n7\n1\n\n' });
@@ -79,9 +100,12 @@ describe('vault-lab quiz', () => {
     expect(progress.labs['a-lab'].quiz.answers).toEqual({ 0: 0, 1: 'secret/data/app' });
   }, 30_000);
 
-  it('speaks the learner\'s language where the lab has a translation', async () => {
+  it("speaks the learner's language where the lab has a translation", async () => {
     fs.mkdirSync(path.join(dir, 'fr'));
-    fs.writeFileSync(path.join(dir, 'fr', 'l.yaml'), `id: l\ntitle: { default: Tokens, fr: Jetons }\nminutes: 1\nsteps:\n  - id: s\n    title: S\n    body: b\n    hints: [h]\n    solution: ["true"]\n    check: [ { request: { path: x } } ]\nquiz:\n  - question: { default: Which?, fr: Lequel ? }\n    choices: [ { default: first, fr: premier }, second ]\n    answer: 0\n    explain: { default: Because., fr: Parce que. }\n`);
+    fs.writeFileSync(
+      path.join(dir, 'fr', 'l.yaml'),
+      `id: l\ntitle: { default: Tokens, fr: Jetons }\nminutes: 1\nsteps:\n  - id: s\n    title: S\n    body: b\n    hints: [h]\n    solution: ["true"]\n    check: [ { request: { path: x } } ]\nquiz:\n  - question: { default: Which?, fr: Lequel ? }\n    choices: [ { default: first, fr: premier }, second ]\n    answer: 0\n    explain: { default: Because., fr: Parce que. }\n`,
+    );
     const q = await run(['quiz', '--labs', 'fr'], { input: '1\n', env: { LANG: 'fr_FR.UTF-8' } });
     expect(q.out).toContain('Lequel ?\n  1) premier\n  2) second');
     expect(q.out).toContain('✓ Right. Parce que.');
@@ -98,14 +122,28 @@ describe('vault-lab quiz', () => {
 
 describe('a step that moves the clock', () => {
   it('vault-lab test runs a lab whose solution uses vault-lab clock advance, with command and after checks', async () => {
-    const r = await new Promise<{ code: number; out: string }>((resolve) => execFile(process.execPath, [VAULT_LAB_JS, 'test', 'test/fixtures/labs-good'], { cwd: ROOT, timeout: 60_000 }, (e, o) => resolve({ code: e ? 1 : 0, out: o })));
+    const r = await new Promise<{ code: number; out: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [VAULT_LAB_JS, 'test', 'test/fixtures/labs-good'],
+        { cwd: ROOT, timeout: 60_000 },
+        (e, o) => resolve({ code: e ? 1 : 0, out: o }),
+      ),
+    );
     expect(r.out).toContain('✓ expire');
     expect(r.out.trim().split('\n').pop()).toBe('2 passed, 0 failed');
     expect(r.code).toBe(0);
   }, 60_000);
 
   it('--isolate tests each step in its own fresh engine, replaying the earlier solutions', async () => {
-    const r = await new Promise<{ code: number; out: string }>((resolve) => execFile(process.execPath, [VAULT_LAB_JS, 'test', '--isolate', 'test/fixtures/labs-good/clock.yaml'], { cwd: ROOT, timeout: 60_000 }, (e, o) => resolve({ code: e ? 1 : 0, out: o })));
+    const r = await new Promise<{ code: number; out: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [VAULT_LAB_JS, 'test', '--isolate', 'test/fixtures/labs-good/clock.yaml'],
+        { cwd: ROOT, timeout: 60_000 },
+        (e, o) => resolve({ code: e ? 1 : 0, out: o }),
+      ),
+    );
     expect(r.out.trim().split('\n').pop()).toBe('2 passed, 0 failed');
     expect(r.code).toBe(0);
   }, 60_000);
@@ -129,7 +167,14 @@ describe('vault-lab validate', () => {
   });
 
   it('validates the shipped course', async () => {
-    const r = await new Promise<{ code: number; out: string }>((resolve) => execFile(process.execPath, [VAULT_LAB_JS, 'validate', 'content/labs/10-policies-and-tokens.yaml'], { cwd: ROOT }, (e, o) => resolve({ code: e ? 1 : 0, out: o })));
+    const r = await new Promise<{ code: number; out: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [VAULT_LAB_JS, 'validate', 'content/labs/10-policies-and-tokens.yaml'],
+        { cwd: ROOT },
+        (e, o) => resolve({ code: e ? 1 : 0, out: o }),
+      ),
+    );
     expect(r.out).toContain('1 valid, 0 invalid');
     expect(r.code).toBe(0);
   });
@@ -137,7 +182,10 @@ describe('vault-lab validate', () => {
 
 describe('vault-lab test with a wrong HTTP solution', () => {
   it('reports the (http) step at the http_solution position', async () => {
-    fs.writeFileSync(path.join(dir, 'h.yaml'), `id: h\ntitle: H\nminutes: 1\nsteps:\n  - id: put\n    title: Put\n    body: b\n    hints: [h]\n    solution: ["vault kv put secret/h a=1"]\n    http_solution:\n      - { method: POST, path: secret/h, data: { data: { a: "1" } } }\n    check:\n      - state: { path: secret/data/h, expect: [ { at: data.data.a, equals: "1" } ] }\n`);
+    fs.writeFileSync(
+      path.join(dir, 'h.yaml'),
+      `id: h\ntitle: H\nminutes: 1\nsteps:\n  - id: put\n    title: Put\n    body: b\n    hints: [h]\n    solution: ["vault kv put secret/h a=1"]\n    http_solution:\n      - { method: POST, path: secret/h, data: { data: { a: "1" } } }\n    check:\n      - state: { path: secret/data/h, expect: [ { at: data.data.a, equals: "1" } ] }\n`,
+    );
     const r = await run(['test', 'h.yaml']);
     expect(r.code).toBe(1);
     expect(r.out).toContain('✓ put (');

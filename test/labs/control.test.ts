@@ -12,7 +12,10 @@ import { controlRequest } from '../../labs/runtime/control.js';
 import { session, ONE_STEP } from './helpers.js';
 
 let s: LabSession | undefined;
-afterEach(async () => { await s?.stop(); s = undefined; });
+afterEach(async () => {
+  await s?.stop();
+  s = undefined;
+});
 
 describe('clock from the lab shell', () => {
   it('vault-lab clock advance 2h moves the engine clock and expires a token', async () => {
@@ -32,8 +35,12 @@ describe('clock from the lab shell', () => {
     s = await session(ONE_STEP('- request: { path: auth/token/lookup-self }'));
     const env = s.env();
     await expect(controlRequest(env.VAULT_LAB_CONTROL, 'nope', 'clock now')).rejects.toThrow('not allowed');
-    await expect(controlRequest(env.VAULT_LAB_CONTROL, env.VAULT_LAB_CONTROL_KEY, 'rm -rf /')).rejects.toThrow('unknown request');
-    await expect(controlRequest(env.VAULT_LAB_CONTROL, env.VAULT_LAB_CONTROL_KEY, 'clock advance soon')).rejects.toThrow('invalid duration');
+    await expect(controlRequest(env.VAULT_LAB_CONTROL, env.VAULT_LAB_CONTROL_KEY, 'rm -rf /')).rejects.toThrow(
+      'unknown request',
+    );
+    await expect(
+      controlRequest(env.VAULT_LAB_CONTROL, env.VAULT_LAB_CONTROL_KEY, 'clock advance soon'),
+    ).rejects.toThrow('invalid duration');
     const r = await s.runCommand('env -u VAULT_LAB_CONTROL vault-lab clock advance 1h');
     expect(r.code).toBe(1);
     expect(r.output).toContain('no lab session here');
@@ -47,12 +54,22 @@ describe('shell integration', () => {
     fs.writeFileSync(rc, s.shellRc());
     const seen: string[] = [];
     s.on('command', (c: { line: string; exit: number }) => seen.push(`${c.exit} ${c.line}`));
-    const bash = spawn('bash', ['--noprofile', '--rcfile', rc, '-i'], { cwd: s.workspace, env: s.env(), stdio: ['pipe', 'ignore', 'ignore'] });
-    bash.stdin.write("vault kv put secret/app password='S3cret!' user=$USER\nfalse\n\nvault kv get secret/app >/dev/null\nexit\n");
+    const bash = spawn('bash', ['--noprofile', '--rcfile', rc, '-i'], {
+      cwd: s.workspace,
+      env: s.env(),
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    bash.stdin.write(
+      "vault kv put secret/app password='S3cret!' user=$USER\nfalse\n\nvault kv get secret/app >/dev/null\nexit\n",
+    );
     await new Promise((r) => bash.on('exit', r));
     await new Promise((r) => setTimeout(r, 200));
     await s.settle();
-    expect(seen.filter((l) => l !== '0 exit')).toEqual(['0 vault kv put secret/app password=*** user=$USER', '1 false', '0 vault kv get secret/app >/dev/null']);
+    expect(seen.filter((l) => l !== '0 exit')).toEqual([
+      '0 vault kv put secret/app password=*** user=$USER',
+      '1 false',
+      '0 vault kv get secret/app >/dev/null',
+    ]);
     expect(JSON.stringify(s.commands)).not.toContain('S3cret');
     expect(s.results[0].pass).toBe(true);
   });

@@ -17,6 +17,7 @@ describe('docs/authoring.md', () => {
   });
 
   it('shows every quiz form and the from_state picks', () => {
-    for (const s of ['answer: 1', 'answer: [0, 2]', 'pattern:', 'from_state:', 'pick: denied_by', 'api: { path:']) expect(doc).toContain(s);
+    for (const s of ['answer: 1', 'answer: [0, 2]', 'pattern:', 'from_state:', 'pick: denied_by', 'api: { path:'])
+      expect(doc).toContain(s);
   });
 });

@@ -24,5 +24,8 @@ steps:
     hints: [h]
     solution: ["true"]
     check:
-${check.split('\n').map((l) => '      ' + l).join('\n')}
+${check
+  .split('\n')
+  .map((l) => '      ' + l)
+  .join('\n')}
 `;

@@ -7,7 +7,16 @@ import { describe, expect, it } from 'vitest';
 describe('labs/ door', () => {
   it('exports from labs/index.ts every name tui/ uses', async () => {
     const door = await import('../../labs/index.js');
-    for (const name of ['loadLabsCached', 'ProgressStore', 'contentDir', 'dataDir', 'LabSession', 'questionKind', 'ScriptShell', 'formatProblem']) {
+    for (const name of [
+      'loadLabsCached',
+      'ProgressStore',
+      'contentDir',
+      'dataDir',
+      'LabSession',
+      'questionKind',
+      'ScriptShell',
+      'formatProblem',
+    ]) {
       expect(door, name).toHaveProperty(name);
     }
   });

@@ -10,7 +10,8 @@ function lint(yaml: string) {
   return lintLab({ lab, pos, file: 'x.yaml', dir: '.', text: yaml }, { cliScript: VAULT_JS }).map((p) => p.message);
 }
 
-const step = (id: string, solution: string, body = 'b') => `  - id: ${id}\n    title: T\n    body: "${body}"\n    hints: [h]\n    solution: ["${solution}"]\n    check: [ { request: { path: x } } ]\n`;
+const step = (id: string, solution: string, body = 'b') =>
+  `  - id: ${id}\n    title: T\n    body: "${body}"\n    hints: [h]\n    solution: ["${solution}"]\n    check: [ { request: { path: x } } ]\n`;
 
 describe('lint', () => {
   it('asks the built CLI which commands exist', () => {
@@ -21,12 +22,20 @@ describe('lint', () => {
     expect(cliKnows(['frobnicate'], VAULT_JS)).toBe(false);
     expect(commandWords('vault kv put secret/a b=c')).toEqual(['kv', 'put']);
     expect(commandWords('vault read -field=x secret/a')).toEqual(['read']);
-    expect(bodyCommands('Run `vault kv get secret/a`, then:\n\n```\n$ vault token lookup\nls\n```\n')).toEqual(['vault token lookup', 'vault kv get secret/a']);
+    expect(bodyCommands('Run `vault kv get secret/a`, then:\n\n```\n$ vault token lookup\nls\n```\n')).toEqual([
+      'vault token lookup',
+      'vault kv get secret/a',
+    ]);
   });
 
   it('finds vault invocations inside assignments, pipes and $(…)', () => {
-    expect(vaultInvocations('export T=$(vault token create -policy=ro -field=token) && VAULT_TOKEN=$T vault kv get secret/a | jq .')).toEqual([
-      ['token', 'create', '-policy=ro', '-field=token'], ['kv', 'get', 'secret/a'],
+    expect(
+      vaultInvocations(
+        'export T=$(vault token create -policy=ro -field=token) && VAULT_TOKEN=$T vault kv get secret/a | jq .',
+      ),
+    ).toEqual([
+      ['token', 'create', '-policy=ro', '-field=token'],
+      ['kv', 'get', 'secret/a'],
     ]);
   });
 

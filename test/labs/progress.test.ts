@@ -7,7 +7,9 @@ import { ProgressStore } from '../../labs/runtime/progress.js';
 import { dataDir } from '../../labs/runtime/paths.js';
 
 let dir: string;
-beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-progress-')); });
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-progress-'));
+});
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('progress', () => {
@@ -19,16 +21,28 @@ describe('progress', () => {
 
   it('round-trips the step, hints and quiz answers; private file mode; no temp files left', () => {
     const a = new ProgressStore(dir).load();
-    a.update('lab', (p) => { p.status = 'in-progress'; p.step = 3; p.hints.one = 2; p.quiz = { answers: { 0: 1, 1: [0, 2], 2: 'read-only' } }; });
+    a.update('lab', (p) => {
+      p.status = 'in-progress';
+      p.step = 3;
+      p.hints.one = 2;
+      p.quiz = { answers: { 0: 1, 1: [0, 2], 2: 'read-only' } };
+    });
     const b = new ProgressStore(dir).load();
-    expect(b.lab('lab')).toMatchObject({ status: 'in-progress', step: 3, hints: { one: 2 }, quiz: { answers: { 0: 1, 1: [0, 2], 2: 'read-only' } } });
+    expect(b.lab('lab')).toMatchObject({
+      status: 'in-progress',
+      step: 3,
+      hints: { one: 2 },
+      quiz: { answers: { 0: 1, 1: [0, 2], 2: 'read-only' } },
+    });
     expect(fs.statSync(b.file).mode & 0o777).toBe(0o600);
     expect(fs.readdirSync(dir)).toEqual(['progress.json']);
   });
 
   it('never writes a token into the file', () => {
     const a = new ProgressStore(dir).load();
-    a.update('lab', (p) => { p.quiz = { answers: { 0: 'my token is hvs.CAESIJxyzxyzxyzxyzxyzxyzxyz' } }; });
+    a.update('lab', (p) => {
+      p.quiz = { answers: { 0: 'my token is hvs.CAESIJxyzxyzxyzxyzxyzxyzxyz' } };
+    });
     const text = fs.readFileSync(a.file, 'utf8');
     expect(text).not.toContain('hvs.CAES');
     expect(text).toContain('my token is ***');
@@ -51,7 +65,9 @@ describe('progress', () => {
 
   it('a write killed before the rename leaves the old file whole', () => {
     const a = new ProgressStore(dir).load();
-    a.update('lab', (p) => { p.step = 1; });
+    a.update('lab', (p) => {
+      p.step = 1;
+    });
     // A crash mid-write leaves only a temp file beside the real one.
     fs.writeFileSync(`${a.file}.999.tmp`, '{"version":1,"labs":{"lab":{"step":');
     expect(new ProgressStore(dir).load().lab('lab').step).toBe(1);

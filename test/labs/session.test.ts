@@ -4,7 +4,10 @@ import type { LabSession } from '../../labs/runtime/session.js';
 import { session } from './helpers.js';
 
 let s: LabSession | undefined;
-afterEach(async () => { await s?.stop(); s = undefined; });
+afterEach(async () => {
+  await s?.stop();
+  s = undefined;
+});
 
 const LAB = `
 id: t
@@ -77,7 +80,9 @@ describe('lab session', () => {
     await s.resetStep();
     const r = await s.engine.request({ operation: 'read', path: 'secret/data/app', token: s.engine.rootToken });
     expect((r.body!.data as { data: { a: string } }).data.a).toBe('1');
-    expect((await s.engine.request({ operation: 'read', path: 'sys/policies/acl/ro', token: s.engine.rootToken })).status).toBe(200);
+    expect(
+      (await s.engine.request({ operation: 'read', path: 'sys/policies/acl/ro', token: s.engine.rootToken })).status,
+    ).toBe(200);
     expect(s.results[0].pass).toBe(false);
   });
 
@@ -100,7 +105,12 @@ describe('lab session', () => {
 
   it('advanceClock moves engine time; a 1h token expires', async () => {
     s = await session(LAB);
-    const r = await s.engine.request({ operation: 'write', path: 'auth/token/create', token: s.engine.rootToken, data: { ttl: '1h' } });
+    const r = await s.engine.request({
+      operation: 'write',
+      path: 'auth/token/create',
+      token: s.engine.rootToken,
+      data: { ttl: '1h' },
+    });
     const tok = String((r.body!.auth as { client_token: string }).client_token);
     let ticks = 0;
     s.on('clock', () => ticks++);
@@ -110,7 +120,7 @@ describe('lab session', () => {
     expect(look.status).toBe(403);
   });
 
-  it('grades state-computed quiz questions from the learner\'s own engine', async () => {
+  it("grades state-computed quiz questions from the learner's own engine", async () => {
     s = await session(LAB, { autoAdvance: true });
     expect((await s.gradeQuiz(0, 'ro')).correct).toBe(false);
     await s.fastForward(3);

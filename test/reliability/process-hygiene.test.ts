@@ -16,17 +16,37 @@ let s: PtySession | undefined;
 afterEach(() => s?.kill());
 
 function descendants(pid: number): number[] {
-  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number));
   const out: number[] = [];
-  const walk = (p: number) => { for (const [c, pp] of rows) if (pp === p) { out.push(c); walk(c); } };
+  const walk = (p: number) => {
+    for (const [c, pp] of rows)
+      if (pp === p) {
+        out.push(c);
+        walk(c);
+      }
+  };
   walk(pid);
   return out;
 }
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
-const listening = (port: number) => new Promise<boolean>((resolve) => {
-  const sock = net.connect(port, '127.0.0.1', () => { sock.destroy(); resolve(true); });
-  sock.on('error', () => resolve(false));
-});
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const sock = net.connect(port, '127.0.0.1', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.on('error', () => resolve(false));
+  });
 
 function labDir(file: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-hyg-labs-'));
@@ -36,7 +56,10 @@ function labDir(file: string): string {
 
 async function openLab(file: string) {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-hyg-'));
-  s = new PtySession(process.execPath, [VAULT_LAB_JS, '--labs', labDir(file)], { cwd: ROOT, env: { VAULT_LAB_DATA_DIR: data } });
+  s = new PtySession(process.execPath, [VAULT_LAB_JS, '--labs', labDir(file)], {
+    cwd: ROOT,
+    env: { VAULT_LAB_DATA_DIR: data },
+  });
   await s.waitFor(/min/);
   s.type('\r');
   await s.waitFor(/vault-lab:\S+[#$] /, 60_000);
@@ -59,7 +82,8 @@ describe('process hygiene', () => {
   it('quitting with q leaves nothing running', async () => {
     const o = await openLab('10-policies-and-tokens.yaml');
     expect(o.kids.length).toBeGreaterThan(0); // at least the lab shell
-    s!.type('\u001d'); s!.type('q');
+    s!.type('\u001d');
+    s!.type('q');
     expect(await s!.waitExit()).toBe(0);
     await expectClean(o);
   }, 90_000);
@@ -69,7 +93,8 @@ describe('process hygiene', () => {
     s!.type('sleep 300 &\r');
     await new Promise((r) => setTimeout(r, 300));
     const withJob = { ...o, kids: descendants(s!.pty.pid) };
-    s!.type('\u001d'); s!.type('\u0003');
+    s!.type('\u001d');
+    s!.type('\u0003');
     expect(await s!.waitExit()).toBe(0);
     await expectClean(withJob);
   }, 90_000);
@@ -77,7 +102,13 @@ describe('process hygiene', () => {
   it('SIGTERM during a PostgreSQL lab stops the database server too', async () => {
     const o = await openLab('30-dynamic-db-credentials.yaml');
     const all = descendants(s!.pty.pid);
-    const names = all.map((p) => { try { return fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim(); } catch { return ''; } });
+    const names = all.map((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+      } catch {
+        return '';
+      }
+    });
     expect(names.some((n) => n.startsWith('postgres'))).toBe(true);
     process.kill(s!.pty.pid, 'SIGTERM');
     await s!.waitExit(30_000);

@@ -11,10 +11,18 @@ import { startEngine, type Engine } from '../../engine/index.js';
 import { vault, VAULT_LAB_JS } from '../support/engine.js';
 
 const dirs: string[] = [];
-const tmp = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-opcli-')); dirs.push(d); return d; };
-afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-opcli-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
 const engines: Engine[] = [];
-afterEach(async () => { while (engines.length) await engines.pop()!.stop(); });
+afterEach(async () => {
+  while (engines.length) await engines.pop()!.stop();
+});
 
 describe('vault operator', () => {
   it('init prints five keys and a root token; three holders unseal; status exits 2 sealed, 0 unsealed', async () => {
@@ -83,7 +91,10 @@ describe('vault operator', () => {
     expect(j).toMatchObject({ unseal_shares: 1, unseal_threshold: 1 });
     expect(j.root_token).toMatch(/^hvs\./);
     expect((await vault(['operator', 'init', '-status'], env)).code).toBe(0);
-    const bad = await vault(['operator', 'init', '-key-shares=3', '-key-threshold=5'], { VAULT_ADDR: (await fresh()).url, HOME: tmp() });
+    const bad = await vault(['operator', 'init', '-key-shares=3', '-key-threshold=5'], {
+      VAULT_ADDR: (await fresh()).url,
+      HOME: tmp(),
+    });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('threshold cannot be larger than shares');
   });
@@ -94,9 +105,15 @@ describe('vault operator unseal in a terminal', () => {
     const { PtySession } = await import('../support/pty.js');
     const { VAULT_JS } = await import('../support/engine.js');
     const e = await fresh();
-    const init = await e.request({ operation: 'write', path: 'sys/init', data: { secret_shares: 3, secret_threshold: 2 } });
+    const init = await e.request({
+      operation: 'write',
+      path: 'sys/init',
+      data: { secret_shares: 3, secret_threshold: 2 },
+    });
     const key = (init.body as { keys_base64: string[] }).keys_base64[1];
-    const p = new PtySession(process.execPath, [VAULT_JS, 'operator', 'unseal'], { env: { VAULT_ADDR: e.url, HOME: tmp() } });
+    const p = new PtySession(process.execPath, [VAULT_JS, 'operator', 'unseal'], {
+      env: { VAULT_ADDR: e.url, HOME: tmp() },
+    });
     await p.waitFor('Unseal Key (will be hidden):');
     p.type(key + '\r');
     const screen = await p.waitFor(/Unseal Progress\s+1\/2/);
@@ -112,11 +129,20 @@ async function fresh() {
   return e;
 }
 
-function runServer(args: string[], cwd: string): Promise<{ code: number | null; out: string; child: ReturnType<typeof spawn> }> {
+function runServer(
+  args: string[],
+  cwd: string,
+): Promise<{ code: number | null; out: string; child: ReturnType<typeof spawn> }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [VAULT_LAB_JS, 'server', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [VAULT_LAB_JS, 'server', ...args], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
-    const on = (d: Buffer) => { out += d.toString(); if (out.includes('Log data will stream in below')) setTimeout(() => resolve({ code: null, out, child }), 100); };
+    const on = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Log data will stream in below')) setTimeout(() => resolve({ code: null, out, child }), 100);
+    };
     child.stdout.on('data', on);
     child.stderr.on('data', on);
     child.on('exit', (code) => resolve({ code, out, child }));
@@ -126,7 +152,10 @@ function runServer(args: string[], cwd: string): Promise<{ code: number | null; 
 describe('vault-lab server -config', () => {
   it('starts uninitialised on file storage, keeps its folder private and stops on SIGTERM', async () => {
     const cwd = tmp();
-    fs.writeFileSync(path.join(cwd, 'server.hcl'), 'storage "file" {\n  path = "data"\n}\nlistener "tcp" {\n  address = "127.0.0.1:0"\n  tls_disable = "true"\n}\ndefault_lease_ttl = "1h"\nmax_lease_ttl = "24h"\n');
+    fs.writeFileSync(
+      path.join(cwd, 'server.hcl'),
+      'storage "file" {\n  path = "data"\n}\nlistener "tcp" {\n  address = "127.0.0.1:0"\n  tls_disable = "true"\n}\ndefault_lease_ttl = "1h"\nmax_lease_ttl = "24h"\n',
+    );
     const s = await runServer(['-config=server.hcl'], cwd);
     expect(s.code).toBe(null);
     expect(s.out).toContain('Storage: file');
@@ -144,8 +173,14 @@ describe('vault-lab server -config', () => {
     const cwd = tmp();
     const cases: Array<[string, RegExp]> = [
       ['listener "tcp" {\n  address = "127.0.0.1:0"\n  tls_disable = true\n}\n', /a storage stanza is required/],
-      ['storage "file" { path = "d" }\nlistener "tcp" {\n  address = "0.0.0.0:8200"\n  tls_disable = true\n}\n', /server.hcl:3:3: .*loopback only/],
-      ['storage "file" { path = "d" }\nlistener "tcp" { address = "127.0.0.1:0" }\n', /TLS is not available.*tls_disable = true/],
+      [
+        'storage "file" { path = "d" }\nlistener "tcp" {\n  address = "0.0.0.0:8200"\n  tls_disable = true\n}\n',
+        /server.hcl:3:3: .*loopback only/,
+      ],
+      [
+        'storage "file" { path = "d" }\nlistener "tcp" { address = "127.0.0.1:0" }\n',
+        /TLS is not available.*tls_disable = true/,
+      ],
       ['storage "raft" { path = "d" }\n', /server.hcl:1:1: storage type "raft" is not available/],
       ['storage "file" { path = "d" }\nseal "awskms" {}\n', /server.hcl:2:1: auto-unseal/],
       ['storage "file" { path = "d" }\nbogus = 1\n', /server.hcl:2:1: unknown configuration key "bogus"/],

@@ -13,17 +13,36 @@ import { MemoryStorage } from '../../engine/physical/memory.js';
 import type { BackendFactory } from '../../engine/framework/backend.js';
 
 const dirs: string[] = [];
-const tmp = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-seal-')); dirs.push(d); return d; };
-afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-seal-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 const engines: Engine[] = [];
-afterEach(async () => { while (engines.length) await engines.pop()!.stop({ revokeLeases: false }); });
+afterEach(async () => {
+  while (engines.length) await engines.pop()!.stop({ revokeLeases: false });
+});
 
-async function start(opts: Parameters<typeof startEngine>[0]) { const e = await startEngine(opts); engines.push(e); return e; }
-async function stop(e: Engine) { engines.splice(engines.indexOf(e), 1); await e.stop({ revokeLeases: false }); }
+async function start(opts: Parameters<typeof startEngine>[0]) {
+  const e = await startEngine(opts);
+  engines.push(e);
+  return e;
+}
+async function stop(e: Engine) {
+  engines.splice(engines.indexOf(e), 1);
+  await e.stop({ revokeLeases: false });
+}
 
 async function call(e: Engine, method: string, p: string, opts: { token?: string; body?: unknown } = {}) {
-  const r = await fetch(`${e.url}/v1/${p}`, { method, headers: opts.token ? { 'X-Vault-Token': opts.token } : {}, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const r = await fetch(`${e.url}/v1/${p}`, {
+    method,
+    headers: opts.token ? { 'X-Vault-Token': opts.token } : {},
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
   const t = await r.text();
   return { status: r.status, body: t ? JSON.parse(t) : null };
 }
@@ -39,18 +58,31 @@ describe('sys/init', () => {
   it('starts uninitialised and sealed; every non-seal path answers 503', async () => {
     const e = await start({ storage: { kind: 'file', path: tmp() } });
     const s = await call(e, 'GET', 'sys/seal-status');
-    expect(s.body).toMatchObject({ type: 'shamir', initialized: false, sealed: true, t: 0, n: 0, progress: 0, storage_type: 'file' });
+    expect(s.body).toMatchObject({
+      type: 'shamir',
+      initialized: false,
+      sealed: true,
+      t: 0,
+      n: 0,
+      progress: 0,
+      storage_type: 'file',
+    });
     expect(s.body.cluster_id).toBeUndefined();
     expect((await call(e, 'GET', 'sys/init')).body).toEqual({ initialized: false });
     expect((await call(e, 'GET', 'sys/health')).status).toBe(501);
-    for (const [m, p] of [['GET', 'secret/data/x'], ['GET', 'sys/mounts'], ['GET', 'auth/token/lookup-self'], ['PUT', 'sys/policies/acl/x']]) {
+    for (const [m, p] of [
+      ['GET', 'secret/data/x'],
+      ['GET', 'sys/mounts'],
+      ['GET', 'auth/token/lookup-self'],
+      ['PUT', 'sys/policies/acl/x'],
+    ]) {
       const r = await call(e, m, p, { token: 'anything' });
       expect(r.status, p).toBe(503);
       expect(r.body.errors).toEqual(['Vault is sealed']);
     }
   });
 
-  it('validates shares and threshold with Vault\'s messages', async () => {
+  it("validates shares and threshold with Vault's messages", async () => {
     const e = await start({ storage: { kind: 'file', path: tmp() } });
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ secret_shares: 0, secret_threshold: 0 }, 'shares must be at least one'],
@@ -59,7 +91,10 @@ describe('sys/init', () => {
       [{ secret_shares: 3, secret_threshold: 1 }, 'threshold must be greater than one for multiple shares'],
       [{ secret_shares: 3, secret_threshold: 4 }, 'threshold cannot be larger than shares'],
       [{ secret_shares: 11, secret_threshold: 3 }, 'shares must be at most 10'],
-      [{ secret_shares: 3, secret_threshold: 2, recovery_shares: 2 }, 'parameters recovery_shares not applicable to seal type shamir'],
+      [
+        { secret_shares: 3, secret_threshold: 2, recovery_shares: 2 },
+        'parameters recovery_shares not applicable to seal type shamir',
+      ],
     ];
     for (const [body, msg] of cases) {
       const r = await call(e, 'PUT', 'sys/init', { body });
@@ -91,9 +126,17 @@ describe('sys/init', () => {
 describe('sys/unseal and sys/seal', () => {
   it('counts distinct shares; duplicates and malformed keys never advance progress', async () => {
     const e = await start({ storage: { kind: 'file', path: tmp() } });
-    const { keys, keys_base64: b64, root_token: root } = (await call(e, 'PUT', 'sys/init', { body: { secret_shares: 5, secret_threshold: 3 } })).body;
-    expect((await call(e, 'PUT', 'sys/unseal', { body: {} })).body.errors).toEqual(["'key' must be specified in request body as JSON, or 'reset' set to true"]);
-    expect((await call(e, 'PUT', 'sys/unseal', { body: { key: 'not a key!' } })).body.errors).toEqual(["'key' must be a valid hex or base64 string"]);
+    const {
+      keys,
+      keys_base64: b64,
+      root_token: root,
+    } = (await call(e, 'PUT', 'sys/init', { body: { secret_shares: 5, secret_threshold: 3 } })).body;
+    expect((await call(e, 'PUT', 'sys/unseal', { body: {} })).body.errors).toEqual([
+      "'key' must be specified in request body as JSON, or 'reset' set to true",
+    ]);
+    expect((await call(e, 'PUT', 'sys/unseal', { body: { key: 'not a key!' } })).body.errors).toEqual([
+      "'key' must be a valid hex or base64 string",
+    ]);
     expect((await call(e, 'PUT', 'sys/unseal', { body: { key: 'abcd' } })).status).toBe(400);
     let s = (await call(e, 'PUT', 'sys/unseal', { body: { key: keys[4] } })).body;
     expect(s).toMatchObject({ sealed: true, progress: 1, t: 3, n: 5 });
@@ -126,7 +169,9 @@ describe('sys/unseal and sys/seal', () => {
     // A share with one bit flipped still decodes, and is refused the same way.
     const flipped = Buffer.from(ka[2], 'hex');
     flipped[5] ^= 1;
-    expect((await call(a, 'PUT', 'sys/unseal', { body: { key: flipped.toString('hex') } })).body.errors).toEqual(['Unseal failed, invalid key']);
+    expect((await call(a, 'PUT', 'sys/unseal', { body: { key: flipped.toString('hex') } })).body.errors).toEqual([
+      'Unseal failed, invalid key',
+    ]);
     expect((await call(a, 'GET', 'sys/seal-status')).body.progress).toBe(1);
     expect((await call(a, 'PUT', 'sys/unseal', { body: { key: ka[2] } })).body.sealed).toBe(false);
   });
@@ -141,7 +186,11 @@ describe('sys/unseal and sys/seal', () => {
     cfg.secret_threshold = 2;
     await mem.put('core/seal-config', Buffer.from(JSON.stringify(cfg)));
     e = await start({ storage: { kind: 'custom', storage: mem }, seal: true });
-    for (const pair of [[0, 1], [2, 4], [1, 3]]) {
+    for (const pair of [
+      [0, 1],
+      [2, 4],
+      [1, 3],
+    ]) {
       await call(e, 'PUT', 'sys/unseal', { body: { key: keys[pair[0]] } });
       const r = await call(e, 'PUT', 'sys/unseal', { body: { key: keys[pair[1]] } });
       expect(r.status, String(pair)).toBe(400);
@@ -153,8 +202,12 @@ describe('sys/unseal and sys/seal', () => {
   it('seals with a sudo token only; sealed, it answers 503 and forgets its tokens until unsealed', async () => {
     const e = await start({ storage: { kind: 'file', path: tmp() } });
     const { keys, root_token: root } = await initAndUnseal(e);
-    await call(e, 'PUT', 'sys/policies/acl/reader', { token: root, body: { policy: 'path "sys/seal" { capabilities = ["update"] }' } });
-    const child = (await call(e, 'POST', 'auth/token/create', { token: root, body: { policies: ['reader'] } })).body.auth.client_token;
+    await call(e, 'PUT', 'sys/policies/acl/reader', {
+      token: root,
+      body: { policy: 'path "sys/seal" { capabilities = ["update"] }' },
+    });
+    const child = (await call(e, 'POST', 'auth/token/create', { token: root, body: { policies: ['reader'] } })).body
+      .auth.client_token;
     const denied = await call(e, 'PUT', 'sys/seal', { token: child });
     expect(denied.status).toBe(403);
     expect((await call(e, 'GET', 'sys/seal-status')).body.sealed).toBe(false);
@@ -194,22 +247,51 @@ describe('sys/unseal and sys/seal', () => {
 describe('restart', () => {
   const revoked: string[] = [];
   const leasy: BackendFactory = () => ({
-    type: 'leasy', kind: 'secret',
-    paths: [{ pattern: 'creds/(?<name>\\w+)', operations: { read: (req) => ({ data: { user: req.params.name }, secret: { type: 'cred', ttl: req.params.name === 'short' ? 60 : 3600, internal: { user: req.params.name } } }) } }],
-    secrets: { cred: { revoke: async (internal) => { revoked.push(String(internal.user)); }, renew: async () => undefined } },
+    type: 'leasy',
+    kind: 'secret',
+    paths: [
+      {
+        pattern: 'creds/(?<name>\\w+)',
+        operations: {
+          read: (req) => ({
+            data: { user: req.params.name },
+            secret: { type: 'cred', ttl: req.params.name === 'short' ? 60 : 3600, internal: { user: req.params.name } },
+          }),
+        },
+      },
+    ],
+    secrets: {
+      cred: {
+        revoke: async (internal) => {
+          revoked.push(String(internal.user));
+        },
+        renew: async () => undefined,
+      },
+    },
   });
 
   it('comes back sealed; after unseal secrets, policies, tokens and leases are all there, overdue leases revoked', async () => {
     const dir = tmp();
     const t0 = Date.now();
-    let e = await start({ storage: { kind: 'file', path: dir }, backends: { leasy }, clock: new Clock({ start: new Date(t0) }) });
+    let e = await start({
+      storage: { kind: 'file', path: dir },
+      backends: { leasy },
+      clock: new Clock({ start: new Date(t0) }),
+    });
     const { keys_base64: keys, root_token: root } = await initAndUnseal(e);
     await call(e, 'POST', 'sys/mounts/kv', { token: root, body: { type: 'kv', options: { version: '2' } } });
     await call(e, 'POST', 'sys/mounts/leasy', { token: root, body: { type: 'leasy' } });
     await call(e, 'PUT', 'kv/data/app', { token: root, body: { data: { password: 's3cret' } } });
-    await call(e, 'PUT', 'sys/policies/acl/app', { token: root, body: { policy: 'path "kv/data/app" { capabilities = ["read"] }' } });
-    const appToken = (await call(e, 'POST', 'auth/token/create', { token: root, body: { policies: ['app'], ttl: '1h' } })).body.auth.client_token;
-    const shortToken = (await call(e, 'POST', 'auth/token/create', { token: root, body: { policies: ['app'], ttl: '30s' } })).body.auth.client_token;
+    await call(e, 'PUT', 'sys/policies/acl/app', {
+      token: root,
+      body: { policy: 'path "kv/data/app" { capabilities = ["read"] }' },
+    });
+    const appToken = (
+      await call(e, 'POST', 'auth/token/create', { token: root, body: { policies: ['app'], ttl: '1h' } })
+    ).body.auth.client_token;
+    const shortToken = (
+      await call(e, 'POST', 'auth/token/create', { token: root, body: { policies: ['app'], ttl: '30s' } })
+    ).body.auth.client_token;
     const long = (await call(e, 'GET', 'leasy/creds/long', { token: root })).body.lease_id;
     const short = (await call(e, 'GET', 'leasy/creds/short', { token: root })).body.lease_id;
     expect(long).toMatch(/^leasy\/creds\/long\//);
@@ -217,14 +299,25 @@ describe('restart', () => {
     expect(revoked).toEqual([]);
 
     // Two minutes later.
-    e = await start({ storage: { kind: 'file', path: dir }, backends: { leasy }, clock: new Clock({ start: new Date(t0 + 120_000) }) });
-    expect((await call(e, 'GET', 'sys/seal-status')).body).toMatchObject({ initialized: true, sealed: true, progress: 0 });
+    e = await start({
+      storage: { kind: 'file', path: dir },
+      backends: { leasy },
+      clock: new Clock({ start: new Date(t0 + 120_000) }),
+    });
+    expect((await call(e, 'GET', 'sys/seal-status')).body).toMatchObject({
+      initialized: true,
+      sealed: true,
+      progress: 0,
+    });
     expect((await call(e, 'GET', 'kv/data/app', { token: root })).status).toBe(503);
     for (const k of keys.slice(1, 4)) await call(e, 'PUT', 'sys/unseal', { body: { key: k } });
     expect((await call(e, 'GET', 'sys/seal-status')).body.sealed).toBe(false);
 
     expect((await call(e, 'GET', 'kv/data/app', { token: appToken })).body.data.data).toEqual({ password: 's3cret' });
-    expect((await call(e, 'GET', 'auth/token/lookup-self', { token: appToken })).body.data.policies).toEqual(['app', 'default']);
+    expect((await call(e, 'GET', 'auth/token/lookup-self', { token: appToken })).body.data.policies).toEqual([
+      'app',
+      'default',
+    ]);
     expect((await call(e, 'GET', 'auth/token/lookup-self', { token: shortToken })).status).toBe(403);
     const lookup = await call(e, 'PUT', 'sys/leases/lookup', { token: root, body: { lease_id: long } });
     expect(lookup.status).toBe(200);

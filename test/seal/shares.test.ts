@@ -16,8 +16,14 @@ describe('decodeShare', () => {
     expect(b64).toHaveLength(44);
     expect(decodeShare(b64, 33).equals(Buffer.from(b64, 'base64'))).toBe(true);
   });
-  it('refuses anything else with Vault\'s message', () => {
-    for (const bad of ['', 'not a key', share.subarray(0, 20).toString('hex'), share.toString('base64') + '!!', 'zz'.repeat(33)]) {
+  it("refuses anything else with Vault's message", () => {
+    for (const bad of [
+      '',
+      'not a key',
+      share.subarray(0, 20).toString('hex'),
+      share.toString('base64') + '!!',
+      'zz'.repeat(33),
+    ]) {
       expect(() => decodeShare(bad, 33), bad).toThrow("'key' must be a valid hex or base64 string");
     }
   });

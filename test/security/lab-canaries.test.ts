@@ -27,7 +27,12 @@ describe('canaries through a full lab run', () => {
     try {
       await session.start();
       const log = path.join(data, 'audit.log');
-      const audit = await session.engine.request({ operation: 'write', path: 'sys/audit/file', token: session.engine.rootToken, data: { type: 'file', options: { file_path: log } } });
+      const audit = await session.engine.request({
+        operation: 'write',
+        path: 'sys/audit/file',
+        token: session.engine.rootToken,
+        data: { type: 'file', options: { file_path: log } },
+      });
       expect(audit.status).toBe(204);
       // Some canaries through the learner's own CLI in the lab shell (each is a process)…
       const CLI = process.env.SOAK === '1' ? 100 : 12;
@@ -42,7 +47,12 @@ describe('canaries through a full lab run', () => {
       for (let i = 0; i < 1000 - CLI; i++) {
         const v = canary(i, 'api');
         values.push(v);
-        const r = await session.engine.request({ operation: 'write', path: `secret/data/canary/api-${i}`, token: session.engine.rootToken, data: { data: { value: v } } });
+        const r = await session.engine.request({
+          operation: 'write',
+          path: `secret/data/canary/api-${i}`,
+          token: session.engine.rootToken,
+          data: { data: { value: v } },
+        });
         expect(r.status).toBe(200);
       }
       // The lab itself, step by step, with progress written as the course does.
@@ -50,10 +60,16 @@ describe('canaries through a full lab run', () => {
         for (const cmd of step.solution) outputs.push((await session.runCommand(cmd)).output);
         await session.settle();
         expect((await session.evaluate()).every((r) => r.pass)).toBe(true);
-        store.update(lab.id, (p) => { p.done.push(step.id); p.step++; p.hints[step.id] = 1; });
+        store.update(lab.id, (p) => {
+          p.done.push(step.id);
+          p.step++;
+          p.hints[step.id] = 1;
+        });
         await session.completeStep();
       }
-      store.update(lab.id, (p) => { p.status = 'done'; });
+      store.update(lab.id, (p) => {
+        p.status = 'done';
+      });
       expect(fs.statSync(log).size).toBeGreaterThan(100_000);
     } finally {
       await session.stop();
@@ -70,7 +86,9 @@ describe('canaries through a full lab run', () => {
       if (!markerForms.some((f) => text.includes(f))) continue;
       for (const v of values) for (const f of forms(v)) if (text.includes(f)) hits.push(`${where}: ${v} as ${f}`);
     }
-    console.log(`lab canaries: ${values.length} secrets, ${markerForms.length} marker forms, scanned ${Object.values(haystacks).reduce((n, t) => n + t.length, 0)} characters: ${hits.length} hits`);
+    console.log(
+      `lab canaries: ${values.length} secrets, ${markerForms.length} marker forms, scanned ${Object.values(haystacks).reduce((n, t) => n + t.length, 0)} characters: ${hits.length} hits`,
+    );
     expect(hits.slice(0, 10)).toEqual([]);
     // The scanner sees a planted leak (control).
     const planted = `${haystacks['command output']} ${Buffer.from('zz' + values[7]).toString('base64')}`;

@@ -30,18 +30,37 @@ const TARGETS = ['team-b/secret', 'sys-data', '../sys/mounts', 'team-b'];
 
 function variants(): string[] {
   const out = new Set<string>();
-  for (const d of DOTS) for (const s of SEPS) for (const levels of [1, 2, 3]) for (const t of TARGETS) {
-    out.add(`secret/data/team-a/app${s}${Array(levels).fill(d).join(s)}${s}${t}`);
-    out.add(`secret/data/team-a${s}${Array(levels).fill(d).join(s)}${s}${t}`);
+  for (const d of DOTS)
+    for (const s of SEPS)
+      for (const levels of [1, 2, 3])
+        for (const t of TARGETS) {
+          out.add(`secret/data/team-a/app${s}${Array(levels).fill(d).join(s)}${s}${t}`);
+          out.add(`secret/data/team-a${s}${Array(levels).fill(d).join(s)}${s}${t}`);
+        }
+  for (const s of SEPS) {
+    out.add(`secret/data/team-a/./..${s}team-b`);
+    out.add(`secret/data/team-a/.${s}..${s}team-b`);
+    out.add(`secret/data/team-a//..//team-b`);
   }
-  for (const s of SEPS) { out.add(`secret/data/team-a/./..${s}team-b`); out.add(`secret/data/team-a/.${s}..${s}team-b`); out.add(`secret/data/team-a//..//team-b`); }
   return [...out];
 }
 
 function raw(method: string, path: string, token: string, body?: string): Promise<number> {
   const u = new URL(engine.url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: Number(u.port), method, path: '/v1/' + path, headers: { 'X-Vault-Token': token, 'Content-Type': 'application/json' } }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); });
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: Number(u.port),
+        method,
+        path: '/v1/' + path,
+        headers: { 'X-Vault-Token': token, 'Content-Type': 'application/json' },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -54,10 +73,14 @@ beforeAll(async () => {
   for (let i = 0; i < POLICY_SETS.length; i++) {
     const r = await api(engine, 'PUT', `sys/policies/acl/set-${i}`, { body: { policy: POLICY_SETS[i] } });
     expect(r.status).toBe(204);
-    tokens.push((await api(engine, 'POST', 'auth/token/create', { body: { policies: [`set-${i}`] } })).body.auth.client_token);
+    tokens.push(
+      (await api(engine, 'POST', 'auth/token/create', { body: { policies: [`set-${i}`] } })).body.auth.client_token,
+    );
   }
 });
-afterAll(async () => { await engine.stop(); });
+afterAll(async () => {
+  await engine.stop();
+});
 
 describe('path traversal', () => {
   it('refuses every climbing encoding for every policy set, before any ACL match', async () => {
@@ -67,14 +90,20 @@ describe('path traversal', () => {
     const leaks: string[] = [];
     for (const token of tokens) {
       for (const p of paths) {
-        for (const [m, body] of [['GET', undefined], ['PUT', '{"data":{"k":"pwned"}}'], ['LIST', undefined]] as const) {
+        for (const [m, body] of [
+          ['GET', undefined],
+          ['PUT', '{"data":{"k":"pwned"}}'],
+          ['LIST', undefined],
+        ] as const) {
           const s = await raw(m, p, token, body);
           seen.set(s, (seen.get(s) ?? 0) + 1);
           if (s !== 400 && s !== 403) leaks.push(`${m} ${p} → ${s}`);
         }
       }
     }
-    console.log(`traversal: ${paths.length} encodings × ${tokens.length} policy sets × 3 verbs; statuses ${JSON.stringify(Object.fromEntries(seen))}`);
+    console.log(
+      `traversal: ${paths.length} encodings × ${tokens.length} policy sets × 3 verbs; statuses ${JSON.stringify(Object.fromEntries(seen))}`,
+    );
     expect(leaks.slice(0, 10)).toEqual([]);
     const b = await api(engine, 'GET', 'secret/data/team-b/secret');
     expect(b.body.data.data.k).toBe('team-b-only');
@@ -83,13 +112,18 @@ describe('path traversal', () => {
 
   it('policy names cannot smuggle root by a variant spelling', async () => {
     for (const name of ['ROOT', ' root', 'root ', 'Root', 'r%6fot']) {
-      const r = await api(engine, 'PUT', `sys/policies/acl/${name.replace(/ /g, '%20')}`, { body: { policy: 'path "*" { capabilities = ["sudo", "read"] }' } });
+      const r = await api(engine, 'PUT', `sys/policies/acl/${name.replace(/ /g, '%20')}`, {
+        body: { policy: 'path "*" { capabilities = ["sudo", "read"] }' },
+      });
       if (decodeURIComponent(name).trim().toLowerCase() === 'root') expect(r.status).toBe(400);
     }
     const t = await api(engine, 'POST', 'auth/token/create', { body: { policies: ['ROOT'] } });
     expect(t.body.auth.policies).toEqual(['root']); // root may mint root: normalised, not a new policy
-    await api(engine, 'PUT', 'sys/policies/acl/minter', { body: { policy: 'path "auth/token/create" { capabilities = ["update"] }' } });
-    const minter = (await api(engine, 'POST', 'auth/token/create', { body: { policies: ['minter'] } })).body.auth.client_token;
+    await api(engine, 'PUT', 'sys/policies/acl/minter', {
+      body: { policy: 'path "auth/token/create" { capabilities = ["update"] }' },
+    });
+    const minter = (await api(engine, 'POST', 'auth/token/create', { body: { policies: ['minter'] } })).body.auth
+      .client_token;
     for (const variant of ['Root', 'ROOT', ' root']) {
       const lim = await api(engine, 'POST', 'auth/token/create', { token: minter, body: { policies: [variant] } });
       expect(lim.status).toBe(400);

@@ -14,10 +14,20 @@ import { FileStorage } from '../../engine/physical/file.js';
 import { BarrierStorage, Keyring } from '../../engine/physical/barrier.js';
 
 const dirs: string[] = [];
-const tmp = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-storage-')); dirs.push(d); return d; };
-afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-storage-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
-const unsealed = (p: Storage) => { const b = new BarrierStorage(p); b.unseal(Keyring.fresh(Date.now())); return b; };
+const unsealed = (p: Storage) => {
+  const b = new BarrierStorage(p);
+  b.unseal(Keyring.fresh(Date.now()));
+  return b;
+};
 
 const IMPLEMENTATIONS: Array<[string, () => Promise<Storage>]> = [
   ['memory', async () => new MemoryStorage()],
@@ -79,7 +89,18 @@ describe.each(IMPLEMENTATIONS)('Storage contract: %s', (_name, make) => {
 
   it('keeps keys with unusual characters apart and intact', async () => {
     const s = await make();
-    const keys = ['sp ace', 'uni/cödé', 'pct/%41', 'dots/a.b', 'dots/.hidden', 'dash/-', 'under/_x', 'long/' + 'L'.repeat(300), 'q/?&=#', 'colon/a:b'];
+    const keys = [
+      'sp ace',
+      'uni/cödé',
+      'pct/%41',
+      'dots/a.b',
+      'dots/.hidden',
+      'dash/-',
+      'under/_x',
+      'long/' + 'L'.repeat(300),
+      'q/?&=#',
+      'colon/a:b',
+    ];
     for (const k of keys) await s.put(k, b('v:' + k));
     for (const k of keys) expect((await s.get(k))?.toString()).toBe('v:' + k);
     expect(await s.list('dots/')).toEqual(['.hidden', 'a.b']);
@@ -130,17 +151,30 @@ describe.each(IMPLEMENTATIONS)('Storage contract: %s', (_name, make) => {
       fc.record({ t: fc.constant('put' as const), k: key, v: fc.string({ maxLength: 8 }) }),
       fc.record({ t: fc.constant('del' as const), k: key }),
     );
-    await fc.assert(fc.asyncProperty(fc.array(op, { maxLength: 15 }), async (ops) => {
-      const s = await make();
-      const model = new Map<string, string>();
-      for (const o of ops) {
-        if (o.t === 'put') { await s.put(o.k, b(o.v)); model.set(o.k, o.v); } else { await s.delete(o.k); model.delete(o.k); }
-      }
-      for (const k of ['a', 'b', 'a/x', 'a/y', 'b/z/w', 'c/d']) expect((await s.get(k))?.toString()).toBe(model.get(k));
-      const want = new Set<string>();
-      for (const k of model.keys()) { const i = k.indexOf('/'); want.add(i === -1 ? k : k.slice(0, i + 1)); }
-      expect(await s.list('')).toEqual([...want].sort());
-    }), { numRuns: 15 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 15 }), async (ops) => {
+        const s = await make();
+        const model = new Map<string, string>();
+        for (const o of ops) {
+          if (o.t === 'put') {
+            await s.put(o.k, b(o.v));
+            model.set(o.k, o.v);
+          } else {
+            await s.delete(o.k);
+            model.delete(o.k);
+          }
+        }
+        for (const k of ['a', 'b', 'a/x', 'a/y', 'b/z/w', 'c/d'])
+          expect((await s.get(k))?.toString()).toBe(model.get(k));
+        const want = new Set<string>();
+        for (const k of model.keys()) {
+          const i = k.indexOf('/');
+          want.add(i === -1 ? k : k.slice(0, i + 1));
+        }
+        expect(await s.list('')).toEqual([...want].sort());
+      }),
+      { numRuns: 15 },
+    );
   });
 });
 
@@ -165,17 +199,33 @@ describe('memory storage listing', () => {
       fc.record({ t: fc.constant('del' as const), k: key }),
       fc.record({ t: fc.constant('restore' as const), k: key }),
     );
-    const prefix = fc.tuple(fc.array(seg, { maxLength: 3 }), fc.constantFrom('', 'a', 'b')).map(([f, partial]) => (f.length ? f.join('/') + '/' : '') + partial);
-    await fc.assert(fc.asyncProperty(fc.array(op, { maxLength: 40 }), fc.array(prefix, { minLength: 1, maxLength: 8 }), async (ops, prefixes) => {
-      const s = new MemoryStorage();
-      const model = new Set<string>();
-      for (const o of ops) {
-        if (o.t === 'put') { await s.put(o.k, b('v')); model.add(o.k); }
-        else if (o.t === 'del') { await s.delete(o.k); model.delete(o.k); }
-        else { await s.replaceAll([...model].filter((k) => k !== o.k).map((k) => [k, b('v')] as [string, Buffer])); model.delete(o.k); }
-      }
-      for (const p of ['', ...prefixes]) expect({ p, keys: await s.list(p) }).toEqual({ p, keys: scan(model, p) });
-    }), { numRuns: 300 });
+    const prefix = fc
+      .tuple(fc.array(seg, { maxLength: 3 }), fc.constantFrom('', 'a', 'b'))
+      .map(([f, partial]) => (f.length ? f.join('/') + '/' : '') + partial);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(op, { maxLength: 40 }),
+        fc.array(prefix, { minLength: 1, maxLength: 8 }),
+        async (ops, prefixes) => {
+          const s = new MemoryStorage();
+          const model = new Set<string>();
+          for (const o of ops) {
+            if (o.t === 'put') {
+              await s.put(o.k, b('v'));
+              model.add(o.k);
+            } else if (o.t === 'del') {
+              await s.delete(o.k);
+              model.delete(o.k);
+            } else {
+              await s.replaceAll([...model].filter((k) => k !== o.k).map((k) => [k, b('v')] as [string, Buffer]));
+              model.delete(o.k);
+            }
+          }
+          for (const p of ['', ...prefixes]) expect({ p, keys: await s.list(p) }).toEqual({ p, keys: scan(model, p) });
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -207,7 +257,11 @@ describe('file storage on disk', () => {
     const s = await FileStorage.open(dir);
     await s.put('sys/token/id/abc', b('x'));
     await s.put('top', b('y'));
-    const walk = (d: string): string[] => fs.readdirSync(d).flatMap((n) => { const p = path.join(d, n); return fs.statSync(p).isDirectory() ? [p, ...walk(p)] : [p]; });
+    const walk = (d: string): string[] =>
+      fs.readdirSync(d).flatMap((n) => {
+        const p = path.join(d, n);
+        return fs.statSync(p).isDirectory() ? [p, ...walk(p)] : [p];
+      });
     expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
     for (const p of walk(dir)) {
       const st = fs.statSync(p);

@@ -11,42 +11,71 @@ import path from 'node:path';
 import { FileStorage } from '../../engine/physical/file.js';
 import { VAULT_LAB_JS } from '../support/engine.js';
 
-export interface CrashReport { cycles: number; acknowledged: number; lost: string[]; torn: string[]; inFlightAtKill: number; wrong: string[] }
+export interface CrashReport {
+  cycles: number;
+  acknowledged: number;
+  lost: string[];
+  torn: string[];
+  inFlightAtKill: number;
+  wrong: string[];
+}
 
-interface Server { child: ChildProcess; url: string }
+interface Server {
+  child: ChildProcess;
+  url: string;
+}
 
 async function startServer(config: string): Promise<Server> {
-  const child = spawn(process.execPath, [VAULT_LAB_JS, 'server', `-config=${config}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [VAULT_LAB_JS, 'server', `-config=${config}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
     const on = (d: Buffer) => {
       out += d.toString();
       const m = /Api Address: (http:\/\/\S+)/.exec(out);
-      if (m && out.includes('Log data will stream in below')) { clearTimeout(timer); resolve(m[1]); }
+      if (m && out.includes('Log data will stream in below')) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
     };
     child.stdout!.on('data', on);
     child.stderr!.on('data', on);
-    child.once('exit', (c) => { clearTimeout(timer); reject(new Error(`server exited ${c}: ${out}`)); });
+    child.once('exit', (c) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited ${c}: ${out}`));
+    });
   });
   child.removeAllListeners('exit');
   return { child, url };
 }
 
 async function call(url: string, method: string, p: string, token?: string, body?: unknown) {
-  const r = await fetch(`${url}/v1/${p}`, { method, headers: token ? { 'X-Vault-Token': token } : {}, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(`${url}/v1/${p}`, {
+    method,
+    headers: token ? { 'X-Vault-Token': token } : {},
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const t = await r.text();
   return { status: r.status, body: t ? JSON.parse(t) : null };
 }
 
-const killed = (c: ChildProcess) => new Promise<void>((r) => { if (c.exitCode !== null || c.signalCode !== null) r(); else c.once('exit', () => r()); });
+const killed = (c: ChildProcess) =>
+  new Promise<void>((r) => {
+    if (c.exitCode !== null || c.signalCode !== null) r();
+    else c.once('exit', () => r());
+  });
 
 /** Runs `cycles` kill/restart cycles; `rand` drives the kill moments (seeded for repeatability). */
 export async function runCrashCycles(cycles: number, rand: () => number, writers = 4): Promise<CrashReport> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-crash-'));
   const data = path.join(dir, 'data');
   const config = path.join(dir, 'server.hcl');
-  fs.writeFileSync(config, `storage "file" { path = "${data}" }\nlistener "tcp" {\n  address = "127.0.0.1:0"\n  tls_disable = true\n}\n`);
+  fs.writeFileSync(
+    config,
+    `storage "file" { path = "${data}" }\nlistener "tcp" {\n  address = "127.0.0.1:0"\n  tls_disable = true\n}\n`,
+  );
   const acked = new Map<string, string>();
   const report: CrashReport = { cycles, acknowledged: 0, lost: [], torn: [], inFlightAtKill: 0, wrong: [] };
   let key = '';
@@ -67,7 +96,8 @@ export async function runCrashCycles(cycles: number, rand: () => number, writers
       for (const [k, v] of acked) {
         const r = await call(s.url, 'GET', `kv/${k}`, root);
         if (r.status === 404) report.lost.push(k);
-        else if (r.status !== 200 || r.body?.data?.v !== v) report.wrong.push(`${k}: ${r.status} ${JSON.stringify(r.body)}`);
+        else if (r.status !== 200 || r.body?.data?.v !== v)
+          report.wrong.push(`${k}: ${r.status} ${JSON.stringify(r.body)}`);
       }
 
       // Writers run until the kill; only 2xx answers count as acknowledged.
@@ -82,7 +112,9 @@ export async function runCrashCycles(cycles: number, rand: () => number, writers
           try {
             const r = await call(s.url, 'PUT', `kv/${k}`, root, { v });
             if (r.status >= 200 && r.status < 300) acked.set(k, v);
-          } catch { /* the server died mid-request: not acknowledged */ }
+          } catch {
+            /* the server died mid-request: not acknowledged */
+          }
           inFlight--;
         }
       };

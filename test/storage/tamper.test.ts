@@ -14,11 +14,21 @@ import { BarrierStorage, Keyring } from '../../engine/physical/barrier.js';
 import { startEngine } from '../../engine/index.js';
 
 const dirs: string[] = [];
-const tmp = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-tamper-')); dirs.push(d); return d; };
-afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-tamper-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 /** The on-disk file of a key (leaf names carry a `_`). */
-const fileOf = (root: string, key: string) => { const parts = key.split('/'); const leaf = parts.pop()!; return path.join(root, ...parts, '_' + leaf); };
+const fileOf = (root: string, key: string) => {
+  const parts = key.split('/');
+  const leaf = parts.pop()!;
+  return path.join(root, ...parts, '_' + leaf);
+};
 
 async function barrierOverFile() {
   const root = tmp();
@@ -50,16 +60,27 @@ describe('barrier over file storage under tampering', () => {
     await barrier.put('k', Buffer.from('payload-123'));
     const file = fileOf(root, 'k');
     const blob = decodeRecord('k', fs.readFileSync(file));
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: blob.length - 1 }), fc.integer({ min: 1, max: 255 }), async (pos, mask) => {
-      const bad = Buffer.from(blob);
-      bad[pos] ^= mask;
-      fs.writeFileSync(file, encodeRecord('k', bad));
-      let got: Buffer | undefined;
-      let threw = false;
-      try { got = await barrier.get('k'); } catch { threw = true; }
-      expect(threw || got?.toString() === 'payload-123').toBe(true);
-      expect(threw).toBe(true);
-    }), { numRuns: 200 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: blob.length - 1 }),
+        fc.integer({ min: 1, max: 255 }),
+        async (pos, mask) => {
+          const bad = Buffer.from(blob);
+          bad[pos] ^= mask;
+          fs.writeFileSync(file, encodeRecord('k', bad));
+          let got: Buffer | undefined;
+          let threw = false;
+          try {
+            got = await barrier.get('k');
+          } catch {
+            threw = true;
+          }
+          expect(threw || got?.toString() === 'payload-123').toBe(true);
+          expect(threw).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('refuses an entry copied onto another key, whether or not the record header is rewritten', async () => {
@@ -79,8 +100,10 @@ describe('barrier over file storage under tampering', () => {
     const { root, barrier } = await barrierOverFile();
     await barrier.put('x/one', Buffer.from('1111'));
     await barrier.put('x/two', Buffer.from('2222'));
-    const f1 = fileOf(root, 'x/one'), f2 = fileOf(root, 'x/two');
-    const b1 = fs.readFileSync(f1), b2 = fs.readFileSync(f2);
+    const f1 = fileOf(root, 'x/one'),
+      f2 = fileOf(root, 'x/two');
+    const b1 = fs.readFileSync(f1),
+      b2 = fs.readFileSync(f2);
     fs.writeFileSync(f1, encodeRecord('x/one', decodeRecord('x/two', b2)));
     fs.writeFileSync(f2, encodeRecord('x/two', decodeRecord('x/one', b1)));
     await expect(barrier.get('x/one')).rejects.toThrow();
@@ -98,7 +121,7 @@ describe('barrier over file storage under tampering', () => {
     await expect(barrier.get('t')).rejects.toThrow();
   });
 
-  it('cannot decrypt with another keyring (a different server\'s keys)', async () => {
+  it("cannot decrypt with another keyring (a different server's keys)", async () => {
     const { physical, barrier } = await barrierOverFile();
     await barrier.put('k', Buffer.from('v'));
     const other = new BarrierStorage(physical);
@@ -112,7 +135,11 @@ describe('a real server over tampered storage', () => {
     const dir = tmp();
     let e = await startEngine({ storage: { kind: 'file', path: dir } });
     const req = async (method: string, p: string, token?: string, body?: unknown) => {
-      const r = await fetch(`${e.url}/v1/${p}`, { method, headers: token ? { 'X-Vault-Token': token } : {}, body: body === undefined ? undefined : JSON.stringify(body) });
+      const r = await fetch(`${e.url}/v1/${p}`, {
+        method,
+        headers: token ? { 'X-Vault-Token': token } : {},
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const t = await r.text();
       return { status: r.status, body: t ? JSON.parse(t) : null, text: t };
     };
@@ -125,11 +152,19 @@ describe('a real server over tampered storage', () => {
     await e.stop();
 
     // Find the victim's file: the only entry under logical/ whose decrypted key is kv/victim.
-    const walk = (d: string): string[] => fs.readdirSync(d).flatMap((n) => { const p = path.join(d, n); return fs.statSync(p).isDirectory() ? walk(p) : [p]; });
+    const walk = (d: string): string[] =>
+      fs.readdirSync(d).flatMap((n) => {
+        const p = path.join(d, n);
+        return fs.statSync(p).isDirectory() ? walk(p) : [p];
+      });
     const victim = walk(dir).find((p) => p.includes('logical') && p.endsWith('_victim'))!;
     expect(victim).toBeTruthy();
     const bytes = fs.readFileSync(victim);
-    const key = victim.slice(dir.length + 1).split(path.sep).map((s, i, a) => (i === a.length - 1 ? s.slice(1) : s)).join('/');
+    const key = victim
+      .slice(dir.length + 1)
+      .split(path.sep)
+      .map((s, i, a) => (i === a.length - 1 ? s.slice(1) : s))
+      .join('/');
     const blob = decodeRecord(key, bytes);
     blob[blob.length - 20] ^= 0x40;
     fs.writeFileSync(victim, encodeRecord(key, blob));

@@ -33,29 +33,61 @@ export function nodeVault(engine: Engine, token = engine.rootToken): NodeVaultCl
 }
 
 /** Raw HTTP against the engine; returns status, parsed body and headers. */
-export async function http(engine: Engine, method: string, p: string, opts: { token?: string | null; body?: unknown; headers?: Record<string, string>; raw?: string } = {}) {
+export async function http(
+  engine: Engine,
+  method: string,
+  p: string,
+  opts: { token?: string | null; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+) {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   const token = opts.token === undefined ? engine.rootToken : opts.token;
   if (token) headers['X-Vault-Token'] = token;
   const res = await fetch(`${engine.url}/v1/${p.replace(/^\//, '')}`, {
-    method, headers,
+    method,
+    headers,
     body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
   });
   const text = await res.text();
   let json: any = null;
-  try { json = text ? JSON.parse(text) : null; } catch { json = text; }
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
   return { status: res.status, body: json, headers: res.headers };
 }
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs our `vault` CLI as a process, like a learner's shell does. */
 export function vault(args: string[], env: Record<string, string | undefined>, input?: string): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [VAULT_JS, ...args], { env: { PATH: process.env.PATH, HOME: env.HOME ?? process.env.HOME, ...env } as NodeJS.ProcessEnv, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof (err as NodeJS.ErrnoException & { code?: unknown }).code === 'number' ? (err as unknown as { code: number }).code : 1) : 0, stdout, stderr });
-    });
-    if (input !== undefined) { child.stdin?.write(input); }
+    const child = execFile(
+      process.execPath,
+      [VAULT_JS, ...args],
+      {
+        env: { PATH: process.env.PATH, HOME: env.HOME ?? process.env.HOME, ...env } as NodeJS.ProcessEnv,
+        timeout: 30_000,
+      },
+      (err, stdout, stderr) => {
+        resolve({
+          code: err
+            ? typeof (err as NodeJS.ErrnoException & { code?: unknown }).code === 'number'
+              ? (err as unknown as { code: number }).code
+              : 1
+            : 0,
+          stdout,
+          stderr,
+        });
+      },
+    );
+    if (input !== undefined) {
+      child.stdin?.write(input);
+    }
     child.stdin?.end();
   });
 }

@@ -18,7 +18,11 @@ export function sourceFiles(dir: string, opts: { tests?: boolean } = {}): string
       if (e.name === 'node_modules' || e.name === 'dist') continue;
       const p = `${rel}/${e.name}`;
       if (e.isDirectory()) walk(p);
-      else if (/\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts') && (opts.tests !== false || !/\.test\.tsx?$/.test(e.name)))
+      else if (
+        /\.tsx?$/.test(e.name) &&
+        !e.name.endsWith('.d.ts') &&
+        (opts.tests !== false || !/\.test\.tsx?$/.test(e.name))
+      )
         out.push(p);
     }
   };
@@ -46,7 +50,12 @@ export function importsOf(file: string): string[] {
 /** File → the project files it imports, for every source file under the given folders. */
 export function importGraph(dirs: string[]): Map<string, string[]> {
   const graph = new Map<string, string[]>();
-  for (const dir of dirs) for (const f of sourceFiles(dir)) graph.set(f, importsOf(f).filter((i) => /\.tsx?$/.test(i)));
+  for (const dir of dirs)
+    for (const f of sourceFiles(dir))
+      graph.set(
+        f,
+        importsOf(f).filter((i) => /\.tsx?$/.test(i)),
+      );
   return graph;
 }
 

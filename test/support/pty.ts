@@ -16,14 +16,31 @@ export class PtySession {
   raw = '';
   private exitWaiters: Array<(c: number) => void> = [];
 
-  constructor(cmd: string, args: string[], opts: { cols?: number; rows?: number; cwd?: string; env?: Record<string, string> } = {}) {
+  constructor(
+    cmd: string,
+    args: string[],
+    opts: { cols?: number; rows?: number; cwd?: string; env?: Record<string, string> } = {},
+  ) {
     const { Terminal: T } = require('@xterm/headless') as typeof import('@xterm/headless');
     const nodePty = require('@lydell/node-pty') as typeof import('@lydell/node-pty');
-    const cols = opts.cols ?? 80, rows = opts.rows ?? 24;
+    const cols = opts.cols ?? 80,
+      rows = opts.rows ?? 24;
     this.term = new T({ cols, rows, allowProposedApi: true, scrollback: 0 });
-    this.pty = nodePty.spawn(cmd, args, { name: 'xterm-256color', cols, rows, cwd: opts.cwd, env: { ...(process.env as Record<string, string>), TERM: 'xterm-256color', ...(opts.env ?? {}) } });
-    this.pty.onData((d) => { this.raw += d; this.term.write(d); });
-    this.pty.onExit(({ exitCode }) => { this.exitCode = exitCode; this.exitWaiters.forEach((w) => w(exitCode)); });
+    this.pty = nodePty.spawn(cmd, args, {
+      name: 'xterm-256color',
+      cols,
+      rows,
+      cwd: opts.cwd,
+      env: { ...(process.env as Record<string, string>), TERM: 'xterm-256color', ...(opts.env ?? {}) },
+    });
+    this.pty.onData((d) => {
+      this.raw += d;
+      this.term.write(d);
+    });
+    this.pty.onExit(({ exitCode }) => {
+      this.exitCode = exitCode;
+      this.exitWaiters.forEach((w) => w(exitCode));
+    });
   }
 
   /** The visible screen as text. */
@@ -41,12 +58,15 @@ export class PtySession {
       const s = this.screen();
       if (typeof re === 'string' ? s.includes(re) : re.test(s)) return s;
       if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${re}; screen was:\n${s}`);
-      if (this.exitCode !== null) throw new Error(`process exited (${this.exitCode}) while waiting for ${re}; screen was:\n${s}`);
+      if (this.exitCode !== null)
+        throw new Error(`process exited (${this.exitCode}) while waiting for ${re}; screen was:\n${s}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
 
-  type(s: string) { this.pty.write(s); }
+  type(s: string) {
+    this.pty.write(s);
+  }
 
   /** On the course map, moves the selection down (↓) to the lab with this title; the map then. */
   async selectLab(title: string): Promise<string> {
@@ -56,21 +76,34 @@ export class PtySession {
       const before = selectedLine(screen);
       this.type('\u001b[B');
       const t0 = Date.now();
-      while (selectedLine(screen = this.screen()) === before && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 30));
+      while (selectedLine((screen = this.screen())) === before && Date.now() - t0 < 10_000)
+        await new Promise((r) => setTimeout(r, 30));
     }
     return this.waitFor(`› ${title}`);
   }
 
   /** Resizes the terminal (the program gets SIGWINCH) and the screen we read. */
-  resize(cols: number, rows: number) { this.term.resize(cols, rows); this.pty.resize(cols, rows); }
+  resize(cols: number, rows: number) {
+    this.term.resize(cols, rows);
+    this.pty.resize(cols, rows);
+  }
 
   waitExit(timeoutMs = 10_000): Promise<number> {
     if (this.exitCode !== null) return Promise.resolve(this.exitCode);
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('process did not exit')), timeoutMs);
-      this.exitWaiters.push((c) => { clearTimeout(t); resolve(c); });
+      this.exitWaiters.push((c) => {
+        clearTimeout(t);
+        resolve(c);
+      });
     });
   }
 
-  kill() { try { this.pty.kill(); } catch { /* gone */ } }
+  kill() {
+    try {
+      this.pty.kill();
+    } catch {
+      /* gone */
+    }
+  }
 }

@@ -3,7 +3,12 @@ import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ecdsaSignDigest, ecdsaVerifyDigest } from '../../engine/secrets/transit/ecdsa.js';
 
-const CASES = [['prime256v1', 'sha256', 64], ['secp384r1', 'sha384', 96], ['secp521r1', 'sha512', 132], ['prime256v1', 'sha512', 64]] as const;
+const CASES = [
+  ['prime256v1', 'sha256', 64],
+  ['secp384r1', 'sha384', 96],
+  ['secp521r1', 'sha512', 132],
+  ['prime256v1', 'sha512', 64],
+] as const;
 
 describe('ECDSA over a given digest', () => {
   for (const [curve, hash, rawLen] of CASES) {

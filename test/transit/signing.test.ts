@@ -23,7 +23,12 @@ async function ok(method: string, p: string, body?: unknown) {
 
 /** Runs openssl; returns true when it exits 0. */
 function openssl(args: string[]): boolean {
-  try { execFileSync('openssl', args, { stdio: 'pipe' }); return true; } catch { return false; }
+  try {
+    execFileSync('openssl', args, { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function files(name: string, pub: string, data: Buffer, sig: string) {
@@ -49,7 +54,11 @@ afterAll(async () => {
 const DATA = Buffer.from('HelloTransit');
 
 describe('ECDSA', () => {
-  for (const [type, dgst] of [['ecdsa-p256', 'sha256'], ['ecdsa-p384', 'sha384'], ['ecdsa-p521', 'sha512']] as const) {
+  for (const [type, dgst] of [
+    ['ecdsa-p256', 'sha256'],
+    ['ecdsa-p384', 'sha384'],
+    ['ecdsa-p521', 'sha512'],
+  ] as const) {
     it(`${type}: signs, verifies, rejects tampering, and openssl agrees`, async () => {
       const name = `k-${type}`;
       await ok('POST', `transit/keys/${name}`, { type });
@@ -59,8 +68,13 @@ describe('ECDSA', () => {
       const hashName = dgst.replace('sha', 'sha2-');
       const s = await ok('POST', `transit/sign/${name}/${hashName}`, { input: b64(DATA) });
       expect(s.data.signature).toMatch(/^vault:v1:/);
-      expect((await ok('POST', `transit/verify/${name}/${hashName}`, { input: b64(DATA), signature: s.data.signature })).data.valid).toBe(true);
-      const bad = await http(engine, 'POST', `transit/verify/${name}/${hashName}`, { body: { input: b64('HelloTransiT'), signature: s.data.signature } });
+      expect(
+        (await ok('POST', `transit/verify/${name}/${hashName}`, { input: b64(DATA), signature: s.data.signature })).data
+          .valid,
+      ).toBe(true);
+      const bad = await http(engine, 'POST', `transit/verify/${name}/${hashName}`, {
+        body: { input: b64('HelloTransiT'), signature: s.data.signature },
+      });
       expect(bad.status).toBe(200);
       expect(bad.body.data.valid).toBe(false);
       const f = files(name, pub, DATA, s.data.signature);
@@ -77,33 +91,94 @@ describe('ECDSA', () => {
     expect(s.data.signature.split(':')[2]).not.toMatch(/[+/=]/);
     const pub = crypto.createPublicKey((await ok('GET', 'transit/keys/k-ecdsa-p256')).data.keys['1'].public_key);
     expect(crypto.verify('sha256', DATA, { key: pub, dsaEncoding: 'ieee-p1363' }, raw)).toBe(true);
-    expect((await ok('POST', 'transit/verify/k-ecdsa-p256', { input: b64(DATA), signature: s.data.signature, marshaling_algorithm: 'jws' })).data.valid).toBe(true);
+    expect(
+      (
+        await ok('POST', 'transit/verify/k-ecdsa-p256', {
+          input: b64(DATA),
+          signature: s.data.signature,
+          marshaling_algorithm: 'jws',
+        })
+      ).data.valid,
+    ).toBe(true);
   });
 
   it('signs prehashed digests that verify against the original data', async () => {
     const digest = crypto.createHash('sha384').update(DATA).digest();
-    const s = await ok('POST', 'transit/sign/k-ecdsa-p384', { input: b64(digest), prehashed: true, hash_algorithm: 'sha2-384' });
-    const f = files('pre384', (await ok('GET', 'transit/keys/k-ecdsa-p384')).data.keys['1'].public_key, DATA, s.data.signature);
+    const s = await ok('POST', 'transit/sign/k-ecdsa-p384', {
+      input: b64(digest),
+      prehashed: true,
+      hash_algorithm: 'sha2-384',
+    });
+    const f = files(
+      'pre384',
+      (await ok('GET', 'transit/keys/k-ecdsa-p384')).data.keys['1'].public_key,
+      DATA,
+      s.data.signature,
+    );
     expect(openssl(['dgst', '-sha384', '-verify', f.pubPath, '-signature', f.sigPath, f.dataPath])).toBe(true);
-    expect((await ok('POST', 'transit/verify/k-ecdsa-p384/sha2-384', { input: b64(digest), prehashed: true, signature: s.data.signature })).data.valid).toBe(true);
+    expect(
+      (
+        await ok('POST', 'transit/verify/k-ecdsa-p384/sha2-384', {
+          input: b64(digest),
+          prehashed: true,
+          signature: s.data.signature,
+        })
+      ).data.valid,
+    ).toBe(true);
   });
 });
 
 describe('RSA', () => {
-  beforeAll(async () => { await ok('POST', 'transit/keys/rsa', { type: 'rsa-2048' }); });
+  beforeAll(async () => {
+    await ok('POST', 'transit/keys/rsa', { type: 'rsa-2048' });
+  });
 
   it('signs with PSS by default and PKCS#1 v1.5 on request; openssl verifies both', async () => {
     const pub = (await ok('GET', 'transit/keys/rsa')).data.keys['1'].public_key;
     const pss = await ok('POST', 'transit/sign/rsa/sha2-256', { input: b64(DATA) });
     const f = files('pss', pub, DATA, pss.data.signature);
-    expect(openssl(['dgst', '-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:auto', '-verify', f.pubPath, '-signature', f.sigPath, f.dataPath])).toBe(true);
+    expect(
+      openssl([
+        'dgst',
+        '-sha256',
+        '-sigopt',
+        'rsa_padding_mode:pss',
+        '-sigopt',
+        'rsa_pss_saltlen:auto',
+        '-verify',
+        f.pubPath,
+        '-signature',
+        f.sigPath,
+        f.dataPath,
+      ]),
+    ).toBe(true);
     expect(openssl(['dgst', '-sha256', '-verify', f.pubPath, '-signature', f.sigPath, f.dataPath])).toBe(false);
 
-    const v15 = await ok('POST', 'transit/sign/rsa', { input: b64(DATA), signature_algorithm: 'pkcs1v15', hash_algorithm: 'sha2-512' });
+    const v15 = await ok('POST', 'transit/sign/rsa', {
+      input: b64(DATA),
+      signature_algorithm: 'pkcs1v15',
+      hash_algorithm: 'sha2-512',
+    });
     const g = files('v15', pub, DATA, v15.data.signature);
     expect(openssl(['dgst', '-sha512', '-verify', g.pubPath, '-signature', g.sigPath, g.dataPath])).toBe(true);
-    expect((await ok('POST', 'transit/verify/rsa/sha2-512', { input: b64(DATA), signature: v15.data.signature, signature_algorithm: 'pkcs1v15' })).data.valid).toBe(true);
-    expect((await ok('POST', 'transit/verify/rsa/sha2-512', { input: b64('other'), signature: v15.data.signature, signature_algorithm: 'pkcs1v15' })).data.valid).toBe(false);
+    expect(
+      (
+        await ok('POST', 'transit/verify/rsa/sha2-512', {
+          input: b64(DATA),
+          signature: v15.data.signature,
+          signature_algorithm: 'pkcs1v15',
+        })
+      ).data.valid,
+    ).toBe(true);
+    expect(
+      (
+        await ok('POST', 'transit/verify/rsa/sha2-512', {
+          input: b64('other'),
+          signature: v15.data.signature,
+          signature_algorithm: 'pkcs1v15',
+        })
+      ).data.valid,
+    ).toBe(false);
   });
 
   it('signs prehashed digests with PSS and PKCS#1 v1.5, and hash none', async () => {
@@ -111,16 +186,52 @@ describe('RSA', () => {
     const digest = crypto.createHash('sha256').update(DATA).digest();
     const pss = await ok('POST', 'transit/sign/rsa', { input: b64(digest), prehashed: true });
     const f = files('prepss', pub, DATA, pss.data.signature);
-    expect(openssl(['dgst', '-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:auto', '-verify', f.pubPath, '-signature', f.sigPath, f.dataPath])).toBe(true);
-    expect((await ok('POST', 'transit/verify/rsa', { input: b64(digest), prehashed: true, signature: pss.data.signature })).data.valid).toBe(true);
-    const v15 = await ok('POST', 'transit/sign/rsa', { input: b64(digest), prehashed: true, signature_algorithm: 'pkcs1v15' });
+    expect(
+      openssl([
+        'dgst',
+        '-sha256',
+        '-sigopt',
+        'rsa_padding_mode:pss',
+        '-sigopt',
+        'rsa_pss_saltlen:auto',
+        '-verify',
+        f.pubPath,
+        '-signature',
+        f.sigPath,
+        f.dataPath,
+      ]),
+    ).toBe(true);
+    expect(
+      (await ok('POST', 'transit/verify/rsa', { input: b64(digest), prehashed: true, signature: pss.data.signature }))
+        .data.valid,
+    ).toBe(true);
+    const v15 = await ok('POST', 'transit/sign/rsa', {
+      input: b64(digest),
+      prehashed: true,
+      signature_algorithm: 'pkcs1v15',
+    });
     const g = files('prev15', pub, DATA, v15.data.signature);
     expect(openssl(['dgst', '-sha256', '-verify', g.pubPath, '-signature', g.sigPath, g.dataPath])).toBe(true);
     const none = await http(engine, 'POST', 'transit/sign/rsa/none', { body: { input: b64(digest) } });
     expect(none.status).toBe(400);
-    expect(none.body.errors).toEqual(['hash_algorithm=none requires both prehashed=true and signature_algorithm=pkcs1v15']);
-    const raw = await ok('POST', 'transit/sign/rsa/none', { input: b64('raw bytes'), prehashed: true, signature_algorithm: 'pkcs1v15' });
-    expect((await ok('POST', 'transit/verify/rsa/none', { input: b64('raw bytes'), prehashed: true, signature_algorithm: 'pkcs1v15', signature: raw.data.signature })).data.valid).toBe(true);
+    expect(none.body.errors).toEqual([
+      'hash_algorithm=none requires both prehashed=true and signature_algorithm=pkcs1v15',
+    ]);
+    const raw = await ok('POST', 'transit/sign/rsa/none', {
+      input: b64('raw bytes'),
+      prehashed: true,
+      signature_algorithm: 'pkcs1v15',
+    });
+    expect(
+      (
+        await ok('POST', 'transit/verify/rsa/none', {
+          input: b64('raw bytes'),
+          prehashed: true,
+          signature_algorithm: 'pkcs1v15',
+          signature: raw.data.signature,
+        })
+      ).data.valid,
+    ).toBe(true);
   });
 });
 
@@ -133,18 +244,46 @@ describe('ed25519', () => {
     const pem = `-----BEGIN PUBLIC KEY-----\n${spki.toString('base64')}\n-----END PUBLIC KEY-----\n`;
     const s = await ok('POST', 'transit/sign/ed', { input: b64(DATA) });
     const f = files('ed', pem, DATA, s.data.signature);
-    expect(openssl(['pkeyutl', '-verify', '-pubin', '-inkey', f.pubPath, '-rawin', '-in', f.dataPath, '-sigfile', f.sigPath])).toBe(true);
-    expect((await ok('POST', 'transit/verify/ed', { input: b64('nope'), signature: s.data.signature })).data.valid).toBe(false);
+    expect(
+      openssl([
+        'pkeyutl',
+        '-verify',
+        '-pubin',
+        '-inkey',
+        f.pubPath,
+        '-rawin',
+        '-in',
+        f.dataPath,
+        '-sigfile',
+        f.sigPath,
+      ]),
+    ).toBe(true);
+    expect(
+      (await ok('POST', 'transit/verify/ed', { input: b64('nope'), signature: s.data.signature })).data.valid,
+    ).toBe(false);
   });
 
   it('derives per-context keys and returns the public key in batch results', async () => {
     await ok('POST', 'transit/keys/ed-derived', { type: 'ed25519', derived: true });
-    const r = await ok('POST', 'transit/sign/ed-derived', { batch_input: [{ input: b64('a'), context: b64('ctx-a') }, { input: b64('b'), context: b64('ctx-b') }] });
+    const r = await ok('POST', 'transit/sign/ed-derived', {
+      batch_input: [
+        { input: b64('a'), context: b64('ctx-a') },
+        { input: b64('b'), context: b64('ctx-b') },
+      ],
+    });
     const [a, b] = r.data.batch_results;
     expect(a.publickey).not.toBe(b.publickey);
-    const okA = await ok('POST', 'transit/verify/ed-derived', { input: b64('a'), signature: a.signature, context: b64('ctx-a') });
+    const okA = await ok('POST', 'transit/verify/ed-derived', {
+      input: b64('a'),
+      signature: a.signature,
+      context: b64('ctx-a'),
+    });
     expect(okA.data.valid).toBe(true);
-    const wrong = await ok('POST', 'transit/verify/ed-derived', { input: b64('a'), signature: a.signature, context: b64('ctx-b') });
+    const wrong = await ok('POST', 'transit/verify/ed-derived', {
+      input: b64('a'),
+      signature: a.signature,
+      context: b64('ctx-b'),
+    });
     expect(wrong.data.valid).toBe(false);
   });
 });
@@ -172,10 +311,23 @@ describe('signing rules and HMAC', () => {
     const key = Buffer.from((await ok('GET', 'transit/export/hmac-key/mac/1')).data.keys['1'], 'base64');
     expect(key.length).toBe(64);
     fs.writeFileSync(path.join(dir, 'mac.data'), DATA);
-    const out = execFileSync('openssl', ['dgst', '-sha384', '-mac', 'HMAC', '-macopt', `hexkey:${key.toString('hex')}`, '-binary', path.join(dir, 'mac.data')]);
+    const out = execFileSync('openssl', [
+      'dgst',
+      '-sha384',
+      '-mac',
+      'HMAC',
+      '-macopt',
+      `hexkey:${key.toString('hex')}`,
+      '-binary',
+      path.join(dir, 'mac.data'),
+    ]);
     expect(out.toString('base64')).toBe(h.data.hmac.split(':')[2]);
-    expect((await ok('POST', 'transit/verify/mac/sha2-384', { input: b64(DATA), hmac: h.data.hmac })).data.valid).toBe(true);
-    expect((await ok('POST', 'transit/verify/mac/sha2-256', { input: b64(DATA), hmac: h.data.hmac })).data.valid).toBe(false);
+    expect((await ok('POST', 'transit/verify/mac/sha2-384', { input: b64(DATA), hmac: h.data.hmac })).data.valid).toBe(
+      true,
+    );
+    expect((await ok('POST', 'transit/verify/mac/sha2-256', { input: b64(DATA), hmac: h.data.hmac })).data.valid).toBe(
+      false,
+    );
     const both = await http(engine, 'POST', 'transit/verify/mac', { body: { input: b64(DATA) } });
     expect(both.body.errors).toEqual(["provide one of 'signature' or 'hmac'"]);
     const hmacAes = await ok('POST', 'transit/hmac/sym', { input: b64(DATA) });
@@ -198,10 +350,14 @@ describe('signing rules and HMAC', () => {
 
 describe('bad input is a 400, never a 500', () => {
   it('refuses an over-long prehashed PKCS#1 v1.5 input with a clear message', async () => {
-    const r = await http(engine, 'POST', 'transit/sign/rsa/sha2-256', { body: { input: b64(Buffer.alloc(300, 1)), prehashed: true, signature_algorithm: 'pkcs1v15' } });
+    const r = await http(engine, 'POST', 'transit/sign/rsa/sha2-256', {
+      body: { input: b64(Buffer.alloc(300, 1)), prehashed: true, signature_algorithm: 'pkcs1v15' },
+    });
     expect(r.status).toBe(400);
     expect(r.body.errors[0]).toMatch(/^failed to sign the input: /);
-    const pss = await http(engine, 'POST', 'transit/sign/rsa/sha2-256', { body: { input: b64('short'), prehashed: true } });
+    const pss = await http(engine, 'POST', 'transit/sign/rsa/sha2-256', {
+      body: { input: b64('short'), prehashed: true },
+    });
     expect(pss.status).toBe(400);
     expect(pss.body.errors).toEqual(['prehashed input must be a 32-byte sha2-256 digest']);
     const alg = await http(engine, 'POST', 'transit/sign/rsa/md5', { body: { input: b64('x') } });

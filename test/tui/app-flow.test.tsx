@@ -8,10 +8,16 @@ import { KEY } from '../../tui/keys.js';
 import path from 'node:path';
 import { FIXTURE_COURSE, renderCourse, widest } from './render.js';
 
-const down = KEY.down, enter = KEY.enter, focus = KEY.ctrlBracket;
+const down = KEY.down,
+  enter = KEY.enter,
+  focus = KEY.ctrlBracket;
 
 async function put(url: string, token: string, path: string, data: Record<string, string>) {
-  const r = await fetch(`${url}/v1/${path}`, { method: 'PUT', headers: { 'X-Vault-Token': token }, body: JSON.stringify({ data }) });
+  const r = await fetch(`${url}/v1/${path}`, {
+    method: 'PUT',
+    headers: { 'X-Vault-Token': token },
+    body: JSON.stringify({ data }),
+  });
   return r.status;
 }
 
@@ -41,15 +47,21 @@ describe('the lab screen', () => {
     expect(ui.store.lab('fixture-basics').solutionsShown).toEqual(['store']);
 
     // A wrong write, then reset: the engine goes back to how the step began.
-    expect(await put(c.session.engine.url, c.session.engine.rootToken, 'secret/data/app', { db_user: 'nobody' })).toBe(200);
+    expect(await put(c.session.engine.url, c.session.engine.rootToken, 'secret/data/app', { db_user: 'nobody' })).toBe(
+      200,
+    );
     await ui.waitFor(/✓ last request: create secret\/data\/app → 200/);
     await ui.press('r');
     await ui.waitFor('Step reset');
-    const after = await fetch(`${c.session.engine.url}/v1/secret/data/app`, { headers: { 'X-Vault-Token': c.session.engine.rootToken } });
+    const after = await fetch(`${c.session.engine.url}/v1/secret/data/app`, {
+      headers: { 'X-Vault-Token': c.session.engine.rootToken },
+    });
     expect(after.status).toBe(404);
 
     // Any client counts: the step completes from an HTTP write.
-    expect(await put(c.session.engine.url, c.session.engine.rootToken, 'secret/data/app', { db_user: 'appuser' })).toBe(200);
+    expect(await put(c.session.engine.url, c.session.engine.rootToken, 'secret/data/app', { db_user: 'appuser' })).toBe(
+      200,
+    );
     await ui.waitFor('step 2/2');
     expect(ui.frame()).toMatch(/✓ store ● denied/);
 
@@ -137,7 +149,9 @@ describe('the lab screen', () => {
     expect(again.frame()).toContain('Resumed at step 2');
     expect(again.frame()).toContain('Hint 1/1'); // hints already revealed stay revealed
     // The fresh engine holds what step 1 built.
-    const r = await fetch(`${c2.session.engine.url}/v1/secret/data/app`, { headers: { 'X-Vault-Token': c2.session.engine.rootToken } });
+    const r = await fetch(`${c2.session.engine.url}/v1/secret/data/app`, {
+      headers: { 'X-Vault-Token': c2.session.engine.rootToken },
+    });
     expect((await r.json()).data.data.db_user).toBe('appuser');
     expect(again.store.lab('fixture-basics').done).toEqual(['store']);
   }, 60_000);

@@ -12,7 +12,9 @@ import { ROOT } from '../support/engine.js';
 const DIST = path.join(ROOT, 'dist');
 const REACT = /react\.transitional\.element|react\.element/;
 
-function source(file: string) { return fs.readFileSync(path.join(DIST, file), 'utf8'); }
+function source(file: string) {
+  return fs.readFileSync(path.join(DIST, file), 'utf8');
+}
 
 /** Files a chunk loads as soon as it runs (static imports, transitively). */
 function staticClosure(entry: string): Set<string> {
@@ -34,7 +36,8 @@ describe('the built bundle', () => {
     const vendor = fs.readdirSync(DIST).find((f) => /^ui-vendor-\w+\.cjs$/.test(f));
     expect(vendor).toBeTruthy();
     expect(REACT.test(source(vendor!))).toBe(true);
-    const loadsReact = (entry: string) => [...staticClosure(entry)].some((f) => REACT.test(source(f)) || source(f).includes(vendor!));
+    const loadsReact = (entry: string) =>
+      [...staticClosure(entry)].some((f) => REACT.test(source(f)) || source(f).includes(vendor!));
     expect(loadsReact('vault-lab.js')).toBe(false);
     expect(loadsReact('vault.js')).toBe(false);
     const lazy = [...source('vault-lab.js').matchAll(/import\("\.\/([^"]+\.js)"\)/g)].map((m) => m[1]);

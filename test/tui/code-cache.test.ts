@@ -11,7 +11,14 @@ import { ROOT, VAULT_LAB_JS } from '../support/engine.js';
 import { PtySession } from '../support/pty.js';
 
 let s: PtySession | undefined;
-afterEach(() => { try { s?.pty.kill(); } catch { /* gone */ } s = undefined; });
+afterEach(() => {
+  try {
+    s?.pty.kill();
+  } catch {
+    /* gone */
+  }
+  s = undefined;
+});
 
 /** Starts the course, waits for the map, quits with q. */
 async function startAndQuit(data: string) {

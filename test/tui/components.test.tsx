@@ -19,7 +19,8 @@ import { FIXTURE_COURSE, renderUi, widest } from './render.js';
 const ESC = /\u001b\[/;
 
 describe('lesson markdown', () => {
-  const md = 'Some **bold**, *emphasis* and `inline code` in a sentence long enough to wrap at forty columns.\n\n| Field | Value |\n|---|---|\n| db_user | appuser |\n\n```\nvault kv put secret/app db_user=appuser a_rather_long_argument=1\n```\n\n- one\n- two\n';
+  const md =
+    'Some **bold**, *emphasis* and `inline code` in a sentence long enough to wrap at forty columns.\n\n| Field | Value |\n|---|---|\n| db_user | appuser |\n\n```\nvault kv put secret/app db_user=appuser a_rather_long_argument=1\n```\n\n- one\n- two\n';
 
   it('wraps prose to the width, keeps code blocks whole, and draws tables with rules', () => {
     const lines = renderMarkdown(md, 40, NO_COLOR_THEME);
@@ -44,14 +45,26 @@ describe('lesson markdown', () => {
 
 describe('activity feed explanations, from real engine audit events', () => {
   let engine: Engine | undefined;
-  afterEach(async () => { await engine?.stop(); engine = undefined; });
+  afterEach(async () => {
+    await engine?.stop();
+    engine = undefined;
+  });
 
   it('says which policy and rule allowed or denied each request', async () => {
     engine = await devEngine();
     const events: AuditEvent[] = [];
-    engine.events.on('audit', (e: AuditEvent) => { if (e.type === 'response') events.push(e); });
-    await http(engine, 'PUT', 'sys/policies/acl/read-only', { body: { policy: 'path "secret/data/myapp/config" {\n  capabilities = ["read"]\n}\npath "secret/data/locked" {\n  capabilities = ["deny"]\n}' } });
-    const tok = await http(engine, 'POST', 'auth/token/create', { body: { policies: ['read-only'], display_name: 'app' } });
+    engine.events.on('audit', (e: AuditEvent) => {
+      if (e.type === 'response') events.push(e);
+    });
+    await http(engine, 'PUT', 'sys/policies/acl/read-only', {
+      body: {
+        policy:
+          'path "secret/data/myapp/config" {\n  capabilities = ["read"]\n}\npath "secret/data/locked" {\n  capabilities = ["deny"]\n}',
+      },
+    });
+    const tok = await http(engine, 'POST', 'auth/token/create', {
+      body: { policies: ['read-only'], display_name: 'app' },
+    });
     const ro = tok.body.auth.client_token as string;
     await http(engine, 'PUT', 'secret/data/myapp/config', { body: { data: { db_user: 'appuser' } } });
     await http(engine, 'GET', 'secret/data/myapp/config', { token: ro });
@@ -61,12 +74,24 @@ describe('activity feed explanations, from real engine audit events', () => {
     const d = events.map(describeEvent);
     const byPath = (op: string, p: string) => d.find((x) => x.summary.startsWith(`${op} ${p} `))!;
     expect(byPath('create', 'secret/data/myapp/config').why).toBe('allowed: root token (every capability everywhere)');
-    expect(byPath('read', 'secret/data/myapp/config')).toMatchObject({ ok: true, summary: 'read secret/data/myapp/config → 200', why: 'allowed: policy read-only grants read on secret/data/myapp/config' });
+    expect(byPath('read', 'secret/data/myapp/config')).toMatchObject({
+      ok: true,
+      summary: 'read secret/data/myapp/config → 200',
+      why: 'allowed: policy read-only grants read on secret/data/myapp/config',
+    });
     expect(byPath('read', 'secret/data/myapp/config').who).toMatch(/app.*\[default, read-only\]/);
     const denied = d.filter((x) => x.summary.startsWith('update secret/data/myapp/config') && !x.ok)[0];
-    expect(denied).toMatchObject({ ok: false, summary: 'update secret/data/myapp/config → 403', why: 'denied: policy read-only grants read only on secret/data/myapp/config' });
-    expect(byPath('read', 'secret/data/another/path').why).toBe('denied: no policy of this token (default and read-only) grants anything on secret/data/another/path');
-    expect(byPath('read', 'secret/data/locked').why).toBe('denied: policy read-only explicitly denies secret/data/locked');
+    expect(denied).toMatchObject({
+      ok: false,
+      summary: 'update secret/data/myapp/config → 403',
+      why: 'denied: policy read-only grants read only on secret/data/myapp/config',
+    });
+    expect(byPath('read', 'secret/data/another/path').why).toBe(
+      'denied: no policy of this token (default and read-only) grants anything on secret/data/another/path',
+    );
+    expect(byPath('read', 'secret/data/locked').why).toBe(
+      'denied: policy read-only explicitly denies secret/data/locked',
+    );
   });
 });
 
@@ -75,14 +100,21 @@ describe('activity feed contents', () => {
     const engine = await devEngine();
     try {
       const events: AuditEvent[] = [];
-      engine.events.on('audit', (e: AuditEvent) => { if (e.type === 'response') events.push(e); });
+      engine.events.on('audit', (e: AuditEvent) => {
+        if (e.type === 'response') events.push(e);
+      });
       const env = { VAULT_ADDR: engine.url, VAULT_TOKEN: engine.rootToken };
       expect((await vault(['kv', 'put', 'secret/feed', 'a=1'], env)).code).toBe(0);
       expect((await vault(['kv', 'get', 'secret/feed'], env)).code).toBe(0);
       const paths = events.map((e) => e.request.path);
       expect(paths.filter((p) => p.startsWith('sys/internal/ui/mounts/')).length).toBeGreaterThanOrEqual(2);
-      expect(events.filter(shownInFeed).map((e) => `${e.request.operation} ${e.request.path}`)).toEqual(['create secret/data/feed', 'read secret/data/feed']);
-    } finally { await engine.stop(); }
+      expect(events.filter(shownInFeed).map((e) => `${e.request.operation} ${e.request.path}`)).toEqual([
+        'create secret/data/feed',
+        'read secret/data/feed',
+      ]);
+    } finally {
+      await engine.stop();
+    }
   });
 });
 
@@ -102,11 +134,14 @@ describe('keybindings as data', () => {
     expect(actionFor(KEY.f2, 'lesson')).toBe('focus');
     expect(actionFor(KEY.ctrlC, 'lesson')).toBe('quit');
     expect(actionForWord('Hint')).toBe('hint');
-    expect(wordHelp().map((w) => w.word)).toEqual(expect.arrayContaining(['hint', 'solution', 'reset', 'skip', 'advance', 'activity', 'quiz', 'quit']));
+    expect(wordHelp().map((w) => w.word)).toEqual(
+      expect.arrayContaining(['hint', 'solution', 'reset', 'skip', 'advance', 'activity', 'quiz', 'quit']),
+    );
   });
 
   it('fits each footer in 80 columns', () => {
-    for (const scope of ['map', 'lesson', 'quiz', 'results'] as const) expect(hintLine(scope).length).toBeLessThanOrEqual(78);
+    for (const scope of ['map', 'lesson', 'quiz', 'results'] as const)
+      expect(hintLine(scope).length).toBeLessThanOrEqual(78);
   });
 
   it('generates the help overlay from the table', () => {
@@ -137,16 +172,47 @@ describe('screens', () => {
       'fixture-basics': { ...emptyLab(), status: 'in-progress', step: 1, done: ['store'] },
       'fixture-database': { ...emptyLab(), status: 'done', done: ['only'], quiz: { answers: {}, score: 2, total: 3 } },
     };
-    const ui = renderUi(<CourseMap labs={labs} progress={(id) => progress[id] ?? emptyLab()} selected={1} theme={NO_COLOR_THEME} width={80} height={24} notices={[]} />);
+    const ui = renderUi(
+      <CourseMap
+        labs={labs}
+        progress={(id) => progress[id] ?? emptyLab()}
+        selected={1}
+        theme={NO_COLOR_THEME}
+        width={80}
+        height={24}
+        notices={[]}
+      />,
+    );
     const f = ui.frame();
     expect(f).toMatch(/Basics · 5 min\n\s+Fixture basics\s+5 min\s+—\s+1\/2 · resume at 2/);
-    expect(f).toMatch(/Dynamic secrets · 20 min\n › Fixture database credentials\s+20 min\s+PostgreSQL\s+done · quiz 2\/3/);
+    expect(f).toMatch(
+      /Dynamic secrets · 20 min\n › Fixture database credentials\s+20 min\s+PostgreSQL\s+done · quiz 2\/3/,
+    );
     expect(f).toContain('Enter start/resume');
     expect(widest(f)).toBeLessThanOrEqual(80);
   });
 
   it('quiz: shows choices, then whether the answer was right and why', () => {
-    const ui = renderUi(<Quiz title="T" theme={NO_COLOR_THEME} width={80} quiz={{ index: 1, total: 3, kind: 'multiple', typed: false, question: 'Which?', choices: ['a', 'b', 'c'], cursor: 2, picked: [0, 2], text: '', score: 1, feedback: { correct: false, expected: 'a; b', explain: 'Because.' } }} />);
+    const ui = renderUi(
+      <Quiz
+        title="T"
+        theme={NO_COLOR_THEME}
+        width={80}
+        quiz={{
+          index: 1,
+          total: 3,
+          kind: 'multiple',
+          typed: false,
+          question: 'Which?',
+          choices: ['a', 'b', 'c'],
+          cursor: 2,
+          picked: [0, 2],
+          text: '',
+          score: 1,
+          feedback: { correct: false, expected: 'a; b', explain: 'Because.' },
+        }}
+      />,
+    );
     expect(ui.frame()).toContain('question 2/3 · score 1');
     expect(ui.frame()).toContain('1. [x] a');
     expect(ui.frame()).toContain('2. [ ] b');
@@ -155,7 +221,22 @@ describe('screens', () => {
   });
 
   it('results: time, steps, hints, solutions and quiz score', () => {
-    const ui = renderUi(<Results title="T" theme={NO_COLOR_THEME} results={{ status: 'done', steps: 6, done: 5, skipped: 1, hints: 3, solutions: 1, minutes: 12.4, quiz: { score: 2, total: 3 } }} />);
+    const ui = renderUi(
+      <Results
+        title="T"
+        theme={NO_COLOR_THEME}
+        results={{
+          status: 'done',
+          steps: 6,
+          done: 5,
+          skipped: 1,
+          hints: 3,
+          solutions: 1,
+          minutes: 12.4,
+          quiz: { score: 2, total: 3 },
+        }}
+      />,
+    );
     expect(ui.frame()).toMatch(/Time\s+12 min/);
     expect(ui.frame()).toMatch(/Steps\s+5 done, 1 skipped, of 6/);
     expect(ui.frame()).toMatch(/Hints used\s+3/);

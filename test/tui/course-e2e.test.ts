@@ -22,14 +22,17 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('the course in a terminal', () => {
   it('takes "Policies and tokens" from the map through its steps, quiz and results', async () => {
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-course-'));
-    s = new PtySession(process.execPath, [VAULT_LAB_JS], { cwd: ROOT, env: { VAULT_LAB_DATA_DIR: data, NO_COLOR: '1' } });
+    s = new PtySession(process.execPath, [VAULT_LAB_JS], {
+      cwd: ROOT,
+      env: { VAULT_LAB_DATA_DIR: data, NO_COLOR: '1' },
+    });
     capture('course map', await s.selectLab('Policies and tokens'));
     s.type('\r');
     capture('step 1', await s.waitFor(/step 1\/6[\s\S]*vault-lab:\S+[#$] /));
 
     s.type("vault kv put secret/myapp/config db_user=appuser db_password='MyS3cret!'\r");
     await s.waitFor('step 2/6');
-    s.type("printf 'path \"secret/data/myapp/config\" {\\n  capabilities = [\"read\"]\\n}\\n' > read-only.hcl\r");
+    s.type('printf \'path "secret/data/myapp/config" {\\n  capabilities = ["read"]\\n}\\n\' > read-only.hcl\r');
     s.type('vault policy write read-only read-only.hcl\r');
     capture('step 3', await s.waitFor('step 3/6'));
     s.type('export RO_TOKEN=$(vault token create -policy=read-only -ttl=1h -field=token)\r');
@@ -60,7 +63,7 @@ describe('the course in a terminal', () => {
     await s.waitFor('[lesson]');
     s.type('z');
     const q1 = await s.waitFor('question 1/4');
-    capture('quiz, a question computed from the learner\'s engine', q1);
+    capture("quiz, a question computed from the learner's engine", q1);
     s.type('read-only\r');
     await s.waitFor('✓ Right.');
     s.type('\r');
@@ -97,7 +100,10 @@ describe('the course in a terminal', () => {
 
   it('resizes cleanly, loses no keystroke while checks run, and stops the engine on SIGTERM', async () => {
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-course-'));
-    s = new PtySession(process.execPath, [VAULT_LAB_JS, '--labs', FIXTURE_COURSE], { cwd: ROOT, env: { VAULT_LAB_DATA_DIR: data, NO_COLOR: '1' } });
+    s = new PtySession(process.execPath, [VAULT_LAB_JS, '--labs', FIXTURE_COURSE], {
+      cwd: ROOT,
+      env: { VAULT_LAB_DATA_DIR: data, NO_COLOR: '1' },
+    });
     await s.waitFor('› Fixture basics');
     s.type('\r'); // at once: a key typed as soon as the map shows is not lost
     await s.waitFor(/step 1\/2[\s\S]*vault-lab:\S+[#$] /);
@@ -110,7 +116,12 @@ describe('the course in a terminal', () => {
     const ruleAt80 = '── shell (typing goes here) '.padEnd(80, '─');
     const t0 = Date.now();
     // Redrawn for 80 columns: the rule fits, the lesson is back on top, no re-wrapped debris.
-    const redrawn = (sc: string) => sc.startsWith('vault-lab · Fixture basics · step 1/2') && sc.split('\n')[1].startsWith('● store ○ denied') && sc.split('\n').includes(ruleAt80) && sc.includes('Store a secret') && !/^─+$/m.test(sc);
+    const redrawn = (sc: string) =>
+      sc.startsWith('vault-lab · Fixture basics · step 1/2') &&
+      sc.split('\n')[1].startsWith('● store ○ denied') &&
+      sc.split('\n').includes(ruleAt80) &&
+      sc.includes('Store a secret') &&
+      !/^─+$/m.test(sc);
     while (!redrawn(s.screen()) && Date.now() - t0 < 15_000) await pause(50);
     capture('back to 80×24', s.screen());
     expect(redrawn(s.screen())).toBe(true);
@@ -118,7 +129,10 @@ describe('the course in a terminal', () => {
     // Many requests, each re-running the checks, while more keys arrive in small chunks.
     s.type('for i in $(seq 15); do vault kv get secret/app >/dev/null 2>&1; done; echo loop-done\r');
     const typed = 'echo the-quick-brown-fox-jumps-over-the-lazy-dog-0123456789';
-    for (let i = 0; i < typed.length; i += 3) { s.type(typed.slice(i, i + 3)); await pause(5); }
+    for (let i = 0; i < typed.length; i += 3) {
+      s.type(typed.slice(i, i + 3));
+      await pause(5);
+    }
     s.type('\r');
     const echoed = await s.waitFor(/^the-quick-brown-fox-jumps-over-the-lazy-dog-0123456789$/m, 60_000);
     capture('typed while checks ran', echoed);

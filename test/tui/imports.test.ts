@@ -11,7 +11,7 @@ import { importsOf, sourceFiles } from '../support/import-graph.js';
 
 const TUI = sourceFiles('tui', { tests: false });
 
-describe('the UI\'s imports', () => {
+describe("the UI's imports", () => {
   it('keeps React and Ink out of plain mode and the course entry', () => {
     const reach = (from: string, seen = new Set<string>()): Set<string> => {
       if (seen.has(from)) return seen;
@@ -20,7 +20,10 @@ describe('the UI\'s imports', () => {
       const src = fs.readFileSync(path.join(ROOT, from), 'utf8').replace(/import\(\s*['"][^'"]+['"]\s*\)/g, '');
       for (const m of src.matchAll(/^(?:import|export)\s(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
         const spec = m[1];
-        if (!spec.startsWith('.')) { seen.add(spec); continue; }
+        if (!spec.startsWith('.')) {
+          seen.add(spec);
+          continue;
+        }
         const target = path.normalize(path.join(path.dirname(from), spec)).replace(/\.js$/, '');
         const next = importsOf(from).find((i) => i.replace(/\.(tsx?|js)$/, '') === target);
         if (next?.startsWith('tui/')) reach(next, seen);
@@ -34,7 +37,7 @@ describe('the UI\'s imports', () => {
     }
   });
 
-  it('leaves the lab controller\'s fields to the controller: the UI calls its methods', () => {
+  it("leaves the lab controller's fields to the controller: the UI calls its methods", () => {
     const write = /\b(?:c|controller|this\.controller)\.[A-Za-z_]+\s*(?:=(?![=>])|\+\+|\+=|-=)/;
     expect(write.test('c.quiz = null')).toBe(true); // the check itself
     expect(write.test('c.quiz === null')).toBe(false);
@@ -42,4 +45,3 @@ describe('the UI\'s imports', () => {
     expect(bad).toEqual([]);
   });
 });
-

@@ -9,7 +9,9 @@ import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../support/engine.js';
 
-const { chars } = JSON.parse(fs.readFileSync(path.join(ROOT, 'tui/vendor/narrow-chars.json'), 'utf8')) as { chars: string };
+const { chars } = JSON.parse(fs.readFileSync(path.join(ROOT, 'tui/vendor/narrow-chars.json'), 'utf8')) as {
+  chars: string;
+};
 
 describe('narrow characters of the UI bundle', () => {
   it('are single UTF-16 units that string-width counts as one column, alone and in text', () => {
@@ -22,7 +24,12 @@ describe('narrow characters of the UI bundle', () => {
   });
 
   it('cover every non-ASCII character the UI code draws', () => {
-    const sources = ['tui', 'tui/screens', 'tui/components', 'tui/state'].flatMap((d) => fs.readdirSync(path.join(ROOT, d)).filter((f) => /\.tsx?$/.test(f)).map((f) => path.join(ROOT, d, f)));
+    const sources = ['tui', 'tui/screens', 'tui/components', 'tui/state'].flatMap((d) =>
+      fs
+        .readdirSync(path.join(ROOT, d))
+        .filter((f) => /\.tsx?$/.test(f))
+        .map((f) => path.join(ROOT, d, f)),
+    );
     const used = new Set<string>();
     for (const f of sources) for (const c of fs.readFileSync(f, 'utf8')) if (c.charCodeAt(0) > 0x7e) used.add(c);
     const missing = [...used].filter((c) => !chars.includes(c));

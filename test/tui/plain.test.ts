@@ -14,30 +14,52 @@ class Lines {
   out = '';
   private seen = 0;
   constructor(readonly p: ChildProcessWithoutNullStreams) {
-    p.stdout.on('data', (d) => { this.out += d; });
-    p.stderr.on('data', (d) => { this.out += d; });
+    p.stdout.on('data', (d) => {
+      this.out += d;
+    });
+    p.stderr.on('data', (d) => {
+      this.out += d;
+    });
   }
   /** Waits for text after everything already consumed; returns what came in between. */
   async expect(what: string | RegExp, ms = 20_000): Promise<string> {
     const t0 = Date.now();
     for (;;) {
       const rest = this.out.slice(this.seen);
-      const m = typeof what === 'string' ? (rest.includes(what) ? { index: rest.indexOf(what), len: what.length } : null) : (() => { const x = what.exec(rest); return x ? { index: x.index, len: x[0].length } : null; })();
-      if (m) { this.seen += m.index + m.len; return rest.slice(0, m.index + m.len); }
+      const m =
+        typeof what === 'string'
+          ? rest.includes(what)
+            ? { index: rest.indexOf(what), len: what.length }
+            : null
+          : (() => {
+              const x = what.exec(rest);
+              return x ? { index: x.index, len: x[0].length } : null;
+            })();
+      if (m) {
+        this.seen += m.index + m.len;
+        return rest.slice(0, m.index + m.len);
+      }
       if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${String(what)}; output so far:\n${this.out}`);
       await new Promise((r) => setTimeout(r, 25));
     }
   }
-  say(line: string) { this.p.stdin.write(line + '\n'); }
+  say(line: string) {
+    this.p.stdin.write(line + '\n');
+  }
 }
 
 let child: ChildProcessWithoutNullStreams | undefined;
-afterEach(() => { child?.kill('SIGKILL'); child = undefined; });
+afterEach(() => {
+  child?.kill('SIGKILL');
+  child = undefined;
+});
 
 describe('vault-lab --plain', () => {
   it('runs a whole lab as lines: steps, checks, the activity explained, hints, quiz and results', async () => {
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-plain-'));
-    child = spawn(process.execPath, [VAULT_LAB_JS, '--plain', '--labs', FIXTURE_COURSE], { env: { ...process.env, VAULT_LAB_DATA_DIR: data } });
+    child = spawn(process.execPath, [VAULT_LAB_JS, '--plain', '--labs', FIXTURE_COURSE], {
+      env: { ...process.env, VAULT_LAB_DATA_DIR: data },
+    });
     const io = new Lines(child);
     await io.expect(/1\. Fixture basics — 5 min — needs: nothing else — new/);
     await io.expect('2. Fixture database credentials — 20 min — needs: PostgreSQL — new');
@@ -55,7 +77,9 @@ describe('vault-lab --plain', () => {
     io.say('$ VAULT_TOKEN=ro-token vault kv put secret/app db_user=x');
     // The step completes on the engine's audit event, which may come before the CLI's own output.
     const chunk = await io.expect('Type quiz, back or quit:');
-    expect(chunk).toContain('Request: update secret/data/app → 403, denied: policy read-only grants read only on secret/data/app');
+    expect(chunk).toContain(
+      'Request: update secret/data/app → 403, denied: policy read-only grants read only on secret/data/app',
+    );
     expect(chunk).toContain('(exit 2)');
     expect(chunk).toContain('Lab complete: Fixture basics.');
     io.say('quiz');
@@ -74,12 +98,17 @@ describe('vault-lab --plain', () => {
     await io.expect('Choose a lab by number');
     io.say('quit');
     await io.expect('Goodbye.');
-    const code = child.exitCode ?? await new Promise<number | null>((r) => child!.on('exit', r));
+    const code = child.exitCode ?? (await new Promise<number | null>((r) => child!.on('exit', r)));
     expect(code).toBe(0);
     // Plain text only: no colour, no cursor movement.
     expect(io.out).not.toMatch(/\u001b/);
     const progress = JSON.parse(fs.readFileSync(path.join(data, 'progress.json'), 'utf8'));
-    expect(progress.labs['fixture-basics']).toMatchObject({ status: 'done', done: ['store', 'denied'], hints: { store: 1 }, quiz: { score: 2, total: 3 } });
+    expect(progress.labs['fixture-basics']).toMatchObject({
+      status: 'done',
+      done: ['store', 'denied'],
+      hints: { store: 1 },
+      quiz: { score: 2, total: 3 },
+    });
   }, 60_000);
 
   it('skips a broken lab with a notice that says where the problem is', async () => {
@@ -87,7 +116,9 @@ describe('vault-lab --plain', () => {
     fs.copyFileSync(path.join(FIXTURE_COURSE, 'a-basics.yaml'), path.join(labs, 'a-basics.yaml'));
     fs.writeFileSync(path.join(labs, 'z-broken.yaml'), 'id: broken\ntitle: 3\n');
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-plain-'));
-    child = spawn(process.execPath, [VAULT_LAB_JS, '--plain', '--labs', labs], { env: { ...process.env, VAULT_LAB_DATA_DIR: data } });
+    child = spawn(process.execPath, [VAULT_LAB_JS, '--plain', '--labs', labs], {
+      env: { ...process.env, VAULT_LAB_DATA_DIR: data },
+    });
     const io = new Lines(child);
     const head = await io.expect('Choose a lab by number');
     expect(head).toMatch(/Notice: skipped a broken lab: \S*z-broken\.yaml:2:8: title: expected a string or a mapping/);
@@ -97,13 +128,16 @@ describe('vault-lab --plain', () => {
   });
 
   it('rejects unknown options and explains how to run without a terminal', async () => {
-    const run = (args: string[]) => new Promise<{ code: number | null; err: string }>((resolve) => {
-      const p = spawn(process.execPath, [VAULT_LAB_JS, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-      let err = '';
-      p.stderr.on('data', (d) => { err += d; });
-      p.stdin.end();
-      p.on('exit', (code) => resolve({ code, err }));
-    });
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; err: string }>((resolve) => {
+        const p = spawn(process.execPath, [VAULT_LAB_JS, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+        let err = '';
+        p.stderr.on('data', (d) => {
+          err += d;
+        });
+        p.stdin.end();
+        p.on('exit', (code) => resolve({ code, err }));
+      });
     const bad = await run(['--bogus']);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('unknown option --bogus');

@@ -37,22 +37,43 @@ export function renderUi(tree: React.ReactElement): Ui {
   let unmounted = false;
   const ui: Ui = {
     frame: () => r.lastFrame() ?? '',
-    get frames() { return r.frames; },
-    async press(...keys) {
-      for (const k of keys) { r.stdin.write(k); await new Promise((res) => setTimeout(res, 30)); }
+    get frames() {
+      return r.frames;
     },
-    async type(chunk) { r.stdin.write(chunk); await new Promise((res) => setTimeout(res, 30)); },
-    write(chunk) { r.stdin.write(chunk); },
+    async press(...keys) {
+      for (const k of keys) {
+        r.stdin.write(k);
+        await new Promise((res) => setTimeout(res, 30));
+      }
+    },
+    async type(chunk) {
+      r.stdin.write(chunk);
+      await new Promise((res) => setTimeout(res, 30));
+    },
+    write(chunk) {
+      r.stdin.write(chunk);
+    },
     async waitFor(what, ms = 15_000) {
       const t0 = Date.now();
-      const ok = () => (typeof what === 'function' ? what() : typeof what === 'string' ? ui.frame().includes(what) : what.test(ui.frame()));
+      const ok = () =>
+        typeof what === 'function'
+          ? what()
+          : typeof what === 'string'
+            ? ui.frame().includes(what)
+            : what.test(ui.frame());
       while (!ok()) {
-        if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${String(what)}; the frame was:\n${ui.frame()}`);
+        if (Date.now() - t0 > ms)
+          throw new Error(`timed out waiting for ${String(what)}; the frame was:\n${ui.frame()}`);
         await new Promise((res) => setTimeout(res, 25));
       }
       return ui.frame();
     },
-    unmount() { if (!unmounted) { unmounted = true; r.unmount(); } },
+    unmount() {
+      if (!unmounted) {
+        unmounted = true;
+        r.unmount();
+      }
+    },
   };
   onTestFinished(() => ui.unmount());
   return ui;
@@ -66,17 +87,40 @@ export interface CourseUi extends Ui {
 }
 
 /** The whole App over a course folder, with its own data dir (progress, workspaces). */
-export function renderCourse(opts: { labsDir?: string; cols?: number; rows?: number; noShell?: boolean; theme?: Theme; data?: string; notices?: string[] } = {}): CourseUi {
+export function renderCourse(
+  opts: {
+    labsDir?: string;
+    cols?: number;
+    rows?: number;
+    noShell?: boolean;
+    theme?: Theme;
+    data?: string;
+    notices?: string[];
+  } = {},
+): CourseUi {
   const data = opts.data ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vl-tui-'));
   const { labs } = loadLabDir(opts.labsDir ?? FIXTURE_COURSE);
   const store = new ProgressStore(data).load();
   let controller: LabController | null = null;
   const controllers: LabController[] = [];
   const ui = renderUi(
-    <CourseUi labs={labs} store={store} theme={opts.theme ?? NO_COLOR_THEME} noShell={opts.noShell ?? false} workspaceRoot={path.join(data, 'ws')} notices={opts.notices ?? []}
-      onController={(c) => { controller = c; if (c) controllers.push(c); }} size={{ cols: opts.cols ?? 80, rows: opts.rows ?? 24 }} />,
+    <CourseUi
+      labs={labs}
+      store={store}
+      theme={opts.theme ?? NO_COLOR_THEME}
+      noShell={opts.noShell ?? false}
+      workspaceRoot={path.join(data, 'ws')}
+      notices={opts.notices ?? []}
+      onController={(c) => {
+        controller = c;
+        if (c) controllers.push(c);
+      }}
+      size={{ cols: opts.cols ?? 80, rows: opts.rows ?? 24 }}
+    />,
   );
-  onTestFinished(async () => { for (const c of controllers) await c.stop(); });
+  onTestFinished(async () => {
+    for (const c of controllers) await c.stop();
+  });
   return Object.assign(ui, { labs, store, data, controller: () => controller });
 }
 

@@ -18,7 +18,11 @@ describe('App', () => {
     expect(r.frame()).toMatch(/✗ .*secret\/myapp\/config/);
     // Any client counts: write through the engine's HTTP API, not the shell.
     const c = r.controller()!;
-    const res = await fetch(`${c.session.engine.url}/v1/secret/data/myapp/config`, { method: 'PUT', headers: { 'X-Vault-Token': c.session.engine.rootToken }, body: JSON.stringify({ data: { db_user: 'appuser', db_password: 'x' } }) });
+    const res = await fetch(`${c.session.engine.url}/v1/secret/data/myapp/config`, {
+      method: 'PUT',
+      headers: { 'X-Vault-Token': c.session.engine.rootToken },
+      body: JSON.stringify({ data: { db_user: 'appuser', db_password: 'x' } }),
+    });
     expect(res.status).toBe(200);
     await r.waitFor('step 2/6');
     expect(r.frame()).toMatch(/✓ store-secret ● write-policy/);

@@ -15,7 +15,10 @@ let s: PtySession | undefined;
 describe('vault-lab in a terminal', () => {
   it('runs "Policies and tokens" end to end at 80×24', async () => {
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-e2e-'));
-    s = new PtySession(process.execPath, [VAULT_LAB_JS], { cwd: ROOT, env: { VAULT_LAB_DATA_DIR: data, NO_COLOR: '' } });
+    s = new PtySession(process.execPath, [VAULT_LAB_JS], {
+      cwd: ROOT,
+      env: { VAULT_LAB_DATA_DIR: data, NO_COLOR: '' },
+    });
     const map = await s.selectLab('Policies and tokens');
     console.log('--- course map ---\n' + map);
     expect(map).toMatch(/Policies and tokens\s+15 min/);
@@ -26,7 +29,7 @@ describe('vault-lab in a terminal', () => {
 
     s.type("vault kv put secret/myapp/config db_user=appuser db_password='MyS3cret!'\r");
     await s.waitFor('step 2/6');
-    s.type("printf 'path \"secret/data/myapp/config\" {\\n  capabilities = [\"read\"]\\n}\\n' > read-only.hcl\r");
+    s.type('printf \'path "secret/data/myapp/config" {\\n  capabilities = ["read"]\\n}\\n\' > read-only.hcl\r');
     s.type('vault policy write read-only read-only.hcl\r');
     await s.waitFor('step 3/6');
     s.type('vault token create -policy=read-only -ttl=1h\r');

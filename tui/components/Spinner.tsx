@@ -10,5 +10,9 @@ export function Spinner({ color, text }: { color?: string; text: string }) {
     const timer = setInterval(() => setTick((x) => x + 1), 80);
     return () => clearInterval(timer);
   }, []);
-  return <Text color={color}>{SPINNER[tick % SPINNER.length]} {text}</Text>;
+  return (
+    <Text color={color}>
+      {SPINNER[tick % SPINNER.length]} {text}
+    </Text>
+  );
 }

@@ -10,8 +10,14 @@ export function lessonLines(c: LabController, width: number, theme: Theme): stri
   const s = c.session;
   const step = s.step;
   if (!step) {
-    const next = c.hasQuiz ? `Press z to take the quiz (${c.lab.quiz.length} question${c.lab.quiz.length === 1 ? '' : 's'}), Esc for the course map, or q to quit.` : 'Press z to see your results, Esc for the course map, or q to quit.';
-    return [paint(theme, 'ok', 'Lab complete!', { bold: true }), '', ...renderMarkdown(`You finished **${t(c.lab.title)}**. ${next}`, width, theme)];
+    const next = c.hasQuiz
+      ? `Press z to take the quiz (${c.lab.quiz.length} question${c.lab.quiz.length === 1 ? '' : 's'}), Esc for the course map, or q to quit.`
+      : 'Press z to see your results, Esc for the course map, or q to quit.';
+    return [
+      paint(theme, 'ok', 'Lab complete!', { bold: true }),
+      '',
+      ...renderMarkdown(`You finished **${t(c.lab.title)}**. ${next}`, width, theme),
+    ];
   }
   const lines = [paint(theme, 'title', t(step.title), { bold: true }), ...renderMarkdown(t(step.body), width, theme)];
   for (let i = 0; i < c.hintsShown; i++) {
@@ -19,14 +25,22 @@ export function lessonLines(c: LabController, width: number, theme: Theme): stri
   }
   if (c.solutionShown) {
     lines.push('', paint(theme, 'warn', 'Solution (recorded as shown):', { bold: true }));
-    for (const cmd of step.solution) for (const l of cmd.trimEnd().split('\n')) lines.push('    ' + paint(theme, 'code', l));
+    for (const cmd of step.solution)
+      for (const l of cmd.trimEnd().split('\n')) lines.push('    ' + paint(theme, 'code', l));
   }
   return lines;
 }
 
 /** The activity feed as lines: two per request, newest last. */
 export function activityLines(entries: ActivityEntry[], theme: Theme): string[] {
-  if (!entries.length) return [paint(theme, 'secondary', 'No requests yet. Everything you (or any client) send to the engine appears here, with the reason it was allowed or denied.')];
+  if (!entries.length)
+    return [
+      paint(
+        theme,
+        'secondary',
+        'No requests yet. Everything you (or any client) send to the engine appears here, with the reason it was allowed or denied.',
+      ),
+    ];
   return entries.flatMap((e) => [
     `${paint(theme, e.ok ? 'ok' : 'fail', e.ok ? '✓' : '✗')} ${paint(theme, 'secondary', e.time)} ${e.summary}  ${paint(theme, 'secondary', e.who)}`,
     `  ${paint(theme, e.why.startsWith('denied') ? 'fail' : e.ok ? 'secondary' : 'warn', e.why)}`,

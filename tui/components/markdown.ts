@@ -8,8 +8,16 @@
 import { Lexer, type Token, type Tokens } from 'marked';
 import { paint, type Theme, type Tone } from '../theme.js';
 
-interface Style { bold?: boolean; italic?: boolean; underline?: boolean; tone?: Tone }
-interface Seg { text: string; style: Style }
+interface Style {
+  bold?: boolean;
+  italic?: boolean;
+  underline?: boolean;
+  tone?: Tone;
+}
+interface Seg {
+  text: string;
+  style: Style;
+}
 
 const cache = new Map<string, string[]>();
 
@@ -20,32 +28,50 @@ export function visibleWidth(s: string): number {
 }
 
 function decode(s: string): string {
-  return s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" }[e] ?? _));
+  return s.replace(
+    /&(amp|lt|gt|quot|#39);/g,
+    (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? _,
+  );
 }
 
 function inline(tokens: Token[] | undefined, style: Style, out: Seg[], marks = false): Seg[] {
   for (const tok of tokens ?? []) {
     switch (tok.type) {
-      case 'strong': inline((tok as Tokens.Strong).tokens, { ...style, bold: true }, out, marks); break;
-      case 'em': inline((tok as Tokens.Em).tokens, { ...style, italic: true }, out, marks); break;
-      case 'del': inline((tok as Tokens.Del).tokens, style, out, marks); break;
+      case 'strong':
+        inline((tok as Tokens.Strong).tokens, { ...style, bold: true }, out, marks);
+        break;
+      case 'em':
+        inline((tok as Tokens.Em).tokens, { ...style, italic: true }, out, marks);
+        break;
+      case 'del':
+        inline((tok as Tokens.Del).tokens, style, out, marks);
+        break;
       // Without colour, inline code keeps its backticks so it still stands apart.
-      case 'codespan': { const c = decode((tok as Tokens.Codespan).text); out.push({ text: marks ? `\`${c}\`` : c, style: { ...style, tone: 'code' } }); break; }
+      case 'codespan': {
+        const c = decode((tok as Tokens.Codespan).text);
+        out.push({ text: marks ? `\`${c}\`` : c, style: { ...style, tone: 'code' } });
+        break;
+      }
       case 'link': {
         const l = tok as Tokens.Link;
         inline(l.tokens, { ...style, underline: true, tone: 'accent' }, out, marks);
         if (l.href && l.href !== l.text) out.push({ text: ` (${l.href})`, style: { ...style, tone: 'secondary' } });
         break;
       }
-      case 'br': out.push({ text: '\n', style }); break;
+      case 'br':
+        out.push({ text: '\n', style });
+        break;
       case 'text': {
         const t = tok as Tokens.Text;
         if (t.tokens?.length) inline(t.tokens, style, out, marks);
         else out.push({ text: decode(t.text), style });
         break;
       }
-      case 'html': out.push({ text: (tok as Tokens.HTML).text, style }); break;
-      default: out.push({ text: decode((tok as { text?: string }).text ?? tok.raw), style });
+      case 'html':
+        out.push({ text: (tok as Tokens.HTML).text, style });
+        break;
+      default:
+        out.push({ text: decode((tok as { text?: string }).text ?? tok.raw), style });
     }
   }
   return out;
@@ -63,15 +89,24 @@ function wrap(segs: Seg[], width: number, theme: Theme): string[] {
   let pendingSpace: Style | null = null;
   const put = (text: string, style: Style) => {
     const last = line[line.length - 1];
-    if (last && last.style === style) last.text += text; else line.push({ text, style });
+    if (last && last.style === style) last.text += text;
+    else line.push({ text, style });
     len += [...text].length;
   };
-  const flush = () => { lines.push(line); line = []; len = 0; pendingSpace = null; };
+  const flush = () => {
+    lines.push(line);
+    line = [];
+    len = 0;
+    pendingSpace = null;
+  };
   for (const seg of segs) {
     for (const part of seg.text.split(/(\s+)/)) {
       if (!part) continue;
       if (/^\s+$/.test(part)) {
-        if (part.includes('\n')) { flush(); continue; }
+        if (part.includes('\n')) {
+          flush();
+          continue;
+        }
         if (len > 0) pendingSpace = seg.style;
         continue;
       }
@@ -92,7 +127,9 @@ function wrap(segs: Seg[], width: number, theme: Theme): string[] {
 }
 
 function plainText(tokens: Token[] | undefined): string {
-  return inline(tokens, {}, []).map((s) => s.text).join('');
+  return inline(tokens, {}, [])
+    .map((s) => s.text)
+    .join('');
 }
 
 function table(tok: Tokens.Table, width: number, theme: Theme): string[] {
@@ -114,10 +151,14 @@ function table(tok: Tokens.Table, width: number, theme: Theme): string[] {
     const height = Math.max(1, ...wrapped.map((w) => w.length));
     const out: string[] = [];
     for (let y = 0; y < height; y++) {
-      out.push(wrapped.map((w, i) => {
-        const text = (w[y] ?? '').padEnd(widths[i]);
-        return header ? paint(theme, null, text, { bold: true }) : text;
-      }).join(paint(theme, 'secondary', ' │ ')));
+      out.push(
+        wrapped
+          .map((w, i) => {
+            const text = (w[y] ?? '').padEnd(widths[i]);
+            return header ? paint(theme, null, text, { bold: true }) : text;
+          })
+          .join(paint(theme, 'secondary', ' │ ')),
+      );
     }
     return out;
   };
@@ -127,10 +168,13 @@ function table(tok: Tokens.Table, width: number, theme: Theme): string[] {
 
 function blocks(tokens: Token[], width: number, theme: Theme): string[] {
   const out: string[] = [];
-  const gap = () => { if (out.length && out[out.length - 1] !== '') out.push(''); };
+  const gap = () => {
+    if (out.length && out[out.length - 1] !== '') out.push('');
+  };
   for (const tok of tokens) {
     switch (tok.type) {
-      case 'space': break;
+      case 'space':
+        break;
       case 'heading': {
         gap();
         const h = tok as Tokens.Heading;
@@ -143,7 +187,13 @@ function blocks(tokens: Token[], width: number, theme: Theme): string[] {
         break;
       case 'text': {
         const t = tok as Tokens.Text;
-        out.push(...wrap(t.tokens ? inline(t.tokens, {}, [], !theme.color) : [{ text: decode(t.text), style: {} }], width, theme));
+        out.push(
+          ...wrap(
+            t.tokens ? inline(t.tokens, {}, [], !theme.color) : [{ text: decode(t.text), style: {} }],
+            width,
+            theme,
+          ),
+        );
         break;
       }
       case 'code': {
@@ -157,21 +207,34 @@ function blocks(tokens: Token[], width: number, theme: Theme): string[] {
         const start = typeof l.start === 'number' ? l.start : 1;
         l.items.forEach((item, i) => {
           const bullet = l.ordered ? `${start + i}. ` : '• ';
-          const inner = blocks(item.tokens, Math.max(10, width - bullet.length), theme).filter((x, j, a) => !(x === '' && (j === 0 || j === a.length - 1)));
+          const inner = blocks(item.tokens, Math.max(10, width - bullet.length), theme).filter(
+            (x, j, a) => !(x === '' && (j === 0 || j === a.length - 1)),
+          );
           inner.forEach((line, j) => out.push((j === 0 ? bullet : ' '.repeat(bullet.length)) + line));
         });
         break;
       }
-      case 'table': gap(); out.push(...table(tok as Tokens.Table, width, theme)); break;
+      case 'table':
+        gap();
+        out.push(...table(tok as Tokens.Table, width, theme));
+        break;
       case 'blockquote': {
         gap();
         const inner = blocks((tok as Tokens.Blockquote).tokens, Math.max(10, width - 2), theme);
         for (const line of inner) out.push(paint(theme, 'secondary', '│ ') + line);
         break;
       }
-      case 'hr': gap(); out.push(paint(theme, 'secondary', '─'.repeat(Math.max(1, width)))); break;
-      case 'html': gap(); out.push(...wrap([{ text: (tok as Tokens.HTML).text.trim(), style: {} }], width, theme)); break;
-      default: gap(); out.push(...wrap([{ text: tok.raw.trim(), style: {} }], width, theme));
+      case 'hr':
+        gap();
+        out.push(paint(theme, 'secondary', '─'.repeat(Math.max(1, width))));
+        break;
+      case 'html':
+        gap();
+        out.push(...wrap([{ text: (tok as Tokens.HTML).text.trim(), style: {} }], width, theme));
+        break;
+      default:
+        gap();
+        out.push(...wrap([{ text: tok.raw.trim(), style: {} }], width, theme));
     }
   }
   return out;

@@ -35,28 +35,44 @@ export class PtyTerminal {
     this.term = new Terminal({ cols: opts.cols, rows: opts.rows, scrollback: 2000, allowProposedApi: true });
     const rc = path.join(opts.cwd, '.vault-lab-bashrc');
     // The prompt says where you are; history stays in memory so tokens never land in a file.
-    fs.writeFileSync(rc, [
-      'unset HISTFILE',
-      `PS1='\\[\\e[1;36m\\]vault-lab\\[\\e[0m\\]:\\W\\$ '`,
-      'alias ll="ls -la"',
-      opts.rcExtra ?? '',
-      '',
-    ].join('\n'), { mode: 0o600 });
+    fs.writeFileSync(
+      rc,
+      [
+        'unset HISTFILE',
+        `PS1='\\[\\e[1;36m\\]vault-lab\\[\\e[0m\\]:\\W\\$ '`,
+        'alias ll="ls -la"',
+        opts.rcExtra ?? '',
+        '',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
     this.pty = pty.spawn('bash', ['--noprofile', '--rcfile', rc, '-i'], {
-      name: 'xterm-256color', cols: opts.cols, rows: opts.rows, cwd: opts.cwd,
+      name: 'xterm-256color',
+      cols: opts.cols,
+      rows: opts.rows,
+      cwd: opts.cwd,
       env: { ...opts.env, TERM: 'xterm-256color', HISTFILE: '' },
     });
     this.pty.onData((d) => this.term.write(d, () => this.scheduleUpdate()));
-    this.pty.onExit(({ exitCode }) => { this.exited = true; this.scheduleUpdate(); opts.onExit?.(exitCode); });
+    this.pty.onExit(({ exitCode }) => {
+      this.exited = true;
+      this.scheduleUpdate();
+      opts.onExit?.(exitCode);
+    });
   }
 
   // Output arriving in one burst becomes one update; Ink's own frame limit does the rest.
   private scheduleUpdate() {
     if (this.pendingUpdate) return;
-    this.pendingUpdate = setImmediate(() => { this.pendingUpdate = null; this.opts.onUpdate(); });
+    this.pendingUpdate = setImmediate(() => {
+      this.pendingUpdate = null;
+      this.opts.onUpdate();
+    });
   }
 
-  write(data: string) { if (!this.exited) this.pty.write(data); }
+  write(data: string) {
+    if (!this.exited) this.pty.write(data);
+  }
 
   resize(cols: number, rows: number) {
     if (cols < 2 || rows < 2) return;
@@ -72,22 +88,34 @@ export class PtyTerminal {
     const cell = buf.getNullCell();
     for (let y = 0; y < this.term.rows; y++) {
       const line = buf.getLine(buf.viewportY + y);
-      if (!line) { out.push(''); continue; }
+      if (!line) {
+        out.push('');
+        continue;
+      }
       let s = '';
       let lastSgr = '';
       const cursorHere = showCursor && y === buf.cursorY && buf.viewportY === buf.baseY;
       let end = this.term.cols;
       // Trim trailing blank cells (but keep the cursor's cell).
-      while (end > 0 && (line.getCell(end - 1, cell)?.getChars() ?? '') === '' && !(cursorHere && end - 1 === buf.cursorX)) end--;
+      while (
+        end > 0 &&
+        (line.getCell(end - 1, cell)?.getChars() ?? '') === '' &&
+        !(cursorHere && end - 1 === buf.cursorX)
+      )
+        end--;
       for (let x = 0; x < end; x++) {
         const c = line.getCell(x, cell);
         if (!c || c.getWidth() === 0) continue;
         const inverseCursor = cursorHere && x === buf.cursorX;
         const sgr = color ? sgrOf(c, inverseCursor) : inverseCursor ? '\u001b[7m' : '';
-        if (sgr !== lastSgr) { s += '\u001b[0m' + sgr; lastSgr = sgr; }
+        if (sgr !== lastSgr) {
+          s += '\u001b[0m' + sgr;
+          lastSgr = sgr;
+        }
         s += c.getChars() || ' ';
       }
-      if (cursorHere && buf.cursorX >= end) s += '\u001b[0m' + ' '.repeat(Math.max(0, buf.cursorX - end)) + '\u001b[7m \u001b[0m';
+      if (cursorHere && buf.cursorX >= end)
+        s += '\u001b[0m' + ' '.repeat(Math.max(0, buf.cursorX - end)) + '\u001b[7m \u001b[0m';
       if (lastSgr) s += '\u001b[0m';
       out.push(s);
     }
@@ -104,7 +132,13 @@ export class PtyTerminal {
 
   kill() {
     if (this.pendingUpdate) clearImmediate(this.pendingUpdate);
-    if (!this.exited) { try { this.pty.kill('SIGHUP'); } catch { /* gone */ } }
+    if (!this.exited) {
+      try {
+        this.pty.kill('SIGHUP');
+      } catch {
+        /* gone */
+      }
+    }
     this.term.dispose();
   }
 }
@@ -129,7 +163,8 @@ function sgrOf(c: IBufferCell, cursor: boolean): string {
   if (c.isItalic()) parts.push('3');
   if (c.isUnderline()) parts.push('4');
   if (c.isInverse() !== 0 ? !cursor : cursor) parts.push('7');
-  const fg = colorCode('fg', c), bg = colorCode('bg', c);
+  const fg = colorCode('fg', c),
+    bg = colorCode('bg', c);
   if (fg) parts.push(fg);
   if (bg) parts.push(bg);
   return parts.length ? `\u001b[${parts.join(';')}m` : '';

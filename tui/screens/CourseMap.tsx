@@ -29,7 +29,14 @@ export function CourseMap({ labs, progress, selected, theme, width, height, noti
       topic = l.lab.topic;
       if (rows.length) rows.push({ key: `gap-${topic}`, node: ' ' });
       const mins = labs.filter((x) => x.lab.topic === topic).reduce((a, x) => a + x.lab.minutes, 0);
-      rows.push({ key: `t-${topic}`, node: <Text bold>{topic} <Text color={theme.text.secondary}>· {mins} min</Text></Text> });
+      rows.push({
+        key: `t-${topic}`,
+        node: (
+          <Text bold>
+            {topic} <Text color={theme.text.secondary}>· {mins} min</Text>
+          </Text>
+        ),
+      });
     }
     const isSel = index === selected;
     const p = progress(l.lab.id);
@@ -40,9 +47,21 @@ export function CourseMap({ labs, progress, selected, theme, width, height, noti
       lab: index,
       node: (
         <Text wrap="truncate">
-          <Text color={isSel ? theme.text.accent : undefined} bold={isSel}>{isSel ? '› ' : '  '}{title}</Text>
-          <Text color={theme.text.secondary}>{`${String(l.lab.minutes).padStart(3)} min  `}{needsText(l).padEnd(12)} </Text>
-          <Text color={st.tone === 'ok' ? theme.status.ok : st.tone === 'pending' ? theme.status.pending : theme.text.secondary}>{st.text}</Text>
+          <Text color={isSel ? theme.text.accent : undefined} bold={isSel}>
+            {isSel ? '› ' : '  '}
+            {title}
+          </Text>
+          <Text color={theme.text.secondary}>
+            {`${String(l.lab.minutes).padStart(3)} min  `}
+            {needsText(l).padEnd(12)}{' '}
+          </Text>
+          <Text
+            color={
+              st.tone === 'ok' ? theme.status.ok : st.tone === 'pending' ? theme.status.pending : theme.text.secondary
+            }
+          >
+            {st.text}
+          </Text>
         </Text>
       ),
     });
@@ -56,15 +75,37 @@ export function CourseMap({ labs, progress, selected, theme, width, height, noti
   const shown = rows.slice(start, start + room);
   return (
     <Box flexDirection="column" paddingX={1} width={width}>
-      <Text bold color={theme.text.title} wrap="truncate">vault-lab — a hands-on course in secrets management</Text>
-      <Text color={theme.text.secondary} wrap="truncate">A real Vault-compatible engine runs on your machine; every step checks what you actually did.</Text>
-      {notices.map((n, i) => <Text key={`n${i}`} color={theme.status.warn} wrap="truncate">{n}</Text>)}
+      <Text bold color={theme.text.title} wrap="truncate">
+        vault-lab — a hands-on course in secrets management
+      </Text>
+      <Text color={theme.text.secondary} wrap="truncate">
+        A real Vault-compatible engine runs on your machine; every step checks what you actually did.
+      </Text>
+      {notices.map((n, i) => (
+        <Text key={`n${i}`} color={theme.status.warn} wrap="truncate">
+          {n}
+        </Text>
+      ))}
       <Box flexDirection="column" marginTop={1}>
-        {shown.map((r) => <Box key={r.key}>{typeof r.node === 'string' ? <Text>{r.node}</Text> : r.node}</Box>)}
-        {start + room < rows.length && <Text color={theme.text.secondary}>  … {rows.length - start - room} more below</Text>}
+        {shown.map((r) => (
+          <Box key={r.key}>{typeof r.node === 'string' ? <Text>{r.node}</Text> : r.node}</Box>
+        ))}
+        {start + room < rows.length && (
+          <Text color={theme.text.secondary}> … {rows.length - start - room} more below</Text>
+        )}
       </Box>
-      {summary && <Box marginTop={1}><Text wrap="truncate" color={theme.text.secondary}>{summary}</Text></Box>}
-      <Box marginTop={summary ? 0 : 1}><Text wrap="truncate" color={theme.text.secondary}>{hintLine('map')}</Text></Box>
+      {summary && (
+        <Box marginTop={1}>
+          <Text wrap="truncate" color={theme.text.secondary}>
+            {summary}
+          </Text>
+        </Box>
+      )}
+      <Box marginTop={summary ? 0 : 1}>
+        <Text wrap="truncate" color={theme.text.secondary}>
+          {hintLine('map')}
+        </Text>
+      </Box>
     </Box>
   );
 }

@@ -24,7 +24,8 @@ function stepMarks(c: LabController, theme: Theme, width: number): string {
   const marks = c.lab.steps.map((st, i) => {
     const status = c.session.statuses[i];
     const mark = status === 'done' ? '✓' : status === 'skipped' ? '↷' : status === 'active' ? '●' : '○';
-    const tone = status === 'done' ? 'ok' : status === 'skipped' ? 'warn' : status === 'active' ? 'accent' : 'secondary';
+    const tone =
+      status === 'done' ? 'ok' : status === 'skipped' ? 'warn' : status === 'active' ? 'accent' : 'secondary';
     return { mark, id: st.id, tone } as const;
   });
   const parts = marks.map((m) => `${m.mark} ${m.id}`);
@@ -33,7 +34,13 @@ function stepMarks(c: LabController, theme: Theme, width: number): string {
   let from = 0;
   const widthFrom = (f: number) => parts.slice(f, active + 1).join(' ').length + (f > 0 ? 2 : 0);
   while (from < active && widthFrom(from) > width) from++;
-  return (from > 0 ? '… ' : '') + marks.slice(from).map((m, i) => paint(theme, m.tone, parts[from + i])).join(' ');
+  return (
+    (from > 0 ? '… ' : '') +
+    marks
+      .slice(from)
+      .map((m, i) => paint(theme, m.tone, parts[from + i]))
+      .join(' ')
+  );
 }
 
 export function LabScreen({ c, theme, layout, focus, panel, scroll, noShell }: LabScreenProps) {
@@ -46,15 +53,24 @@ export function LabScreen({ c, theme, layout, focus, panel, scroll, noShell }: L
   if (c.state !== 'ready') {
     return (
       <Box flexDirection="column" height={layout.rows}>
-        <Text bold color={theme.text.title}>{header}</Text>
-        {c.state === 'starting'
-          ? <Spinner color={theme.status.pending} text={c.progressText} />
-          : <Text color={theme.status.fail}>Could not start the lab: {c.error}{'\n'}Press Esc for the course map or q to quit.</Text>}
+        <Text bold color={theme.text.title}>
+          {header}
+        </Text>
+        {c.state === 'starting' ? (
+          <Spinner color={theme.status.pending} text={c.progressText} />
+        ) : (
+          <Text color={theme.status.fail}>
+            Could not start the lab: {c.error}
+            {'\n'}Press Esc for the course map or q to quit.
+          </Text>
+        )}
       </Box>
     );
   }
 
-  const envLines = noShell ? ['Use your own terminal; paste these lines there (checks still see everything you do):', ...c.exportLines()] : [];
+  const envLines = noShell
+    ? ['Use your own terminal; paste these lines there (checks still see everything you do):', ...c.exportLines()]
+    : [];
   // The layout keeps 5 rows for the export lines; outside systems can add more.
   const lessonRows = Math.max(3, layout.lessonRows - Math.max(0, envLines.length - 5));
   const all = panel === 'activity' ? activityLines(c.activity(), theme) : lessonLines(c, width - 1, theme);
@@ -73,29 +89,77 @@ export function LabScreen({ c, theme, layout, focus, panel, scroll, noShell }: L
 
   const last = c.session.activity.length ? c.activity().at(-1) : undefined;
   const lastLines = last
-    ? [`${paint(theme, last.ok ? 'ok' : 'fail', last.ok ? '✓' : '✗')} last request: ${last.summary}  ${paint(theme, 'secondary', last.who)}`, `  ${paint(theme, last.why.startsWith('denied') ? 'fail' : 'secondary', last.why)}`]
+    ? [
+        `${paint(theme, last.ok ? 'ok' : 'fail', last.ok ? '✓' : '✗')} last request: ${last.summary}  ${paint(theme, 'secondary', last.who)}`,
+        `  ${paint(theme, last.why.startsWith('denied') ? 'fail' : 'secondary', last.why)}`,
+      ]
     : [paint(theme, 'secondary', 'Your requests and why each was allowed or denied appear here (a: full feed).')];
-  const activityShown = layout.activityRows >= 2 ? lastLines.slice(0, 2) : [last ? `${paint(theme, last.ok ? 'ok' : 'fail', last.ok ? '✓' : '✗')} ${last.summary}: ${last.why}` : lastLines[0]];
+  const activityShown =
+    layout.activityRows >= 2
+      ? lastLines.slice(0, 2)
+      : [
+          last
+            ? `${paint(theme, last.ok ? 'ok' : 'fail', last.ok ? '✓' : '✗')} ${last.summary}: ${last.why}`
+            : lastLines[0],
+        ];
   while (activityShown.length < layout.activityRows) activityShown.push('');
 
   const shell = c.pty ? c.pty.lines(focus === 'shell', theme.color) : [];
   const paneTitle = panel === 'activity' ? ' · activity feed (a: lesson)' : '';
   const focusLabel = noShell ? '' : focus === 'shell' ? ' · [shell]' : ' · [lesson]';
   const rule = `── ${noShell ? 'your terminal' : 'shell'} ${focus === 'shell' ? '(typing goes here) ' : ''}`;
-  const footer = focus === 'shell' ? `${FOCUS_LABEL}: to the lesson (hints, skip, quit) · Ctrl-C, Ctrl-D: to the shell` : hintLine('lesson');
+  const footer =
+    focus === 'shell'
+      ? `${FOCUS_LABEL}: to the lesson (hints, skip, quit) · Ctrl-C, Ctrl-D: to the shell`
+      : hintLine('lesson');
 
   return (
     <Box flexDirection="column" height={layout.rows} width={width}>
-      <Text wrap="truncate" bold color={theme.text.title}>{header}<Text color={theme.text.secondary}>{paneTitle}{more}{focusLabel}</Text></Text>
+      <Text wrap="truncate" bold color={theme.text.title}>
+        {header}
+        <Text color={theme.text.secondary}>
+          {paneTitle}
+          {more}
+          {focusLabel}
+        </Text>
+      </Text>
       <Text wrap="truncate">{stepMarks(c, theme, width)}</Text>
-      {visible.map((l, i) => <Text key={`l${i}`} wrap="truncate">{l || ' '}</Text>)}
-      {checkLines.slice(0, layout.checkRows).map((r, i) => (
-        <Text key={`c${i}`} wrap="truncate" color={r.ok === null ? theme.status.warn : r.ok ? theme.status.ok : theme.status.fail}>{r.text ? `${r.ok === null ? '•' : r.ok ? '✓' : '✗'} ${r.text}` : ' '}</Text>
+      {visible.map((l, i) => (
+        <Text key={`l${i}`} wrap="truncate">
+          {l || ' '}
+        </Text>
       ))}
-      {activityShown.map((l, i) => <Text key={`a${i}`} wrap="truncate">{l || ' '}</Text>)}
-      <Text wrap="truncate" color={focus === 'shell' ? theme.border.focused : theme.border.idle}>{rule.padEnd(width, '─').slice(0, width)}</Text>
-      {noShell ? envLines.map((l, i) => <Text key={`e${i}`} wrap="truncate">{l}</Text>) : shell.map((l, i) => <Text key={`s${i}`} wrap="truncate">{l || ' '}</Text>)}
-      <Text wrap="truncate" color={theme.text.secondary}>{footer}</Text>
+      {checkLines.slice(0, layout.checkRows).map((r, i) => (
+        <Text
+          key={`c${i}`}
+          wrap="truncate"
+          color={r.ok === null ? theme.status.warn : r.ok ? theme.status.ok : theme.status.fail}
+        >
+          {r.text ? `${r.ok === null ? '•' : r.ok ? '✓' : '✗'} ${r.text}` : ' '}
+        </Text>
+      ))}
+      {activityShown.map((l, i) => (
+        <Text key={`a${i}`} wrap="truncate">
+          {l || ' '}
+        </Text>
+      ))}
+      <Text wrap="truncate" color={focus === 'shell' ? theme.border.focused : theme.border.idle}>
+        {rule.padEnd(width, '─').slice(0, width)}
+      </Text>
+      {noShell
+        ? envLines.map((l, i) => (
+            <Text key={`e${i}`} wrap="truncate">
+              {l}
+            </Text>
+          ))
+        : shell.map((l, i) => (
+            <Text key={`s${i}`} wrap="truncate">
+              {l || ' '}
+            </Text>
+          ))}
+      <Text wrap="truncate" color={theme.text.secondary}>
+        {footer}
+      </Text>
     </Box>
   );
 }

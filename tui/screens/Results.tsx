@@ -6,16 +6,29 @@ import type { Theme } from '../theme.js';
 import { hintLine } from '../keys.js';
 import { resultRows } from '../course.js';
 
-export interface ResultsProps { title: string; results: LabResults; theme: Theme }
+export interface ResultsProps {
+  title: string;
+  results: LabResults;
+  theme: Theme;
+}
 
 export function Results({ title, results, theme }: ResultsProps) {
   return (
     <Box flexDirection="column" paddingX={1}>
-      <Text bold color={theme.text.title}>Results · {title}</Text>
+      <Text bold color={theme.text.title}>
+        Results · {title}
+      </Text>
       <Box flexDirection="column" marginTop={1}>
-        {resultRows(results).map(([k, v]) => <Text key={k}><Text color={theme.text.secondary}>{k.padEnd(17)}</Text>{v}</Text>)}
+        {resultRows(results).map(([k, v]) => (
+          <Text key={k}>
+            <Text color={theme.text.secondary}>{k.padEnd(17)}</Text>
+            {v}
+          </Text>
+        ))}
       </Box>
-      <Box marginTop={1}><Text color={theme.text.secondary}>{hintLine('results')}</Text></Box>
+      <Box marginTop={1}>
+        <Text color={theme.text.secondary}>{hintLine('results')}</Text>
+      </Box>
     </Box>
   );
 }

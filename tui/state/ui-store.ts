@@ -14,8 +14,16 @@ import { layoutFor, type Layout } from '../layout.js';
 import type { Scope } from '../keys.js';
 import type { Theme } from '../theme.js';
 import {
-  initialState, labOpened, reduceInput, scopeOf, stepChanged,
-  type Effect, type InputContext, type LabFacts, type Panel, type UiState,
+  initialState,
+  labOpened,
+  reduceInput,
+  scopeOf,
+  stepChanged,
+  type Effect,
+  type InputContext,
+  type LabFacts,
+  type Panel,
+  type UiState,
 } from '../input.js';
 
 export interface CourseUiProps {
@@ -59,9 +67,13 @@ export interface UiActions {
 export function factsOf(c: LabController): LabFacts {
   const q = c.quiz;
   return {
-    id: c.id, state: c.state, shell: !!c.pty, shellEnded: c.shellEnded,
+    id: c.id,
+    state: c.state,
+    shell: !!c.pty,
+    shellEnded: c.shellEnded,
     quiz: q ? { typed: q.typed, answered: !!q.feedback } : null,
-    finished: c.session.finished, hasQuiz: c.hasQuiz,
+    finished: c.session.finished,
+    hasQuiz: c.hasQuiz,
   };
 }
 
@@ -77,18 +89,25 @@ export class UiStore implements UiActions {
   private snapshot: UiSnapshot;
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly props: CourseUiProps, private dims: { cols: number; rows: number }) {
+  constructor(
+    private readonly props: CourseUiProps,
+    private dims: { cols: number; rows: number },
+  ) {
     this.labs = orderLabs(props.labs);
     this.ui = initialState(this.labFacts());
     this.snapshot = this.build();
   }
 
   /** Ink's exit, called once the open lab has stopped after a quit. */
-  bindExit(exit: () => void) { this.exit = exit; }
+  bindExit(exit: () => void) {
+    this.exit = exit;
+  }
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+    return () => {
+      this.listeners.delete(listener);
+    };
   };
 
   getSnapshot = (): UiSnapshot => this.snapshot;
@@ -114,17 +133,25 @@ export class UiStore implements UiActions {
     this.changed();
   };
 
-  private layout(): Layout { return layoutFor(this.dims.cols, this.dims.rows, this.props.noShell); }
+  private layout(): Layout {
+    return layoutFor(this.dims.cols, this.dims.rows, this.props.noShell);
+  }
 
   private labFacts(): InputContext['labs'] {
-    return this.labs.map((l) => ({ id: l.lab.id, inProgress: this.props.store.lab(l.lab.id).status === 'in-progress' }));
+    return this.labs.map((l) => ({
+      id: l.lab.id,
+      inProgress: this.props.store.lab(l.lab.id).status === 'in-progress',
+    }));
   }
 
   private context(): InputContext {
     const c = this.controller;
     return {
-      labs: this.labFacts(), noShell: this.props.noShell, lessonRows: this.layout().lessonRows,
-      lab: c ? factsOf(c) : null, maxScroll: (panel) => this.maxScroll(panel),
+      labs: this.labFacts(),
+      noShell: this.props.noShell,
+      lessonRows: this.layout().lessonRows,
+      lab: c ? factsOf(c) : null,
+      maxScroll: (panel) => this.maxScroll(panel),
     };
   }
 
@@ -140,25 +167,58 @@ export class UiStore implements UiActions {
   private run(e: Effect): void {
     const c = this.controller;
     switch (e.type) {
-      case 'quit': void this.quit(); return;
-      case 'open': { const l = this.labs[e.index]; if (l) void this.openLab(l, e.resume); return; }
-      case 'close': void this.close(); return;
-      case 'scrollToEnd': this.ui = { ...this.ui, scroll: this.maxScroll('lesson') }; return;
-      default: break;
+      case 'quit':
+        void this.quit();
+        return;
+      case 'open': {
+        const l = this.labs[e.index];
+        if (l) void this.openLab(l, e.resume);
+        return;
+      }
+      case 'close':
+        void this.close();
+        return;
+      case 'scrollToEnd':
+        this.ui = { ...this.ui, scroll: this.maxScroll('lesson') };
+        return;
+      default:
+        break;
     }
     if (!c) return;
     switch (e.type) {
-      case 'shell': c.input(e.data); break;
-      case 'restartShell': c.restartShell(); break;
-      case 'hint': c.revealHint(); break;
-      case 'solution': c.showSolution(); break;
-      case 'reset': void c.resetStep(); break;
-      case 'skip': void c.skipStep(); break;
-      case 'advance': void c.advanceClock(); break;
-      case 'startQuiz': c.startQuiz(); break;
-      case 'leaveQuiz': c.leaveQuiz(); break;
-      case 'quizChoose': c.quizChoose(e.how); break;
-      case 'quizType': c.quizType(e.text); break;
+      case 'shell':
+        c.input(e.data);
+        break;
+      case 'restartShell':
+        c.restartShell();
+        break;
+      case 'hint':
+        c.revealHint();
+        break;
+      case 'solution':
+        c.showSolution();
+        break;
+      case 'reset':
+        void c.resetStep();
+        break;
+      case 'skip':
+        void c.skipStep();
+        break;
+      case 'advance':
+        void c.advanceClock();
+        break;
+      case 'startQuiz':
+        c.startQuiz();
+        break;
+      case 'leaveQuiz':
+        c.leaveQuiz();
+        break;
+      case 'quizChoose':
+        c.quizChoose(e.how);
+        break;
+      case 'quizType':
+        c.quizType(e.text);
+        break;
       case 'quizSubmit':
         void c.quizSubmit().then((over) => {
           if (!e.resultsWhenOver || !over || this.controller !== c) return;
@@ -181,7 +241,9 @@ export class UiStore implements UiActions {
     this.opening = true;
     try {
       let mod: typeof import('../controller.js');
-      try { mod = await import('../controller.js'); } catch (e) {
+      try {
+        mod = await import('../controller.js');
+      } catch (e) {
         const why = (e as Error).message.split('\n')[0];
         this.openError = `Could not load the lab runtime (${why}). Was vault-lab updated while it ran? Restart it.`;
         this.changed();
@@ -191,7 +253,13 @@ export class UiStore implements UiActions {
       const { noShell, store, workspaceRoot, controllerOptions } = this.props;
       const layout = this.layout();
       const c = new mod.LabController(l, {
-        cols: layout.cols, shellRows: layout.shellRows, noShell, store, workspaceRoot, resume, ...(controllerOptions ?? {}),
+        cols: layout.cols,
+        shellRows: layout.shellRows,
+        noShell,
+        store,
+        workspaceRoot,
+        resume,
+        ...(controllerOptions ?? {}),
       });
       c.on('update', () => this.onUpdate(c));
       this.controller = c;
@@ -218,7 +286,10 @@ export class UiStore implements UiActions {
   private onUpdate(c: LabController) {
     if (c !== this.controller) return;
     // Back to the top of the lesson when the step changes.
-    if (c.session.stepIndex !== this.stepIndex) { this.stepIndex = c.session.stepIndex; this.ui = stepChanged(this.ui); }
+    if (c.session.stepIndex !== this.stepIndex) {
+      this.stepIndex = c.session.stepIndex;
+      this.ui = stepChanged(this.ui);
+    }
     this.changed();
   }
 
@@ -232,10 +303,16 @@ export class UiStore implements UiActions {
     const c = this.controller;
     return {
       ...this.ui,
-      labs: this.labs, progress: store, theme, noShell,
+      labs: this.labs,
+      progress: store,
+      theme,
+      noShell,
       notices: this.openError ? [...notices, this.openError] : notices,
-      controller: c, scope: scopeOf(this.ui, c ? factsOf(c) : null),
-      cols: this.dims.cols, rows: this.dims.rows, layout: this.layout(),
+      controller: c,
+      scope: scopeOf(this.ui, c ? factsOf(c) : null),
+      cols: this.dims.cols,
+      rows: this.dims.rows,
+      layout: this.layout(),
     };
   }
 }

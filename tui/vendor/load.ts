@@ -45,10 +45,24 @@ function load(): Vendor {
   const source = fs.readFileSync(file, 'utf8');
   const cacheFile = path.join(dataDir(), 'cache', 'v8', `${__UI_VENDOR__}-${process.version}-${process.arch}.bin`);
   let cachedData: Buffer | undefined;
-  try { cachedData = fs.readFileSync(cacheFile); } catch { /* first start */ }
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    /* first start */
+  }
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    cachedData,
+  });
   const mod = { exports: {} as Vendor };
-  (script.runInThisContext() as (...a: unknown[]) => void).call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file));
+  (script.runInThisContext() as (...a: unknown[]) => void).call(
+    mod.exports,
+    mod.exports,
+    createRequire(file),
+    mod,
+    file,
+    path.dirname(file),
+  );
   if (!cachedData || script.cachedDataRejected) {
     saveCache = () => {
       saveCache = null;
@@ -60,9 +74,12 @@ function load(): Vendor {
         fs.renameSync(tmp, cacheFile);
         // Caches of earlier builds or other Node versions are never read again.
         for (const f of fs.readdirSync(path.dirname(cacheFile))) {
-          if (f.startsWith('ui-vendor-') && f.endsWith('.bin') && f !== path.basename(cacheFile)) fs.rmSync(path.join(path.dirname(cacheFile), f), { force: true });
+          if (f.startsWith('ui-vendor-') && f.endsWith('.bin') && f !== path.basename(cacheFile))
+            fs.rmSync(path.join(path.dirname(cacheFile), f), { force: true });
         }
-      } catch { /* no cache this time */ }
+      } catch {
+        /* no cache this time */
+      }
     };
   }
   return mod.exports;

@@ -63,8 +63,9 @@ export const SOURCE_PATCHES: SourcePatch[] = [
     file: 'build/reconciler.js',
     filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/,
     what: 'Cuts the two top-level awaits of the reconciler: the React devtools import and the package.json read.',
-    why: 'Both run only with DEV=true, and the shipped course has no React devtools; but a top-level await cannot '
-      + 'live in the CommonJS bundle that is loaded with a V8 code cache (tui/vendor/load.ts).',
+    why:
+      'Both run only with DEV=true, and the shipped course has no React devtools; but a top-level await cannot ' +
+      'live in the CommonJS bundle that is loaded with a V8 code cache (tui/vendor/load.ts).',
     recheck: 'ink/build/reconciler.js: whether it still awaits at the top level, and only under DEV.',
     cuts: [
       { from: "await import('./devtools.js');", to: () => 'void 0;' },
@@ -79,20 +80,25 @@ export const SOURCE_PATCHES: SourcePatch[] = [
     file: 'index.js',
     filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/,
     onlyIf: 'const rgiEmojiRegex',
-    what: 'Builds the RGI emoji regex on first use instead of at load, and measures strings of printable ASCII '
-      + 'and the course\'s own narrow characters by their length, as it already does for ASCII alone.',
-    why: 'Building the regex costs about 10 ms of every cold start; segmenting every line of every frame '
-      + 'for characters that are known to be one column wide is most of the rest of its time.',
-    recheck: 'string-width/index.js: the emoji regex declaration and the ASCII fast path; '
-      + 'test/tui/narrow-chars.test.ts checks the characters against the new version.',
+    what:
+      'Builds the RGI emoji regex on first use instead of at load, and measures strings of printable ASCII ' +
+      "and the course's own narrow characters by their length, as it already does for ASCII alone.",
+    why:
+      'Building the regex costs about 10 ms of every cold start; segmenting every line of every frame ' +
+      'for characters that are known to be one column wide is most of the rest of its time.',
+    recheck:
+      'string-width/index.js: the emoji regex declaration and the ASCII fast path; ' +
+      'test/tui/narrow-chars.test.ts checks the characters against the new version.',
     cuts: [
       {
         from: 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;',
-        to: () => "let rgiEmojiRegexBuilt; const rgiEmojiRegex = { test: (s) => (rgiEmojiRegexBuilt ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(s) };",
+        to: () =>
+          "let rgiEmojiRegexBuilt; const rgiEmojiRegex = { test: (s) => (rgiEmojiRegexBuilt ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(s) };",
       },
       {
         from: 'if (/^[\\u0020-\\u007E]*$/.test(string)) {',
-        to: ({ narrowChars }) => `if (/^[\\u0020-\\u007E]*$/.test(string) || (ambiguousIsNarrow && /^[\\u0020-\\u007E${narrowChars}]*$/.test(string))) {`,
+        to: ({ narrowChars }) =>
+          `if (/^[\\u0020-\\u007E]*$/.test(string) || (ambiguousIsNarrow && /^[\\u0020-\\u007E${narrowChars}]*$/.test(string))) {`,
       },
     ],
   },
@@ -106,12 +112,15 @@ export const MODULE_PATCHES: ModulePatch[] = [
     replaces: /^yoga-layout$/,
     with: 'tui/vendor/yoga-sync.ts',
     uses: ['dist/binaries/yoga-wasm-base64-esm.js', 'dist/src/wrapAssembly.js', 'dist/src/generated/YGEnums.js'],
-    what: 'Replaces yoga-layout\'s entry with tui/vendor/yoga-sync.ts, which instantiates the WebAssembly '
-      + 'synchronously; the build inlines the wasm bytes taken from the base64 data URL in yoga\'s binary file.',
-    why: 'yoga-layout\'s entry awaits the WebAssembly set-up at the top level, which the CommonJS UI bundle '
-      + 'cannot do (see ink-reconciler-dev-awaits).',
-    recheck: 'yoga-layout/dist: the Emscripten factory (instantiateWasm, calledRun), wrapAssembly, YGEnums and '
-      + 'the data URL; the build loads the bundle once and fails if yoga no longer starts synchronously.',
+    what:
+      "Replaces yoga-layout's entry with tui/vendor/yoga-sync.ts, which instantiates the WebAssembly " +
+      "synchronously; the build inlines the wasm bytes taken from the base64 data URL in yoga's binary file.",
+    why:
+      "yoga-layout's entry awaits the WebAssembly set-up at the top level, which the CommonJS UI bundle " +
+      'cannot do (see ink-reconciler-dev-awaits).',
+    recheck:
+      'yoga-layout/dist: the Emscripten factory (instantiateWasm, calledRun), wrapAssembly, YGEnums and ' +
+      'the data URL; the build loads the bundle once and fails if yoga no longer starts synchronously.',
   },
 ];
 
@@ -127,8 +136,9 @@ export const RUNTIME_WORKAROUNDS: Vendored[] = [
     package: 'yoga-layout',
     version: '3.2.1',
     what: 'Hides globalThis.fetch while the UI is imported.',
-    why: 'yoga\'s Emscripten start-up asks `typeof fetch`, which makes Node load its whole HTTP client '
-      + '(undici) for nothing: about a tenth of the course\'s cold start.',
+    why:
+      "yoga's Emscripten start-up asks `typeof fetch`, which makes Node load its whole HTTP client " +
+      "(undici) for nothing: about a tenth of the course's cold start.",
     recheck: 'whether yoga-layout still reads fetch when it starts (grep its binaries for "typeof fetch").',
   },
   {
@@ -136,10 +146,11 @@ export const RUNTIME_WORKAROUNDS: Vendored[] = [
     package: 'is-in-ci',
     version: '2.0.0',
     what: 'Removes CI, CONTINUOUS_INTEGRATION and CI_* from the environment while the UI is imported.',
-    why: 'Ink decides once, when it loads (through is-in-ci), whether it runs in CI, and then draws only the '
-      + 'last frame. The course runs in a real terminal (checked before it gets here), so it must draw live '
-      + 'even in a CI job or a terminal that sets CI.',
-    recheck: 'is-in-ci\'s variables, and whether Ink still reads it once at load (ink/build/ink.js).',
+    why:
+      'Ink decides once, when it loads (through is-in-ci), whether it runs in CI, and then draws only the ' +
+      'last frame. The course runs in a real terminal (checked before it gets here), so it must draw live ' +
+      'even in a CI job or a terminal that sets CI.',
+    recheck: "is-in-ci's variables, and whether Ink still reads it once at load (ink/build/ink.js).",
   },
 ];
 
@@ -154,9 +165,11 @@ export function applySourcePatch(patch: SourcePatch, source: string, ctx: PatchC
   for (const cut of patch.cuts) {
     if (!out.includes(cut.from)) {
       const which = `${patch.package}/${patch.file}${installed ? ` (${installed} installed)` : ''}`;
-      throw new Error(`vendor patch ${patch.id}: ${which} no longer `
-        + `contains ${JSON.stringify(cut.from)}; it was written against ${patch.package} ${patch.version}. `
-        + `Re-check ${patch.recheck} Then update tui/vendor/patches.ts.`);
+      throw new Error(
+        `vendor patch ${patch.id}: ${which} no longer ` +
+          `contains ${JSON.stringify(cut.from)}; it was written against ${patch.package} ${patch.version}. ` +
+          `Re-check ${patch.recheck} Then update tui/vendor/patches.ts.`,
+      );
     }
     out = out.replace(cut.from, () => cut.to(ctx)); // a function: the replacement may hold $' and friends
   }
@@ -172,7 +185,9 @@ export async function importUi<T>(load: () => Promise<T>): Promise<T> {
   if (fetchProp?.configurable) {
     Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
   }
-  const ciVars = Object.keys(process.env).filter((k) => k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k.startsWith('CI_'));
+  const ciVars = Object.keys(process.env).filter(
+    (k) => k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k.startsWith('CI_'),
+  );
   const saved = Object.fromEntries(ciVars.map((k) => [k, process.env[k]]));
   for (const k of ciVars) delete process.env[k];
   try {

@@ -1,3 +1,4 @@
 /** What `vault audit enable | disable | list` share. */
 
-export const norm = (p: string) => (p.replace(/^\/+/, '').endsWith('/') ? p.replace(/^\/+/, '') : p.replace(/^\/+/, '') + '/');
+export const norm = (p: string) =>
+  p.replace(/^\/+/, '').endsWith('/') ? p.replace(/^\/+/, '') : p.replace(/^\/+/, '') + '/';

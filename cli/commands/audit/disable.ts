@@ -16,9 +16,14 @@ export const auditDisable: Command = {
 
       $ vault audit disable file/`,
   async run(ctx) {
-    if (ctx.args.length !== 1) return ctx.error(`${ctx.args.length ? 'Too many' : 'Not enough'} arguments (expected 1, got ${ctx.args.length})`);
+    if (ctx.args.length !== 1)
+      return ctx.error(`${ctx.args.length ? 'Too many' : 'Not enough'} arguments (expected 1, got ${ctx.args.length})`);
     const path = norm(ctx.args[0]);
-    try { await ctx.client().request('DELETE', `sys/audit/${path.replace(/\/$/, '')}`); } catch (e) { return ctx.fail('Error disabling audit device', e); }
+    try {
+      await ctx.client().request('DELETE', `sys/audit/${path.replace(/\/$/, '')}`);
+    } catch (e) {
+      return ctx.fail('Error disabling audit device', e);
+    }
     ctx.io.stdout(`Success! Disabled audit device (if it was enabled) at: ${path}\n`);
     return 0;
   },

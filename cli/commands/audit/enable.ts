@@ -19,24 +19,40 @@ export const auditEnable: Command = {
       $ vault audit enable file file_path=/var/log/audit.log`,
   flags: {
     description: { kind: 'string', usage: 'Human-friendly description for the purpose of this audit device.' },
-    path: { kind: 'string', usage: 'Place where the audit device will be accessible. This must be unique across all audit devices. This defaults to the "type" of the audit device.' },
+    path: {
+      kind: 'string',
+      usage:
+        'Place where the audit device will be accessible. This must be unique across all audit devices. This defaults to the "type" of the audit device.',
+    },
     local: { kind: 'bool', default: false, usage: 'Mark the audit device as a local-only device.' },
   },
   async run(ctx) {
-    if (ctx.args.length < 1) return ctx.error('Error enabling audit device: audit type missing. Valid types include \'file\', \'socket\' and \'syslog\'.');
+    if (ctx.args.length < 1)
+      return ctx.error(
+        "Error enabling audit device: audit type missing. Valid types include 'file', 'socket' and 'syslog'.",
+      );
     const [type, ...rest] = ctx.args;
     let options: Record<string, unknown>;
-    try { options = await parseKVArgs(rest, ctx.io.readStdin); } catch (e) {
+    try {
+      options = await parseKVArgs(rest, ctx.io.readStdin);
+    } catch (e) {
       if (e instanceof ArgError) return ctx.error(e.message);
       throw e;
     }
-    const stringOptions = Object.fromEntries(Object.entries(options).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
+    const stringOptions = Object.fromEntries(
+      Object.entries(options).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]),
+    );
     const path = norm((ctx.flags.path as string) || type);
     try {
       await ctx.client().request('PUT', `sys/audit/${path.replace(/\/$/, '')}`, {
-        type, description: (ctx.flags.description as string) ?? '', options: stringOptions, local: !!ctx.flags.local,
+        type,
+        description: (ctx.flags.description as string) ?? '',
+        options: stringOptions,
+        local: !!ctx.flags.local,
       });
-    } catch (e) { return ctx.fail('Error enabling audit device', e); }
+    } catch (e) {
+      return ctx.fail('Error enabling audit device', e);
+    }
     ctx.io.stdout(`Success! Enabled the ${type} audit device at: ${path}\n`);
     return 0;
   },

@@ -18,9 +18,14 @@ export const authDisable: Command = {
 
       $ vault auth disable userpass/`,
   async run(ctx) {
-    const bad = oneArg(ctx); if (bad !== undefined) return bad;
+    const bad = oneArg(ctx);
+    if (bad !== undefined) return bad;
     const p = slashed(ctx.args[0]);
-    try { await ctx.client().request('DELETE', `sys/auth/${p}`); } catch (e) { return ctx.fail(`Error disabling auth method at ${p}`, e); }
+    try {
+      await ctx.client().request('DELETE', `sys/auth/${p}`);
+    } catch (e) {
+      return ctx.fail(`Error disabling auth method at ${p}`, e);
+    }
     ctx.io.stdout(`Success! Disabled the auth method (if it existed) at: ${p}\n`);
     return 0;
   },

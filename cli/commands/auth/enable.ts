@@ -40,14 +40,25 @@ Command Options:
     version: { kind: 'int', default: 0 },
   },
   async run(ctx) {
-    const bad = oneArg(ctx); if (bad !== undefined) return bad;
+    const bad = oneArg(ctx);
+    if (bad !== undefined) return bad;
     const type = ctx.args[0].trim();
     const mountPath = slashed(String(ctx.flags.path || type));
-    const body: Record<string, unknown> = { type, description: ctx.flags.description ?? '', config: mountConfig(ctx), local: ctx.flags.local, seal_wrap: ctx.flags['seal-wrap'] };
+    const body: Record<string, unknown> = {
+      type,
+      description: ctx.flags.description ?? '',
+      config: mountConfig(ctx),
+      local: ctx.flags.local,
+      seal_wrap: ctx.flags['seal-wrap'],
+    };
     const opts = { ...(ctx.flags.options as Record<string, string>) };
     if ((ctx.flags.version as number) > 0) opts.version = String(ctx.flags.version);
     if (Object.keys(opts).length) body.options = opts;
-    try { await ctx.client().request('POST', `sys/auth/${mountPath}`, body); } catch (e) { return ctx.fail(`Error enabling ${type} auth`, e); }
+    try {
+      await ctx.client().request('POST', `sys/auth/${mountPath}`, body);
+    } catch (e) {
+      return ctx.fail(`Error enabling ${type} auth`, e);
+    }
     const thing = type === 'plugin' ? String(ctx.flags['plugin-name'] || type) : type;
     ctx.io.stdout(`Success! Enabled ${thing} auth method at: ${mountPath}\n`);
     return 0;

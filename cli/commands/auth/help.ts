@@ -93,16 +93,30 @@ export const authHelp: Command = {
 
       $ vault auth help my-method/`,
   async run(ctx) {
-    const bad = oneArg(ctx); if (bad !== undefined) return bad;
+    const bad = oneArg(ctx);
+    if (bad !== undefined) return bad;
     const type = ctx.args[0].trim();
-    if (AUTH_HELP[type]) { ctx.io.stdout(AUTH_HELP[type] + '\n'); return 0; }
+    if (AUTH_HELP[type]) {
+      ctx.io.stdout(AUTH_HELP[type] + '\n');
+      return 0;
+    }
     let r;
-    try { r = await ctx.client().request('GET', 'sys/auth'); } catch (e) { return ctx.fail('Error listing auth methods', e); }
+    try {
+      r = await ctx.client().request('GET', 'sys/auth');
+    } catch (e) {
+      return ctx.fail('Error listing auth methods', e);
+    }
     const p = slashed(type);
     const m = mountsOf(r.body)[p];
-    if (!m) { ctx.io.stderr(`No auth method available on the server at "${p}"\n`); return 1; }
+    if (!m) {
+      ctx.io.stderr(`No auth method available on the server at "${p}"\n`);
+      return 1;
+    }
     const help = AUTH_HELP[String(m.type)];
-    if (!help) { ctx.io.stderr(`No method-specific CLI handler available for auth method "${type}"\n`); return 2; }
+    if (!help) {
+      ctx.io.stderr(`No method-specific CLI handler available for auth method "${type}"\n`);
+      return 2;
+    }
     ctx.io.stdout(help + '\n');
     return 0;
   },

@@ -21,16 +21,27 @@ Command Options:
   -description=<string>           Human-friendly description of the method.
   -max-lease-ttl=<duration>       The maximum lease TTL.
   -token-type=<string>            The type of token to issue.`,
-  flags: { ...mountConfigFlags, 'default-lease-ttl': { kind: 'string' }, 'max-lease-ttl': { kind: 'string' }, 'token-type': { kind: 'string' }, version: { kind: 'int', default: 0 } },
+  flags: {
+    ...mountConfigFlags,
+    'default-lease-ttl': { kind: 'string' },
+    'max-lease-ttl': { kind: 'string' },
+    'token-type': { kind: 'string' },
+    version: { kind: 'int', default: 0 },
+  },
   async run(ctx) {
-    const bad = oneArg(ctx); if (bad !== undefined) return bad;
+    const bad = oneArg(ctx);
+    if (bad !== undefined) return bad;
     const p = slashed(ctx.args[0]);
     const body: Record<string, unknown> = mountConfig(ctx);
     if (ctx.set.has('description')) body.description = ctx.flags.description;
     const opts = { ...(ctx.flags.options as Record<string, string>) };
     if ((ctx.flags.version as number) > 0) opts.version = String(ctx.flags.version);
     if (Object.keys(opts).length) body.options = opts;
-    try { await ctx.client().request('POST', `sys/mounts/auth/${p}tune`, body); } catch (e) { return ctx.fail(`Error tuning auth method ${p}`, e); }
+    try {
+      await ctx.client().request('POST', `sys/mounts/auth/${p}tune`, body);
+    } catch (e) {
+      return ctx.fail(`Error tuning auth method ${p}`, e);
+    }
     ctx.io.stdout(`Success! Tuned the auth method at: ${p}\n`);
     return 0;
   },

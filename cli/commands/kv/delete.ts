@@ -24,7 +24,8 @@ Common Options:
   -versions=<int,...>   The versions to delete (default: the latest).`,
   flags: { ...kvFlags, ...versionsFlag },
   async run(ctx) {
-    const bad = argCount(ctx); if (bad !== undefined) return bad;
+    const bad = argCount(ctx);
+    if (bad !== undefined) return bad;
     const versions = ctx.flags.versions as string[];
     const r0 = await resolveKV(ctx, ctx.args[0], versions.length ? 'delete' : 'data');
     if (typeof r0 === 'number') return r0;
@@ -32,7 +33,9 @@ Common Options:
     try {
       if (r0.m.v2 && versions.length) await ctx.client().request('PUT', r0.apiPath, { versions });
       else await ctx.client().request('DELETE', r0.apiPath);
-    } catch (e) { return ctx.fail(`Error deleting ${dataPath}`, e); }
+    } catch (e) {
+      return ctx.fail(`Error deleting ${dataPath}`, e);
+    }
     ctx.io.stdout(`Success! Data deleted (if it existed) at: ${dataPath}\n`);
     return 0;
   },

@@ -1,6 +1,8 @@
 import { versionCommand } from './common.js';
 
-export const kvDestroy = versionCommand('destroy', `Usage: vault kv destroy [options] KEY
+export const kvDestroy = versionCommand(
+  'destroy',
+  `Usage: vault kv destroy [options] KEY
 
   Permanently removes the specified versions' data from the key-value store. If
   no key exists at the path, no action is taken.
@@ -12,4 +14,6 @@ export const kvDestroy = versionCommand('destroy', `Usage: vault kv destroy [opt
 Common Options:
 
   -mount=<string>       Where the KV backend is mounted.
-  -versions=<int,...>   The versions to destroy (required).`, 'Permanently removes one or more versions in the KV store');
+  -versions=<int,...>   The versions to destroy (required).`,
+  'Permanently removes one or more versions in the KV store',
+);

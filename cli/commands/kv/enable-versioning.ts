@@ -10,9 +10,14 @@ export const kvEnableVersioning: Command = {
 
       $ vault kv enable-versioning secret`,
   async run(ctx) {
-    const bad = argCount(ctx); if (bad !== undefined) return bad;
+    const bad = argCount(ctx);
+    if (bad !== undefined) return bad;
     const mount = `${sanitize(ctx.args[0])}/`;
-    try { await ctx.client().request('POST', `sys/mounts/${mount}tune`, { options: { version: '2' } }); } catch (e) { return ctx.fail(`Error tuning secrets engine ${mount}`, e); }
+    try {
+      await ctx.client().request('POST', `sys/mounts/${mount}tune`, { options: { version: '2' } });
+    } catch (e) {
+      return ctx.fail(`Error tuning secrets engine ${mount}`, e);
+    }
     ctx.io.stdout(`Success! Tuned the secrets engine at: ${mount}\n`);
     return 0;
   },

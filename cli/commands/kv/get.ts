@@ -24,21 +24,29 @@ Common Options:
   output: true,
   flags: { ...kvFlags, version: { kind: 'int', default: 0 } },
   async run(ctx) {
-    const bad = argCount(ctx); if (bad !== undefined) return bad;
+    const bad = argCount(ctx);
+    if (bad !== undefined) return bad;
     const r0 = await resolveKV(ctx, ctx.args[0], 'data');
     if (typeof r0 === 'number') return r0;
     const { m, apiPath } = r0;
     const query: Record<string, string> = {};
     if ((ctx.flags.version as number) > 0) query.version = String(ctx.flags.version);
     let r;
-    try { r = await ctx.client().request('GET', apiPath, undefined, { allow404: true, query }); } catch (e) { return ctx.fail(`Error reading ${apiPath}`, e); }
+    try {
+      r = await ctx.client().request('GET', apiPath, undefined, { allow404: true, query });
+    } catch (e) {
+      return ctx.fail(`Error reading ${apiPath}`, e);
+    }
     const body = r.body;
     const hasData = body && body.data && Object.keys(body.data as object).length;
     if (!body || (r.status === 404 && !hasData && !(body.warnings as unknown[] | null)?.length)) {
       ctx.io.stderr(`No value found at ${apiPath}\n`);
       // `vault kv get secret/data/x` asks for secret/data/data/x: the kv commands add data/ themselves.
       const doubled = m.v2 ? apiPath.match(/^(.*?)\/data\/data\/(.+)$/) : null;
-      if (doubled) ctx.io.stderr(`Hint (vault-lab): the kv commands add "data/" for you; try "vault kv get ${doubled[1]}/${doubled[2]}".\n`);
+      if (doubled)
+        ctx.io.stderr(
+          `Hint (vault-lab): the kv commands add "data/" for you; try "vault kv get ${doubled[1]}/${doubled[2]}".\n`,
+        );
       return 2;
     }
     const field = ctx.flags.field as string | undefined;
@@ -46,7 +54,10 @@ Common Options:
     if (field) {
       if (!m.v2) return ctx.outputSecret(body);
       const inner = d?.data as Record<string, unknown> | null | undefined;
-      if (!inner) { ctx.io.stderr(`No data found at ${apiPath}\n`); return 2; }
+      if (!inner) {
+        ctx.io.stderr(`No data found at ${apiPath}\n`);
+        return 2;
+      }
       if (field === 'data' && !('data' in inner)) return ctx.outputSecret(body);
       return ctx.outputData(inner);
     }

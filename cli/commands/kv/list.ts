@@ -26,13 +26,23 @@ Common Options:
     if (typeof r0 === 'number') return r0;
     const p = r0.apiPath.endsWith('/') ? r0.apiPath : r0.apiPath + '/';
     let r;
-    try { r = await ctx.client().request('GET', p, undefined, { allow404: true, query: { list: 'true' } }); } catch (e) { return ctx.fail(`Error listing ${r0.apiPath}`, e); }
+    try {
+      r = await ctx.client().request('GET', p, undefined, { allow404: true, query: { list: 'true' } });
+    } catch (e) {
+      return ctx.fail(`Error listing ${r0.apiPath}`, e);
+    }
     const code = printList(ctx, r.status === 404 ? null : r.body, r0.apiPath);
     if (code === 2 && r0.m.v2 && arg && !arg.endsWith('/')) {
       // Tutorials run `kv list` on a secret to see its versions; say what does that.
-      const leaf = await ctx.client().request('GET', r0.apiPath, undefined, { allow404: true }).catch(() => null);
+      const leaf = await ctx
+        .client()
+        .request('GET', r0.apiPath, undefined, { allow404: true })
+        .catch(() => null);
       const shown = [ctx.flags.mount ? sanitize(String(ctx.flags.mount)) : '', sanitize(arg)].filter(Boolean).join('/');
-      if (leaf?.status === 200) ctx.io.stderr(`Hint (vault-lab): ${shown} is a secret, not a folder; "vault kv metadata get ${shown}" shows its versions.\n`);
+      if (leaf?.status === 200)
+        ctx.io.stderr(
+          `Hint (vault-lab): ${shown} is a secret, not a folder; "vault kv metadata get ${shown}" shows its versions.\n`,
+        );
     }
     return code;
   },

@@ -30,7 +30,12 @@ Common Options:
   -mount=<string>       Where the KV backend is mounted.
   -remove-data=<key>    Key to remove from the data; may be repeated.`,
   output: true,
-  flags: { ...kvFlags, cas: { kind: 'int', default: 0 }, method: { kind: 'string', default: '' }, 'remove-data': { kind: 'strings' } },
+  flags: {
+    ...kvFlags,
+    cas: { kind: 'int', default: 0 },
+    method: { kind: 'string', default: '' },
+    'remove-data': { kind: 'strings' },
+  },
   async run(ctx) {
     const remove = ctx.flags['remove-data'] as string[];
     if (ctx.args.length < 1) return ctx.error(`Not enough arguments (expected >1, got ${ctx.args.length})`);
@@ -39,25 +44,48 @@ Common Options:
     if (typeof newData === 'number') return newData;
     const r0 = await resolveKV(ctx, ctx.args[0], 'data');
     if (typeof r0 === 'number') return r0;
-    if (!r0.m.v2) { ctx.io.stderr('K/V engine mount must be version 2 for patch support\n'); return 2; }
+    if (!r0.m.v2) {
+      ctx.io.stderr('K/V engine mount must be version 2 for patch support\n');
+      return 2;
+    }
     const path = r0.apiPath;
     for (const k of remove) newData[k] = null;
     const method = String(ctx.flags.method ?? '');
-    if (!['', 'rw', 'patch'].includes(method)) { ctx.io.stderr(`Unsupported method provided to -method flag: ${method}\n`); return 2; }
+    if (!['', 'rw', 'patch'].includes(method)) {
+      ctx.io.stderr(`Unsupported method provided to -method flag: ${method}\n`);
+      return 2;
+    }
     const c = ctx.client();
     const readThenWrite = async (): Promise<number> => {
       let cur;
-      try { cur = await c.request('GET', path, undefined, { allow404: true, noCapture: true }); } catch (e) { return ctx.fail(`Error doing pre-read at ${path}`, e); }
+      try {
+        cur = await c.request('GET', path, undefined, { allow404: true, noCapture: true });
+      } catch (e) {
+        return ctx.fail(`Error doing pre-read at ${path}`, e);
+      }
       const d = cur.body?.data as Record<string, unknown> | null | undefined;
-      if (!cur.body || !d || (cur.status === 404 && !d)) { ctx.io.stderr(`No value found at ${path}\n`); return 2; }
+      if (!cur.body || !d || (cur.status === 404 && !d)) {
+        ctx.io.stderr(`No value found at ${path}\n`);
+        return 2;
+      }
       const meta = d.metadata as Record<string, unknown> | null | undefined;
-      if (!meta) { ctx.io.stderr(`No metadata found at ${path}; patch only works on existing data\n`); return 2; }
+      if (!meta) {
+        ctx.io.stderr(`No metadata found at ${path}; patch only works on existing data\n`);
+        return 2;
+      }
       const old = d.data as Record<string, unknown> | null | undefined;
-      if (!old) { ctx.io.stderr(`No data found at ${path}; patch only works on existing data\n`); return 2; }
+      if (!old) {
+        ctx.io.stderr(`No data found at ${path}; patch only works on existing data\n`);
+        return 2;
+      }
       const merged = { ...old, ...newData };
       c.captureExtra = ['read'];
       let w;
-      try { w = await c.request('PUT', path, { data: merged, options: { cas: meta.version } }); } catch (e) { return ctx.fail(`Error writing data to ${path}`, e); }
+      try {
+        w = await c.request('PUT', path, { data: merged, options: { cas: meta.version } });
+      } catch (e) {
+        return ctx.fail(`Error writing data to ${path}`, e);
+      }
       return outputWrite(ctx, w.body, path, true);
     };
     if (method === 'rw') return readThenWrite();
@@ -69,7 +97,9 @@ Common Options:
     } catch (e) {
       if (e instanceof ApiError && method === '' && e.status === 405) return readThenWrite();
       if (e instanceof ApiError && method === '' && e.status === 403) {
-        ctx.io.stderr(`Data was written to ${path} but we recommend that you add the "patch" capability to your ACL policy in order to use HTTP PATCH in the future.\n`);
+        ctx.io.stderr(
+          `Data was written to ${path} but we recommend that you add the "patch" capability to your ACL policy in order to use HTTP PATCH in the future.\n`,
+        );
         return readThenWrite();
       }
       return ctx.fail(`Error writing data to ${path}`, e);

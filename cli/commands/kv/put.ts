@@ -57,7 +57,11 @@ export const kvPut: Command = {
       if (cas > -1) (body.options as Record<string, unknown>).cas = cas;
     }
     let r;
-    try { r = await ctx.client().request('PUT', apiPath, body); } catch (e) { return ctx.fail(`Error writing data to ${apiPath}`, e); }
+    try {
+      r = await ctx.client().request('PUT', apiPath, body);
+    } catch (e) {
+      return ctx.fail(`Error writing data to ${apiPath}`, e);
+    }
     return outputWrite(ctx, r.body, apiPath, m.v2);
   },
 };

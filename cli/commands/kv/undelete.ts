@@ -1,6 +1,8 @@
 import { versionCommand } from './common.js';
 
-export const kvUndelete = versionCommand('undelete', `Usage: vault kv undelete [options] KEY
+export const kvUndelete = versionCommand(
+  'undelete',
+  `Usage: vault kv undelete [options] KEY
 
   Undeletes the data for the provided version and path in the key-value store.
   This restores the data, allowing it to be returned on get requests.
@@ -12,4 +14,6 @@ export const kvUndelete = versionCommand('undelete', `Usage: vault kv undelete [
 Common Options:
 
   -mount=<string>       Where the KV backend is mounted.
-  -versions=<int,...>   The versions to undelete (required).`, 'Undeletes versions in the KV store');
+  -versions=<int,...>   The versions to undelete (required).`,
+  'Undeletes versions in the KV store',
+);

@@ -20,7 +20,11 @@ export const leaseLookup: Command = {
     if (ctx.args.length > 1) return ctx.error(`Too many arguments (expected 1, got ${ctx.args.length})`);
     const id = clean(ctx.args[0]);
     let r;
-    try { r = await ctx.client().request('PUT', 'sys/leases/lookup', { lease_id: id }); } catch (e) { return ctx.fail(`error looking up lease id ${id}`, e); }
+    try {
+      r = await ctx.client().request('PUT', 'sys/leases/lookup', { lease_id: id });
+    } catch (e) {
+      return ctx.fail(`error looking up lease id ${id}`, e);
+    }
     return ctx.outputSecret(r.body);
   },
 };

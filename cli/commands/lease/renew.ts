@@ -34,7 +34,11 @@ Command Options:
     const body: Record<string, unknown> = { lease_id: id };
     if (ctx.flags.increment) body.increment = ctx.flags.increment;
     let r;
-    try { r = await ctx.client().request('PUT', 'sys/leases/renew', body); } catch (e) { return ctx.fail(`Error renewing ${id}`, e); }
+    try {
+      r = await ctx.client().request('PUT', 'sys/leases/renew', body);
+    } catch (e) {
+      return ctx.fail(`Error renewing ${id}`, e);
+    }
     return ctx.outputSecret(r.body);
   },
 };

@@ -38,23 +38,38 @@ Command Options:
   -sync      Force a synchronous operation; by default revocation is queued.`,
   flags: { force: { kind: 'bool', aliases: ['f'] }, prefix: { kind: 'bool' }, sync: { kind: 'bool' } },
   async run(ctx) {
-    const bad = oneArg(ctx); if (bad !== undefined) return bad;
+    const bad = oneArg(ctx);
+    if (bad !== undefined) return bad;
     const { force, prefix, sync } = ctx.flags as { force: boolean; prefix: boolean; sync: boolean };
     if (force && !prefix) return ctx.error('Specifying -force requires also specifying -prefix');
     const id = clean(ctx.args[0]);
     const c = ctx.client();
     if (force) {
       ctx.io.stderr('Warning! Force-removing leases can cause Vault to become out of sync with\nsecret engines!\n');
-      try { await c.request('PUT', `sys/leases/revoke-force/${id}`); } catch (e) { return ctx.fail(`Error force revoking leases with prefix ${id}`, e); }
+      try {
+        await c.request('PUT', `sys/leases/revoke-force/${id}`);
+      } catch (e) {
+        return ctx.fail(`Error force revoking leases with prefix ${id}`, e);
+      }
       ctx.io.stdout(`Success! Force revoked any leases with prefix: ${id}\n`);
       return 0;
     }
     if (prefix) {
-      try { await c.request('PUT', `sys/leases/revoke-prefix/${id}`, { sync }); } catch (e) { return ctx.fail(`Error revoking leases with prefix ${id}`, e); }
-      ctx.io.stdout(sync ? `Success! Revoked any leases with prefix: ${id}\n` : 'All revocation operations queued successfully!\n');
+      try {
+        await c.request('PUT', `sys/leases/revoke-prefix/${id}`, { sync });
+      } catch (e) {
+        return ctx.fail(`Error revoking leases with prefix ${id}`, e);
+      }
+      ctx.io.stdout(
+        sync ? `Success! Revoked any leases with prefix: ${id}\n` : 'All revocation operations queued successfully!\n',
+      );
       return 0;
     }
-    try { await c.request('PUT', 'sys/leases/revoke', { lease_id: id, sync }); } catch (e) { return ctx.fail(`Error revoking lease ${id}`, e); }
+    try {
+      await c.request('PUT', 'sys/leases/revoke', { lease_id: id, sync });
+    } catch (e) {
+      return ctx.fail(`Error revoking lease ${id}`, e);
+    }
     ctx.io.stdout(sync ? `Success! Revoked lease: ${id}\n` : 'All revocation operations queued successfully!\n');
     return 0;
   },

@@ -27,9 +27,23 @@ export const operatorInit: Command = {
 
       $ vault operator init -key-shares=3 -key-threshold=2`,
   flags: {
-    'key-shares': { kind: 'int', default: 5, aliases: ['n'], usage: 'Number of key shares to split the generated root key into.' },
-    'key-threshold': { kind: 'int', default: 3, aliases: ['t'], usage: 'Number of key shares required to reconstruct the root key.' },
-    status: { kind: 'bool', default: false, usage: 'Print the current initialization status. Exit 0 if initialized, 2 if not, 1 on error.' },
+    'key-shares': {
+      kind: 'int',
+      default: 5,
+      aliases: ['n'],
+      usage: 'Number of key shares to split the generated root key into.',
+    },
+    'key-threshold': {
+      kind: 'int',
+      default: 3,
+      aliases: ['t'],
+      usage: 'Number of key shares required to reconstruct the root key.',
+    },
+    status: {
+      kind: 'bool',
+      default: false,
+      usage: 'Print the current initialization status. Exit 0 if initialized, 2 if not, 1 on error.',
+    },
   },
   output: true,
   async run(ctx) {
@@ -37,8 +51,16 @@ export const operatorInit: Command = {
     const c = ctx.client();
     if (ctx.flags.status) {
       let r;
-      try { r = await c.request('GET', 'sys/init'); } catch (e) { ctx.fail('Error checking init status', e); return 1; }
-      if (r.body?.initialized) { ctx.io.stdout('Vault is initialized\n'); return 0; }
+      try {
+        r = await c.request('GET', 'sys/init');
+      } catch (e) {
+        ctx.fail('Error checking init status', e);
+        return 1;
+      }
+      if (r.body?.initialized) {
+        ctx.io.stdout('Vault is initialized\n');
+        return 0;
+      }
       ctx.io.stdout('Vault is not initialized\n');
       return 2;
     }
@@ -47,13 +69,21 @@ export const operatorInit: Command = {
     let r;
     try {
       r = await c.request('PUT', 'sys/init', { secret_shares: shares, secret_threshold: threshold });
-    } catch (e) { return ctx.fail('Error initializing', e); }
+    } catch (e) {
+      return ctx.fail('Error initializing', e);
+    }
     const b = r.body ?? {};
     const b64 = (b.keys_base64 as string[]) ?? [];
     const hex = (b.keys as string[]) ?? [];
     const data = {
-      unseal_keys_b64: b64, unseal_keys_hex: hex, unseal_shares: shares, unseal_threshold: threshold,
-      recovery_keys_b64: [], recovery_keys_hex: [], recovery_keys_shares: 0, recovery_keys_threshold: 0,
+      unseal_keys_b64: b64,
+      unseal_keys_hex: hex,
+      unseal_shares: shares,
+      unseal_threshold: threshold,
+      recovery_keys_b64: [],
+      recovery_keys_hex: [],
+      recovery_keys_shares: 0,
+      recovery_keys_threshold: 0,
       root_token: b.root_token,
     };
     return printData(ctx, data, () => {

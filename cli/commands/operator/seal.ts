@@ -20,7 +20,11 @@ export const operatorSeal: Command = {
       $ vault operator seal`,
   async run(ctx) {
     if (ctx.args.length) return ctx.error(`Too many arguments (expected 0, got ${ctx.args.length})`);
-    try { await ctx.client().request('PUT', 'sys/seal'); } catch (e) { return ctx.fail('Error sealing', e); }
+    try {
+      await ctx.client().request('PUT', 'sys/seal');
+    } catch (e) {
+      return ctx.fail('Error sealing', e);
+    }
     ctx.io.stdout('Success! Vault is sealed.\n');
     return 0;
   },

@@ -21,7 +21,11 @@ export const operatorUnseal: Command = {
       Unseal Key (will be hidden): IXyR0OJnSFobekZMMCKCoVEpT7wI6l+USMzE3IcyDyo=`,
   flags: {
     reset: { kind: 'bool', default: false, usage: 'Discard any previously entered keys to the unseal process.' },
-    migrate: { kind: 'bool', default: false, usage: 'Indicate that this share is provided with the intent that it is part of a seal migration process.' },
+    migrate: {
+      kind: 'bool',
+      default: false,
+      usage: 'Indicate that this share is provided with the intent that it is part of a seal migration process.',
+    },
   },
   output: true,
   async run(ctx) {
@@ -37,11 +41,16 @@ export const operatorUnseal: Command = {
         else key = await ctx.io.readStdin();
       }
       key = (key ?? '').trim();
-      if (!key) return ctx.error('Error unsealing: an unseal key is required: pass it as an argument or type it at the prompt');
+      if (!key)
+        return ctx.error('Error unsealing: an unseal key is required: pass it as an argument or type it at the prompt');
       body = { key, migrate: !!ctx.flags.migrate };
     }
     let r;
-    try { r = await c.request('PUT', 'sys/unseal', body); } catch (e) { return ctx.fail(ctx.flags.reset ? 'Error resetting unseal process' : 'Error unsealing', e); }
+    try {
+      r = await c.request('PUT', 'sys/unseal', body);
+    } catch (e) {
+      return ctx.fail(ctx.flags.reset ? 'Error resetting unseal process' : 'Error unsealing', e);
+    }
     const s = r.body ?? {};
     return printData(ctx, s, () => sealStatusTable(s));
   },

@@ -11,10 +11,22 @@ export function formatHcl(text: string): string {
   let blank = false;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
-    if (!line) { if (out.length && !blank) out.push(''); blank = true; continue; }
+    if (!line) {
+      if (out.length && !blank) out.push('');
+      blank = true;
+      continue;
+    }
     blank = false;
     const closes = /^[}\]]/.test(line) ? 1 : 0;
-    const body = line.startsWith('#') || line.startsWith('//') ? line : line.replace(/^([A-Za-z_][\w-]*)\s*=\s*/, '$1 = ').replace(/"\s*{$/, '" {').replace(/"\s*,\s*"/g, '", "').replace(/\[\s+"/g, '["').replace(/"\s+\]/g, '"]');
+    const body =
+      line.startsWith('#') || line.startsWith('//')
+        ? line
+        : line
+            .replace(/^([A-Za-z_][\w-]*)\s*=\s*/, '$1 = ')
+            .replace(/"\s*{$/, '" {')
+            .replace(/"\s*,\s*"/g, '", "')
+            .replace(/\[\s+"/g, '["')
+            .replace(/"\s+\]/g, '"]');
     out.push('  '.repeat(Math.max(0, depth - closes)) + body);
     if (!line.startsWith('#') && !line.startsWith('//')) {
       const code = line.replace(/"(?:[^"\\]|\\.)*"/g, '""');
@@ -39,17 +51,30 @@ export const policyFmt: Command = {
       $ vault policy fmt my-policy.hcl`,
   http: false,
   async run(ctx) {
-    if (ctx.args.length !== 1) return ctx.error(`${ctx.args.length ? 'Too many' : 'Not enough'} arguments (expected 1, got ${ctx.args.length})`);
+    if (ctx.args.length !== 1)
+      return ctx.error(`${ctx.args.length ? 'Too many' : 'Not enough'} arguments (expected 1, got ${ctx.args.length})`);
     const path = ctx.args[0].trim();
     let text: string;
-    try { text = fs.readFileSync(path, 'utf8'); } catch (e) {
+    try {
+      text = fs.readFileSync(path, 'utf8');
+    } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      return ctx.error(`Error opening policy file: open ${path}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+      return ctx.error(
+        `Error opening policy file: open ${path}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`,
+      );
     }
     // Loaded on use: the engine's door pulls in the whole engine, which no other command needs.
     const { parsePolicy } = await import('../../../engine/index.js');
-    try { parsePolicy('fmt', text); } catch (e) { return ctx.error(`failed to parse policy: ${(e as Error).message}`); }
-    try { fs.writeFileSync(path, formatHcl(text)); } catch (e) { return ctx.error(`Error writing result: ${(e as Error).message}`); }
+    try {
+      parsePolicy('fmt', text);
+    } catch (e) {
+      return ctx.error(`failed to parse policy: ${(e as Error).message}`);
+    }
+    try {
+      fs.writeFileSync(path, formatHcl(text));
+    } catch (e) {
+      return ctx.error(`Error writing result: ${(e as Error).message}`);
+    }
     ctx.io.stdout(`Success! Formatted policy: ${path}\n`);
     return 0;
   },

@@ -14,10 +14,20 @@ export const policyList: Command = {
   async run(ctx) {
     if (ctx.args.length) return ctx.error(`Too many arguments (expected 0, got ${ctx.args.length})`);
     let r;
-    try { r = await ctx.client().request('LIST', 'sys/policies/acl'); } catch (e) { return ctx.fail('Error listing policies', e); }
+    try {
+      r = await ctx.client().request('LIST', 'sys/policies/acl');
+    } catch (e) {
+      return ctx.fail('Error listing policies', e);
+    }
     const keys = ((r.body?.data as Record<string, unknown>)?.keys as string[]) ?? [];
-    if (ctx.format() === 'yaml') { ctx.io.stdout(keys.map((k) => `- ${k}\n`).join('')); return 0; }
-    if (ctx.format() !== 'table') { ctx.io.stdout(JSON.stringify(keys, null, 2) + '\n'); return 0; }
+    if (ctx.format() === 'yaml') {
+      ctx.io.stdout(keys.map((k) => `- ${k}\n`).join(''));
+      return 0;
+    }
+    if (ctx.format() !== 'table') {
+      ctx.io.stdout(JSON.stringify(keys, null, 2) + '\n');
+      return 0;
+    }
     ctx.io.stdout(keys.map((k) => k + '\n').join(''));
     return 0;
   },

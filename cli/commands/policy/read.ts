@@ -13,11 +13,23 @@ export const policyRead: Command = {
       $ vault policy read my-policy`,
   output: true,
   async run(ctx) {
-    if (ctx.args.length !== 1) return ctx.error(`${ctx.args.length < 1 ? 'Not enough' : 'Too many'} arguments (expected 1, got ${ctx.args.length})`);
+    if (ctx.args.length !== 1)
+      return ctx.error(
+        `${ctx.args.length < 1 ? 'Not enough' : 'Too many'} arguments (expected 1, got ${ctx.args.length})`,
+      );
     const name = ctx.args[0].trim().toLowerCase();
     let r;
-    try { r = await ctx.client().request('GET', `sys/policies/acl/${encodeURIComponent(name)}`, undefined, { allow404: true }); } catch (e) { return ctx.fail(`Error reading policy named ${name}`, e); }
-    if (r.status === 404 || !r.body?.data) { ctx.io.stderr(`No policy named: ${name}\n`); return 2; }
+    try {
+      r = await ctx
+        .client()
+        .request('GET', `sys/policies/acl/${encodeURIComponent(name)}`, undefined, { allow404: true });
+    } catch (e) {
+      return ctx.fail(`Error reading policy named ${name}`, e);
+    }
+    if (r.status === 404 || !r.body?.data) {
+      ctx.io.stderr(`No policy named: ${name}\n`);
+      return 2;
+    }
     const data = r.body.data as Record<string, unknown>;
     if (ctx.format() !== 'table' || ctx.flags.field) return ctx.outputData({ name: data.name, rules: data.policy });
     const text = String(data.policy);

@@ -23,18 +23,27 @@ export const policyWrite: Command = {
 
       $ cat my-policy.hcl | vault policy write my-policy -`,
   async run(ctx) {
-    if (ctx.args.length !== 2) return ctx.error(`${ctx.args.length < 2 ? 'Not enough' : 'Too many'} arguments (expected 2, got ${ctx.args.length})`);
+    if (ctx.args.length !== 2)
+      return ctx.error(
+        `${ctx.args.length < 2 ? 'Not enough' : 'Too many'} arguments (expected 2, got ${ctx.args.length})`,
+      );
     const [rawName, src] = ctx.args;
     const name = rawName.trim().toLowerCase();
     let text: string;
-    try { text = await read(ctx, src); } catch (e) {
+    try {
+      text = await read(ctx, src);
+    } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      ctx.error(`Error opening policy file: open ${src}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+      ctx.error(
+        `Error opening policy file: open ${src}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`,
+      );
       return 2;
     }
     try {
       await ctx.client().request('PUT', `sys/policies/acl/${encodeURIComponent(name)}`, { policy: text });
-    } catch (e) { return ctx.fail('Error uploading policy', e); }
+    } catch (e) {
+      return ctx.fail('Error uploading policy', e);
+    }
     ctx.io.stdout(`Success! Uploaded policy: ${name}\n`);
     return 0;
   },

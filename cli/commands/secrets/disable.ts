@@ -15,9 +15,14 @@ export const secretsDisable: Command = {
 
       $ vault secrets disable aws/`,
   async run(ctx) {
-    const bad = oneArg(ctx); if (bad !== undefined) return bad;
+    const bad = oneArg(ctx);
+    if (bad !== undefined) return bad;
     const p = slashed(ctx.args[0]);
-    try { await ctx.client().request('DELETE', `sys/mounts/${p}`); } catch (e) { return ctx.fail(`Error disabling secrets engine at ${p}`, e); }
+    try {
+      await ctx.client().request('DELETE', `sys/mounts/${p}`);
+    } catch (e) {
+      return ctx.fail(`Error disabling secrets engine at ${p}`, e);
+    }
     ctx.io.stdout(`Success! Disabled the secrets engine (if it existed) at: ${p}\n`);
     return 0;
   },

@@ -28,7 +28,11 @@ Command Options:
   async run(ctx) {
     if (ctx.args.length) return ctx.error(`Too many arguments (expected 0, got ${ctx.args.length})`);
     let r;
-    try { r = await ctx.client().request('GET', 'sys/mounts'); } catch (e) { return ctx.fail('Error listing secrets engines', e); }
+    try {
+      r = await ctx.client().request('GET', 'sys/mounts');
+    } catch (e) {
+      return ctx.fail('Error listing secrets engines', e);
+    }
     const mounts = mountsOf(r.body);
     if (ctx.format() !== 'table') return ctx.outputData(mounts);
     ctx.io.stdout(mountsTable(mounts, !!ctx.flags.detailed, 'secrets'));

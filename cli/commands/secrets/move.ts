@@ -20,22 +20,38 @@ export const secretsMove: Command = {
     const [from, to] = ctx.args.map(slashed);
     const c = ctx.client();
     let r;
-    try { r = await c.request('POST', 'sys/remount', { from, to }); } catch (e) { return ctx.fail(`Error moving secrets engine ${from} to ${to}`, e); }
-    const id = String(((r.body?.data as Record<string, unknown> | undefined)?.migration_id ?? r.body?.migration_id) ?? '');
+    try {
+      r = await c.request('POST', 'sys/remount', { from, to });
+    } catch (e) {
+      return ctx.fail(`Error moving secrets engine ${from} to ${to}`, e);
+    }
+    const id = String(
+      (r.body?.data as Record<string, unknown> | undefined)?.migration_id ?? r.body?.migration_id ?? '',
+    );
     ctx.io.stdout(`Started moving secrets engine ${from} to ${to}, with migration ID ${id}\n`);
     for (let i = 0; i < 600; i++) {
       let status = 'success';
       try {
         const s = await c.request('GET', `sys/remount/status/${id}`);
-        const info = ((s.body?.data as Record<string, unknown> | undefined)?.migration_info ?? {}) as Record<string, unknown>;
+        const info = ((s.body?.data as Record<string, unknown> | undefined)?.migration_info ?? {}) as Record<
+          string,
+          unknown
+        >;
         status = String(info.status ?? 'success');
       } catch (e) {
         // Our engine moves a mount before answering sys/remount, so a server without the
         // status endpoint has already finished.
-        if (!(e instanceof ApiError) || (e.status !== 404 && e.status !== 405)) return ctx.fail(`Error checking migration status of secrets engine ${from} to ${to}`, e);
+        if (!(e instanceof ApiError) || (e.status !== 404 && e.status !== 405))
+          return ctx.fail(`Error checking migration status of secrets engine ${from} to ${to}`, e);
       }
-      if (status === 'success') { ctx.io.stdout(`Success! Finished moving secrets engine ${from} to ${to}, with migration ID ${id}\n`); return 0; }
-      if (status === 'failure') { ctx.io.stderr(`Failure! Error encountered moving secrets engine ${from} to ${to}, with migration ID ${id}\n`); return 2; }
+      if (status === 'success') {
+        ctx.io.stdout(`Success! Finished moving secrets engine ${from} to ${to}, with migration ID ${id}\n`);
+        return 0;
+      }
+      if (status === 'failure') {
+        ctx.io.stderr(`Failure! Error encountered moving secrets engine ${from} to ${to}, with migration ID ${id}\n`);
+        return 2;
+      }
       await new Promise((res) => setTimeout(res, 200));
     }
     ctx.io.stderr(`Timed out waiting for the move of ${from} to ${to} (migration ID ${id})\n`);

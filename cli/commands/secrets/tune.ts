@@ -23,15 +23,25 @@ Command Options:
   -max-lease-ttl=<duration>       The maximum lease TTL for this secrets engine.
   -options=<key=value>            Mount options; may be repeated.
   -version=<int>                  Select the version of the engine (KV: 2 upgrades).`,
-  flags: { ...mountConfigFlags, 'default-lease-ttl': { kind: 'string' }, 'max-lease-ttl': { kind: 'string' }, version: { kind: 'int', default: 0 } },
+  flags: {
+    ...mountConfigFlags,
+    'default-lease-ttl': { kind: 'string' },
+    'max-lease-ttl': { kind: 'string' },
+    version: { kind: 'int', default: 0 },
+  },
   async run(ctx) {
-    const bad = oneArg(ctx); if (bad !== undefined) return bad;
+    const bad = oneArg(ctx);
+    if (bad !== undefined) return bad;
     const p = slashed(ctx.args[0]);
     const body: Record<string, unknown> = mountConfig(ctx);
     if (ctx.set.has('description')) body.description = ctx.flags.description;
     const opts = options(ctx);
     if (opts) body.options = opts;
-    try { await ctx.client().request('POST', `sys/mounts/${p}tune`, body); } catch (e) { return ctx.fail(`Error tuning secrets engine ${p}`, e); }
+    try {
+      await ctx.client().request('POST', `sys/mounts/${p}tune`, body);
+    } catch (e) {
+      return ctx.fail(`Error tuning secrets engine ${p}`, e);
+    }
     ctx.io.stdout(`Success! Tuned the secrets engine at: ${p}\n`);
     return 0;
   },

@@ -38,9 +38,12 @@ Command Options:
     let r;
     try {
       if (n === 1) r = await c.request('POST', 'sys/capabilities-self', { paths: [path] });
-      else if (ctx.flags.accessor) r = await c.request('POST', 'sys/capabilities-accessor', { accessor: ctx.args[0], paths: [path] });
+      else if (ctx.flags.accessor)
+        r = await c.request('POST', 'sys/capabilities-accessor', { accessor: ctx.args[0], paths: [path] });
       else r = await c.request('POST', 'sys/capabilities', { token: ctx.args[0], paths: [path] });
-    } catch (e) { return ctx.fail('Error listing capabilities', e); }
+    } catch (e) {
+      return ctx.fail('Error listing capabilities', e);
+    }
     return printCapabilities(ctx, r.body, path);
   },
 };

@@ -74,7 +74,11 @@ Command Options:
     if (f.type && f.type !== 'service') body.type = f.type;
     const path = f.role ? `auth/token/create/${f.role}` : f.orphan ? 'auth/token/create-orphan' : 'auth/token/create';
     let r;
-    try { r = await ctx.client().request('POST', path, body); } catch (e) { return ctx.fail('Error creating token', e); }
+    try {
+      r = await ctx.client().request('POST', path, body);
+    } catch (e) {
+      return ctx.fail('Error creating token', e);
+    }
     return ctx.outputSecret(r.body);
   },
 };

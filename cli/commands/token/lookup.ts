@@ -27,14 +27,17 @@ Command Options:
   flags: { accessor: { kind: 'bool' } },
   async run(ctx) {
     if (ctx.args.length > 1) return ctx.error(`Too many arguments (expected 0-1, got ${ctx.args.length})`);
-    if (ctx.flags.accessor && !ctx.args.length) return ctx.error('Not enough arguments with -accessor (expected 1, got 0)');
+    if (ctx.flags.accessor && !ctx.args.length)
+      return ctx.error('Not enough arguments with -accessor (expected 1, got 0)');
     const c = ctx.client();
     let r;
     try {
       if (ctx.flags.accessor) r = await c.request('POST', 'auth/token/lookup-accessor', { accessor: ctx.args[0] });
       else if (ctx.args.length) r = await c.request('POST', 'auth/token/lookup', { token: ctx.args[0] });
       else r = await c.request('GET', 'auth/token/lookup-self');
-    } catch (e) { return ctx.fail('Error looking up token', e); }
+    } catch (e) {
+      return ctx.fail('Error looking up token', e);
+    }
     return ctx.outputSecret(r.body);
   },
 };

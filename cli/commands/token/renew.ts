@@ -32,15 +32,23 @@ Command Options:
   flags: { increment: { kind: 'duration', aliases: ['i'] }, accessor: { kind: 'bool' } },
   async run(ctx) {
     if (ctx.args.length > 1) return ctx.error(`Too many arguments (expected 1, got ${ctx.args.length})`);
-    if (ctx.flags.accessor && !ctx.args.length) return ctx.error('Not enough arguments with -accessor (expected 1, got 0)');
+    if (ctx.flags.accessor && !ctx.args.length)
+      return ctx.error('Not enough arguments with -accessor (expected 1, got 0)');
     const inc = ctx.flags.increment as string | undefined;
     const c = ctx.client();
     let r;
     try {
-      if (ctx.flags.accessor) r = await c.request('PUT', 'auth/token/renew-accessor', { accessor: ctx.args[0], ...(inc ? { increment: inc } : {}) });
-      else if (ctx.args.length) r = await c.request('PUT', 'auth/token/renew', { token: ctx.args[0], ...(inc ? { increment: inc } : {}) });
+      if (ctx.flags.accessor)
+        r = await c.request('PUT', 'auth/token/renew-accessor', {
+          accessor: ctx.args[0],
+          ...(inc ? { increment: inc } : {}),
+        });
+      else if (ctx.args.length)
+        r = await c.request('PUT', 'auth/token/renew', { token: ctx.args[0], ...(inc ? { increment: inc } : {}) });
       else r = await c.request('PUT', 'auth/token/renew-self', inc ? { increment: inc } : {});
-    } catch (e) { return ctx.fail('Error renewing token', e); }
+    } catch (e) {
+      return ctx.fail('Error renewing token', e);
+    }
     return ctx.outputSecret(r.body);
   },
 };

@@ -48,11 +48,18 @@ Command Options:
           else if (accessor) await c.request('PUT', 'auth/token/revoke-accessor', { accessor: ctx.args[0] });
           else await c.request('PUT', 'auth/token/revoke', { token: ctx.args[0] });
           break;
-        case 'orphan': await c.request('PUT', 'auth/token/revoke-orphan', { token: ctx.args[0] }); break;
-        case 'path': await c.request('PUT', `sys/leases/revoke-prefix/${ctx.args[0].replace(/^\/+/, '')}`, {}); break;
-        default: return ctx.error(`Invalid mode: ${mode}`);
+        case 'orphan':
+          await c.request('PUT', 'auth/token/revoke-orphan', { token: ctx.args[0] });
+          break;
+        case 'path':
+          await c.request('PUT', `sys/leases/revoke-prefix/${ctx.args[0].replace(/^\/+/, '')}`, {});
+          break;
+        default:
+          return ctx.error(`Invalid mode: ${mode}`);
       }
-    } catch (e) { return ctx.fail('Error revoking token', e); }
+    } catch (e) {
+      return ctx.fail('Error revoking token', e);
+    }
     ctx.io.stdout('Success! Revoked token (if it existed)\n');
     return 0;
   },

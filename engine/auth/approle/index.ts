@@ -27,7 +27,17 @@ export function approleBackend(ctx: BackendContext): Backend {
         pattern: 'tidy/secret-id',
         synopsis: 'Trigger the clean-up of expired SecretID entries.',
         // Vault answers 202 and tidies in the background; here the sweep is quick, so it runs before answering.
-        operations: { update: async () => { await store.tidy(); return { status: 202, warnings: ["Tidy operation successfully started. Any information from the operation will be printed to Vault's server logs."] }; } },
+        operations: {
+          update: async () => {
+            await store.tidy();
+            return {
+              status: 202,
+              warnings: [
+                "Tidy operation successfully started. Any information from the operation will be printed to Vault's server logs.",
+              ],
+            };
+          },
+        },
       },
     ],
     unauthenticated: ['login'],

@@ -7,12 +7,17 @@ import { AppRoleStore, SecretIdEntry } from './store.js';
 
 const INVALID = 'invalid role or secret ID';
 
-export function loginPaths(store: AppRoleStore, lockout: UserLockout, mountPath: string, mountTokenType: () => string | undefined): PathDef[] {
+export function loginPaths(
+  store: AppRoleStore,
+  lockout: UserLockout,
+  mountPath: string,
+  mountTokenType: () => string | undefined,
+): PathDef[] {
   return [
     {
       pattern: 'login',
       synopsis: 'Issue a token based on the credentials supplied',
-      description: "The role_id is always required; a secret_id too when the role has bind_secret_id (the default).",
+      description: 'The role_id is always required; a secret_id too when the role has bind_secret_id (the default).',
       fields: {
         role_id: { type: 'string', description: 'Unique identifier of the Role.' },
         secret_id: { type: 'string', default: '', description: 'SecretID belonging to the role.' },
@@ -37,7 +42,9 @@ export function loginPaths(store: AppRoleStore, lockout: UserLockout, mountPath:
             }
             await store.useSecretId(role, secretId, entry);
             if (entry.cidr_list.length && !addressAllowed(remote, entry.cidr_list)) {
-              throw userError(`source address ${JSON.stringify(remote)} unauthorized through CIDR restrictions on the secret ID`);
+              throw userError(
+                `source address ${JSON.stringify(remote)} unauthorized through CIDR restrictions on the secret ID`,
+              );
             }
             metadata = { ...entry.metadata };
           }
@@ -48,12 +55,15 @@ export function loginPaths(store: AppRoleStore, lockout: UserLockout, mountPath:
           metadata.role_name = role.name;
           const tokenCidrs = entry?.token_bound_cidrs.length ? entry.token_bound_cidrs : role.token_bound_cidrs;
           return {
-            auth: tokenAuth({ ...role, token_bound_cidrs: tokenCidrs }, {
-              displayName: loginDisplayName(mountPath, ''),
-              metadata,
-              internal: { role_name: role.name },
-              mountTokenType: mountTokenType(),
-            }),
+            auth: tokenAuth(
+              { ...role, token_bound_cidrs: tokenCidrs },
+              {
+                displayName: loginDisplayName(mountPath, ''),
+                metadata,
+                internal: { role_name: role.name },
+                mountTokenType: mountTokenType(),
+              },
+            ),
           };
         },
       },
@@ -62,7 +72,10 @@ export function loginPaths(store: AppRoleStore, lockout: UserLockout, mountPath:
 }
 
 /** Renewal: the role must still exist; the token takes its current TTLs. */
-export async function renewAppRoleLogin(store: AppRoleStore, t: TokenEntry): Promise<{ ttl: number; maxTTL: number; period: number }> {
+export async function renewAppRoleLogin(
+  store: AppRoleStore,
+  t: TokenEntry,
+): Promise<{ ttl: number; maxTTL: number; period: number }> {
   const name = t.internal?.role_name as string | undefined;
   if (!name) throw new Error('failed to fetch role_name during renewal');
   const role = await store.getRole(name);

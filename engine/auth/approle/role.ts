@@ -1,7 +1,16 @@
 /** AppRole `role/…`: roles CRUD, `role-id` read and custom, and the per-field role paths. */
 import { notFound, unsupportedPath, userError } from '../../sdk/errors.js';
 import type { FieldData, PathDef } from '../../framework/backend.js';
-import { emptyTokenParams, LEGACY_TOKEN_FIELDS, listResponse, parseCidrList, parsePolicies, parseTokenFields, TOKEN_FIELDS, tokenData } from '../common.js';
+import {
+  emptyTokenParams,
+  LEGACY_TOKEN_FIELDS,
+  listResponse,
+  parseCidrList,
+  parsePolicies,
+  parseTokenFields,
+  TOKEN_FIELDS,
+  tokenData,
+} from '../common.js';
 import { AppRoleStore, RoleEntry } from './store.js';
 
 /** Vault's GenericNameRegex for role names. */
@@ -11,11 +20,28 @@ const LEGACY = ['policies', 'period'] as const;
 
 export const ROLE_FIELDS = {
   role_name: { type: 'string' as const, description: 'Name of the role.' },
-  bind_secret_id: { type: 'bool' as const, default: true, description: 'Impose secret_id to be presented when logging in using this role.' },
-  secret_id_bound_cidrs: { type: 'commaStringSlice' as const, aliases: ['bound_cidr_list'], description: 'CIDR blocks allowed to log in with this role.' },
-  secret_id_num_uses: { type: 'int' as const, description: 'Number of times a SecretID can access the role, after which it expires. 0 = unlimited.' },
-  secret_id_ttl: { type: 'duration' as const, description: 'Duration after which the issued SecretID expires. 0 = never.' },
-  local_secret_ids: { type: 'bool' as const, description: 'If set, the secret IDs generated using this role will be cluster local (create only).' },
+  bind_secret_id: {
+    type: 'bool' as const,
+    default: true,
+    description: 'Impose secret_id to be presented when logging in using this role.',
+  },
+  secret_id_bound_cidrs: {
+    type: 'commaStringSlice' as const,
+    aliases: ['bound_cidr_list'],
+    description: 'CIDR blocks allowed to log in with this role.',
+  },
+  secret_id_num_uses: {
+    type: 'int' as const,
+    description: 'Number of times a SecretID can access the role, after which it expires. 0 = unlimited.',
+  },
+  secret_id_ttl: {
+    type: 'duration' as const,
+    description: 'Duration after which the issued SecretID expires. 0 = never.',
+  },
+  local_secret_ids: {
+    type: 'bool' as const,
+    description: 'If set, the secret IDs generated using this role will be cluster local (create only).',
+  },
   role_id: { type: 'string' as const, description: 'Identifier of the role. Defaults to a UUID.' },
   ...TOKEN_FIELDS,
   policies: LEGACY_TOKEN_FIELDS.policies,
@@ -24,7 +50,8 @@ export const ROLE_FIELDS = {
 
 /** Vault refuses a role that anyone could log in with. */
 export function validateConstraints(r: RoleEntry) {
-  if (!r.bind_secret_id && !r.secret_id_bound_cidrs.length && !r.token_bound_cidrs.length) throw userError('at least one constraint should be enabled on the role');
+  if (!r.bind_secret_id && !r.secret_id_bound_cidrs.length && !r.token_bound_cidrs.length)
+    throw userError('at least one constraint should be enabled on the role');
 }
 
 export function roleData(r: RoleEntry): Record<string, unknown> {
@@ -43,8 +70,13 @@ export function rolePaths(store: AppRoleStore, mountMaxTTL: () => number): PathD
     const existing = await store.getRole(name);
     const lname = name.toLowerCase();
     const base: RoleEntry = existing ?? {
-      ...emptyTokenParams(), ...AppRoleStore.newRole(lname),
-      bind_secret_id: true, secret_id_bound_cidrs: [], secret_id_num_uses: 0, secret_id_ttl: 0, local_secret_ids: false,
+      ...emptyTokenParams(),
+      ...AppRoleStore.newRole(lname),
+      bind_secret_id: true,
+      secret_id_bound_cidrs: [],
+      secret_id_num_uses: 0,
+      secret_id_ttl: 0,
+      local_secret_ids: false,
     };
     const previousRoleId = existing?.role_id;
     const r: RoleEntry = { ...base, ...parseTokenFields(base, d, [...LEGACY]) };
@@ -55,16 +87,25 @@ export function rolePaths(store: AppRoleStore, mountMaxTTL: () => number): PathD
     if (d.has('role_id')) r.role_id = d.get<string>('role_id');
     if (!r.role_id) throw userError('invalid role_id supplied, or failed to generate a role_id');
     if (d.has('bind_secret_id')) r.bind_secret_id = d.get<boolean>('bind_secret_id');
-    if (d.has('secret_id_bound_cidrs')) r.secret_id_bound_cidrs = parseCidrList(d.get<string[]>('secret_id_bound_cidrs'), 'secret_id_bound_cidrs');
+    if (d.has('secret_id_bound_cidrs'))
+      r.secret_id_bound_cidrs = parseCidrList(d.get<string[]>('secret_id_bound_cidrs'), 'secret_id_bound_cidrs');
     if (d.has('secret_id_num_uses')) r.secret_id_num_uses = d.get<number>('secret_id_num_uses');
     if (r.secret_id_num_uses < 0) throw userError('secret_id_num_uses cannot be negative');
     if (d.has('secret_id_ttl')) r.secret_id_ttl = d.get<number>('secret_id_ttl');
     if (r.secret_id_ttl < 0) throw userError('secret_id_ttl cannot be negative');
-    if (r.token_period > mountMaxTTL()) throw userError(`period of "${r.token_period}s" is greater than the backend's maximum lease TTL of "${mountMaxTTL()}s"`);
+    if (r.token_period > mountMaxTTL())
+      throw userError(
+        `period of "${r.token_period}s" is greater than the backend's maximum lease TTL of "${mountMaxTTL()}s"`,
+      );
     validateConstraints(r);
     if (!(await store.roleIdFree(r.role_id, r.name))) throw userError('role_id already in use');
     await store.putRole(r, previousRoleId);
-    if (r.token_max_ttl > mountMaxTTL()) return { warnings: ["token_max_ttl is greater than the backend mount's maximum TTL value; issued tokens' max TTL value will be truncated"] };
+    if (r.token_max_ttl > mountMaxTTL())
+      return {
+        warnings: [
+          "token_max_ttl is greater than the backend mount's maximum TTL value; issued tokens' max TTL value will be truncated",
+        ],
+      };
   };
 
   const mustRole = async (name: string) => {
@@ -82,7 +123,8 @@ export function rolePaths(store: AppRoleStore, mountMaxTTL: () => number): PathD
     {
       pattern: `role/${ROLE}`,
       synopsis: 'Register an role with the backend.',
-      description: 'A role holds the policies and token settings that machines logging in with its role_id (and a secret_id) receive.',
+      description:
+        'A role holds the policies and token settings that machines logging in with its role_id (and a secret_id) receive.',
       fields: ROLE_FIELDS,
       existenceCheck: async (req) => !!(await store.getRole(req.params.role_name)),
       operations: {
@@ -122,7 +164,11 @@ export function rolePaths(store: AppRoleStore, mountMaxTTL: () => number): PathD
     {
       pattern: `role/${ROLE}/policies`,
       synopsis: 'Policies of the role.',
-      fields: { role_name: ROLE_FIELDS.role_name, token_policies: TOKEN_FIELDS.token_policies, policies: LEGACY_TOKEN_FIELDS.policies },
+      fields: {
+        role_name: ROLE_FIELDS.role_name,
+        token_policies: TOKEN_FIELDS.token_policies,
+        policies: LEGACY_TOKEN_FIELDS.policies,
+      },
       operations: {
         read: async (req) => {
           const r = await store.getRole(req.params.role_name);
@@ -137,7 +183,8 @@ export function rolePaths(store: AppRoleStore, mountMaxTTL: () => number): PathD
           let policies: string[];
           if (d.has('token_policies')) {
             policies = parsePolicies(d.get<string[]>('token_policies'));
-            if (d.has('policies')) legacy.policies = policies; else delete legacy.policies;
+            if (d.has('policies')) legacy.policies = policies;
+            else delete legacy.policies;
           } else if (d.has('policies')) {
             policies = parsePolicies(d.get<string[]>('policies'));
             legacy.policies = policies;
@@ -172,18 +219,95 @@ interface FieldPath {
 
 /** Vault's one-field role paths: role/<name>/secret-id-ttl, token-ttl, bind-secret-id … */
 function fieldPaths(store: AppRoleStore, mustRole: (name: string) => Promise<RoleEntry>): PathDef[] {
-  const nonNegative = (f: keyof RoleEntry) => (r: RoleEntry) => { if ((r[f] as number) < 0) throw userError(`${String(f)} cannot be negative`); };
-  const ttlOrder = (r: RoleEntry) => { if (r.token_ttl > 0 && r.token_max_ttl > 0 && r.token_ttl > r.token_max_ttl) throw userError("'token_ttl' cannot be greater than 'token_max_ttl'"); };
+  const nonNegative = (f: keyof RoleEntry) => (r: RoleEntry) => {
+    if ((r[f] as number) < 0) throw userError(`${String(f)} cannot be negative`);
+  };
+  const ttlOrder = (r: RoleEntry) => {
+    if (r.token_ttl > 0 && r.token_max_ttl > 0 && r.token_ttl > r.token_max_ttl)
+      throw userError("'token_ttl' cannot be greater than 'token_max_ttl'");
+  };
   const defs: FieldPath[] = [
-    { seg: 'secret-id-num-uses', field: 'secret_id_num_uses', schema: { secret_id_num_uses: ROLE_FIELDS.secret_id_num_uses }, reset: 0, parse: (d) => d.get<number>('secret_id_num_uses'), check: nonNegative('secret_id_num_uses'), synopsis: 'Use limit of the SecretID generated against the role.' },
-    { seg: 'secret-id-ttl', field: 'secret_id_ttl', schema: { secret_id_ttl: ROLE_FIELDS.secret_id_ttl }, reset: 0, parse: (d) => d.get<number>('secret_id_ttl'), check: nonNegative('secret_id_ttl'), synopsis: 'Duration in seconds of the SecretID generated against the role.' },
-    { seg: 'token-num-uses', field: 'token_num_uses', schema: { token_num_uses: TOKEN_FIELDS.token_num_uses }, reset: 0, parse: (d) => d.get<number>('token_num_uses'), check: nonNegative('token_num_uses'), synopsis: 'Number of times issued tokens can be used' },
-    { seg: 'token-ttl', field: 'token_ttl', schema: { token_ttl: TOKEN_FIELDS.token_ttl }, reset: 0, parse: (d) => d.get<number>('token_ttl'), check: ttlOrder, synopsis: 'Duration in seconds, the lifetime of the token issued by using the SecretID.' },
-    { seg: 'token-max-ttl', field: 'token_max_ttl', schema: { token_max_ttl: TOKEN_FIELDS.token_max_ttl }, reset: 0, parse: (d) => d.get<number>('token_max_ttl'), check: ttlOrder, synopsis: 'Duration in seconds, the maximum lifetime of the tokens issued.' },
-    { seg: 'period', field: 'token_period', schema: { token_period: TOKEN_FIELDS.token_period, period: LEGACY_TOKEN_FIELDS.period }, reset: 0, parse: (d) => d.get<number>(d.has('token_period') ? 'token_period' : 'period'), check: nonNegative('token_period'), synopsis: "Updates the value of 'period' on the role" },
-    { seg: 'bind-secret-id', field: 'bind_secret_id', schema: { bind_secret_id: ROLE_FIELDS.bind_secret_id }, reset: true, parse: (d) => d.get<boolean>('bind_secret_id'), check: validateConstraints, synopsis: 'Impose secret_id to be presented during login using this role.' },
-    { seg: 'secret-id-bound-cidrs', field: 'secret_id_bound_cidrs', schema: { secret_id_bound_cidrs: ROLE_FIELDS.secret_id_bound_cidrs }, reset: [], parse: (d) => parseCidrList(d.get<string[]>('secret_id_bound_cidrs'), 'secret_id_bound_cidrs'), check: validateConstraints, synopsis: 'CIDR blocks that can perform the login operation.' },
-    { seg: 'token-bound-cidrs', field: 'token_bound_cidrs', schema: { token_bound_cidrs: TOKEN_FIELDS.token_bound_cidrs }, reset: [], parse: (d) => parseCidrList(d.get<string[]>('token_bound_cidrs'), 'token_bound_cidrs'), check: validateConstraints, synopsis: 'CIDR blocks that can use the returned token.' },
+    {
+      seg: 'secret-id-num-uses',
+      field: 'secret_id_num_uses',
+      schema: { secret_id_num_uses: ROLE_FIELDS.secret_id_num_uses },
+      reset: 0,
+      parse: (d) => d.get<number>('secret_id_num_uses'),
+      check: nonNegative('secret_id_num_uses'),
+      synopsis: 'Use limit of the SecretID generated against the role.',
+    },
+    {
+      seg: 'secret-id-ttl',
+      field: 'secret_id_ttl',
+      schema: { secret_id_ttl: ROLE_FIELDS.secret_id_ttl },
+      reset: 0,
+      parse: (d) => d.get<number>('secret_id_ttl'),
+      check: nonNegative('secret_id_ttl'),
+      synopsis: 'Duration in seconds of the SecretID generated against the role.',
+    },
+    {
+      seg: 'token-num-uses',
+      field: 'token_num_uses',
+      schema: { token_num_uses: TOKEN_FIELDS.token_num_uses },
+      reset: 0,
+      parse: (d) => d.get<number>('token_num_uses'),
+      check: nonNegative('token_num_uses'),
+      synopsis: 'Number of times issued tokens can be used',
+    },
+    {
+      seg: 'token-ttl',
+      field: 'token_ttl',
+      schema: { token_ttl: TOKEN_FIELDS.token_ttl },
+      reset: 0,
+      parse: (d) => d.get<number>('token_ttl'),
+      check: ttlOrder,
+      synopsis: 'Duration in seconds, the lifetime of the token issued by using the SecretID.',
+    },
+    {
+      seg: 'token-max-ttl',
+      field: 'token_max_ttl',
+      schema: { token_max_ttl: TOKEN_FIELDS.token_max_ttl },
+      reset: 0,
+      parse: (d) => d.get<number>('token_max_ttl'),
+      check: ttlOrder,
+      synopsis: 'Duration in seconds, the maximum lifetime of the tokens issued.',
+    },
+    {
+      seg: 'period',
+      field: 'token_period',
+      schema: { token_period: TOKEN_FIELDS.token_period, period: LEGACY_TOKEN_FIELDS.period },
+      reset: 0,
+      parse: (d) => d.get<number>(d.has('token_period') ? 'token_period' : 'period'),
+      check: nonNegative('token_period'),
+      synopsis: "Updates the value of 'period' on the role",
+    },
+    {
+      seg: 'bind-secret-id',
+      field: 'bind_secret_id',
+      schema: { bind_secret_id: ROLE_FIELDS.bind_secret_id },
+      reset: true,
+      parse: (d) => d.get<boolean>('bind_secret_id'),
+      check: validateConstraints,
+      synopsis: 'Impose secret_id to be presented during login using this role.',
+    },
+    {
+      seg: 'secret-id-bound-cidrs',
+      field: 'secret_id_bound_cidrs',
+      schema: { secret_id_bound_cidrs: ROLE_FIELDS.secret_id_bound_cidrs },
+      reset: [],
+      parse: (d) => parseCidrList(d.get<string[]>('secret_id_bound_cidrs'), 'secret_id_bound_cidrs'),
+      check: validateConstraints,
+      synopsis: 'CIDR blocks that can perform the login operation.',
+    },
+    {
+      seg: 'token-bound-cidrs',
+      field: 'token_bound_cidrs',
+      schema: { token_bound_cidrs: TOKEN_FIELDS.token_bound_cidrs },
+      reset: [],
+      parse: (d) => parseCidrList(d.get<string[]>('token_bound_cidrs'), 'token_bound_cidrs'),
+      check: validateConstraints,
+      synopsis: 'CIDR blocks that can use the returned token.',
+    },
   ];
   const paths: PathDef[] = defs.map((f) => ({
     pattern: `role/${ROLE}/${f.seg}`,
@@ -194,7 +318,9 @@ function fieldPaths(store: AppRoleStore, mustRole: (name: string) => Promise<Rol
         const r = await store.getRole(req.params.role_name);
         if (!r) throw notFound();
         const v = r[f.field];
-        const data: Record<string, unknown> = { [f.field]: Array.isArray(v) ? (v.length ? [...v] : f.field === 'secret_id_bound_cidrs' ? null : []) : v };
+        const data: Record<string, unknown> = {
+          [f.field]: Array.isArray(v) ? (v.length ? [...v] : f.field === 'secret_id_bound_cidrs' ? null : []) : v,
+        };
         if (f.seg === 'period' && r.legacy?.period) data.period = r.token_period;
         return { data };
       },

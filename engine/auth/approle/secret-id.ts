@@ -18,10 +18,19 @@ const goTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/,
 const roleName = { type: 'string' as const, description: 'Name of the role.' };
 const GEN_FIELDS = {
   role_name: roleName,
-  metadata: { type: 'any' as const, description: 'Metadata tied to the SecretID: a JSON object as a string, or key=value pairs separated by commas.' },
+  metadata: {
+    type: 'any' as const,
+    description: 'Metadata tied to the SecretID: a JSON object as a string, or key=value pairs separated by commas.',
+  },
   cidr_list: { type: 'commaStringSlice' as const, description: 'CIDR blocks allowed to use this SecretID.' },
-  token_bound_cidrs: { type: 'commaStringSlice' as const, description: 'CIDR blocks allowed to use tokens issued with this SecretID.' },
-  num_uses: { type: 'int' as const, description: "Number of uses of this SecretID; defaults to the role's secret_id_num_uses." },
+  token_bound_cidrs: {
+    type: 'commaStringSlice' as const,
+    description: 'CIDR blocks allowed to use tokens issued with this SecretID.',
+  },
+  num_uses: {
+    type: 'int' as const,
+    description: "Number of uses of this SecretID; defaults to the role's secret_id_num_uses.",
+  },
   ttl: { type: 'duration' as const, description: "Lifetime of this SecretID; defaults to the role's secret_id_ttl." },
 };
 
@@ -32,19 +41,29 @@ function parseMetadata(raw: unknown): Record<string, string> {
   if (typeof raw === 'string') {
     const s = raw.trim();
     if (s.startsWith('{')) {
-      try { obj = JSON.parse(s); } catch (e) { throw userError(`failed to parse metadata: ${(e as Error).message}`); }
+      try {
+        obj = JSON.parse(s);
+      } catch (e) {
+        throw userError(`failed to parse metadata: ${(e as Error).message}`);
+      }
     } else {
       const out: Record<string, string> = {};
       for (const pair of s.split(',')) {
         const i = pair.indexOf('=');
-        if (i <= 0) throw userError(`failed to parse metadata: invalid key/value pair ${JSON.stringify(pair)}: format must be key=value`);
+        if (i <= 0)
+          throw userError(
+            `failed to parse metadata: invalid key/value pair ${JSON.stringify(pair)}: format must be key=value`,
+          );
         out[pair.slice(0, i).trim()] = pair.slice(i + 1).trim();
       }
       return out;
     }
   }
-  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw userError('failed to parse metadata: expected a JSON object');
-  return Object.fromEntries(Object.entries(obj as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj))
+    throw userError('failed to parse metadata: expected a JSON object');
+  return Object.fromEntries(
+    Object.entries(obj as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  );
 }
 
 /** The CIDRs on a secret ID must stay inside the role's. */
@@ -52,7 +71,10 @@ function subsetOf(child: string[], parent: string[], what: string) {
   if (!parent.length || !child.length) return;
   for (const c of child) {
     const addr = c.split('/')[0];
-    if (!addressAllowed(addr, parent)) throw userError(`failed to verify subset relationship between CIDR blocks on the role ${JSON.stringify(parent)} and CIDR blocks on the ${what} ${JSON.stringify(child)}`);
+    if (!addressAllowed(addr, parent))
+      throw userError(
+        `failed to verify subset relationship between CIDR blocks on the role ${JSON.stringify(parent)} and CIDR blocks on the ${what} ${JSON.stringify(child)}`,
+      );
   }
 }
 
@@ -91,25 +113,38 @@ export function secretIdPaths(store: AppRoleStore, clock: Clock, mountMaxTTL: ()
     if (d.has('num_uses')) {
       numUses = d.get<number>('num_uses');
       if (numUses < 0) throw userError('num_uses cannot be negative');
-      if (role.secret_id_num_uses > 0 && (numUses === 0 || numUses > role.secret_id_num_uses)) throw userError("num_uses cannot be higher than the role's secret_id_num_uses");
+      if (role.secret_id_num_uses > 0 && (numUses === 0 || numUses > role.secret_id_num_uses))
+        throw userError("num_uses cannot be higher than the role's secret_id_num_uses");
     }
     let ttl = role.secret_id_ttl;
     if (d.has('ttl')) {
       ttl = d.get<number>('ttl');
-      if (role.secret_id_ttl > 0 && (ttl === 0 || ttl > role.secret_id_ttl)) throw userError("ttl cannot be longer than the role's secret_id_ttl");
+      if (role.secret_id_ttl > 0 && (ttl === 0 || ttl > role.secret_id_ttl))
+        throw userError("ttl cannot be longer than the role's secret_id_ttl");
     }
     if (ttl > 0) ttl = Math.min(ttl, mountMaxTTL());
     const metadata = parseMetadata(d.get('metadata'));
     if (await store.hasSecretId(role, secretId)) throw userError('SecretID is already registered');
     const now = clock.nowMs();
     const entry: SecretIdEntry = {
-      secret_id_accessor: randomUUID(), secret_id_num_uses: numUses, secret_id_ttl: ttl,
-      creation_time: now, expiration_time: ttl > 0 ? now + ttl * 1000 : 0, last_updated_time: now,
-      metadata, cidr_list: cidrList, token_bound_cidrs: tokenCidrs,
+      secret_id_accessor: randomUUID(),
+      secret_id_num_uses: numUses,
+      secret_id_ttl: ttl,
+      creation_time: now,
+      expiration_time: ttl > 0 ? now + ttl * 1000 : 0,
+      last_updated_time: now,
+      metadata,
+      cidr_list: cidrList,
+      token_bound_cidrs: tokenCidrs,
     };
     await store.putSecretId(role, secretId, entry);
     return {
-      data: { secret_id: secretId, secret_id_accessor: entry.secret_id_accessor, secret_id_num_uses: numUses, secret_id_ttl: ttl },
+      data: {
+        secret_id: secretId,
+        secret_id_accessor: entry.secret_id_accessor,
+        secret_id_num_uses: numUses,
+        secret_id_ttl: ttl,
+      },
       // `vault write -wrap-ttl=… role/x/secret-id` reports this as wrap_info.wrapped_accessor.
       wrappedAccessor: entry.secret_id_accessor,
     };
@@ -127,7 +162,8 @@ export function secretIdPaths(store: AppRoleStore, clock: Clock, mountMaxTTL: ()
     const acc = d.get<string>('secret_id_accessor');
     if (!acc) throw userError('missing secret_id_accessor');
     const role = await roleOr500(name);
-    if (!(await store.deleteByAccessor(role, acc))) throw new Error(`failed to find accessor entry for secret_id_accessor: ${JSON.stringify(acc)}`);
+    if (!(await store.deleteByAccessor(role, acc)))
+      throw new Error(`failed to find accessor entry for secret_id_accessor: ${JSON.stringify(acc)}`);
   };
 
   return [
@@ -183,7 +219,8 @@ export function secretIdPaths(store: AppRoleStore, clock: Clock, mountMaxTTL: ()
           const acc = d.get<string>('secret_id_accessor');
           if (!acc) throw userError('missing secret_id_accessor');
           const a = await store.accessorEntry(await roleOr500(req.params.role_name), acc);
-          if (!a) throw new VaultError(404, `failed to find accessor entry for secret_id_accessor: ${JSON.stringify(acc)}`);
+          if (!a)
+            throw new VaultError(404, `failed to find accessor entry for secret_id_accessor: ${JSON.stringify(acc)}`);
           return { data: lookupData(a.entry) };
         },
       },

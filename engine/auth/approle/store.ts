@@ -34,11 +34,18 @@ export interface SecretIdEntry {
 }
 
 export class AppRoleStore {
-  constructor(private readonly storage: StorageView, private readonly clock: Clock) {}
+  constructor(
+    private readonly storage: StorageView,
+    private readonly clock: Clock,
+  ) {}
 
   // -------------------------------------------------------------- roles
-  getRole(name: string) { return this.storage.getJSON<RoleEntry>(`role/${name.toLowerCase()}`); }
-  listRoles() { return this.storage.list('role/'); }
+  getRole(name: string) {
+    return this.storage.getJSON<RoleEntry>(`role/${name.toLowerCase()}`);
+  }
+  listRoles() {
+    return this.storage.list('role/');
+  }
 
   async roleByRoleId(roleId: string): Promise<RoleEntry | undefined> {
     const idx = await this.storage.getJSON<{ name: string }>(`role_id/${sha256hex(roleId)}`);
@@ -52,7 +59,8 @@ export class AppRoleStore {
   }
 
   async putRole(role: RoleEntry, previousRoleId?: string): Promise<void> {
-    if (previousRoleId && previousRoleId !== role.role_id) await this.storage.delete(`role_id/${sha256hex(previousRoleId)}`);
+    if (previousRoleId && previousRoleId !== role.role_id)
+      await this.storage.delete(`role_id/${sha256hex(previousRoleId)}`);
     await this.storage.putJSON(`role/${role.name}`, role);
     await this.storage.putJSON(`role_id/${sha256hex(role.role_id)}`, { name: role.name });
   }
@@ -69,9 +77,15 @@ export class AppRoleStore {
   }
 
   // -------------------------------------------------------------- secret ids
-  private hmac(role: RoleEntry, v: string) { return createHmac('sha256', role.hmac_key).update(v).digest('hex'); }
-  private secretPrefix(role: RoleEntry) { return `secret_id/${this.hmac(role, role.name)}/`; }
-  private accessorPrefix(role: RoleEntry) { return `accessor/${this.hmac(role, role.name)}/`; }
+  private hmac(role: RoleEntry, v: string) {
+    return createHmac('sha256', role.hmac_key).update(v).digest('hex');
+  }
+  private secretPrefix(role: RoleEntry) {
+    return `secret_id/${this.hmac(role, role.name)}/`;
+  }
+  private accessorPrefix(role: RoleEntry) {
+    return `accessor/${this.hmac(role, role.name)}/`;
+  }
 
   async hasSecretId(role: RoleEntry, secretId: string): Promise<boolean> {
     return !!(await this.storage.get(this.secretPrefix(role) + this.hmac(role, secretId)));
@@ -83,12 +97,17 @@ export class AppRoleStore {
     await this.storage.putJSON(this.accessorPrefix(role) + e.secret_id_accessor, { hmac: h });
   }
 
-  private expired(e: SecretIdEntry) { return e.expiration_time > 0 && e.expiration_time <= this.clock.nowMs(); }
+  private expired(e: SecretIdEntry) {
+    return e.expiration_time > 0 && e.expiration_time <= this.clock.nowMs();
+  }
 
   private async byHmac(role: RoleEntry, h: string): Promise<SecretIdEntry | undefined> {
     const e = await this.storage.getJSON<SecretIdEntry>(this.secretPrefix(role) + h);
     if (!e) return undefined;
-    if (this.expired(e)) { await this.removeHmac(role, h, e); return undefined; }
+    if (this.expired(e)) {
+      await this.removeHmac(role, h, e);
+      return undefined;
+    }
     return e;
   }
 
@@ -98,7 +117,9 @@ export class AppRoleStore {
   }
 
   /** The live entry of a secret id of this role (expired ones are purged). */
-  getSecretId(role: RoleEntry, secretId: string) { return this.byHmac(role, this.hmac(role, secretId)); }
+  getSecretId(role: RoleEntry, secretId: string) {
+    return this.byHmac(role, this.hmac(role, secretId));
+  }
 
   async deleteSecretId(role: RoleEntry, secretId: string): Promise<boolean> {
     const h = this.hmac(role, secretId);
@@ -112,8 +133,15 @@ export class AppRoleStore {
   async useSecretId(role: RoleEntry, secretId: string, e: SecretIdEntry): Promise<void> {
     const h = this.hmac(role, secretId);
     if (e.secret_id_num_uses === 0) return;
-    if (e.secret_id_num_uses === 1) { await this.removeHmac(role, h, e); return; }
-    await this.storage.putJSON(this.secretPrefix(role) + h, { ...e, secret_id_num_uses: e.secret_id_num_uses - 1, last_updated_time: this.clock.nowMs() });
+    if (e.secret_id_num_uses === 1) {
+      await this.removeHmac(role, h, e);
+      return;
+    }
+    await this.storage.putJSON(this.secretPrefix(role) + h, {
+      ...e,
+      secret_id_num_uses: e.secret_id_num_uses - 1,
+      last_updated_time: this.clock.nowMs(),
+    });
   }
 
   async accessorEntry(role: RoleEntry, accessor: string): Promise<{ hmac: string; entry: SecretIdEntry } | undefined> {
@@ -139,11 +167,15 @@ export class AppRoleStore {
       if (!role) continue;
       for (const h of await this.storage.list(this.secretPrefix(role))) {
         const e = await this.storage.getJSON<SecretIdEntry>(this.secretPrefix(role) + h);
-        if (e && this.expired(e)) { await this.removeHmac(role, h, e); n++; }
+        if (e && this.expired(e)) {
+          await this.removeHmac(role, h, e);
+          n++;
+        }
       }
       for (const acc of await this.storage.list(this.accessorPrefix(role))) {
         const idx = await this.storage.getJSON<{ hmac: string }>(this.accessorPrefix(role) + acc);
-        if (!idx || !(await this.storage.get(this.secretPrefix(role) + idx.hmac))) await this.storage.delete(this.accessorPrefix(role) + acc);
+        if (!idx || !(await this.storage.get(this.secretPrefix(role) + idx.hmac)))
+          await this.storage.delete(this.accessorPrefix(role) + acc);
       }
     }
     return n;

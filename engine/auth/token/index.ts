@@ -33,10 +33,15 @@ export function tokenBackend(ctx: BackendContext): Backend {
     return sys.hasSudo(t.policies, `auth/token/${req.path}`);
   }
 
-  async function create(req: BackendRequest, d: import('../../framework/fields.js').FieldData, mode: 'normal' | 'orphan' | 'role'): Promise<Record<string, unknown>> {
+  async function create(
+    req: BackendRequest,
+    d: import('../../framework/fields.js').FieldData,
+    mode: 'normal' | 'orphan' | 'role',
+  ): Promise<Record<string, unknown>> {
     const parent = req.token!;
     if (parent.type === 'batch') throw userError('batch tokens cannot create more tokens');
-    if (parent.numUses > 0 || (parent.internal?.restricted as boolean)) throw userError('restricted use token cannot generate child tokens');
+    if (parent.numUses > 0 || (parent.internal?.restricted as boolean))
+      throw userError('restricted use token cannot generate child tokens');
     const sudo = await isSudo(req);
     let role: TokenRole | undefined;
     if (mode === 'role') {
@@ -49,12 +54,18 @@ export function tokenBackend(ctx: BackendContext): Backend {
       if (id.includes('.')) throw userError('token IDs can not contain periods');
     }
     const noParent = d.get<boolean>('no_parent');
-    if (noParent && !sudo && mode === 'normal') throw userError('root or sudo privileges required to create orphan token');
+    if (noParent && !sudo && mode === 'normal')
+      throw userError('root or sudo privileges required to create orphan token');
     const period = d.get<number>('period') || role?.token_period || 0;
-    if (d.get<number>('period') && !sudo && mode !== 'role') throw userError('root or sudo privileges required to create periodic token');
+    if (d.get<number>('period') && !sudo && mode !== 'role')
+      throw userError('root or sudo privileges required to create periodic token');
     const numUses = d.get<number>('num_uses') || role?.token_num_uses || 0;
     if (numUses < 0) throw userError('number of uses cannot be negative');
-    const typ = d.get<string>('type') || (role?.token_type && role.token_type !== 'default-service' && role.token_type !== 'default' ? role.token_type.replace('default-', '') : 'service');
+    const typ =
+      d.get<string>('type') ||
+      (role?.token_type && role.token_type !== 'default-service' && role.token_type !== 'default'
+        ? role.token_type.replace('default-', '')
+        : 'service');
     if (typ !== 'service' && typ !== 'batch') throw userError(`invalid 'type' value "${typ}"`);
 
     let policies = d.has('policies') ? d.get<string[]>('policies').map(normalizePolicyName).filter(Boolean) : [];
@@ -65,23 +76,37 @@ export function tokenBackend(ctx: BackendContext): Backend {
       const allowedGlob = role.allowed_policies_glob ?? [];
       if (allowed.length || allowedGlob.length) {
         if (!policies.length) policies = [...allowed];
-        const bad = policies.filter((p) => p !== 'default' && !allowed.includes(p) && !allowedGlob.some((g) => policyGlob(g, p)));
-        if (bad.length) throw userError(`token policies (${goList(policies)}) must be subset of the role's allowed policies (${goList(allowed)}) or glob policies (${goList(allowedGlob)})`);
+        const bad = policies.filter(
+          (p) => p !== 'default' && !allowed.includes(p) && !allowedGlob.some((g) => policyGlob(g, p)),
+        );
+        if (bad.length)
+          throw userError(
+            `token policies (${goList(policies)}) must be subset of the role's allowed policies (${goList(allowed)}) or glob policies (${goList(allowedGlob)})`,
+          );
       } else {
         // A role without allowed policies may only hand out what the caller already has.
         if (!policies.length) policies = [...parent.policies];
         const parentSet = new Set(parent.policies);
-        if (!parentHasRoot && !policies.every((p) => p === 'default' || parentSet.has(p))) throw userError(`token policies (${goList(policies)}) must be subset of parent token's policies (${goList(parent.policies)})`);
+        if (!parentHasRoot && !policies.every((p) => p === 'default' || parentSet.has(p)))
+          throw userError(
+            `token policies (${goList(policies)}) must be subset of parent token's policies (${goList(parent.policies)})`,
+          );
       }
-      const dis = policies.find((p) => (role!.disallowed_policies ?? []).map(normalizePolicyName).includes(p) || (role!.disallowed_policies_glob ?? []).some((g) => policyGlob(g, p)));
+      const dis = policies.find(
+        (p) =>
+          (role!.disallowed_policies ?? []).map(normalizePolicyName).includes(p) ||
+          (role!.disallowed_policies_glob ?? []).some((g) => policyGlob(g, p)),
+      );
       if (dis) throw userError(`token policy "${dis}" is disallowed by this role`);
     } else if (!policies.length) {
       policies = [...parent.policies];
     } else if (!sudo) {
       const parentSet = new Set(parent.policies);
-      if (!policies.every((p) => p === 'default' || parentSet.has(p))) throw userError('child policies must be subset of parent');
+      if (!policies.every((p) => p === 'default' || parentSet.has(p)))
+        throw userError('child policies must be subset of parent');
     }
-    if (policies.includes('root') && !parentHasRoot) throw userError('root tokens may not be created by a non-root token');
+    if (policies.includes('root') && !parentHasRoot)
+      throw userError('root tokens may not be created by a non-root token');
     const noDefault = d.get<boolean>('no_default_policy') || !!role?.token_no_default_policy;
     if (policies.includes('root')) policies = ['root'];
     else if (!noDefault && (parent.policies.includes('default') || sudo || parentHasRoot)) policies.push('default');
@@ -89,22 +114,44 @@ export function tokenBackend(ctx: BackendContext): Backend {
 
     const ttl = d.get<number>('ttl') || role?.token_ttl || 0;
     const explicitMax = d.get<number>('explicit_max_ttl') || role?.token_explicit_max_ttl || 0;
-    if (policies.includes('root') && parent.expireAt !== null && !ttl && !explicitMax && !period) throw userError('expiring root tokens cannot create non-expiring root tokens');
+    if (policies.includes('root') && parent.expireAt !== null && !ttl && !explicitMax && !period)
+      throw userError('expiring root tokens cannot create non-expiring root tokens');
     let displayName = 'token';
     const dn = d.get<string>('display_name');
     if (dn) displayName = `token-${dn.replace(/[^A-Za-z0-9-]/g, '-').replace(/-+$/, '')}`;
     const orphan = mode === 'orphan' || noParent || !!role?.orphan;
     const suffix = role?.path_suffix ? `/${role.path_suffix}` : '';
-    const path = mode === 'orphan' ? 'auth/token/create-orphan' : mode === 'role' ? `auth/token/create/${req.params.role}${suffix}` : 'auth/token/create';
+    const path =
+      mode === 'orphan'
+        ? 'auth/token/create-orphan'
+        : mode === 'role'
+          ? `auth/token/create/${req.params.role}${suffix}`
+          : 'auth/token/create';
     const ttls = ctx.ttls();
     const { entry, warnings } = await sys.tokens.create({
-      id: id || undefined, policies, parent: orphan ? '' : parent.id, path, displayName, meta: d.get<Record<string, string>>('meta'),
-      ttl, explicitMaxTTL: explicitMax, period, numUses, renewable: role ? role.renewable !== false && d.get<boolean>('renewable') : d.get<boolean>('renewable'),
-      type: typ as 'service' | 'batch', role: role ? req.params.role : undefined, mountMaxTTL: role?.token_max_ttl || ttls.maxTTL, mountDefaultTTL: ttls.defaultTTL,
+      id: id || undefined,
+      policies,
+      parent: orphan ? '' : parent.id,
+      path,
+      displayName,
+      meta: d.get<Record<string, string>>('meta'),
+      ttl,
+      explicitMaxTTL: explicitMax,
+      period,
+      numUses,
+      renewable: role ? role.renewable !== false && d.get<boolean>('renewable') : d.get<boolean>('renewable'),
+      type: typ as 'service' | 'batch',
+      role: role ? req.params.role : undefined,
+      mountMaxTTL: role?.token_max_ttl || ttls.maxTTL,
+      mountDefaultTTL: ttls.defaultTTL,
     });
     const unknown: string[] = [];
-    for (const p of policies) if (p !== 'root' && p !== 'default' && !(await sys.policyExists(p))) unknown.push(`Policy "${p}" does not exist`);
-    if (id) warnings.push('Supplying a custom ID for the token uses the weaker SHA1 hashing instead of the more secure SHA2-256 HMAC for token obfuscation. SHA1 hashed tokens on the wire leads to less secure lookups.');
+    for (const p of policies)
+      if (p !== 'root' && p !== 'default' && !(await sys.policyExists(p))) unknown.push(`Policy "${p}" does not exist`);
+    if (id)
+      warnings.push(
+        'Supplying a custom ID for the token uses the weaker SHA1 hashing instead of the more secure SHA2-256 HMAC for token obfuscation. SHA1 hashed tokens on the wire leads to less secure lookups.',
+      );
     return { tokenAuth: sys.tokens.authBlock(entry), warnings: [...warnings, ...unknown] };
   }
 
@@ -122,28 +169,56 @@ export function tokenBackend(ctx: BackendContext): Backend {
     return { tokenAuth: sys.tokens.authBlock(entry), warnings };
   };
 
-  const tokenField = { token: { type: 'string' as const }, accessor: { type: 'string' as const }, increment: { type: 'duration' as const } };
+  const tokenField = {
+    token: { type: 'string' as const },
+    accessor: { type: 'string' as const },
+    increment: { type: 'duration' as const },
+  };
 
   const paths: PathDef[] = [
-    { pattern: 'create', fields: createFields, synopsis: 'The token create path is used to create new tokens.', operations: { update: (req, d) => create(req, d, 'normal') } },
-    { pattern: 'create-orphan', fields: createFields, synopsis: 'Create a token without a parent.', operations: { update: (req, d) => create(req, d, 'orphan') } },
-    { pattern: 'create/(?<role>[^/]+)', fields: createFields, synopsis: 'Create a token from a role.', operations: { update: (req, d) => create(req, d, 'role') } },
     {
-      pattern: 'lookup-self', fields: tokenField, synopsis: 'Lookup the properties of the calling token.',
+      pattern: 'create',
+      fields: createFields,
+      synopsis: 'The token create path is used to create new tokens.',
+      operations: { update: (req, d) => create(req, d, 'normal') },
+    },
+    {
+      pattern: 'create-orphan',
+      fields: createFields,
+      synopsis: 'Create a token without a parent.',
+      operations: { update: (req, d) => create(req, d, 'orphan') },
+    },
+    {
+      pattern: 'create/(?<role>[^/]+)',
+      fields: createFields,
+      synopsis: 'Create a token from a role.',
+      operations: { update: (req, d) => create(req, d, 'role') },
+    },
+    {
+      pattern: 'lookup-self',
+      fields: tokenField,
+      synopsis: 'Lookup the properties of the calling token.',
       operations: {
         read: (req) => ({ data: sys.tokens.lookupData(req.token!) }),
         update: (req) => ({ data: sys.tokens.lookupData(req.token!) }),
       },
     },
     {
-      pattern: 'lookup(?:/(?<urltoken>.+))?', fields: tokenField, synopsis: 'Lookup the properties of a token.',
+      pattern: 'lookup(?:/(?<urltoken>.+))?',
+      fields: tokenField,
+      synopsis: 'Lookup the properties of a token.',
       operations: {
-        read: async (req, d) => ({ data: sys.tokens.lookupData(await lookupBy(req.params.urltoken ?? d.get<string>('token'))) }),
-        update: async (req, d) => ({ data: sys.tokens.lookupData(await lookupBy(req.params.urltoken ?? d.get<string>('token'))) }),
+        read: async (req, d) => ({
+          data: sys.tokens.lookupData(await lookupBy(req.params.urltoken ?? d.get<string>('token'))),
+        }),
+        update: async (req, d) => ({
+          data: sys.tokens.lookupData(await lookupBy(req.params.urltoken ?? d.get<string>('token'))),
+        }),
       },
     },
     {
-      pattern: 'lookup-accessor(?:/(?<urlaccessor>.+))?', fields: tokenField,
+      pattern: 'lookup-accessor(?:/(?<urlaccessor>.+))?',
+      fields: tokenField,
       operations: {
         update: async (req, d) => {
           const t = await sys.tokens.lookupAccessor(req.params.urlaccessor ?? d.get<string>('accessor'));
@@ -152,9 +227,14 @@ export function tokenBackend(ctx: BackendContext): Backend {
         },
       },
     },
-    { pattern: 'renew-self', fields: tokenField, operations: { update: async (req, d) => renew(req.token!, d.get<number>('increment')) } },
     {
-      pattern: 'renew(?:/(?<urltoken>.+))?', fields: tokenField,
+      pattern: 'renew-self',
+      fields: tokenField,
+      operations: { update: async (req, d) => renew(req.token!, d.get<number>('increment')) },
+    },
+    {
+      pattern: 'renew(?:/(?<urltoken>.+))?',
+      fields: tokenField,
       operations: {
         update: async (req, d) => {
           const id = req.params.urltoken ?? d.get<string>('token');
@@ -166,7 +246,8 @@ export function tokenBackend(ctx: BackendContext): Backend {
       },
     },
     {
-      pattern: 'renew-accessor', fields: tokenField,
+      pattern: 'renew-accessor',
+      fields: tokenField,
       operations: {
         update: async (_req, d) => {
           const t = await sys.tokens.lookupAccessor(d.get<string>('accessor'));
@@ -178,7 +259,8 @@ export function tokenBackend(ctx: BackendContext): Backend {
       },
     },
     {
-      pattern: 'revoke-self', operations: {
+      pattern: 'revoke-self',
+      operations: {
         update: async (req) => {
           if (req.token!.type === 'batch') throw userError('batch tokens cannot be revoked');
           await sys.tokens.revokeTree(req.token!.id);
@@ -186,7 +268,8 @@ export function tokenBackend(ctx: BackendContext): Backend {
       },
     },
     {
-      pattern: 'revoke(?:/(?<urltoken>.+))?', fields: tokenField,
+      pattern: 'revoke(?:/(?<urltoken>.+))?',
+      fields: tokenField,
       operations: {
         update: async (req, d) => {
           const id = req.params.urltoken ?? d.get<string>('token');
@@ -197,7 +280,8 @@ export function tokenBackend(ctx: BackendContext): Backend {
       },
     },
     {
-      pattern: 'revoke-accessor(?:/(?<urlaccessor>.+))?', fields: tokenField,
+      pattern: 'revoke-accessor(?:/(?<urlaccessor>.+))?',
+      fields: tokenField,
       operations: {
         update: async (req, d) => {
           const t = await sys.tokens.lookupAccessor(req.params.urlaccessor ?? d.get<string>('accessor'));
@@ -207,7 +291,8 @@ export function tokenBackend(ctx: BackendContext): Backend {
       },
     },
     {
-      pattern: 'revoke-orphan(?:/(?<urltoken>.+))?', fields: tokenField,
+      pattern: 'revoke-orphan(?:/(?<urltoken>.+))?',
+      fields: tokenField,
       operations: {
         update: async (req, d) => {
           const id = req.params.urltoken ?? d.get<string>('token');
@@ -224,17 +309,28 @@ export function tokenBackend(ctx: BackendContext): Backend {
     ...rolePaths(ctx),
   ];
   return {
-    type: 'token', kind: 'auth', paths,
+    type: 'token',
+    kind: 'auth',
+    paths,
     help: 'The token credential backend is always enabled and builtin to Vault. Client tokens are used to identify a client and to allow Vault to associate policies and ACLs which are enforced on every request.',
     rootPaths: ['revoke-orphan/*', 'revoke-orphan', 'accessors/*', 'accessors/'],
   };
 }
 
 /** Go's %q of a string slice, as Vault prints policy lists in errors. */
-function goList(a: string[]): string { return `[${a.map((x) => JSON.stringify(x)).join(' ')}]`; }
+function goList(a: string[]): string {
+  return `[${a.map((x) => JSON.stringify(x)).join(' ')}]`;
+}
 
 /** Policy-name globs of token roles: `*` matches any run of characters. */
 function policyGlob(glob: string, name: string): boolean {
-  const re = new RegExp('^' + glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+  const re = new RegExp(
+    '^' +
+      glob
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+  );
   return re.test(name);
 }

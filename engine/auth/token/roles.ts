@@ -40,7 +40,16 @@ export function rolePaths(ctx: BackendContext): PathDef[] {
     token_num_uses: { type: 'int' as const },
   };
   return [
-    { pattern: 'roles/?', operations: { list: async () => { const keys = await ctx.storage.list('roles/'); if (!keys.length) throw notFound(); return { data: { keys } }; } } },
+    {
+      pattern: 'roles/?',
+      operations: {
+        list: async () => {
+          const keys = await ctx.storage.list('roles/');
+          if (!keys.length) throw notFound();
+          return { data: { keys } };
+        },
+      },
+    },
     {
       pattern: 'roles/(?<role>[^/]+)',
       fields,
@@ -57,7 +66,9 @@ export function rolePaths(ctx: BackendContext): PathDef[] {
           for (const k of Object.keys(fields)) if (d.has(k) || !(k in next)) next[k] = d.get(k);
           await ctx.storage.putJSON(`roles/${req.params.role}`, next);
         },
-        delete: async (req) => { await ctx.storage.delete(`roles/${req.params.role}`); },
+        delete: async (req) => {
+          await ctx.storage.delete(`roles/${req.params.role}`);
+        },
       },
     },
   ];

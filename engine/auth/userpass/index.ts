@@ -18,7 +18,12 @@ export function userpassBackend(ctx: BackendContext): Backend {
     help: 'The "userpass" credential provider allows authentication using a combination of a username and password.',
     paths: [
       ...userPaths(users),
-      ...loginPaths({ users, lockout, mountPath: ctx.mountPath, mountTokenType: () => mountConfig()?.token_type as string | undefined }),
+      ...loginPaths({
+        users,
+        lockout,
+        mountPath: ctx.mountPath,
+        mountTokenType: () => mountConfig()?.token_type as string | undefined,
+      }),
     ],
     unauthenticated: ['login/*'],
     // Vault does not renew a login whose user was deleted; changed policies are an error.

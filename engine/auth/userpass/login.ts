@@ -19,7 +19,10 @@ export function loginPaths(x: LoginDeps): PathDef[] {
     {
       pattern: `login/(?<username>${NAME})`,
       synopsis: 'Log in with a username and password.',
-      fields: { username: { type: 'string', description: 'Username of the user.' }, password: { type: 'string', description: 'Password for this user.' } },
+      fields: {
+        username: { type: 'string', description: 'Username of the user.' },
+        password: { type: 'string', description: 'Password for this user.' },
+      },
       operations: {
         update: async (req, d) => {
           const username = req.params.username.toLowerCase();
@@ -56,11 +59,15 @@ const withoutDefault = (p: string[]) => [...new Set(p.filter((x) => x !== 'defau
  * Renewal re-validation: the user must still exist and carry the same policies; the
  * renewed token takes the user's current TTLs. `null` means "do not renew".
  */
-export async function renewUserpassLogin(users: Users, t: TokenEntry): Promise<{ ttl: number; maxTTL: number; period: number } | null> {
+export async function renewUserpassLogin(
+  users: Users,
+  t: TokenEntry,
+): Promise<{ ttl: number; maxTTL: number; period: number } | null> {
   const name = (t.internal?.username as string | undefined) ?? t.meta?.username;
   const user = name ? await users.get(name) : undefined;
   if (!user) return null;
-  const a = withoutDefault(user.token_policies), b = withoutDefault(t.policies);
+  const a = withoutDefault(user.token_policies),
+    b = withoutDefault(t.policies);
   if (a.length !== b.length || a.some((p, i) => p !== b[i])) throw userError('policies have changed, not renewing');
   return { ttl: user.token_ttl, maxTTL: user.token_max_ttl, period: user.token_period };
 }

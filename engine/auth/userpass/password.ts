@@ -28,7 +28,9 @@ async function derive(password: string, salt: Buffer, p: { N: number; r: number;
   running++;
   try {
     return await new Promise<Buffer>((resolve, reject) => {
-      scrypt(password, salt, KEYLEN, { N: p.N, r: p.r, p: p.p, maxmem: MAXMEM }, (err, key) => (err ? reject(err) : resolve(key)));
+      scrypt(password, salt, KEYLEN, { N: p.N, r: p.r, p: p.p, maxmem: MAXMEM }, (err, key) =>
+        err ? reject(err) : resolve(key),
+      );
     });
   } finally {
     running--;
@@ -47,7 +49,14 @@ export async function hashPassword(password: string): Promise<string> {
  * A well-formed stand-in hash (random salt and key) for users that do not exist, so an
  * unknown user goes through exactly the same parsing, derivation and comparison.
  */
-const DUMMY_HASH = ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, randomBytes(16).toString('base64'), randomBytes(KEYLEN).toString('base64')].join('$');
+const DUMMY_HASH = [
+  'scrypt',
+  PARAMS.N,
+  PARAMS.r,
+  PARAMS.p,
+  randomBytes(16).toString('base64'),
+  randomBytes(KEYLEN).toString('base64'),
+].join('$');
 
 /**
  * Checks a password against a stored hash in constant time. With no stored hash (unknown

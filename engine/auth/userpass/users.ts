@@ -2,7 +2,16 @@
 import { notFound, userError } from '../../sdk/errors.js';
 import type { StorageView } from '../../sdk/storage.js';
 import type { FieldData, PathDef } from '../../framework/backend.js';
-import { emptyTokenParams, LEGACY_TOKEN_FIELDS, listResponse, parsePolicies, parseTokenFields, TOKEN_FIELDS, tokenData, TokenParams } from '../common.js';
+import {
+  emptyTokenParams,
+  LEGACY_TOKEN_FIELDS,
+  listResponse,
+  parsePolicies,
+  parseTokenFields,
+  TOKEN_FIELDS,
+  tokenData,
+  TokenParams,
+} from '../common.js';
 import { hashPassword } from './password.js';
 
 /** A stored user: the common token fields plus the password hash (never the password). */
@@ -15,10 +24,18 @@ export const NAME = '\\w(?:[\\w\\-.@]*\\w)?';
 
 export class Users {
   constructor(private readonly storage: StorageView) {}
-  get(name: string) { return this.storage.getJSON<UserEntry>(`user/${name.toLowerCase()}`); }
-  put(name: string, u: UserEntry) { return this.storage.putJSON(`user/${name.toLowerCase()}`, u); }
-  delete(name: string) { return this.storage.delete(`user/${name.toLowerCase()}`); }
-  list() { return this.storage.list('user/'); }
+  get(name: string) {
+    return this.storage.getJSON<UserEntry>(`user/${name.toLowerCase()}`);
+  }
+  put(name: string, u: UserEntry) {
+    return this.storage.putJSON(`user/${name.toLowerCase()}`, u);
+  }
+  delete(name: string) {
+    return this.storage.delete(`user/${name.toLowerCase()}`);
+  }
+  list() {
+    return this.storage.list('user/');
+  }
 }
 
 const LEGACY = ['policies', 'ttl', 'max_ttl', 'bound_cidrs'] as const;
@@ -70,9 +87,14 @@ export function userPaths(users: Users): PathDef[] {
           const password = passwordFrom(d);
           if (password !== undefined && !password) throw userError('missing password');
           const t = parseTokenFields(u, d, [...LEGACY]);
-          await users.put(req.params.username, { ...t, password_hash: password ? await hashPassword(password) : u.password_hash });
+          await users.put(req.params.username, {
+            ...t,
+            password_hash: password ? await hashPassword(password) : u.password_hash,
+          });
         },
-        delete: async (req) => { await users.delete(req.params.username); },
+        delete: async (req) => {
+          await users.delete(req.params.username);
+        },
       },
     },
     {
@@ -100,7 +122,8 @@ export function userPaths(users: Users): PathDef[] {
           const next = { ...u, legacy: { ...(u.legacy ?? {}) } };
           if (d.has('token_policies')) {
             next.token_policies = parsePolicies(d.get<string[]>('token_policies'));
-            if (d.has('policies')) next.legacy.policies = next.token_policies; else delete next.legacy.policies;
+            if (d.has('policies')) next.legacy.policies = next.token_policies;
+            else delete next.legacy.policies;
           } else {
             next.token_policies = parsePolicies(d.get<string[]>('policies'));
             next.legacy.policies = next.token_policies;

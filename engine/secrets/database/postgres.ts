@@ -43,8 +43,12 @@ function parseDsn(dsn: string): pg.ClientConfig {
     if (re.lastIndex >= dsn.length) break;
   }
   return {
-    host: out.host, port: out.port ? Number(out.port) : undefined, user: out.user, password: out.password,
-    database: out.dbname, ssl: out.sslmode && out.sslmode !== 'disable' ? { rejectUnauthorized: out.sslmode === 'verify-full' } : false,
+    host: out.host,
+    port: out.port ? Number(out.port) : undefined,
+    user: out.user,
+    password: out.password,
+    database: out.dbname,
+    ssl: out.sslmode && out.sslmode !== 'disable' ? { rejectUnauthorized: out.sslmode === 'verify-full' } : false,
     connectionTimeoutMillis: out.connect_timeout ? Number(out.connect_timeout) * 1000 : undefined,
   };
 }
@@ -52,7 +56,11 @@ function parseDsn(dsn: string): pg.ClientConfig {
 /** A postgresql:// URL → pg client settings (every part percent-decoded, sslmode honoured). */
 function parseUrl(url: string): pg.ClientConfig {
   let u: URL;
-  try { u = new URL(url); } catch { throw new Error('connection_url is not a valid URL'); }
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error('connection_url is not a valid URL');
+  }
   const q = u.searchParams;
   const sslmode = q.get('sslmode') ?? 'disable';
   return {
@@ -71,10 +79,13 @@ function parseUrl(url: string): pg.ClientConfig {
 export function connectionSettings(c: DbConfig): pg.ClientConfig {
   const esc = (s: string) => (c.disable_escaping ? s : encodeURIComponent(s));
   const isUrl = /^postgres(ql)?:\/\//.test(c.connection_url);
-  const fill = (s: string, e: (x: string) => string) => s.replace(/\{\{\s*username\s*\}\}/g, e(c.username)).replace(/\{\{\s*password\s*\}\}/g, e(c.password));
+  const fill = (s: string, e: (x: string) => string) =>
+    s.replace(/\{\{\s*username\s*\}\}/g, e(c.username)).replace(/\{\{\s*password\s*\}\}/g, e(c.password));
   // In a keyword/value DSN each value is filled in as one quoted word, whatever it holds.
   const dsnQuote = (x: string) => `'${x.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  const base = isUrl ? parseUrl(fill(c.connection_url, esc)) : parseDsn(fill(c.connection_url.replace(/'(\{\{\s*(?:username|password)\s*\}\})'/g, '$1'), dsnQuote));
+  const base = isUrl
+    ? parseUrl(fill(c.connection_url, esc))
+    : parseDsn(fill(c.connection_url.replace(/'(\{\{\s*(?:username|password)\s*\}\})'/g, '$1'), dsnQuote));
   return { ...base, connectionTimeoutMillis: base.connectionTimeoutMillis ?? 5000 };
 }
 
@@ -84,8 +95,13 @@ export function redactedUrl(url: string): string {
     if (!/^postgres(ql)?:\/\//.test(url)) return url.replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/i, '$1*****');
     const u = new URL(url);
     if (u.password && !/\{\{\s*password\s*\}\}/.test(decodeURIComponent(u.password))) u.password = '*****';
-    return u.toString().replace(/%7B%7B/gi, '{{').replace(/%7D%7D/gi, '}}');
-  } catch { return url; }
+    return u
+      .toString()
+      .replace(/%7B%7B/gi, '{{')
+      .replace(/%7D%7D/gi, '}}');
+  } catch {
+    return url;
+  }
 }
 
 /** One configured database: a lazily opened pool. */
@@ -112,7 +128,12 @@ export class PostgresConnection {
   async verify(): Promise<void> {
     const c = new pg.Client(connectionSettings(this.cfg));
     c.on('error', () => undefined);
-    try { await c.connect(); await c.query('SELECT 1'); } finally { await c.end().catch(() => undefined); }
+    try {
+      await c.connect();
+      await c.query('SELECT 1');
+    } finally {
+      await c.end().catch(() => undefined);
+    }
   }
 
   /**
@@ -137,7 +158,10 @@ export class PostgresConnection {
         return;
       } catch (e) {
         const err = e as { code?: string; message?: string };
-        const transient = err.code === '40001' || err.code === '40P01' || (err.code === 'XX000' && /concurrently (updated|deleted)/.test(err.message ?? ''));
+        const transient =
+          err.code === '40001' ||
+          err.code === '40P01' ||
+          (err.code === 'XX000' && /concurrently (updated|deleted)/.test(err.message ?? ''));
         if (!transient || attempt >= 8) throw e;
         await new Promise((r) => setTimeout(r, 2 + Math.random() * 10 * (attempt + 1)));
       }
@@ -145,8 +169,19 @@ export class PostgresConnection {
   }
 
   /** Creates a dynamic user; on failure runs the rollback statements, then rethrows. */
-  async newUser(p: { creation: string[]; rollback: string[]; username: string; password: string; expiresAtMs: number }): Promise<void> {
-    const values = { name: p.username, username: p.username, password: p.password, expiration: pgExpiration(p.expiresAtMs) };
+  async newUser(p: {
+    creation: string[];
+    rollback: string[];
+    username: string;
+    password: string;
+    expiresAtMs: number;
+  }): Promise<void> {
+    const values = {
+      name: p.username,
+      username: p.username,
+      password: p.password,
+      expiration: pgExpiration(p.expiresAtMs),
+    };
     try {
       await this.run(p.creation, values);
     } catch (e) {
@@ -156,7 +191,11 @@ export class PostgresConnection {
   }
 
   async renewUser(p: { renew: string[]; username: string; expiresAtMs: number }): Promise<void> {
-    await this.run(p.renew.length ? p.renew : [DEFAULT_RENEW], { name: p.username, username: p.username, expiration: pgExpiration(p.expiresAtMs) });
+    await this.run(p.renew.length ? p.renew : [DEFAULT_RENEW], {
+      name: p.username,
+      username: p.username,
+      expiration: pgExpiration(p.expiresAtMs),
+    });
   }
 
   /** Runs the role's revocation statements, or the default clean-up ending in DROP ROLE. */
@@ -174,12 +213,17 @@ export class PostgresConnection {
           WHERE EXISTS (SELECT 1 FROM aclexplode(c.relacl) a WHERE a.grantee = r.oid)
              OR EXISTS (SELECT 1 FROM pg_attribute t, aclexplode(t.attacl) a WHERE t.attrelid = c.oid AND a.grantee = r.oid)
        ) AS schemas
-       FROM pg_roles r WHERE r.rolname = $1`, [p.username]);
+       FROM pg_roles r WHERE r.rolname = $1`,
+      [p.username],
+    );
     if (!found.rowCount) return; // already gone: nothing to do
     const { db, schemas } = found.rows[0] as { db: string; schemas: string[] };
     const stmts: string[] = [];
     for (const schema of schemas) {
-      stmts.push(`REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA ${quoteIdent(schema)} FROM ${u}`, `REVOKE USAGE ON SCHEMA ${quoteIdent(schema)} FROM ${u}`);
+      stmts.push(
+        `REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA ${quoteIdent(schema)} FROM ${u}`,
+        `REVOKE USAGE ON SCHEMA ${quoteIdent(schema)} FROM ${u}`,
+      );
     }
     stmts.push(
       `REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA public FROM ${u}`,

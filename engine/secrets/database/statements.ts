@@ -31,7 +31,9 @@ export function parseStatementsField(v: unknown): string[] {
     try {
       const arr = JSON.parse(s);
       if (Array.isArray(arr)) return arr.map(String);
-    } catch { /* a statement that starts with "[" */ }
+    } catch {
+      /* a statement that starts with "[" */
+    }
   }
   return [s];
 }
@@ -52,7 +54,11 @@ export function splitStatements(el: string): string[] {
       if (ch === q) q = null;
       continue;
     }
-    if (ch === '"' || ch === "'") { q = ch; cur += ch; continue; }
+    if (ch === '"' || ch === "'") {
+      q = ch;
+      cur += ch;
+      continue;
+    }
     if (ch === '-' && el[i + 1] === '-') {
       const nl = el.indexOf('\n', i);
       const end = nl === -1 ? el.length : nl;
@@ -60,7 +66,11 @@ export function splitStatements(el: string): string[] {
       i = end - 1;
       continue;
     }
-    if (ch === ';') { if (cur.trim()) out.push(cur.trim()); cur = ''; continue; }
+    if (ch === ';') {
+      if (cur.trim()) out.push(cur.trim());
+      cur = '';
+      continue;
+    }
     cur += ch;
   }
   if (cur.trim()) out.push(cur.trim());
@@ -89,16 +99,23 @@ export function renderStatement(tpl: string, values: Record<string, string>): st
         const key = tpl.slice(i + 2, end).trim();
         const val = key === 'username' && values.username === undefined ? values.name : values[key];
         if (val === undefined) throw new Error(`statement uses {{${key}}}, which has no value here`);
-        out += q === '"' ? val.replace(/"/g, '""')
-          : q === "'" ? (escapeString ? val.replace(/\\/g, '\\\\') : val).replace(/'/g, "''")
-          : quoteIdent(val);
+        out +=
+          q === '"'
+            ? val.replace(/"/g, '""')
+            : q === "'"
+              ? (escapeString ? val.replace(/\\/g, '\\\\') : val).replace(/'/g, "''")
+              : quoteIdent(val);
         i = end + 2;
         continue;
       }
     }
     const ch = tpl[i];
-    if (q) { if (ch === q) q = null; }
-    else if (ch === '"' || ch === "'") { q = ch; escapeString = ch === "'" && /[eE]$/.test(out) && !/[A-Za-z0-9_][eE]$/.test(out); }
+    if (q) {
+      if (ch === q) q = null;
+    } else if (ch === '"' || ch === "'") {
+      q = ch;
+      escapeString = ch === "'" && /[eE]$/.test(out) && !/[A-Za-z0-9_][eE]$/.test(out);
+    }
     out += ch;
     i++;
   }

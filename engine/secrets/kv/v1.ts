@@ -13,7 +13,9 @@ function kvPaths(ctx: BackendContext, viewFor: (req: BackendRequest) => StorageV
   return [
     {
       pattern: '(?<path>.*)',
-      synopsis: cubbyhole ? 'Pass-through secret storage to a token-specific cubbyhole in the storage backend.' : 'Pass-through secret storage to the storage backend.',
+      synopsis: cubbyhole
+        ? 'Pass-through secret storage to a token-specific cubbyhole in the storage backend.'
+        : 'Pass-through secret storage to the storage backend.',
       existenceCheck: async (req) => !!(await viewFor(req).get(`kv/${req.params.path}`)),
       operations: {
         read: async (req) => {
@@ -22,7 +24,13 @@ function kvPaths(ctx: BackendContext, viewFor: (req: BackendRequest) => StorageV
           if (cubbyhole) return { data };
           let ttl = ctx.ttls().defaultTTL;
           const raw = data.ttl ?? data.lease;
-          if (raw !== undefined) { try { ttl = parseDuration(raw as string); } catch { /* advisory only */ } }
+          if (raw !== undefined) {
+            try {
+              ttl = parseDuration(raw as string);
+            } catch {
+              /* advisory only */
+            }
+          }
           return { data, secret: { type: 'kv', ttl, advisoryOnly: true } };
         },
         list: async (req) => {
@@ -32,7 +40,9 @@ function kvPaths(ctx: BackendContext, viewFor: (req: BackendRequest) => StorageV
         },
         create: async (req) => put(req),
         update: async (req) => put(req),
-        delete: async (req) => { await viewFor(req).delete(`kv/${req.params.path}`); },
+        delete: async (req) => {
+          await viewFor(req).delete(`kv/${req.params.path}`);
+        },
       },
     },
   ];
@@ -40,14 +50,24 @@ function kvPaths(ctx: BackendContext, viewFor: (req: BackendRequest) => StorageV
     if (!req.params.path || req.params.path.endsWith('/')) throw userError("cannot write to a path ending in '/'");
     if (!req.data || Object.keys(req.data).length === 0) throw userError('missing data fields');
     if (!cubbyhole && (req.data.ttl !== undefined || req.data.lease !== undefined)) {
-      try { parseDuration((req.data.ttl ?? req.data.lease) as string); } catch { throw userError(`failed to parse ttl: ${String(req.data.ttl ?? req.data.lease)}`); }
+      try {
+        parseDuration((req.data.ttl ?? req.data.lease) as string);
+      } catch {
+        throw userError(`failed to parse ttl: ${String(req.data.ttl ?? req.data.lease)}`);
+      }
     }
     await viewFor(req).putJSON(`kv/${req.params.path}`, req.data);
   }
 }
 
 export function kvV1Backend(ctx: BackendContext): Backend {
-  return { type: 'kv', kind: 'secret', paths: kvPaths(ctx, () => ctx.storage, false), secrets: { kv: { revoke: async () => undefined } }, help: 'The KV backend reads and writes arbitrary secrets to the storage backend.' };
+  return {
+    type: 'kv',
+    kind: 'secret',
+    paths: kvPaths(ctx, () => ctx.storage, false),
+    secrets: { kv: { revoke: async () => undefined } },
+    help: 'The KV backend reads and writes arbitrary secrets to the storage backend.',
+  };
 }
 
 export function cubbyholeBackend(ctx: BackendContext): Backend {
@@ -55,5 +75,10 @@ export function cubbyholeBackend(ctx: BackendContext): Backend {
     if (!req.token) throw new VaultError(400, 'client token empty');
     return ctx.storage.sub(`${sha256hex(req.token.id)}/`);
   };
-  return { type: 'cubbyhole', kind: 'secret', paths: kvPaths(ctx, viewFor, true), help: 'The cubbyhole backend reads and writes arbitrary secrets to a token-specific cubbyhole.' };
+  return {
+    type: 'cubbyhole',
+    kind: 'secret',
+    paths: kvPaths(ctx, viewFor, true),
+    help: 'The cubbyhole backend reads and writes arbitrary secrets to a token-specific cubbyhole.',
+  };
 }

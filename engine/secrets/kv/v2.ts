@@ -8,7 +8,11 @@ import { multiError, notFound, userError, VaultError } from '../../sdk/errors.js
 import { rfc3339Nano, sha256hex } from '../../sdk/ids.js';
 import type { DeepReadonly } from '../../sdk/storage.js';
 
-interface VersionMeta { created_time: string; deletion_time: string; destroyed: boolean }
+interface VersionMeta {
+  created_time: string;
+  deletion_time: string;
+  destroyed: boolean;
+}
 interface KeyMeta {
   versions: Record<string, VersionMeta>;
   current_version: number;
@@ -20,9 +24,14 @@ interface KeyMeta {
   created_time: string;
   updated_time: string;
 }
-interface Config { max_versions: number; cas_required: boolean; delete_version_after: number }
+interface Config {
+  max_versions: number;
+  cas_required: boolean;
+  delete_version_after: number;
+}
 
-const INVALID = (verb: string) => `Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the Vault CLI, use 'vault kv ${verb}' for this operation.`;
+const INVALID = (verb: string) =>
+  `Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the Vault CLI, use 'vault kv ${verb}' for this operation.`;
 const ROOT_WARN = 'Non-listing operations on the root of a K/V v2 mount are not supported.';
 
 export function kvV2Backend(ctx: BackendContext): Backend {
@@ -31,10 +40,17 @@ export function kvV2Backend(ctx: BackendContext): Backend {
   const metaKey = (p: string) => `meta/${p}`;
   const verKey = (p: string, v: number) => `ver/${sha256hex(p)}/${v}`;
   const getMeta = (p: string) => st.getJSON<KeyMeta>(metaKey(p));
-  const getConfig = async (): Promise<Config> => (await st.getJSON<Config>('config')) ?? { max_versions: 0, cas_required: false, delete_version_after: 0 };
+  const getConfig = async (): Promise<Config> =>
+    (await st.getJSON<Config>('config')) ?? { max_versions: 0, cas_required: false, delete_version_after: 0 };
   const nowISO = () => rfc3339Nano(clock.nowMs());
   const isDeleted = (v: VersionMeta) => !!v.deletion_time && Date.parse(v.deletion_time) <= clock.nowMs();
-  const versionMeta = (m: DeepReadonly<KeyMeta>, n: number) => ({ created_time: m.versions[n].created_time, custom_metadata: m.custom_metadata, deletion_time: m.versions[n].deletion_time, destroyed: m.versions[n].destroyed, version: n });
+  const versionMeta = (m: DeepReadonly<KeyMeta>, n: number) => ({
+    created_time: m.versions[n].created_time,
+    custom_metadata: m.custom_metadata,
+    deletion_time: m.versions[n].deletion_time,
+    destroyed: m.versions[n].destroyed,
+    version: n,
+  });
   const keyPath = (req: BackendRequest) => req.params.path ?? '';
 
   async function prune(p: string, m: KeyMeta) {
@@ -44,25 +60,46 @@ export function kvV2Backend(ctx: BackendContext): Backend {
     const cutoff = m.current_version - max;
     for (const k of Object.keys(m.versions)) {
       const n = Number(k);
-      if (n <= cutoff) { delete m.versions[k]; await st.delete(verKey(p, n)); }
+      if (n <= cutoff) {
+        delete m.versions[k];
+        await st.delete(verKey(p, n));
+      }
     }
     m.oldest_version = cutoff + 1;
   }
 
-  async function write(req: BackendRequest, data: unknown, options: Record<string, unknown> | undefined, patch = false) {
+  async function write(
+    req: BackendRequest,
+    data: unknown,
+    options: Record<string, unknown> | undefined,
+    patch = false,
+  ) {
     const p = keyPath(req);
     if (!p) throw userError(ROOT_WARN);
-    if (data === undefined || data === null || typeof data !== 'object' || Array.isArray(data)) throw userError('no data provided');
+    if (data === undefined || data === null || typeof data !== 'object' || Array.isArray(data))
+      throw userError('no data provided');
     const cfg = await getConfig();
-    const m: KeyMeta = (await getMeta(p)) ?? { versions: {}, current_version: 0, oldest_version: 0, max_versions: 0, cas_required: false, delete_version_after: 0, custom_metadata: null, created_time: '', updated_time: '' };
+    const m: KeyMeta = (await getMeta(p)) ?? {
+      versions: {},
+      current_version: 0,
+      oldest_version: 0,
+      max_versions: 0,
+      cas_required: false,
+      delete_version_after: 0,
+      custom_metadata: null,
+      created_time: '',
+      updated_time: '',
+    };
     let cas: number | undefined;
     if (options && options.cas !== undefined && options.cas !== null) {
       const c = Number(options.cas);
       if (!Number.isInteger(c)) throw userError('error parsing check-and-set parameter');
       cas = c;
     }
-    if ((cfg.cas_required || m.cas_required) && cas === undefined) throw userError('check-and-set parameter required for this call');
-    if (cas !== undefined && cas !== m.current_version) throw userError('check-and-set parameter did not match the current version');
+    if ((cfg.cas_required || m.cas_required) && cas === undefined)
+      throw userError('check-and-set parameter required for this call');
+    if (cas !== undefined && cas !== m.current_version)
+      throw userError('check-and-set parameter did not match the current version');
     let body = data as Record<string, unknown>;
     if (patch) {
       const cur = m.versions[m.current_version];
@@ -93,28 +130,51 @@ export function kvV2Backend(ctx: BackendContext): Backend {
     if (d.has('custom_metadata')) {
       custom = {};
       for (const [k, v] of Object.entries(d.get<Record<string, unknown>>('custom_metadata'))) {
-        if (v === null || v === undefined) { if (patch) custom[k] = null; else custom[k] = ''; continue; }
-        if (typeof v === 'object') throw userError(`${CM_PREFIX}: '' expected type 'string', got unconvertible type '${Array.isArray(v) ? '[]interface {}' : 'map[string]interface {}'}'`);
+        if (v === null || v === undefined) {
+          if (patch) custom[k] = null;
+          else custom[k] = '';
+          continue;
+        }
+        if (typeof v === 'object')
+          throw userError(
+            `${CM_PREFIX}: '' expected type 'string', got unconvertible type '${Array.isArray(v) ? '[]interface {}' : 'map[string]interface {}'}'`,
+          );
         custom[k] = String(v);
       }
-      const problems = validateCustomMetadata(Object.fromEntries(Object.entries(custom).filter(([, v]) => v !== null)) as Record<string, string>);
+      const problems = validateCustomMetadata(
+        Object.fromEntries(Object.entries(custom).filter(([, v]) => v !== null)) as Record<string, string>,
+      );
       if (problems.length) throw userError(multiError(problems));
     }
     const cfg = await getConfig();
     const warnings: string[] = [];
-    if (d.has('cas_required') && cfg.cas_required && !d.get<boolean>('cas_required')) warnings.push('"cas_required" set to false, but is mandated by backend config. This value will be ignored.');
+    if (d.has('cas_required') && cfg.cas_required && !d.get<boolean>('cas_required'))
+      warnings.push('"cas_required" set to false, but is mandated by backend config. This value will be ignored.');
     let m = await getMeta(p);
     if (!m) {
       if (patch) throw notFound();
       const now = nowISO();
-      m = { versions: {}, current_version: 0, oldest_version: 0, max_versions: 0, cas_required: false, delete_version_after: 0, custom_metadata: null, created_time: now, updated_time: now };
+      m = {
+        versions: {},
+        current_version: 0,
+        oldest_version: 0,
+        max_versions: 0,
+        cas_required: false,
+        delete_version_after: 0,
+        custom_metadata: null,
+        created_time: now,
+        updated_time: now,
+      };
     }
     if (d.has('max_versions')) m.max_versions = Math.max(0, d.get<number>('max_versions'));
     if (d.has('cas_required')) m.cas_required = d.get<boolean>('cas_required');
     if (d.has('delete_version_after')) m.delete_version_after = d.get<number>('delete_version_after');
     if (custom) {
       const next: Record<string, string> = patch ? { ...(m.custom_metadata ?? {}) } : {};
-      for (const [k, v] of Object.entries(custom)) { if (v === null) delete next[k]; else next[k] = v; }
+      for (const [k, v] of Object.entries(custom)) {
+        if (v === null) delete next[k];
+        else next[k] = v;
+      }
       m.custom_metadata = Object.keys(next).length ? next : null;
     }
     await st.putJSON(metaKey(p), m);
@@ -125,15 +185,29 @@ export function kvV2Backend(ctx: BackendContext): Backend {
   const paths: PathDef[] = [
     {
       pattern: 'config',
-      fields: { max_versions: { type: 'int' }, cas_required: { type: 'bool' }, delete_version_after: { type: 'duration' } },
+      fields: {
+        max_versions: { type: 'int' },
+        cas_required: { type: 'bool' },
+        delete_version_after: { type: 'duration' },
+      },
       synopsis: 'Configures settings for the KV store.',
       operations: {
-        read: async () => { const c = await getConfig(); return { data: { cas_required: c.cas_required, delete_version_after: formatGoDuration(c.delete_version_after), max_versions: c.max_versions } }; },
+        read: async () => {
+          const c = await getConfig();
+          return {
+            data: {
+              cas_required: c.cas_required,
+              delete_version_after: formatGoDuration(c.delete_version_after),
+              max_versions: c.max_versions,
+            },
+          };
+        },
         update: async (_r, d) => {
           const c = await getConfig();
           if (d.has('max_versions')) c.max_versions = d.get<number>('max_versions');
           if (d.has('cas_required')) c.cas_required = d.get<boolean>('cas_required');
-          if (d.has('delete_version_after')) c.delete_version_after = Math.max(0, d.get<number>('delete_version_after'));
+          if (d.has('delete_version_after'))
+            c.delete_version_after = Math.max(0, d.get<number>('delete_version_after'));
           await st.putJSON('config', c);
         },
       },
@@ -161,11 +235,13 @@ export function kvV2Backend(ctx: BackendContext): Backend {
         update: async (req, d) => write(req, req.data.data, d.get<Record<string, unknown>>('options')),
         patch: async (req, d) => {
           const ct = (req.contentType ?? '').split(';')[0].trim();
-          if (ct && ct !== 'application/merge-patch+json') throw new VaultError(415, `PATCH requires Content-Type of application/merge-patch+json, provided ${ct}`);
+          if (ct && ct !== 'application/merge-patch+json')
+            throw new VaultError(415, `PATCH requires Content-Type of application/merge-patch+json, provided ${ct}`);
           const m = await getMeta(keyPath(req));
           if (!m) throw notFound();
           const opts = d.get<Record<string, unknown>>('options');
-          if (opts.cas !== undefined && Number(opts.cas) <= 0) throw userError('check-and-set parameter did not match the current version');
+          if (opts.cas !== undefined && Number(opts.cas) <= 0)
+            throw userError('check-and-set parameter did not match the current version');
           return write(req, req.data.data, opts, true);
         },
         delete: async (req) => {
@@ -181,7 +257,8 @@ export function kvV2Backend(ctx: BackendContext): Backend {
       },
     },
     {
-      pattern: 'delete(?:/(?<path>.*))?', fields: versionsField,
+      pattern: 'delete(?:/(?<path>.*))?',
+      fields: versionsField,
       operations: {
         update: async (req, d) => {
           const p = keyPath(req);
@@ -190,13 +267,17 @@ export function kvV2Backend(ctx: BackendContext): Backend {
           if (!vs.length) throw userError('No version number provided');
           const m = await getMeta(p);
           if (!m) return;
-          for (const n of vs) { const v = m.versions[n]; if (v && !v.destroyed && !isDeleted(v)) v.deletion_time = nowISO(); }
+          for (const n of vs) {
+            const v = m.versions[n];
+            if (v && !v.destroyed && !isDeleted(v)) v.deletion_time = nowISO();
+          }
           await st.putJSON(metaKey(p), m);
         },
       },
     },
     {
-      pattern: 'undelete(?:/(?<path>.*))?', fields: versionsField,
+      pattern: 'undelete(?:/(?<path>.*))?',
+      fields: versionsField,
       operations: {
         update: async (req, d) => {
           const p = keyPath(req);
@@ -205,13 +286,17 @@ export function kvV2Backend(ctx: BackendContext): Backend {
           if (!vs.length) throw userError('No version number provided');
           const m = await getMeta(p);
           if (!m) return;
-          for (const n of vs) { const v = m.versions[n]; if (v && !v.destroyed) v.deletion_time = ''; }
+          for (const n of vs) {
+            const v = m.versions[n];
+            if (v && !v.destroyed) v.deletion_time = '';
+          }
           await st.putJSON(metaKey(p), m);
         },
       },
     },
     {
-      pattern: 'destroy(?:/(?<path>.*))?', fields: versionsField,
+      pattern: 'destroy(?:/(?<path>.*))?',
+      fields: versionsField,
       operations: {
         update: async (req, d) => {
           const p = keyPath(req);
@@ -220,14 +305,25 @@ export function kvV2Backend(ctx: BackendContext): Backend {
           if (!vs.length) throw userError('no version number provided');
           const m = await getMeta(p);
           if (!m) return;
-          for (const n of vs) { const v = m.versions[n]; if (v) { v.destroyed = true; await st.delete(verKey(p, n)); } }
+          for (const n of vs) {
+            const v = m.versions[n];
+            if (v) {
+              v.destroyed = true;
+              await st.delete(verKey(p, n));
+            }
+          }
           await st.putJSON(metaKey(p), m);
         },
       },
     },
     {
       pattern: 'metadata(?:/(?<path>.*))?',
-      fields: { max_versions: { type: 'int' }, cas_required: { type: 'bool' }, delete_version_after: { type: 'duration' }, custom_metadata: { type: 'map' } },
+      fields: {
+        max_versions: { type: 'int' },
+        cas_required: { type: 'bool' },
+        delete_version_after: { type: 'duration' },
+        custom_metadata: { type: 'map' },
+      },
       existenceCheck: async (req) => st.has(metaKey(keyPath(req))),
       operations: {
         list: async (req) => {
@@ -242,9 +338,15 @@ export function kvV2Backend(ctx: BackendContext): Backend {
           if (!m) throw notFound();
           return {
             data: {
-              cas_required: m.cas_required, created_time: m.created_time, current_version: m.current_version, custom_metadata: m.custom_metadata,
-              delete_version_after: formatGoDuration(m.delete_version_after), max_versions: m.max_versions, oldest_version: m.oldest_version,
-              updated_time: m.updated_time, versions: m.versions,
+              cas_required: m.cas_required,
+              created_time: m.created_time,
+              current_version: m.current_version,
+              custom_metadata: m.custom_metadata,
+              delete_version_after: formatGoDuration(m.delete_version_after),
+              max_versions: m.max_versions,
+              oldest_version: m.oldest_version,
+              updated_time: m.updated_time,
+              versions: m.versions,
             },
           };
         },
@@ -303,7 +405,8 @@ export async function upgradeFromV1(ctx: BackendContext): Promise<number> {
   const keys: string[] = [];
   const walk = async (p: string) => {
     for (const k of await st.list(`kv/${p}`)) {
-      if (k.endsWith('/')) await walk(p + k); else keys.push(p + k);
+      if (k.endsWith('/')) await walk(p + k);
+      else keys.push(p + k);
     }
   };
   await walk('');
@@ -311,7 +414,17 @@ export async function upgradeFromV1(ctx: BackendContext): Promise<number> {
   for (const p of keys) {
     const data = await st.getJSON<Record<string, unknown>>(`kv/${p}`);
     if (data) {
-      const m: KeyMeta = { versions: { 1: { created_time: now, deletion_time: '', destroyed: false } }, current_version: 1, oldest_version: 0, max_versions: 0, cas_required: false, delete_version_after: 0, custom_metadata: null, created_time: now, updated_time: now };
+      const m: KeyMeta = {
+        versions: { 1: { created_time: now, deletion_time: '', destroyed: false } },
+        current_version: 1,
+        oldest_version: 0,
+        max_versions: 0,
+        cas_required: false,
+        delete_version_after: 0,
+        custom_metadata: null,
+        created_time: now,
+        updated_time: now,
+      };
       await st.putJSON(`ver/${sha256hex(p)}/1`, data);
       await st.putJSON(`meta/${p}`, m);
     }
@@ -330,9 +443,14 @@ function validateCustomMetadata(cm: Record<string, string>): string[] {
   const printable = (x: string) => !/[\u0000-\u001f\u007f-\u009f]/.test(x);
   for (const k of keys) {
     const v = cm[k];
-    const kl = Buffer.byteLength(k), vl = Buffer.byteLength(v);
-    if (kl === 0 || kl > 128) errs.push(`${CM_PREFIX}: length of key ${JSON.stringify(k)} is ${kl} but must be 0 < len(key) <= 128`);
-    if (vl === 0 || vl > 512) errs.push(`${CM_PREFIX}: length of value for key ${JSON.stringify(k)} is ${vl} but must be 0 < len(value) <= 512`);
+    const kl = Buffer.byteLength(k),
+      vl = Buffer.byteLength(v);
+    if (kl === 0 || kl > 128)
+      errs.push(`${CM_PREFIX}: length of key ${JSON.stringify(k)} is ${kl} but must be 0 < len(key) <= 128`);
+    if (vl === 0 || vl > 512)
+      errs.push(
+        `${CM_PREFIX}: length of value for key ${JSON.stringify(k)} is ${vl} but must be 0 < len(value) <= 512`,
+      );
     if (!printable(k)) errs.push(`${CM_PREFIX}: key ${JSON.stringify(k)} (${k}) contains unprintable characters`);
     if (!printable(v)) errs.push(`${CM_PREFIX}: value for key ${JSON.stringify(k)} contains unprintable characters`);
   }
@@ -342,7 +460,8 @@ function validateCustomMetadata(cm: Record<string, string>): string[] {
 /** RFC 7386 JSON merge patch. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  const out: Record<string, unknown> =
+    target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);
@@ -353,7 +472,10 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 function subkeys(v: Record<string, unknown>, depth: number, level: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
-    out[k] = x && typeof x === 'object' && !Array.isArray(x) && (depth === 0 || level < depth) ? subkeys(x as Record<string, unknown>, depth, level + 1) : null;
+    out[k] =
+      x && typeof x === 'object' && !Array.isArray(x) && (depth === 0 || level < depth)
+        ? subkeys(x as Record<string, unknown>, depth, level + 1)
+        : null;
   }
   return out;
 }

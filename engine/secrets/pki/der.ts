@@ -17,7 +17,10 @@ function headerLength(n: number): number {
 /** Writes tag and length at `buf[0..]`; returns the header size. */
 function writeHeader(buf: Buffer, tag: number, n: number): number {
   buf[0] = tag;
-  if (n < 0x80) { buf[1] = n; return 2; }
+  if (n < 0x80) {
+    buf[1] = n;
+    return 2;
+  }
   const h = headerLength(n);
   buf[1] = 0x80 | (h - 2);
   for (let i = h - 1, v = n; i >= 2; i--, v = Math.floor(v / 256)) buf[i] = v & 0xff;
@@ -38,7 +41,10 @@ function wrap(tag: number, items: Der[]): Der {
   for (const it of items) n += it.length;
   const out = Buffer.allocUnsafe(headerLength(n) + n);
   let p = writeHeader(out, tag, n);
-  for (const it of items) { it.copy(out, p); p += it.length; }
+  for (const it of items) {
+    it.copy(out, p);
+    p += it.length;
+  }
   return out;
 }
 
@@ -83,7 +89,10 @@ const oidCache = new Map<string, Der>();
 /** OBJECT IDENTIFIER; encodings are memoised (certificates repeat the same few dozen). */
 export function oid(dotted: string): Der {
   let v = oidCache.get(dotted);
-  if (!v) { v = encodeOid(dotted); if (oidCache.size < 1024) oidCache.set(dotted, v); }
+  if (!v) {
+    v = encodeOid(dotted);
+    if (oidCache.size < 1024) oidCache.set(dotted, v);
+  }
   return v;
 }
 
@@ -93,7 +102,10 @@ function encodeOid(dotted: string): Der {
   for (const p of parts.slice(2)) {
     const bytes: number[] = [];
     let v = p;
-    do { bytes.unshift(Number(v & 0x7fn)); v >>= 7n; } while (v > 0n);
+    do {
+      bytes.unshift(Number(v & 0x7fn));
+      v >>= 7n;
+    } while (v > 0n);
     for (let i = 0; i < bytes.length - 1; i++) bytes[i] |= 0x80;
     out.push(...bytes);
   }
@@ -177,12 +189,17 @@ export function readOid(n: Node): string {
 }
 
 export function readString(n: Node): string {
-  return n.tag === 0x1e ? Buffer.from(n.content).swap16().toString('utf16le') : n.content.toString(n.tag === 0x0c ? 'utf8' : 'latin1');
+  return n.tag === 0x1e
+    ? Buffer.from(n.content).swap16().toString('utf16le')
+    : n.content.toString(n.tag === 0x0c ? 'utf8' : 'latin1');
 }
 
 export function readTime(n: Node): number {
   const s = n.content.toString('latin1');
-  const m = n.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s);
+  const m =
+    n.tag === 0x17
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s)
+      : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s);
   if (!m) throw new DerError(`bad time ${s}`);
   let y = Number(m[1]);
   if (n.tag === 0x17) y += y < 50 ? 2000 : 1900;
@@ -202,6 +219,7 @@ export function pemBlocks(text: string): Array<{ label: string; der: Buffer }> {
   const out: Array<{ label: string; der: Buffer }> = [];
   const re = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) out.push({ label: m[1], der: Buffer.from(m[2].replace(/[^A-Za-z0-9+/=]/g, ''), 'base64') });
+  while ((m = re.exec(text)))
+    out.push({ label: m[1], der: Buffer.from(m[2].replace(/[^A-Za-z0-9+/=]/g, ''), 'base64') });
   return out;
 }

@@ -11,39 +11,71 @@ import { pem, pemBlocks } from './der.js';
 import type { Issuer, PkiStore } from './store.js';
 import { formatSerial, parseSerial } from './x509.js';
 
-const raw = (contentType: string, body: Buffer | string): BackendResponse => ({ raw: { status: 200, contentType, body } });
+const raw = (contentType: string, body: Buffer | string): BackendResponse => ({
+  raw: { status: 200, contentType, body },
+});
 const empty = (): BackendResponse => ({ raw: { status: 204, body: '' } });
 const derOf = (p: string) => pemBlocks(p)[0].der;
 
 export function fetchPaths(store: PkiStore): PathDef[] {
   const chainText = (i: Issuer) => store.chainPems(i).join('\n') + '\n';
-  const crlPem = async (i: Issuer) => { const c = await store.crl(i); return c ? pem('X509 CRL', c) + '\n' : ''; };
+  const crlPem = async (i: Issuer) => {
+    const c = await store.crl(i);
+    return c ? pem('X509 CRL', c) + '\n' : '';
+  };
 
   return [
     {
       pattern: 'ca',
       synopsis: 'Fetch the default issuer certificate (DER).',
-      operations: { read: async () => { const i = await store.defaultIssuer(); return i ? raw('application/pkix-cert', derOf(i.entry.certificate)) : empty(); } },
+      operations: {
+        read: async () => {
+          const i = await store.defaultIssuer();
+          return i ? raw('application/pkix-cert', derOf(i.entry.certificate)) : empty();
+        },
+      },
     },
     {
       pattern: 'ca/pem',
       synopsis: 'Fetch the default issuer certificate (PEM).',
-      operations: { read: async () => { const i = await store.defaultIssuer(); return i ? raw('application/pem-certificate-chain', i.entry.certificate + '\n') : empty(); } },
+      operations: {
+        read: async () => {
+          const i = await store.defaultIssuer();
+          return i ? raw('application/pem-certificate-chain', i.entry.certificate + '\n') : empty();
+        },
+      },
     },
     {
       pattern: 'ca_chain',
       synopsis: 'Fetch the default issuer and its parents (PEM).',
-      operations: { read: async () => { const i = await store.defaultIssuer(); return i ? raw('application/pem-certificate-chain', chainText(i)) : empty(); } },
+      operations: {
+        read: async () => {
+          const i = await store.defaultIssuer();
+          return i ? raw('application/pem-certificate-chain', chainText(i)) : empty();
+        },
+      },
     },
     {
       pattern: 'crl',
       synopsis: 'Fetch the CRL of the default issuer (DER).',
-      operations: { read: async () => { const i = await store.defaultIssuer(); const c = i && (await store.crl(i)); return c ? raw('application/pkix-crl', c) : empty(); } },
+      operations: {
+        read: async () => {
+          const i = await store.defaultIssuer();
+          const c = i && (await store.crl(i));
+          return c ? raw('application/pkix-crl', c) : empty();
+        },
+      },
     },
     {
       pattern: 'crl/pem',
       synopsis: 'Fetch the CRL of the default issuer (PEM).',
-      operations: { read: async () => { const i = await store.defaultIssuer(); const c = i && (await crlPem(i)); return c ? raw('application/x-pem-file', c) : empty(); } },
+      operations: {
+        read: async () => {
+          const i = await store.defaultIssuer();
+          const c = i && (await crlPem(i));
+          return c ? raw('application/x-pem-file', c) : empty();
+        },
+      },
     },
     {
       pattern: 'cert/(?<serial>[^/]+)/raw(?<pem>/pem)?',
@@ -51,8 +83,11 @@ export function fetchPaths(store: PkiStore): PathDef[] {
       operations: {
         read: async (req) => {
           const p = await certPem(req.params.serial);
-          if (!p) return { raw: { status: 404, contentType: 'application/json', body: JSON.stringify({ errors: [] }) } };
-          return req.params.pem ? raw('application/pem-certificate-chain', p + '\n') : raw('application/pkix-cert', derOf(p));
+          if (!p)
+            return { raw: { status: 404, contentType: 'application/json', body: JSON.stringify({ errors: [] }) } };
+          return req.params.pem
+            ? raw('application/pem-certificate-chain', p + '\n')
+            : raw('application/pkix-cert', derOf(p));
         },
       },
     },
@@ -66,11 +101,26 @@ export function fetchPaths(store: PkiStore): PathDef[] {
           if (s === 'ca' || s === 'ca_chain') {
             if (!def) throw notFound();
             const chain = store.chainPems(def);
-            return { data: { certificate: s === 'ca' ? def.entry.certificate : chain.join('\n'), ca_chain: chain, revocation_time: 0, revocation_time_rfc3339: '', issuer_id: def.entry.issuer_id } };
+            return {
+              data: {
+                certificate: s === 'ca' ? def.entry.certificate : chain.join('\n'),
+                ca_chain: chain,
+                revocation_time: 0,
+                revocation_time_rfc3339: '',
+                issuer_id: def.entry.issuer_id,
+              },
+            };
           }
           if (s === 'crl') {
             if (!def) throw notFound();
-            return { data: { certificate: (await crlPem(def)).trimEnd(), revocation_time: 0, revocation_time_rfc3339: '', issuer_id: def.entry.issuer_id } };
+            return {
+              data: {
+                certificate: (await crlPem(def)).trimEnd(),
+                revocation_time: 0,
+                revocation_time_rfc3339: '',
+                issuer_id: def.entry.issuer_id,
+              },
+            };
           }
           const serial = parseSerial(s);
           if (serial === undefined) throw notFound();
@@ -120,7 +170,13 @@ export function fetchPaths(store: PkiStore): PathDef[] {
           const all = await store.all();
           if (!all.length) throw notFound();
           const key_info: Record<string, unknown> = {};
-          for (const i of all) key_info[i.entry.issuer_id] = { issuer_name: i.entry.issuer_name, is_default: i.entry.issuer_id === store.defaultIssuerId, serial_number: formatSerial(i.cert.serial), key_id: i.entry.key_id };
+          for (const i of all)
+            key_info[i.entry.issuer_id] = {
+              issuer_name: i.entry.issuer_name,
+              is_default: i.entry.issuer_id === store.defaultIssuerId,
+              serial_number: formatSerial(i.cert.serial),
+              key_id: i.entry.key_id,
+            };
           return { data: { keys: all.map((i) => i.entry.issuer_id), key_info } };
         },
       },
@@ -144,7 +200,8 @@ export function fetchPaths(store: PkiStore): PathDef[] {
           if (d.has('issuer_name')) i.entry.issuer_name = d.get<string>('issuer_name');
           if (d.has('leaf_not_after_behavior')) {
             const b = d.get<string>('leaf_not_after_behavior');
-            if (!['err', 'truncate', 'permit'].includes(b)) throw userError(`invalid leaf_not_after_behavior: ${b}; must be err, truncate or permit`);
+            if (!['err', 'truncate', 'permit'].includes(b))
+              throw userError(`invalid leaf_not_after_behavior: ${b}; must be err, truncate or permit`);
             i.entry.leaf_not_after_behavior = b as 'err' | 'truncate' | 'permit';
           }
           await store.storage.putJSON(`issuer/${i.entry.issuer_id}`, i.entry);
@@ -157,7 +214,12 @@ export function fetchPaths(store: PkiStore): PathDef[] {
       synopsis: 'Read or set the default issuer.',
       fields: { default: { type: 'string' } },
       operations: {
-        read: async () => ({ data: { default: store.defaultIssuerId || ((await store.defaultIssuer())?.entry.issuer_id ?? ''), default_follows_latest_issuer: false } }),
+        read: async () => ({
+          data: {
+            default: store.defaultIssuerId || ((await store.defaultIssuer())?.entry.issuer_id ?? ''),
+            default_follows_latest_issuer: false,
+          },
+        }),
         update: async (_req, d) => {
           const i = await store.issuer(d.get<string>('default'));
           if (!i) throw userError(`unable to find PKI issuer for reference: ${d.get<string>('default')}`);

@@ -43,14 +43,25 @@ export const KEY_FIELDS: Record<string, FieldSchema> = {
 export function subjectFrom(d: FieldData, cn: string): Subject {
   return {
     cn,
-    ou: d.get<string[]>('ou'), o: d.get<string[]>('organization'), c: d.get<string[]>('country'), l: d.get<string[]>('locality'),
-    st: d.get<string[]>('province'), street: d.get<string[]>('street_address'), postalCode: d.get<string[]>('postal_code'),
+    ou: d.get<string[]>('ou'),
+    o: d.get<string[]>('organization'),
+    c: d.get<string[]>('country'),
+    l: d.get<string[]>('locality'),
+    st: d.get<string[]>('province'),
+    street: d.get<string[]>('street_address'),
+    postalCode: d.get<string[]>('postal_code'),
     serialNumber: d.has('serial_number') ? d.get<string>('serial_number') : undefined,
   };
 }
 
 /** Splits CN + alt_names into DNS and email SANs. */
-export function sansFrom(cn: string, altNames: string[], ipSans: string[], uriSans: string[], excludeCN: boolean): Sans {
+export function sansFrom(
+  cn: string,
+  altNames: string[],
+  ipSans: string[],
+  uriSans: string[],
+  excludeCN: boolean,
+): Sans {
   const s: Sans = { dns: [], email: [], ip: [], uri: [...uriSans] };
   const add = (n: string) => {
     const list = n.includes('@') ? s.email : s.dns;
@@ -69,7 +80,11 @@ export function sansFrom(cn: string, altNames: string[], ipSans: string[], uriSa
  * NotAfter from ttl / not_after: ttl, else the role's, else the mount default; capped at
  * the role's max_ttl, else the mount max, with Vault's warning.
  */
-export function notAfterFor(bctx: BackendContext, d: FieldData, role?: { ttl: number; max_ttl: number }): { notAfter: number; warnings: string[] } {
+export function notAfterFor(
+  bctx: BackendContext,
+  d: FieldData,
+  role?: { ttl: number; max_ttl: number },
+): { notAfter: number; warnings: string[] } {
   const warnings: string[] = [];
   const mount = bctx.ttls();
   let ttl = d.get<number>('ttl');
@@ -79,13 +94,16 @@ export function notAfterFor(bctx: BackendContext, d: FieldData, role?: { ttl: nu
   if (!ttl) ttl = mount.defaultTTL;
   if (!max) max = mount.maxTTL;
   if (ttl > max) {
-    warnings.push(`TTL "${formatGoDuration(ttl)}" is longer than permitted maxTTL "${formatGoDuration(max)}", so maxTTL is being used`);
+    warnings.push(
+      `TTL "${formatGoDuration(ttl)}" is longer than permitted maxTTL "${formatGoDuration(max)}", so maxTTL is being used`,
+    );
     ttl = max;
   }
   const explicit = d.has('not_after') ? d.get<string>('not_after') : '';
   if (explicit) {
     const t = Date.parse(explicit);
-    if (!/^\d{4}-\d{2}-\d{2}T/.test(explicit) || Number.isNaN(t)) throw userError(`parsing time "${explicit}" as "2006-01-02T15:04:05Z07:00": cannot parse`);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(explicit) || Number.isNaN(t))
+      throw userError(`parsing time "${explicit}" as "2006-01-02T15:04:05Z07:00": cannot parse`);
     return { notAfter: Math.floor(t / 1000) * 1000, warnings };
   }
   // Certificates carry whole seconds; compute in whole seconds so comparisons with the CA's NotAfter agree.
@@ -99,19 +117,28 @@ export function limitToIssuer(notAfter: number, issuer: Issuer): number {
   const b = issuer.entry.leaf_not_after_behavior;
   if (b === 'permit') return notAfter;
   if (b === 'truncate') return caEnd;
-  throw userError(`cannot satisfy request, as TTL would result in notAfter of ${new Date(notAfter).toISOString()} that is beyond the expiration of the CA certificate at ${new Date(caEnd).toISOString()}`);
+  throw userError(
+    `cannot satisfy request, as TTL would result in notAfter of ${new Date(notAfter).toISOString()} that is beyond the expiration of the CA certificate at ${new Date(caEnd).toISOString()}`,
+  );
 }
 
 export function checkFormat(format: string, privateKeyFormat: string) {
   if (!['pem', 'der', 'pem_bundle'].includes(format)) throw userError(`unknown format for certificate: ${format}`);
-  if (!['der', 'pem', 'pkcs8', ''].includes(privateKeyFormat)) throw userError(`unknown private key format: ${privateKeyFormat}`);
+  if (!['der', 'pem', 'pkcs8', ''].includes(privateKeyFormat))
+    throw userError(`unknown private key format: ${privateKeyFormat}`);
 }
 
 const certText = (der: Buffer, format: string) => (format === 'der' ? der.toString('base64') : pem('CERTIFICATE', der));
 
 /** The certificate fields of an issue/sign/root response. */
-export function certResponse(c: BuiltCert, issuerChainPems: string[], format: string, privateKey?: { text: string; type: string }): Record<string, unknown> {
-  const chainDers = format === 'der' ? issuerChainPems.map((p) => Buffer.from(p.replace(/-----[^-]+-----|\s/g, ''), 'base64')) : [];
+export function certResponse(
+  c: BuiltCert,
+  issuerChainPems: string[],
+  format: string,
+  privateKey?: { text: string; type: string },
+): Record<string, unknown> {
+  const chainDers =
+    format === 'der' ? issuerChainPems.map((p) => Buffer.from(p.replace(/-----[^-]+-----|\s/g, ''), 'base64')) : [];
   const chainOut = format === 'der' ? chainDers.map((x) => x.toString('base64')) : issuerChainPems;
   const out: Record<string, unknown> = {
     certificate: certText(c.der, format),
@@ -121,7 +148,9 @@ export function certResponse(c: BuiltCert, issuerChainPems: string[], format: st
     expiration: Math.floor(c.notAfter / 1000),
   };
   if (format === 'pem_bundle') {
-    out.certificate = [...(privateKey ? [privateKey.text] : []), pem('CERTIFICATE', c.der), ...issuerChainPems].join('\n');
+    out.certificate = [...(privateKey ? [privateKey.text] : []), pem('CERTIFICATE', c.der), ...issuerChainPems].join(
+      '\n',
+    );
   }
   if (privateKey) {
     out.private_key = privateKey.text;
@@ -147,12 +176,23 @@ const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 function validHostname(h: string): boolean {
   if (!h || h.length > 253) return false;
-  return h.replace(/\.$/, '').split('.').every((l) => LABEL.test(l));
+  return h
+    .replace(/\.$/, '')
+    .split('.')
+    .every((l) => LABEL.test(l));
 }
 
 /** Vault's glob: `*` matches any run of characters, including dots. */
 function globMatch(pattern: string, s: string): boolean {
-  const re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 'i');
+  const re = new RegExp(
+    '^' +
+      pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+    'i',
+  );
   return re.test(s);
 }
 
@@ -184,14 +224,29 @@ export function firstDisallowed(r: RoleNameRules, names: string[]): string | und
     if (r.enforce_hostnames && !host.includes('*') && !validHostname(bare)) return name;
     if (r.enforce_hostnames && isWildcard && !validHostname(bare)) return name;
     if (r.allow_any_name) continue;
-    if (r.allow_localhost && (bare === 'localhost' || bare === 'localdomain' || (r.allow_subdomains && (bare.endsWith('.localhost') || bare.endsWith('.localdomain'))))) continue;
+    if (
+      r.allow_localhost &&
+      (bare === 'localhost' ||
+        bare === 'localdomain' ||
+        (r.allow_subdomains && (bare.endsWith('.localhost') || bare.endsWith('.localdomain'))))
+    )
+      continue;
     let ok = false;
     for (const raw of r.allowed_domains) {
       const d = raw.toLowerCase();
       if (!d) continue;
-      if (r.allow_bare_domains && (host === d || (isEmail && emailDomain === d))) { ok = true; break; }
-      if (r.allow_subdomains && (bare.endsWith('.' + d) || (isWildcard && bare === d))) { ok = true; break; }
-      if (r.allow_glob_domains && d.includes('*') && globMatch(d, host)) { ok = true; break; }
+      if (r.allow_bare_domains && (host === d || (isEmail && emailDomain === d))) {
+        ok = true;
+        break;
+      }
+      if (r.allow_subdomains && (bare.endsWith('.' + d) || (isWildcard && bare === d))) {
+        ok = true;
+        break;
+      }
+      if (r.allow_glob_domains && d.includes('*') && globMatch(d, host)) {
+        ok = true;
+        break;
+      }
     }
     if (!ok) return name;
   }

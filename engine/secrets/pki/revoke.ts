@@ -11,7 +11,12 @@ import { formatSerial, parseCertificate, parseSerial, signedBy } from './x509.js
  * Revokes a certificate by serial (any form) or by its PEM, adds it to its issuer's CRL
  * and rebuilds that CRL. Certificates issued with no_store can be revoked by PEM.
  */
-export async function revokeCertificate(store: PkiStore, clock: Clock, serialText: string, certPem: string): Promise<Record<string, unknown>> {
+export async function revokeCertificate(
+  store: PkiStore,
+  clock: Clock,
+  serialText: string,
+  certPem: string,
+): Promise<Record<string, unknown>> {
   let serial: bigint | undefined;
   let pemText = '';
   let issuerId = '';
@@ -19,10 +24,17 @@ export async function revokeCertificate(store: PkiStore, clock: Clock, serialTex
     const block = pemBlocks(certPem).find((b) => b.label === 'CERTIFICATE');
     if (!block) throw userError('certificate could not be parsed: no CERTIFICATE block found');
     let c;
-    try { c = parseCertificate(block.der); } catch { throw userError('certificate could not be parsed'); }
-    const issuer = (await store.all()).find((i) => i.cert.subjectRaw.equals(c.issuerRaw) && signedBy(c, i.cert.publicKey));
+    try {
+      c = parseCertificate(block.der);
+    } catch {
+      throw userError('certificate could not be parsed');
+    }
+    const issuer = (await store.all()).find(
+      (i) => i.cert.subjectRaw.equals(c.issuerRaw) && signedBy(c, i.cert.publicKey),
+    );
     if (!issuer) throw userError('unable to revoke certificate: it was not issued by any issuer of this mount');
-    if (serialText && parseSerial(serialText) !== c.serial) throw userError('the serial_number and certificate parameters do not describe the same certificate');
+    if (serialText && parseSerial(serialText) !== c.serial)
+      throw userError('the serial_number and certificate parameters do not describe the same certificate');
     serial = c.serial;
     pemText = pem('CERTIFICATE', c.der);
     issuerId = issuer.entry.issuer_id;
@@ -40,7 +52,11 @@ export async function revokeCertificate(store: PkiStore, clock: Clock, serialTex
   if (own) throw userError(`adding issuer (id: ${own.entry.issuer_id}) to its own CRL is not allowed`);
   const existing = await store.getRevoked(hyphen);
   if (existing) {
-    return { revocation_time: existing.revocation_time, revocation_time_rfc3339: rfc3339(existing.revocation_time * 1000), state: 'revoked' };
+    return {
+      revocation_time: existing.revocation_time,
+      revocation_time_rfc3339: rfc3339(existing.revocation_time * 1000),
+      state: 'revoked',
+    };
   }
   const now = Math.floor(clock.nowMs() / 1000);
   const certificate = stored?.certificate ?? pemText;
@@ -62,7 +78,9 @@ export function revokePaths(store: PkiStore, clock: Clock): PathDef[] {
         certificate: { type: 'string', description: 'PEM of the certificate to revoke.' },
       },
       operations: {
-        update: async (_req, d) => ({ data: await revokeCertificate(store, clock, d.get<string>('serial_number'), d.get<string>('certificate')) }),
+        update: async (_req, d) => ({
+          data: await revokeCertificate(store, clock, d.get<string>('serial_number'), d.get<string>('certificate')),
+        }),
       },
     },
     {
@@ -83,13 +101,22 @@ export function revokePaths(store: PkiStore, clock: Clock): PathDef[] {
         tidy_revoked_certs: { type: 'bool', description: 'Remove expired certificates from the revocation list.' },
         tidy_revoked_cert_issuer_associations: { type: 'bool' },
         tidy_expired_issuers: { type: 'bool' },
-        safety_buffer: { type: 'duration', default: 72 * 3600, description: 'Only tidy certificates expired for at least this long.' },
+        safety_buffer: {
+          type: 'duration',
+          default: 72 * 3600,
+          description: 'Only tidy certificates expired for at least this long.',
+        },
       },
       operations: {
         update: async (_req, d) => {
           const certStore = d.get<boolean>('tidy_cert_store');
           const revoked = d.get<boolean>('tidy_revoked_certs');
-          if (!certStore && !revoked && !d.get<boolean>('tidy_revoked_cert_issuer_associations') && !d.get<boolean>('tidy_expired_issuers')) {
+          if (
+            !certStore &&
+            !revoked &&
+            !d.get<boolean>('tidy_revoked_cert_issuer_associations') &&
+            !d.get<boolean>('tidy_expired_issuers')
+          ) {
             throw userError('at least one operation must be enabled for tidy to run');
           }
           const buffer = d.get<number>('safety_buffer');
@@ -97,15 +124,27 @@ export function revokePaths(store: PkiStore, clock: Clock): PathDef[] {
           const started = clock.nowMs();
           const cutoff = started - buffer * 1000;
           const status = {
-            state: 'Finished', error: null as string | null, time_started: rfc3339(started), time_finished: '',
-            message: '', safety_buffer: buffer, tidy_cert_store: certStore, tidy_revoked_certs: revoked,
-            cert_store_deleted_count: 0, revoked_cert_deleted_count: 0, current_cert_store_count: 0, current_revoked_cert_count: 0,
+            state: 'Finished',
+            error: null as string | null,
+            time_started: rfc3339(started),
+            time_finished: '',
+            message: '',
+            safety_buffer: buffer,
+            tidy_cert_store: certStore,
+            tidy_revoked_certs: revoked,
+            cert_store_deleted_count: 0,
+            revoked_cert_deleted_count: 0,
+            current_cert_store_count: 0,
+            current_revoked_cert_count: 0,
           };
           if (certStore || revoked) {
             for (const s of await store.listCerts()) {
               const c = await store.getCert(s);
               if (!c || c.not_after > cutoff) continue;
-              if (certStore && !(await store.getRevoked(s))) { await store.deleteCert(s); status.cert_store_deleted_count++; }
+              if (certStore && !(await store.getRevoked(s))) {
+                await store.deleteCert(s);
+                status.cert_store_deleted_count++;
+              }
             }
             if (revoked) {
               let changed = false;
@@ -126,7 +165,12 @@ export function revokePaths(store: PkiStore, clock: Clock): PathDef[] {
           status.current_revoked_cert_count = (await store.listRevoked()).length;
           status.time_finished = rfc3339(clock.nowMs());
           await store.storage.putJSON('tidy-status', status);
-          return { status: 202, warnings: ["Tidy operation successfully started. Any information from the operation will be printed to Vault's server logs."] };
+          return {
+            status: 202,
+            warnings: [
+              "Tidy operation successfully started. Any information from the operation will be printed to Vault's server logs.",
+            ],
+          };
         },
       },
     },
@@ -134,7 +178,9 @@ export function revokePaths(store: PkiStore, clock: Clock): PathDef[] {
       pattern: 'tidy-status',
       synopsis: 'The status of the last tidy operation.',
       operations: {
-        read: async () => ({ data: (await store.storage.getJSON<Record<string, unknown>>('tidy-status')) ?? { state: 'Inactive' } }),
+        read: async () => ({
+          data: (await store.storage.getJSON<Record<string, unknown>>('tidy-status')) ?? { state: 'Inactive' },
+        }),
       },
     },
   ];

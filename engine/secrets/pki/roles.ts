@@ -7,10 +7,19 @@ import { EXT_KEY_USAGES, KEY_USAGES, normalizeKeyBits } from './x509.js';
 
 /** Every role field with Vault's default (reference §11.2). */
 export const ROLE_FIELDS: Record<string, FieldSchema> = {
-  ttl: { type: 'duration', default: 0, aliases: ['lease'], description: 'Default lifetime of issued certificates; 0 = mount default.' },
+  ttl: {
+    type: 'duration',
+    default: 0,
+    aliases: ['lease'],
+    description: 'Default lifetime of issued certificates; 0 = mount default.',
+  },
   max_ttl: { type: 'duration', default: 0, description: 'Maximum lifetime; 0 = mount maximum.' },
   allow_localhost: { type: 'bool', default: true },
-  allowed_domains: { type: 'commaStringSlice', default: [], description: 'Domains this role may issue for (see allow_bare_domains / allow_subdomains / allow_glob_domains).' },
+  allowed_domains: {
+    type: 'commaStringSlice',
+    default: [],
+    description: 'Domains this role may issue for (see allow_bare_domains / allow_subdomains / allow_glob_domains).',
+  },
   allowed_domains_template: { type: 'bool', default: false },
   allow_bare_domains: { type: 'bool', default: false },
   allow_subdomains: { type: 'bool', default: false },
@@ -56,23 +65,39 @@ export const ROLE_FIELDS: Record<string, FieldSchema> = {
 };
 
 export type Role = Record<string, unknown> & {
-  ttl: number; max_ttl: number; key_type: string; key_bits: number; allowed_domains: string[]; no_store: boolean; generate_lease: boolean;
+  ttl: number;
+  max_ttl: number;
+  key_type: string;
+  key_bits: number;
+  allowed_domains: string[];
+  no_store: boolean;
+  generate_lease: boolean;
 };
 
 /** Checks a role for the errors Vault reports when it is written. */
 function validate(r: Role) {
   if (!['rsa', 'ec', 'ed25519', 'any'].includes(r.key_type)) throw userError(`unknown key_type ${r.key_type}`);
-  try { r.key_bits = normalizeKeyBits(r.key_type, r.key_bits); } catch (e) { throw userError((e as Error).message); }
+  try {
+    r.key_bits = normalizeKeyBits(r.key_type, r.key_bits);
+  } catch (e) {
+    throw userError((e as Error).message);
+  }
   if (r.max_ttl > 0 && r.ttl > r.max_ttl) throw userError('"ttl" value must be less than "max_ttl" value');
   for (const u of r.key_usage as string[]) {
-    if (!KEY_USAGES.some((k) => k.toLowerCase() === u.toLowerCase())) throw userError(`unrecognized key usage "${u}"; valid values are ${KEY_USAGES.join(', ')}`);
+    if (!KEY_USAGES.some((k) => k.toLowerCase() === u.toLowerCase()))
+      throw userError(`unrecognized key usage "${u}"; valid values are ${KEY_USAGES.join(', ')}`);
   }
   for (const u of r.ext_key_usage as string[]) {
-    if (!Object.keys(EXT_KEY_USAGES).some((k) => k.toLowerCase() === u.toLowerCase())) throw userError(`unrecognized extended key usage "${u}"`);
+    if (!Object.keys(EXT_KEY_USAGES).some((k) => k.toLowerCase() === u.toLowerCase()))
+      throw userError(`unrecognized extended key usage "${u}"`);
   }
-  r.ext_key_usage = (r.ext_key_usage as string[]).map((u) => Object.keys(EXT_KEY_USAGES).find((k) => k.toLowerCase() === u.toLowerCase())!);
-  for (const o of r.ext_key_usage_oids as string[]) if (!/^\d+(\.\d+)+$/.test(o)) throw userError(`invalid OID "${o}" in ext_key_usage_oids`);
-  if (r.not_after && Number.isNaN(Date.parse(r.not_after as string))) throw userError(`invalid not_after ${r.not_after}: use RFC 3339`);
+  r.ext_key_usage = (r.ext_key_usage as string[]).map(
+    (u) => Object.keys(EXT_KEY_USAGES).find((k) => k.toLowerCase() === u.toLowerCase())!,
+  );
+  for (const o of r.ext_key_usage_oids as string[])
+    if (!/^\d+(\.\d+)+$/.test(o)) throw userError(`invalid OID "${o}" in ext_key_usage_oids`);
+  if (r.not_after && Number.isNaN(Date.parse(r.not_after as string)))
+    throw userError(`invalid not_after ${r.not_after}: use RFC 3339`);
 }
 
 function fromFields(d: FieldData, base?: Role): Role {
@@ -112,7 +137,9 @@ export function rolePaths(store: PkiStore): PathDef[] {
           if (!existing) throw notFound();
           return write(req.params.name, fromFields(d, existing));
         },
-        delete: async (req) => { await store.deleteRole(req.params.name); },
+        delete: async (req) => {
+          await store.deleteRole(req.params.name);
+        },
       },
     },
   ];
@@ -121,7 +148,9 @@ export function rolePaths(store: PkiStore): PathDef[] {
     validate(r);
     const warnings: string[] = [];
     if (!r.allow_any_name && !(r.allowed_domains as string[]).length && !r.allow_localhost) {
-      warnings.push('no allowed domains are set and allow_any_name and allow_localhost are false; this role cannot issue certificates for any name');
+      warnings.push(
+        'no allowed domains are set and allow_any_name and allow_localhost are false; this role cannot issue certificates for any name',
+      );
     }
     await store.putRole(name, r);
     return { data: { ...r }, warnings };

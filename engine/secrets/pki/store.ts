@@ -22,7 +22,12 @@ export interface IssuerEntry {
   leaf_not_after_behavior: 'err' | 'truncate' | 'permit';
 }
 
-export interface KeyEntry { key_id: string; key_name: string; key_type: string; private_key: string }
+export interface KeyEntry {
+  key_id: string;
+  key_name: string;
+  key_type: string;
+  private_key: string;
+}
 
 export interface CertEntry {
   certificate: string; // PEM
@@ -45,9 +50,17 @@ export class PkiStore {
   private defaultId = '';
   private roleCache = new Map<string, Record<string, unknown> | null>();
   private urlsCache: Urls | undefined;
-  constructor(readonly storage: StorageView, readonly clock: Clock) {}
+  constructor(
+    readonly storage: StorageView,
+    readonly clock: Clock,
+  ) {}
 
-  invalidate() { this.issuers.clear(); this.loaded = false; this.roleCache.clear(); this.urlsCache = undefined; }
+  invalidate() {
+    this.issuers.clear();
+    this.loaded = false;
+    this.roleCache.clear();
+    this.urlsCache = undefined;
+  }
 
   // ---------------------------------------------------------------- issuers
 
@@ -74,7 +87,10 @@ export class PkiStore {
     return { entry: e, cert, key };
   }
 
-  async all(): Promise<Issuer[]> { await this.load(); return [...this.issuers.values()]; }
+  async all(): Promise<Issuer[]> {
+    await this.load();
+    return [...this.issuers.values()];
+  }
 
   async defaultIssuer(): Promise<Issuer | undefined> {
     await this.load();
@@ -91,27 +107,50 @@ export class PkiStore {
   /** The issuer that must sign (has a key), or the Vault error when there is none. */
   async signingIssuer(ref = 'default'): Promise<Issuer & { key: KeyObject }> {
     const i = await this.issuer(ref);
-    if (!i) throw userError(ref === 'default' ? 'no default issuer currently configured' : `unable to find PKI issuer for reference: ${ref}`);
+    if (!i)
+      throw userError(
+        ref === 'default'
+          ? 'no default issuer currently configured'
+          : `unable to find PKI issuer for reference: ${ref}`,
+      );
     if (!i.key) throw userError(`issuer ${i.entry.issuer_id} does not have an associated private key and cannot sign`);
     return i as Issuer & { key: KeyObject };
   }
 
   async saveKey(k: KeyObject, name = ''): Promise<KeyEntry> {
-    const e: KeyEntry = { key_id: uuid(), key_name: name, key_type: keyInfo(k).type, private_key: k.export({ type: 'pkcs8', format: 'pem' }) as string };
+    const e: KeyEntry = {
+      key_id: uuid(),
+      key_name: name,
+      key_type: keyInfo(k).type,
+      private_key: k.export({ type: 'pkcs8', format: 'pem' }) as string,
+    };
     await this.storage.putJSON(`key/${e.key_id}`, e);
     return e;
   }
-  async getKey(id: string): Promise<KeyEntry | undefined> { return this.storage.getJSON<KeyEntry>(`key/${id}`); }
+  async getKey(id: string): Promise<KeyEntry | undefined> {
+    return this.storage.getJSON<KeyEntry>(`key/${id}`);
+  }
   async keys(): Promise<KeyEntry[]> {
     const out: KeyEntry[] = [];
-    for (const id of await this.storage.list('key/')) { const k = await this.getKey(id); if (k) out.push(k); }
+    for (const id of await this.storage.list('key/')) {
+      const k = await this.getKey(id);
+      if (k) out.push(k);
+    }
     return out;
   }
 
   /** Adds an issuer; the first one (or any when none is default) becomes the default. */
   async addIssuer(certPem: string, keyId: string, name = ''): Promise<Issuer> {
     await this.load();
-    const e: IssuerEntry = { issuer_id: uuid(), issuer_name: name, key_id: keyId, certificate: certPem, chain: [], crl_number: 0, leaf_not_after_behavior: 'err' };
+    const e: IssuerEntry = {
+      issuer_id: uuid(),
+      issuer_name: name,
+      key_id: keyId,
+      certificate: certPem,
+      chain: [],
+      crl_number: 0,
+      leaf_not_after_behavior: 'err',
+    };
     const issuer = await this.hydrate(e);
     this.issuers.set(e.issuer_id, issuer);
     await this.relinkChains();
@@ -126,17 +165,23 @@ export class PkiStore {
     this.defaultId = id;
     await this.storage.putJSON('config/issuers', { default: id });
   }
-  get defaultIssuerId() { return this.defaultId; }
+  get defaultIssuerId() {
+    return this.defaultId;
+  }
 
   /** Recomputes every issuer's parent chain from the issuers present (subject match + signature). */
   private async relinkChains() {
     const list = [...this.issuers.values()];
-    const parentOf = (i: Issuer) => list.find((p) => p !== i && p.cert.subjectRaw.equals(i.cert.issuerRaw) && signedBy(i.cert, p.cert.publicKey));
+    const parentOf = (i: Issuer) =>
+      list.find((p) => p !== i && p.cert.subjectRaw.equals(i.cert.issuerRaw) && signedBy(i.cert, p.cert.publicKey));
     for (const i of list) {
       const chain: string[] = [];
       let cur: Issuer | undefined = i;
       const seen = new Set<string>([i.entry.issuer_id]);
-      while ((cur = cur && parentOf(cur)) && !seen.has(cur.entry.issuer_id)) { chain.push(cur.entry.issuer_id); seen.add(cur.entry.issuer_id); }
+      while ((cur = cur && parentOf(cur)) && !seen.has(cur.entry.issuer_id)) {
+        chain.push(cur.entry.issuer_id);
+        seen.add(cur.entry.issuer_id);
+      }
       if (chain.join() !== i.entry.chain.join()) {
         i.entry.chain = chain;
         await this.storage.putJSON(`issuer/${i.entry.issuer_id}`, i.entry);
@@ -146,12 +191,18 @@ export class PkiStore {
 
   /** PEM chain: the issuer followed by its parents. */
   chainPems(i: Issuer): string[] {
-    return [i.entry.certificate, ...i.entry.chain.map((id) => this.issuers.get(id)?.entry.certificate).filter((x): x is string => !!x)];
+    return [
+      i.entry.certificate,
+      ...i.entry.chain.map((id) => this.issuers.get(id)?.entry.certificate).filter((x): x is string => !!x),
+    ];
   }
 
   async deleteAll() {
     await this.load();
-    for (const id of this.issuers.keys()) { await this.storage.delete(`issuer/${id}`); await this.storage.delete(`crl/${id}`); }
+    for (const id of this.issuers.keys()) {
+      await this.storage.delete(`issuer/${id}`);
+      await this.storage.delete(`crl/${id}`);
+    }
     for (const id of await this.storage.list('key/')) await this.storage.delete(`key/${id}`);
     await this.storage.delete('config/issuers');
     this.issuers.clear();
@@ -164,14 +215,38 @@ export class PkiStore {
     const e: CertEntry = { certificate: pem('CERTIFICATE', c.der), issuer_id: issuerId, not_after: c.notAfter };
     await this.storage.putJSON(`certs/${formatSerial(c.serial, '-')}`, e);
   }
-  async getCert(serialHyphen: string): Promise<CertEntry | undefined> { return this.storage.getJSON<CertEntry>(`certs/${serialHyphen}`); }
-  async putCert(serialHyphen: string, e: CertEntry) { await this.storage.putJSON(`certs/${serialHyphen}`, e); }
-  async deleteCert(serialHyphen: string) { await this.storage.delete(`certs/${serialHyphen}`); }
-  async listCerts(): Promise<string[]> { return (await this.storage.list('certs/')).filter((k) => !k.endsWith('/')); }
-  async listRevoked(): Promise<string[]> { return (await this.storage.list('revoked/')).filter((k) => !k.endsWith('/')); }
-  async getRevoked(s: string) { return this.storage.getJSON<{ serial_number: string; revocation_time: number; issuer_id: string; certificate: string }>(`revoked/${s}`); }
-  async putRevoked(s: string, v: { serial_number: string; revocation_time: number; issuer_id: string; certificate: string }) { await this.storage.putJSON(`revoked/${s}`, v); }
-  async deleteRevoked(s: string) { await this.storage.delete(`revoked/${s}`); }
+  async getCert(serialHyphen: string): Promise<CertEntry | undefined> {
+    return this.storage.getJSON<CertEntry>(`certs/${serialHyphen}`);
+  }
+  async putCert(serialHyphen: string, e: CertEntry) {
+    await this.storage.putJSON(`certs/${serialHyphen}`, e);
+  }
+  async deleteCert(serialHyphen: string) {
+    await this.storage.delete(`certs/${serialHyphen}`);
+  }
+  async listCerts(): Promise<string[]> {
+    return (await this.storage.list('certs/')).filter((k) => !k.endsWith('/'));
+  }
+  async listRevoked(): Promise<string[]> {
+    return (await this.storage.list('revoked/')).filter((k) => !k.endsWith('/'));
+  }
+  async getRevoked(s: string) {
+    return this.storage.getJSON<{
+      serial_number: string;
+      revocation_time: number;
+      issuer_id: string;
+      certificate: string;
+    }>(`revoked/${s}`);
+  }
+  async putRevoked(
+    s: string,
+    v: { serial_number: string; revocation_time: number; issuer_id: string; certificate: string },
+  ) {
+    await this.storage.putJSON(`revoked/${s}`, v);
+  }
+  async deleteRevoked(s: string) {
+    await this.storage.delete(`revoked/${s}`);
+  }
 
   // ---------------------------------------------------------------- CRLs
 
@@ -181,21 +256,29 @@ export class PkiStore {
     const revoked = [];
     for (const s of await this.listRevoked()) {
       const r = await this.getRevoked(s);
-      if (r && r.issuer_id === i.entry.issuer_id) revoked.push({ serial: BigInt('0x' + s.replace(/-/g, '')), time: r.revocation_time * 1000 });
+      if (r && r.issuer_id === i.entry.issuer_id)
+        revoked.push({ serial: BigInt('0x' + s.replace(/-/g, '')), time: r.revocation_time * 1000 });
     }
     revoked.sort((a, b) => (a.serial < b.serial ? -1 : 1));
     i.entry.crl_number += 1;
     const now = this.clock.nowMs();
     const der = buildCRL({
-      issuerName: i.cert.subjectRaw, signer: i.key, authorityKeyId: i.cert.skid ?? Buffer.alloc(0),
-      thisUpdate: now, nextUpdate: now + NEXT_UPDATE_SECONDS * 1000, number: i.entry.crl_number, revoked,
+      issuerName: i.cert.subjectRaw,
+      signer: i.key,
+      authorityKeyId: i.cert.skid ?? Buffer.alloc(0),
+      thisUpdate: now,
+      nextUpdate: now + NEXT_UPDATE_SECONDS * 1000,
+      number: i.entry.crl_number,
+      revoked,
     });
     await this.storage.putJSON(`issuer/${i.entry.issuer_id}`, i.entry);
     await this.storage.put(`crl/${i.entry.issuer_id}`, der);
     return der;
   }
 
-  async rebuildAllCRLs() { for (const i of await this.all()) await this.rebuildCRL(i); }
+  async rebuildAllCRLs() {
+    for (const i of await this.all()) await this.rebuildCRL(i);
+  }
 
   async crl(i: Issuer): Promise<Buffer | undefined> {
     return (await this.storage.get(`crl/${i.entry.issuer_id}`)) ?? this.rebuildCRL(i);
@@ -209,13 +292,29 @@ export class PkiStore {
     this.roleCache.set(name, r);
     return r ?? undefined;
   }
-  async putRole(name: string, r: Record<string, unknown>) { await this.storage.putJSON(`role/${name}`, r); this.roleCache.set(name, r); }
-  async deleteRole(name: string) { await this.storage.delete(`role/${name}`); this.roleCache.delete(name); }
-  async roles(): Promise<string[]> { return (await this.storage.list('role/')).filter((k) => !k.endsWith('/')); }
+  async putRole(name: string, r: Record<string, unknown>) {
+    await this.storage.putJSON(`role/${name}`, r);
+    this.roleCache.set(name, r);
+  }
+  async deleteRole(name: string) {
+    await this.storage.delete(`role/${name}`);
+    this.roleCache.delete(name);
+  }
+  async roles(): Promise<string[]> {
+    return (await this.storage.list('role/')).filter((k) => !k.endsWith('/'));
+  }
 
   async urls(): Promise<Urls> {
-    if (!this.urlsCache) this.urlsCache = (await this.storage.getJSON<Urls>('config/urls')) ?? { issuing_certificates: [], crl_distribution_points: [], ocsp_servers: [] };
+    if (!this.urlsCache)
+      this.urlsCache = (await this.storage.getJSON<Urls>('config/urls')) ?? {
+        issuing_certificates: [],
+        crl_distribution_points: [],
+        ocsp_servers: [],
+      };
     return this.urlsCache;
   }
-  async setUrls(u: Urls) { await this.storage.putJSON('config/urls', u); this.urlsCache = u; }
+  async setUrls(u: Urls) {
+    await this.storage.putJSON('config/urls', u);
+    this.urlsCache = u;
+  }
 }

@@ -5,7 +5,10 @@ import type { PkiStore } from './store.js';
 
 export function urlPaths(store: PkiStore): PathDef[] {
   const fields = {
-    issuing_certificates: { type: 'commaStringSlice' as const, description: 'URLs of the issuing CA certificate (AIA caIssuers).' },
+    issuing_certificates: {
+      type: 'commaStringSlice' as const,
+      description: 'URLs of the issuing CA certificate (AIA caIssuers).',
+    },
     crl_distribution_points: { type: 'commaStringSlice' as const, description: 'URLs of the CRL.' },
     ocsp_servers: { type: 'commaStringSlice' as const, description: 'URLs of OCSP responders.' },
     enable_templating: { type: 'bool' as const },
@@ -24,7 +27,11 @@ export function urlPaths(store: PkiStore): PathDef[] {
             const list = d.get<string[]>(k);
             for (const x of list) {
               let ok = false;
-              try { ok = !!new URL(x).protocol; } catch { ok = false; }
+              try {
+                ok = !!new URL(x).protocol;
+              } catch {
+                ok = false;
+              }
               if (!ok) throw userError(`invalid URL found in ${k}: ${x}`);
             }
             u[k] = list;

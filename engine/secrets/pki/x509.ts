@@ -5,44 +5,124 @@
 import crypto, { KeyObject } from 'node:crypto';
 import net from 'node:net';
 import { promisify } from 'node:util';
-import { bitString, bool, ctx, Der, int, Node, octet, oid, parse, parseAll, pem, printable, readOid, readString, readTime, seq, set, time, tlv, utf8 } from './der.js';
+import {
+  bitString,
+  bool,
+  ctx,
+  Der,
+  int,
+  Node,
+  octet,
+  oid,
+  parse,
+  parseAll,
+  pem,
+  printable,
+  readOid,
+  readString,
+  readTime,
+  seq,
+  set,
+  time,
+  tlv,
+  utf8,
+} from './der.js';
 
 const generateKeyPair = promisify(crypto.generateKeyPair);
 
 export const OID = {
-  cn: '2.5.4.3', serialNumber: '2.5.4.5', c: '2.5.4.6', l: '2.5.4.7', st: '2.5.4.8', street: '2.5.4.9', o: '2.5.4.10', ou: '2.5.4.11', postalCode: '2.5.4.17',
-  basicConstraints: '2.5.29.19', keyUsage: '2.5.29.15', extKeyUsage: '2.5.29.37', skid: '2.5.29.14', akid: '2.5.29.35', san: '2.5.29.17',
-  crlDP: '2.5.29.31', aia: '1.3.6.1.5.5.7.1.1', crlNumber: '2.5.29.20', nameConstraints: '2.5.29.30', extensionRequest: '1.2.840.113549.1.9.14',
-  caIssuers: '1.3.6.1.5.5.7.48.2', ocsp: '1.3.6.1.5.5.7.48.1',
-  rsa: '1.2.840.113549.1.1.1', ec: '1.2.840.10045.2.1', ed25519: '1.3.101.112',
+  cn: '2.5.4.3',
+  serialNumber: '2.5.4.5',
+  c: '2.5.4.6',
+  l: '2.5.4.7',
+  st: '2.5.4.8',
+  street: '2.5.4.9',
+  o: '2.5.4.10',
+  ou: '2.5.4.11',
+  postalCode: '2.5.4.17',
+  basicConstraints: '2.5.29.19',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  skid: '2.5.29.14',
+  akid: '2.5.29.35',
+  san: '2.5.29.17',
+  crlDP: '2.5.29.31',
+  aia: '1.3.6.1.5.5.7.1.1',
+  crlNumber: '2.5.29.20',
+  nameConstraints: '2.5.29.30',
+  extensionRequest: '1.2.840.113549.1.9.14',
+  caIssuers: '1.3.6.1.5.5.7.48.2',
+  ocsp: '1.3.6.1.5.5.7.48.1',
+  rsa: '1.2.840.113549.1.1.1',
+  ec: '1.2.840.10045.2.1',
+  ed25519: '1.3.101.112',
 };
 
 const SIG_OIDS: Record<string, string> = {
-  'rsa-sha256': '1.2.840.113549.1.1.11', 'rsa-sha384': '1.2.840.113549.1.1.12', 'rsa-sha512': '1.2.840.113549.1.1.13',
-  'ec-sha256': '1.2.840.10045.4.3.2', 'ec-sha384': '1.2.840.10045.4.3.3', 'ec-sha512': '1.2.840.10045.4.3.4',
+  'rsa-sha256': '1.2.840.113549.1.1.11',
+  'rsa-sha384': '1.2.840.113549.1.1.12',
+  'rsa-sha512': '1.2.840.113549.1.1.13',
+  'ec-sha256': '1.2.840.10045.4.3.2',
+  'ec-sha384': '1.2.840.10045.4.3.3',
+  'ec-sha512': '1.2.840.10045.4.3.4',
   ed25519: '1.3.101.112',
 };
 const SIG_BY_OID: Record<string, { hash: string | null }> = {
-  '1.2.840.113549.1.1.5': { hash: 'sha1' }, '1.2.840.113549.1.1.11': { hash: 'sha256' }, '1.2.840.113549.1.1.12': { hash: 'sha384' }, '1.2.840.113549.1.1.13': { hash: 'sha512' },
-  '1.2.840.10045.4.1': { hash: 'sha1' }, '1.2.840.10045.4.3.2': { hash: 'sha256' }, '1.2.840.10045.4.3.3': { hash: 'sha384' }, '1.2.840.10045.4.3.4': { hash: 'sha512' },
+  '1.2.840.113549.1.1.5': { hash: 'sha1' },
+  '1.2.840.113549.1.1.11': { hash: 'sha256' },
+  '1.2.840.113549.1.1.12': { hash: 'sha384' },
+  '1.2.840.113549.1.1.13': { hash: 'sha512' },
+  '1.2.840.10045.4.1': { hash: 'sha1' },
+  '1.2.840.10045.4.3.2': { hash: 'sha256' },
+  '1.2.840.10045.4.3.3': { hash: 'sha384' },
+  '1.2.840.10045.4.3.4': { hash: 'sha512' },
   '1.3.101.112': { hash: null },
 };
 
 export const EXT_KEY_USAGES: Record<string, string> = {
-  Any: '2.5.29.37.0', ServerAuth: '1.3.6.1.5.5.7.3.1', ClientAuth: '1.3.6.1.5.5.7.3.2', CodeSigning: '1.3.6.1.5.5.7.3.3',
-  EmailProtection: '1.3.6.1.5.5.7.3.4', IPSECEndSystem: '1.3.6.1.5.5.7.3.5', IPSECTunnel: '1.3.6.1.5.5.7.3.6', IPSECUser: '1.3.6.1.5.5.7.3.7',
-  TimeStamping: '1.3.6.1.5.5.7.3.8', OCSPSigning: '1.3.6.1.5.5.7.3.9', MicrosoftServerGatedCrypto: '1.3.6.1.4.1.311.10.3.3',
-  NetscapeServerGatedCrypto: '2.16.840.1.113730.4.1', MicrosoftCommercialCodeSigning: '1.3.6.1.4.1.311.2.1.22', MicrosoftKernelCodeSigning: '1.3.6.1.4.1.311.61.1.1',
+  Any: '2.5.29.37.0',
+  ServerAuth: '1.3.6.1.5.5.7.3.1',
+  ClientAuth: '1.3.6.1.5.5.7.3.2',
+  CodeSigning: '1.3.6.1.5.5.7.3.3',
+  EmailProtection: '1.3.6.1.5.5.7.3.4',
+  IPSECEndSystem: '1.3.6.1.5.5.7.3.5',
+  IPSECTunnel: '1.3.6.1.5.5.7.3.6',
+  IPSECUser: '1.3.6.1.5.5.7.3.7',
+  TimeStamping: '1.3.6.1.5.5.7.3.8',
+  OCSPSigning: '1.3.6.1.5.5.7.3.9',
+  MicrosoftServerGatedCrypto: '1.3.6.1.4.1.311.10.3.3',
+  NetscapeServerGatedCrypto: '2.16.840.1.113730.4.1',
+  MicrosoftCommercialCodeSigning: '1.3.6.1.4.1.311.2.1.22',
+  MicrosoftKernelCodeSigning: '1.3.6.1.4.1.311.61.1.1',
 };
 
-export const KEY_USAGES = ['DigitalSignature', 'ContentCommitment', 'KeyEncipherment', 'DataEncipherment', 'KeyAgreement', 'CertSign', 'CRLSign', 'EncipherOnly', 'DecipherOnly'];
+export const KEY_USAGES = [
+  'DigitalSignature',
+  'ContentCommitment',
+  'KeyEncipherment',
+  'DataEncipherment',
+  'KeyAgreement',
+  'CertSign',
+  'CRLSign',
+  'EncipherOnly',
+  'DecipherOnly',
+];
 
 // ---------------------------------------------------------------- keys
 
 export type PkiKeyType = 'rsa' | 'ec' | 'ed25519';
 
 const EC_CURVES: Record<number, string> = { 224: 'secp224r1', 256: 'prime256v1', 384: 'secp384r1', 521: 'secp521r1' };
-const EC_BITS: Record<string, number> = { 'P-224': 224, 'P-256': 256, 'P-384': 384, 'P-521': 521, secp224r1: 224, prime256v1: 256, secp384r1: 384, secp521r1: 521 };
+const EC_BITS: Record<string, number> = {
+  'P-224': 224,
+  'P-256': 256,
+  'P-384': 384,
+  'P-521': 521,
+  secp224r1: 224,
+  prime256v1: 256,
+  secp384r1: 384,
+  secp521r1: 521,
+};
 
 /** Default and allowed key sizes (reference §11.2: 0 → 2048 / 256). */
 export function normalizeKeyBits(type: string, bits: number): number {
@@ -75,7 +155,12 @@ export function keyInfo(k: KeyObject): { type: PkiKeyType; bits: number } {
   throw new Error(`unsupported key algorithm ${t}`);
 }
 
-const EC_CURVE_OIDS: Record<number, string> = { 224: '1.3.132.0.33', 256: '1.2.840.10045.3.1.7', 384: '1.3.132.0.34', 521: '1.3.132.0.35' };
+const EC_CURVE_OIDS: Record<number, string> = {
+  224: '1.3.132.0.33',
+  256: '1.2.840.10045.3.1.7',
+  384: '1.3.132.0.34',
+  521: '1.3.132.0.35',
+};
 
 /**
  * A fresh EC key for a leaf certificate as SEC 1 and SPKI DER, with no KeyObject: the
@@ -97,10 +182,17 @@ export function generateEcLeaf(bits: number): { sec1: Buffer; spki: Buffer } {
 }
 
 /** Private key text for a leaf EC key held as SEC 1 DER (see privateKeyOut). */
-export function ecPrivateKeyOut(sec1: Buffer, format: string, privateKeyFormat: string): { text: string; type: PkiKeyType } {
-  const der = privateKeyFormat === 'pkcs8'
-    ? crypto.createPrivateKey({ key: sec1, format: 'der', type: 'sec1' }).export({ type: 'pkcs8', format: 'der' }) as Buffer
-    : sec1;
+export function ecPrivateKeyOut(
+  sec1: Buffer,
+  format: string,
+  privateKeyFormat: string,
+): { text: string; type: PkiKeyType } {
+  const der =
+    privateKeyFormat === 'pkcs8'
+      ? (crypto
+          .createPrivateKey({ key: sec1, format: 'der', type: 'sec1' })
+          .export({ type: 'pkcs8', format: 'der' }) as Buffer)
+      : sec1;
   if (format === 'der') return { text: der.toString('base64'), type: 'ec' };
   return { text: pem(privateKeyFormat === 'pkcs8' ? 'PRIVATE KEY' : 'EC PRIVATE KEY', der), type: 'ec' };
 }
@@ -120,11 +212,19 @@ function spkiFromSec1(sec1: Buffer): Buffer | undefined {
 }
 
 /** Private key text in Vault's formats: PKCS#1 / SEC 1 / PKCS#8 PEM, or base64 DER. */
-export function privateKeyOut(k: KeyObject, format: string, privateKeyFormat: string, sec1?: Buffer): { text: string; type: PkiKeyType } {
+export function privateKeyOut(
+  k: KeyObject,
+  format: string,
+  privateKeyFormat: string,
+  sec1?: Buffer,
+): { text: string; type: PkiKeyType } {
   const { type } = keyInfo(k);
   const pkcs8 = privateKeyFormat === 'pkcs8' || type === 'ed25519';
   const encType = pkcs8 ? 'pkcs8' : type === 'rsa' ? 'pkcs1' : 'sec1';
-  const der = encType === 'sec1' && sec1 ? sec1 : k.export({ type: encType, format: 'der' } as crypto.KeyExportOptions<'der'>) as Buffer;
+  const der =
+    encType === 'sec1' && sec1
+      ? sec1
+      : (k.export({ type: encType, format: 'der' } as crypto.KeyExportOptions<'der'>) as Buffer);
   if (format === 'der') return { text: der.toString('base64'), type };
   const label = pkcs8 ? 'PRIVATE KEY' : type === 'rsa' ? 'RSA PRIVATE KEY' : 'EC PRIVATE KEY';
   return { text: pem(label, der), type };
@@ -135,9 +235,15 @@ const sigAlgCache = new WeakMap<KeyObject, Map<number, { alg: Der; hash: string 
 /** Signature algorithm an issuer key uses (SHA-256 RSA; curve-sized ECDSA; pure Ed25519). Cached per key. */
 function sigAlgFor(k: KeyObject, signatureBits = 0): { alg: Der; hash: string | null } {
   let m = sigAlgCache.get(k);
-  if (!m) { m = new Map(); sigAlgCache.set(k, m); }
+  if (!m) {
+    m = new Map();
+    sigAlgCache.set(k, m);
+  }
   let v = m.get(signatureBits);
-  if (!v) { v = computeSigAlg(k, signatureBits); m.set(signatureBits, v); }
+  if (!v) {
+    v = computeSigAlg(k, signatureBits);
+    m.set(signatureBits, v);
+  }
   return v;
 }
 function computeSigAlg(k: KeyObject, signatureBits: number): { alg: Der; hash: string | null } {
@@ -145,10 +251,16 @@ function computeSigAlg(k: KeyObject, signatureBits: number): { alg: Der; hash: s
   if (type === 'ed25519') return { alg: seq(oid(SIG_OIDS.ed25519)), hash: null };
   if (type === 'rsa') {
     const sb = signatureBits || 256;
-    return { alg: seq(oid(SIG_OIDS[`rsa-sha${sb}`] ?? SIG_OIDS['rsa-sha256']), nul()), hash: `sha${SIG_OIDS[`rsa-sha${sb}`] ? sb : 256}` };
+    return {
+      alg: seq(oid(SIG_OIDS[`rsa-sha${sb}`] ?? SIG_OIDS['rsa-sha256']), nul()),
+      hash: `sha${SIG_OIDS[`rsa-sha${sb}`] ? sb : 256}`,
+    };
   }
   const sb = signatureBits || (bits >= 521 ? 512 : bits >= 384 ? 384 : 256);
-  return { alg: seq(oid(SIG_OIDS[`ec-sha${sb}`] ?? SIG_OIDS['ec-sha256'])), hash: `sha${SIG_OIDS[`ec-sha${sb}`] ? sb : 256}` };
+  return {
+    alg: seq(oid(SIG_OIDS[`ec-sha${sb}`] ?? SIG_OIDS['ec-sha256'])),
+    hash: `sha${SIG_OIDS[`ec-sha${sb}`] ? sb : 256}`,
+  };
 }
 const nul = () => Buffer.from([0x05, 0x00]);
 
@@ -209,28 +321,43 @@ export function encodeName(s: Subject): Der {
 }
 
 export function nameCN(nameNode: Node): string {
-  for (const rdn of nameNode.children) for (const atv of rdn.children) {
-    if (readOid(atv.children[0]) === OID.cn) return readString(atv.children[1]);
-  }
+  for (const rdn of nameNode.children)
+    for (const atv of rdn.children) {
+      if (readOid(atv.children[0]) === OID.cn) return readString(atv.children[1]);
+    }
   return '';
 }
 
 /** `CN=foo,O=bar` for messages. */
 export function nameText(nameNode: Node): string {
-  const short: Record<string, string> = { [OID.cn]: 'CN', [OID.o]: 'O', [OID.ou]: 'OU', [OID.c]: 'C', [OID.l]: 'L', [OID.st]: 'ST' };
+  const short: Record<string, string> = {
+    [OID.cn]: 'CN',
+    [OID.o]: 'O',
+    [OID.ou]: 'OU',
+    [OID.c]: 'C',
+    [OID.l]: 'L',
+    [OID.st]: 'ST',
+  };
   const parts: string[] = [];
-  for (const rdn of nameNode.children) for (const atv of rdn.children) {
-    const o = readOid(atv.children[0]);
-    if (short[o]) parts.push(`${short[o]}=${readString(atv.children[1])}`);
-  }
+  for (const rdn of nameNode.children)
+    for (const atv of rdn.children) {
+      const o = readOid(atv.children[0]);
+      if (short[o]) parts.push(`${short[o]}=${readString(atv.children[1])}`);
+    }
   return parts.reverse().join(',');
 }
 
 // ---------------------------------------------------------------- extensions
 
-export interface Sans { dns: string[]; email: string[]; ip: string[]; uri: string[] }
+export interface Sans {
+  dns: string[];
+  email: string[];
+  ip: string[];
+  uri: string[];
+}
 
-const ext = (o: string, critical: boolean, value: Der) => (critical ? seq(oid(o), bool(true), octet(value)) : seq(oid(o), octet(value)));
+const ext = (o: string, critical: boolean, value: Der) =>
+  critical ? seq(oid(o), bool(true), octet(value)) : seq(oid(o), octet(value));
 
 function ipBytes(ip: string): Buffer {
   if (net.isIPv4(ip)) return Buffer.from(ip.split('.').map(Number));
@@ -239,10 +366,14 @@ function ipBytes(ip: string): Buffer {
 }
 function expandIPv6(ip: string): number[] {
   let [head, tail] = ip.split('::') as [string, string | undefined];
-  const parse16 = (s: string) => (s ? s.split(':') : []).flatMap((p) => {
-    if (p.includes('.')) { const b = p.split('.').map(Number); return [(b[0] << 8) | b[1], (b[2] << 8) | b[3]]; }
-    return [parseInt(p, 16)];
-  });
+  const parse16 = (s: string) =>
+    (s ? s.split(':') : []).flatMap((p) => {
+      if (p.includes('.')) {
+        const b = p.split('.').map(Number);
+        return [(b[0] << 8) | b[1], (b[2] << 8) | b[3]];
+      }
+      return [parseInt(p, 16)];
+    });
   const h = parse16(head);
   if (tail === undefined) return h;
   const t = parse16(tail);
@@ -252,7 +383,10 @@ function ipText(b: Buffer): string {
   if (b.length === 4) return [...b].join('.');
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(((b[i] << 8) | b[i + 1]).toString(16));
-  return groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::').replace(/:{3,}/, '::');
+  return groups
+    .join(':')
+    .replace(/(^|:)0(:0)+(:|$)/, '::')
+    .replace(/:{3,}/, '::');
 }
 
 function sanExt(s: Sans): Der {
@@ -281,7 +415,11 @@ function keyUsageBits(usages: string[]): Der {
   return bitString(Buffer.from(bytes.slice(0, n)), unused);
 }
 
-export interface Urls { issuing_certificates: string[]; crl_distribution_points: string[]; ocsp_servers: string[] }
+export interface Urls {
+  issuing_certificates: string[];
+  crl_distribution_points: string[];
+  ocsp_servers: string[];
+}
 
 export interface CertSpec {
   serial: bigint;
@@ -304,7 +442,11 @@ export interface CertSpec {
 }
 
 /** What issuing needs to know about a certificate it just built. */
-export interface BuiltCert { der: Buffer; serial: bigint; notAfter: number }
+export interface BuiltCert {
+  der: Buffer;
+  serial: bigint;
+  notAfter: number;
+}
 
 /** Builds and signs a certificate; returns its DER. */
 export function buildCertificate(s: CertSpec): Buffer {
@@ -319,7 +461,13 @@ export function buildCertificate(s: CertSpec): Buffer {
   const ekus = [...(s.extKeyUsage ?? []).map((n) => EXT_KEY_USAGES[n]).filter(Boolean), ...(s.extKeyUsageOids ?? [])];
   if (ekus.length) exts.push(ext(OID.extKeyUsage, false, seq(...[...new Set(ekus)].map(oid))));
   if (s.ca) {
-    exts.push(ext(OID.basicConstraints, true, s.ca.maxPathLength >= 0 ? seq(bool(true), int(s.ca.maxPathLength)) : seq(bool(true))));
+    exts.push(
+      ext(
+        OID.basicConstraints,
+        true,
+        s.ca.maxPathLength >= 0 ? seq(bool(true), int(s.ca.maxPathLength)) : seq(bool(true)),
+      ),
+    );
   } else if (s.basicConstraintsForLeaf) {
     exts.push(ext(OID.basicConstraints, true, seq()));
   }
@@ -333,9 +481,16 @@ export function buildCertificate(s: CertSpec): Buffer {
     exts.push(ext(OID.aia, false, seq(...ads)));
   }
   const sans = s.sans;
-  if (sans && (sans.dns.length || sans.email.length || sans.ip.length || sans.uri.length)) exts.push(ext(OID.san, false, sanExt(sans)));
+  if (sans && (sans.dns.length || sans.email.length || sans.ip.length || sans.uri.length))
+    exts.push(ext(OID.san, false, sanExt(sans)));
   if (u && u.crl_distribution_points.length) {
-    exts.push(ext(OID.crlDP, false, seq(...u.crl_distribution_points.map((x) => seq(ctx(0, ctx(0, tlv(0x86, Buffer.from(x, 'latin1')))))))));
+    exts.push(
+      ext(
+        OID.crlDP,
+        false,
+        seq(...u.crl_distribution_points.map((x) => seq(ctx(0, ctx(0, tlv(0x86, Buffer.from(x, 'latin1'))))))),
+      ),
+    );
   }
   if (s.ca?.permittedDnsDomains?.length) {
     const subtrees = s.ca.permittedDnsDomains.map((d) => seq(tlv(0x82, Buffer.from(d, 'latin1'))));
@@ -358,21 +513,35 @@ export function buildCertificate(s: CertSpec): Buffer {
 export function buildCSR(subject: Der, key: KeyObject, sans: Sans | undefined, ca: boolean): Buffer {
   const { alg, hash } = sigAlgFor(key);
   const exts: Der[] = [];
-  if (sans && (sans.dns.length || sans.email.length || sans.ip.length || sans.uri.length)) exts.push(ext(OID.san, false, sanExt(sans)));
+  if (sans && (sans.dns.length || sans.email.length || sans.ip.length || sans.uri.length))
+    exts.push(ext(OID.san, false, sanExt(sans)));
   if (ca) exts.push(ext(OID.basicConstraints, true, seq(bool(true))));
   const attrs = exts.length ? seq(oid(OID.extensionRequest), set(seq(...exts))) : Buffer.alloc(0);
   const info = seq(int(0), subject, spkiOf(key), ctx(0, attrs));
   return seq(info, alg, bitString(signWith(key, info, hash)));
 }
 
-export interface Revoked { serial: bigint; time: number }
+export interface Revoked {
+  serial: bigint;
+  time: number;
+}
 
 /** Builds and signs a v2 CRL. */
-export function buildCRL(o: { issuerName: Der; signer: KeyObject; authorityKeyId: Buffer; thisUpdate: number; nextUpdate: number; number: number; revoked: Revoked[] }): Buffer {
+export function buildCRL(o: {
+  issuerName: Der;
+  signer: KeyObject;
+  authorityKeyId: Buffer;
+  thisUpdate: number;
+  nextUpdate: number;
+  number: number;
+  revoked: Revoked[];
+}): Buffer {
   const { alg, hash } = sigAlgFor(o.signer);
   const items: Der[] = [int(1), alg, o.issuerName, time(o.thisUpdate), time(o.nextUpdate)];
   if (o.revoked.length) items.push(seq(...o.revoked.map((r) => seq(int(r.serial), time(r.time)))));
-  items.push(ctx(0, seq(ext(OID.akid, false, seq(tlv(0x80, o.authorityKeyId))), ext(OID.crlNumber, false, int(o.number)))));
+  items.push(
+    ctx(0, seq(ext(OID.akid, false, seq(tlv(0x80, o.authorityKeyId))), ext(OID.crlNumber, false, int(o.number)))),
+  );
   const tbs = seq(...items);
   return seq(tbs, alg, bitString(signWith(o.signer, tbs, hash)));
 }
@@ -439,20 +608,33 @@ export function parseCertificate(der: Buffer): ParsedCert {
   const extNode = f.slice(i + 6).find((n) => n.tag === 0xa3)?.children[0];
   const exts = extensions(extNode);
   const bc = exts.get(OID.basicConstraints);
-  const isCA = !!bc && (() => { const n = parseAll(bc.value); return n.children.length > 0 && n.children[0].tag === 0x01 && n.children[0].content[0] !== 0; })();
+  const isCA =
+    !!bc &&
+    (() => {
+      const n = parseAll(bc.value);
+      return n.children.length > 0 && n.children[0].tag === 0x01 && n.children[0].content[0] !== 0;
+    })();
   const skidExt = exts.get(OID.skid);
   const akidExt = exts.get(OID.akid);
   const akidKey = akidExt ? parseAll(akidExt.value).children.find((n) => n.tag === 0x80)?.content : undefined;
   return {
-    der, serial,
-    issuerRaw: Buffer.from(issuer.raw), subjectRaw: Buffer.from(subject.raw), subjectNode: subject, cn: nameCN(subject),
-    notBefore: readTime(validity.children[0]), notAfter: readTime(validity.children[1]),
-    spki: Buffer.from(spki.raw), publicKey: crypto.createPublicKey({ key: Buffer.from(spki.raw), format: 'der', type: 'spki' }),
+    der,
+    serial,
+    issuerRaw: Buffer.from(issuer.raw),
+    subjectRaw: Buffer.from(subject.raw),
+    subjectNode: subject,
+    cn: nameCN(subject),
+    notBefore: readTime(validity.children[0]),
+    notAfter: readTime(validity.children[1]),
+    spki: Buffer.from(spki.raw),
+    publicKey: crypto.createPublicKey({ key: Buffer.from(spki.raw), format: 'der', type: 'spki' }),
     isCA,
     skid: skidExt ? parseAll(skidExt.value).content : undefined,
     akid: akidKey ? Buffer.from(akidKey) : undefined,
     sans: parseSans(exts.get(OID.san)?.value),
-    tbs: Buffer.from(tbsNode.raw), sigOid: readOid(root.children[1].children[0]), signature: root.children[2].content.subarray(1),
+    tbs: Buffer.from(tbsNode.raw),
+    sigOid: readOid(root.children[1].children[0]),
+    signature: root.children[2].content.subarray(1),
   };
 }
 
@@ -460,7 +642,11 @@ export function parseCertificate(der: Buffer): ParsedCert {
 export function signedBy(cert: { tbs: Buffer; sigOid: string; signature: Buffer }, issuerKey: KeyObject): boolean {
   const alg = SIG_BY_OID[cert.sigOid];
   if (!alg) return false;
-  try { return crypto.verify(alg.hash, cert.tbs, issuerKey, cert.signature); } catch { return false; }
+  try {
+    return crypto.verify(alg.hash, cert.tbs, issuerKey, cert.signature);
+  } catch {
+    return false;
+  }
 }
 
 export interface ParsedCSR {
@@ -480,7 +666,8 @@ export function parseCSR(der: Buffer): ParsedCSR {
   const [, subject, spki, attrs] = info.children;
   const publicKey = crypto.createPublicKey({ key: Buffer.from(spki.raw), format: 'der', type: 'spki' });
   const sigOid = readOid(root.children[1].children[0]);
-  if (!signedBy({ tbs: Buffer.from(info.raw), sigOid, signature: root.children[2].content.subarray(1) }, publicKey)) throw new Error('certificate request signature is invalid');
+  if (!signedBy({ tbs: Buffer.from(info.raw), sigOid, signature: root.children[2].content.subarray(1) }, publicKey))
+    throw new Error('certificate request signature is invalid');
   let sans: Sans = { dns: [], email: [], ip: [], uri: [] };
   let isCA = false;
   for (const a of attrs?.children ?? []) {
@@ -488,9 +675,20 @@ export function parseCSR(der: Buffer): ParsedCSR {
     const exts = extensions(a.children[1].children[0]);
     sans = parseSans(exts.get(OID.san)?.value);
     const bc = exts.get(OID.basicConstraints);
-    if (bc) { const n = parseAll(bc.value); isCA = n.children.length > 0 && n.children[0].content[0] !== 0; }
+    if (bc) {
+      const n = parseAll(bc.value);
+      isCA = n.children.length > 0 && n.children[0].content[0] !== 0;
+    }
   }
-  return { subjectRaw: Buffer.from(subject.raw), subjectNode: subject, cn: nameCN(subject), spki: Buffer.from(spki.raw), publicKey, sans, isCA };
+  return {
+    subjectRaw: Buffer.from(subject.raw),
+    subjectNode: subject,
+    cn: nameCN(subject),
+    spki: Buffer.from(spki.raw),
+    publicKey,
+    sans,
+    isCA,
+  };
 }
 
 export { parse, pem };
@@ -499,7 +697,10 @@ export { parse, pem };
 
 /** A random positive serial below 2^159 (reference §11.3). */
 export function newSerial(): bigint {
-  if (serialPos + 20 > serialPool.length) { crypto.randomFillSync(serialPool); serialPos = 0; }
+  if (serialPos + 20 > serialPool.length) {
+    crypto.randomFillSync(serialPool);
+    serialPos = 0;
+  }
   const b = Buffer.from(serialPool.subarray(serialPos, serialPos + 20));
   serialPool.fill(0, serialPos, serialPos + 20);
   serialPos += 20;

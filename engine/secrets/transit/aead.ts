@@ -33,10 +33,14 @@ export function aead(t: string, key: Buffer, nonce: Buffer, decrypt: boolean): c
   if (t === 'xchacha20-poly1305') {
     const sub = hchacha20(key, nonce.subarray(0, 16));
     const n12 = Buffer.concat([Buffer.alloc(4), nonce.subarray(16, 24)]);
-    return (decrypt ? crypto.createDecipheriv('chacha20-poly1305', sub, n12, { authTagLength: TAG }) : crypto.createCipheriv('chacha20-poly1305', sub, n12, { authTagLength: TAG })) as unknown as crypto.CipherGCM;
+    return (decrypt
+      ? crypto.createDecipheriv('chacha20-poly1305', sub, n12, { authTagLength: TAG })
+      : crypto.createCipheriv('chacha20-poly1305', sub, n12, { authTagLength: TAG })) as unknown as crypto.CipherGCM;
   }
   if (t === 'chacha20-poly1305') {
-    return (decrypt ? crypto.createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG }) : crypto.createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG })) as unknown as crypto.CipherGCM;
+    return (decrypt
+      ? crypto.createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG })
+      : crypto.createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG })) as unknown as crypto.CipherGCM;
   }
   const alg = t === 'aes128-gcm96' ? 'aes-128-gcm' : 'aes-256-gcm';
   return decrypt ? crypto.createDecipheriv(alg, key, nonce) : crypto.createCipheriv(alg, key, nonce);

@@ -28,18 +28,28 @@ export function batchItems(d: FieldData): Record<string, unknown>[] | undefined 
   if (!d.has('batch_input')) return undefined;
   let raw = d.get<unknown>('batch_input');
   if (typeof raw === 'string') {
-    try { raw = JSON.parse(raw); } catch { throw userError('failed to parse batch input: expected a JSON list of objects'); }
+    try {
+      raw = JSON.parse(raw);
+    } catch {
+      throw userError('failed to parse batch input: expected a JSON list of objects');
+    }
   }
   if (raw === null || raw === undefined) return undefined;
-  if (!Array.isArray(raw) || raw.some((x) => !x || typeof x !== 'object' || Array.isArray(x))) throw userError('failed to parse batch input: expected a list of objects');
+  if (!Array.isArray(raw) || raw.some((x) => !x || typeof x !== 'object' || Array.isArray(x)))
+    throw userError('failed to parse batch input: expected a list of objects');
   if (raw.length === 0) throw userError('missing batch input to process');
   return raw as Record<string, unknown>[];
 }
 
 /** Reads one field of a batch item with the same coercions as a top-level field. */
 export function itemField<T>(item: Record<string, unknown>, name: string, schema: FieldSchema): T {
-  if (!(name in item)) return (schema.default ?? (schema.type === 'int' ? 0 : schema.type === 'bool' ? false : '')) as T;
-  try { return coerce(name, schema, item[name]) as T; } catch (e) { throw userError((e as Error).message); }
+  if (!(name in item))
+    return (schema.default ?? (schema.type === 'int' ? 0 : schema.type === 'bool' ? false : '')) as T;
+  try {
+    return coerce(name, schema, item[name]) as T;
+  } catch (e) {
+    throw userError((e as Error).message);
+  }
 }
 
 /**

@@ -6,7 +6,14 @@
  */
 import crypto, { KeyObject } from 'node:crypto';
 
-interface Curve { p: bigint; n: bigint; gx: bigint; gy: bigint; bits: number; size: number }
+interface Curve {
+  p: bigint;
+  n: bigint;
+  gx: bigint;
+  gy: bigint;
+  bits: number;
+  size: number;
+}
 
 const h = (s: string) => BigInt('0x' + s.replace(/\s+/g, ''));
 
@@ -16,14 +23,16 @@ const CURVES: Record<string, Curve> = {
     n: h('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551'),
     gx: h('6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296'),
     gy: h('4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5'),
-    bits: 256, size: 32,
+    bits: 256,
+    size: 32,
   },
   'P-384': {
     p: (1n << 384n) - (1n << 128n) - (1n << 96n) + (1n << 32n) - 1n,
     n: h('ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973'),
     gx: h('aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a385502f25dbf55296c3a545e3872760ab7'),
     gy: h('3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c00a60b1ce1d7e819d7a431d7c90ea0e5f'),
-    bits: 384, size: 48,
+    bits: 384,
+    size: 48,
   },
   'P-521': {
     p: (1n << 521n) - 1n,
@@ -33,13 +42,17 @@ const CURVES: Record<string, Curve> = {
            a14b5e77 efe75928 fe1dc127 a2ffa8de 3348b3c1 856a429b f97e7e31 c2e5bd66`),
     gy: h(`0118 39296a78 9a3bc004 5c8a5fb4 2c7d1bd9 98f54449 579b4468 17afbd17 273e662c
            97ee7299 5ef42640 c550b901 3fad0761 353c7086 a272c240 88be9476 9fd16650`),
-    bits: 521, size: 66,
+    bits: 521,
+    size: 66,
   },
 };
 
 type Point = { x: bigint; y: bigint } | null;
 
-const mod = (a: bigint, m: bigint) => { const r = a % m; return r < 0n ? r + m : r; };
+const mod = (a: bigint, m: bigint) => {
+  const r = a % m;
+  return r < 0n ? r + m : r;
+};
 
 function inv(a: bigint, m: bigint): bigint {
   let [r0, r1] = [mod(a, m), m];
@@ -135,7 +148,13 @@ function publicPoint(k: KeyObject, c: Curve): { x: bigint; y: bigint } {
 /** DER SEQUENCE { INTEGER r, INTEGER s }. */
 function derSig(r: bigint, s: bigint): Buffer {
   const int = (v: bigint) => {
-    let b = Buffer.from(v.toString(16).padStart(2, '0').replace(/^(.(..)*)$/, '0$1'), 'hex');
+    let b = Buffer.from(
+      v
+        .toString(16)
+        .padStart(2, '0')
+        .replace(/^(.(..)*)$/, '0$1'),
+      'hex',
+    );
     while (b.length > 1 && b[0] === 0 && !(b[1] & 0x80)) b = b.subarray(1);
     if (b[0] & 0x80) b = Buffer.concat([Buffer.from([0]), b]);
     return Buffer.concat([Buffer.from([0x02]), derLen(b.length), b]);
@@ -150,11 +169,25 @@ function derLen(n: number): Buffer {
 
 function parseDerSig(sig: Buffer): { r: bigint; s: bigint } {
   let i = 0;
-  const len = () => { let l = sig[i++]; if (l & 0x80) { const n = l & 0x7f; l = 0; for (let j = 0; j < n; j++) l = (l << 8) | sig[i++]; } return l; };
+  const len = () => {
+    let l = sig[i++];
+    if (l & 0x80) {
+      const n = l & 0x7f;
+      l = 0;
+      for (let j = 0; j < n; j++) l = (l << 8) | sig[i++];
+    }
+    return l;
+  };
   if (sig[i++] !== 0x30) throw new Error('bad signature');
   const total = len();
   if (i + total !== sig.length) throw new Error('bad signature');
-  const readInt = () => { if (sig[i++] !== 0x02) throw new Error('bad signature'); const l = len(); const v = toInt(sig.subarray(i, i + l)); i += l; return v; };
+  const readInt = () => {
+    if (sig[i++] !== 0x02) throw new Error('bad signature');
+    const l = len();
+    const v = toInt(sig.subarray(i, i + l));
+    i += l;
+    return v;
+  };
   const r = readInt();
   const s = readInt();
   return { r, s };

@@ -23,7 +23,10 @@ export function exportPaths(ctx: TransitCtx, clock: Clock): PathDef[] {
           if (!k) throw notFound();
           if (type !== 'public-key' && !k.s.exportable) throw userError('private key material is not exportable');
           let versions: number[];
-          if (version === undefined) versions = Object.keys(k.s.keys).map(Number).sort((a, b) => a - b);
+          if (version === undefined)
+            versions = Object.keys(k.s.keys)
+              .map(Number)
+              .sort((a, b) => a - b);
           else if (version === 'latest') versions = [k.s.latest_version];
           else {
             if (!/^\d+$/.test(version)) throw userError('version must be a number or "latest"');
@@ -41,15 +44,17 @@ export function exportPaths(ctx: TransitCtx, clock: Clock): PathDef[] {
       pattern: 'backup/(?<name>[^/]+)',
       synopsis: 'Backup the named key',
       operations: {
-        read: async (req) => ctx.keys.locked(req.params.name, async () => {
-          const k = await ctx.keys.get(req.params.name);
-          if (!k) throw userError(`key "${req.params.name}" not found`);
-          if (!k.s.exportable || !k.s.allow_plaintext_backup) throw userError('plaintext backup is disallowed on the policy');
-          k.s.backup_info = { time: rfc3339Nano(clock.nowMs()), version: k.s.latest_version };
-          await ctx.keys.save(k);
-          const blob = Buffer.from(JSON.stringify({ policy: k.s })).toString('base64');
-          return { data: { backup: blob } };
-        }),
+        read: async (req) =>
+          ctx.keys.locked(req.params.name, async () => {
+            const k = await ctx.keys.get(req.params.name);
+            if (!k) throw userError(`key "${req.params.name}" not found`);
+            if (!k.s.exportable || !k.s.allow_plaintext_backup)
+              throw userError('plaintext backup is disallowed on the policy');
+            k.s.backup_info = { time: rfc3339Nano(clock.nowMs()), version: k.s.latest_version };
+            await ctx.keys.save(k);
+            const blob = Buffer.from(JSON.stringify({ policy: k.s })).toString('base64');
+            return { data: { backup: blob } };
+          }),
       },
     },
     {
@@ -66,8 +71,15 @@ export function exportPaths(ctx: TransitCtx, clock: Clock): PathDef[] {
           if (!blob) throw userError("'backup' must be supplied");
           let s: StoredKey;
           try {
-            const parsed = JSON.parse(decodeB64(blob, 'backup', 'failed to base64-decode backup').toString('utf8')) as { policy?: StoredKey };
-            if (!parsed.policy || !(KEY_TYPES as readonly string[]).includes(parsed.policy.type) || typeof parsed.policy.keys !== 'object') throw new Error('bad');
+            const parsed = JSON.parse(decodeB64(blob, 'backup', 'failed to base64-decode backup').toString('utf8')) as {
+              policy?: StoredKey;
+            };
+            if (
+              !parsed.policy ||
+              !(KEY_TYPES as readonly string[]).includes(parsed.policy.type) ||
+              typeof parsed.policy.keys !== 'object'
+            )
+              throw new Error('bad');
             s = parsed.policy;
           } catch (e) {
             if (e instanceof Error && e.message !== 'bad' && 'status' in e) throw e;

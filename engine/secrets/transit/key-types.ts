@@ -5,8 +5,18 @@
 import { userError } from '../../sdk/errors.js';
 
 export const KEY_TYPES = [
-  'aes128-gcm96', 'aes256-gcm96', 'chacha20-poly1305', 'xchacha20-poly1305', 'ed25519',
-  'ecdsa-p256', 'ecdsa-p384', 'ecdsa-p521', 'rsa-2048', 'rsa-3072', 'rsa-4096', 'hmac',
+  'aes128-gcm96',
+  'aes256-gcm96',
+  'chacha20-poly1305',
+  'xchacha20-poly1305',
+  'ed25519',
+  'ecdsa-p256',
+  'ecdsa-p384',
+  'ecdsa-p521',
+  'rsa-2048',
+  'rsa-3072',
+  'rsa-4096',
+  'hmac',
 ] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
 
@@ -19,11 +29,19 @@ export const CURVES: Record<string, { node: string; name: string }> = {
 
 /** Vault's hash names → node's. */
 export const HASHES: Record<string, string> = {
-  sha1: 'sha1', 'sha2-224': 'sha224', 'sha2-256': 'sha256', 'sha2-384': 'sha384', 'sha2-512': 'sha512',
-  'sha3-224': 'sha3-224', 'sha3-256': 'sha3-256', 'sha3-384': 'sha3-384', 'sha3-512': 'sha3-512',
+  sha1: 'sha1',
+  'sha2-224': 'sha224',
+  'sha2-256': 'sha256',
+  'sha2-384': 'sha384',
+  'sha2-512': 'sha512',
+  'sha3-224': 'sha3-224',
+  'sha3-256': 'sha3-256',
+  'sha3-384': 'sha3-384',
+  'sha3-512': 'sha3-512',
 };
 
-export const isSymmetric = (t: string) => t === 'aes128-gcm96' || t === 'aes256-gcm96' || t === 'chacha20-poly1305' || t === 'xchacha20-poly1305';
+export const isSymmetric = (t: string) =>
+  t === 'aes128-gcm96' || t === 'aes256-gcm96' || t === 'chacha20-poly1305' || t === 'xchacha20-poly1305';
 export const isRSA = (t: string) => t.startsWith('rsa-');
 export const isECDSA = (t: string) => t.startsWith('ecdsa-');
 export const isAsymmetric = (t: string) => isRSA(t) || isECDSA(t) || t === 'ed25519';
@@ -78,13 +96,22 @@ export interface SignOptions {
 }
 
 /** Validates creation options the way `keys/<name>` does. */
-export function validateCreate(type: string, derived: boolean, convergent: boolean, keySize: number, autoRotate: number): KeyType {
+export function validateCreate(
+  type: string,
+  derived: boolean,
+  convergent: boolean,
+  keySize: number,
+  autoRotate: number,
+): KeyType {
   if (!(KEY_TYPES as readonly string[]).includes(type)) throw userError(`unknown key type ${type}`);
   if (convergent && !derived) throw userError('convergent encryption requires derivation to be enabled');
-  if (derived && !supportsDerivation(type)) throw userError(`key derivation and convergent encryption not supported for keys of type ${type}`);
+  if (derived && !supportsDerivation(type))
+    throw userError(`key derivation and convergent encryption not supported for keys of type ${type}`);
   if (keySize && type !== 'hmac') throw userError(`key_size is not valid for algorithm ${type}`);
-  if (type === 'hmac' && keySize && (keySize < 32 || keySize > 512)) throw userError('invalid key_size provided, must be between 32 and 512 bytes');
-  if (autoRotate !== 0 && autoRotate < 3600) throw userError('auto rotate period must be 0 to disable or at least an hour');
+  if (type === 'hmac' && keySize && (keySize < 32 || keySize > 512))
+    throw userError('invalid key_size provided, must be between 32 and 512 bytes');
+  if (autoRotate !== 0 && autoRotate < 3600)
+    throw userError('auto rotate period must be 0 to disable or at least an hour');
   if (autoRotate < 0) throw userError('auto rotate period cannot be negative');
   return type as KeyType;
 }

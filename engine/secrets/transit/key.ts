@@ -10,8 +10,16 @@ import { rfc3339Nano } from '../../sdk/ids.js';
 import { nonceSize, open, seal } from './aead.js';
 import { ed25519FromSeed, rawEd25519Public, rawEd25519Seed } from './ed25519.js';
 import {
-  CURVES, HASHES, isAsymmetric, isECDSA, isRSA, supportsDerivation, supportsEncryption, supportsSigning,
-  type SignOptions, type StoredKey,
+  CURVES,
+  HASHES,
+  isAsymmetric,
+  isECDSA,
+  isRSA,
+  supportsDerivation,
+  supportsEncryption,
+  supportsSigning,
+  type SignOptions,
+  type StoredKey,
 } from './key-types.js';
 import { decodeVersion, generateVersion, type Material } from './material.js';
 import { rsaDecrypt, rsaEncrypt } from './rsa.js';
@@ -22,8 +30,12 @@ export class TransitKey {
   private material = new Map<number, Material>();
   constructor(readonly s: StoredKey) {}
 
-  get name() { return this.s.name; }
-  get type() { return this.s.type; }
+  get name() {
+    return this.s.name;
+  }
+  get type() {
+    return this.s.type;
+  }
 
   version(v: number): Material {
     let m = this.material.get(v);
@@ -36,7 +48,9 @@ export class TransitKey {
   }
 
   /** Drops cached material of versions that no longer exist (trim, restore). */
-  forget() { this.material.clear(); }
+  forget() {
+    this.material.clear();
+  }
 
   /** Key read body (reference §10.2). */
   body(): Record<string, unknown> {
@@ -98,22 +112,29 @@ export class TransitKey {
     const s = this.s;
     if (!requested) return s.latest_version;
     if (requested < 0) throw userError('requested version for encryption is invalid');
-    if (requested > s.latest_version) throw userError('requested version for encryption is higher than the latest key version');
-    if (s.min_encryption_version && requested < s.min_encryption_version) throw userError('requested version for encryption is less than the minimum encryption key version');
-    if (requested < s.min_available_version) throw userError('requested version for encryption is less than the minimum available key version');
+    if (requested > s.latest_version)
+      throw userError('requested version for encryption is higher than the latest key version');
+    if (s.min_encryption_version && requested < s.min_encryption_version)
+      throw userError('requested version for encryption is less than the minimum encryption key version');
+    if (requested < s.min_available_version)
+      throw userError('requested version for encryption is less than the minimum available key version');
     return requested;
   }
 
   /** Checks a version read from a ciphertext or signature. */
   checkDecryptionVersion(v: number, what = 'ciphertext') {
     if (v > this.s.latest_version) throw userError(`invalid ${what}: version is too new`);
-    if (v < this.s.min_decryption_version || v < this.s.min_available_version) throw userError('ciphertext or signature version is disallowed by policy (too old)');
+    if (v < this.s.min_decryption_version || v < this.s.min_available_version)
+      throw userError('ciphertext or signature version is disallowed by policy (too old)');
   }
 
   // ---------------------------------------------------------------- derivation
 
   private requireContext(context: Buffer | undefined): Buffer {
-    if (!context || context.length === 0) throw userError("missing 'context' for key derivation; the key was created using a derived key, which means additional, per-request information must be included in order to perform operations with the key");
+    if (!context || context.length === 0)
+      throw userError(
+        "missing 'context' for key derivation; the key was created using a derived key, which means additional, per-request information must be included in order to perform operations with the key",
+      );
     return context;
   }
 
@@ -235,7 +256,8 @@ export class TransitKey {
         return m.key!.toString('base64');
       case 'signing-key':
         if (!supportsSigning(t)) throw userError('signing key not supported by this key type');
-        if (t === 'ed25519') return Buffer.concat([rawEd25519Seed(m.priv!), rawEd25519Public(m.pub!)]).toString('base64');
+        if (t === 'ed25519')
+          return Buffer.concat([rawEd25519Seed(m.priv!), rawEd25519Public(m.pub!)]).toString('base64');
         if (isECDSA(t)) return m.priv!.export({ type: 'sec1', format: 'pem' }) as string;
         return m.priv!.export({ type: 'pkcs1', format: 'pem' }) as string;
       case 'hmac-key':

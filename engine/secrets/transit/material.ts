@@ -29,10 +29,12 @@ export async function generateVersion(t: KeyType, keySize: number, nowMs: number
   const sv: StoredVersion = { hmac_key: crypto.randomBytes(32).toString('base64'), creation_time: nowMs };
   const pem = (k: KeyObject) => k.export({ type: 'pkcs8', format: 'pem' }) as string;
   if (t === 'aes128-gcm96') sv.key = crypto.randomBytes(16).toString('base64');
-  else if (t === 'aes256-gcm96' || t === 'chacha20-poly1305' || t === 'xchacha20-poly1305') sv.key = crypto.randomBytes(32).toString('base64');
+  else if (t === 'aes256-gcm96' || t === 'chacha20-poly1305' || t === 'xchacha20-poly1305')
+    sv.key = crypto.randomBytes(32).toString('base64');
   else if (t === 'hmac') sv.key = crypto.randomBytes(keySize || 32).toString('base64');
   else if (t === 'ed25519') sv.private_key = pem((await generateKeyPair('ed25519')).privateKey);
   else if (isECDSA(t)) sv.private_key = pem((await generateKeyPair('ec', { namedCurve: CURVES[t].node })).privateKey);
-  else if (isRSA(t)) sv.private_key = pem((await generateKeyPair('rsa', { modulusLength: Number(t.slice(4)) })).privateKey);
+  else if (isRSA(t))
+    sv.private_key = pem((await generateKeyPair('rsa', { modulusLength: Number(t.slice(4)) })).privateKey);
   return sv;
 }

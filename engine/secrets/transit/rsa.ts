@@ -9,13 +9,19 @@ import { HASHES, type SignOptions } from './key-types.js';
 
 /** RSA-OAEP (SHA-256) encryption, as Vault's transit does it. */
 export function rsaEncrypt(pub: KeyObject, plaintext: Buffer): Buffer {
-  return crypto.publicEncrypt({ key: pub, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, plaintext);
+  return crypto.publicEncrypt(
+    { key: pub, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+    plaintext,
+  );
 }
 
 /** RSA-OAEP (SHA-256) decryption. @throws a user error with Go's message when it fails. */
 export function rsaDecrypt(priv: KeyObject, payload: Buffer): Buffer {
   try {
-    return crypto.privateDecrypt({ key: priv, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, payload);
+    return crypto.privateDecrypt(
+      { key: priv, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+      payload,
+    );
   } catch {
     throw userError('failed to decrypt the ciphertext: crypto/rsa: decryption error');
   }
@@ -35,25 +41,34 @@ const DIGEST_INFO: Record<string, string> = {
 };
 
 function pssSalt(o: SignOptions, signing: boolean, hashLen: number): number {
-  if (o.saltLength === 'auto' || o.saltLength === '') return signing ? crypto.constants.RSA_PSS_SALTLEN_MAX_SIGN : crypto.constants.RSA_PSS_SALTLEN_AUTO;
+  if (o.saltLength === 'auto' || o.saltLength === '')
+    return signing ? crypto.constants.RSA_PSS_SALTLEN_MAX_SIGN : crypto.constants.RSA_PSS_SALTLEN_AUTO;
   if (o.saltLength === 'hash') return hashLen;
   const n = Number(o.saltLength);
-  if (!Number.isInteger(n) || n < 0) throw userError(`salt length must be "auto", "hash" or a non-negative integer, got ${o.saltLength}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw userError(`salt length must be "auto", "hash" or a non-negative integer, got ${o.saltLength}`);
   return n;
 }
 
 function checkRsaOptions(o: SignOptions) {
-  if (o.algorithm !== 'pss' && o.algorithm !== 'pkcs1v15') throw userError(`unsupported rsa signature algorithm ${o.algorithm}`);
-  if (o.hash === 'none' && !(o.prehashed && o.algorithm === 'pkcs1v15')) throw userError('hash_algorithm=none requires both prehashed=true and signature_algorithm=pkcs1v15');
+  if (o.algorithm !== 'pss' && o.algorithm !== 'pkcs1v15')
+    throw userError(`unsupported rsa signature algorithm ${o.algorithm}`);
+  if (o.hash === 'none' && !(o.prehashed && o.algorithm === 'pkcs1v15'))
+    throw userError('hash_algorithm=none requires both prehashed=true and signature_algorithm=pkcs1v15');
 }
 
 export function rsaSign(priv: KeyObject, input: Buffer, o: SignOptions): Buffer {
   checkRsaOptions(o);
   const h = o.hash === 'none' ? '' : HASHES[o.hash];
   if (!o.prehashed) {
-    if (o.algorithm === 'pkcs1v15') return crypto.sign(h, input, { key: priv, padding: crypto.constants.RSA_PKCS1_PADDING });
+    if (o.algorithm === 'pkcs1v15')
+      return crypto.sign(h, input, { key: priv, padding: crypto.constants.RSA_PKCS1_PADDING });
     const hashLen = crypto.createHash(h).digest().length;
-    return crypto.sign(h, input, { key: priv, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: pssSalt(o, true, hashLen) });
+    return crypto.sign(h, input, {
+      key: priv,
+      padding: crypto.constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: pssSalt(o, true, hashLen),
+    });
   }
   if (o.algorithm === 'pkcs1v15') {
     const em = h ? Buffer.concat([Buffer.from(DIGEST_INFO[h], 'hex'), input]) : input;
@@ -75,9 +90,15 @@ export function rsaVerify(pub: KeyObject, input: Buffer, sig: Buffer, o: SignOpt
   const h = o.hash === 'none' ? '' : HASHES[o.hash];
   try {
     if (!o.prehashed) {
-      if (o.algorithm === 'pkcs1v15') return crypto.verify(h, input, { key: pub, padding: crypto.constants.RSA_PKCS1_PADDING }, sig);
+      if (o.algorithm === 'pkcs1v15')
+        return crypto.verify(h, input, { key: pub, padding: crypto.constants.RSA_PKCS1_PADDING }, sig);
       const hashLen = crypto.createHash(h).digest().length;
-      return crypto.verify(h, input, { key: pub, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: pssSalt(o, false, hashLen) }, sig);
+      return crypto.verify(
+        h,
+        input,
+        { key: pub, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: pssSalt(o, false, hashLen) },
+        sig,
+      );
     }
     if (o.algorithm === 'pkcs1v15') {
       const em = h ? Buffer.concat([Buffer.from(DIGEST_INFO[h], 'hex'), input]) : input;
@@ -87,21 +108,31 @@ export function rsaVerify(pub: KeyObject, input: Buffer, sig: Buffer, o: SignOpt
     const bits = rsaBits(pub);
     const raw = crypto.publicDecrypt({ key: pub, padding: crypto.constants.RSA_NO_PADDING }, sig);
     const emLen = Math.ceil((bits - 1) / 8);
-    return emsaPssVerify(input, raw.subarray(raw.length - emLen), bits - 1, h, o.saltLength === 'hash' ? crypto.createHash(h).digest().length : -1);
+    return emsaPssVerify(
+      input,
+      raw.subarray(raw.length - emLen),
+      bits - 1,
+      h,
+      o.saltLength === 'hash' ? crypto.createHash(h).digest().length : -1,
+    );
   } catch {
     return false;
   }
 }
 
-function rsaBits(k: KeyObject): number { return k.asymmetricKeyDetails!.modulusLength!; }
+function rsaBits(k: KeyObject): number {
+  return k.asymmetricKeyDetails!.modulusLength!;
+}
 
 function mgf1(seed: Buffer, len: number, h: string): Buffer {
   const out: Buffer[] = [];
   let total = 0;
   for (let c = 0; total < len; c++) {
-    const cnt = Buffer.alloc(4); cnt.writeUInt32BE(c);
+    const cnt = Buffer.alloc(4);
+    cnt.writeUInt32BE(c);
     const d = crypto.createHash(h).update(seed).update(cnt).digest();
-    out.push(d); total += d.length;
+    out.push(d);
+    total += d.length;
   }
   return Buffer.concat(out).subarray(0, len);
 }

@@ -12,12 +12,21 @@ const NAME_ALG = '(?<name>[^/]+)(?:/(?<urlalgorithm>[^/]+))?';
 
 const signFields = {
   input: { type: 'string' as const, description: 'Base64 input to sign or verify.' },
-  hash_algorithm: { type: 'string' as const, default: 'sha2-256', aliases: ['algorithm'], description: 'sha1, sha2-224/256/384/512, sha3-224/256/384/512 or none.' },
+  hash_algorithm: {
+    type: 'string' as const,
+    default: 'sha2-256',
+    aliases: ['algorithm'],
+    description: 'sha1, sha2-224/256/384/512, sha3-224/256/384/512 or none.',
+  },
   key_version: { type: 'int' as const, description: 'Version of the key to sign with; 0 = latest.' },
   context: { type: 'string' as const, description: 'Base64 context for derived ed25519 keys.' },
   prehashed: { type: 'bool' as const, description: 'The input is already a digest.' },
   signature_algorithm: { type: 'string' as const, default: 'pss', description: 'RSA: pss or pkcs1v15.' },
-  salt_length: { type: 'string' as const, default: 'auto', description: 'RSA-PSS salt length: auto, hash or a number.' },
+  salt_length: {
+    type: 'string' as const,
+    default: 'auto',
+    description: 'RSA-PSS salt length: auto, hash or a number.',
+  },
   marshaling_algorithm: { type: 'string' as const, default: 'asn1', description: 'asn1 or jws.' },
   batch_input: { type: 'any' as const },
   partial_failure_response_code: { type: 'int' as const },
@@ -63,7 +72,10 @@ export function signPaths(ctx: TransitCtx): PathDef[] {
             if (r.publicKey) out.publickey = r.publicKey;
             return out;
           };
-          if (items) return runBatch(items, d, (it) => one(it.input, it.context, itemField<number>(it, 'key_version', { type: 'int' })));
+          if (items)
+            return runBatch(items, d, (it) =>
+              one(it.input, it.context, itemField<number>(it, 'key_version', { type: 'int' })),
+            );
           return { data: one(d.get('input'), undefined, d.get<number>('key_version')) };
         },
       },
@@ -85,7 +97,13 @@ export function signPaths(ctx: TransitCtx): PathDef[] {
             const o = options(req, d, k, { context });
             return { valid: k.verify(sig, data, o) };
           };
-          if (items) return runBatch(items, d, (it) => one(it.input, it.signature, it.hmac, it.context), (msg) => ({ valid: false, error: msg }));
+          if (items)
+            return runBatch(
+              items,
+              d,
+              (it) => one(it.input, it.signature, it.hmac, it.context),
+              (msg) => ({ valid: false, error: msg }),
+            );
           return { data: one(d.get('input'), d.get('signature'), d.get('hmac'), undefined) };
         },
       },
@@ -111,7 +129,8 @@ export function signPaths(ctx: TransitCtx): PathDef[] {
             const v = hmacVersion(k, kv);
             return { hmac: k.hmac(v, alg, data) };
           };
-          if (items) return runBatch(items, d, (it) => one(it.input, itemField<number>(it, 'key_version', { type: 'int' })));
+          if (items)
+            return runBatch(items, d, (it) => one(it.input, itemField<number>(it, 'key_version', { type: 'int' })));
           return { data: one(d.get('input'), d.get<number>('key_version')) };
         },
       },
@@ -122,8 +141,10 @@ export function signPaths(ctx: TransitCtx): PathDef[] {
 function hmacVersion(k: TransitKey, requested: number): number {
   if (!requested) return k.s.latest_version;
   if (requested > k.s.latest_version) throw userError('cannot use key version greater than the latest key version');
-  if (requested < k.s.min_encryption_version) throw userError('cannot use key version lower than min encryption version');
-  if (requested < Math.max(k.s.min_available_version, 1)) throw userError('cannot use key version lower than min available version');
+  if (requested < k.s.min_encryption_version)
+    throw userError('cannot use key version lower than min encryption version');
+  if (requested < Math.max(k.s.min_available_version, 1))
+    throw userError('cannot use key version lower than min available version');
   return requested;
 }
 

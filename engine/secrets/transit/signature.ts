@@ -12,7 +12,9 @@ export function signBytes(t: string, priv: KeyObject, input: Buffer, o: SignOpti
   if (isECDSA(t)) {
     const enc = o.marshaling === 'jws' ? 'ieee-p1363' : 'der';
     if (o.hash === 'none') throw userError(NO_HASH);
-    return o.prehashed ? ecdsaSignDigest(priv, input, enc) : crypto.sign(HASHES[o.hash], input, { key: priv, dsaEncoding: enc });
+    return o.prehashed
+      ? ecdsaSignDigest(priv, input, enc)
+      : crypto.sign(HASHES[o.hash], input, { key: priv, dsaEncoding: enc });
   }
   try {
     return rsaSign(priv, input, o);
@@ -28,8 +30,12 @@ export function verifyBytes(t: string, pub: KeyObject, input: Buffer, sig: Buffe
     if (o.hash === 'none') throw userError(NO_HASH);
     const enc = o.marshaling === 'jws' ? 'ieee-p1363' : 'der';
     try {
-      return o.prehashed ? ecdsaVerifyDigest(pub, input, sig, enc) : crypto.verify(HASHES[o.hash], input, { key: pub, dsaEncoding: enc }, sig);
-    } catch { return false; }
+      return o.prehashed
+        ? ecdsaVerifyDigest(pub, input, sig, enc)
+        : crypto.verify(HASHES[o.hash], input, { key: pub, dsaEncoding: enc }, sig);
+    } catch {
+      return false;
+    }
   }
   return rsaVerify(pub, input, sig, o);
 }

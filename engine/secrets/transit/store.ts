@@ -8,9 +8,14 @@ import { TransitKey } from './key.js';
 export class KeyStore {
   private cache = new Map<string, TransitKey>();
   private locks = new Map<string, Promise<unknown>>();
-  constructor(private readonly storage: StorageView, private readonly clock: Clock) {}
+  constructor(
+    private readonly storage: StorageView,
+    private readonly clock: Clock,
+  ) {}
 
-  invalidate() { this.cache.clear(); }
+  invalidate() {
+    this.cache.clear();
+  }
 
   /** Runs `fn` with the key's name locked, so read-modify-write never interleaves. */
   async locked<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -20,7 +25,9 @@ export class KeyStore {
     const chained = prev.then(() => next);
     this.locks.set(name, chained);
     await prev;
-    try { return await fn(); } finally {
+    try {
+      return await fn();
+    } finally {
       release();
       if (this.locks.get(name) === chained) this.locks.delete(name);
     }
@@ -64,14 +71,36 @@ export class KeyStore {
   }
 
   /** Creates a key with its first version. */
-  async create(name: string, o: { type: KeyType; derived?: boolean; convergent?: boolean; exportable?: boolean; allowPlaintextBackup?: boolean; keySize?: number; autoRotatePeriod?: number }): Promise<TransitKey> {
+  async create(
+    name: string,
+    o: {
+      type: KeyType;
+      derived?: boolean;
+      convergent?: boolean;
+      exportable?: boolean;
+      allowPlaintextBackup?: boolean;
+      keySize?: number;
+      autoRotatePeriod?: number;
+    },
+  ): Promise<TransitKey> {
     const s: StoredKey = {
-      name, type: o.type, derived: !!o.derived, kdf: 'hkdf_sha256',
-      convergent_encryption: !!o.convergent, convergent_version: o.convergent ? 3 : 0,
-      exportable: !!o.exportable, allow_plaintext_backup: !!o.allowPlaintextBackup, deletion_allowed: false,
-      min_decryption_version: 1, min_encryption_version: 0, min_available_version: 0, latest_version: 0,
-      auto_rotate_period: o.autoRotatePeriod ?? 0, key_size: o.type === 'hmac' ? o.keySize || 32 : 0,
-      last_rotated: this.clock.nowMs(), keys: {},
+      name,
+      type: o.type,
+      derived: !!o.derived,
+      kdf: 'hkdf_sha256',
+      convergent_encryption: !!o.convergent,
+      convergent_version: o.convergent ? 3 : 0,
+      exportable: !!o.exportable,
+      allow_plaintext_backup: !!o.allowPlaintextBackup,
+      deletion_allowed: false,
+      min_decryption_version: 1,
+      min_encryption_version: 0,
+      min_available_version: 0,
+      latest_version: 0,
+      auto_rotate_period: o.autoRotatePeriod ?? 0,
+      key_size: o.type === 'hmac' ? o.keySize || 32 : 0,
+      last_rotated: this.clock.nowMs(),
+      keys: {},
     };
     const k = new TransitKey(s);
     await k.addVersion(this.clock);
@@ -82,5 +111,7 @@ export class KeyStore {
   async config(): Promise<{ disable_upsert: boolean }> {
     return (await this.storage.getJSON<{ disable_upsert: boolean }>('config/keys')) ?? { disable_upsert: false };
   }
-  async setConfig(c: { disable_upsert: boolean }) { await this.storage.putJSON('config/keys', c); }
+  async setConfig(c: { disable_upsert: boolean }) {
+    await this.storage.putJSON('config/keys', c);
+  }
 }

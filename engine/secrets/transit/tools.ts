@@ -17,12 +17,19 @@ export function toolPaths(): PathDef[] {
     {
       pattern: 'random(?:/(?<source>platform|seal|all))?(?:/(?<urlbytes>[^/]+))?',
       synopsis: 'Generate random bytes',
-      fields: { bytes: { type: 'int', default: 32 }, format: { type: 'string', default: 'base64' }, source: { type: 'string', default: 'platform' } },
+      fields: {
+        bytes: { type: 'int', default: 32 },
+        format: { type: 'string', default: 'base64' },
+        source: { type: 'string', default: 'platform' },
+      },
       operations: {
         update: (req, d) => {
           let n = d.get<number>('bytes');
           if (req.params.urlbytes !== undefined) {
-            if (!/^\d+$/.test(req.params.urlbytes)) throw userError(`error parsing url-set byte count: strconv.Atoi: parsing "${req.params.urlbytes}": invalid syntax`);
+            if (!/^\d+$/.test(req.params.urlbytes))
+              throw userError(
+                `error parsing url-set byte count: strconv.Atoi: parsing "${req.params.urlbytes}": invalid syntax`,
+              );
             n = parseInt(req.params.urlbytes, 10);
           }
           if (n < 1) throw userError('missing bytes');
@@ -35,7 +42,11 @@ export function toolPaths(): PathDef[] {
     {
       pattern: 'hash(?:/(?<urlalgorithm>[^/]+))?',
       synopsis: 'Generate a hash sum for input data',
-      fields: { input: { type: 'string', required: true }, algorithm: { type: 'string', default: 'sha2-256' }, format: { type: 'string', default: 'hex' } },
+      fields: {
+        input: { type: 'string', required: true },
+        algorithm: { type: 'string', default: 'sha2-256' },
+        format: { type: 'string', default: 'hex' },
+      },
       operations: {
         update: (req, d) => {
           const alg = req.params.urlalgorithm ?? d.get<string>('algorithm');

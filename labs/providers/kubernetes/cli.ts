@@ -32,7 +32,12 @@ function opt(args: string[], ...names: string[]): string | undefined {
   }
   return undefined;
 }
-const positional = (args: string[]) => args.filter((a, i) => !a.startsWith('-') && !(i > 0 && /^(-n|--namespace|--audience|--duration|--clusterrole|--serviceaccount)$/.test(args[i - 1])));
+const positional = (args: string[]) =>
+  args.filter(
+    (a, i) =>
+      !a.startsWith('-') &&
+      !(i > 0 && /^(-n|--namespace|--audience|--duration|--clusterrole|--serviceaccount)$/.test(args[i - 1])),
+  );
 
 function duration(s: string | undefined): number | undefined {
   if (!s) return undefined;
@@ -45,7 +50,11 @@ async function api(method: string, p: string, body?: unknown): Promise<any> {
   const kc = process.env.KUBECONFIG;
   if (!kc) throw new Error('KUBECONFIG is not set: run kube-sim from the lab shell');
   const t = readKubeconfig(kc);
-  const res = await fetch(t.server.replace(/\/+$/, '') + p, { method, headers: { 'Content-Type': 'application/json', ...(t.token ? { Authorization: `Bearer ${t.token}` } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(t.server.replace(/\/+$/, '') + p, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(t.token ? { Authorization: `Bearer ${t.token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   const json = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(`Error from server (${json.reason ?? res.status}): ${json.message ?? res.statusText}`);
   return json;
@@ -56,51 +65,79 @@ async function main(argv: string[]): Promise<number> {
   const ns = opt(argv, '-n', '--namespace') ?? 'default';
   const names = positional(rest);
   const k = (kind ?? '').toLowerCase();
-  if (!verb || verb === '-h' || verb === '--help' || verb === 'help') { process.stdout.write(USAGE); return verb ? 0 : 1; }
+  if (!verb || verb === '-h' || verb === '--help' || verb === 'help') {
+    process.stdout.write(USAGE);
+    return verb ? 0 : 1;
+  }
   if (verb === 'create' && (k === 'namespace' || k === 'ns')) {
     await api('POST', '/api/v1/namespaces', { metadata: { name: names[0] } });
-    process.stdout.write(`namespace/${names[0]} created\n`); return 0;
+    process.stdout.write(`namespace/${names[0]} created\n`);
+    return 0;
   }
   if (verb === 'create' && (k === 'serviceaccount' || k === 'sa')) {
     await api('POST', `/api/v1/namespaces/${encodeURIComponent(ns)}/serviceaccounts`, { metadata: { name: names[0] } });
-    process.stdout.write(`serviceaccount/${names[0]} created\n`); return 0;
+    process.stdout.write(`serviceaccount/${names[0]} created\n`);
+    return 0;
   }
   if (verb === 'delete' && (k === 'serviceaccount' || k === 'sa')) {
     await api('DELETE', `/api/v1/namespaces/${encodeURIComponent(ns)}/serviceaccounts/${encodeURIComponent(names[0])}`);
-    process.stdout.write(`serviceaccount "${names[0]}" deleted\n`); return 0;
+    process.stdout.write(`serviceaccount "${names[0]}" deleted\n`);
+    return 0;
   }
   if (verb === 'get' && /^(serviceaccounts?|sa)$/.test(k)) {
     const list = await api('GET', `/api/v1/namespaces/${encodeURIComponent(ns)}/serviceaccounts`);
-    process.stdout.write(['NAME', ...list.items.map((i: any) => i.metadata.name)].join('\n') + '\n'); return 0;
+    process.stdout.write(['NAME', ...list.items.map((i: any) => i.metadata.name)].join('\n') + '\n');
+    return 0;
   }
   if (verb === 'get' && /^(clusterrolebindings?|crb)$/.test(k)) {
     const list = await api('GET', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings');
-    const rows = list.items.map((i: any) => `${i.metadata.name}  ClusterRole/${i.roleRef?.name ?? ''}  ${(i.subjects ?? []).map((s: any) => `${s.namespace ?? ''}:${s.name}`).join(',')}`);
-    process.stdout.write(['NAME  ROLE  SERVICEACCOUNTS', ...rows].join('\n') + '\n'); return 0;
+    const rows = list.items.map(
+      (i: any) =>
+        `${i.metadata.name}  ClusterRole/${i.roleRef?.name ?? ''}  ${(i.subjects ?? []).map((s: any) => `${s.namespace ?? ''}:${s.name}`).join(',')}`,
+    );
+    process.stdout.write(['NAME  ROLE  SERVICEACCOUNTS', ...rows].join('\n') + '\n');
+    return 0;
   }
   if (verb === 'create' && k === 'token') {
     const aud = opt(argv, '--audience');
-    const r = await api('POST', `/api/v1/namespaces/${encodeURIComponent(ns)}/serviceaccounts/${encodeURIComponent(names[0])}/token`, { spec: { audiences: aud ? [aud] : undefined, expirationSeconds: duration(opt(argv, '--duration')) } });
-    process.stdout.write(r.status.token + '\n'); return 0;
+    const r = await api(
+      'POST',
+      `/api/v1/namespaces/${encodeURIComponent(ns)}/serviceaccounts/${encodeURIComponent(names[0])}/token`,
+      { spec: { audiences: aud ? [aud] : undefined, expirationSeconds: duration(opt(argv, '--duration')) } },
+    );
+    process.stdout.write(r.status.token + '\n');
+    return 0;
   }
   if (verb === 'create' && k === 'clusterrolebinding') {
     const role = opt(argv, '--clusterrole');
     const sa = opt(argv, '--serviceaccount');
-    if (!role || !sa || !sa.includes(':')) throw new Error('create clusterrolebinding needs --clusterrole=ROLE and --serviceaccount=NAMESPACE:NAME');
+    if (!role || !sa || !sa.includes(':'))
+      throw new Error('create clusterrolebinding needs --clusterrole=ROLE and --serviceaccount=NAMESPACE:NAME');
     const [sns, sname] = sa.split(':');
-    await api('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', { metadata: { name: names[0] }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects: [{ kind: 'ServiceAccount', name: sname, namespace: sns }] });
-    process.stdout.write(`clusterrolebinding.rbac.authorization.k8s.io/${names[0]} created\n`); return 0;
+    await api('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      metadata: { name: names[0] },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+      subjects: [{ kind: 'ServiceAccount', name: sname, namespace: sns }],
+    });
+    process.stdout.write(`clusterrolebinding.rbac.authorization.k8s.io/${names[0]} created\n`);
+    return 0;
   }
   if (verb === 'run') {
     const pod = kind;
     const sa = opt(argv, '--serviceaccount') ?? 'default';
     if (!pod) throw new Error('run needs a pod name');
-    const r = await api('POST', `/api/v1/namespaces/${encodeURIComponent(ns)}/serviceaccounts/${encodeURIComponent(sa)}/token`, { spec: { expirationSeconds: 3600 } });
+    const r = await api(
+      'POST',
+      `/api/v1/namespaces/${encodeURIComponent(ns)}/serviceaccounts/${encodeURIComponent(sa)}/token`,
+      { spec: { expirationSeconds: 3600 } },
+    );
     const dir = path.join(podsDir(), pod, 'var', 'run', 'secrets', 'kubernetes.io', 'serviceaccount');
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(path.join(dir, 'token'), r.status.token, { mode: 0o600 });
     fs.writeFileSync(path.join(dir, 'namespace'), ns, { mode: 0o644 });
-    process.stdout.write(`pod/${pod} created (simulated: its filesystem is ${path.relative(process.cwd(), path.join(podsDir(), pod)) || '.'}/)\n`);
+    process.stdout.write(
+      `pod/${pod} created (simulated: its filesystem is ${path.relative(process.cwd(), path.join(podsDir(), pod)) || '.'}/)\n`,
+    );
     return 0;
   }
   if (verb === 'exec') {
@@ -110,7 +147,11 @@ async function main(argv: string[]): Promise<number> {
     if (!pod || !cmd.length) throw new Error('usage: kube-sim exec POD -- COMMAND [ARGS…]');
     const root = path.join(podsDir(), pod);
     if (!fs.existsSync(root)) throw new Error(`pods "${pod}" not found`);
-    const r = spawnSync(cmd[0], cmd.slice(1), { cwd: root, stdio: 'inherit', env: { ...process.env, POD_NAME: pod, POD_ROOT: root } });
+    const r = spawnSync(cmd[0], cmd.slice(1), {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, POD_NAME: pod, POD_ROOT: root },
+    });
     return r.status ?? 1;
   }
   process.stderr.write(`kube-sim: unknown command "${argv.join(' ')}"\n\n${USAGE}`);
@@ -121,4 +162,12 @@ function podsDir(): string {
   return path.join(process.env.VAULT_LAB_WORKSPACE ?? process.cwd(), 'pods');
 }
 
-main(process.argv.slice(2)).then((c) => { process.exitCode = c; }, (e) => { process.stderr.write(`${(e as Error).message}\n`); process.exitCode = 1; });
+main(process.argv.slice(2)).then(
+  (c) => {
+    process.exitCode = c;
+  },
+  (e) => {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -29,17 +29,30 @@ export interface KubernetesSystem extends ProvidedSystem {
 }
 
 /** Runs a command; returns status and output (never throws). */
-export type Runner = (cmd: string, args: string[], opts?: { timeoutMs?: number; env?: NodeJS.ProcessEnv }) => { status: number | null; stdout: string; stderr: string; error?: string };
+export type Runner = (
+  cmd: string,
+  args: string[],
+  opts?: { timeoutMs?: number; env?: NodeJS.ProcessEnv },
+) => { status: number | null; stdout: string; stderr: string; error?: string };
 
 export const defaultRunner: Runner = (cmd, args, opts = {}) => {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: opts.timeoutMs ?? 30_000, env: opts.env ?? process.env });
-  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', error: r.error ? (r.error as NodeJS.ErrnoException).code ?? r.error.message : undefined };
+  return {
+    status: r.status,
+    stdout: r.stdout ?? '',
+    stderr: r.stderr ?? '',
+    error: r.error ? ((r.error as NodeJS.ErrnoException).code ?? r.error.message) : undefined,
+  };
 };
 
 /** A folder with the `kube-sim` command, to put on the lab shell's PATH. */
 function kubeSimBinDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-lab-kube-'));
-  fs.writeFileSync(path.join(dir, 'kube-sim'), `#!/bin/sh\nexec "${process.execPath}" "${path.join(packageRoot(), 'dist', 'kube-sim.js')}" "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(
+    path.join(dir, 'kube-sim'),
+    `#!/bin/sh\nexec "${process.execPath}" "${path.join(packageRoot(), 'dist', 'kube-sim.js')}" "$@"\n`,
+    { mode: 0o755 },
+  );
   return dir;
 }
 
@@ -50,7 +63,10 @@ export async function startSimulated(ctx: ProviderContext): Promise<KubernetesSy
   writeKubeconfig(kubeconfig, { name: 'vault-lab-simulated', server: cluster.url, token: cluster.adminToken });
   const bin = kubeSimBinDir();
   return {
-    kind: 'kubernetes', via: 'simulated', host: cluster.url, simulated: cluster,
+    kind: 'kubernetes',
+    via: 'simulated',
+    host: cluster.url,
+    simulated: cluster,
     label: `simulated Kubernetes cluster on ${cluster.url} (not a real cluster: service accounts, tokens and TokenReview only)`,
     env: { KUBECONFIG: kubeconfig, K8S_HOST: cluster.url, VAULT_LAB_K8S: 'simulated' },
     path: [bin],
@@ -66,7 +82,8 @@ export async function startKind(ctx: ProviderContext, run: Runner = defaultRunne
   const name = `vault-lab-${randomBytes(3).toString('hex')}`;
   ctx.progress(`creating the kind cluster ${name} (this takes a minute)…`);
   const created = run('kind', ['create', 'cluster', '--name', name, '--wait', '120s'], { timeoutMs: 300_000 });
-  if (created.status !== 0) throw new Error(`kind create cluster failed: ${(created.stderr || created.error || '').trim().split('\n').pop()}`);
+  if (created.status !== 0)
+    throw new Error(`kind create cluster failed: ${(created.stderr || created.error || '').trim().split('\n').pop()}`);
   const kc = run('kind', ['get', 'kubeconfig', '--name', name]);
   if (kc.status !== 0) {
     run('kind', ['delete', 'cluster', '--name', name], { timeoutMs: 120_000 });
@@ -77,7 +94,10 @@ export async function startKind(ctx: ProviderContext, run: Runner = defaultRunne
   fs.writeFileSync(kubeconfig, kc.stdout, { mode: 0o600 });
   const host = readKubeconfig(kubeconfig).server;
   return {
-    kind: 'kubernetes', via: 'kind', host, label: `kind cluster ${name} (real Kubernetes in Docker) at ${host}`,
+    kind: 'kubernetes',
+    via: 'kind',
+    host,
+    label: `kind cluster ${name} (real Kubernetes in Docker) at ${host}`,
     env: { KUBECONFIG: kubeconfig, K8S_HOST: host, VAULT_LAB_K8S: 'kind' },
     async stop() {
       run('kind', ['delete', 'cluster', '--name', name], { timeoutMs: 120_000 });
@@ -91,9 +111,14 @@ export async function startFromKubeconfig(ctx: ProviderContext): Promise<Kuberne
   if (!fs.existsSync(file)) throw new Error(`no kubeconfig at ${file}`);
   const t = readKubeconfig(file);
   return {
-    kind: 'kubernetes', via: 'kubeconfig', host: t.server, label: `your cluster "${t.name}" at ${t.server} (from ${file})`,
+    kind: 'kubernetes',
+    via: 'kubeconfig',
+    host: t.server,
+    label: `your cluster "${t.name}" at ${t.server} (from ${file})`,
     env: { KUBECONFIG: file, K8S_HOST: t.server, VAULT_LAB_K8S: 'kubeconfig' },
-    async stop() { /* the learner's own cluster is left as it was */ },
+    async stop() {
+      /* the learner's own cluster is left as it was */
+    },
   };
 }
 
@@ -101,12 +126,16 @@ export async function startFromKubeconfig(ctx: ProviderContext): Promise<Kuberne
 export function plan(ctx: ProviderContext, run: Runner = defaultRunner): { ways: KubeWay[]; skipped: string[] } {
   const choice = (ctx.prefer ?? ctx.env.VAULT_LAB_KUBERNETES ?? '').toLowerCase();
   if (choice) {
-    if (!(WAYS as readonly string[]).includes(choice)) throw new ProviderError(`unknown Kubernetes choice "${choice}": use one of ${WAYS.join(', ')} (--kubernetes=… or VAULT_LAB_KUBERNETES)`);
+    if (!(WAYS as readonly string[]).includes(choice))
+      throw new ProviderError(
+        `unknown Kubernetes choice "${choice}": use one of ${WAYS.join(', ')} (--kubernetes=… or VAULT_LAB_KUBERNETES)`,
+      );
     return { ways: [choice as KubeWay], skipped: [] };
   }
   const ways: KubeWay[] = [];
   const skipped: string[] = [];
-  if (ctx.env.VAULT_LAB_KUBECONFIG) ways.push('kubeconfig'); else skipped.push('kubeconfig: VAULT_LAB_KUBECONFIG is not set');
+  if (ctx.env.VAULT_LAB_KUBECONFIG) ways.push('kubeconfig');
+  else skipped.push('kubeconfig: VAULT_LAB_KUBECONFIG is not set');
   const docker = run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 10_000 });
   const kind = run('kind', ['version'], { timeoutMs: 10_000 });
   if (docker.status === 0 && kind.status === 0) ways.push('kind');
@@ -129,7 +158,9 @@ export const kubernetesProvider = {
         tried.push(`${way}: ${(e as Error).message}`);
       }
     }
-    throw new ProviderError(`could not provide a Kubernetes cluster. Tried:\n  - ${tried.join('\n  - ')}\nChoose a way with --kubernetes=simulated|kind|kubeconfig (or VAULT_LAB_KUBERNETES).`);
+    throw new ProviderError(
+      `could not provide a Kubernetes cluster. Tried:\n  - ${tried.join('\n  - ')}\nChoose a way with --kubernetes=simulated|kind|kubeconfig (or VAULT_LAB_KUBERNETES).`,
+    );
   },
 };
 

@@ -3,12 +3,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 
-export interface KubeTarget { server: string; token?: string; caData?: string; name: string }
+export interface KubeTarget {
+  server: string;
+  token?: string;
+  caData?: string;
+  name: string;
+}
 
 export function writeKubeconfig(file: string, t: KubeTarget): void {
   const doc = {
-    apiVersion: 'v1', kind: 'Config', 'current-context': t.name,
-    clusters: [{ name: t.name, cluster: { server: t.server, ...(t.caData ? { 'certificate-authority-data': t.caData } : {}) } }],
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': t.name,
+    clusters: [
+      { name: t.name, cluster: { server: t.server, ...(t.caData ? { 'certificate-authority-data': t.caData } : {}) } },
+    ],
     users: [{ name: `${t.name}-admin`, user: t.token ? { token: t.token } : {} }],
     contexts: [{ name: t.name, context: { cluster: t.name, user: `${t.name}-admin`, namespace: 'default' } }],
   };
@@ -19,7 +28,11 @@ export function writeKubeconfig(file: string, t: KubeTarget): void {
 /** The current context's server and bearer token. @throws with a sentence naming what is missing. */
 export function readKubeconfig(file: string): KubeTarget {
   let doc: Record<string, any>;
-  try { doc = YAML.parse(fs.readFileSync(file, 'utf8')); } catch (e) { throw new Error(`cannot read the kubeconfig ${file}: ${(e as Error).message}`); }
+  try {
+    doc = YAML.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`cannot read the kubeconfig ${file}: ${(e as Error).message}`);
+  }
   const ctxName = doc?.['current-context'];
   const ctx = (doc?.contexts ?? []).find((c: any) => c.name === ctxName)?.context;
   if (!ctx) throw new Error(`the kubeconfig ${file} has no current context`);

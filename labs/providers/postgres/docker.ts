@@ -11,7 +11,12 @@ import type { ProviderContext } from '../types.js';
 import { FIXTURE_TABLES_SQL, LAB_ADMIN, LAB_DATABASE } from './fixture.js';
 
 /** Where Docker should answer: `DOCKER_HOST` (unix:// or tcp://) or the default socket. */
-export function dockerEndpoint(env: NodeJS.ProcessEnv): { socketPath?: string; host?: string; port?: number; label: string } {
+export function dockerEndpoint(env: NodeJS.ProcessEnv): {
+  socketPath?: string;
+  host?: string;
+  port?: number;
+  label: string;
+} {
   const h = env.DOCKER_HOST;
   if (!h) return { socketPath: '/var/run/docker.sock', label: '/var/run/docker.sock' };
   if (h.startsWith('unix://')) return { socketPath: h.slice(7), label: h };
@@ -24,18 +29,34 @@ export function dockerEndpoint(env: NodeJS.ProcessEnv): { socketPath?: string; h
 export function pingDocker(env: NodeJS.ProcessEnv): Promise<void> {
   const ep = dockerEndpoint(env);
   return new Promise((resolve, reject) => {
-    if (!ep.socketPath && !ep.host) return reject(new Error(`DOCKER_HOST=${ep.label} is not a unix:// or tcp:// address`));
-    const req = http.get({ socketPath: ep.socketPath, host: ep.host, port: ep.port, path: '/_ping', timeout: 1000 }, (res) => {
-      res.resume();
-      if (res.statusCode === 200) resolve(); else reject(new Error(`Docker at ${ep.label} answered ${res.statusCode} to /_ping`));
-    });
+    if (!ep.socketPath && !ep.host)
+      return reject(new Error(`DOCKER_HOST=${ep.label} is not a unix:// or tcp:// address`));
+    const req = http.get(
+      { socketPath: ep.socketPath, host: ep.host, port: ep.port, path: '/_ping', timeout: 1000 },
+      (res) => {
+        res.resume();
+        if (res.statusCode === 200) resolve();
+        else reject(new Error(`Docker at ${ep.label} answered ${res.statusCode} to /_ping`));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`Docker at ${ep.label} did not answer within 1 s`)));
-    req.on('error', (e: NodeJS.ErrnoException) => reject(new Error(
-      e.code === 'ENOENT' || e.code === 'ECONNREFUSED' ? `no Docker socket answered at ${ep.label} (is Docker running?)` : `Docker at ${ep.label}: ${e.message}`)));
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          e.code === 'ENOENT' || e.code === 'ECONNREFUSED'
+            ? `no Docker socket answered at ${ep.label} (is Docker running?)`
+            : `Docker at ${ep.label}: ${e.message}`,
+        ),
+      ),
+    );
   });
 }
 
-interface Started { getHost(): string; getMappedPort(p: number): number; stop(): Promise<unknown> }
+interface Started {
+  getHost(): string;
+  getMappedPort(p: number): number;
+  stop(): Promise<unknown>;
+}
 interface Builder {
   withEnvironment(e: Record<string, string>): Builder;
   withExposedPorts(...p: number[]): Builder;
@@ -54,7 +75,9 @@ export async function startDocker(ctx: ProviderContext) {
   try {
     tc = (await import(/* @vite-ignore */ 'testcontainers' as string)) as TC;
   } catch {
-    throw new Error('Docker answers, but the testcontainers package is not installed next to vault-lab (`npm i testcontainers`)');
+    throw new Error(
+      'Docker answers, but the testcontainers package is not installed next to vault-lab (`npm i testcontainers`)',
+    );
   }
   ctx.progress('starting a PostgreSQL container…');
   const adminPassword = randomBytes(18).toString('base64url');
@@ -80,7 +103,14 @@ export async function startDocker(ctx: ProviderContext) {
     await client.end().catch(() => undefined);
   }
   return {
-    host, port, database: LAB_DATABASE, adminUser: LAB_ADMIN, adminPassword, admin,
-    stop: async () => { await started.stop(); },
+    host,
+    port,
+    database: LAB_DATABASE,
+    adminUser: LAB_ADMIN,
+    adminPassword,
+    admin,
+    stop: async () => {
+      await started.stop();
+    },
   };
 }

@@ -26,7 +26,10 @@ import { startDocker } from './docker.js';
 export { LAB_ADMIN, LAB_DATABASE } from './fixture.js';
 
 /** Result rows of `PostgresSystem.query`. */
-export interface QueryResult { rows: Record<string, unknown>[]; rowCount: number }
+export interface QueryResult {
+  rows: Record<string, unknown>[];
+  rowCount: number;
+}
 
 /** A started PostgreSQL as a lab session sees it: the common system plus a query helper. */
 export interface PostgresSystem extends ProvidedSystem {
@@ -55,12 +58,15 @@ export function embeddedBindir(): string {
   try {
     entry = createRequire(import.meta.url).resolve(pkg);
   } catch {
-    throw new Error(`the optional package ${pkg} is not installed (npm skips it on unsupported platforms or with --omit=optional)`);
+    throw new Error(
+      `the optional package ${pkg} is not installed (npm skips it on unsupported platforms or with --omit=optional)`,
+    );
   }
   let dir = path.dirname(entry);
   while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
   const bindir = path.join(dir, 'native', 'bin');
-  for (const b of ['initdb', 'postgres']) if (!fs.existsSync(path.join(bindir, b))) throw new Error(`${pkg} has no ${b} in ${bindir}`);
+  for (const b of ['initdb', 'postgres'])
+    if (!fs.existsSync(path.join(bindir, b))) throw new Error(`${pkg} has no ${b} in ${bindir}`);
   hydrateSymlinks(dir, pkg);
   return bindir;
 }
@@ -72,13 +78,25 @@ export function embeddedBindir(): string {
  */
 export function hydrateSymlinks(pkgDir: string, pkg = 'the PostgreSQL package') {
   let links: Array<{ source: string; target: string }>;
-  try { links = JSON.parse(fs.readFileSync(path.join(pkgDir, 'native', 'pg-symlinks.json'), 'utf8')); } catch { return; }
-  const inside = (p: string) => { const r = path.resolve(pkgDir, p); return r.startsWith(pkgDir + path.sep) ? r : undefined; };
+  try {
+    links = JSON.parse(fs.readFileSync(path.join(pkgDir, 'native', 'pg-symlinks.json'), 'utf8'));
+  } catch {
+    return;
+  }
+  const inside = (p: string) => {
+    const r = path.resolve(pkgDir, p);
+    return r.startsWith(pkgDir + path.sep) ? r : undefined;
+  };
   for (const { source, target } of links) {
-    const src = inside(source), dst = inside(target);
+    const src = inside(source),
+      dst = inside(target);
     if (!src || !dst || fs.existsSync(dst)) continue;
-    try { fs.symlinkSync(path.relative(path.dirname(dst), src), dst); } catch (e) {
-      throw new Error(`${pkg} was installed without its install script and ${dst} is missing; reinstall it without --ignore-scripts (${(e as Error).message})`);
+    try {
+      fs.symlinkSync(path.relative(path.dirname(dst), src), dst);
+    } catch (e) {
+      throw new Error(
+        `${pkg} was installed without its install script and ${dst} is missing; reinstall it without --ignore-scripts (${(e as Error).message})`,
+      );
     }
   }
 }
@@ -86,9 +104,14 @@ export function hydrateSymlinks(pkgDir: string, pkg = 'the PostgreSQL package') 
 /** The machine's PostgreSQL binaries through `pg_config --bindir`. */
 export function systemBindir(): string {
   const r = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) throw new Error('`pg_config` was not found on PATH (install the server package, e.g. `apt-get install postgresql`)');
+  if (r.error || r.status !== 0)
+    throw new Error(
+      '`pg_config` was not found on PATH (install the server package, e.g. `apt-get install postgresql`)',
+    );
   const bindir = r.stdout.trim();
-  for (const b of ['initdb', 'postgres']) if (!fs.existsSync(path.join(bindir, b))) throw new Error(`pg_config points to ${bindir}, which has no ${b} (only the client is installed)`);
+  for (const b of ['initdb', 'postgres'])
+    if (!fs.existsSync(path.join(bindir, b)))
+      throw new Error(`pg_config points to ${bindir}, which has no ${b} (only the client is installed)`);
   return bindir;
 }
 
@@ -103,14 +126,26 @@ function psqlHint(): string {
 }
 
 function makeSystem(p: {
-  via: Way; host: string; port: number; database: string; adminUser: string; adminPassword: string; version?: string;
-  admin: pg.ClientConfig; stop: () => Promise<void>; label?: string;
+  via: Way;
+  host: string;
+  port: number;
+  database: string;
+  adminUser: string;
+  adminPassword: string;
+  version?: string;
+  admin: pg.ClientConfig;
+  stop: () => Promise<void>;
+  label?: string;
 }): PostgresSystem {
   const pool = new pg.Pool({ ...p.admin, max: 2, idleTimeoutMillis: 1000, allowExitOnIdle: true });
   pool.on('error', () => undefined); // the server going away at stop must not crash the session
   let stopped = false;
   return {
-    kind: 'postgres', via: p.via, host: p.host, port: p.port, database: p.database,
+    kind: 'postgres',
+    via: p.via,
+    host: p.host,
+    port: p.port,
+    database: p.database,
     label: p.label ?? `PostgreSQL${p.version ? ` ${p.version}` : ''} (${p.via}) on ${p.host}:${p.port}${psqlHint()}`,
     env: {
       PGHOST: p.host,
@@ -129,9 +164,24 @@ function makeSystem(p: {
       return { rows: r.rows, rowCount: r.rowCount ?? 0 };
     },
     async tryLogin(user, password) {
-      const c = new pg.Client({ host: p.host, port: p.port, database: p.database, user, password, connectionTimeoutMillis: 5000 });
+      const c = new pg.Client({
+        host: p.host,
+        port: p.port,
+        database: p.database,
+        user,
+        password,
+        connectionTimeoutMillis: 5000,
+      });
       c.on('error', () => undefined);
-      try { await c.connect(); await c.query('SELECT 1'); return null; } catch (e) { return (e as Error).message; } finally { await c.end().catch(() => undefined); }
+      try {
+        await c.connect();
+        await c.query('SELECT 1');
+        return null;
+      } catch (e) {
+        return (e as Error).message;
+      } finally {
+        await c.end().catch(() => undefined);
+      }
     },
     async stop() {
       if (stopped) return;
@@ -147,8 +197,15 @@ async function startLocal(via: 'embedded' | 'system', ctx: ProviderContext): Pro
   ctx.progress(`starting PostgreSQL (${via})…`);
   const c = await startLocalCluster(bindir, cacheRoot(ctx.env), { env: ctx.env, progress: ctx.progress });
   return makeSystem({
-    via, host: '127.0.0.1', port: c.port, database: LAB_DATABASE, adminUser: LAB_ADMIN, adminPassword: c.adminPassword,
-    version: c.version, admin: c.superuser(LAB_DATABASE), stop: () => c.stop(),
+    via,
+    host: '127.0.0.1',
+    port: c.port,
+    database: LAB_DATABASE,
+    adminUser: LAB_ADMIN,
+    adminPassword: c.adminPassword,
+    version: c.version,
+    admin: c.superuser(LAB_DATABASE),
+    stop: () => c.stop(),
   });
 }
 
@@ -157,11 +214,16 @@ async function startUrl(ctx: ProviderContext): Promise<PostgresSystem> {
   const raw = ctx.env.VAULT_LAB_POSTGRES_URL;
   if (!raw) throw new Error('VAULT_LAB_POSTGRES_URL is not set (e.g. postgresql://admin:secret@127.0.0.1:5432/lab)');
   let u: URL;
-  try { u = new URL(raw); } catch { throw new Error('VAULT_LAB_POSTGRES_URL is not a postgresql:// URL'); }
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new Error('VAULT_LAB_POSTGRES_URL is not a postgresql:// URL');
+  }
   if (!/^postgres(ql)?:$/.test(u.protocol)) throw new Error('VAULT_LAB_POSTGRES_URL must start with postgresql://');
   const user = decodeURIComponent(u.username);
   const password = decodeURIComponent(u.password);
-  if (!user || !password) throw new Error('VAULT_LAB_POSTGRES_URL must carry a user and a password (the engine logs in with them)');
+  if (!user || !password)
+    throw new Error('VAULT_LAB_POSTGRES_URL must carry a user and a password (the engine logs in with them)');
   const host = u.hostname || '127.0.0.1';
   const port = Number(u.port || 5432);
   const database = decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres';
@@ -170,18 +232,40 @@ async function startUrl(ctx: ProviderContext): Promise<PostgresSystem> {
   c.on('error', () => undefined);
   try {
     await c.connect();
-    const r = await c.query('SELECT rolsuper OR rolcreaterole AS ok, current_setting(\'server_version\') AS v FROM pg_roles WHERE rolname = current_user');
+    const r = await c.query(
+      "SELECT rolsuper OR rolcreaterole AS ok, current_setting('server_version') AS v FROM pg_roles WHERE rolname = current_user",
+    );
     if (!r.rows[0]?.ok) throw new Error(`${user} may not create roles (needs CREATEROLE or superuser)`);
     // The labs read `products` and `orders`: create them when missing, and drop only those we made.
-    const missing = (await c.query("SELECT to_regclass('public.products') IS NULL AND to_regclass('public.orders') IS NULL AS m")).rows[0].m;
-    if (missing) { await c.query('BEGIN'); for (const q of FIXTURE_TABLES_SQL) await c.query(q); await c.query('COMMIT'); }
+    const missing = (
+      await c.query("SELECT to_regclass('public.products') IS NULL AND to_regclass('public.orders') IS NULL AS m")
+    ).rows[0].m;
+    if (missing) {
+      await c.query('BEGIN');
+      for (const q of FIXTURE_TABLES_SQL) await c.query(q);
+      await c.query('COMMIT');
+    }
     return makeSystem({
-      via: 'url', host, port, database, adminUser: user, adminPassword: password, version: String(r.rows[0].v).split(' ')[0], admin,
+      via: 'url',
+      host,
+      port,
+      database,
+      adminUser: user,
+      adminPassword: password,
+      version: String(r.rows[0].v).split(' ')[0],
+      admin,
       stop: async () => {
         if (!missing) return;
         const d = new pg.Client(admin);
         d.on('error', () => undefined);
-        try { await d.connect(); await d.query('DROP TABLE IF EXISTS public.orders, public.products'); } catch { /* the server went away first */ } finally { await d.end().catch(() => undefined); }
+        try {
+          await d.connect();
+          await d.query('DROP TABLE IF EXISTS public.orders, public.products');
+        } catch {
+          /* the server went away first */
+        } finally {
+          await d.end().catch(() => undefined);
+        }
       },
     });
   } catch (e) {
@@ -202,7 +286,9 @@ const HOW: Record<Way, string> = {
 export async function startPostgres(ctx: ProviderContext): Promise<PostgresSystem> {
   const choice = (ctx.prefer ?? ctx.env.VAULT_LAB_POSTGRES ?? '').trim().toLowerCase();
   if (choice && !(WAYS as readonly string[]).includes(choice)) {
-    throw new ProviderError(`unknown PostgreSQL way "${choice}": choose one of ${WAYS.join(', ')} (set VAULT_LAB_POSTGRES=<way>)`);
+    throw new ProviderError(
+      `unknown PostgreSQL way "${choice}": choose one of ${WAYS.join(', ')} (set VAULT_LAB_POSTGRES=<way>)`,
+    );
   }
   const order: Way[] = choice ? [choice as Way] : ctx.env.VAULT_LAB_POSTGRES_URL ? ['url'] : ['embedded', 'system'];
   const failures: string[] = [];
@@ -219,11 +305,13 @@ export async function startPostgres(ctx: ProviderContext): Promise<PostgresSyste
     }
   }
   const others = WAYS.filter((w) => !order.includes(w)).map((w) => `  - ${w}: ${HOW[w]}`);
-  throw new ProviderError([
-    'PostgreSQL could not be started. Tried:',
-    ...failures,
-    ...(others.length ? ['Other ways (choose one with VAULT_LAB_POSTGRES=<way>):', ...others] : []),
-  ].join('\n'));
+  throw new ProviderError(
+    [
+      'PostgreSQL could not be started. Tried:',
+      ...failures,
+      ...(others.length ? ['Other ways (choose one with VAULT_LAB_POSTGRES=<way>):', ...others] : []),
+    ].join('\n'),
+  );
 }
 
 /**
@@ -233,7 +321,12 @@ export async function startPostgres(ctx: ProviderContext): Promise<PostgresSyste
  */
 export async function warmPostgres(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   if (env.VAULT_LAB_POSTGRES_URL || (env.VAULT_LAB_POSTGRES && env.VAULT_LAB_POSTGRES !== 'embedded')) return false;
-  try { await warmTemplate(embeddedBindir(), cacheRoot(env), env); return true; } catch { return false; }
+  try {
+    await warmTemplate(embeddedBindir(), cacheRoot(env), env);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 registerProvider({ kind: 'postgres', start: startPostgres });

@@ -37,13 +37,25 @@ export interface LocalCluster {
 const live = new Set<{ child: ChildProcess; dir: string }>();
 process.once('exit', () => {
   for (const l of live) {
-    try { l.child.kill('SIGQUIT'); } catch { /* already gone */ }
-    try { fs.rmSync(l.dir, { recursive: true, force: true }); } catch { /* best effort */ }
+    try {
+      l.child.kill('SIGQUIT');
+    } catch {
+      /* already gone */
+    }
+    try {
+      fs.rmSync(l.dir, { recursive: true, force: true });
+    } catch {
+      /* best effort */
+    }
   }
 });
 
 /** Copies the template into a private folder and starts it on a free loopback port. */
-export async function startLocalCluster(bindir: string, cacheRoot: string, opts: { env?: NodeJS.ProcessEnv; progress?: (m: string) => void; spare?: boolean } = {}): Promise<LocalCluster> {
+export async function startLocalCluster(
+  bindir: string,
+  cacheRoot: string,
+  opts: { env?: NodeJS.ProcessEnv; progress?: (m: string) => void; spare?: boolean } = {},
+): Promise<LocalCluster> {
   const runAs = serverAccount(opts.env);
   bindir = reachableBindir(bindir, runAs);
   sweepLeftovers(runAs);
@@ -54,7 +66,8 @@ export async function startLocalCluster(bindir: string, cacheRoot: string, opts:
     const data = path.join(dir, 'data');
     const tpl = await ensureTemplate(bindir, cacheRoot, runAs, opts.progress, data);
     const useSpare = opts.spare !== false;
-    if (!tpl.taken && !(useSpare && await claimSpare(tpl.key, data, runAs?.uid ?? process.getuid?.() ?? -1))) await copyTree(tpl.dir, data);
+    if (!tpl.taken && !(useSpare && (await claimSpare(tpl.key, data, runAs?.uid ?? process.getuid?.() ?? -1))))
+      await copyTree(tpl.dir, data);
     if (runAs && fs.statSync(data).uid !== runAs.uid) chownTree(data, runAs);
     fs.chmodSync(data, 0o700);
     const sock = path.join(dir, 'sock');
@@ -73,7 +86,10 @@ export async function startLocalCluster(bindir: string, cacheRoot: string, opts:
     const running = srv;
     if (useSpare) prepareSpare(tpl.key, tpl.dir);
     return {
-      port: running.port, version: tpl.version, adminPassword, cold: tpl.cold,
+      port: running.port,
+      version: tpl.version,
+      adminPassword,
+      cold: tpl.cold,
       superuser: (database = LAB_DATABASE) => ({ host: sock, port: running.port, user: 'postgres', database }),
       async stop() {
         await stopServer(running);
@@ -92,7 +108,11 @@ export async function startLocalCluster(bindir: string, cacheRoot: string, opts:
  * Builds the template (and a spare copy) ahead of time, e.g. while the learner reads the
  * course map, so the first database lab starts warm. Safe to call repeatedly.
  */
-export async function warmTemplate(bindir: string, cacheRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function warmTemplate(
+  bindir: string,
+  cacheRoot: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   const runAs = serverAccount(env);
   bindir = reachableBindir(bindir, runAs);
   const tpl = await ensureTemplate(bindir, cacheRoot, runAs);

@@ -10,7 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** The OS account the server runs as. */
-export interface RunAs { uid: number; gid: number; name: string }
+export interface RunAs {
+  uid: number;
+  gid: number;
+  name: string;
+}
 
 /**
  * Who runs the server: ourselves, or when we are root a dedicated unprivileged account
@@ -31,7 +35,9 @@ export function serverAccount(env: NodeJS.ProcessEnv = process.env): RunAs | nul
       return a;
     }
   }
-  throw new Error(`running as root, and none of the accounts ${candidates.join(', ')} exists to run PostgreSQL as (PostgreSQL refuses to run as root); create one with \`useradd --system vault-lab-pg\` or set VAULT_LAB_POSTGRES_USER`);
+  throw new Error(
+    `running as root, and none of the accounts ${candidates.join(', ')} exists to run PostgreSQL as (PostgreSQL refuses to run as root); create one with \`useradd --system vault-lab-pg\` or set VAULT_LAB_POSTGRES_USER`,
+  );
 }
 
 export function spawnOpts(runAs: RunAs | null) {
@@ -47,9 +53,14 @@ export function privateDir(prefix: string, runAs: RunAs | null): string {
 }
 
 export function run(bin: string, args: string[], runAs: RunAs | null, what: string) {
-  const r = spawnSync(bin, args, { encoding: 'utf8', ...spawnOpts(runAs), env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' } });
+  const r = spawnSync(bin, args, {
+    encoding: 'utf8',
+    ...spawnOpts(runAs),
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' },
+  });
   if (r.error) throw new Error(`${what}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`${what} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`);
+  if (r.status !== 0)
+    throw new Error(`${what} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`);
   return r.stdout;
 }
 
@@ -59,7 +70,12 @@ export function serverVersion(bindir: string, runAs: RunAs | null): string {
   const key = `${bindir}\0${runAs?.uid ?? ''}`;
   const known = versions.get(key);
   if (known) return known;
-  const out = run(path.join(bindir, 'postgres'), ['--version'], runAs, `${path.join(bindir, 'postgres')} --version${runAs ? ` (as ${runAs.name})` : ''}`);
+  const out = run(
+    path.join(bindir, 'postgres'),
+    ['--version'],
+    runAs,
+    `${path.join(bindir, 'postgres')} --version${runAs ? ` (as ${runAs.name})` : ''}`,
+  );
   const m = /(\d+(?:\.\d+)?)/.exec(out);
   if (!m) throw new Error(`cannot read the version from "${out.trim()}"`);
   versions.set(key, m[1]);
@@ -71,7 +87,6 @@ export function chownTree(dir: string, runAs: RunAs) {
   if (r.status !== 0) throw new Error(`cannot give ${dir} to ${runAs.name}: ${r.stderr?.toString().trim()}`);
 }
 
-
 /**
  * The binaries as the server account can run them. Started as root from a private folder
  * (say node_modules under /root), the unprivileged account cannot reach them: a read-only
@@ -79,11 +94,24 @@ export function chownTree(dir: string, runAs: RunAs) {
  */
 export function reachableBindir(bindir: string, runAs: RunAs | null): string {
   if (!runAs) return bindir;
-  try { serverVersion(bindir, runAs); return bindir; } catch (first) {
+  try {
+    serverVersion(bindir, runAs);
+    return bindir;
+  } catch (first) {
     const root = path.dirname(bindir);
-    const tag = createHash('sha256').update(root + String(fs.statSync(path.join(bindir, 'postgres')).mtimeMs)).digest('hex').slice(0, 12);
+    const tag = createHash('sha256')
+      .update(root + String(fs.statSync(path.join(bindir, 'postgres')).mtimeMs))
+      .digest('hex')
+      .slice(0, 12);
     let stage = path.join(os.tmpdir(), `vault-lab-pgdist-${tag}`);
-    const trusted = (d: string) => { try { const st = fs.lstatSync(d); return st.isDirectory() && st.uid === 0 && (st.mode & 0o022) === 0; } catch { return false; } };
+    const trusted = (d: string) => {
+      try {
+        const st = fs.lstatSync(d);
+        return st.isDirectory() && st.uid === 0 && (st.mode & 0o022) === 0;
+      } catch {
+        return false;
+      }
+    };
     if (fs.existsSync(stage) && !trusted(stage)) stage = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-lab-pgdist-'));
     if (!fs.existsSync(path.join(stage, 'bin', 'postgres'))) {
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-lab-pgdist-tmp-'));
@@ -92,11 +120,19 @@ export function reachableBindir(bindir: string, runAs: RunAs | null): string {
       }
       spawnSync('chmod', ['-R', 'a+rX,go-w', tmp]);
       fs.chmodSync(tmp, 0o755);
-      try { fs.renameSync(tmp, stage); } catch { fs.rmSync(tmp, { recursive: true, force: true }); }
+      try {
+        fs.renameSync(tmp, stage);
+      } catch {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
     }
     const staged = path.join(stage, 'bin');
-    try { serverVersion(staged, runAs); } catch (e) {
-      throw new Error(`${runAs.name} cannot run the PostgreSQL binaries (${(first as Error).message}), not even a copy in ${stage} (${(e as Error).message})`);
+    try {
+      serverVersion(staged, runAs);
+    } catch (e) {
+      throw new Error(
+        `${runAs.name} cannot run the PostgreSQL binaries (${(first as Error).message}), not even a copy in ${stage} (${(e as Error).message})`,
+      );
     }
     return staged;
   }

@@ -18,9 +18,14 @@ const spareName = (key: string) => path.join(os.tmpdir(), `vault-lab-pg-spare-${
 
 export async function claimSpare(key: string, target: string, uid: number): Promise<boolean> {
   await preparing.get(key);
-  try { fs.renameSync(spareName(key), target); } catch { return false; }
+  try {
+    fs.renameSync(spareName(key), target);
+  } catch {
+    return false;
+  }
   const st = fs.lstatSync(target);
-  if (st.isDirectory() && st.uid === uid && (st.mode & 0o077) === 0 && fs.existsSync(path.join(target, 'PG_VERSION'))) return true;
+  if (st.isDirectory() && st.uid === uid && (st.mode & 0o077) === 0 && fs.existsSync(path.join(target, 'PG_VERSION')))
+    return true;
   fs.rmSync(target, { recursive: true, force: true });
   return false;
 }
@@ -32,23 +37,39 @@ export function prepareSpare(key: string, template: string) {
   const job = (async () => {
     try {
       await copyTree(template, tmp);
-      try { fs.renameSync(tmp, spareName(key)); } catch { /* someone else's spare won */ }
+      try {
+        fs.renameSync(tmp, spareName(key));
+      } catch {
+        /* someone else's spare won */
+      }
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
       spareTmp.delete(tmp);
       preparing.delete(key);
     }
   })();
-  preparing.set(key, job.catch(() => undefined));
+  preparing.set(
+    key,
+    job.catch(() => undefined),
+  );
 }
 
 /** Resolves when the spare copy being prepared for this template key (if any) is done. */
-export async function waitForSpare(key: string): Promise<void> { await preparing.get(key); }
+export async function waitForSpare(key: string): Promise<void> {
+  await preparing.get(key);
+}
 
 /** Resolves when every spare copy being prepared in the background is done. */
-export async function sparesReady(): Promise<void> { await Promise.all([...preparing.values()]); }
-
+export async function sparesReady(): Promise<void> {
+  await Promise.all([...preparing.values()]);
+}
 
 process.once('exit', () => {
-  for (const t of spareTmp) { try { fs.rmSync(t, { recursive: true, force: true }); } catch { /* best effort */ } }
+  for (const t of spareTmp) {
+    try {
+      fs.rmSync(t, { recursive: true, force: true });
+    } catch {
+      /* best effort */
+    }
+  }
 });

@@ -4,7 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RunAs } from './run-as.js';
 
-const alive = (pid: number) => { if (!pid) return false; try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; } };
+const alive = (pid: number) => {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
 
 /**
  * Removes what a crashed or killed earlier run left in the temp folder: lab clusters whose
@@ -17,20 +25,39 @@ export function sweepLeftovers(runAs: RunAs | null, again = false) {
   swept = true;
   const uid = runAs?.uid ?? process.getuid?.() ?? -1;
   let names: string[] = [];
-  try { names = fs.readdirSync(os.tmpdir()); } catch { return; }
+  try {
+    names = fs.readdirSync(os.tmpdir());
+  } catch {
+    return;
+  }
   for (const name of names) {
     const full = path.join(os.tmpdir(), name);
     let owner = 0;
     if (/^vault-lab-pg-spare-tmp-(\d+)-/.test(name)) owner = Number(/^vault-lab-pg-spare-tmp-(\d+)-/.exec(name)![1]);
     else if (/^vault-lab-pg-(?!spare-)[A-Za-z0-9]{6}$/.test(name)) {
-      try { owner = Number(fs.readFileSync(path.join(full, 'owner'), 'utf8')); } catch { continue; }
+      try {
+        owner = Number(fs.readFileSync(path.join(full, 'owner'), 'utf8'));
+      } catch {
+        continue;
+      }
     } else continue;
-    try { const st = fs.lstatSync(full); if (!st.isDirectory() || (st.uid !== uid && st.uid !== process.getuid?.())) continue; } catch { continue; }
+    try {
+      const st = fs.lstatSync(full);
+      if (!st.isDirectory() || (st.uid !== uid && st.uid !== process.getuid?.())) continue;
+    } catch {
+      continue;
+    }
     if (alive(owner)) continue;
     try {
       const pm = Number(fs.readFileSync(path.join(full, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
       if (alive(pm) && fs.readFileSync(`/proc/${pm}/cmdline`, 'utf8').includes('postgres')) process.kill(pm, 'SIGQUIT');
-    } catch { /* no server was running */ }
-    try { fs.rmSync(full, { recursive: true, force: true }); } catch { /* best effort */ }
+    } catch {
+      /* no server was running */
+    }
+    try {
+      fs.rmSync(full, { recursive: true, force: true });
+    } catch {
+      /* best effort */
+    }
   }
 }

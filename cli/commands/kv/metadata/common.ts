@@ -14,9 +14,16 @@ export async function metadataTarget(ctx: CommandContext): Promise<{ apiPath: st
 
 export const metadataWriteFlags = {
   ...kvFlags,
-  'max-versions': { kind: 'int' as const, default: -1, usage: 'The number of versions to keep (0 = the engine default).' },
+  'max-versions': {
+    kind: 'int' as const,
+    default: -1,
+    usage: 'The number of versions to keep (0 = the engine default).',
+  },
   'cas-required': { kind: 'bool' as const, usage: 'If true, every write to the key needs -cas.' },
-  'delete-version-after': { kind: 'duration' as const, usage: 'Delete each version this long after it is written ("0s" = never).' },
+  'delete-version-after': {
+    kind: 'duration' as const,
+    usage: 'Delete each version this long after it is written ("0s" = never).',
+  },
   'custom-metadata': { kind: 'map' as const, usage: 'key=value custom metadata; may be repeated.' },
 };
 

@@ -18,7 +18,11 @@ Common Options:
   async run(ctx) {
     const r0 = await metadataTarget(ctx);
     if (typeof r0 === 'number') return r0;
-    try { await ctx.client().request('DELETE', r0.apiPath); } catch (e) { return ctx.fail(`Error deleting ${r0.apiPath}`, e); }
+    try {
+      await ctx.client().request('DELETE', r0.apiPath);
+    } catch (e) {
+      return ctx.fail(`Error deleting ${r0.apiPath}`, e);
+    }
     ctx.io.stdout(`Success! Data deleted (if it existed) at: ${r0.apiPath}\n`);
     return 0;
   },

@@ -21,17 +21,30 @@ Common Options:
     const r0 = await metadataTarget(ctx);
     if (typeof r0 === 'number') return r0;
     let r;
-    try { r = await ctx.client().request('GET', r0.apiPath, undefined, { allow404: true }); } catch (e) { return ctx.fail(`Error reading ${r0.apiPath}`, e); }
-    if (!r.body || r.status === 404) { ctx.io.stderr(`No value found at ${r0.apiPath}\n`); return 2; }
+    try {
+      r = await ctx.client().request('GET', r0.apiPath, undefined, { allow404: true });
+    } catch (e) {
+      return ctx.fail(`Error reading ${r0.apiPath}`, e);
+    }
+    if (!r.body || r.status === 404) {
+      ctx.io.stderr(`No value found at ${r0.apiPath}\n`);
+      return 2;
+    }
     if (ctx.flags.field) return ctx.outputSecret(r.body);
     if (r.body.wrap_info || ctx.format() !== 'table') return ctx.outputSecret(r.body);
     const data = { ...((r.body.data as Record<string, unknown>) ?? {}) };
     const versions = data.versions as Record<string, Record<string, unknown>> | undefined;
-    if (!versions) { ctx.io.stderr(`No value found at ${r0.apiPath}\n`); ctx.outputSecret(r.body); return 2; }
+    if (!versions) {
+      ctx.io.stderr(`No value found at ${r0.apiPath}\n`);
+      ctx.outputSecret(r.body);
+      return 2;
+    }
     delete data.versions;
     ctx.warnings(r.body);
     let out = pathBanner('Metadata Path', r0.apiPath) + `${mapBanner('Metadata', data)}\n${mapTableOf(data)}`;
-    for (const v of Object.keys(versions).map(Number).sort((a, b) => a - b)) {
+    for (const v of Object.keys(versions)
+      .map(Number)
+      .sort((a, b) => a - b)) {
       const vd = versions[String(v)];
       out += `\n${mapBanner(`Version ${v}`, vd)}\n${mapTableOf(vd)}`;
     }

@@ -30,10 +30,23 @@ Common Options:
     if (typeof r0 === 'number') return r0;
     const body = metadataBody(ctx);
     const remove = ctx.flags['remove-custom-metadata'] as string[];
-    if (remove.length) body.custom_metadata = { ...((body.custom_metadata as object) ?? {}), ...Object.fromEntries(remove.map((k) => [k, null])) };
+    if (remove.length)
+      body.custom_metadata = {
+        ...((body.custom_metadata as object) ?? {}),
+        ...Object.fromEntries(remove.map((k) => [k, null])),
+      };
     let r;
-    try { r = await ctx.client().request('PATCH', r0.apiPath, body, { headers: { 'Content-Type': 'application/merge-patch+json' } }); } catch (e) { return ctx.fail(`Error writing data to ${r0.apiPath}`, e); }
-    if (!r.body) { if (ctx.format() === 'table') ctx.io.stdout(`Success! Data written to: ${r0.apiPath}\n`); return 0; }
+    try {
+      r = await ctx
+        .client()
+        .request('PATCH', r0.apiPath, body, { headers: { 'Content-Type': 'application/merge-patch+json' } });
+    } catch (e) {
+      return ctx.fail(`Error writing data to ${r0.apiPath}`, e);
+    }
+    if (!r.body) {
+      if (ctx.format() === 'table') ctx.io.stdout(`Success! Data written to: ${r0.apiPath}\n`);
+      return 0;
+    }
     return ctx.outputSecret(r.body);
   },
 };

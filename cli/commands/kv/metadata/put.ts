@@ -34,8 +34,15 @@ Common Options:
     const r0 = await metadataTarget(ctx);
     if (typeof r0 === 'number') return r0;
     let r;
-    try { r = await ctx.client().request('PUT', r0.apiPath, metadataBody(ctx)); } catch (e) { return ctx.fail(`Error writing data to ${r0.apiPath}`, e); }
-    if (!r.body) { if (ctx.format() === 'table') ctx.io.stdout(`Success! Data written to: ${r0.apiPath}\n`); return 0; }
+    try {
+      r = await ctx.client().request('PUT', r0.apiPath, metadataBody(ctx));
+    } catch (e) {
+      return ctx.fail(`Error writing data to ${r0.apiPath}`, e);
+    }
+    if (!r.body) {
+      if (ctx.format() === 'table') ctx.io.stdout(`Success! Data written to: ${r0.apiPath}\n`);
+      return 0;
+    }
     return ctx.outputSecret(r.body);
   },
 };
