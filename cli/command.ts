@@ -4,7 +4,7 @@
  * HTTP client. Commands register themselves in `commands/index.ts`.
  */
 import { ApiError, ConnectError, VaultClient } from './api/client.js';
-import { FlagSpecs } from './flags.js';
+import type { FlagSpecs } from './flags.js';
 import { resolveToken } from './token-helper.js';
 import { CaptureSignal } from './api/capture.js';
 import { cell, goValue, kvTable, secretShape, sortDeep, toJson, toYaml, wrapAtLength } from './format.js';

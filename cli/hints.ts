@@ -25,7 +25,7 @@ export const HINTS: Hint[] = [
       `${PREFIX} check-and-set is a KV setting, not a mount option: "vault write ${(positional(a, 2)[0] ?? '<mount>').replace(/\/+$/, '')}/config cas_required=true" (or "vault kv metadata put -cas-required=true <path>" for one secret).`,
   },
   {
-    test: (a, e) => !!e && /flag provided but not defined: -token$/.test(e),
+    test: (_a, e) => !!e && /flag provided but not defined: -token$/.test(e),
     text: () =>
       `${PREFIX} the vault CLI has no -token flag; set the token with "export VAULT_TOKEN=<token>" (or "VAULT_TOKEN=<token> vault …" for one command), or run "vault login".`,
   },

@@ -3,7 +3,7 @@
  * turns every failure into the real CLI's message and exit code — never a stack trace.
  */
 import { COMMANDS, GROUPS } from './commands/index.js';
-import { Command, IO, makeContext } from './command.js';
+import { type Command, type IO, makeContext } from './command.js';
 import { GLOBAL_FLAGS, HelpRequested, OUTPUT_FLAGS, parseFlags, UsageError } from './flags.js';
 import { CaptureSignal, curlString, policyString } from './api/capture.js';
 import { hintFor } from './hints.js';

@@ -5,7 +5,7 @@
  */
 import type http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { AuditBroker, AuditEvent } from './core/audit-log.js';
+import { AuditBroker, type AuditEvent } from './core/audit-log.js';
 import { Clock } from './sdk/clock.js';
 import { Core } from './core/core.js';
 import { base62 } from './sdk/ids.js';
@@ -17,7 +17,7 @@ import { SealManager } from './physical/seal.js';
 import { AuditManager } from './audit/manager.js';
 import type { EngineResponse, Operation } from './sdk/types.js';
 import { listen } from './http/server.js';
-import { systemBackend, SysExtension } from './system/index.js';
+import { systemBackend, type SysExtension } from './system/index.js';
 import { tokenBackend } from './auth/token/index.js';
 import { cubbyholeBackend, kvBackend } from './secrets/kv/index.js';
 import type { Backend, BackendContext, BackendFactory } from './framework/backend.js';

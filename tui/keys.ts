@@ -242,7 +242,11 @@ export function hintLine(scope: Exclude<Scope, 'any'>): string {
   const seen = new Set<string>();
   return bindingsFor(scope)
     .filter((b) => b.footer)
-    .filter((b) => (seen.has(b.action) ? false : (seen.add(b.action), true)))
+    .filter((b) => {
+      if (seen.has(b.action)) return false;
+      seen.add(b.action);
+      return true;
+    })
     .map((b) => b.footer)
     .join('  ');
 }

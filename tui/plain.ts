@@ -140,7 +140,7 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
     controller = c;
     let learnerShell: ScriptShell | null = null;
     // What was last printed, so each change is said once.
-    let said = { progress: '', step: -1, checks: '', notice: '' };
+    const said = { progress: '', step: -1, checks: '', notice: '' };
     let lastSaid: AuditEvent | undefined;
     let announced = false;
     const printStep = () => {

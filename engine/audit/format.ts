@@ -52,7 +52,7 @@ export function formatEntry(e: AuditEvent, raw: ReadonlyMap<string, string>, o: 
     }
     const out: Record<string, unknown> = {};
     for (const k in v)
-      if (Object.prototype.hasOwnProperty.call(v, k)) out[k] = walk((v as Record<string, unknown>)[k], depth + 1);
+      if (Object.hasOwn(v, k)) out[k] = walk((v as Record<string, unknown>)[k], depth + 1);
     return out;
   };
   const { decision: _d, status: _s, ...rest } = e;

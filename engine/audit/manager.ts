@@ -11,8 +11,8 @@ import type { AuditDevice } from '../sdk/audit.js';
 import type { StorageView } from '../sdk/storage.js';
 import { userError, VaultError } from '../sdk/errors.js';
 import { uuid } from '../sdk/ids.js';
-import { formatEntry, FormatOptions, hmacValue } from './format.js';
-import { AuditSink, parseBoolOption, SINK_TYPES } from './devices.js';
+import { formatEntry, type FormatOptions, hmacValue } from './format.js';
+import { type AuditSink, parseBoolOption, SINK_TYPES } from './devices.js';
 
 export interface AuditTableEntry {
   /** With trailing slash. */

@@ -137,7 +137,7 @@ function lex(src: string): Tok[] {
       }
     }
     if (/[A-Za-z_]/.test(c)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_.\-]*/.exec(src.slice(i))!;
+      const m = /^[A-Za-z_][A-Za-z0-9_.-]*/.exec(src.slice(i))!;
       toks.push({ t: 'ident', v: m[0], pos });
       adv(m[0].length);
       continue;

@@ -7,7 +7,7 @@ import { shortHex, uuid } from '../sdk/ids.js';
 import type { Clock } from '../sdk/clock.js';
 import type { StorageView } from '../sdk/storage.js';
 import type { MountConfig, MountEntry, SystemView } from '../sdk/system-view.js';
-import { Backend, BackendFactory, compilePaths, CompiledPath } from '../framework/backend.js';
+import { type Backend, type BackendFactory, compilePaths, type CompiledPath } from '../framework/backend.js';
 import type { ExpirationManager } from './expiration.js';
 import type { PolicyStore } from './policies.js';
 import { SYSTEM_MAX_TTL, type TokenStore } from './tokens.js';

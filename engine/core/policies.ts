@@ -4,7 +4,7 @@
  */
 import { ACL } from './acl.js';
 import { VaultError, userError } from '../sdk/errors.js';
-import { normalizePolicyName, parsePolicy, Policy, PolicyParseError } from './policy.js';
+import { normalizePolicyName, parsePolicy, type Policy, PolicyParseError } from './policy.js';
 import type { StorageView } from '../sdk/storage.js';
 
 export const DEFAULT_POLICY = `# Lets a token look up its own properties.

@@ -1,7 +1,7 @@
 /**
  * ACL policies: parsing (HCL1 or JSON, optionally base64) into path rules.
  */
-import { HclError, HclObject, HclValue, isObject, jsonToHcl, parseHcl, Pos } from './hcl.js';
+import { HclError, type HclObject, type HclValue, isObject, jsonToHcl, parseHcl, type Pos } from './hcl.js';
 import { parseDuration } from '../sdk/duration.js';
 import { normalizePolicyName } from '../sdk/policy-name.js';
 

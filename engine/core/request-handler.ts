@@ -24,8 +24,8 @@ import { addressAllowed } from '../sdk/net.js';
 import type { BackendResponse, EngineResponse, HandleInput, Operation, TokenEntry } from '../sdk/types.js';
 import type { AclDecision } from '../sdk/audit.js';
 import {
-  BackendRequest,
-  CompiledPath,
+  type BackendRequest,
+  type CompiledPath,
   FieldData,
   globMatch,
   matchPath,

@@ -10,7 +10,7 @@ import { normalizePolicyName } from '../sdk/policy-name.js';
 import type { CreateTokenParams, TokenHelpers } from '../sdk/system-view.js';
 import type { TokenEntry } from '../sdk/types.js';
 import type { Backend } from '../framework/backend.js';
-import { SYSTEM_MAX_TTL, TokenStore } from './tokens.js';
+import { SYSTEM_MAX_TTL, type TokenStore } from './tokens.js';
 
 export class TokenManager implements TokenHelpers {
   private timers = new Map<string, () => void>();

@@ -7,7 +7,7 @@ import type { Clock } from '../sdk/clock.js';
 import type { StorageView } from '../sdk/storage.js';
 import type { SystemView } from '../sdk/system-view.js';
 import type { BackendResponse, Operation, TokenEntry } from '../sdk/types.js';
-import { FieldData, FieldSchema } from './fields.js';
+import type { FieldData, FieldSchema } from './fields.js';
 
 export type { FieldSchema } from './fields.js';
 export { FieldData } from './fields.js';

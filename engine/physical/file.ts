@@ -38,7 +38,7 @@ function encodeSegment(s: string): string {
   for (const ch of Buffer.from(s, 'utf8')) {
     const c = String.fromCharCode(ch);
     out +=
-      /[A-Za-z0-9_\-]/.test(c) || (c === '.' && out !== '') ? c : '%' + ch.toString(16).toUpperCase().padStart(2, '0');
+      /[A-Za-z0-9_-]/.test(c) || (c === '.' && out !== '') ? c : '%' + ch.toString(16).toUpperCase().padStart(2, '0');
   }
   return out;
 }

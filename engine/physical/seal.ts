@@ -11,7 +11,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { combine, split } from 'shamir-secret-sharing';
-import { BarrierStorage, Keyring, KEYRING_KEY, open, seal as gcmSeal, SEAL_CONFIG_KEY } from './barrier.js';
+import { type BarrierStorage, Keyring, KEYRING_KEY, open, seal as gcmSeal, SEAL_CONFIG_KEY } from './barrier.js';
 import type { Clock } from '../sdk/clock.js';
 import { userError, VaultError } from '../sdk/errors.js';
 

@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { HclError, HclItem, HclObject, HclValue, isObject, parseHcl } from '../core/hcl.js';
+import { HclError, type HclItem, type HclObject, type HclValue, isObject, parseHcl } from '../core/hcl.js';
 import { parseDuration } from '../sdk/duration.js';
 
 export interface ServerConfig {

@@ -40,7 +40,7 @@ export function select(obj: unknown, path: string): { found: boolean; value: unk
         if (Array.isArray(c) && seg.index < c.length) next.push(c[seg.index]);
         else if (c && typeof c === 'object' && String(seg.index) in c)
           next.push((c as Record<string, unknown>)[String(seg.index)]);
-      } else if (c && typeof c === 'object' && !Array.isArray(c) && Object.prototype.hasOwnProperty.call(c, seg.key)) {
+      } else if (c && typeof c === 'object' && !Array.isArray(c) && Object.hasOwn(c, seg.key)) {
         next.push((c as Record<string, unknown>)[seg.key]);
       }
     }

@@ -52,5 +52,7 @@ export async function createCheckerToken(engine: Engine): Promise<string> {
     token: engine.rootToken,
     data: { display_name: 'vault-lab-checker', no_parent: true, policies: ['root'] },
   });
-  return String((r.body?.auth as Record<string, unknown>).client_token);
+  const auth = r.body?.auth as Record<string, unknown> | undefined;
+  if (!auth?.client_token) throw new Error(`the lab engine refused the checker token: ${JSON.stringify(r.body)}`);
+  return String(auth.client_token);
 }

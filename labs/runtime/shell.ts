@@ -2,7 +2,7 @@
  * A persistent bash for running setup and solution commands headlessly, so state
  * carries between commands (`export RO_TOKEN=…`) exactly as in a learner's shell.
  */
-import { spawn, ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
 export interface ShellResult {

@@ -68,5 +68,5 @@ export function normalise(s: string, url?: string): string {
     .replace(/\b((?:auth_)?[a-z_]+)_[0-9a-f]{8}\b/g, '$1_<hex>')
     .replace(/([a-z0-9-]\/)[A-Za-z0-9]{24}\b/g, '$1<lease-id>')
     .replace(/\b(creation_time)(\s+|": )\d{9,}/g, '$1$2<unix>')
-    .replace(/\b(ttl)(\s+)(\d+h)?(\d+m)?(\d+s)?\b/g, (m, k, sp) => `${k}${sp}<ttl>`);
+    .replace(/\b(ttl)(\s+)(\d+h)?(\d+m)?(\d+s)?\b/g, (_m, k, sp) => `${k}${sp}<ttl>`);
 }

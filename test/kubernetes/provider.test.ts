@@ -118,6 +118,6 @@ describe('kubernetes provider', () => {
   it('names every way it tried when none works', async () => {
     await expect(
       kubernetesProvider.start(ctxFor(tmp(), { VAULT_LAB_KUBECONFIG: '/nowhere/config' }, 'kubeconfig')),
-    ).rejects.toThrow(/Tried:\n  - kubeconfig: no kubeconfig at \/nowhere\/config\nChoose a way with --kubernetes=/);
+    ).rejects.toThrow(/Tried:\n {2}- kubeconfig: no kubeconfig at \/nowhere\/config\nChoose a way with --kubernetes=/);
   });
 });

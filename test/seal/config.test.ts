@@ -54,14 +54,14 @@ describe('config TTLs in the engine', () => {
         token: init.root_token,
         data: { policies: ['default'] },
       });
-      expect((t1.body?.auth as { lease_duration: number }).lease_duration).toBe(3600);
+      expect((t1.body?.auth as { lease_duration: number } | undefined)?.lease_duration).toBe(3600);
       const t2 = await e.request({
         operation: 'write',
         path: 'auth/token/create',
         token: init.root_token,
         data: { policies: ['default'], ttl: '5h' },
       });
-      expect((t2.body?.auth as { lease_duration: number }).lease_duration).toBe(7200);
+      expect((t2.body?.auth as { lease_duration: number } | undefined)?.lease_duration).toBe(7200);
       expect(String(t2.body?.warnings)).toMatch(/capped/);
     } finally {
       await e.stop();

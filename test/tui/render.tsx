@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import React from 'react';
+import type React from 'react';
 import { render } from 'ink-testing-library';
 import { onTestFinished } from 'vitest';
 import { CourseUi } from '../../tui/root.js';
@@ -79,7 +79,7 @@ export function renderUi(tree: React.ReactElement): Ui {
   return ui;
 }
 
-export interface CourseUi extends Ui {
+export interface RenderedCourse extends Ui {
   labs: LoadedLab[];
   store: ProgressStore;
   data: string;
@@ -97,7 +97,7 @@ export function renderCourse(
     data?: string;
     notices?: string[];
   } = {},
-): CourseUi {
+): RenderedCourse {
   const data = opts.data ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vl-tui-'));
   const { labs } = loadLabDir(opts.labsDir ?? FIXTURE_COURSE);
   const store = new ProgressStore(data).load();

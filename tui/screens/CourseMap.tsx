@@ -1,5 +1,5 @@
 /** The course map: labs grouped by topic with minutes, needs, status and progress. */
-import React from 'react';
+import type React from 'react';
 import { Box, Text } from 'ink';
 import type { LoadedLab } from '../../labs/index.js';
 import type { LabProgress } from '../../labs/index.js';

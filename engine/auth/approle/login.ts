@@ -2,8 +2,8 @@
 import { userError } from '../../sdk/errors.js';
 import type { TokenEntry } from '../../sdk/types.js';
 import type { PathDef } from '../../framework/backend.js';
-import { addressAllowed, clientAddress, loginDisplayName, tokenAuth, UserLockout } from '../common.js';
-import { AppRoleStore, SecretIdEntry } from './store.js';
+import { addressAllowed, clientAddress, loginDisplayName, tokenAuth, type UserLockout } from '../common.js';
+import type { AppRoleStore, SecretIdEntry } from './store.js';
 
 const INVALID = 'invalid role or secret ID';
 

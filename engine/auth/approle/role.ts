@@ -11,7 +11,7 @@ import {
   TOKEN_FIELDS,
   tokenData,
 } from '../common.js';
-import { AppRoleStore, RoleEntry } from './store.js';
+import { AppRoleStore, type RoleEntry } from './store.js';
 
 /** Vault's GenericNameRegex for role names. */
 export const ROLE = '(?<role_name>\\w(?:[\\w\\-.@]*\\w)?)';

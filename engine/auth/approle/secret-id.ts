@@ -9,7 +9,7 @@ import type { BackendResponse } from '../../sdk/types.js';
 import type { FieldData, PathDef } from '../../framework/backend.js';
 import { addressAllowed, listResponse, parseCidrList } from '../common.js';
 import { ROLE } from './role.js';
-import { AppRoleStore, RoleEntry, SecretIdEntry } from './store.js';
+import type { AppRoleStore, RoleEntry, SecretIdEntry } from './store.js';
 
 const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 /** Engine-clock milliseconds as Go prints a time.Time in JSON (nanosecond precision). */

@@ -303,7 +303,7 @@ export function kubernetesBackend(ctx: BackendContext): Backend {
       synopsis: 'Authenticates Kubernetes service accounts with Vault.',
       fields: { role: { type: 'string' }, jwt: { type: 'string' } },
       operations: {
-        update: async (req, d) => {
+        update: async (_req, d) => {
           const roleName = d.get<string>('role');
           if (!roleName) throw userError('missing role');
           const jwt = d.get<string>('jwt');

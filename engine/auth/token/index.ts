@@ -6,7 +6,7 @@ import type { Backend, BackendContext, BackendRequest, PathDef } from '../../fra
 import { VaultError, userError } from '../../sdk/errors.js';
 import { normalizePolicyName } from '../../sdk/policy-name.js';
 import type { TokenEntry } from '../../sdk/types.js';
-import { rolePaths, TokenRole } from './roles.js';
+import { rolePaths, type TokenRole } from './roles.js';
 
 const createFields = {
   id: { type: 'string' as const },

@@ -2,9 +2,9 @@
 import { permissionDenied, userError } from '../../sdk/errors.js';
 import type { TokenEntry } from '../../sdk/types.js';
 import type { PathDef } from '../../framework/backend.js';
-import { addressAllowed, loginDisplayName, tokenAuth, UserLockout } from '../common.js';
+import { addressAllowed, loginDisplayName, tokenAuth, type UserLockout } from '../common.js';
 import { verifyPassword } from './password.js';
-import { NAME, Users } from './users.js';
+import { NAME, type Users } from './users.js';
 
 export interface LoginDeps {
   users: Users;

@@ -10,7 +10,7 @@ import {
   parseTokenFields,
   TOKEN_FIELDS,
   tokenData,
-  TokenParams,
+  type TokenParams,
 } from '../common.js';
 import { hashPassword } from './password.js';
 

@@ -11,7 +11,7 @@ import { notFound, userError, VaultError } from '../../sdk/errors.js';
 import { rfc3339Nano } from '../../sdk/ids.js';
 import {
   connectionSettings,
-  DbConfig,
+  type DbConfig,
   dbErrorText,
   DEFAULT_ROTATE_ROOT,
   DEFAULT_STATIC_ROTATION,

@@ -1,5 +1,5 @@
 /** `intermediate/generate/<type>`, `intermediate/set-signed`, `config/ca` (import a bundle). */
-import crypto, { KeyObject } from 'node:crypto';
+import crypto, { type KeyObject } from 'node:crypto';
 import { userError } from '../../sdk/errors.js';
 import type { PathDef } from '../../framework/backend.js';
 import { pem, pemBlocks } from './der.js';

@@ -1,5 +1,5 @@
 /** `issue/<role>` (the engine generates the key) and `sign/<role>` (the caller's CSR). */
-import { KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { userError } from '../../sdk/errors.js';
 import type { BackendResponse } from '../../sdk/types.js';
 import type { BackendContext, PathDef } from '../../framework/backend.js';
@@ -10,14 +10,14 @@ import {
   firstDisallowed,
   limitToIssuer,
   notAfterFor,
-  RoleNameRules,
+  type RoleNameRules,
   sansFrom,
 } from './issuing.js';
 import { parseCsrField } from './root.js';
 import type { Role } from './roles.js';
 import type { PkiStore } from './store.js';
 import {
-  BuiltCert,
+  type BuiltCert,
   buildCertificate,
   ecPrivateKeyOut,
   generateEcLeaf,
@@ -26,11 +26,11 @@ import {
   keyInfo,
   newSerial,
   parseCertificate,
-  PkiKeyType,
+  type PkiKeyType,
   privateKeyOut,
-  Sans,
+  type Sans,
   spkiOf,
-  Subject,
+  type Subject,
 } from './x509.js';
 
 const ISSUE_FIELDS = {

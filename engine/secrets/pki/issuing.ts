@@ -9,7 +9,7 @@ import { formatGoDuration } from '../../sdk/duration.js';
 import { userError } from '../../sdk/errors.js';
 import { pem } from './der.js';
 import type { Issuer } from './store.js';
-import { BuiltCert, formatSerial, Sans, Subject } from './x509.js';
+import { type BuiltCert, formatSerial, type Sans, type Subject } from './x509.js';
 
 /** Subject and SAN fields common to root, intermediate and sign-intermediate. */
 export const SUBJECT_FIELDS: Record<string, FieldSchema> = {

@@ -1,5 +1,5 @@
 /** `root/generate/<type>`, `DELETE root`, `root/sign-intermediate`. */
-import { KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import crypto from 'node:crypto';
 import { userError } from '../../sdk/errors.js';
 import type { BackendContext, PathDef } from '../../framework/backend.js';
@@ -24,7 +24,7 @@ import {
   normalizeKeyBits,
   parseCertificate,
   parseCSR,
-  PkiKeyType,
+  type PkiKeyType,
   privateKeyOut,
   spkiOf,
 } from './x509.js';

@@ -3,13 +3,13 @@
  * revocations, CRLs, roles and URLs. Parsed issuers, keys and roles are cached in memory;
  * only this mount writes its storage, and a restore builds a fresh backend.
  */
-import crypto, { KeyObject } from 'node:crypto';
+import crypto, { type KeyObject } from 'node:crypto';
 import type { Clock } from '../../sdk/clock.js';
 import { userError } from '../../sdk/errors.js';
 import { uuid } from '../../sdk/ids.js';
 import type { StorageView } from '../../sdk/storage.js';
 import { pem, pemBlocks } from './der.js';
-import { BuiltCert, buildCRL, formatSerial, keyInfo, ParsedCert, parseCertificate, signedBy, Urls } from './x509.js';
+import { type BuiltCert, buildCRL, formatSerial, keyInfo, type ParsedCert, parseCertificate, signedBy, type Urls } from './x509.js';
 
 export interface IssuerEntry {
   issuer_id: string;

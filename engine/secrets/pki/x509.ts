@@ -2,16 +2,16 @@
  * X.509 certificates, CSRs and CRLs built and parsed with our DER code and signed with
  * node:crypto. Field choices follow reference §11.3 (what Vault puts in certificates).
  */
-import crypto, { KeyObject } from 'node:crypto';
+import crypto, { type KeyObject } from 'node:crypto';
 import net from 'node:net';
 import { promisify } from 'node:util';
 import {
   bitString,
   bool,
   ctx,
-  Der,
+  type Der,
   int,
-  Node,
+  type Node,
   octet,
   oid,
   parse,
@@ -365,7 +365,7 @@ function ipBytes(ip: string): Buffer {
   return Buffer.from(full.flatMap((h) => [h >> 8, h & 0xff]));
 }
 function expandIPv6(ip: string): number[] {
-  let [head, tail] = ip.split('::') as [string, string | undefined];
+  const [head, tail] = ip.split('::') as [string, string | undefined];
   const parse16 = (s: string) =>
     (s ? s.split(':') : []).flatMap((p) => {
       if (p.includes('.')) {
@@ -407,7 +407,7 @@ function keyUsageBits(usages: string[]): Der {
   // Bit 0 is the most significant bit of the first byte; trim trailing zero bits.
   const bytes = [0, 0];
   for (let i = 0; i < 9; i++) if (v & (1 << i)) bytes[i >> 3] |= 0x80 >> (i & 7);
-  let n = bytes[1] ? 2 : 1;
+  const n = bytes[1] ? 2 : 1;
   if (!bytes[0] && !bytes[1]) return bitString(Buffer.alloc(0));
   const last = bytes[n - 1];
   let unused = 0;

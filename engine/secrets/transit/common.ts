@@ -1,7 +1,7 @@
 /** Helpers shared by the transit path families: base64 inputs and batch requests. */
 import { userError, VaultError } from '../../sdk/errors.js';
 import type { BackendResponse } from '../../sdk/types.js';
-import { coerce, FieldData, FieldSchema } from '../../framework/fields.js';
+import { coerce, type FieldData, type FieldSchema } from '../../framework/fields.js';
 import type { TransitKey } from './key.js';
 import type { KeyStore } from './store.js';
 import { decodeB64 } from './wire.js';

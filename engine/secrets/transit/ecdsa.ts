@@ -4,7 +4,7 @@
  * It is only used for prehashed requests; everything else goes through node:crypto.
  * Tests check it against node:crypto's verifier on every curve.
  */
-import crypto, { KeyObject } from 'node:crypto';
+import crypto, { type KeyObject } from 'node:crypto';
 
 interface Curve {
   p: bigint;

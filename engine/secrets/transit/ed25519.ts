@@ -1,5 +1,5 @@
 /** Ed25519 keys as raw bytes: Vault exports and derives them by their 32-byte seed and public key. */
-import crypto, { KeyObject } from 'node:crypto';
+import crypto, { type KeyObject } from 'node:crypto';
 
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 

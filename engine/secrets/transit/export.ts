@@ -5,7 +5,7 @@ import type { Clock } from '../../sdk/clock.js';
 import type { PathDef } from '../../framework/backend.js';
 import type { TransitCtx } from './common.js';
 import { TransitKey } from './key.js';
-import { KEY_TYPES, StoredKey } from './key-types.js';
+import { KEY_TYPES, type StoredKey } from './key-types.js';
 import { decodeB64 } from './wire.js';
 
 const EXPORT_TYPES = ['encryption-key', 'signing-key', 'hmac-key', 'public-key'];

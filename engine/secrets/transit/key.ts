@@ -3,7 +3,7 @@
  * material and its own HMAC key, plus the rules that say which versions may encrypt,
  * decrypt, sign or verify. All crypto is node:crypto; all time is the engine clock.
  */
-import crypto, { KeyObject } from 'node:crypto';
+import crypto, { type KeyObject } from 'node:crypto';
 import type { Clock } from '../../sdk/clock.js';
 import { userError } from '../../sdk/errors.js';
 import { rfc3339Nano } from '../../sdk/ids.js';

@@ -1,5 +1,5 @@
 /** The key material of one version: generated for a new version, decoded (and cached by the key) for use. */
-import crypto, { KeyObject } from 'node:crypto';
+import crypto, { type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { CURVES, isECDSA, isRSA, type KeyType, type StoredVersion } from './key-types.js';
 

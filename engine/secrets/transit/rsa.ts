@@ -3,7 +3,7 @@
  * we are given (node:crypto only hashes itself, so PSS over a digest is encoded here), and
  * OAEP with SHA-256 for encryption.
  */
-import crypto, { KeyObject } from 'node:crypto';
+import crypto, { type KeyObject } from 'node:crypto';
 import { userError } from '../../sdk/errors.js';
 import { HASHES, type SignOptions } from './key-types.js';
 

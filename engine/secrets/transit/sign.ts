@@ -3,9 +3,9 @@ import crypto from 'node:crypto';
 import { userError } from '../../sdk/errors.js';
 import type { BackendRequest, PathDef } from '../../framework/backend.js';
 import type { FieldData } from '../../framework/fields.js';
-import { batchItems, itemField, mustKey, optB64, runBatch, TransitCtx } from './common.js';
+import { batchItems, itemField, mustKey, optB64, runBatch, type TransitCtx } from './common.js';
 import type { TransitKey } from './key.js';
-import { HASHES, SignOptions } from './key-types.js';
+import { HASHES, type SignOptions } from './key-types.js';
 import { decodeB64 } from './wire.js';
 
 const NAME_ALG = '(?<name>[^/]+)(?:/(?<urlalgorithm>[^/]+))?';

@@ -1,5 +1,5 @@
 /** ECDSA and RSA signatures over a message or a digest we are given (ed25519 signs in key.ts, where it may derive). */
-import crypto, { KeyObject } from 'node:crypto';
+import crypto, { type KeyObject } from 'node:crypto';
 import { userError, VaultError } from '../../sdk/errors.js';
 import { ecdsaSignDigest, ecdsaVerifyDigest } from './ecdsa.js';
 import { HASHES, isECDSA, type SignOptions } from './key-types.js';

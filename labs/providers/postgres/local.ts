@@ -9,7 +9,7 @@
  * The parts: run-as.ts (the OS account), process.ts (one postgres process),
  * template-cache.ts, spares.ts, sweep.ts (leftovers of crashed runs), fixture.ts.
  */
-import { type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
