@@ -34,7 +34,7 @@ function session(cmd, args) {
   };
   p.onData((d) =>
     term.write(d, () => {
-      if (waiting && waiting.ok(screen())) {
+      if (waiting?.ok(screen())) {
         const w = waiting;
         waiting = null;
         w.resolve(performance.now() - w.t0);

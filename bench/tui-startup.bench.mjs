@@ -72,7 +72,7 @@ function session(args, data = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-bench-')
     const now = performance.now(),
       cpu = waiting ? cpuMs(p.pid) : NaN;
     term.write(d, () => {
-      if (waiting && waiting.re.test(screen())) {
+      if (waiting?.re.test(screen())) {
         const w = waiting;
         waiting = null;
         w.resolve({ ms: now - w.t0, cpu });

@@ -1,5 +1,4 @@
 /** The root of the screens: only chooses which one to show, from the UI state. */
-import React from 'react';
 import { Box, Text } from 'ink';
 import { t } from './text.js';
 import { CourseMap } from './screens/CourseMap.js';

@@ -1,5 +1,4 @@
 /** The full-screen UI: alternate screen, Ink render, and a clean exit on q, Ctrl-C, SIGTERM or SIGHUP. */
-import React from 'react';
 import { render } from 'ink';
 import { CourseUi } from './root.js';
 import { pickTheme } from './theme.js';

@@ -2,7 +2,7 @@
  * The course UI as Ink renders it: creates the state container, provides its state and
  * actions to the screens, and connects it to the terminal (keys, size, quitting).
  */
-import React, { useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApp, useStdout } from 'ink';
 import { useRawInput, useTerminalResize } from './terminal.js';
 import { App } from './app.js';

@@ -51,8 +51,7 @@ export function formatEntry(e: AuditEvent, raw: ReadonlyMap<string, string>, o: 
       return a;
     }
     const out: Record<string, unknown> = {};
-    for (const k in v)
-      if (Object.hasOwn(v, k)) out[k] = walk((v as Record<string, unknown>)[k], depth + 1);
+    for (const k in v) if (Object.hasOwn(v, k)) out[k] = walk((v as Record<string, unknown>)[k], depth + 1);
     return out;
   };
   const { decision: _d, status: _s, ...rest } = e;

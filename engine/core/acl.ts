@@ -330,13 +330,13 @@ function elements(v: unknown): unknown[] | undefined {
 function allowedValue(v: unknown, list: unknown[]): boolean {
   if (list.length === 0 || inList(v, list)) return true;
   const els = elements(v);
-  return els !== undefined && els.every((x) => inList(x, list));
+  return els?.every((x) => inList(x, list)) ?? false;
 }
 
 function deniedValue(v: unknown, list: unknown[]): boolean {
   if (list.length === 0 || inList(v, list)) return true;
   const els = elements(v);
-  return els !== undefined && els.some((x) => inList(x, list));
+  return els?.some((x) => inList(x, list)) ?? false;
 }
 
 function checkParameters(rule: MergedRule, data?: Record<string, unknown> | null): string | undefined {

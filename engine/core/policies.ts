@@ -137,7 +137,7 @@ export class PolicyStore {
     if (name !== rawName) warnings.push(`policy name was converted to ${name}`);
     if (!name) throw userError('policy name must be provided');
     if (name === 'root' || name === 'response-wrapping') throw userError(`cannot update "${name}" policy`);
-    if (!text || !text.trim()) throw userError("'policy' parameter not supplied or empty");
+    if (!text?.trim()) throw userError("'policy' parameter not supplied or empty");
     try {
       parsePolicy(name, text);
     } catch (e) {

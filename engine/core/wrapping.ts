@@ -112,8 +112,7 @@ export class ResponseWrapper {
   private async validate(tokenId: string | undefined): Promise<{ entry: TokenEntry; rec: WrapInfoRecord }> {
     if (!tokenId) throw userError(INVALID_WRAPPING_TOKEN);
     const entry = await this.host.tokens.lookup(tokenId);
-    if (!entry || entry.policies.length !== 1 || entry.policies[0] !== WRAPPING_POLICY)
-      throw userError(INVALID_WRAPPING_TOKEN);
+    if (entry?.policies.length !== 1 || entry.policies[0] !== WRAPPING_POLICY) throw userError(INVALID_WRAPPING_TOKEN);
     const rec = await this.cubby(entry.id).getJSON<WrapInfoRecord>('kv/wrapinfo');
     if (!rec) throw userError(INVALID_WRAPPING_TOKEN);
     return { entry, rec };

@@ -318,7 +318,7 @@ export class FileStorage implements Storage {
       } else if (d.name.startsWith('#')) {
         name = await this.keyOf(path.join(dir, d.name)).then((k) => k?.slice(folder.length));
       }
-      if (name !== undefined && name.startsWith(partial)) out.add(name.slice(partial.length));
+      if (name?.startsWith(partial)) out.add(name.slice(partial.length));
     }
     return [...out].sort();
   }

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Document } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Document } from 'yaml';
 import type { z } from 'zod';
 import { CHECK_KINDS, Lab, questionKind, Step, type CheckNode } from './schema.js';
 import { parsePath } from '../checks/jsonpath.js';

@@ -1,5 +1,4 @@
 /** Pieces of the UI on their own: markdown, the activity feed's explanations, keys, themes, screens. */
-import React from 'react';
 import { describe, expect, it, afterEach } from 'vitest';
 import { renderMarkdown } from '../../tui/components/markdown.js';
 import { describeEvent, shownInFeed } from '../../tui/activity.js';

@@ -1,5 +1,4 @@
 /** The help overlay, generated from the keybindings table. */
-import React from 'react';
 import { Box, Text } from 'ink';
 import { FOCUS_LABEL, helpLines, type Scope } from '../keys.js';
 import type { Theme } from '../theme.js';

@@ -1,5 +1,4 @@
 /** The lab screen: steps, lesson (or activity feed), live checks, last request, and the embedded shell. */
-import React from 'react';
 import { Box, Text } from 'ink';
 import { t } from '../text.js';
 import type { LabController } from '../controller.js';

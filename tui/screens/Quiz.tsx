@@ -1,5 +1,4 @@
 /** The quiz: one question at a time, then whether the answer was right and why. */
-import React from 'react';
 import { Box, Text } from 'ink';
 import type { QuizView } from '../controller.js';
 import type { Theme } from '../theme.js';

@@ -1,5 +1,4 @@
 /** Results for one lab: time, steps done and skipped, hints and solutions used, quiz score. */
-import React from 'react';
 import { Box, Text } from 'ink';
 import type { LabResults } from '../results.js';
 import type { Theme } from '../theme.js';

@@ -38,7 +38,7 @@ Common Options:
       return ctx.fail(`Error reading ${apiPath}`, e);
     }
     const body = r.body;
-    const hasData = body && body.data && Object.keys(body.data as object).length;
+    const hasData = body?.data && Object.keys(body.data as object).length;
     if (!body || (r.status === 404 && !hasData && !(body.warnings as unknown[] | null)?.length)) {
       ctx.io.stderr(`No value found at ${apiPath}\n`);
       // `vault kv get secret/data/x` asks for secret/data/data/x: the kv commands add data/ themselves.

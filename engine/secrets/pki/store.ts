@@ -9,7 +9,16 @@ import { userError } from '../../sdk/errors.js';
 import { uuid } from '../../sdk/ids.js';
 import type { StorageView } from '../../sdk/storage.js';
 import { pem, pemBlocks } from './der.js';
-import { type BuiltCert, buildCRL, formatSerial, keyInfo, type ParsedCert, parseCertificate, signedBy, type Urls } from './x509.js';
+import {
+  type BuiltCert,
+  buildCRL,
+  formatSerial,
+  keyInfo,
+  type ParsedCert,
+  parseCertificate,
+  signedBy,
+  type Urls,
+} from './x509.js';
 
 export interface IssuerEntry {
   issuer_id: string;

@@ -483,7 +483,7 @@ export function buildCertificate(s: CertSpec): Buffer {
   const sans = s.sans;
   if (sans && (sans.dns.length || sans.email.length || sans.ip.length || sans.uri.length))
     exts.push(ext(OID.san, false, sanExt(sans)));
-  if (u && u.crl_distribution_points.length) {
+  if (u?.crl_distribution_points.length) {
     exts.push(
       ext(
         OID.crlDP,

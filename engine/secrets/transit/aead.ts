@@ -49,7 +49,7 @@ export function aead(t: string, key: Buffer, nonce: Buffer, decrypt: boolean): c
 /** Encrypts under a symmetric key: nonce ‖ ciphertext ‖ tag. */
 export function seal(t: string, key: Buffer, nonce: Buffer, plaintext: Buffer, aad?: Buffer): Buffer {
   const cipher = aead(t, key, nonce, false) as crypto.CipherGCM;
-  if (aad && aad.length) cipher.setAAD(aad, { plaintextLength: plaintext.length });
+  if (aad?.length) cipher.setAAD(aad, { plaintextLength: plaintext.length });
   const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   const tag = cipher.getAuthTag();
   return Buffer.concat([nonce, ct, tag]);
@@ -64,7 +64,7 @@ export function open(t: string, key: Buffer, payload: Buffer, aad?: Buffer): Buf
   const ct = payload.subarray(ns, payload.length - TAG);
   const decipher = aead(t, key, nonce, true) as crypto.DecipherGCM;
   decipher.setAuthTag(tag);
-  if (aad && aad.length) decipher.setAAD(aad, { plaintextLength: ct.length });
+  if (aad?.length) decipher.setAAD(aad, { plaintextLength: ct.length });
   try {
     return Buffer.concat([decipher.update(ct), decipher.final()]);
   } catch {

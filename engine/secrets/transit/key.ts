@@ -167,10 +167,10 @@ export class TransitKey {
     const key = this.encryptionKey(v, opts.context);
     let nonce: Buffer;
     if (this.s.convergent_encryption) {
-      if (opts.nonce && opts.nonce.length) throw userError('nonce provided when not allowed');
+      if (opts.nonce?.length) throw userError('nonce provided when not allowed');
       nonce = crypto.createHmac('sha256', key).update(plaintext).digest().subarray(0, nonceSize(t));
     } else {
-      if (opts.nonce && opts.nonce.length) throw userError('nonce provided when not allowed');
+      if (opts.nonce?.length) throw userError('nonce provided when not allowed');
       nonce = crypto.randomBytes(nonceSize(t));
     }
     return `vault:v${v}:${seal(t, key, nonce, plaintext, opts.aad).toString('base64')}`;

@@ -111,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
   if (verb === 'create' && k === 'clusterrolebinding') {
     const role = opt(argv, '--clusterrole');
     const sa = opt(argv, '--serviceaccount');
-    if (!role || !sa || !sa.includes(':'))
+    if (!role || !sa?.includes(':'))
       throw new Error('create clusterrolebinding needs --clusterrole=ROLE and --serviceaccount=NAMESPACE:NAME');
     const [sns, sname] = sa.split(':');
     await api('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
