@@ -11,6 +11,7 @@ import {
   longFiles,
   resolveSpecifier,
   sourceFiles,
+  staticClosure,
 } from './support/import-graph.js';
 
 /** The edges from files under `from` (tests excepted) that `allowed` refuses, as `file → import`. */
@@ -50,6 +51,17 @@ describe('import boundaries between the parts', () => {
 
   it('cli/ talks HTTP and reaches the engine only through engine/index.ts', () => {
     expect(violations('cli', (t) => isPackage(t) || t.startsWith('cli/') || t === 'engine/index.ts')).toEqual([]);
+  });
+  it("the faces' door loads no engine, YAML parser or schema library before a face's first frame", () => {
+    const loaded = [...staticClosure('labs/index.ts')];
+    const heavy = loaded.filter(
+      (f) => f.startsWith('engine/') || /^(zod|yaml|pg|jose)(\/|$)/.test(f) || f.startsWith('labs/runtime/session'),
+    );
+    expect(heavy).toEqual([]);
+    // and the course entry reaches only that door, never React or Ink before it chooses a face
+    expect(
+      [...staticClosure('tui/main.ts')].filter((f) => /^(react|ink)(\/|$)/.test(f) || f.startsWith('engine/')),
+    ).toEqual([]);
   });
 });
 

@@ -6,14 +6,23 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { LoadedLab } from '../labs/index.js';
-import { LabSession, type StepStatus } from '../labs/index.js';
-import type { ProgressStore } from '../labs/index.js';
-import { questionKind, type QuizAnswer, type QuestionKind } from '../labs/index.js';
+import {
+  type AuditEvent,
+  type LabSession,
+  type LoadedLab,
+  loadRuntime,
+  type ProgressStore,
+  type QuestionKind,
+  type QuizAnswer,
+  type StepStatus,
+} from '../labs/index.js';
 import { t } from './text.js';
 import { PtyTerminal } from './components/pty-terminal.js';
 import { describeEvent, shownInFeed, type ActivityEntry } from './activity.js';
-import type { AuditEvent } from '../labs/index.js';
+
+// The runtime (each session's engine) loads with this module, which the UI imports once its
+// first frame is up (tui/root.tsx) and plain mode when it starts.
+const { LabSession: Session, questionKind } = await loadRuntime();
 
 export interface ControllerOptions {
   cols: number;
@@ -71,7 +80,7 @@ export class LabController extends EventEmitter {
     super();
     const ws = path.join(opts.workspaceRoot, loaded.lab.id);
     fs.mkdirSync(ws, { recursive: true, mode: 0o700 });
-    this.session = new LabSession({
+    this.session = new Session({
       lab: loaded.lab,
       labDir: loaded.dir,
       workspace: ws,

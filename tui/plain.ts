@@ -8,7 +8,7 @@
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { t } from './text.js';
-import { ScriptShell } from '../labs/index.js';
+import { loadRuntime, type ScriptShell } from '../labs/index.js';
 import type { Course } from './course.js';
 import type { LabController } from './controller.js';
 import { actionForWord, wordHelp } from './keys.js';
@@ -205,7 +205,7 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
         const text = line.trim();
         if (!text) continue;
         if (text.startsWith('$') || text.startsWith('!')) {
-          learnerShell ??= new ScriptShell(c.session.workspace, c.session.env());
+          learnerShell ??= new (await loadRuntime()).ScriptShell(c.session.workspace, c.session.env());
           const cmd = text.slice(1).trim();
           const res = await learnerShell.run(cmd, 120_000).catch((e: Error) => ({ output: `${e.message}\n`, code: 1 }));
           // What the embedded shell's integration would report: `command` checks judge it.

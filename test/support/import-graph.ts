@@ -101,3 +101,33 @@ export function longFiles(dir: string, max: number): string[] {
     .filter(([, n]) => n > max)
     .map(([f, n]) => `${f} (${n} lines)`);
 }
+
+/** A statement that imports (or re-exports) values, not only types; dynamic imports excluded. */
+const VALUE_IMPORT = /^(?:import|export)\s+(?!type\s)([^'";]*?)\s*from\s+['"]([^'"]+)['"]|^import\s+['"]([^'"]+)['"]/gm;
+
+/** Whether an import clause (`{ type A, type B }`) names only types: such an import loads nothing. */
+function typesOnly(clause: string): boolean {
+  const m = /^\{([^}]*)\}$/.exec(clause.trim());
+  return !!m && m[1].split(',').every((part) => part.trim() === '' || /^type\s/.test(part.trim()));
+}
+
+/**
+ * Everything evaluated before `entry` runs: the closure of its static value imports, our files
+ * as repository paths and packages by name. Type-only and dynamic (`import()`) imports load
+ * nothing up front, so they are not followed.
+ */
+export function staticClosure(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    if (!/\.tsx?$/.test(file)) return;
+    const src = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    for (const m of src.matchAll(VALUE_IMPORT)) {
+      if (m[1] !== undefined && typesOnly(m[1])) continue;
+      visit(resolveSpecifier(file, m[2] ?? m[3]));
+    }
+  };
+  visit(entry);
+  return seen;
+}

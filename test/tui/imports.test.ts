@@ -7,32 +7,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../support/engine.js';
-import { importsOf, sourceFiles } from '../support/import-graph.js';
+import { sourceFiles, staticClosure } from '../support/import-graph.js';
 
 const TUI = sourceFiles('tui', { tests: false });
 
 describe("the UI's imports", () => {
   it('keeps React and Ink out of plain mode and the course entry', () => {
-    const reach = (from: string, seen = new Set<string>()): Set<string> => {
-      if (seen.has(from)) return seen;
-      seen.add(from);
-      // Lazy imports load later, on their own path (the full-screen UI): follow static ones only.
-      const src = fs.readFileSync(path.join(ROOT, from), 'utf8').replace(/import\(\s*['"][^'"]+['"]\s*\)/g, '');
-      for (const m of src.matchAll(/^(?:import|export)\s(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
-        const spec = m[1];
-        if (!spec.startsWith('.')) {
-          seen.add(spec);
-          continue;
-        }
-        const target = path.normalize(path.join(path.dirname(from), spec)).replace(/\.js$/, '');
-        const next = importsOf(from).find((i) => i.replace(/\.(tsx?|js)$/, '') === target);
-        if (next?.startsWith('tui/')) reach(next, seen);
-      }
-      return seen;
-    };
-    expect([...reach('tui/ink.tsx')]).toContain('ink'); // the walk itself
+    expect([...staticClosure('tui/ink.tsx')]).toContain('ink'); // the walk itself
     for (const entry of ['tui/plain.ts', 'tui/main.ts']) {
-      const ui = [...reach(entry)].filter((m) => /^(react|ink)(\/|$)/.test(m));
+      const ui = [...staticClosure(entry)].filter((m) => /^(react|ink)(\/|$)/.test(m));
       expect({ entry, ui }).toEqual({ entry, ui: [] });
     }
   });
