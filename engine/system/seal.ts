@@ -26,7 +26,8 @@ export function sealPaths(host: SystemHost): PathDef[] {
   const sealOf = () => host.seal;
   return [
     {
-      // Not implemented here, but answered while sealed as Vault's are: 404, not 503.
+      // Vault serves these while sealed; this engine has no rekey or generate-root yet (issue 20
+      // adds them), so they answer 404 sealed or not, as they did before routing flags, never 503.
       pattern: '(?:generate-root|rekey).*',
       sealExempt: true,
       operations: {
