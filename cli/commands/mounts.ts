@@ -3,6 +3,35 @@ import type { CommandContext } from '../command.js';
 import type { FlagSpecs } from '../flags.js';
 import { columnsOf } from '../format.js';
 
+/** `Not enough arguments` / `Too many arguments` unless exactly one positional argument was given. */
+export const oneArg = (ctx: CommandContext): number | undefined => {
+  if (ctx.args.length < 1) return ctx.error(`Not enough arguments (expected 1, got ${ctx.args.length})`);
+  if (ctx.args.length > 1) return ctx.error(`Too many arguments (expected 1, got ${ctx.args.length})`);
+  return undefined;
+};
+
+/** The `options` object of an enable/tune request: `-options` pairs plus `-version`. */
+export function mountOptions(ctx: CommandContext): Record<string, string> | undefined {
+  const o = { ...(ctx.flags.options as Record<string, string>) };
+  if ((ctx.flags.version as number) > 0) o.version = String(ctx.flags.version);
+  return Object.keys(o).length ? o : undefined;
+}
+
+/** `vault secrets list` and `vault auth list`: the mount table as a table, or as data. */
+export async function listMounts(ctx: CommandContext, kind: 'secrets' | 'auth'): Promise<number> {
+  if (ctx.args.length) return ctx.error(`Too many arguments (expected 0, got ${ctx.args.length})`);
+  let r;
+  try {
+    r = await ctx.client().request('GET', kind === 'secrets' ? 'sys/mounts' : 'sys/auth');
+  } catch (e) {
+    return ctx.fail(kind === 'secrets' ? 'Error listing secrets engines' : 'Error listing enabled authentications', e);
+  }
+  const mounts = mountsOf(r.body);
+  if (ctx.format() !== 'table') return ctx.outputData(mounts);
+  ctx.io.stdout(mountsTable(mounts, !!ctx.flags.detailed, kind));
+  return 0;
+}
+
 export const slashed = (p: string) => {
   const s = p.replace(/^\/+/, '').replace(/\/+$/, '');
   return s ? s + '/' : '';
@@ -78,44 +107,24 @@ export function mountsTable(mounts: Mounts, detailed: boolean, kind: 'secrets' |
       ]),
     );
   }
-  const head =
-    kind === 'secrets'
-      ? [
-          'Path',
-          'Plugin',
-          'Accessor',
-          'Default TTL',
-          'Max TTL',
-          'Force No Cache',
-          'Replication',
-          'Seal Wrap',
-          'External Entropy Access',
-          'Options',
-          'Description',
-          'UUID',
-          'Version',
-          'Running Version',
-          'Running SHA256',
-          'Deprecation Status',
-        ]
-      : [
-          'Path',
-          'Plugin',
-          'Accessor',
-          'Default TTL',
-          'Max TTL',
-          'Token Type',
-          'Replication',
-          'Seal Wrap',
-          'External Entropy Access',
-          'Options',
-          'Description',
-          'UUID',
-          'Version',
-          'Running Version',
-          'Running SHA256',
-          'Deprecation Status',
-        ];
+  const head = [
+    'Path',
+    'Plugin',
+    'Accessor',
+    'Default TTL',
+    'Max TTL',
+    kind === 'secrets' ? 'Force No Cache' : 'Token Type',
+    'Replication',
+    'Seal Wrap',
+    'External Entropy Access',
+    'Options',
+    'Description',
+    'UUID',
+    'Version',
+    'Running Version',
+    'Running SHA256',
+    'Deprecation Status',
+  ];
   const rows = paths.map((p) => {
     const m = mounts[p];
     const cfg = (m.config as Record<string, unknown>) ?? {};

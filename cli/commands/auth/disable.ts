@@ -1,6 +1,5 @@
 import type { Command } from '../../command.js';
-import { oneArg } from './common.js';
-import { slashed } from '../mounts.js';
+import { oneArg, slashed } from '../mounts.js';
 
 export const authDisable: Command = {
   name: 'auth disable',

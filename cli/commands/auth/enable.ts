@@ -1,6 +1,5 @@
 import type { Command } from '../../command.js';
-import { oneArg } from './common.js';
-import { mountConfig, mountConfigFlags, slashed } from '../mounts.js';
+import { mountConfig, mountConfigFlags, mountOptions, oneArg, slashed } from '../mounts.js';
 
 export const authEnable: Command = {
   name: 'auth enable',
@@ -51,9 +50,8 @@ Command Options:
       local: ctx.flags.local,
       seal_wrap: ctx.flags['seal-wrap'],
     };
-    const opts = { ...(ctx.flags.options as Record<string, string>) };
-    if ((ctx.flags.version as number) > 0) opts.version = String(ctx.flags.version);
-    if (Object.keys(opts).length) body.options = opts;
+    const opts = mountOptions(ctx);
+    if (opts) body.options = opts;
     try {
       await ctx.client().request('POST', `sys/auth/${mountPath}`, body);
     } catch (e) {

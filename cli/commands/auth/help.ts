@@ -1,6 +1,5 @@
 import type { Command } from '../../command.js';
-import { oneArg } from './common.js';
-import { mountsOf, slashed } from '../mounts.js';
+import { mountsOf, oneArg, slashed } from '../mounts.js';
 
 /** What `vault auth help <type>` prints: how `vault login` takes each method's credentials. */
 export const AUTH_HELP: Record<string, string> = {

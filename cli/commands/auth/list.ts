@@ -1,5 +1,5 @@
 import type { Command } from '../../command.js';
-import { mountsOf, mountsTable } from '../mounts.js';
+import { listMounts } from '../mounts.js';
 
 export const authList: Command = {
   name: 'auth list',
@@ -25,17 +25,5 @@ Command Options:
                table-formatted output.`,
   output: true,
   flags: { detailed: { kind: 'bool' } },
-  async run(ctx) {
-    if (ctx.args.length) return ctx.error(`Too many arguments (expected 0, got ${ctx.args.length})`);
-    let r;
-    try {
-      r = await ctx.client().request('GET', 'sys/auth');
-    } catch (e) {
-      return ctx.fail('Error listing enabled authentications', e);
-    }
-    const mounts = mountsOf(r.body);
-    if (ctx.format() !== 'table') return ctx.outputData(mounts);
-    ctx.io.stdout(mountsTable(mounts, !!ctx.flags.detailed, 'auth'));
-    return 0;
-  },
+  run: (ctx) => listMounts(ctx, 'auth'),
 };

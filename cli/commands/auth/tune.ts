@@ -1,6 +1,5 @@
 import type { Command } from '../../command.js';
-import { oneArg } from './common.js';
-import { mountConfig, mountConfigFlags, slashed } from '../mounts.js';
+import { mountConfig, mountConfigFlags, mountOptions, oneArg, slashed } from '../mounts.js';
 
 export const authTune: Command = {
   name: 'auth tune',
@@ -34,9 +33,8 @@ Command Options:
     const p = slashed(ctx.args[0]);
     const body: Record<string, unknown> = mountConfig(ctx);
     if (ctx.set.has('description')) body.description = ctx.flags.description;
-    const opts = { ...(ctx.flags.options as Record<string, string>) };
-    if ((ctx.flags.version as number) > 0) opts.version = String(ctx.flags.version);
-    if (Object.keys(opts).length) body.options = opts;
+    const opts = mountOptions(ctx);
+    if (opts) body.options = opts;
     try {
       await ctx.client().request('POST', `sys/mounts/auth/${p}tune`, body);
     } catch (e) {

@@ -1,6 +1,5 @@
 import type { Command } from '../../command.js';
-import { slashed } from '../mounts.js';
-import { oneArg } from './common.js';
+import { oneArg, slashed } from '../mounts.js';
 
 export const secretsDisable: Command = {
   name: 'secrets disable',

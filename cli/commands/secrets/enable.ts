@@ -1,6 +1,5 @@
 import type { Command } from '../../command.js';
-import { mountConfig, mountConfigFlags, slashed } from '../mounts.js';
-import { oneArg, options } from './common.js';
+import { mountConfig, mountConfigFlags, mountOptions, oneArg, slashed } from '../mounts.js';
 
 export const secretsEnable: Command = {
   name: 'secrets enable',
@@ -66,7 +65,7 @@ Command Options:
       seal_wrap: ctx.flags['seal-wrap'],
       external_entropy_access: ctx.flags['external-entropy-access'],
     };
-    const opts = options(ctx);
+    const opts = mountOptions(ctx);
     if (opts) body.options = opts;
     try {
       await ctx.client().request('POST', `sys/mounts/${mountPath}`, body);

@@ -1,6 +1,5 @@
 import type { Command } from '../../command.js';
-import { mountConfig, mountConfigFlags, slashed } from '../mounts.js';
-import { oneArg, options } from './common.js';
+import { mountConfig, mountConfigFlags, mountOptions, oneArg, slashed } from '../mounts.js';
 
 export const secretsTune: Command = {
   name: 'secrets tune',
@@ -35,7 +34,7 @@ Command Options:
     const p = slashed(ctx.args[0]);
     const body: Record<string, unknown> = mountConfig(ctx);
     if (ctx.set.has('description')) body.description = ctx.flags.description;
-    const opts = options(ctx);
+    const opts = mountOptions(ctx);
     if (opts) body.options = opts;
     try {
       await ctx.client().request('POST', `sys/mounts/${p}tune`, body);
