@@ -32,6 +32,57 @@ export async function listMounts(ctx: CommandContext, kind: 'secrets' | 'auth'):
   return 0;
 }
 
+/** What the two tables call their mounts, in messages. */
+const NOUN = { secrets: 'secrets engine', auth: 'auth method' } as const;
+
+/** `vault secrets enable TYPE` and `vault auth enable TYPE`: mount at `-path` (default: the type). */
+export async function enableMount(ctx: CommandContext, kind: 'secrets' | 'auth'): Promise<number> {
+  const bad = oneArg(ctx);
+  if (bad !== undefined) return bad;
+  const type = ctx.args[0].trim();
+  const mountPath = slashed(String(ctx.flags.path || type));
+  const body: Record<string, unknown> = {
+    type,
+    description: ctx.flags.description ?? '',
+    config: mountConfig(ctx),
+    local: ctx.flags.local,
+    seal_wrap: ctx.flags['seal-wrap'],
+  };
+  if (kind === 'secrets') body.external_entropy_access = ctx.flags['external-entropy-access'];
+  const opts = mountOptions(ctx);
+  if (opts) body.options = opts;
+  try {
+    await ctx.client().request('POST', `${kind === 'secrets' ? 'sys/mounts' : 'sys/auth'}/${mountPath}`, body);
+  } catch (e) {
+    return ctx.fail(kind === 'secrets' ? 'Error enabling' : `Error enabling ${type} auth`, e);
+  }
+  const thing = type === 'plugin' ? String(ctx.flags['plugin-name'] || type) : type;
+  ctx.io.stdout(
+    kind === 'secrets'
+      ? `Success! Enabled the ${thing} secrets engine at: ${mountPath}\n`
+      : `Success! Enabled ${thing} auth method at: ${mountPath}\n`,
+  );
+  return 0;
+}
+
+/** `vault secrets tune PATH` and `vault auth tune PATH`: only the flags that were set change. */
+export async function tuneMount(ctx: CommandContext, kind: 'secrets' | 'auth'): Promise<number> {
+  const bad = oneArg(ctx);
+  if (bad !== undefined) return bad;
+  const p = slashed(ctx.args[0]);
+  const body: Record<string, unknown> = mountConfig(ctx);
+  if (ctx.set.has('description')) body.description = ctx.flags.description;
+  const opts = mountOptions(ctx);
+  if (opts) body.options = opts;
+  try {
+    await ctx.client().request('POST', `sys/mounts/${kind === 'auth' ? 'auth/' : ''}${p}tune`, body);
+  } catch (e) {
+    return ctx.fail(`Error tuning ${NOUN[kind]} ${p}`, e);
+  }
+  ctx.io.stdout(`Success! Tuned the ${NOUN[kind]} at: ${p}\n`);
+  return 0;
+}
+
 export const slashed = (p: string) => {
   const s = p.replace(/^\/+/, '').replace(/\/+$/, '');
   return s ? s + '/' : '';

@@ -1,5 +1,5 @@
 import type { Command } from '../../command.js';
-import { mountConfig, mountConfigFlags, mountOptions, oneArg, slashed } from '../mounts.js';
+import { mountConfigFlags, enableMount } from '../mounts.js';
 
 export const authEnable: Command = {
   name: 'auth enable',
@@ -38,27 +38,5 @@ Command Options:
     'token-type': { kind: 'string' },
     version: { kind: 'int', default: 0 },
   },
-  async run(ctx) {
-    const bad = oneArg(ctx);
-    if (bad !== undefined) return bad;
-    const type = ctx.args[0].trim();
-    const mountPath = slashed(String(ctx.flags.path || type));
-    const body: Record<string, unknown> = {
-      type,
-      description: ctx.flags.description ?? '',
-      config: mountConfig(ctx),
-      local: ctx.flags.local,
-      seal_wrap: ctx.flags['seal-wrap'],
-    };
-    const opts = mountOptions(ctx);
-    if (opts) body.options = opts;
-    try {
-      await ctx.client().request('POST', `sys/auth/${mountPath}`, body);
-    } catch (e) {
-      return ctx.fail(`Error enabling ${type} auth`, e);
-    }
-    const thing = type === 'plugin' ? String(ctx.flags['plugin-name'] || type) : type;
-    ctx.io.stdout(`Success! Enabled ${thing} auth method at: ${mountPath}\n`);
-    return 0;
-  },
+  run: (ctx) => enableMount(ctx, 'auth'),
 };

@@ -1,5 +1,5 @@
 import type { Command } from '../../command.js';
-import { mountConfig, mountConfigFlags, mountOptions, oneArg, slashed } from '../mounts.js';
+import { mountConfigFlags, enableMount } from '../mounts.js';
 
 export const secretsEnable: Command = {
   name: 'secrets enable',
@@ -52,28 +52,5 @@ Command Options:
     'plugin-name': { kind: 'string', hidden: true },
     version: { kind: 'int', default: 0 },
   },
-  async run(ctx) {
-    const bad = oneArg(ctx);
-    if (bad !== undefined) return bad;
-    const type = ctx.args[0].trim();
-    const mountPath = slashed(String(ctx.flags.path || type));
-    const body: Record<string, unknown> = {
-      type,
-      description: ctx.flags.description ?? '',
-      config: mountConfig(ctx),
-      local: ctx.flags.local,
-      seal_wrap: ctx.flags['seal-wrap'],
-      external_entropy_access: ctx.flags['external-entropy-access'],
-    };
-    const opts = mountOptions(ctx);
-    if (opts) body.options = opts;
-    try {
-      await ctx.client().request('POST', `sys/mounts/${mountPath}`, body);
-    } catch (e) {
-      return ctx.fail('Error enabling', e);
-    }
-    const thing = type === 'plugin' ? String(ctx.flags['plugin-name'] || type) : type;
-    ctx.io.stdout(`Success! Enabled the ${thing} secrets engine at: ${mountPath}\n`);
-    return 0;
-  },
+  run: (ctx) => enableMount(ctx, 'secrets'),
 };

@@ -1,5 +1,5 @@
 import type { Command } from '../../command.js';
-import { mountConfig, mountConfigFlags, mountOptions, oneArg, slashed } from '../mounts.js';
+import { mountConfigFlags, tuneMount } from '../mounts.js';
 
 export const secretsTune: Command = {
   name: 'secrets tune',
@@ -28,20 +28,5 @@ Command Options:
     'max-lease-ttl': { kind: 'string' },
     version: { kind: 'int', default: 0 },
   },
-  async run(ctx) {
-    const bad = oneArg(ctx);
-    if (bad !== undefined) return bad;
-    const p = slashed(ctx.args[0]);
-    const body: Record<string, unknown> = mountConfig(ctx);
-    if (ctx.set.has('description')) body.description = ctx.flags.description;
-    const opts = mountOptions(ctx);
-    if (opts) body.options = opts;
-    try {
-      await ctx.client().request('POST', `sys/mounts/${p}tune`, body);
-    } catch (e) {
-      return ctx.fail(`Error tuning secrets engine ${p}`, e);
-    }
-    ctx.io.stdout(`Success! Tuned the secrets engine at: ${p}\n`);
-    return 0;
-  },
+  run: (ctx) => tuneMount(ctx, 'secrets'),
 };
