@@ -172,9 +172,21 @@ export class ExpirationManager {
   /** Re-arms timers from storage (after restore or unseal); overdue leases expire now. */
   async restoreTimers(): Promise<void> {
     this.stop();
+    const now = this.clock.nowMs();
     for (const id of await this.idsWithPrefix('')) {
       const l = await this.get(id);
-      if (l) this.arm(l);
+      if (!l) continue;
+      // Overdue leases are revoked before unseal returns, so nobody sees a lease that should be gone;
+      // if the backend cannot revoke right now, the timer retries as for any other lease.
+      if (
+        l.expireAt <= now &&
+        (await this.revoke(l.id, 'expired').then(
+          () => true,
+          () => false,
+        ))
+      )
+        continue;
+      this.arm(l);
     }
   }
 
