@@ -14,8 +14,10 @@ Usage:
   vault-lab server -config=<file.hcl>               a server that keeps its data (file storage),
                                                      starts sealed: \`vault operator init\`, \`unseal\`
   vault-lab test <lab.yaml|dir> [--junit <file>]     run labs headlessly: every step must fail
-               [--isolate]                           before its solution and pass after it
-                                                     (--isolate: each step in a fresh engine)
+               [--isolate] [--jobs N]                before its solution and pass after it
+                                                     (--isolate: each step in a fresh engine);
+                                                     also every alternative, and a retrying learner
+                                                     (--jobs N: walks at once, default the cores)
   vault-lab validate <lab.yaml|dir>                  check lab files without running them:
                                                      the format plus a lint of each step
   vault-lab new <id> [--dir <dir>]                   scaffold a lab that validates and tests green
@@ -73,11 +75,22 @@ async function main(argv: string[]): Promise<number> {
       }
       const isolateAt = args.indexOf('--isolate');
       if (isolateAt !== -1) args.splice(isolateAt, 1);
+      const jobsAt = args.findIndex((a) => a === '--jobs' || a.startsWith('--jobs='));
+      let jobs: number | undefined;
+      if (jobsAt !== -1) {
+        const v = args[jobsAt].includes('=') ? args[jobsAt].split('=')[1] : args[jobsAt + 1];
+        args.splice(jobsAt, args[jobsAt].includes('=') ? 1 : 2);
+        jobs = Number(v);
+        if (!Number.isInteger(jobs) || jobs < 1) {
+          process.stderr.write(`vault-lab test: --jobs wants a whole number of at least 1, not "${v ?? ''}"\n`);
+          return 1;
+        }
+      }
       if (args.length !== 1) {
-        process.stderr.write('Usage: vault-lab test <lab.yaml|dir> [--junit <file>] [--isolate]\n');
+        process.stderr.write('Usage: vault-lab test <lab.yaml|dir> [--junit <file>] [--isolate] [--jobs N]\n');
         return 1;
       }
-      return runTests(args[0], out, { junit, isolate: isolateAt !== -1 });
+      return runTests(args[0], out, { junit, isolate: isolateAt !== -1, jobs });
     }
     case 'validate': {
       const { runValidate } = await import('../../labs/tools/index.js');

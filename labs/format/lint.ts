@@ -4,11 +4,13 @@
  *  - no hint gives a solution command away verbatim;
  *  - policies, roles and mounts a step's commands use exist by then (set up earlier);
  *  - `vault …` command lines in a step's text are commands our CLI knows;
- *  - a step is not judged only by negative checks.
+ *  - a step is not judged only by negative checks;
+ *  - every step has an alternative and an anti-solution, or says why not (fairness.ts).
  * Each problem has a position and a one-line hint, like load errors.
  */
 import type { LabProblem, LoadedLab, Position } from './load.js';
 import { cliKnows, commandWords } from './cli-commands.js';
+import { lintFairness } from './fairness.js';
 import { t, type CheckNode, type Lab } from './schema.js';
 
 const BUILTIN_POLICIES = new Set(['default', 'root', 'response-wrapping']);
@@ -366,6 +368,7 @@ export function lintLab(loaded: LoadedLab, opts: { cliScript?: string; checkComm
       }
     }
   });
+  lintFairness(loaded, add);
   return problems;
 }
 

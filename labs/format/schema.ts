@@ -294,6 +294,29 @@ export const HttpCall = z
   })
   .strict();
 
+/** Another right way to do a step: shell commands (another CLI form, curl, jq…) or raw HTTP calls. */
+export const Alternative = z
+  .object({
+    name: z.string().optional().describe('A few words naming this way, e.g. `-mount= form` or `curl`.'),
+    run: z.array(z.string()).min(1).optional().describe('Shell commands, run like a solution.'),
+    http: z.array(HttpCall).min(1).optional().describe('Raw HTTP calls, made like an `http_solution`.'),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    if ((a.run === undefined) === (a.http === undefined))
+      ctx.addIssue({ code: 'custom', message: 'an alternative has exactly one of run or http' });
+  });
+
+/** Why a step goes without something `vault-lab validate` otherwise asks of every step. */
+const Reason = z.string().min(12, 'say why in a sentence');
+export const Exempt = z
+  .object({
+    alternatives: Reason.optional().describe('Why this step has only one right way.'),
+    anti_solutions: Reason.optional().describe('Why no wrong way can be shown.'),
+    retry: Reason.optional().describe('Why the step cannot tolerate its solution run twice or a read run early.'),
+  })
+  .strict();
+
 export const Step = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'step ids are lower-case words joined by dashes'),
@@ -302,7 +325,12 @@ export const Step = z
     hints: z.array(Text).default([]).describe('A ladder: revealed one at a time.'),
     solution: z.array(z.string()).min(1).describe('Shell commands that complete the step.'),
     http_solution: z.array(HttpCall).optional().describe('The same step done through raw HTTP calls.'),
+    alternatives: z
+      .array(Alternative)
+      .default([])
+      .describe('Other right ways; `vault-lab test` proves each one and every later step after it.'),
     anti_solutions: z.array(AntiSolution).default([]),
+    exempt: Exempt.optional().describe('Reasoned opt-outs from the alternative, anti-solution and retry rules.'),
     check: z.array(Check).min(1),
   })
   .strict();
@@ -378,6 +406,7 @@ export type Step = z.infer<typeof Step>;
 export type Question = z.infer<typeof Question>;
 export type SetupItem = z.infer<typeof SetupItem>;
 export type HttpCall = z.infer<typeof HttpCall>;
+export type Alternative = z.infer<typeof Alternative>;
 
 export type QuestionKind = 'single' | 'multiple' | 'text' | 'state';
 

@@ -3,12 +3,12 @@
  * the build's helpers). Each command loads only its own module when called, so `vault-lab
  * clock` stays small and none of them loads React.
  */
-import type { RunOutput } from './runner.js';
+import type { RunOutput, TestOptions } from './runner.js';
 
 type Out = { write(s: string): void };
 
 /** `vault-lab test <lab|dir>`: every lab headlessly, ending with `N passed, N failed`. */
-export async function runTests(target: string, out: RunOutput, opts: { junit?: string; isolate?: boolean } = {}) {
+export async function runTests(target: string, out: RunOutput, opts: TestOptions = {}) {
   return (await import('./runner.js')).runTests(target, out, opts);
 }
 
