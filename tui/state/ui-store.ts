@@ -139,7 +139,7 @@ export class UiStore implements UiActions {
     const { noShell } = this.props;
     const base = layoutFor(cols, rows, noShell);
     const c = this.controller;
-    if (!c || c.state !== 'ready' || base.side || noShell) return base;
+    if (c?.state !== 'ready' || base.side || noShell) return base;
     return layoutFor(cols, rows, noShell, {
       lessonLines: this.paneLines(c, this.ui.panel, base.lessonCols).length,
       shellUsed: c.pty?.usedRows() ?? 0,
