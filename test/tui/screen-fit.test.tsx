@@ -72,7 +72,9 @@ describe('the lab screen at 80×24', () => {
       const c = { session: { step: l.lab.steps[0] }, hintsShown: 0, solutionShown: false, lab: l.lab };
       const lines = lessonLines(c as unknown as LabController, 79, NO_COLOR_THEME).length;
       const layout = layoutFor(80, 24, false, { lessonLines: lines, shellUsed: 1, shellFull: false });
-      expect(layout.lessonRows, l.lab.id).toBe(Math.max(Math.min(lines, avail - MIN_SHELL_ROWS), avail - layout.ptyRows));
+      expect(layout.lessonRows, l.lab.id).toBe(
+        Math.max(Math.min(lines, avail - MIN_SHELL_ROWS), avail - layout.ptyRows),
+      );
       expect(layout.lessonRows, l.lab.id).toBeGreaterThanOrEqual(Math.min(lines, avail - MIN_SHELL_ROWS));
       expect(layout.lessonRows + layout.shellRows).toBe(avail);
     }
