@@ -43,10 +43,12 @@ export class AuditManager {
   /**
    * @param broker where the core offers every entry (this registers itself there)
    * @param store the barrier-protected view holding the device table (`core/`)
+   * @param workDir the directory a relative `file_path` resolves against (Vault: its own working directory)
    */
   constructor(
     broker: { devices: AuditDevice[] },
     private readonly store: StorageView,
+    private readonly workDir: string = process.cwd(),
   ) {
     broker.devices.push({
       path: 'audit-devices',
@@ -80,7 +82,7 @@ export class AuditManager {
       elideListResponses: parseBoolOption('elide_list_responses', o.elide_list_responses, false),
       memo: new Map(),
     };
-    return { entry, sink: await make(o), fmt };
+    return { entry, sink: await make(o, { workDir: this.workDir }), fmt };
   }
 
   /** Opens every stored device (unseal, or start of a dev server). */
