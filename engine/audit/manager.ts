@@ -69,8 +69,8 @@ export class AuditManager {
   }
 
   private async open(entry: AuditTableEntry): Promise<LiveDevice> {
-    const make = SINK_TYPES[entry.type];
-    if (!make) throw userError(`unknown backend type: "${entry.type}"`);
+    const make = Object.hasOwn(SINK_TYPES, entry.type) ? SINK_TYPES[entry.type] : undefined;
+    if (!make) throw userError(`unknown backend type: ${JSON.stringify(entry.type)}`);
     const o = entry.options;
     const format = o.format ?? 'json';
     if (format !== 'json') throw userError(`unsupported "format": ${JSON.stringify(format)}; vault-lab writes "json"`);
@@ -139,7 +139,6 @@ export class AuditManager {
   }): Promise<void> {
     const path = AuditManager.normalize(p.path);
     if (path === '/') throw userError('path is required');
-    if (!p.type) throw userError('type is required');
     for (const e of this.table) {
       if (e.path === path || path.startsWith(e.path) || e.path.startsWith(path)) throw userError('path already in use');
     }
@@ -180,7 +179,7 @@ export class AuditManager {
   /** `sys/audit-hash`: the HMAC a device would write for `input`. */
   hash(rawPath: string, input: string): string {
     const e = this.get(rawPath);
-    if (!e) throw userError(`unknown audit backend ${AuditManager.normalize(rawPath)}`);
+    if (!e) throw userError(`unknown audit backend ${JSON.stringify(AuditManager.normalize(rawPath))}`);
     return hmacValue(Buffer.from(e.salt, 'base64'), input);
   }
 
