@@ -137,6 +137,13 @@ export const CommandCheck = z
       .optional()
       .describe('A regular expression the command line must match (values of key=value arguments read as `***`).'),
     contains: z.string().optional(),
+    means: OneOrMany(z.string().min(1))
+      .optional()
+      .describe(
+        "A command the line must mean (any of a list): read with the CLI's own flag parser for `vault`, " +
+          'order-free for other programs; env prefixes, flag order, quoting, `-mount=` and `-format=json | jq` ' +
+          'are the same meaning.',
+      ),
     exit: OneOrMany(z.number().int().min(0)).optional().describe('Exit code(s) the command must end with.'),
     count: z.number().int().min(1).default(1),
   })
@@ -233,12 +240,13 @@ export const Check: z.ZodType<CheckNode> = z.lazy(
           c.command &&
           c.command.matches === undefined &&
           c.command.contains === undefined &&
+          c.command.means === undefined &&
           c.command.exit === undefined
         ) {
           ctx.addIssue({
             code: 'custom',
             path: ['command'],
-            message: 'a command check needs matches, contains or exit',
+            message: 'a command check needs means, matches, contains or exit',
           });
         }
       }) as unknown as z.ZodType<CheckNode>,
