@@ -43,7 +43,7 @@ export const leasesCheck: Evaluator<Spec> = async (spec, ctx, node) => {
   for (const id of now) mem.seen.add(id);
   for (const e of ctx.events) {
     const id = e.response?.secret?.lease_id;
-    if (id && id.startsWith(`${prefix}/`)) mem.seen.add(id);
+    if (id?.startsWith(`${prefix}/`)) mem.seen.add(id);
   }
   const start = new Set(mem.start);
   const current = new Set(now);
