@@ -119,6 +119,18 @@ describe('a means: check in a session', () => {
     expect(r.pass).toBe(true);
   });
 
+  it('a list: any of the commands will do; a substitution counts as the command it runs', async () => {
+    s = await session(
+      ONE_STEP('- command: { means: ["vault token lookup", "vault read auth/token/lookup-self"], exit: 0, count: 2 }'),
+    );
+    let r = await run(['vault read auth/token/lookup-self >/dev/null']);
+    expect(r.message).toBe(
+      'Not yet: `vault read auth/token/lookup-self >/dev/null` exited 0, the step wants 2 such commands (1 so far).',
+    );
+    r = await run(['export CHILD=$(vault token create -field=token)', 'VAULT_TOKEN=$CHILD vault token lookup']);
+    expect(r.pass).toBe(true);
+  });
+
   it('the exit code is of the whole line', async () => {
     s = await session(ONE_STEP('- command: { means: "vault kv get secret/nope", exit: 0 }'));
     const r = await run(['vault kv get secret/nope']);
