@@ -40,6 +40,12 @@ export const commandCheck: Evaluator<Spec> = async (spec, ctx) => {
     return p;
   });
   const vault = patterns.length ? await loadVaultParser() : undefined;
+  // A pattern the CLI itself refuses is the author's mistake: say so, never a silent miss.
+  for (const p of patterns) {
+    const parsed = p.program === 'vault' ? vault!(p.args) : undefined;
+    if (parsed && 'error' in parsed)
+      throw new Error(`the means: pattern \`vault ${p.args.join(' ')}\` is not a vault command: ${parsed.error}`);
+  }
   const verdicts = new Map<CommandRecord, Verdict>();
   const meaningOf = (c: CommandRecord): Verdict | undefined => {
     if (!vault) return undefined;

@@ -131,6 +131,16 @@ describe('a means: check in a session', () => {
     expect(r.pass).toBe(true);
   });
 
+  it("a pattern the CLI refuses is the author's error, named", async () => {
+    s = await session(ONE_STEP('- command: { means: "vault kv gett secret/x" }'));
+    const r = await run(['vault kv get secret/x']);
+    expect(r.pass).toBe(false);
+    expect(r.message).toBe(
+      'The check could not be evaluated: the means: pattern `vault kv gett secret/x` is not a vault command: ' +
+        'unknown command "vault kv gett"',
+    );
+  });
+
   it('the exit code is of the whole line', async () => {
     s = await session(ONE_STEP('- command: { means: "vault kv get secret/nope", exit: 0 }'));
     const r = await run(['vault kv get secret/nope']);
