@@ -43,6 +43,11 @@ export interface EngineOptions {
   backends?: Record<string, BackendFactory>;
   /** Extra sys/ path families. */
   sysExtensions?: SysExtension[];
+  /**
+   * The engine's working directory: a relative audit `file_path` resolves against it. Vault
+   * uses its process's; a lab passes the learner's workspace. Default `process.cwd()`.
+   */
+  workDir?: string;
 }
 
 export interface EngineRequestInput {
@@ -118,7 +123,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   const ttls = core.mounts.systemTTLs;
   if (opts.maxLeaseTTL) ttls.maxTTL = opts.maxLeaseTTL;
   if (opts.defaultLeaseTTL) ttls.defaultTTL = Math.min(opts.defaultLeaseTTL, ttls.maxTTL);
-  const audits = new AuditManager(core.audit, core.view('core/'));
+  const audits = new AuditManager(core.audit, core.view('core/'), opts.workDir ?? process.cwd());
   core.audits = audits;
 
   /** Loads (or on first start creates) the engine's state from open storage. */
