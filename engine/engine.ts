@@ -45,6 +45,11 @@ export interface EngineOptions {
   sysExtensions?: SysExtension[];
   /** Told when a sealed engine unseals (false) or an unsealed one seals (true): a server logs it. */
   onSealChange?: (sealed: boolean) => void;
+  /**
+   * The engine's working directory: a relative audit `file_path` resolves against it. Vault
+   * uses its process's; a lab passes the learner's workspace. Default `process.cwd()`.
+   */
+  workDir?: string;
 }
 
 export interface EngineRequestInput {
@@ -120,7 +125,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   const ttls = core.mounts.systemTTLs;
   if (opts.maxLeaseTTL) ttls.maxTTL = opts.maxLeaseTTL;
   if (opts.defaultLeaseTTL) ttls.defaultTTL = Math.min(opts.defaultLeaseTTL, ttls.maxTTL);
-  const audits = new AuditManager(core.audit, core.view('core/'));
+  const audits = new AuditManager(core.audit, core.view('core/'), opts.workDir ?? process.cwd());
   core.audits = audits;
 
   /** Loads (or on first start creates) the engine's state from open storage. */

@@ -38,11 +38,25 @@ describe('import boundaries between the parts', () => {
   });
 
   it('labs/ reaches the engine only through engine/index.ts and never a face or the CLI', () => {
-    const ok = (t: string) =>
+    // One narrow exception: checks judge a typed `vault` line by meaning with the CLI's own
+    // flag parser (issue 17), through the CLI's door and nothing else of cli/.
+    const ok = (t: string, f: string) =>
       isPackage(t)
         ? !UI_PACKAGES.test(t)
-        : t.startsWith('labs/') || t === 'engine/index.ts' || t.startsWith('content/');
+        : t.startsWith('labs/') ||
+          t === 'engine/index.ts' ||
+          t.startsWith('content/') ||
+          (t === 'cli/index.ts' && f.startsWith('labs/checks/'));
     expect(violations('labs', ok)).toEqual([]);
+  });
+
+  it("the CLI's door loads only the CLI: no engine, no schema or YAML library, no face", () => {
+    const loaded = [...staticClosure('cli/index.ts')];
+    expect(loaded.filter((f) => !isPackage(f) && !f.startsWith('cli/'))).toEqual([]);
+    expect(loaded.filter((f) => /^(zod|yaml|pg|jose|react|ink)(\/|$)/.test(f))).toEqual([]);
+    // and the lab runtime's door does not load it before a `means:` check runs
+    expect([...staticClosure('labs/index.ts')].filter((f) => f.startsWith('cli/'))).toEqual([]);
+    expect([...staticClosure('labs/checks/index.ts')].filter((f) => f.startsWith('cli/'))).toEqual([]);
   });
 
   it('tui/ reaches the rest only through labs/index.ts', () => {

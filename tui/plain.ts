@@ -2,8 +2,10 @@
  * `vault-lab --plain`: the course without a full-screen UI, for screen readers and
  * simple terminals. Every state change is printed once, as a line of plain text (no
  * colour, no cursor movement); the learner types words (`hint`, `skip`, … — the same
- * table as the keys) or shell commands prefixed with `$`, and may equally work in
- * their own terminal with the printed `export` lines. No React is loaded here.
+ * table as the keys) or shell commands: prefixed with `$`, or as typed when they start
+ * with a command the lab's shell knows (./shell-words.ts; the words come first). They
+ * may equally work in their own terminal with the printed `export` lines. No React is
+ * loaded here.
  */
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -16,6 +18,7 @@ import { renderMarkdown } from './components/markdown.js';
 import { NO_COLOR_THEME } from './theme.js';
 import { orderLabs, needsText, statusText, resultRows } from './course.js';
 import { resultsOf } from './results.js';
+import { SHELL_COMMANDS, shellCommandOf } from './shell-words.js';
 import type { AuditEvent } from '../labs/index.js';
 
 export interface PlainIO {
@@ -30,6 +33,12 @@ const EXTRA_WORDS = [
   {
     word: '$ <command>',
     description: 'run a shell command in the lab (or use your own terminal with the export lines)',
+  },
+  {
+    word: '<command>',
+    description:
+      `a line starting with a command the lab's shell knows runs as typed, no $ needed: ${SHELL_COMMANDS.join(', ')}. ` +
+      'The words above come first: to run a shell command of the same name, start it with $',
   },
 ];
 
@@ -193,27 +202,19 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
     }
     say('The engine is running. To work in your own terminal, paste:');
     for (const e of c.exportLines()) say(`  ${e}`);
-    say('Or type shell commands here after a dollar sign, e.g. "$ vault status".');
+    say('Or type shell commands here, e.g. "vault status" (start any other shell line with $).');
     announced = true;
     report();
     try {
       for (;;) {
         const line = await next(
-          c.session.finished ? 'Type quiz, back or quit:' : 'Type a command, "$ <shell command>", or "help":',
+          c.session.finished ? 'Type quiz, back or quit:' : 'Type a command, a shell command, or "help":',
         );
         if (line === null) return 'quit';
         const text = line.trim();
         if (!text) continue;
         if (text.startsWith('$') || text.startsWith('!')) {
-          learnerShell ??= new (await loadRuntime()).ScriptShell(c.session.workspace, c.session.env());
-          const cmd = text.slice(1).trim();
-          const res = await learnerShell.run(cmd, 120_000).catch((e: Error) => ({ output: `${e.message}\n`, code: 1 }));
-          // What the embedded shell's integration would report: `command` checks judge it.
-          c.session.recordCommand(cmd, res.code, 'shell');
-          for (const o of res.output.replace(/\n$/, '').split('\n')) if (o) say(`  ${o}`);
-          say(`  (exit ${res.code})`);
-          await c.session.settle();
-          report();
+          await runShell(text.slice(1).trim());
           continue;
         }
         if (text === 'lesson') {
@@ -226,6 +227,12 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
           continue;
         }
         const a = actionForWord(text);
+        // Not one of the course's words: a line starting with a known shell command runs as typed.
+        const typed = a ? undefined : shellCommandOf(text);
+        if (typed) {
+          await runShell(typed);
+          continue;
+        }
         switch (a) {
           case 'quit':
             return 'quit';
@@ -279,14 +286,26 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
             return 'back';
           }
           default:
-            say(`"${text}" is not a command. Type "help", or start shell commands with $.`);
+            say(`"${text}" is not a command. Type "help" for the commands, or start a shell command with $.`);
         }
         report();
       }
     } finally {
       c.off('update', report);
-      learnerShell?.close();
+      (learnerShell as ScriptShell | null)?.close(); // set in runShell, below
       await stopAll();
+    }
+
+    /** Runs a line in the learner's lab shell, as the embedded shell would, and prints its output. */
+    async function runShell(cmd: string) {
+      learnerShell ??= new (await loadRuntime()).ScriptShell(c.session.workspace, c.session.env());
+      const res = await learnerShell.run(cmd, 120_000).catch((e: Error) => ({ output: `${e.message}\n`, code: 1 }));
+      // What the embedded shell's integration would report: `command` checks judge it.
+      c.session.recordCommand(cmd, res.code, 'shell');
+      for (const o of res.output.replace(/\n$/, '').split('\n')) if (o) say(`  ${o}`);
+      say(`  (exit ${res.code})`);
+      await c.session.settle();
+      report();
     }
   }
 

@@ -28,7 +28,12 @@ export function parseBoolOption(name: string, v: string | undefined, def: boolea
   throw userError(`unable to parse '${name}': strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
 }
 
-export async function fileSink(options: Record<string, string>): Promise<AuditSink> {
+/** Where a sink runs: the directory a relative `file_path` resolves against. */
+export interface SinkContext {
+  workDir: string;
+}
+
+export async function fileSink(options: Record<string, string>, ctx: SinkContext): Promise<AuditSink> {
   const target = options.file_path ?? options.path;
   if (!target) throw userError('file_path is required');
   if (target === 'discard') return { write: async () => undefined, close: async () => undefined };
@@ -43,7 +48,7 @@ export async function fileSink(options: Record<string, string>): Promise<AuditSi
   if (!/^[0-7]{3,4}$/.test(modeText))
     throw userError(`invalid mode "${modeText}": expected an octal file mode such as 0600`);
   const mode = parseInt(modeText, 8);
-  const file = path.resolve(target);
+  const file = path.resolve(ctx.workDir, target);
   let fh: fsp.FileHandle;
   try {
     fh = await fsp.open(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, mode || 0o600);
@@ -161,7 +166,7 @@ export async function socketSink(options: Record<string, string>): Promise<Audit
   };
 }
 
-export const SINK_TYPES: Record<string, (o: Record<string, string>) => Promise<AuditSink>> = {
+export const SINK_TYPES: Record<string, (o: Record<string, string>, ctx: SinkContext) => Promise<AuditSink>> = {
   file: fileSink,
   socket: socketSink,
 };

@@ -43,10 +43,12 @@ export class AuditManager {
   /**
    * @param broker where the core offers every entry (this registers itself there)
    * @param store the barrier-protected view holding the device table (`core/`)
+   * @param workDir the directory a relative `file_path` resolves against (Vault: its own working directory)
    */
   constructor(
     broker: { devices: AuditDevice[] },
     private readonly store: StorageView,
+    private readonly workDir: string = process.cwd(),
   ) {
     broker.devices.push({
       path: 'audit-devices',
@@ -67,8 +69,8 @@ export class AuditManager {
   }
 
   private async open(entry: AuditTableEntry): Promise<LiveDevice> {
-    const make = SINK_TYPES[entry.type];
-    if (!make) throw userError(`unknown backend type: "${entry.type}"`);
+    const make = Object.hasOwn(SINK_TYPES, entry.type) ? SINK_TYPES[entry.type] : undefined;
+    if (!make) throw userError(`unknown backend type: ${JSON.stringify(entry.type)}`);
     const o = entry.options;
     const format = o.format ?? 'json';
     if (format !== 'json') throw userError(`unsupported "format": ${JSON.stringify(format)}; vault-lab writes "json"`);
@@ -80,7 +82,7 @@ export class AuditManager {
       elideListResponses: parseBoolOption('elide_list_responses', o.elide_list_responses, false),
       memo: new Map(),
     };
-    return { entry, sink: await make(o), fmt };
+    return { entry, sink: await make(o, { workDir: this.workDir }), fmt };
   }
 
   /** Opens every stored device (unseal, or start of a dev server). */
@@ -137,7 +139,6 @@ export class AuditManager {
   }): Promise<void> {
     const path = AuditManager.normalize(p.path);
     if (path === '/') throw userError('path is required');
-    if (!p.type) throw userError('type is required');
     for (const e of this.table) {
       if (e.path === path || path.startsWith(e.path) || e.path.startsWith(path)) throw userError('path already in use');
     }
@@ -178,7 +179,7 @@ export class AuditManager {
   /** `sys/audit-hash`: the HMAC a device would write for `input`. */
   hash(rawPath: string, input: string): string {
     const e = this.get(rawPath);
-    if (!e) throw userError(`unknown audit backend ${AuditManager.normalize(rawPath)}`);
+    if (!e) throw userError(`unknown audit backend ${JSON.stringify(AuditManager.normalize(rawPath))}`);
     return hmacValue(Buffer.from(e.salt, 'base64'), input);
   }
 

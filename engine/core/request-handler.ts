@@ -9,7 +9,7 @@ import type { ExpirationManager } from './expiration.js';
 import type { LiveMount, MountTable } from './mount-table.js';
 import type { PolicyStore } from './policies.js';
 import type { TokenManager } from './token-manager.js';
-import type { ResponseWrapper } from './wrapping.js';
+import { type ResponseWrapper, WRAPPING_TOKEN_PATHS } from './wrapping.js';
 import { normalizePolicyName } from './policy.js';
 import {
   permissionDenied,
@@ -101,6 +101,16 @@ export class RequestHandler {
     let token: TokenEntry | undefined;
     // A sealed core cannot read its token store: only the unauthenticated seal paths answer.
     if (this.host.sealed && !unauth) throw new VaultError(503, 'Vault is sealed');
+    if (WRAPPING_TOKEN_PATHS.has(path)) {
+      // Vault checks the wrapping token first, so a spent one is a 400 even as the client token.
+      try {
+        await this.host.wrapping.checkRequestToken(input.token, data);
+      } catch (e) {
+        ctx.op = op === 'write' ? 'update' : op;
+        await this.host.auditLog.request(ctx);
+        throw e;
+      }
+    }
     if (input.token && !this.host.sealed) token = await this.host.tokens.store.lookup(input.token);
     if (!unauth) {
       if (!input.token) {

@@ -3,7 +3,7 @@
  * (policy `response-wrapping`), and the client gets only that token. Unwrapping reads
  * the cubbyhole and revokes the token, so the payload can be seen exactly once.
  */
-import { INVALID_WRAPPING_TOKEN, userError } from '../sdk/errors.js';
+import { INVALID_WRAPPING_TOKEN, userError, VaultError } from '../sdk/errors.js';
 import { rfc3339Nano, sha256hex } from '../sdk/ids.js';
 import type { StorageView } from '../sdk/storage.js';
 import type { TokenEntry } from '../sdk/types.js';
@@ -16,6 +16,16 @@ export interface WrappingHost {
 }
 
 export const WRAPPING_POLICY = 'response-wrapping';
+
+/**
+ * The paths whose wrapping token Vault checks before the request's own token: a spent or
+ * unknown wrapping token is a 400 there even when it is also the client token.
+ */
+export const WRAPPING_TOKEN_PATHS: ReadonlySet<string> = new Set([
+  'sys/wrapping/lookup',
+  'sys/wrapping/rewrap',
+  'sys/wrapping/unwrap',
+]);
 export { INVALID_WRAPPING_TOKEN };
 
 /** Kept next to the payload so lookup and rewrap need no other state. */
@@ -116,6 +126,24 @@ export class ResponseWrapper {
     const rec = await this.cubby(entry.id).getJSON<WrapInfoRecord>('kv/wrapinfo');
     if (!rec) throw userError(INVALID_WRAPPING_TOKEN);
     return { entry, rec };
+  }
+
+  /**
+   * Vault's check ahead of the token check on {@link WRAPPING_TOKEN_PATHS}: the body's
+   * `token` when given, else the client token, must be a live wrapping token.
+   * @throws 403 `error validating wrapping token: …` when there is no usable token at all,
+   *   400 `wrapping token is not valid or does not exist` when it is not a live wrapping token
+   */
+  async checkRequestToken(clientToken: string | undefined, data: Record<string, unknown>): Promise<void> {
+    const invalid = (why: string) => new VaultError(403, `error validating wrapping token: ${why}`);
+    let token = clientToken;
+    if (data.token !== undefined && data.token !== null) {
+      if (typeof data.token !== 'string') throw invalid('could not decode token in request body');
+      if (data.token === '') throw invalid('empty token in request body');
+      token = data.token;
+    }
+    if (!token) throw invalid('token is empty');
+    await this.validate(token);
   }
 
   /** `creation_path`, `creation_time`, `creation_ttl` without using the token. */

@@ -47,7 +47,7 @@ describe('field coercion', () => {
     expect(failure('map', [1]).status).toBe(400);
     expect(c('kvpairs', 'a=1, b = 2')).toEqual({ a: '1', b: '2' });
     expect(c('kvpairs', { n: 5 })).toEqual({ n: '5' });
-    expect(failure('kvpairs', 'novalue').message).toContain('invalid key value pair "novalue"');
+    expect(failure('kvpairs', 'novalue').message).toContain('invalid key pair "novalue"');
   });
 
   it("booleans from strings and numbers as Go's ParseBool reads them", () => {
@@ -55,7 +55,8 @@ describe('field coercion', () => {
     for (const v of ['0', 'f', 'False', '', false, 0]) expect(c('bool', v)).toBe(false);
     const e = failure('bool', 'yes');
     expect(e.message).toBe(
-      'Field validation failed: error converting input yes for field "f": strconv.ParseBool: parsing "yes": invalid syntax',
+      'Field validation failed: error converting input yes for field "f": ' +
+        `cannot parse '' as bool: strconv.ParseBool: parsing "yes": invalid syntax`,
     );
   });
 

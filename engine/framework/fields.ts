@@ -32,10 +32,38 @@ export interface FieldSchema {
   aliases?: string[];
 }
 
+/** A value as Go's `%v` prints the decoded JSON: `[a b]`, `map[k:v]`, `<nil>`. */
+export function goValue(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (Array.isArray(v)) return `[${v.map(goValue).join(' ')}]`;
+  if (typeof v === 'object')
+    return `map[${Object.keys(v)
+      .sort()
+      .map((k) => `${k}:${goValue((v as Record<string, unknown>)[k])}`)
+      .join(' ')}]`;
+  return String(v);
+}
+
+/** The Go type a decoded JSON value has in Vault (numbers arrive as json.Number). */
+function goType(v: unknown): string {
+  if (Array.isArray(v)) return '[]interface {}';
+  if (v !== null && typeof v === 'object') return 'map[string]interface {}';
+  return typeof v === 'number' ? 'json.Number' : typeof v;
+}
+
+/** mapstructure's wording when a value cannot become the target type at all. */
+const unconvertible = (target: string, v: unknown, at = '') =>
+  `'${at}' expected type '${target}', got unconvertible type '${goType(v)}', value: '${goValue(v)}'`;
+
 const convErr = (input: unknown, name: string, reason: string) =>
-  new FieldError(
-    `Field validation failed: error converting input ${typeof input === 'string' ? input : JSON.stringify(input)} for field "${name}": ${reason}`,
-  );
+  new FieldError(`Field validation failed: error converting input ${goValue(input)} for field "${name}": ${reason}`);
+
+/** Go's reflect kind of a decoded JSON value, as mapstructure names it in "expected a map, got '…'". */
+function goKind(v: unknown): string {
+  if (Array.isArray(v)) return 'slice';
+  if (typeof v === 'boolean') return 'bool';
+  return 'string'; // strings, and json.Number (a string type)
+}
 
 /** Converts one raw value to the field's type. @throws FieldError with Vault's wording. */
 export function coerce(name: string, schema: FieldSchema, v: unknown): unknown {
@@ -45,18 +73,23 @@ export function coerce(name: string, schema: FieldSchema, v: unknown): unknown {
       if (typeof v === 'string') return v;
       if (typeof v === 'number' || typeof v === 'boolean') return String(v);
       if (v === null) return '';
-      throw convErr(
-        v,
-        name,
-        `expected type 'string', got unconvertible type '${Array.isArray(v) ? '[]interface {}' : 'map[string]interface {}'}'`,
-      );
+      throw convErr(v, name, unconvertible('string', v));
     case 'lowerString':
       return String(coerce(name, { type: 'string' }, v)).toLowerCase();
     case 'int': {
       if (typeof v === 'number' && Number.isInteger(v)) return v;
       if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return parseInt(v, 10);
       if (typeof v === 'string' && v.trim() === '') return 0;
-      throw convErr(v, name, `strconv.ParseInt: parsing ${JSON.stringify(String(v))}: invalid syntax`);
+      if (typeof v === 'boolean') return v ? 1 : 0;
+      if (typeof v === 'number')
+        throw convErr(v, name, `error decoding json.Number into : strconv.ParseInt: parsing "${v}": invalid syntax`);
+      if (typeof v === 'string')
+        throw convErr(
+          v,
+          name,
+          `cannot parse '' as int: strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`,
+        );
+      throw convErr(v, name, unconvertible('int', v));
     }
     case 'bool': {
       if (typeof v === 'boolean') return v;
@@ -66,7 +99,13 @@ export function coerce(name: string, schema: FieldSchema, v: unknown): unknown {
         if (['1', 't', 'true'].includes(s)) return true;
         if (['0', 'f', 'false', ''].includes(s)) return false;
       }
-      throw convErr(v, name, `strconv.ParseBool: parsing ${JSON.stringify(String(v))}: invalid syntax`);
+      if (typeof v === 'string')
+        throw convErr(
+          v,
+          name,
+          `cannot parse '' as bool: strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`,
+        );
+      throw convErr(v, name, unconvertible('bool', v));
     }
     case 'duration':
       try {
@@ -88,8 +127,9 @@ export function coerce(name: string, schema: FieldSchema, v: unknown): unknown {
           .split(',')
           .map((s) => s.trim())
           .filter((s) => s !== '');
-      if (typeof v === 'number') return [String(v)];
-      throw convErr(v, name, "expected type '[]string'");
+      if (typeof v === 'number' || typeof v === 'boolean') return [String(v)];
+      // mapstructure lifts the map into a one-element list, then cannot make a string of it.
+      throw convErr(v, name, `1 error(s) decoding:\n\n* ${unconvertible('string', v, '[0]')}`);
     }
     case 'intSlice': {
       const arr = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : [v];
@@ -107,7 +147,7 @@ export function coerce(name: string, schema: FieldSchema, v: unknown): unknown {
           /* fall through */
         }
       }
-      throw convErr(v, name, 'expected a map');
+      throw convErr(v, name, `'' expected a map, got '${goKind(v)}'`);
     }
     case 'kvpairs': {
       if (v && typeof v === 'object' && !Array.isArray(v))
@@ -117,7 +157,7 @@ export function coerce(name: string, schema: FieldSchema, v: unknown): unknown {
       for (const p of arr) {
         const s = String(p);
         const i = s.indexOf('=');
-        if (i <= 0) throw convErr(v, name, `invalid key value pair ${JSON.stringify(s)}`);
+        if (i <= 0) throw convErr(v, name, `invalid key pair ${JSON.stringify(s)}`);
         out[s.slice(0, i).trim()] = s.slice(i + 1).trim();
       }
       return out;

@@ -62,7 +62,11 @@ export function auditPaths(host: SystemHost): PathDef[] {
       synopsis: "The hash of a given string via the given audit device's salt.",
       fields: { input: { type: 'string' } },
       operations: {
-        update: (req, d) => ({ data: { hash: mgr().hash(req.params.path, d.get<string>('input')) } }),
+        update: (req, d) => {
+          const input = d.get<string>('input');
+          if (!input) throw userError('the "input" parameter is empty');
+          return { data: { hash: mgr().hash(req.params.path, input) } };
+        },
       },
     },
   ];

@@ -32,7 +32,11 @@ export function capabilityPaths(host: SystemHost): PathDef[] {
       fields,
       operations: {
         update: async (_req, d) => {
-          const t = await host.tokens.lookup(d.get<string>('token'));
+          // Vault checks the paths before it looks the token up (per path). A missing token is a
+          // 500 "no token found" there; a user's input never gets a 500 here, so it stays a 400.
+          const token = d.get<string>('token');
+          if (token && !d.get<string[]>('paths').length) throw userError('paths must be supplied');
+          const t = await host.tokens.lookup(token);
           if (!t) throw userError('invalid token');
           return report(host, t, d.get<string[]>('paths'));
         },
@@ -44,6 +48,7 @@ export function capabilityPaths(host: SystemHost): PathDef[] {
       fields,
       operations: {
         update: async (_req, d) => {
+          if (!d.get<string>('accessor')) throw userError('missing accessor');
           const t = await host.tokens.lookupAccessor(d.get<string>('accessor'));
           if (!t) throw userError('invalid accessor');
           return report(host, t, d.get<string[]>('paths'));

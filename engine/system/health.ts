@@ -1,7 +1,7 @@
 /** sys/health, sys/seal-status, sys/leader: bare objects, no token needed. */
 import type { PathDef } from '../framework/backend.js';
 import type { SystemHost } from '../sdk/system-host.js';
-import { userError, VaultError } from '../sdk/errors.js';
+import { VaultError } from '../sdk/errors.js';
 
 export const BUILD_DATE = '2024-02-28T17:07:34Z';
 
@@ -28,12 +28,31 @@ export function sealStatus(host: SystemHost) {
   return out;
 }
 
+/** What Go's strconv.ParseBool accepts. */
+const GO_BOOLS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False']);
+const HEALTH_CODES = [
+  'activecode',
+  'standbycode',
+  'drsecondarycode',
+  'haunhealthycode',
+  'performancestandbycode',
+  'removedcode',
+  'sealedcode',
+  'uninitcode',
+];
+
 export function healthPaths(host: SystemHost): PathDef[] {
+  // Vault answers any bad query value with a bare 400 {"errors":[]} (the reason is only logged).
+  const badQuery = () => new VaultError(400, []);
   const code = (d: Record<string, unknown>, k: string, def: number) => {
     if (d[k] === undefined) return def;
-    const n = Number(d[k]);
-    if (!Number.isInteger(n)) throw userError(`bad code given for ${k}: ${String(d[k])}`);
-    return n;
+    if (!/^[+-]?\d+$/.test(String(d[k]))) throw badQuery();
+    return Number(d[k]);
+  };
+  const checkQuery = (d: Record<string, unknown>) => {
+    for (const k of ['standbyok', 'perfstandbyok'])
+      if (d[k] !== undefined && !GO_BOOLS.has(String(d[k]))) throw badQuery();
+    for (const k of HEALTH_CODES) code(d, k, 0);
   };
   return [
     {
@@ -43,6 +62,7 @@ export function healthPaths(host: SystemHost): PathDef[] {
       operations: {
         read: (req) => {
           const d = req.data;
+          checkQuery(d);
           let status = code(d, 'activecode', 200);
           if (!host.initialized) status = code(d, 'uninitcode', 501);
           else if (host.sealed) status = code(d, 'sealedcode', 503);

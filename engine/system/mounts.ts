@@ -1,5 +1,6 @@
 /** sys/mounts, sys/auth, sys/remount, sys/internal/ui/mounts, sys/mounts-all. */
 import type { PathDef } from '../framework/backend.js';
+import type { FieldData, FieldSchema } from '../framework/fields.js';
 import type { SystemHost } from '../sdk/system-host.js';
 import type { MountEntry } from '../sdk/system-view.js';
 import { parseDuration } from '../sdk/duration.js';
@@ -48,20 +49,26 @@ function pickList(c: Record<string, unknown>) {
   return out;
 }
 
-function ttlOf(v: unknown, name: string): number {
+/**
+ * A TTL from a mount's config: "" and "system" mean the system value. Vault words a bad one
+ * differently on enable ("unable to parse default TTL of …") and on tune (Go's error alone).
+ */
+function ttlOf(v: unknown, label: string | null): number {
   if (v === undefined || v === null || v === '' || v === 'system') return 0;
   try {
     return parseDuration(v as string);
   } catch {
-    throw userError(`unable to parse ${name}: time: invalid duration "${String(v)}"`);
+    const goErr = `time: invalid duration "${String(v)}"`;
+    throw userError(label ? `unable to parse ${label} of ${String(v)}: ${goErr}` : goErr);
   }
 }
 
-function configFrom(raw: Record<string, unknown> | undefined): Record<string, unknown> {
+function configFrom(raw: Record<string, unknown> | undefined, on: 'enable' | 'tune'): Record<string, unknown> {
   const c: Record<string, unknown> = {};
   if (!raw) return c;
-  if ('default_lease_ttl' in raw) c.default_lease_ttl = ttlOf(raw.default_lease_ttl, 'default_lease_ttl');
-  if ('max_lease_ttl' in raw) c.max_lease_ttl = ttlOf(raw.max_lease_ttl, 'max_lease_ttl');
+  const enabling = on === 'enable';
+  if ('default_lease_ttl' in raw) c.default_lease_ttl = ttlOf(raw.default_lease_ttl, enabling ? 'default TTL' : null);
+  if ('max_lease_ttl' in raw) c.max_lease_ttl = ttlOf(raw.max_lease_ttl, enabling ? 'max TTL' : null);
   if ('force_no_cache' in raw) c.force_no_cache = raw.force_no_cache === true || raw.force_no_cache === 'true';
   for (const k of [
     'audit_non_hmac_request_keys',
@@ -105,7 +112,7 @@ function tuneJSON(host: SystemHost, e: MountEntry) {
 async function doTune(host: SystemHost, prefix: string, d: Record<string, unknown>) {
   const e = host.getMount(prefix);
   if (!e) throw userError(`cannot fetch mount entry for path "${prefix}"`);
-  const config = configFrom(d);
+  const config = configFrom(d, 'tune');
   const next = { ...e.config, ...config };
   if (
     next.default_lease_ttl &&
@@ -128,28 +135,40 @@ async function doTune(host: SystemHost, prefix: string, d: Record<string, unknow
   });
 }
 
+/** The body of an enable (sys/mounts/:path, sys/auth/:path), typed as Vault declares it. */
+const ENABLE_FIELDS: Record<string, FieldSchema> = {
+  type: { type: 'string', description: 'The type of the backend, e.g. "kv" or "userpass".' },
+  description: { type: 'string', description: 'User-friendly description for this mount.' },
+  config: { type: 'map', description: 'Configuration for this mount, such as default_lease_ttl.' },
+  local: { type: 'bool', default: false, description: 'Mark the mount as a local mount.' },
+  seal_wrap: { type: 'bool', default: false, description: 'Whether to turn on seal wrapping.' },
+  external_entropy_access: { type: 'bool', default: false, description: 'Whether to give access to entropy.' },
+  options: { type: 'kvpairs', description: 'The options to pass into the backend, e.g. version=2.' },
+  plugin_name: { type: 'string', description: 'Name of the plugin (the type is used when empty).' },
+  plugin_version: { type: 'string', description: 'The semantic version of the plugin to use.' },
+};
+
 export function mountPaths(host: SystemHost): PathDef[] {
   const migrations = new Map<string, { source_mount: string; target_mount: string; status: string }>();
-  const enable =
-    (table: 'mounts' | 'auth') => async (req: { params: Record<string, string>; data: Record<string, unknown> }) => {
-      const d = req.data;
-      const rawType = typeof d.type === 'string' ? d.type : '';
-      if (!rawType) throw userError('backend type must be specified as a string');
-      if (table === 'auth' && rawType === 'token') throw userError('token credential backend cannot be instantiated');
-      const { type, options } = normalizeType(rawType, (d.options as Record<string, string>) ?? null);
-      if (table === 'mounts' && options?.version && type !== 'kv')
-        throw userError(`secrets engine "${type}" does not allow setting a version`);
-      await host.mount({
-        path: req.params.path,
-        type,
-        table,
-        description: typeof d.description === 'string' ? d.description : '',
-        config: configFrom(d.config as Record<string, unknown>) as MountEntry['config'],
-        options: options ? Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)])) : null,
-        local: d.local === true,
-        seal_wrap: d.seal_wrap === true,
-      });
-    };
+  const enable = (table: 'mounts' | 'auth') => async (req: { params: Record<string, string> }, d: FieldData) => {
+    const rawType = d.get<string>('type');
+    if (!rawType) throw userError('backend type must be specified as a string');
+    if (table === 'auth' && rawType === 'token') throw userError('token credential backend cannot be instantiated');
+    const given = d.has('options') ? d.get<Record<string, string>>('options') : null;
+    const { type, options } = normalizeType(rawType, given);
+    if (table === 'mounts' && options?.version && type !== 'kv')
+      throw userError(`secrets engine "${type}" does not allow setting a version`);
+    await host.mount({
+      path: req.params.path,
+      type,
+      table,
+      description: d.get<string>('description'),
+      config: configFrom(d.get<Record<string, unknown>>('config'), 'enable') as MountEntry['config'],
+      options: options ? Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)])) : null,
+      local: d.get<boolean>('local'),
+      seal_wrap: d.get<boolean>('seal_wrap'),
+    });
+  };
   const list = (table: 'mounts' | 'auth') => () => {
     const data: Record<string, unknown> = {};
     for (const e of host.mountTable(table)) data[e.path] = mountJSON(host, e);
@@ -180,6 +199,7 @@ export function mountPaths(host: SystemHost): PathDef[] {
     {
       pattern: 'mounts/(?<path>.+)',
       injectTopLevel: true,
+      fields: ENABLE_FIELDS,
       synopsis: 'Mount a new backend at a new path.',
       operations: {
         read: (req) => {
@@ -213,6 +233,7 @@ export function mountPaths(host: SystemHost): PathDef[] {
     {
       pattern: 'auth/(?<path>.+)',
       injectTopLevel: true,
+      fields: ENABLE_FIELDS,
       synopsis: 'Enable a new credential backend with a name.',
       operations: {
         read: (req) => {

@@ -5,6 +5,7 @@
 import type { PathDef } from '../framework/backend.js';
 import type { SystemHost } from '../sdk/system-host.js';
 import { unsupportedPath, userError, VaultError } from '../sdk/errors.js';
+import { checkGoStruct } from './go-json.js';
 import { sealStatus } from './health.js';
 
 const noSeal = () =>
@@ -43,32 +44,43 @@ export function sealPaths(host: SystemHost): PathDef[] {
       pattern: 'init',
       sealExempt: true,
       synopsis: 'Initializes or returns the initialization status of the Vault.',
+      // Typed by checkGoStruct (Vault decodes this body into a Go struct).
       fields: {
-        secret_shares: { type: 'int' },
-        secret_threshold: { type: 'int' },
-        pgp_keys: { type: 'commaStringSlice' },
-        root_token_pgp_key: { type: 'string' },
-        recovery_shares: { type: 'int' },
-        recovery_threshold: { type: 'int' },
-        recovery_pgp_keys: { type: 'commaStringSlice' },
-        stored_shares: { type: 'int' },
+        secret_shares: { type: 'any' },
+        secret_threshold: { type: 'any' },
+        pgp_keys: { type: 'any' },
+        root_token_pgp_key: { type: 'any' },
+        recovery_shares: { type: 'any' },
+        recovery_threshold: { type: 'any' },
+        recovery_pgp_keys: { type: 'any' },
+        stored_shares: { type: 'any' },
       },
       operations: {
         read: () => ({ bare: { initialized: host.initialized } }),
         update: async (req, d) => {
+          checkGoStruct(req.data, 'InitRequest', {
+            secret_shares: 'int',
+            secret_threshold: 'int',
+            stored_shares: 'int',
+            pgp_keys: '[]string',
+            recovery_shares: 'int',
+            recovery_threshold: 'int',
+            recovery_pgp_keys: '[]string',
+            root_token_pgp_key: 'string',
+          });
           const seal = sealOf();
           if (!seal) throw userError('Vault is already initialized');
           const recovery = ['recovery_shares', 'recovery_threshold', 'recovery_pgp_keys'].filter(
             (k) => req.data[k] !== undefined && req.data[k] !== 0 && req.data[k] !== null,
           );
           if (recovery.length) throw userError(`parameters ${recovery.join(',')} not applicable to seal type shamir`);
-          if (d.get<string[]>('pgp_keys').length || d.get<string>('root_token_pgp_key'))
+          if (d.get<string[] | null>('pgp_keys')?.length || d.get<string | null>('root_token_pgp_key'))
             throw userError(
               'PGP-encrypted unseal keys are not supported by vault-lab; omit pgp_keys and root_token_pgp_key',
             );
           const { keys, rootToken } = await seal.init(
-            d.get<number>('secret_shares'),
-            d.get<number>('secret_threshold'),
+            d.get<number | null>('secret_shares') ?? 0,
+            d.get<number | null>('secret_threshold') ?? 0,
             () => makeRoot(host),
           );
           return {
@@ -85,11 +97,12 @@ export function sealPaths(host: SystemHost): PathDef[] {
       pattern: 'unseal',
       sealExempt: true,
       synopsis: 'Unseals the Vault.',
-      fields: { key: { type: 'string' }, reset: { type: 'bool' }, migrate: { type: 'bool' } },
+      fields: { key: { type: 'any' }, reset: { type: 'any' }, migrate: { type: 'any' } },
       operations: {
-        update: async (_req, d) => {
-          const key = d.get<string>('key');
-          const reset = d.get<boolean>('reset');
+        update: async (req, d) => {
+          checkGoStruct(req.data, 'UnsealRequest', { key: 'string', reset: 'bool', migrate: 'bool' });
+          const key = d.get<string | null>('key') ?? '';
+          const reset = d.get<boolean | null>('reset') ?? false;
           if (!key && !reset)
             throw userError("'key' must be specified in request body as JSON, or 'reset' set to true");
           if (!host.initialized) throw userError('Vault is not initialized');

@@ -10,6 +10,7 @@ import { CHECK_KINDS, t } from '../format/schema.js';
 import { capabilitiesCheck } from './capabilities.js';
 import { commandCheck } from './command.js';
 import { fileCheck } from './file.js';
+import { leasesCheck } from './leases.js';
 import { requestCheck } from './request.js';
 import { scriptCheck } from './script.js';
 import { sqlCheck } from './sql.js';
@@ -76,6 +77,7 @@ export const REGISTRY: Record<string, Evaluator<never>> = {
   state: stateCheck as Evaluator<never>,
   capabilities: capabilitiesCheck as Evaluator<never>,
   sql: sqlCheck as Evaluator<never>,
+  leases: leasesCheck as Evaluator<never>,
   file: fileCheck as Evaluator<never>,
   command: commandCheck as Evaluator<never>,
   script: scriptCheck as Evaluator<never>,

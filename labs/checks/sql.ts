@@ -1,16 +1,18 @@
 /**
  * `sql` (level): a query on the lab's database through its provider's query helper —
  * e.g. "the dynamic role exists in pg_roles". `rows: 0` means "gone" and only counts
- * once rows were seen in this step.
+ * once rows were seen in this step. `added` / `removed` count the rows that appeared or
+ * disappeared since the step began.
  */
 import type { z } from 'zod';
 import type { SqlCheck } from '../format/schema.js';
 import type { Evaluator } from './types.js';
 import { expectation } from './jsonpath.js';
+import { baseline, inCount } from './relative.js';
 
 type Spec = z.infer<typeof SqlCheck>;
 
-export const sqlCheck: Evaluator<Spec> = async (spec, ctx) => {
+export const sqlCheck: Evaluator<Spec> = async (spec, ctx, node) => {
   const db = ctx.sql(spec.system);
   if (!db)
     return {
@@ -22,6 +24,7 @@ export const sqlCheck: Evaluator<Spec> = async (spec, ctx) => {
   try {
     rows = (await db.query(spec.query)).rows;
   } catch (e) {
+    baseline(ctx.memo(node), [] as string[]); // nothing there when the step began
     return { pass: false, kind: 'level', message: `The check's query failed: ${(e as Error).message.split('\n')[0]}` };
   }
   const n = rows.length;
@@ -38,6 +41,25 @@ export const sqlCheck: Evaluator<Spec> = async (spec, ctx) => {
         message: `Not yet: the database has ${n} matching row(s), the step wants ${wanted}.`,
       };
     }
+  }
+  // Rows that came and went since the step began (its first evaluation), compared as JSON.
+  const key = (r: Record<string, unknown>) => JSON.stringify(r);
+  const start = baseline(ctx.memo(node), rows.map(key));
+  const nowKeys = rows.map(key);
+  for (const [field, n, verb] of [
+    ['added', nowKeys.filter((k) => !start.includes(k)).length, 'appeared'],
+    ['removed', start.filter((k) => !nowKeys.includes(k)).length, 'disappeared'],
+  ] as const) {
+    const want = spec[field];
+    if (want === undefined) continue;
+    const c = inCount(n, want);
+    if (!c.ok)
+      return {
+        pass: false,
+        kind: 'level',
+        observed,
+        message: `Not yet: ${n} matching row(s) ${verb} in this step, the step wants ${c.said}.`,
+      };
   }
   for (const e of spec.expect) {
     const bad = expectation({ rows, count: n }, e);

@@ -23,6 +23,11 @@ export interface CheckMemo {
   firstPass?: number;
   /** The thing a negative check is about was seen present at some point in this step. */
   seenPresent?: boolean;
+  /**
+   * What the check saw at its first evaluation in the step (the step's start): the
+   * baseline of relative checks (`increased`, `added`, `created` …).
+   */
+  start?: unknown;
   round?: number;
   result?: CheckResult;
 }

@@ -39,6 +39,30 @@ export const Expectation = z
   })
   .strict();
 
+/** A number of things: exactly `N`, or a range `{ min, max }` (either end optional). */
+export const Count = z.union([
+  z.number().int().min(0),
+  z.object({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() }).strict(),
+]);
+
+/**
+ * A `state` expectation can also compare with the step's start: the value read when the
+ * step began (its first evaluation). `at` and `equals` may hold `{{X}}` (X in this read)
+ * and `{{start:X}}` (X in this read when the step began).
+ */
+export const StateExpectation = Expectation.extend({
+  at: z
+    .string()
+    .describe(
+      'Place in the JSON, e.g. `data.current_version`; may hold `{{X}}` (X in this read) or `{{start:X}}` ' +
+        '(X when the step began): `data.versions.{{start:data.current_version}}.deletion_time`.',
+    ),
+  increased: z.literal(true).optional().describe('The number is greater than when the step began (missing = 0).'),
+  increased_by: Count.optional().describe('The number rose by exactly N (or by `{ min, max }`) since the step began.'),
+  changed: z.literal(true).optional().describe('The value differs from when the step began.'),
+  unchanged: z.literal(true).optional().describe('The value is the same as when the step began.'),
+}).strict();
+
 export const RequestCheck = z
   .object({
     path: z.string().describe('Path glob: `*` matches within a segment, `**` across segments.'),
@@ -78,7 +102,7 @@ export const StateCheck = z
       .int()
       .default(200)
       .describe('Expected HTTP status of the read (404: the thing must be gone — it must have been seen first).'),
-    expect: z.array(Expectation).default([]),
+    expect: z.array(StateExpectation).default([]),
   })
   .strict();
 
@@ -118,6 +142,20 @@ export const SqlCheck = z
       .optional()
       .describe('How many rows the query must return.'),
     expect: z.array(Expectation).default([]).describe('Expectations on `{ rows, count }`, e.g. `rows[0].rolname`.'),
+    added: Count.optional().describe(
+      'How many rows the query returns now that it did not when the step began (rows compared as JSON).',
+    ),
+    removed: Count.optional().describe('How many rows the query returned when the step began and no longer does.'),
+  })
+  .strict();
+
+export const LeasesCheck = z
+  .object({
+    prefix: z.string().min(1).describe('Lease ids under this path, e.g. `database/creds/readonly`.'),
+    created: Count.optional().describe('How many leases under the prefix appeared since the step began.'),
+    revoked: Count.optional().describe(
+      'How many leases under the prefix that existed in this step (at its start or since) are gone now.',
+    ),
   })
   .strict();
 
@@ -141,6 +179,13 @@ export const CommandCheck = z
       .optional()
       .describe('A regular expression the command line must match (values of key=value arguments read as `***`).'),
     contains: z.string().optional(),
+    means: OneOrMany(z.string().min(1))
+      .optional()
+      .describe(
+        "A command the line must mean (any of a list): read with the CLI's own flag parser for `vault`, " +
+          'order-free for other programs; env prefixes, flag order, quoting, `-mount=` and `-format=json | jq` ' +
+          'are the same meaning.',
+      ),
     exit: OneOrMany(z.number().int().min(0)).optional().describe('Exit code(s) the command must end with.'),
     count: z.number().int().min(1).default(1),
   })
@@ -162,6 +207,7 @@ export interface CheckNode {
   state?: z.infer<typeof StateCheck>;
   capabilities?: z.infer<typeof CapabilitiesCheck>;
   sql?: z.infer<typeof SqlCheck>;
+  leases?: z.infer<typeof LeasesCheck>;
   file?: z.infer<typeof FileCheck>;
   command?: z.infer<typeof CommandCheck>;
   script?: z.infer<typeof ScriptCheck>;
@@ -183,6 +229,7 @@ export const CHECK_KINDS = [
   'file',
   'command',
   'script',
+  'leases',
   'all',
   'any',
   'not',
@@ -197,6 +244,7 @@ export const Check: z.ZodType<CheckNode> = z.lazy(
         state: StateCheck.optional(),
         capabilities: CapabilitiesCheck.optional(),
         sql: SqlCheck.optional(),
+        leases: LeasesCheck.optional(),
         file: FileCheck.optional(),
         command: CommandCheck.optional(),
         script: ScriptCheck.optional(),
@@ -233,16 +281,19 @@ export const Check: z.ZodType<CheckNode> = z.lazy(
               message: 'a capabilities check needs includes, excludes or equals',
             });
         }
+        if (c.leases && c.leases.created === undefined && c.leases.revoked === undefined)
+          ctx.addIssue({ code: 'custom', path: ['leases'], message: 'a leases check needs created or revoked' });
         if (
           c.command &&
           c.command.matches === undefined &&
           c.command.contains === undefined &&
+          c.command.means === undefined &&
           c.command.exit === undefined
         ) {
           ctx.addIssue({
             code: 'custom',
             path: ['command'],
-            message: 'a command check needs matches, contains or exit',
+            message: 'a command check needs means, matches, contains or exit',
           });
         }
       }) as unknown as z.ZodType<CheckNode>,

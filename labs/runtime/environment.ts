@@ -22,6 +22,7 @@ import { runSetupItem } from './setup.js';
 import { ScriptShell, type ShellResult } from './shell.js';
 import { learnerEnv } from './shell-env.js';
 import { shellIntegrationRc } from './shell-integration.js';
+import { WorkspaceWatch } from './workspace-watch.js';
 
 export interface SessionOptions {
   lab: Lab;
@@ -31,6 +32,11 @@ export interface SessionOptions {
   workspace?: string;
   /** Complete steps by themselves when their checks pass (the TUI); the runner drives steps itself. */
   autoAdvance?: boolean;
+  /**
+   * Re-run the checks when the workspace changes on disk (fs.watch, debounced). Defaults to
+   * `autoAdvance`: a live session watches; the headless runner evaluates steps itself.
+   */
+  watchWorkspace?: boolean;
   engine?: Partial<EngineOptions>;
   lang?: string;
   /** Preferred way per outside system, e.g. `{ postgres: 'docker' }`. */
@@ -61,6 +67,7 @@ export abstract class LabEnvironment extends EventEmitter {
   protected readonly lang: string;
   private shell: ScriptShell | undefined;
   private control: ControlServer | undefined;
+  private watch: WorkspaceWatch | undefined;
   private onAudit = (e: AuditEvent) => this.observer.audit(e);
   /** A lease revoked without a request (expiry, async revoke): level checks may have changed. */
   private onLease = () => {
@@ -114,7 +121,7 @@ export abstract class LabEnvironment extends EventEmitter {
     const { prefer, systems: given, labDir } = this.opts;
     await provisionSystems(this.lab, this.systems, { workspace: this.workspace, progress, prefer, given });
     progress('starting the engine…');
-    this.engine = await startLabEngine(this.lab, this.opts.engine);
+    this.engine = await startLabEngine(this.lab, this.opts.engine, this.workspace);
     this.checkerToken = await createCheckerToken(this.engine);
     this.control = new ControlServer({
       command: (line, exit) => this.recordCommand(line, exit, 'shell'),
@@ -135,6 +142,13 @@ export abstract class LabEnvironment extends EventEmitter {
     for (const item of this.lab.setup) await runSetupItem(item, setup);
     this.engine.events.on('audit', this.onAudit);
     this.engine.events.on('lease', this.onLease);
+    // Files written outside the lab shell (an editor, another terminal) re-run the checks too.
+    if (this.opts.watchWorkspace ?? this.opts.autoAdvance ?? true)
+      this.watch = new WorkspaceWatch(this.workspace, {
+        onChange: () => {
+          if (!this.stopped) this.changed();
+        },
+      });
   }
 
   /**
@@ -180,6 +194,7 @@ export abstract class LabEnvironment extends EventEmitter {
     if (this.stopped) return;
     this.stopped = true;
     this.observer.stopped = true;
+    this.watch?.close();
     this.engine?.events.off('audit', this.onAudit);
     this.engine?.events.off('lease', this.onLease);
     this.shell?.close();

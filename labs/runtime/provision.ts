@@ -39,9 +39,13 @@ export async function provisionSystems(lab: Lab, systems: ProvidedSystem[], opts
   }
 }
 
-/** The lab's engine: dev mode, listening on a free loopback port, KV v1 when the lab asks. */
-export function startLabEngine(lab: Lab, overrides: Partial<EngineOptions> = {}): Promise<Engine> {
-  return startEngine({ dev: true, listen: '127.0.0.1:0', devKvV1: lab.engine.kv_version === '1', ...overrides });
+/**
+ * The lab's engine: dev mode, listening on a free loopback port, KV v1 when the lab asks, and
+ * working in the learner's workspace (a relative audit `file_path` lands there).
+ */
+export function startLabEngine(lab: Lab, overrides: Partial<EngineOptions> = {}, workspace?: string): Promise<Engine> {
+  const kv1 = lab.engine.kv_version === '1';
+  return startEngine({ dev: true, listen: '127.0.0.1:0', devKvV1: kv1, workDir: workspace, ...overrides });
 }
 
 /** A root token of the session's own, so its reads are told apart from the learner's (observer.ts leaves them out). */

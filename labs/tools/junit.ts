@@ -8,6 +8,8 @@ export interface StepOutcome {
   ok: boolean;
   detail: string;
   ms: number;
+  /** A failure of this step's own solution after earlier alternatives (a dead end, unless the solution fails anyway). */
+  deadEnd?: string;
 }
 
 const esc = (s: string) =>

@@ -14,7 +14,7 @@ import { addCounts, fairnessCounts, type FairnessCounts, formatCounts } from '..
 import { lintLab } from '../format/lint.js';
 import { t } from '../format/schema.js';
 import type { StepOutcome } from './junit.js';
-import { runVariant, variantsOf } from './variants.js';
+import { outcomeLine, runVariant, variantsOf } from './variants.js';
 
 export type { StepOutcome };
 
@@ -90,9 +90,12 @@ async function testPlans(plans: LabPlan[], out: RunOutput, opts: TestOptions): P
         all.push(p.failure.outcome);
       } else {
         out.write(`${p.loaded!.lab.id} — ${t(p.loaded!.lab.title)} (${p.display})\n`);
+        // A step whose own solution fails in the main walk is reported there, not as a dead end.
+        const failing = new Set(done[from]!.outcomes.filter((o) => !o.ok).map((o) => o.step));
         for (let i = from; i < to; i++) {
-          out.write(done[i]!.text);
-          all.push(...done[i]!.outcomes);
+          const kept = done[i]!.outcomes.filter((o) => !o.deadEnd || !failing.has(o.deadEnd));
+          out.write(kept.length === done[i]!.outcomes.length ? done[i]!.text : kept.map(outcomeLine).join(''));
+          all.push(...kept);
         }
       }
       printed++;

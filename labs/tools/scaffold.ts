@@ -1,7 +1,8 @@
 /**
  * `vault-lab new <id>`: writes a small lab that validates and tests green, as a
- * starting point for an instructor — one step with a hint ladder, a solution, an
- * anti-solution with its diagnostic, a state and a request check, and a quiz.
+ * starting point for an instructor — steps with a hint ladder, a solution, other right
+ * ways (one over curl), anti-solutions with their diagnostics, a state and a request
+ * check, and a quiz.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,6 +39,11 @@ steps:
       - The path is the one named in the text above.
     solution:
       - vault kv get secret/${id}/hello
+    alternatives:
+      - name: -mount= form
+        run: [vault kv get -mount=secret ${id}/hello]
+      - name: curl
+        run: ['curl -sf -H "X-Vault-Token: $VAULT_TOKEN" "$VAULT_ADDR/v1/secret/data/${id}/hello"']
     anti_solutions:
       - run: [vault kv get secret/${id}/other]
         diagnostic: went to secret/data/${id}/other
@@ -56,6 +62,14 @@ steps:
       - Writing uses \`vault kv put <path> key=value\`.
     solution:
       - vault kv put secret/${id}/answer answer=42
+    alternatives:
+      - name: the API path
+        run:
+          - |
+            echo '{"data": {"answer": "42"}}' | vault write secret/data/${id}/answer -
+    anti_solutions:
+      - run: [vault kv put secret/${id}/answer answer=41]
+        diagnostic: Store answer=42
     check:
       - state:
           path: secret/data/${id}/answer

@@ -18,6 +18,10 @@ import type { StepOutcome } from './junit.js';
 
 export type Variant = { kind: 'main'; isolate?: boolean } | { kind: 'alt'; k: number } | { kind: 'retry' };
 
+/** How one outcome is printed. */
+export const outcomeLine = (o: StepOutcome) =>
+  `  ${o.ok ? '✓' : '✗'} ${o.step}${o.ok ? '' : `:\n    ${o.detail.replace(/\n/g, '\n    ')}\n   `} (${Math.round(o.ms)} ms)\n`;
+
 const indent = (s: string, n = 6) => s.replace(/\n/g, '\n' + ' '.repeat(n));
 const firstLine = (s: string) => s.split('\n')[0];
 
@@ -104,11 +108,16 @@ class VariantRun {
     return at ? `${this.loaded.display ?? this.loaded.file}:${at.line}:${at.column}: ` : '';
   }
 
-  private record(step: string, r: StepRun, ms: number) {
-    this.outcomes.push({ lab: this.loaded.lab.id, step, ok: r.ok, detail: r.detail, ms });
-    this.text.push(
-      `  ${r.ok ? '✓' : '✗'} ${step}${r.ok ? '' : `:\n    ${indent(r.detail, 4)}\n   `} (${Math.round(ms)} ms)\n`,
-    );
+  private record(step: string, r: StepRun, ms: number, deadEnd?: string) {
+    this.outcomes.push({
+      lab: this.loaded.lab.id,
+      step,
+      ok: r.ok,
+      detail: r.detail,
+      ms,
+      ...(deadEnd ? { deadEnd } : {}),
+    });
+    this.text.push(outcomeLine(this.outcomes[this.outcomes.length - 1]));
   }
 
   private async open(resumeAt: number): Promise<LabSession | undefined> {
@@ -236,7 +245,7 @@ class VariantRun {
         if (v.kind === 'main') this.record(step.id, { ok: !problems.length, detail: problems.join('\n') }, ms);
         else if (v.kind === 'alt' && (alt || (problems.length && taken.length))) {
           const name = alt ? `${step.id} [${alternativeName(alt)}]` : `${step.id} [after ${taken.join(', ')}]`;
-          this.record(name, { ok: !problems.length, detail: problems.join('\n') }, ms);
+          this.record(name, { ok: !problems.length, detail: problems.join('\n') }, ms, alt ? undefined : step.id);
         }
         if (alt) taken.push(`${step.id} [${alternativeName(alt)}]`);
         if (v.kind === 'retry' && retryProblems.length) break;

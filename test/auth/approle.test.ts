@@ -411,8 +411,10 @@ describe('AppRole secret ID delivered wrapped', () => {
     expect(w.wrap_info).toMatchObject({ ttl: 60, creation_path: 'auth/approle/role/app/secret-id' });
     const un = await nodeVault(engine, w.wrap_info.token).unwrap();
     expect(un.data.secret_id_accessor).toBe(w.wrap_info.wrapped_accessor);
+    // A spent wrapping token is checked before it authenticates anything: 400, as in Vault.
     await expect(nodeVault(engine, w.wrap_info.token).unwrap()).rejects.toMatchObject({
-      response: { statusCode: 403 },
+      response: { statusCode: 400 },
+      message: 'wrapping token is not valid or does not exist',
     });
     await expect(root.unwrap({ token: w.wrap_info.token })).rejects.toMatchObject({
       message: 'wrapping token is not valid or does not exist',

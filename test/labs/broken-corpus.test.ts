@@ -69,7 +69,7 @@ describe('broken lab corpus', () => {
       const want = expectation(f);
       expect(out).toContain(`test/fixtures/labs/${f}:${want.line}:${want.column}: `);
     }
-    expect(out).toMatch(/\n2 valid, \d+ invalid\n$/);
+    expect(out).toMatch(/\n4 valid, \d+ invalid\n$/);
   });
 
   for (const f of files.filter((x) => x.startsWith('run-'))) {
@@ -79,7 +79,8 @@ describe('broken lab corpus', () => {
       expect(code).toBe(1);
       expect(out).toContain(`test/fixtures/labs/${f}:${want.line}:${want.column}: `);
       expect(out).toContain(want.text);
-      expect(out.trim().split('\n').pop()).toBe('0 passed, 1 failed');
+      // At least one walk fails (the main one, an alternative's, or the retrying learner's).
+      expect(out.trim().split('\n').pop()).toMatch(/^\d+ passed, [1-9]\d* failed$/);
       expect(out).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     });
   }

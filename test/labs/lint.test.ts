@@ -5,9 +5,14 @@ import { lintLab, vaultInvocations, bodyCommands } from '../../labs/format/lint.
 import { parseLabFile } from '../../labs/format/load.js';
 import { VAULT_JS } from '../support/engine.js';
 
-function lint(yaml: string) {
+const FAIRNESS = /no alternative|no anti-solution|proven over HTTP/;
+
+/** The lint's messages; `fairness` keeps the alternative/anti-solution rules, which most tests here leave aside. */
+function lint(yaml: string, fairness = false) {
   const { lab, pos } = parseLabFile(yaml, 'x.yaml');
-  return lintLab({ lab, pos, file: 'x.yaml', dir: '.', text: yaml }, { cliScript: VAULT_JS }).map((p) => p.message);
+  return lintLab({ lab, pos, file: 'x.yaml', dir: '.', text: yaml }, { cliScript: VAULT_JS })
+    .map((p) => p.message)
+    .filter((m) => fairness || !FAIRNESS.test(m));
 }
 
 const step = (id: string, solution: string, body = 'b') =>
@@ -57,5 +62,26 @@ describe('lint', () => {
       'steps[0].hints[0]: the first hint gives the solution away verbatim (`vault kv get secret/a`)',
       'steps[0].body: `vault kv gett` is not a command of our vault CLI',
     ]);
+  });
+
+  it('asks every step for an alternative and an anti-solution, or a reason, and each lab for an HTTP proof', () => {
+    const head = 'id: t\ntitle: T\nminutes: 1\nsteps:\n';
+    expect(lint(head + step('a', 'vault kv get secret/a'), true)).toEqual([
+      'steps[0].id: the step has no alternative, so nobody has shown that other right answers pass',
+      'steps[0].id: the step has no anti-solution, so nobody has shown that a wrong answer fails',
+      'steps: no step of this lab is proven over HTTP',
+    ]);
+    const fair =
+      head +
+      step('a', 'vault kv get secret/a') +
+      '    alternatives:\n      - { name: curl, run: [\'curl -s "$VAULT_ADDR/v1/secret/data/a"\'] }\n' +
+      '    anti_solutions:\n      - { run: [vault kv get secret/b], diagnostic: secret/data/b }\n' +
+      step('b', 'vault kv put secret/a x=1') +
+      '    exempt:\n      alternatives: The lesson is this exact command and its output.\n' +
+      '      anti_solutions: Any other command leaves the step waiting, which its message says.\n';
+    expect(lint(fair, true)).toEqual([]);
+    expect(() => parseLabFile(`${head}${step('a', 'x')}    exempt: { retry: because }\n`, 'x.yaml')).toThrow(
+      /say why in a sentence/,
+    );
   });
 });

@@ -111,6 +111,39 @@ describe('vault-lab --plain', () => {
     });
   }, 60_000);
 
+  it('runs a line starting with a known shell command without a $, and keeps its own words first', async () => {
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-plain-'));
+    child = spawn(process.execPath, [VAULT_LAB_JS, '--plain', '--labs', FIXTURE_COURSE], {
+      env: { ...process.env, VAULT_LAB_DATA_DIR: data },
+    });
+    const io = new Lines(child);
+    await io.expect('Choose a lab by number');
+    io.say('help');
+    const help = await io.expect('Choose a lab by number');
+    expect(help).toMatch(/<command> — a line starting with a command the lab's shell knows runs as typed/);
+    expect(help).toContain('vault, vault-lab, curl, psql, openssl, kubectl, jq');
+    expect(help).toContain('The words above come first');
+    io.say('1');
+    await io.expect('Step 1 of 2: Store a secret');
+    await io.expect('Type a command, a shell command, or "help":');
+    // A course word is still a word, not a shell command.
+    io.say('hint');
+    await io.expect('Hint 1 of 2: Use the kv subcommand.');
+    io.say('not a thing');
+    await io.expect('"not a thing" is not a command.');
+    io.say('vault kv put secret/app db_user=appuser');
+    await io.expect('Request: create secret/data/app → 200, allowed: root token');
+    await io.expect('Step 1 complete.');
+    await io.expect('Step 2 of 2: Be denied');
+    io.say('VAULT_TOKEN=ro-token vault kv put secret/app db_user=x');
+    const chunk = await io.expect('Type quiz, back or quit:');
+    expect(chunk).toContain('(exit 2)');
+    expect(chunk).toContain('Lab complete: Fixture basics.');
+    expect(io.out).not.toContain('"vault kv put secret/app db_user=appuser" is not a command');
+    io.say('quit');
+    await io.expect('Goodbye.');
+  }, 60_000);
+
   it('skips a broken lab with a notice that says where the problem is', async () => {
     const labs = fs.mkdtempSync(path.join(os.tmpdir(), 'vl-plain-labs-'));
     fs.copyFileSync(path.join(FIXTURE_COURSE, 'a-basics.yaml'), path.join(labs, 'a-basics.yaml'));

@@ -81,12 +81,43 @@ export class PtyTerminal {
     this.scheduleUpdate();
   }
 
-  /** The visible screen as lines with ANSI colours; the cursor drawn inverse when asked. */
-  lines(showCursor: boolean, color = true): string[] {
+  /** A full-screen program (pager, editor) switched to the alternate screen. */
+  get fullScreen(): boolean {
+    return this.term.buffer.active.type === 'alternate';
+  }
+
+  /**
+   * Rows of the screen in use, from the top down to the cursor or the last output; all of
+   * them once the screen has scrolled, is scrolled back, or a full-screen program runs.
+   */
+  usedRows(): number {
+    const buf = this.term.buffer.active;
+    if (this.fullScreen || buf.baseY > 0 || buf.viewportY !== buf.baseY) return this.term.rows;
+    let last = buf.cursorY;
+    for (let y = this.term.rows - 1; y > last; y--) {
+      if (buf.getLine(y)?.translateToString(true)) {
+        last = y;
+        break;
+      }
+    }
+    return last + 1;
+  }
+
+  /**
+   * The visible screen as lines with ANSI colours; the cursor drawn inverse when asked.
+   * With `count` below the screen's rows (the pane has not grown to the full screen), the
+   * rows in use are kept: the last `count` of them, ending at the cursor or last output.
+   */
+  lines(showCursor: boolean, color = true, count = this.term.rows): string[] {
     const buf = this.term.buffer.active;
     const out: string[] = [];
     const cell = buf.getNullCell();
-    for (let y = 0; y < this.term.rows; y++) {
+    const from = Math.max(0, Math.min(this.term.rows - count, this.usedRows() - count));
+    for (let y = from; y < from + count; y++) {
+      if (y >= this.term.rows) {
+        out.push('');
+        continue;
+      }
       const line = buf.getLine(buf.viewportY + y);
       if (!line) {
         out.push('');

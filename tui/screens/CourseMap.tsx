@@ -3,7 +3,7 @@ import type React from 'react';
 import { Box, Text } from 'ink';
 import type { LoadedLab } from '../../labs/index.js';
 import type { LabProgress } from '../../labs/index.js';
-import { t } from '../text.js';
+import { fitWords, t } from '../text.js';
 import type { Theme } from '../theme.js';
 import { hintLine } from '../keys.js';
 import { needsText, orderLabs, statusText } from '../course.js';
@@ -18,9 +18,13 @@ export interface CourseMapProps {
   notices: string[];
 }
 
+const TAGLINE = 'A real Vault-compatible engine runs on your machine; every step checks what you actually did.';
+
 export function CourseMap({ labs, progress, selected, theme, width, height, notices }: CourseMapProps) {
   const ordered = orderLabs(labs);
   const titleWidth = Math.max(16, Math.min(44, width - 44));
+  // A long title goes on to a second line under itself; the summary gets up to three lines.
+  const summaryLines = 3;
   type Row = { key: string; node: React.ReactNode; lab?: number };
   const rows: Row[] = [];
   let topic = '';
@@ -41,7 +45,8 @@ export function CourseMap({ labs, progress, selected, theme, width, height, noti
     const isSel = index === selected;
     const p = progress(l.lab.id);
     const st = statusText(p, l.lab.steps.length);
-    const title = t(l.lab.title).slice(0, titleWidth).padEnd(titleWidth);
+    const [first, ...more] = fitWords(t(l.lab.title), titleWidth, 2);
+    const title = first.padEnd(titleWidth);
     rows.push({
       key: l.lab.id,
       lab: index,
@@ -65,22 +70,39 @@ export function CourseMap({ labs, progress, selected, theme, width, height, noti
         </Text>
       ),
     });
+    for (const [i, line] of more.entries())
+      rows.push({
+        key: `${l.lab.id}-${i}`,
+        lab: index,
+        node: (
+          <Text wrap="truncate" color={isSel ? theme.text.accent : undefined} bold={isSel}>
+            {'  '}
+            {line}
+          </Text>
+        ),
+      });
   });
   const sel = ordered[selected];
-  const summary = sel ? t(sel.lab.summary) : '';
+  const summary = sel ? fitWords(t(sel.lab.summary), width - 2, summaryLines) : [];
   // Keep the selected lab in view when the list is taller than the window.
-  const room = Math.max(4, height - 6 - notices.length - (summary ? 2 : 0));
+  const tagline = fitWords(TAGLINE, width - 2, 2);
+  const room = Math.max(4, height - 5 - tagline.length - notices.length - (summary.length ? summary.length + 1 : 0));
   const selRow = rows.findIndex((r) => r.lab === selected);
-  const start = rows.length <= room ? 0 : Math.max(0, Math.min(rows.length - room, selRow - Math.floor(room / 2)));
+  let selEnd = selRow;
+  while (rows[selEnd + 1]?.lab === selected) selEnd++;
+  let start = rows.length <= room ? 0 : Math.max(0, Math.min(rows.length - room, selRow - Math.floor(room / 2)));
+  if (selEnd >= start + room) start = selEnd - room + 1;
   const shown = rows.slice(start, start + room);
   return (
     <Box flexDirection="column" paddingX={1} width={width}>
       <Text bold color={theme.text.title} wrap="truncate">
         vault-lab — a hands-on course in secrets management
       </Text>
-      <Text color={theme.text.secondary} wrap="truncate">
-        A real Vault-compatible engine runs on your machine; every step checks what you actually did.
-      </Text>
+      {tagline.map((line, i) => (
+        <Text key={`g${i}`} color={theme.text.secondary} wrap="truncate">
+          {line}
+        </Text>
+      ))}
       {notices.map((n, i) => (
         <Text key={`n${i}`} color={theme.status.warn} wrap="truncate">
           {n}
@@ -94,14 +116,16 @@ export function CourseMap({ labs, progress, selected, theme, width, height, noti
           <Text color={theme.text.secondary}> … {rows.length - start - room} more below</Text>
         )}
       </Box>
-      {summary && (
-        <Box marginTop={1}>
-          <Text wrap="truncate" color={theme.text.secondary}>
-            {summary}
-          </Text>
+      {summary.length > 0 && (
+        <Box marginTop={1} flexDirection="column">
+          {summary.map((line, i) => (
+            <Text key={`s${i}`} wrap="truncate" color={theme.text.secondary}>
+              {line}
+            </Text>
+          ))}
         </Box>
       )}
-      <Box marginTop={summary ? 0 : 1}>
+      <Box marginTop={summary.length ? 0 : 1}>
         <Text wrap="truncate" color={theme.text.secondary}>
           {hintLine('map')}
         </Text>

@@ -72,7 +72,7 @@ export function LabScreen({ c, theme, layout, focus, panel, scroll, noShell }: L
     : [];
   // The layout keeps 5 rows for the export lines; outside systems can add more.
   const lessonRows = Math.max(3, layout.lessonRows - Math.max(0, envLines.length - 5));
-  const all = panel === 'activity' ? activityLines(c.activity(), theme) : lessonLines(c, width - 1, theme);
+  const all = panel === 'activity' ? activityLines(c.activity(), theme) : lessonLines(c, layout.lessonCols - 1, theme);
   const maxScroll = Math.max(0, all.length - lessonRows);
   // The feed follows its newest entry unless scrolled back.
   const top = panel === 'activity' ? Math.max(0, maxScroll - scroll) : Math.min(scroll, maxScroll);
@@ -103,7 +103,7 @@ export function LabScreen({ c, theme, layout, focus, panel, scroll, noShell }: L
         ];
   while (activityShown.length < layout.activityRows) activityShown.push('');
 
-  const shell = c.pty ? c.pty.lines(focus === 'shell', theme.color) : [];
+  const shell = c.pty ? c.pty.lines(focus === 'shell', theme.color, layout.shellRows) : [];
   const paneTitle = panel === 'activity' ? ' · activity feed (a: lesson)' : '';
   const focusLabel = noShell ? '' : focus === 'shell' ? ' · [shell]' : ' · [lesson]';
   const rule = `── ${noShell ? 'your terminal' : 'shell'} ${focus === 'shell' ? '(typing goes here) ' : ''}`;
@@ -112,8 +112,8 @@ export function LabScreen({ c, theme, layout, focus, panel, scroll, noShell }: L
       ? `${FOCUS_LABEL}: to the lesson (hints, skip, quit) · Ctrl-C, Ctrl-D: to the shell`
       : hintLine('lesson');
 
-  return (
-    <Box flexDirection="column" height={layout.rows} width={width}>
+  const headerRows = (
+    <>
       <Text wrap="truncate" bold color={theme.text.title}>
         {header}
         <Text color={theme.text.secondary}>
@@ -123,6 +123,10 @@ export function LabScreen({ c, theme, layout, focus, panel, scroll, noShell }: L
         </Text>
       </Text>
       <Text wrap="truncate">{stepMarks(c, theme, width)}</Text>
+    </>
+  );
+  const lessonColumn = (
+    <>
       {visible.map((l, i) => (
         <Text key={`l${i}`} wrap="truncate">
           {l || ' '}
@@ -142,8 +146,13 @@ export function LabScreen({ c, theme, layout, focus, panel, scroll, noShell }: L
           {l || ' '}
         </Text>
       ))}
+    </>
+  );
+  const shellWidth = layout.shellCols;
+  const shellColumn = (
+    <>
       <Text wrap="truncate" color={focus === 'shell' ? theme.border.focused : theme.border.idle}>
-        {rule.padEnd(width, '─').slice(0, width)}
+        {rule.padEnd(shellWidth, '─').slice(0, shellWidth)}
       </Text>
       {noShell
         ? envLines.map((l, i) => (
@@ -156,9 +165,40 @@ export function LabScreen({ c, theme, layout, focus, panel, scroll, noShell }: L
               {l || ' '}
             </Text>
           ))}
-      <Text wrap="truncate" color={theme.text.secondary}>
-        {footer}
-      </Text>
+    </>
+  );
+  const footerRow = (
+    <Text wrap="truncate" color={theme.text.secondary}>
+      {footer}
+    </Text>
+  );
+
+  if (layout.side) {
+    const bodyRows = layout.shellRows + 1;
+    return (
+      <Box flexDirection="column" height={layout.rows} width={width}>
+        {headerRows}
+        <Box flexDirection="row" height={bodyRows}>
+          <Box flexDirection="column" width={layout.lessonCols} height={bodyRows}>
+            {lessonColumn}
+          </Box>
+          <Box flexDirection="column" width={1} height={bodyRows}>
+            <Text color={theme.border.idle}>{Array.from({ length: bodyRows }, () => '│').join('\n')}</Text>
+          </Box>
+          <Box flexDirection="column" width={shellWidth} height={bodyRows}>
+            {shellColumn}
+          </Box>
+        </Box>
+        {footerRow}
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column" height={layout.rows} width={width}>
+      {headerRows}
+      {lessonColumn}
+      {shellColumn}
+      {footerRow}
     </Box>
   );
 }

@@ -129,12 +129,27 @@ export class UiStore implements UiActions {
     if (cols === this.dims.cols && rows === this.dims.rows) return;
     this.dims = { cols, rows };
     const layout = this.layout();
-    this.controller?.resize(layout.cols, layout.shellRows);
+    this.controller?.resize(layout.shellCols, layout.ptyRows);
     this.changed();
   };
 
+  /** The split for the terminal's size and what the panes hold now (see ../layout.ts). */
   private layout(): Layout {
-    return layoutFor(this.dims.cols, this.dims.rows, this.props.noShell);
+    const { cols, rows } = this.dims;
+    const { noShell } = this.props;
+    const base = layoutFor(cols, rows, noShell);
+    const c = this.controller;
+    if (c?.state !== 'ready' || base.side || noShell) return base;
+    return layoutFor(cols, rows, noShell, {
+      lessonLines: this.paneLines(c, this.ui.panel, base.lessonCols).length,
+      shellUsed: c.pty?.usedRows() ?? 0,
+      shellFull: c.pty?.fullScreen ?? false,
+    });
+  }
+
+  private paneLines(c: LabController, panel: Panel, lessonCols: number): string[] {
+    const { theme } = this.props;
+    return panel === 'activity' ? activityLines(c.activity(), theme) : lessonLines(c, lessonCols - 1, theme);
   }
 
   private labFacts(): InputContext['labs'] {
@@ -159,9 +174,7 @@ export class UiStore implements UiActions {
     const c = this.controller;
     if (!c) return 0;
     const layout = this.layout();
-    const { theme } = this.props;
-    const lines = panel === 'activity' ? activityLines(c.activity(), theme) : lessonLines(c, layout.cols - 1, theme);
-    return Math.max(0, lines.length - layout.lessonRows);
+    return Math.max(0, this.paneLines(c, panel, layout.lessonCols).length - layout.lessonRows);
   }
 
   private run(e: Effect): void {
@@ -253,8 +266,8 @@ export class UiStore implements UiActions {
       const { noShell, store, workspaceRoot, controllerOptions } = this.props;
       const layout = this.layout();
       const c = new mod.LabController(l, {
-        cols: layout.cols,
-        shellRows: layout.shellRows,
+        cols: layout.shellCols,
+        shellRows: layout.ptyRows,
         noShell,
         store,
         workspaceRoot,
