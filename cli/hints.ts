@@ -13,7 +13,54 @@ const PREFIX = 'Hint (vault-lab):';
 
 const positional = (argv: string[], from: number) => argv.slice(from).filter((a) => !a.startsWith('-'));
 
+/** The value of `-name=value` (or `-name value`, `--name=value`) in argv. */
+function flagValue(argv: string[], name: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--?([^=]+)(?:=(.*))?$/.exec(argv[i]);
+    if (m?.[1] === name) return m[2] ?? argv[i + 1];
+  }
+  return undefined;
+}
+
+/**
+ * Auth methods whose login HashiCorp's CLI has no handler for, and the keys their login path
+ * takes. Only `@file` values are echoed back: a pasted JWT or secret_id stays off the screen.
+ */
+const WRITE_LOGINS: Record<string, Array<[key: string, placeholder: string]>> = {
+  kubernetes: [
+    ['role', '<role>'],
+    ['jwt', '@<service-account token file>'],
+  ],
+  approle: [
+    ['role_id', '<role_id>'],
+    ['secret_id', '<secret_id>'],
+  ],
+};
+
+function writeLogin(argv: string[], method: string): string {
+  const mount = (flagValue(argv, 'path') ?? method).replace(/^\/+|\/+$/g, '');
+  const typed = new Map(
+    positional(argv, 1)
+      .map((a) => a.split('='))
+      .filter((kv) => kv.length > 1)
+      .map(([k, ...v]) => [k, v.join('=')] as const),
+  );
+  const args = WRITE_LOGINS[method].map(([key, placeholder]) => {
+    const v = typed.get(key);
+    const safe = v && (key === 'role' || v.startsWith('@')) && !/\s|"/.test(v);
+    return `${key}=${safe ? v : placeholder}`;
+  });
+  return `vault write auth/${mount}/login ${args.join(' ')}`;
+}
+
 export const HINTS: Hint[] = [
+  {
+    test: (a) => a[0] === 'login' && (flagValue(a, 'method') ?? '') in WRITE_LOGINS,
+    text: (a) => {
+      const method = flagValue(a, 'method') ?? '';
+      return `${PREFIX} HashiCorp's CLI has no ${method} login; log in with "${writeLogin(a, method)}" (add -field=token to print just the token).`;
+    },
+  },
   {
     test: (a) => a[0] === 'kv' && a[1] === 'metadata' && a[2] === 'destroy',
     text: (a) =>

@@ -9,20 +9,31 @@ import { VaultClient } from '../api/client.js';
 import { ArgError, parseKVArgs } from '../kvargs.js';
 import type { LoginHandler } from './types.js';
 import { userpassLogin } from './userpass.js';
-import { kubernetesLogin } from './kubernetes.js';
+import { hintFor } from '../hints.js';
+import { wrapAtLength } from '../format.js';
 
-/** Auth methods register here, one file each (userpass, kubernetes). */
+/**
+ * Auth methods register here, one file each. Only methods HashiCorp's CLI has a handler for:
+ * kubernetes and approle have none there (their login is `vault write auth/<mount>/login …`).
+ */
 export const LOGIN_METHODS: Record<string, LoginHandler> = {
   userpass: userpassLogin,
-  kubernetes: kubernetesLogin,
 };
 
 export async function loginWithMethod(ctx: CommandContext, method: string, success: string): Promise<number> {
   const handler = LOGIN_METHODS[method];
-  if (!handler)
-    return ctx.error(
-      `Unknown auth method: ${method}. Use "vault auth list" to see the complete list of auth methods. Additionally, some auth methods are only available via the HTTP API.`,
+  if (!handler) {
+    // Vault's own words, wrapped at 78 columns as its CLI does; then what to type instead, if we know.
+    const code = ctx.error(
+      wrapAtLength(
+        `Unknown auth method: ${method}. Use "vault auth list" to see the complete list of auth methods. Additionally, some auth methods are only available via the HTTP API.`,
+      ),
     );
+    const path = ctx.flags.path ? [`-path=${String(ctx.flags.path)}`] : [];
+    const hint = hintFor(['login', `-method=${method}`, ...path, ...ctx.args]);
+    if (hint) ctx.io.stderr(`${hint}\n`);
+    return code;
+  }
   let data: Record<string, unknown>;
   try {
     data = await parseKVArgs(ctx.args, ctx.io.readStdin);

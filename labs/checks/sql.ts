@@ -27,6 +27,11 @@ export const sqlCheck: Evaluator<Spec> = async (spec, ctx, node) => {
     baseline(ctx.memo(node), [] as string[]); // nothing there when the step began
     return { pass: false, kind: 'level', message: `The check's query failed: ${(e as Error).message.split('\n')[0]}` };
   }
+  // Rows that come and go are counted from the step's start (its first evaluation), as JSON;
+  // the start is taken before any early return, so a `rows:` miss at the start cannot delay it.
+  const key = (r: Record<string, unknown>) => JSON.stringify(r);
+  const nowKeys = rows.map(key);
+  const start = baseline(ctx.memo(node), nowKeys);
   const n = rows.length;
   const observed = n > 0 ? ('present' as const) : ('absent' as const);
   const want = spec.rows;
@@ -42,10 +47,6 @@ export const sqlCheck: Evaluator<Spec> = async (spec, ctx, node) => {
       };
     }
   }
-  // Rows that came and went since the step began (its first evaluation), compared as JSON.
-  const key = (r: Record<string, unknown>) => JSON.stringify(r);
-  const start = baseline(ctx.memo(node), rows.map(key));
-  const nowKeys = rows.map(key);
   for (const [field, n, verb] of [
     ['added', nowKeys.filter((k) => !start.includes(k)).length, 'appeared'],
     ['removed', start.filter((k) => !nowKeys.includes(k)).length, 'disappeared'],

@@ -33,13 +33,17 @@ Common Options:
     }
     const code = printList(ctx, r.status === 404 ? null : r.body, r0.apiPath);
     if (code === 2 && r0.m.v2 && arg && !arg.endsWith('/')) {
-      // Tutorials run `kv list` on a secret to see its versions; say what does that.
-      const leaf = await ctx
+      // Tutorials run `kv list` on a secret to see its versions; say what does that. The probe lists
+      // the parent folder rather than reading the secret's metadata: a lab must not take this hint's
+      // own request for the learner having read the history.
+      const cut = r0.apiPath.lastIndexOf('/');
+      const parent = await ctx
         .client()
-        .request('GET', r0.apiPath, undefined, { allow404: true })
+        .request('GET', r0.apiPath.slice(0, cut + 1), undefined, { allow404: true, query: { list: 'true' } })
         .catch(() => null);
+      const keys = (parent?.body as { data?: { keys?: unknown } } | undefined)?.data?.keys;
       const shown = [ctx.flags.mount ? sanitize(String(ctx.flags.mount)) : '', sanitize(arg)].filter(Boolean).join('/');
-      if (leaf?.status === 200)
+      if (parent?.status === 200 && Array.isArray(keys) && keys.includes(r0.apiPath.slice(cut + 1)))
         ctx.io.stderr(
           `Hint (vault-lab): ${shown} is a secret, not a folder; "vault kv metadata get ${shown}" shows its versions.\n`,
         );
