@@ -43,6 +43,8 @@ export interface EngineOptions {
   backends?: Record<string, BackendFactory>;
   /** Extra sys/ path families. */
   sysExtensions?: SysExtension[];
+  /** Told when a sealed engine unseals (false) or an unsealed one seals (true): a server logs it. */
+  onSealChange?: (sealed: boolean) => void;
   /**
    * The engine's working directory: a relative audit `file_path` resolves against it. Vault
    * uses its process's; a lab passes the learner's workspace. Default `process.cwd()`.
@@ -170,16 +172,22 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   };
 
   let seal: SealManager | undefined;
+  let initOnly = false;
   if (storage instanceof BarrierStorage) {
     seal = new SealManager(storage, clock, core, {
       // Leases and tokens that expired while the server was down are revoked at once.
-      unsealed: async () => {
+      unsealed: async (first) => {
         await bringUp();
         await clock.advance(0);
+        // Init opens the barrier only to write the first state: not an unseal anyone asked for.
+        if (first) initOnly = true;
+        else opts.onSealChange?.(false);
       },
       sealing: async () => {
         await audits.close();
         await core.enterSealed();
+        if (initOnly) initOnly = false;
+        else opts.onSealChange?.(true);
       },
     });
     core.seal = seal;

@@ -138,6 +138,15 @@ export async function runConfiguredServer(file: string, io: ServerIO): Promise<n
       listen: config.address,
       defaultLeaseTTL: config.defaultLeaseTTL,
       maxLeaseTTL: config.maxLeaseTTL,
+      // Vault's own log lines for the transitions an operator (or a lab check) looks for.
+      onSealChange: (sealed) => {
+        const at = new Date().toISOString();
+        io.stdout(
+          sealed
+            ? `${at} [INFO]  core: marked as sealed\n${at} [INFO]  core: vault is sealed\n`
+            : `${at} [INFO]  core: vault is unsealed\n`,
+        );
+      },
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;

@@ -1,4 +1,4 @@
-/** sys/audit (enable, disable, list) and sys/audit-hash — sudo paths, injected at the top level. */
+/** sys/audit (enable, disable, list: sudo paths) and sys/audit-hash (no sudo), injected at the top level. */
 import type { PathDef } from '../framework/backend.js';
 import type { SystemHost } from '../sdk/system-host.js';
 import { userError } from '../sdk/errors.js';

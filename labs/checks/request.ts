@@ -40,7 +40,16 @@ function compileGlob(glob: string): RegExp {
 }
 
 interface Diff {
-  field: 'path' | 'operation' | 'status' | 'identity' | 'token_type' | 'display_name' | 'auth_mount' | 'response';
+  field:
+    | 'path'
+    | 'operation'
+    | 'status'
+    | 'identity'
+    | 'token_type'
+    | 'display_name'
+    | 'auth_mount'
+    | 'error'
+    | 'response';
   text: string;
 }
 
@@ -100,6 +109,13 @@ function differences(spec: Spec, e: AuditEvent): Diff[] {
         text: `used a token from ${dn || 'nowhere'}, the step wants one issued by auth/${prefix}`,
       });
   }
+  if (spec.error !== undefined && !new RegExp(spec.error).test(e.error ?? ''))
+    diffs.push({
+      field: 'error',
+      text: e.error
+        ? `was refused with "${e.error}", the step wants an error matching /${spec.error}/`
+        : `succeeded, the step wants an error matching /${spec.error}/`,
+    });
   for (const exp of spec.response ?? []) {
     const bad = expectation(e.response ?? {}, exp);
     if (bad) diffs.push({ field: 'response', text: `answered with ${bad}` });

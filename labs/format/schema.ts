@@ -80,6 +80,10 @@ export const RequestCheck = z
     token_type: z.enum(['service', 'batch']).optional(),
     display_name: z.string().optional(),
     count: z.number().int().min(1).default(1).describe('At least this many matching requests.'),
+    error: z
+      .string()
+      .optional()
+      .describe("A regular expression the error of the answer must match (errors are not HMAC'd), e.g. `too old`."),
     response: z
       .array(Expectation)
       .optional()
