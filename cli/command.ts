@@ -15,6 +15,8 @@ export interface IO {
   readStdin: () => Promise<string>;
   /** Whether stdout is a terminal (`-field` prints a newline only then). */
   isTTY: boolean;
+  /** The folder relative file names (`@file`, a policy file) are read from; the process's own when absent. */
+  cwd?: string;
   /** Prompts for a secret without echo (password prompts); undefined when non-interactive. */
   promptSecret?: (prompt: string) => Promise<string>;
 }

@@ -44,3 +44,11 @@ export function parseVaultArgs(argv: string[]): VaultArgs | { error: string } {
   }
   return { error: `unknown command "vault ${argv.slice(0, 2).join(' ')}"` };
 }
+
+/**
+ * Runs the CLI in this process — `vault-lab test` does, for the `vault` in its headless lab
+ * shells (labs/tools/cli-host.ts), so a command costs no Node.js start. The `vault` binary
+ * runs the same function.
+ */
+export { runCli } from './main.js';
+export type { IO as CliIO } from './command.js';

@@ -4,10 +4,19 @@
  * object, repeated keys become lists.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 
 export class ArgError extends Error {}
 
-export async function parseKVArgs(args: string[], readStdin: () => Promise<string>): Promise<Record<string, unknown>> {
+/** Where the arguments come from: stdin, and the folder `@file` names are relative to. */
+export interface ArgSource {
+  readStdin: () => Promise<string>;
+  cwd?: string;
+}
+
+export async function parseKVArgs(args: string[], src: ArgSource): Promise<Record<string, unknown>> {
+  const { readStdin } = src;
+  const readFile = (p: string) => readArgFile(p, src.cwd);
   const out: Record<string, unknown> = {};
   let stdinUsed = false;
   const stdin = async () => {
@@ -40,9 +49,9 @@ export async function parseKVArgs(args: string[], readStdin: () => Promise<strin
   return out;
 }
 
-function readFile(p: string): string {
+function readArgFile(p: string, cwd: string | undefined): string {
   try {
-    return fs.readFileSync(p, 'utf8');
+    return fs.readFileSync(path.resolve(cwd ?? process.cwd(), p), 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ArgError(

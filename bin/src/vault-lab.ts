@@ -17,7 +17,8 @@ Usage:
                [--isolate] [--jobs N]                before its solution and pass after it
                                                      (--isolate: each step in a fresh engine);
                                                      also every alternative, and a retrying learner
-                                                     (--jobs N: walks at once, default the cores)
+                                                     (--jobs N: walks at once, default the cores;
+                                                     --real-cli: start the vault binary per command)
   vault-lab validate <lab.yaml|dir>                  check lab files without running them:
                                                      the format plus a lint of each step
   vault-lab new <id> [--dir <dir>]                   scaffold a lab that validates and tests green
@@ -75,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
       }
       const isolateAt = args.indexOf('--isolate');
       if (isolateAt !== -1) args.splice(isolateAt, 1);
+      const realAt = args.indexOf('--real-cli');
+      if (realAt !== -1) args.splice(realAt, 1);
       const jobsAt = args.findIndex((a) => a === '--jobs' || a.startsWith('--jobs='));
       let jobs: number | undefined;
       if (jobsAt !== -1) {
@@ -87,10 +90,14 @@ async function main(argv: string[]): Promise<number> {
         }
       }
       if (args.length !== 1) {
-        process.stderr.write('Usage: vault-lab test <lab.yaml|dir> [--junit <file>] [--isolate] [--jobs N]\n');
+        process.stderr.write(
+          'Usage: vault-lab test <lab.yaml|dir> [--junit <file>] [--isolate] [--jobs N] [--real-cli]\n',
+        );
         return 1;
       }
-      return runTests(args[0], out, { junit, isolate: isolateAt !== -1, jobs });
+      // The lab shells' `vault` runs in this process (the same runCli as the binary) unless --real-cli.
+      const runCli = realAt === -1 ? (await import('../../cli/index.js')).runCli : undefined;
+      return runTests(args[0], out, { junit, isolate: isolateAt !== -1, jobs, runCli });
     }
     case 'validate': {
       const { runValidate } = await import('../../labs/tools/index.js');

@@ -27,7 +27,7 @@ Command Options:
     const path = norm(ctx.args[0]);
     let data: Record<string, unknown>;
     try {
-      data = await parseKVArgs(ctx.args.slice(1), ctx.io.readStdin);
+      data = await parseKVArgs(ctx.args.slice(1), ctx.io);
     } catch (e) {
       if (e instanceof ArgError) return ctx.error(e.message);
       throw e;

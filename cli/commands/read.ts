@@ -20,7 +20,7 @@ export const read: Command = {
     let query: Record<string, string> = {};
     try {
       query = Object.fromEntries(
-        Object.entries(await parseKVArgs(ctx.args.slice(1), ctx.io.readStdin)).map(([k, v]) => [k, String(v)]),
+        Object.entries(await parseKVArgs(ctx.args.slice(1), ctx.io)).map(([k, v]) => [k, String(v)]),
       );
     } catch (e) {
       if (e instanceof ArgError) return ctx.error(e.message);

@@ -36,7 +36,7 @@ export async function loginWithMethod(ctx: CommandContext, method: string, succe
   }
   let data: Record<string, unknown>;
   try {
-    data = await parseKVArgs(ctx.args, ctx.io.readStdin);
+    data = await parseKVArgs(ctx.args, ctx.io);
   } catch (e) {
     if (e instanceof ArgError) return ctx.error(e.message);
     throw e;

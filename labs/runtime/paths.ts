@@ -52,11 +52,23 @@ export function vaultLabScript(): string {
  * Written once per process into a private temp dir.
  */
 let binDir: string | undefined;
+let hostedVault: string | undefined;
+
+/**
+ * From now on, lab shells of this process get this script as their `vault` (the headless
+ * runner's in-process CLI, labs/tools/cli-host.ts); undefined goes back to the binary.
+ */
+export function useHostedVault(script: string | undefined) {
+  hostedVault = script;
+  binDir = undefined;
+}
+
 export function vaultBinDir(): string {
   if (binDir && fs.existsSync(path.join(binDir, 'vault'))) return binDir;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-lab-bin-'));
-  const script = `#!/bin/sh\nexec "${process.execPath}" "${vaultCliScript()}" "$@"\n`;
-  fs.writeFileSync(path.join(dir, 'vault'), script, { mode: 0o755 });
+  const script = hostedVault ?? `#!/bin/sh\nexec "${process.execPath}" "${vaultCliScript()}" "$@"\n`;
+  // The hosted script carries its runner's key: readable by its owner only.
+  fs.writeFileSync(path.join(dir, 'vault'), script, { mode: hostedVault ? 0o700 : 0o755 });
   fs.writeFileSync(path.join(dir, 'vault-lab'), `#!/bin/sh\nexec "${process.execPath}" "${vaultLabScript()}" "$@"\n`, {
     mode: 0o755,
   });

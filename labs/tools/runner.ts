@@ -14,7 +14,9 @@ import { addCounts, fairnessCounts, type FairnessCounts, formatCounts } from '..
 import { lintLab } from '../format/lint.js';
 import { t } from '../format/schema.js';
 import type { StepOutcome } from './junit.js';
+import { type CliRunner, hostedShim, startCliHost } from './cli-host.js';
 import { outcomeLine, runVariant, variantsOf } from './variants.js';
+import { useHostedVault } from '../runtime/paths.js';
 
 export type { StepOutcome };
 
@@ -23,6 +25,11 @@ export interface RunOutput {
 }
 
 export interface TestOptions {
+  /**
+   * Runs the lab shells' `vault` inside this process (cli-host.ts) instead of starting the
+   * binary per command; the `vault-lab` entry hands in the CLI. Absent: the binary.
+   */
+  runCli?: CliRunner;
   junit?: string;
   /** Each step of the main walk in its own fresh engine, the earlier solutions replayed first. */
   isolate?: boolean;
@@ -69,6 +76,19 @@ function plan(file: string): LabPlan {
 
 /** Tests labs: every walk of every lab through a pool; prints each lab's report whole, in order. */
 async function testPlans(plans: LabPlan[], out: RunOutput, opts: TestOptions): Promise<StepOutcome[]> {
+  const host = opts.runCli ? await startCliHost(opts.runCli) : undefined;
+  if (host) useHostedVault(hostedShim(host));
+  try {
+    return await walkPlans(plans, out, opts);
+  } finally {
+    if (host) {
+      useHostedVault(undefined);
+      await host.close();
+    }
+  }
+}
+
+async function walkPlans(plans: LabPlan[], out: RunOutput, opts: TestOptions): Promise<StepOutcome[]> {
   const tasks: Array<() => Promise<{ outcomes: StepOutcome[]; text: string }>> = [];
   const slices: Array<[number, number]> = [];
   for (const p of plans) {

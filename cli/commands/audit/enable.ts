@@ -34,7 +34,7 @@ export const auditEnable: Command = {
     const [type, ...rest] = ctx.args;
     let options: Record<string, unknown>;
     try {
-      options = await parseKVArgs(rest, ctx.io.readStdin);
+      options = await parseKVArgs(rest, ctx.io);
     } catch (e) {
       if (e instanceof ArgError) return ctx.error(e.message);
       throw e;

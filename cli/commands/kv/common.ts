@@ -110,7 +110,7 @@ export function argCount(ctx: CommandContext, expected = 1): number | undefined 
 
 export async function kvData(ctx: CommandContext, args: string[]): Promise<Record<string, unknown> | number> {
   try {
-    return await parseKVArgs(args, ctx.io.readStdin);
+    return await parseKVArgs(args, ctx.io);
   } catch (e) {
     if (e instanceof ArgError) return ctx.error(e.message);
     throw e;

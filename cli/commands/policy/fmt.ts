@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from '../../command.js';
 
 /**
@@ -54,9 +55,10 @@ export const policyFmt: Command = {
     if (ctx.args.length !== 1)
       return ctx.error(`${ctx.args.length ? 'Too many' : 'Not enough'} arguments (expected 1, got ${ctx.args.length})`);
     const path = ctx.args[0].trim();
+    const file = resolve(ctx.io.cwd ?? process.cwd(), path);
     let text: string;
     try {
-      text = fs.readFileSync(path, 'utf8');
+      text = fs.readFileSync(file, 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       return ctx.error(
@@ -71,7 +73,7 @@ export const policyFmt: Command = {
       return ctx.error(`failed to parse policy: ${(e as Error).message}`);
     }
     try {
-      fs.writeFileSync(path, formatHcl(text));
+      fs.writeFileSync(file, formatHcl(text));
     } catch (e) {
       return ctx.error(`Error writing result: ${(e as Error).message}`);
     }

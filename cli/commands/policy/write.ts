@@ -1,9 +1,10 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from '../../command.js';
 
 const read = async (ctx: Parameters<Command['run']>[0], src: string): Promise<string> => {
   if (src === '-') return ctx.io.readStdin();
-  return fs.readFileSync(src, 'utf8');
+  return fs.readFileSync(path.resolve(ctx.io.cwd ?? process.cwd(), src), 'utf8');
 };
 
 export const policyWrite: Command = {
