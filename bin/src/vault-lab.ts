@@ -17,7 +17,7 @@ Usage:
                [--isolate] [--jobs N]                before its solution and pass after it
                                                      (--isolate: each step in a fresh engine);
                                                      also every alternative, and a retrying learner
-                                                     (--jobs N: walks at once, default the cores;
+                                                     (--jobs N: walks at once, default twice the cores;
                                                      --real-cli: start the vault binary per command)
   vault-lab validate <lab.yaml|dir>                  check lab files without running them:
                                                      the format plus a lint of each step

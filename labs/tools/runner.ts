@@ -3,7 +3,7 @@
  *
  * `test` walks each lab several ways, each in a fresh engine (variants.ts): with its
  * solutions and anti-solutions, once per alternative (later steps must still pass), and
- * as a retrying learner. Walks of all labs run side by side (`--jobs`, default the number
+ * as a retrying learner. Walks of all labs run side by side (`--jobs`, default twice the number
  * of cores); each lab's report is printed whole, in file order. Output ends with
  * `N passed, N failed`.
  */
@@ -33,7 +33,7 @@ export interface TestOptions {
   junit?: string;
   /** Each step of the main walk in its own fresh engine, the earlier solutions replayed first. */
   isolate?: boolean;
-  /** How many walks run at once (default: the number of cores). */
+  /** How many walks run at once (default: twice the cores; a walk waits on its shell as much as it computes). */
   jobs?: number;
 }
 
@@ -127,7 +127,7 @@ async function walkPlans(plans: LabPlan[], out: RunOutput, opts: TestOptions): P
       done[i] = await task();
       flush();
     }),
-    opts.jobs ?? os.availableParallelism(),
+    opts.jobs ?? 2 * os.availableParallelism(),
   );
   flush();
   return all;

@@ -18,6 +18,9 @@ import type { StepOutcome } from './junit.js';
 
 export type Variant = { kind: 'main'; isolate?: boolean } | { kind: 'alt'; k: number } | { kind: 'retry' };
 
+/** How long a step may take to pass after its work returned (asynchronous revocations). */
+const SETTLE_MS = 3000;
+
 /** How one outcome is printed. */
 export const outcomeLine = (o: StepOutcome) =>
   `  ${o.ok ? '✓' : '✗'} ${o.step}${o.ok ? '' : `:\n    ${o.detail.replace(/\n/g, '\n    ')}\n   `} (${Math.round(o.ms)} ms)\n`;
@@ -180,7 +183,14 @@ class VariantRun {
   /** Evaluates after the work; a failure names what ran. */
   private async after(session: LabSession, where: PropertyKey[], what: string, logs: string[]): Promise<string[]> {
     await session.settle();
-    const failing = (await session.evaluate()).filter((r) => !r.pass);
+    let failing = (await session.evaluate()).filter((r) => !r.pass);
+    // Some work finishes after the command returns (`lease revoke -prefix` queues revocations,
+    // as Vault does); a learner's step completes when it lands, so give it a moment.
+    for (const until = Date.now() + SETTLE_MS; failing.length && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 100));
+      await session.settle();
+      failing = (await session.evaluate()).filter((r) => !r.pass);
+    }
     if (!failing.length) return [];
     return [
       `${this.where(where)}checks still fail after ${what}:\n${failing.map((f) => `  - ${f.message}`).join('\n')}\n  output:\n${logs.map((l) => '    ' + indent(l, 4)).join('\n')}`,
