@@ -28,6 +28,7 @@ describe('issue 17: right answers that were rejected are alternatives now', () =
     ['01-getting-started', 'point-the-cli', /VAULT_ADDR=\$ADDR vault status/],
     ['11-kv-basics', 'one-field', /vault kv get -format=json secret\/myapp\/db \| jq -r \.data\.data\.password/],
     ['13-tokens', 'lookup', /^VAULT_TOKEN=\$APP_TOKEN vault token lookup$/m],
+    ['13-tokens', 'children-die', /^VAULT_TOKEN=\$CHILD vault token lookup$/m],
     ['13-tokens', 'expiry', /VAULT_TOKEN=\$SHORT vault token renew/],
     ['41-transit-signing', 'sign', /transit\/sign\/release-ec input=/],
     ['50-seal-unseal', 'unseal', /vault write sys\/unseal key=/],
