@@ -148,7 +148,7 @@ call() {
   shift
   {
     printf '%s\\0' '${host.key}' "$with" "$PWD" "$#" "$@"
-    env -0
+    for n in $(compgen -e); do printf '%s=%s\\0' "$n" "\${!n}"; done
     printf '\\0'
     if [ "$with" = 1 ]; then cat; fi
   } | curl -s --data-binary @- -H 'Expect:' -H 'Content-Type: application/octet-stream' 'http://127.0.0.1:${host.port}/'

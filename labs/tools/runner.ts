@@ -7,6 +7,7 @@
  * of cores); each lab's report is printed whole, in file order. Output ends with
  * `N passed, N failed`.
  */
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { formatProblem, LabLoadError, labFiles, loadLabFile, type LoadedLab } from '../format/load.js';
@@ -35,6 +36,10 @@ export interface TestOptions {
   isolate?: boolean;
   /** How many walks run at once (default: twice the cores; a walk waits on its shell as much as it computes). */
   jobs?: number;
+}
+
+function hasCurl(): boolean {
+  return spawnSync('curl', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 /** Runs tasks with at most `n` at once; results in task order. */
@@ -76,7 +81,8 @@ function plan(file: string): LabPlan {
 
 /** Tests labs: every walk of every lab through a pool; prints each lab's report whole, in order. */
 async function testPlans(plans: LabPlan[], out: RunOutput, opts: TestOptions): Promise<StepOutcome[]> {
-  const host = opts.runCli ? await startCliHost(opts.runCli) : undefined;
+  // The hosted `vault` is a bash script that needs curl; without curl the binary runs.
+  const host = opts.runCli && hasCurl() ? await startCliHost(opts.runCli) : undefined;
   if (host) useHostedVault(hostedShim(host));
   try {
     return await walkPlans(plans, out, opts);
