@@ -304,6 +304,36 @@ describe('batch tokens', () => {
   });
 });
 
+describe('batch tokens: what Vault refuses them (issue 18, lab 15)', () => {
+  it('a batch token is never renewable, has no cubbyhole, and cannot be root, periodic, use-limited or max-capped', async () => {
+    const b = (await create({ policies: ['dev'], type: 'batch', ttl: '20m' })).body.auth;
+    expect(b.renewable).toBe(false);
+    const look = await http(engine, 'GET', 'auth/token/lookup-self', { token: b.client_token });
+    expect(look.body.data.renewable).toBe(false);
+    for (const method of ['PUT', 'GET'] as const) {
+      const body = method === 'PUT' ? { a: '1' } : undefined;
+      const r = await http(engine, method, 'cubbyhole/note', { token: b.client_token, body });
+      expect(r.status).toBe(400);
+      expect(r.body.errors).toEqual(['cubbyhole operations are only supported by "service" type tokens']);
+    }
+    for (const [field, value] of [
+      ['period', '1h'],
+      ['num_uses', 2],
+      ['explicit_max_ttl', '2h'],
+    ] as const) {
+      const r = await create({ policies: ['dev'], type: 'batch', [field]: value });
+      expect(r.status).toBe(400);
+      expect(r.body.errors).toEqual([`batch tokens cannot have "${field}" set`]);
+    }
+    const root = await create({ type: 'batch' });
+    expect(root.status).toBe(400);
+    expect(root.body.errors).toEqual(['batch tokens cannot be root tokens']);
+    // A service token keeps its cubbyhole.
+    const s = (await create({ policies: ['dev'], ttl: '20m' })).body.auth.client_token;
+    expect((await http(engine, 'PUT', 'cubbyhole/note', { token: s, body: { a: '1' } })).status).toBe(204);
+  });
+});
+
 describe('token roles', () => {
   it('CRUD, create from a role within its allowed policies, disallowed ones refused', async () => {
     expect(

@@ -67,6 +67,17 @@ export function tokenBackend(ctx: BackendContext): Backend {
         ? role.token_type.replace('default-', '')
         : 'service');
     if (typ !== 'service' && typ !== 'batch') throw userError(`invalid 'type' value "${typ}"`);
+    if (typ === 'batch') {
+      // Vault: a batch token is a fixed-TTL blob; it cannot carry a use count, a period or an explicit max TTL.
+      const bad = d.get<number>('explicit_max_ttl')
+        ? 'explicit_max_ttl'
+        : d.get<number>('num_uses')
+          ? 'num_uses'
+          : d.get<number>('period')
+            ? 'period'
+            : '';
+      if (bad) throw userError(`batch tokens cannot have "${bad}" set`);
+    }
 
     let policies = d.has('policies') ? d.get<string[]>('policies').map(normalizePolicyName).filter(Boolean) : [];
     if (policies.includes('response-wrapping')) throw userError('cannot assign policy "response-wrapping"');
@@ -108,6 +119,8 @@ export function tokenBackend(ctx: BackendContext): Backend {
     if (policies.includes('root') && !parentHasRoot)
       throw userError('root tokens may not be created by a non-root token');
     const noDefault = d.get<boolean>('no_default_policy') || !!role?.token_no_default_policy;
+    // Batch tokens cannot be revoked, so none may be root.
+    if (policies.includes('root') && typ === 'batch') throw userError('batch tokens cannot be root tokens');
     if (policies.includes('root')) policies = ['root'];
     else if (!noDefault && (parent.policies.includes('default') || sudo || parentHasRoot)) policies.push('default');
     else if (noDefault) policies = policies.filter((p) => p !== 'default');
@@ -139,7 +152,9 @@ export function tokenBackend(ctx: BackendContext): Backend {
       explicitMaxTTL: explicitMax,
       period,
       numUses,
-      renewable: role ? role.renewable !== false && d.get<boolean>('renewable') : d.get<boolean>('renewable'),
+      renewable:
+        typ !== 'batch' &&
+        (role ? role.renewable !== false && d.get<boolean>('renewable') : d.get<boolean>('renewable')),
       type: typ as 'service' | 'batch',
       role: role ? req.params.role : undefined,
       mountMaxTTL: role?.token_max_ttl || ttls.maxTTL,

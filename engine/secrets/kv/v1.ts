@@ -73,6 +73,9 @@ export function kvV1Backend(ctx: BackendContext): Backend {
 export function cubbyholeBackend(ctx: BackendContext): Backend {
   const viewFor = (req: BackendRequest) => {
     if (!req.token) throw new VaultError(400, 'client token empty');
+    // A batch token has no cubbyhole of its own (Vault's router refuses it the same way).
+    if (req.token.type === 'batch')
+      throw new VaultError(400, 'cubbyhole operations are only supported by "service" type tokens');
     return ctx.storage.sub(`${sha256hex(req.token.id)}/`);
   };
   return {
