@@ -59,7 +59,8 @@ Command Options:
   async run(ctx) {
     if (ctx.args.length) return ctx.error(`Too many arguments (expected 0, got ${ctx.args.length})`);
     const f = ctx.flags;
-    const body: Record<string, unknown> = { renewable: f.renewable };
+    // Vault's CLI: a batch token is never renewable.
+    const body: Record<string, unknown> = { renewable: f.type === 'batch' ? false : f.renewable };
     if ((f.policy as string[]).length) body.policies = f.policy;
     if (Object.keys(f.metadata as object).length) body.meta = f.metadata;
     if (f.orphan) body.no_parent = true;
@@ -72,7 +73,8 @@ Command Options:
     if (f.id) body.id = f.id;
     if (f['entity-alias']) body.entity_alias = f['entity-alias'];
     if (f.type && f.type !== 'service') body.type = f.type;
-    const path = f.role ? `auth/token/create/${f.role}` : f.orphan ? 'auth/token/create-orphan' : 'auth/token/create';
+    // -orphan is no_parent on auth/token/create (root or sudo), as in Vault's CLI, never create-orphan.
+    const path = f.role ? `auth/token/create/${f.role}` : 'auth/token/create';
     let r;
     try {
       r = await ctx.client().request('POST', path, body);
