@@ -111,7 +111,6 @@ const VALUE_FLAGS = new Set([
   'display-name',
   'use-limit',
   'wrap-ttl',
-  'output-curl-string',
 ]);
 
 /** Positional arguments: not flags, and not the value of a flag written as `-flag value`. */

@@ -56,6 +56,11 @@ describe('lint', () => {
     ]);
   });
 
+  it('-output-curl-string and -output-policy take no value: the path after them is the path', () => {
+    const yaml = `id: t\ntitle: T\nminutes: 1\nsteps:\n${step('a', 'vault kv put -output-curl-string secret/app/x beta=on')}${step('b', 'vault kv get -output-policy secret/app/x')}`;
+    expect(lint(yaml)).toEqual([]);
+  });
+
   it('flags unknown commands in the step text and a ladder that starts with the answer', () => {
     const yaml = `id: t\ntitle: T\nminutes: 1\nsteps:\n  - id: a\n    title: T\n    body: "Use \`vault kv gett secret/a\`."\n    hints: ["vault kv get secret/a", "more"]\n    solution: ["vault kv get secret/a"]\n    check: [ { request: { path: x } } ]\n`;
     expect(lint(yaml)).toEqual([
