@@ -77,6 +77,11 @@ async function runSubcommand(cmd: Subcommand, rest: string[]): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (process.platform === 'darwin') {
+    // Older versions kept progress in ~/.local/share on macOS too; it moves to Application Support once.
+    const moved = (await import('../../labs/index.js')).migrateLegacyData();
+    if (moved) process.stderr.write(`${moved}\n`);
+  }
   switch (cmd) {
     case '--version':
     case '-v':
