@@ -87,6 +87,8 @@ describe('vault CLI golden output', () => {
         'vault token capabilities -format=yaml secret/data/y',
       ]),
     );
+    // The other transcripts list policies and secrets: leave none behind.
+    await s.run('vault kv metadata delete secret/y && vault policy delete yaml-reader');
   });
 
   it('kv v2: put, get, versions, delete, undelete, destroy, rollback, patch, metadata', async () => {
