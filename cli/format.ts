@@ -4,6 +4,8 @@
  * and JSON / YAML of the whole response. Pure functions: no I/O here.
  */
 
+import { toGoYaml } from './yaml.js';
+
 /** Go's fmt %v rendering of a JSON value, as the CLI tables show it. */
 export function goValue(v: unknown): string {
   if (v === null || v === undefined) return '<nil>';
@@ -88,42 +90,9 @@ export function maxKeyLen(d: Record<string, unknown>): number {
   return Math.max(0, ...Object.keys(d).map((k) => k.length));
 }
 
-/** Go's yaml-ish output of a JSON value (2-space indent, keys sorted). */
-export function toYaml(v: unknown, indent = 0): string {
-  const pad = ' '.repeat(indent);
-  const scalar = (x: unknown): string => {
-    if (x === null || x === undefined) return 'null';
-    if (typeof x === 'string')
-      return x === '' ||
-        /^[\s\-?:,[\]{}#&*!|>'"%@`]|: | #|\s$|^(true|false|yes|no|on|off|y|n|null|~)$/i.test(x) ||
-        (x.trim() !== '' && Number.isFinite(Number(x))) ||
-        /^[-+]?\.(inf|nan)$/i.test(x) ||
-        x.includes('\n')
-        ? JSON.stringify(x)
-        : x;
-    return String(x);
-  };
-  if (Array.isArray(v)) {
-    if (!v.length) return `${pad}[]\n`;
-    return v
-      .map((x) => (x && typeof x === 'object' ? `${pad}-\n${toYaml(x, indent + 2)}` : `${pad}- ${scalar(x)}\n`))
-      .join('');
-  }
-  if (v && typeof v === 'object') {
-    const keys = Object.keys(v as object).sort();
-    if (!keys.length) return `${pad}{}\n`;
-    return keys
-      .map((k) => {
-        const x = (v as Record<string, unknown>)[k];
-        if (x && typeof x === 'object' && (Array.isArray(x) ? x.length : Object.keys(x).length))
-          return `${pad}${k}:\n${toYaml(x, indent + 2)}`;
-        if (Array.isArray(x)) return `${pad}${k}: []\n`;
-        if (x && typeof x === 'object') return `${pad}${k}: {}\n`;
-        return `${pad}${k}: ${scalar(x)}\n`;
-      })
-      .join('');
-  }
-  return `${pad}${scalar(v)}\n`;
+/** YAML of a JSON value as Vault's `-format=yaml` writes it (ghodss/yaml over go-yaml v2: see yaml.ts). */
+export function toYaml(v: unknown): string {
+  return toGoYaml(v);
 }
 
 /** Go's json.MarshalIndent with two spaces and HTML-safe escaping off. */

@@ -11,7 +11,7 @@ export type { LoadedLab } from './format/load.js';
 export { formatProblem, type LabProblem } from './format/problem.js';
 export { loadLabsCached } from './format/cache.js';
 export { ProgressStore, type LabProgress } from './runtime/progress.js';
-export { contentDir, dataDir } from './runtime/paths.js';
+export { cacheDir, contentDir, dataDir, migrateLegacyData } from './runtime/paths.js';
 export type { LabSession, SessionOptions, StepStatus } from './runtime/session.js';
 export type { QuizAnswer, QuestionKind } from './runtime/quiz.js';
 export type { ScriptShell } from './runtime/shell.js';

@@ -65,7 +65,8 @@ describe('vault-lab server -dev', () => {
     expect(s.output()).toContain('loopback');
     expect(s.output()).not.toMatch(/\n\s+at /); // no stack trace
     const u = start(['-dev', '-bogus']);
-    expect(await new Promise((resolve) => u.child.on('exit', resolve))).toBe(1);
+    // A usage error: exit 2, in Go's flag package's words.
+    expect(await new Promise((resolve) => u.child.on('exit', resolve))).toBe(2);
     expect(u.output()).toContain('flag provided but not defined: -bogus');
   });
 });

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { loadLabsCached } from '../labs/index.js';
 import { ProgressStore } from '../labs/index.js';
-import { contentDir, dataDir, formatProblem } from '../labs/index.js';
+import { cacheDir, contentDir, dataDir, formatProblem } from '../labs/index.js';
 import type { Course } from './course.js';
 import { importUi } from './vendor/patches.js';
 
@@ -37,7 +37,7 @@ async function loadCourse(o: CourseOptions): Promise<Course | string> {
   const data = dataDir();
   let loaded;
   try {
-    loaded = await loadLabsCached(o.labsDir, path.join(data, 'cache', 'labs.json'));
+    loaded = await loadLabsCached(o.labsDir, path.join(cacheDir(), 'labs.json'));
   } catch {
     return `cannot read labs from ${o.labsDir}`;
   }

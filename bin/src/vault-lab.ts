@@ -1,55 +1,87 @@
 /**
  * `vault-lab`: the course (terminal UI), and its tools — `server`, `test`, `validate`,
- * `new`, `quiz`, and `clock` (inside a lab shell).
+ * `new`, `quiz`, `completion`, and `clock` (inside a lab shell). Subcommands are a table
+ * (subcommands.ts); usage.ts turns an entry into parsing, `--help` and exit codes:
+ * 0 success, 1 the work failed, 2 the command line was wrong.
  * The non-interactive commands never load React.
  */
+import { COURSE, SUBCOMMANDS } from './subcommands.js';
+import {
+  commandList,
+  EXIT_USAGE,
+  parseArgs,
+  type Subcommand,
+  subcommandHelp,
+  UsageError,
+  usageHint,
+  wantsHelp,
+} from './usage.js';
+
 declare const __VAULT_LAB_VERSION__: string;
 const VERSION = typeof __VAULT_LAB_VERSION__ === 'string' ? __VAULT_LAB_VERSION__ : 'dev';
+const PROG = 'vault-lab';
 
-const HELP = `vault-lab ${VERSION} — a hands-on course in secrets management
+function topHelp(): string {
+  return `vault-lab ${VERSION} — a hands-on course in secrets management
 
 Usage:
   vault-lab [--labs <dir>] [--no-shell] [--plain]   open the course in your terminal
-  vault-lab server -dev [options]                    run the engine alone, like \`vault server -dev\`
-  vault-lab server -config=<file.hcl>               a server that keeps its data (file storage),
-                                                     starts sealed: \`vault operator init\`, \`unseal\`
-  vault-lab test <lab.yaml|dir> [--junit <file>]     run labs headlessly: every step must fail
-               [--isolate] [--jobs N]                before its solution and pass after it
-                                                     (--isolate: each step in a fresh engine);
-                                                     also every alternative, and a retrying learner
-                                                     (--jobs N: walks at once, default twice the cores;
-                                                     --real-cli: start the vault binary per command)
-  vault-lab validate <lab.yaml|dir>                  check lab files without running them:
-                                                     the format plus a lint of each step
-  vault-lab new <id> [--dir <dir>]                   scaffold a lab that validates and tests green
-  vault-lab quiz [--labs <dir>] [--topic <t>]        self-assessment over every lab's quiz,
-                                                     scored per topic, with what to revisit
-  vault-lab clock [advance <duration>]               inside a lab shell: show or move the engine clock
-  vault-lab --version | --help
+  vault-lab <command> [options] [args]
+  vault-lab help <command>                           that command's options (or: <command> --help)
 
-Server options:
-  -dev                              in-memory, unsealed, secret/ is KV v2 (required for now)
-  -dev-root-token-id=<id>           root token id (default: random; env VAULT_DEV_ROOT_TOKEN_ID)
-  -dev-listen-address=<host:port>   loopback address (default 127.0.0.1:8200; env VAULT_DEV_LISTEN_ADDRESS)
-  -dev-kv-v1                        mount secret/ as KV version 1
+Commands:
+${commandList(SUBCOMMANDS)}
 
 Course options:
   --labs <dir>   take the labs from your own folder instead of the shipped course
   --no-shell     no embedded shell: print the environment to use in your own terminal
   --plain        no full-screen UI: print state changes as lines (screen readers)
 
+Examples:
+  vault-lab server -dev -dev-root-token-id=root
+  vault-lab test content/labs --junit results.xml
+  vault-lab new my-first-lab && vault-lab validate my-first-lab.yaml
+
 In the course, Ctrl-] or F2 moves between the shell and the lesson, ? lists every key,
 and q (or Ctrl-C with the lesson focused) quits. NO_COLOR turns colour off;
 VAULT_LAB_THEME=light|dark picks colours for your terminal's background.
+Exit codes: 0 success, 1 failure, 2 a usage error.
 `;
+}
+
+function usageError(msg: string, cmd?: Subcommand): number {
+  const who = cmd?.name ? `${PROG} ${cmd.name}` : PROG;
+  process.stderr.write(`${who}: ${msg}\n${usageHint(PROG, cmd?.name ? cmd : undefined)}\n`);
+  return EXIT_USAGE;
+}
+
+async function runSubcommand(cmd: Subcommand, rest: string[]): Promise<number> {
+  if (wantsHelp(rest)) {
+    process.stdout.write(cmd.name ? subcommandHelp(PROG, cmd) : topHelp());
+    return 0;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs(cmd, rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      // Vault-style servers say it as Go's flag package does.
+      const m =
+        cmd.dash === '-' ? e.message.replace(/^unknown option -*/, 'flag provided but not defined: -') : e.message;
+      return usageError(m, cmd);
+    }
+    throw e;
+  }
+  return cmd.run(parsed);
+}
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  const out = {
-    write: (s: string) => {
-      process.stdout.write(s);
-    },
-  };
+  if (process.platform === 'darwin') {
+    // Older versions kept progress in ~/.local/share on macOS too; it moves to Application Support once.
+    const moved = (await import('../../labs/index.js')).migrateLegacyData();
+    if (moved) process.stderr.write(`${moved}\n`);
+  }
   switch (cmd) {
     case '--version':
     case '-v':
@@ -58,87 +90,24 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case '--help':
     case '-h':
-    case 'help':
-      process.stdout.write(HELP);
+    case '-help':
+      process.stdout.write(topHelp());
       return 0;
-    case 'server': {
-      const { runServer } = await import('./server.js');
-      return runServer(rest);
-    }
-    case 'test': {
-      const { runTests } = await import('../../labs/tools/index.js');
-      const junitAt = rest.findIndex((a) => a === '--junit' || a.startsWith('--junit='));
-      let junit: string | undefined;
-      const args = [...rest];
-      if (junitAt !== -1) {
-        junit = args[junitAt].includes('=') ? args[junitAt].split('=')[1] : args[junitAt + 1];
-        args.splice(junitAt, args[junitAt].includes('=') ? 1 : 2);
+    case 'help': {
+      if (!rest.length) {
+        process.stdout.write(topHelp());
+        return 0;
       }
-      const isolateAt = args.indexOf('--isolate');
-      if (isolateAt !== -1) args.splice(isolateAt, 1);
-      const realAt = args.indexOf('--real-cli');
-      if (realAt !== -1) args.splice(realAt, 1);
-      const jobsAt = args.findIndex((a) => a === '--jobs' || a.startsWith('--jobs='));
-      let jobs: number | undefined;
-      if (jobsAt !== -1) {
-        const v = args[jobsAt].includes('=') ? args[jobsAt].split('=')[1] : args[jobsAt + 1];
-        args.splice(jobsAt, args[jobsAt].includes('=') ? 1 : 2);
-        jobs = Number(v);
-        if (!Number.isInteger(jobs) || jobs < 1) {
-          process.stderr.write(`vault-lab test: --jobs wants a whole number of at least 1, not "${v ?? ''}"\n`);
-          return 1;
-        }
-      }
-      if (args.length !== 1) {
-        process.stderr.write(
-          'Usage: vault-lab test <lab.yaml|dir> [--junit <file>] [--isolate] [--jobs N] [--real-cli]\n',
-        );
-        return 1;
-      }
-      // The lab shells' `vault` runs in this process (the same runCli as the binary) unless --real-cli.
-      const runCli = realAt === -1 ? (await import('../../cli/index.js')).runCli : undefined;
-      return runTests(args[0], out, { junit, isolate: isolateAt !== -1, jobs, runCli });
-    }
-    case 'validate': {
-      const { runValidate } = await import('../../labs/tools/index.js');
-      if (rest.length !== 1) {
-        process.stderr.write('Usage: vault-lab validate <lab.yaml|dir>\n');
-        return 1;
-      }
-      return runValidate(rest[0], out);
-    }
-    case 'new': {
-      const { runNew } = await import('../../labs/tools/index.js');
-      return runNew(rest, out);
-    }
-    case 'quiz': {
-      const { runQuiz } = await import('../../labs/tools/index.js');
-      return runQuiz(rest);
-    }
-    case 'clock': {
-      const { runClock } = await import('../../labs/tools/index.js');
-      return runClock(rest, out);
-    }
-    case '__lab-seed': {
-      // For the build: the shipped labs, parsed, keyed by the hash of each file's text (labs/format/cache.ts).
-      const { labSeed } = await import('../../labs/tools/index.js');
-      process.stdout.write(JSON.stringify(await labSeed(rest[0])) + '\n');
+      const target = SUBCOMMANDS.find((c) => c.name === rest[0] && !c.hidden);
+      if (!target || rest.length > 1) return usageError(`no help for "${rest.join(' ')}": not a command`);
+      process.stdout.write(subcommandHelp(PROG, target));
       return 0;
-    }
-    case '__schema': {
-      const { labJsonSchema } = await import('../../labs/tools/index.js');
-      process.stdout.write(JSON.stringify(await labJsonSchema(), null, 2) + '\n');
-      return 0;
-    }
-    default: {
-      if (cmd && !cmd.startsWith('-')) {
-        process.stderr.write(`vault-lab: unknown command "${cmd}"\n\n${HELP}`);
-        return 1;
-      }
-      const { runCourse } = await import('../../tui/main.js');
-      return runCourse(argv);
     }
   }
+  const sub = cmd === undefined ? undefined : SUBCOMMANDS.find((c) => c.name === cmd);
+  if (sub) return runSubcommand(sub, rest);
+  if (cmd && !cmd.startsWith('-')) return usageError(`unknown command "${cmd}"`);
+  return runSubcommand(COURSE, argv);
 }
 
 main(process.argv.slice(2)).then(

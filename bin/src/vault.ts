@@ -1,4 +1,11 @@
-/** Process entry of the `vault` binary (cli/): stdin, the secret prompt, a reader that goes away. */
+/**
+ * Process entry of the `vault` binary (cli/): stdin, the secret prompt, a reader that goes away,
+ * and — like HashiCorp's binary — shell completion (`complete -C`: COMP_LINE set) and
+ * `-autocomplete-install` / `-autocomplete-uninstall`.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { autocompleteInstall, completeLine } from '../../cli/complete.js';
 import { runCli } from '../../cli/main.js';
 
 function readStdin(): Promise<string> {
@@ -57,18 +64,47 @@ for (const stream of [process.stdout, process.stderr]) {
 const write = (stream: NodeJS.WriteStream) => (s: string) => {
   if (!stream.destroyed) stream.write(s);
 };
-runCli(process.argv.slice(2), process.env, {
-  stdout: write(process.stdout),
-  stderr: write(process.stderr),
-  readStdin,
-  promptSecret,
-  isTTY: !!process.stdout.isTTY,
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e) => {
-    process.stderr.write(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 1;
-  },
-);
+/** Answers `complete -C` or runs -autocomplete-(un)install; undefined when neither applies. */
+function completion(argv: string[]): number | undefined {
+  const line = process.env.COMP_LINE;
+  if (line !== undefined) {
+    const point = Number(process.env.COMP_POINT ?? line.length);
+    for (const o of completeLine(line, Number.isInteger(point) ? point : line.length)) process.stdout.write(`${o}\n`);
+    return 0;
+  }
+  // As mitchellh/cli: the flags count before the command name only.
+  const firstWord = argv.findIndex((a) => !a.startsWith('-'));
+  const head = firstWord === -1 ? argv : argv.slice(0, firstWord);
+  const flag = (n: string) => head.includes(`-${n}`) || head.includes(`--${n}`);
+  const install = flag('autocomplete-install');
+  const uninstall = flag('autocomplete-uninstall');
+  if (!install && !uninstall) return undefined;
+  const fail = (msg: string) => {
+    process.stderr.write(`Error executing CLI: ${msg}\n`);
+    return 1;
+  };
+  if (install && uninstall)
+    return fail('Either the autocomplete install or uninstall flag may be specified, but not both.');
+  const bin = fs.realpathSync(process.argv[1]);
+  const err = autocompleteInstall(uninstall, bin, process.env.HOME || os.homedir());
+  return err ? fail(err) : 0;
+}
+
+const done = completion(process.argv.slice(2));
+if (done !== undefined) process.exitCode = done;
+else
+  runCli(process.argv.slice(2), process.env, {
+    stdout: write(process.stdout),
+    stderr: write(process.stderr),
+    readStdin,
+    promptSecret,
+    isTTY: !!process.stdout.isTTY,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );

@@ -27,7 +27,7 @@ export async function runClock(
   else if (args.length === 2 && args[0] === 'advance' && validDuration(args[1])) request = `clock advance ${args[1]}`;
   else {
     process.stderr.write(USAGE);
-    return 1;
+    return 2; // a usage error
   }
   try {
     const reply = await controlRequest(address, key, request);

@@ -12,8 +12,24 @@ export interface StepOutcome {
   deadEnd?: string;
 }
 
-const esc = (s: string) =>
-  s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+/**
+ * Text for an XML 1.0 attribute or element. XML 1.0 cannot carry most C0 control characters
+ * even as character references (only tab, LF and CR), nor lone surrogates, U+FFFE and U+FFFF:
+ * those become a visible `\x1b`-style escape so a diagnostic with terminal colours or a NUL
+ * still yields a file every JUnit reader parses.
+ */
+export function xmlText(s: string): string {
+  return s
+    .replace(
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+      (c) =>
+        c.length === 1 && c.charCodeAt(0) < 0x100
+          ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    )
+    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+const esc = xmlText;
 
 export function writeJunit(file: string, outcomes: StepOutcome[]) {
   const byLab = new Map<string, StepOutcome[]>();

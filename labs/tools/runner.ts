@@ -18,6 +18,7 @@ import type { StepOutcome } from './junit.js';
 import { type CliRunner, hostedShim, startCliHost } from './cli-host.js';
 import { outcomeLine, runVariant, variantsOf } from './variants.js';
 import { useHostedVault } from '../runtime/paths.js';
+import { labTimes, type ProgressSink, TestProgress } from './progress.js';
 
 export type { StepOutcome };
 
@@ -36,6 +37,8 @@ export interface TestOptions {
   isolate?: boolean;
   /** How many walks run at once (default: twice the cores; a walk waits on its shell as much as it computes). */
   jobs?: number;
+  /** Where provisioning progress goes (stderr): a redrawn line on a terminal, each message once in a log. */
+  progress?: ProgressSink;
 }
 
 function hasCurl(): boolean {
@@ -80,13 +83,20 @@ function plan(file: string): LabPlan {
 }
 
 /** Tests labs: every walk of every lab through a pool; prints each lab's report whole, in order. */
-async function testPlans(plans: LabPlan[], out: RunOutput, opts: TestOptions): Promise<StepOutcome[]> {
+async function testPlans(
+  plans: LabPlan[],
+  out: RunOutput,
+  opts: TestOptions,
+  times?: LabTime[],
+): Promise<StepOutcome[]> {
   // The hosted `vault` is a bash script that needs curl; without curl the binary runs.
   const host = opts.runCli && hasCurl() ? await startCliHost(opts.runCli) : undefined;
   if (host) useHostedVault(hostedShim(host));
+  const progress = new TestProgress(opts.progress, plans.length);
   try {
-    return await walkPlans(plans, out, opts);
+    return await walkPlans(plans, { write: progress.around((s) => out.write(s)) }, opts, progress, times);
   } finally {
+    progress.stop();
     if (host) {
       useHostedVault(undefined);
       await host.close();
@@ -94,14 +104,39 @@ async function testPlans(plans: LabPlan[], out: RunOutput, opts: TestOptions): P
   }
 }
 
-async function walkPlans(plans: LabPlan[], out: RunOutput, opts: TestOptions): Promise<StepOutcome[]> {
+interface LabTime {
+  lab: string;
+  ok: boolean;
+  walks: number;
+  ms: number;
+}
+
+async function walkPlans(
+  plans: LabPlan[],
+  out: RunOutput,
+  opts: TestOptions,
+  progress: TestProgress,
+  times: LabTime[] = [],
+): Promise<StepOutcome[]> {
   const tasks: Array<() => Promise<{ outcomes: StepOutcome[]; text: string }>> = [];
   const slices: Array<[number, number]> = [];
-  for (const p of plans) {
+  // Each lab's wall time: from its first walk's start to its last walk's end.
+  const spans = plans.map(() => ({ from: Infinity, to: 0 }));
+  const note = (lab: string, msg: string) => progress.note(lab, msg);
+  plans.forEach((p, k) => {
     const from = tasks.length;
-    if (p.loaded) for (const v of variantsOf(p.loaded, opts.isolate)) tasks.push(() => runVariant(p.loaded!, v));
+    if (p.loaded)
+      for (const v of variantsOf(p.loaded, opts.isolate))
+        tasks.push(async () => {
+          spans[k].from = Math.min(spans[k].from, performance.now());
+          try {
+            return await runVariant(p.loaded!, v, note);
+          } finally {
+            spans[k].to = Math.max(spans[k].to, performance.now());
+          }
+        });
     slices.push([from, tasks.length]);
-  }
+  });
   // Print each lab as soon as it and every lab before it are done.
   const done: Array<{ outcomes: StepOutcome[]; text: string } | undefined> = new Array(tasks.length);
   let printed = 0;
@@ -114,7 +149,16 @@ async function walkPlans(plans: LabPlan[], out: RunOutput, opts: TestOptions): P
       if (p.failure) {
         out.write(p.failure.text);
         all.push(p.failure.outcome);
+        times.push({ lab: p.display, ok: false, walks: 0, ms: 0 });
       } else {
+        const outcomes = done.slice(from, to).flatMap((d) => d!.outcomes);
+        const span = spans[printed];
+        times.push({
+          lab: p.loaded!.lab.id,
+          ok: outcomes.every((o) => o.ok),
+          walks: to - from,
+          ms: to > from ? span.to - span.from : 0,
+        });
         out.write(`${p.loaded!.lab.id} — ${t(p.loaded!.lab.title)} (${p.display})\n`);
         // A step whose own solution fails in the main walk is reported there, not as a dead end.
         const failing = new Set(done[from]!.outcomes.filter((o) => !o.ok).map((o) => o.step));
@@ -125,6 +169,7 @@ async function walkPlans(plans: LabPlan[], out: RunOutput, opts: TestOptions): P
         }
       }
       printed++;
+      progress.labDone();
     }
   };
   flush();
@@ -156,7 +201,8 @@ export async function runTests(target: string, out: RunOutput, opts: TestOptions
     out.write(`vault-lab test: cannot read ${target}: no such file or folder\n0 passed, 1 failed\n`);
     return 1;
   }
-  const all = await testPlans(files.map(plan), out, opts);
+  const times: LabTime[] = [];
+  const all = await testPlans(files.map(plan), out, opts, times);
   const passed = all.filter((o) => o.ok).length;
   const failed = all.length - passed;
   if (opts.junit) {
@@ -169,6 +215,7 @@ export async function runTests(target: string, out: RunOutput, opts: TestOptions
       );
     }
   }
+  out.write(labTimes(times));
   out.write(`\n${passed} passed, ${failed} failed\n`);
   return failed ? 1 : 0;
 }

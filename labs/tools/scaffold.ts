@@ -6,9 +6,32 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { packageRoot } from '../runtime/paths.js';
 
-export function scaffold(id: string): string {
-  return `# yaml-language-server: $schema=https://unpkg.com/vault-lab/content/lab.schema.json
+/**
+ * Where a lab written into `dir` finds the JSON schema, as a path relative to `dir` (the YAML
+ * language server resolves `$schema` against the file): the vault-lab installed in the
+ * project (`node_modules/vault-lab/content/lab.schema.json`, found from `dir` upwards), else
+ * the schema of the vault-lab running now — inside the package or a course folder next to it,
+ * that is `../content/lab.schema.json` and the like. Never a URL: the package is not published.
+ */
+export function schemaPath(dir: string): string {
+  const abs = path.resolve(dir);
+  let target = path.join(packageRoot(), 'content', 'lab.schema.json');
+  for (let d = abs; ; d = path.dirname(d)) {
+    const installed = path.join(d, 'node_modules', 'vault-lab', 'content', 'lab.schema.json');
+    if (fs.existsSync(installed)) {
+      target = installed;
+      break;
+    }
+    if (path.dirname(d) === d) break;
+  }
+  const rel = path.relative(abs, target).split(path.sep).join('/');
+  return rel.startsWith('.') ? rel : `./${rel}`;
+}
+
+export function scaffold(id: string, schema = schemaPath('.')): string {
+  return `# yaml-language-server: $schema=${schema}
 # A lab made with \`vault-lab new\`. Check it with:
 #   vault-lab validate ${id}.yaml && vault-lab test ${id}.yaml
 schema: 1
@@ -96,13 +119,13 @@ export function runNew(args: string[], out: { write(s: string): void }): number 
   const id = rest[0];
   if (rest.length !== 1 || !id) {
     process.stderr.write('Usage: vault-lab new <id> [--dir <dir>]\n');
-    return 1;
+    return 2;
   }
   if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) {
     process.stderr.write(
       `vault-lab new: "${id}" is not a lab id: use lower-case letters, digits and dashes, e.g. "my-first-lab"\n`,
     );
-    return 1;
+    return 2;
   }
   const file = path.join(dir, `${id}.yaml`);
   if (fs.existsSync(file)) {
@@ -111,7 +134,7 @@ export function runNew(args: string[], out: { write(s: string): void }): number 
   }
   try {
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(file, scaffold(id), { flag: 'wx' });
+    fs.writeFileSync(file, scaffold(id, schemaPath(dir)), { flag: 'wx' });
   } catch (e) {
     process.stderr.write(
       `vault-lab new: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,

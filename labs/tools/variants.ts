@@ -104,6 +104,7 @@ class VariantRun {
   constructor(
     private readonly loaded: LoadedLab,
     private readonly variant: Variant,
+    private readonly progress?: (lab: string, msg: string) => void,
   ) {}
 
   private where(p: PropertyKey[]) {
@@ -131,6 +132,8 @@ class VariantRun {
       autoAdvance: false,
       resume: resumeAt ? { step: resumeAt } : undefined,
     });
+    const progress = this.progress;
+    if (progress) s.on('progress', (m: string) => progress(lab.id, m));
     try {
       await s.start();
       return s;
@@ -277,8 +280,9 @@ class VariantRun {
 export async function runVariant(
   loaded: LoadedLab,
   variant: Variant,
+  progress?: (lab: string, msg: string) => void,
 ): Promise<{ outcomes: StepOutcome[]; text: string }> {
-  const run = new VariantRun(loaded, variant);
+  const run = new VariantRun(loaded, variant, progress);
   await run.run();
   return { outcomes: run.outcomes, text: run.text.join('') };
 }

@@ -72,6 +72,25 @@ describe('vault CLI golden output', () => {
     );
   });
 
+  // Vault writes YAML through ghodss/yaml over go-yaml v2: lists at the key's column (`- default`), keys
+  // sorted, strings quoted only where YAML would misread them (a timestamp, "n", "5432"), text blocks as `|-`.
+  it('yaml as go-yaml v2 writes it: lists, nested maps, quoting, literal blocks', async () => {
+    golden(
+      'yaml',
+      await transcript([
+        `vault policy write yaml-reader - <<'EOF'\npath "secret/data/y" {\n  capabilities = ["read", "list"]\n}\nEOF`,
+        'vault token create -policy=yaml-reader -policy=default -ttl=1h -display-name=yaml -format=yaml',
+        'vault kv put secret/y n=1 yes=yes port=5432 empty= colon="a: b" dash="- x" hash="a #b" plain=hello',
+        'vault kv get -format=yaml secret/y',
+        'vault read -format=yaml sys/policy/yaml-reader',
+        'vault list -format=yaml sys/policy',
+        'vault token capabilities -format=yaml secret/data/y',
+      ]),
+    );
+    // The other transcripts list policies and secrets: leave none behind.
+    await s.run('vault kv metadata delete secret/y && vault policy delete yaml-reader');
+  });
+
   it('kv v2: put, get, versions, delete, undelete, destroy, rollback, patch, metadata', async () => {
     golden(
       'kv-v2',

@@ -131,7 +131,7 @@ describe('output helpers', () => {
 
   it('quotes YAML strings only where YAML would misread them', () => {
     expect(toYaml({ v: '1.15.6', n: '5432', e: '', t: 'true', s: 'plain' })).toBe(
-      'e: ""\nn: "5432"\ns: plain\nt: "true"\nv: 1.15.6\n',
+      'e: ""\n"n": "5432"\ns: plain\nt: "true"\nv: 1.15.6\n',
     );
   });
 

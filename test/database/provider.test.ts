@@ -249,9 +249,11 @@ describe('warming ahead of the first lab', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, VAULT_LAB_DATA_DIR: data };
     delete env.VAULT_LAB_POSTGRES_URL;
     try {
-      expect(fs.existsSync(path.join(data, 'postgres'))).toBe(false);
+      // Templates are a cache: <VAULT_LAB_DATA_DIR>/cache/postgres (labs/runtime/paths.ts).
+      expect(fs.existsSync(path.join(data, 'cache', 'postgres'))).toBe(false);
       expect(await warmPostgres(env)).toBe(true);
-      const cached = fs.readdirSync(path.join(data, 'postgres')).filter((n) => !n.startsWith('.'));
+      expect(fs.existsSync(path.join(data, 'postgres'))).toBe(false);
+      const cached = fs.readdirSync(path.join(data, 'cache', 'postgres')).filter((n) => !n.startsWith('.'));
       expect(cached).toEqual([expect.stringMatching(/^pg\d+\.\d+-\w[\w-]*-f\d+$/)]);
       const s = await startPostgres(ctx(env));
       expect((await s.query('SELECT count(*)::int AS n FROM orders')).rows[0].n).toBe(2);

@@ -172,7 +172,7 @@ describe('vault-lab --plain', () => {
         p.on('exit', (code) => resolve({ code, err }));
       });
     const bad = await run(['--bogus']);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2); // a usage error
     expect(bad.err).toContain('unknown option --bogus');
     const noTty = await run([]);
     expect(noTty.code).toBe(1);

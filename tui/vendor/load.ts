@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
-import { dataDir } from '../../labs/index.js';
+import { cacheDir } from '../../labs/index.js';
 import { vendorHooks } from './hooks.js';
 
 declare const __UI_VENDOR__: string;
@@ -43,7 +43,7 @@ let saveCache: (() => void) | null = null;
 function load(): Vendor {
   const file = fileURLToPath(new URL(`./${__UI_VENDOR__}`, import.meta.url));
   const source = fs.readFileSync(file, 'utf8');
-  const cacheFile = path.join(dataDir(), 'cache', 'v8', `${__UI_VENDOR__}-${process.version}-${process.arch}.bin`);
+  const cacheFile = path.join(cacheDir(), 'v8', `${__UI_VENDOR__}-${process.version}-${process.arch}.bin`);
   let cachedData: Buffer | undefined;
   try {
     cachedData = fs.readFileSync(cacheFile);

@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { dataDir } from '../../runtime/paths.js';
+import { cacheDir } from '../../runtime/paths.js';
 import { ProviderError, registerProvider, type ProvidedSystem, type ProviderContext } from '../types.js';
 import { FIXTURE_TABLES_SQL, LAB_ADMIN, LAB_DATABASE } from './fixture.js';
 import { startLocalCluster, warmTemplate } from './local.js';
@@ -115,9 +115,9 @@ export function systemBindir(): string {
   return bindir;
 }
 
-/** Template cache: `<data dir>/postgres/`. */
+/** Template cache: `<cache dir>/postgres/` (labs/runtime/paths.ts). */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env) {
-  return path.join(dataDir(env), 'postgres');
+  return path.join(cacheDir(env), 'postgres');
 }
 
 function psqlHint(): string {
