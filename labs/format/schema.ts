@@ -446,7 +446,9 @@ export const Lab = z
     kind: z
       .enum(['hands-on', 'reading'])
       .default('hands-on')
-      .describe('reading: no system to drive; its steps look things up and its quiz checks (course map: "reading + quiz").'),
+      .describe(
+        'reading: no system to drive; its steps look things up and its quiz checks (course map: "reading + quiz").',
+      ),
     tags: z.array(z.string()).default([]),
     version: z.string().default('1').describe("The lab's own version; bump it when steps change."),
     needs: z.array(z.enum(['engine', 'postgres', 'kubernetes'])).default(['engine']),
