@@ -58,7 +58,7 @@ describe('content/coverage.yaml', () => {
     for (const name of [
       'vault kv metadata delete',
       'psql -c *NOINHERIT*',
-      'vault read -token=* **',
+      'vault read -address=* **',
       'curl */v1/sys/health',
     ])
       expect(typed(c.families.find((f) => f.family === name)!), name).toBe(true);
