@@ -35,7 +35,8 @@ const seedText = SEEDS
     )
   : undefined;
 
-describe('content/coverage.yaml', () => {
+// Each test reads the whole course's commands; a loaded machine needs more than the default 5 s.
+describe('content/coverage.yaml', { timeout: 120_000 }, () => {
   it('names only labs and steps that exist, lists every seed section, and types what it says is taught', () => {
     expect(coverageProblems(cov(), labs, seedText)).toEqual([]);
     // Whether or not the seeds are at hand, the five seeds and their sections are recorded.

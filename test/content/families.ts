@@ -75,15 +75,35 @@ function matchOther(typed: SimpleCommand, want: SimpleCommand): boolean {
   return want.args.every((a) => typed.args.some((x) => wordGlob(a).test(x)));
 }
 
+interface Parsed {
+  cmd: SimpleCommand;
+  vault?: VaultArgs;
+}
+
+/** Lines are parsed once: the coverage checks ask every family about every line. */
+const parsedLines = new Map<string, Parsed[]>();
+
+function parseLine(line: string): Parsed[] {
+  let out = parsedLines.get(line);
+  if (!out) {
+    out = parseShell(line)
+      .flat()
+      .map((cmd) => {
+        if (cmd.program !== 'vault') return { cmd };
+        const v = parseVaultArgs(cmd.args);
+        return 'error' in v ? { cmd } : { cmd, vault: v };
+      });
+    parsedLines.set(line, out);
+  }
+  return out;
+}
+
 /** Does any simple command of the typed line (pipelines, substitutions) belong to the family? */
 export function lineTypes(line: string, p: Pattern): boolean {
-  for (const pipeline of parseShell(line))
-    for (const c of pipeline) {
-      if (p.vault) {
-        if (c.program !== 'vault') continue;
-        const v = parseVaultArgs(c.args);
-        if (!('error' in v) && matchVault(v, p.vault)) return true;
-      } else if (matchOther(c, p.cmd)) return true;
-    }
+  for (const c of parseLine(line)) {
+    if (p.vault) {
+      if (c.vault && matchVault(c.vault, p.vault)) return true;
+    } else if (matchOther(c.cmd, p.cmd)) return true;
+  }
   return false;
 }
