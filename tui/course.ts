@@ -23,6 +23,11 @@ export function needsText(l: LoadedLab): string {
   );
 }
 
+/** What the course map shows in the needs column: "reading + quiz" for a reading lab, else what it needs. */
+export function needsColumn(l: LoadedLab): string {
+  return l.lab.kind === 'reading' ? 'reading + quiz' : needsText(l);
+}
+
 /** A lab's status in words: new, in progress (with where it resumes), done (with the quiz score). */
 export function statusText(p: LabProgress, steps: number): { text: string; tone: 'ok' | 'pending' | 'idle' } {
   if (p.status === 'done')

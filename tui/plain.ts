@@ -96,7 +96,7 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
       }
       const st = statusText(course.store.lab(l.lab.id), l.lab.steps.length).text;
       say(
-        `    ${i + 1}. ${t(l.lab.title)} — ${l.lab.minutes} min — needs: ${needsText(l) === '—' ? 'nothing else' : needsText(l)} — ${st}`,
+        `    ${i + 1}. ${t(l.lab.title)} — ${l.lab.minutes} min — ${l.lab.kind === 'reading' ? 'reading + quiz — ' : ''}needs: ${needsText(l) === '—' ? 'nothing else' : needsText(l)} — ${st}`,
       );
     });
   };

@@ -367,6 +367,13 @@ export function lintLab(loaded: LoadedLab, opts: { cliScript?: string; checkComm
       }
     }
   });
+  // A reading lab has no system to drive: its quiz is how the learner shows what they read.
+  if (lab.kind === 'reading' && lab.quiz.length < 3)
+    add(
+      ['kind'],
+      `a reading lab is checked by its quiz, and this one has ${lab.quiz.length} question(s)`,
+      'give it at least three quiz questions (from_state ones where you can), or make it kind: hands-on',
+    );
   lintFairness(loaded, add);
   return problems;
 }

@@ -443,6 +443,12 @@ export const Lab = z
     order: z.number().default(100),
     minutes: z.number().int().positive(),
     level: z.enum(['beginner', 'intermediate', 'advanced']).default('beginner'),
+    kind: z
+      .enum(['hands-on', 'reading'])
+      .default('hands-on')
+      .describe(
+        'reading: no system to drive; its steps look things up and its quiz checks (course map: "reading + quiz").',
+      ),
     tags: z.array(z.string()).default([]),
     version: z.string().default('1').describe("The lab's own version; bump it when steps change."),
     needs: z.array(z.enum(['engine', 'postgres', 'kubernetes'])).default(['engine']),

@@ -191,6 +191,25 @@ describe('screens', () => {
     expect(widest(f)).toBeLessThanOrEqual(80);
   });
 
+  it('course map: a reading lab shows "reading + quiz" where others show what they need', () => {
+    const reading = labs.map((l, i) => (i === 0 ? { ...l, lab: { ...l.lab, kind: 'reading' as const } } : l));
+    const ui = renderUi(
+      <CourseMap
+        labs={reading}
+        progress={() => emptyLab()}
+        selected={1}
+        theme={NO_COLOR_THEME}
+        width={80}
+        height={24}
+        notices={[]}
+      />,
+    );
+    const f = ui.frame();
+    expect(f).toMatch(/Fixture basics\s+5 min\s+reading \+ quiz\s+new/);
+    expect(f).toMatch(/Fixture database credentials\s+20 min\s+PostgreSQL\s+new/);
+    expect(widest(f)).toBeLessThanOrEqual(80);
+  });
+
   it('quiz: shows choices, then whether the answer was right and why', () => {
     const ui = renderUi(
       <Quiz

@@ -114,13 +114,13 @@ describe('the course map at 80×24', () => {
     for (const [i, l] of ordered.entries()) {
       if (i > 0) await ui.press(KEY.down);
       const frame = await ui.waitFor((() =>
-        ui.frame().includes(`› ${fitWords(t(l.lab.title), 36, 2)[0]}`)) as () => boolean);
+        ui.frame().includes(`› ${fitWords(t(l.lab.title), 34, 2)[0]}`)) as () => boolean);
       expect(frame.split('\n').length).toBeLessThanOrEqual(24);
       expect(widest(frame), l.lab.id).toBeLessThanOrEqual(80);
       // The title, whole, on its line and the one under it.
       const lines = frame.split('\n');
       const at = lines.findIndex((x) => x.includes('› '));
-      const titleText = [lines[at].slice(lines[at].indexOf('› ') + 2, lines[at].indexOf('› ') + 2 + 36), lines[at + 1]]
+      const titleText = [lines[at].slice(lines[at].indexOf('› ') + 2, lines[at].indexOf('› ') + 2 + 34), lines[at + 1]]
         .join(' ')
         .replace(/\s+/g, ' ');
       expect(titleText, l.lab.id).toContain(t(l.lab.title));

@@ -6,7 +6,7 @@ import type { LabProgress } from '../../labs/index.js';
 import { fitWords, t } from '../text.js';
 import type { Theme } from '../theme.js';
 import { hintLine } from '../keys.js';
-import { needsText, orderLabs, statusText } from '../course.js';
+import { needsColumn, orderLabs, statusText } from '../course.js';
 
 export interface CourseMapProps {
   labs: LoadedLab[];
@@ -22,7 +22,7 @@ const TAGLINE = 'A real Vault-compatible engine runs on your machine; every step
 
 export function CourseMap({ labs, progress, selected, theme, width, height, notices }: CourseMapProps) {
   const ordered = orderLabs(labs);
-  const titleWidth = Math.max(16, Math.min(44, width - 44));
+  const titleWidth = Math.max(16, Math.min(44, width - 46));
   // A long title goes on to a second line under itself; the summary gets up to three lines.
   const summaryLines = 3;
   type Row = { key: string; node: React.ReactNode; lab?: number };
@@ -58,7 +58,7 @@ export function CourseMap({ labs, progress, selected, theme, width, height, noti
           </Text>
           <Text color={theme.text.secondary}>
             {`${String(l.lab.minutes).padStart(3)} min  `}
-            {needsText(l).padEnd(12)}{' '}
+            {needsColumn(l).padEnd(14)}{' '}
           </Text>
           <Text
             color={
