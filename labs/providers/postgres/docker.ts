@@ -73,14 +73,13 @@ interface Modules {
 }
 
 /**
- * Loads the PostgreSQL module and the testcontainers core it depends on (resolved from the
- * module itself, so an install that does not hoist it still works). When the package is
- * missing the error says how to add it; no stack trace reaches the learner.
+ * Where the PostgreSQL module is installed. When it is missing the error says how to add
+ * it; no stack trace reaches the learner. (Resolving costs nothing; loading it takes a
+ * second, so that waits until Docker has answered.)
  */
-export async function loadTestcontainers(): Promise<Modules> {
-  let entry: string;
+export function resolveTestcontainers(): string {
   try {
-    entry = createRequire(import.meta.url).resolve(TESTCONTAINERS_PACKAGE);
+    return createRequire(import.meta.url).resolve(TESTCONTAINERS_PACKAGE);
   } catch {
     throw new Error(
       `VAULT_LAB_POSTGRES=docker needs the ${TESTCONTAINERS_PACKAGE} package, which is not installed next to ` +
@@ -88,6 +87,10 @@ export async function loadTestcontainers(): Promise<Modules> {
         'vault-lab is installed (version 12.1 and later need Node 22)',
     );
   }
+}
+
+/** Loads the module and the testcontainers core it depends on (resolved from the module, hoisted or not). */
+function loadTestcontainers(entry: string): Modules {
   const req = createRequire(entry);
   try {
     return {
@@ -116,8 +119,9 @@ async function asSuperuser(cfg: pg.ClientConfig, statements: string[]) {
 
 /** Starts `postgres:17-alpine` with the lab fixture. */
 export async function startDocker(ctx: ProviderContext) {
-  const tc = await loadTestcontainers();
+  const entry = resolveTestcontainers();
   await pingDocker(ctx.env);
+  const tc = loadTestcontainers(entry);
   ctx.progress(`starting a PostgreSQL container (${POSTGRES_IMAGE})…`);
   const superPassword = randomBytes(18).toString('base64url');
   const adminPassword = randomBytes(18).toString('base64url');
