@@ -118,6 +118,24 @@ describe('VAULT_LAB_POSTGRES=docker over a fake Docker API', () => {
     expect(sql).toContain('DROP DATABASE "lab" WITH (FORCE)');
   });
 
+  it('lets a role that held privileges when the step began be dropped, and a reset grants them again', async () => {
+    const has = async (role: string) =>
+      (await pgs.query("SELECT has_table_privilege($1, 'products', 'SELECT') AS ok", [role])).rows[0].ok;
+    for (const r of ['v-short-lived', 'v-kept'])
+      for (const q of [`CREATE ROLE "${r}" LOGIN`, `GRANT SELECT ON products, orders TO "${r}"`]) await pgs.query(q);
+    await pgs.snapshot!();
+    // The engine revoking a credential made before the step: its role must go, though the
+    // snapshot database was copied while it held SELECT.
+    await pgs.query('REVOKE ALL ON products, orders FROM "v-short-lived"');
+    await pgs.query('DROP ROLE "v-short-lived"');
+    await pgs.query('REVOKE SELECT ON products FROM "v-kept"');
+    expect(await has('v-kept')).toBe(false);
+    await pgs.restore!();
+    expect(await has('v-kept')).toBe(true);
+    await pgs.query('REVOKE ALL ON products, orders FROM "v-kept"');
+    await pgs.query('DROP ROLE "v-kept"');
+  });
+
   it('a lab step reset puts the database back as the step found it; the engine still reaches it', async () => {
     const s = await session(LAB, { systems: [pgs] });
     try {

@@ -4,7 +4,8 @@
  * The module is an optional peer dependency of vault-lab (the learner adds it next to
  * vault-lab), loaded only here, so nobody else pays for it. The lab database holds the same
  * admin role and tables as the embedded way (fixture.ts); each step's database is saved
- * with the container's snapshot() and put back by restoreSnapshot() when the step is reset.
+ * with the container's snapshot() and put back by restoreSnapshot() when the step is reset
+ * (with the privileges of generated roles kept aside: step-grants.ts).
  */
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -13,6 +14,7 @@ import type { PostgreSqlContainer, StartedPostgreSqlContainer } from '@testconta
 import pg from 'pg';
 import type { ProviderContext } from '../types.js';
 import { FIXTURE_DB_SQL, LAB_ADMIN, LAB_DATABASE } from './fixture.js';
+import { regrant, type SavedGrant, stripGrants } from './step-grants.js';
 
 /** The optional peer dependency, and the line that still runs on Node 20 (12.1+ needs Node 22). */
 export const TESTCONTAINERS_PACKAGE = '@testcontainers/postgresql';
@@ -37,7 +39,7 @@ export function dockerEndpoint(env: NodeJS.ProcessEnv): {
   return { label: h };
 }
 
-/** Resolves when `GET /_ping` answers OK within a second; otherwise rejects with why. */
+/** Resolves when `GET /_ping` answers OK within 3 s (a busy machine); otherwise rejects with why. */
 export function pingDocker(env: NodeJS.ProcessEnv): Promise<void> {
   const ep = dockerEndpoint(env);
   const unreachable = (why: string) => new Error(`Docker is not reachable: ${why}`);
@@ -45,14 +47,14 @@ export function pingDocker(env: NodeJS.ProcessEnv): Promise<void> {
     if (!ep.socketPath && !ep.host)
       return reject(unreachable(`DOCKER_HOST=${ep.label} is not a unix:// or tcp:// address`));
     const req = http.get(
-      { socketPath: ep.socketPath, host: ep.host, port: ep.port, path: '/_ping', timeout: 1000 },
+      { socketPath: ep.socketPath, host: ep.host, port: ep.port, path: '/_ping', timeout: 3000 },
       (res) => {
         res.resume();
         if (res.statusCode === 200) resolve();
         else reject(unreachable(`${ep.label} answered ${res.statusCode} to /_ping`));
       },
     );
-    req.on('timeout', () => req.destroy(unreachable(`${ep.label} did not answer within 1 s`)));
+    req.on('timeout', () => req.destroy(unreachable(`${ep.label} did not answer within 3 s`)));
     req.on('error', (e: NodeJS.ErrnoException) =>
       reject(
         e.message.startsWith('Docker is not reachable')
@@ -167,6 +169,7 @@ export async function startDocker(ctx: ProviderContext) {
     await started.stop().catch(() => undefined);
     throw new Error(`the container started but its database could not be prepared: ${(e as Error).message}`);
   }
+  let stepGrants: SavedGrant[] = [];
   return {
     host,
     port,
@@ -190,11 +193,14 @@ export async function startDocker(ctx: ProviderContext) {
       } finally {
         await asSuperuser(admin, [`ALTER DATABASE ${LAB_DATABASE} ALLOW_CONNECTIONS true`]);
       }
+      // So that the engine may still drop a role that holds privileges (step-grants.ts).
+      stepGrants = await stripGrants(admin, STEP_SNAPSHOT, [SUPERUSER, LAB_ADMIN]);
     },
     /** Puts the lab database back as the step found it (the roles, cluster-wide, stay). */
     restore: async () => {
       await started.restoreSnapshot(STEP_SNAPSHOT);
       await asSuperuser(admin, [`ALTER DATABASE ${LAB_DATABASE} OWNER TO ${LAB_ADMIN}`]);
+      await regrant(admin, LAB_DATABASE, stepGrants);
     },
     stop: async () => {
       await started.stop();
