@@ -1,2 +1,5 @@
 #!/usr/bin/env node
-import '../dist/vault-lab.js';
+import { ensureDist } from './ensure-dist.js';
+
+ensureDist('vault-lab.js');
+await import('../dist/vault-lab.js');

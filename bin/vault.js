@@ -1,2 +1,5 @@
 #!/usr/bin/env node
-import '../dist/vault.js';
+import { ensureDist } from './ensure-dist.js';
+
+ensureDist('vault.js');
+await import('../dist/vault.js');

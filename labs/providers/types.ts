@@ -22,6 +22,10 @@ export interface ProvidedSystem {
   query?(sql: string, params?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
   /** Folders to put on the learner's PATH (after our `vault`), e.g. a cluster client. */
   path?: string[];
+  /** Saves the system's state as the current step's starting point (a step begins). */
+  snapshot?(): Promise<void>;
+  /** Puts back what `snapshot` saved (the learner resets the step). */
+  restore?(): Promise<void>;
   /** Stops the system and removes what it left behind. */
   stop(): Promise<void>;
 }

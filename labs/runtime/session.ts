@@ -90,6 +90,7 @@ export class LabSession extends LabEnvironment {
     if (i < this.lab.steps.length) {
       this.statuses[i] = 'active';
       this.stepSnapshot = await this.engine.snapshot();
+      for (const s of this.systems) await s.snapshot?.();
       this.emit('step', i);
       await this.evaluate();
     } else {
@@ -128,6 +129,7 @@ export class LabSession extends LabEnvironment {
   async resetStep() {
     if (!this.stepSnapshot || this.finished) return;
     await this.settle();
+    for (const s of this.systems) await s.restore?.();
     await this.engine.restore(this.stepSnapshot);
     this.forgetStep();
     this.emit('reset', this.stepIndex);

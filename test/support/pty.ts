@@ -19,10 +19,18 @@ export class PtySession {
   constructor(
     cmd: string,
     args: string[],
-    opts: { cols?: number; rows?: number; cwd?: string; env?: Record<string, string> } = {},
+    opts: {
+      cols?: number;
+      rows?: number;
+      cwd?: string;
+      env?: Record<string, string>;
+      /** Load node-pty and xterm as this file would (an installed package), not from the checkout. */
+      requireFrom?: string;
+    } = {},
   ) {
-    const { Terminal: T } = require('@xterm/headless') as typeof import('@xterm/headless');
-    const nodePty = require('@lydell/node-pty') as typeof import('@lydell/node-pty');
+    const req = opts.requireFrom ? createRequire(opts.requireFrom) : require;
+    const { Terminal: T } = req('@xterm/headless') as typeof import('@xterm/headless');
+    const nodePty = req('@lydell/node-pty') as typeof import('@lydell/node-pty');
     const cols = opts.cols ?? 80,
       rows = opts.rows ?? 24;
     this.term = new T({ cols, rows, allowProposedApi: true, scrollback: 0 });

