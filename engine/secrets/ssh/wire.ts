@@ -267,7 +267,8 @@ export function parseOpensshPrivateKey(text: string): KeyObject {
   if (r.u32() !== 1) throw new SshReadError('ssh: multi-key files are not supported');
   r.string();
   const p = new SshReader(r.string());
-  if (p.u32() !== p.u32()) throw new SshReadError('ssh: malformed OpenSSH key');
+  const check1 = p.u32();
+  if (check1 !== p.u32()) throw new SshReadError('ssh: malformed OpenSSH key');
   const type = p.text();
   if (type === 'ssh-ed25519') {
     const pub = p.string();
