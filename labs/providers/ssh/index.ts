@@ -10,7 +10,8 @@
  *
  * The lab shell gets `LAB_SSH_CONFIG` (an ssh client config with the host `lab`),
  * `LAB_SSH_HOST`, `LAB_SSH_PORT`, `LAB_SSH_USER`, `LAB_SSH_PRINCIPAL`, `LAB_SSH_TRUSTED_CA`
- * (the file sshd reads as `TrustedUserCAKeys`, empty at first) and `LAB_SSH_LOG`.
+ * (the file sshd reads as `TrustedUserCAKeys`, empty at first), `LAB_SSH_LOG` and
+ * `LAB_SSH_KNOWN_HOSTS` (the server's host key, for ssh without the config).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -235,6 +236,7 @@ export async function startSshd(ctx: ProviderContext): Promise<SshdSystem> {
       LAB_SSH_PRINCIPAL: LAB_PRINCIPAL,
       LAB_SSH_TRUSTED_CA: trusted,
       LAB_SSH_LOG: log,
+      LAB_SSH_KNOWN_HOSTS: knownHosts,
     },
     async stop() {
       if (stopped) return;
