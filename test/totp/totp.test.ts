@@ -177,3 +177,16 @@ describe('keys', () => {
     expect((await nv.write('totp/code/bob', { code: '123' })).data.valid).toBe(false);
   });
 });
+
+describe('the replay memory', () => {
+  it('survives a snapshot restore (a lab step reset), so a replayed code stays refused', async () => {
+    await nv.write('totp/keys/snap', { key: KEY });
+    const code = oathtool(KEY, { algorithm: 'SHA1', digits: 6, period: 30 });
+    expect((await nv.write('totp/code/snap', { code })).data.valid).toBe(true);
+    await engine.restore(await engine.snapshot());
+    expect(await refused(nv.write('totp/code/snap', { code }))).toEqual([
+      400,
+      'code already used; wait until the next time period',
+    ]);
+  });
+});

@@ -65,8 +65,17 @@ function fromUrl(text: string, k: Record<string, unknown>) {
 
 export function totpBackend(ctx: BackendContext): Backend {
   const storage = ctx.storage;
-  // Every submitted code, valid or not, until it can no longer be valid (Vault keeps them in memory too).
-  const used = new Map<string, number>();
+  // Every submitted code, valid or not, until it can no longer be valid. Vault keeps them in
+  // memory; here they live in the mount's storage (as hashes), so a lab's step reset, which
+  // restores storage and rebuilds the backends, puts back exactly the codes seen before it.
+  const usedKey = (name: string, code: string) =>
+    `used/${name}/${crypto.createHash('sha256').update(code).digest('hex')}`;
+  const sweep = async (name: string, now: number) => {
+    for (const k of await storage.list(`used/${name}/`)) {
+      const e = await storage.getJSON<{ until: number }>(`used/${name}/${k}`);
+      if (!e || e.until <= now) await storage.delete(`used/${name}/${k}`);
+    }
+  };
 
   const write = async (name: string, d: FieldData) => {
     const generate = d.get<boolean>('generate');
@@ -168,11 +177,11 @@ export function totpBackend(ctx: BackendContext): Backend {
           const k = await storage.getJSON<TotpKey>(`key/${name}`);
           if (!k) throw userError(`unknown key: ${name}`);
           const now = ctx.clock.nowMs();
-          for (const [c, until] of used) if (until <= now) used.delete(c);
-          const id = `${name}_${code}`;
-          if (used.has(id)) throw userError('code already used; wait until the next time period');
+          await sweep(name, now);
+          if (await storage.has(usedKey(name, code)))
+            throw userError('code already used; wait until the next time period');
           const valid = validate(code, base32Decode(k.key), ctx.clock.unix(), k);
-          used.set(id, now + k.period * (2 + k.skew) * 1000);
+          await storage.putJSON(usedKey(name, code), { until: now + k.period * (2 + k.skew) * 1000 });
           return { data: { valid } };
         },
       },
@@ -183,6 +192,5 @@ export function totpBackend(ctx: BackendContext): Backend {
     kind: 'secret',
     help: 'The TOTP backend generates and validates time-based one-time passwords (RFC 6238).',
     paths,
-    invalidate: () => used.clear(),
   };
 }
