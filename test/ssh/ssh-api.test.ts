@@ -315,6 +315,29 @@ describe('sign/<role>', () => {
   });
 });
 
+describe('an RSA CA', () => {
+  it('signs with rsa-sha2-256 by default, and rsa-sha2-512 or SHA-1 ssh-rsa when the role asks', async () => {
+    await nv.mount({ mount_point: 'ssh-rsa', type: 'ssh' });
+    expect((await nv.write('ssh-rsa/config/ca', { key_type: 'rsa', key_bits: 2048 })).data.public_key).toMatch(
+      /^ssh-rsa AAAAB3NzaC1yc2E/,
+    );
+    for (const [signer, shownAs] of [
+      ['default', 'rsa-sha2-256'],
+      ['rsa-sha2-512', 'rsa-sha2-512'],
+      ['ssh-rsa', 'ssh-rsa'],
+    ]) {
+      await nv.write('ssh-rsa/roles/r', {
+        key_type: 'ca',
+        allow_user_certificates: true,
+        allowed_users: '*',
+        algorithm_signer: signer,
+      });
+      const r = await nv.write('ssh-rsa/sign/r', { public_key: pubs.ed, valid_principals: 'a' });
+      expect(shown(r.data.signed_key)).toMatch(new RegExp(`Signing CA: RSA \\S+ \\(using ${shownAs}\\)`));
+    }
+  });
+});
+
 describe('issue/<role>', () => {
   it('makes a key pair of each type and signs it; ssh-keygen reads the private key and the certificate', async () => {
     await nv.write('ssh/roles/iss', {
