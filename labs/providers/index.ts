@@ -3,3 +3,5 @@ export { providerFor, registerProvider, ProviderError } from './types.js';
 export type { Provider, ProvidedSystem, ProviderContext, NeedKind } from './types.js';
 import './postgres/index.js';
 import './kubernetes/index.js';
+import './ssh/index.js';
+import './oathtool/index.js';

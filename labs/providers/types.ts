@@ -4,7 +4,7 @@
  * to lab setup, and stops it when the session ends — leaving nothing behind.
  */
 
-export type NeedKind = 'postgres' | 'kubernetes';
+export type NeedKind = 'postgres' | 'kubernetes' | 'sshd' | 'oathtool';
 
 /** One started system, as the session sees it. */
 export interface ProvidedSystem {

@@ -6,6 +6,13 @@ import { startEngine, type Engine, type EngineOptions } from '../../engine/index
 import type { Lab } from '../format/schema.js';
 import { providerFor, ProviderError, type NeedKind, type ProvidedSystem } from '../providers/index.js';
 
+const NEED_LABELS: Record<NeedKind, string> = {
+  postgres: 'PostgreSQL',
+  kubernetes: 'Kubernetes',
+  sshd: 'OpenSSH sshd',
+  oathtool: 'oathtool',
+};
+
 export interface ProvisionOptions {
   workspace: string;
   progress: (msg: string) => void;
@@ -27,7 +34,7 @@ export async function provisionSystems(lab: Lab, systems: ProvidedSystem[], opts
     const provider = providerFor(need);
     if (!provider)
       throw new ProviderError(`this lab needs ${need}, and this version of vault-lab has no way to provide it`);
-    opts.progress(`starting ${need === 'postgres' ? 'PostgreSQL' : 'Kubernetes'}…`);
+    opts.progress(`starting ${NEED_LABELS[need]}…`);
     systems.push(
       await provider.start({
         workspace: opts.workspace,
