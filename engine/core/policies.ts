@@ -6,6 +6,10 @@ import { ACL } from './acl.js';
 import { VaultError, userError } from '../sdk/errors.js';
 import { normalizePolicyName, parsePolicy, type Policy, PolicyParseError } from './policy.js';
 import type { StorageView } from '../sdk/storage.js';
+import type { IdentityResolver, ResolvedIdentity } from '../sdk/identity.js';
+import type { TokenEntry } from '../sdk/types.js';
+import type { AclDecision } from '../sdk/audit.js';
+import { renderPolicy } from './policy-template.js';
 
 export const DEFAULT_POLICY = `# Lets a token look up its own properties.
 path "auth/token/lookup-self" {
@@ -106,7 +110,7 @@ path "sys/wrapping/unwrap" {
 export class PolicyStore {
   private cache = new Map<string, Policy | null>();
   /** Merged ACLs by policy set: building one per request showed in profiles. Cleared on any change. */
-  private acls = new Map<string, ACL>();
+  private acls = new Map<string, { acl: ACL; templated: boolean }>();
   constructor(private readonly view: StorageView) {}
 
   async init(): Promise<void> {
@@ -176,15 +180,50 @@ export class PolicyStore {
     return n === 'root' || !!(await this.view.get(`acl/${n}`));
   }
 
+  /** The identity store, once mounted (set by the core): entities and groups add policies. */
+  identity: () => IdentityResolver | undefined = () => undefined;
+
+  /**
+   * A token's entity as this request sees it. Entity-less tokens have none.
+   * @throws a 403 when the entity is disabled or gone (Vault refuses such tokens, it does not revoke them).
+   */
+  identityOf(t: TokenEntry): ResolvedIdentity | undefined {
+    if (!t.entityId) return undefined;
+    const store = this.identity();
+    if (!store) return undefined;
+    const id = store.resolve(t.entityId);
+    if (!id || id.disabled) throw new VaultError(403, 'permission denied', { multi: true });
+    return id;
+  }
+
+  /** Names which of a decision's policies came from the entity or its groups (for the activity feed). */
+  explain(d: AclDecision, t: TokenEntry): AclDecision {
+    if (!t.entityId || !d.policies.length) return d;
+    const sources = this.identity()?.resolve(t.entityId)?.sources;
+    const extra = sources ? d.policies.filter((p) => sources[p] && !t.policies.includes(p)) : [];
+    return extra.length ? { ...d, identity: Object.fromEntries(extra.map((p) => [p, sources![p]])) } : d;
+  }
+
+  /** The ACL a token is judged by: its own policies plus its entity's and groups', templates rendered. */
+  async forToken(t: TokenEntry): Promise<ACL> {
+    const id = this.identityOf(t);
+    const names = id?.policies.length ? [...new Set([...t.policies, ...id.policies])] : t.policies;
+    return this.acl(names, id);
+  }
+
   /**
    * The merged ACL for a token's policies (unknown names grant nothing). Only the exact
    * names `root` and `response-wrapping` mean the built-ins: a variant spelling such as
    * `Root` or ` root` on a token grants nothing, so nothing can attach root by accident.
+   * Templated stanzas are rendered for `identity`; without one they match nothing.
    */
-  async acl(names: string[]): Promise<ACL> {
+  async acl(names: string[], identity?: ResolvedIdentity): Promise<ACL> {
     const key = names.join('\n');
     const hit = this.acls.get(key);
-    if (hit) return hit;
+    if (hit && !hit.templated) return hit.acl;
+    const tkey = `${key}\0${identity?.version ?? ''}`;
+    const thit = hit && this.acls.get(tkey);
+    if (thit) return thit.acl;
     const ps: Policy[] = [];
     for (const n of names) {
       const norm = normalizePolicyName(n);
@@ -193,9 +232,11 @@ export class PolicyStore {
       const p = await this.get(n).catch(() => null);
       if (p) ps.push(p);
     }
-    const acl = new ACL(ps);
+    const templated = ps.some((p) => p.rules.some((r) => r.template));
+    const acl = new ACL(templated ? ps.map((p) => renderPolicy(p, identity)) : ps);
     if (this.acls.size >= 1000) this.acls.clear();
-    this.acls.set(key, acl);
+    this.acls.set(key, { acl, templated });
+    if (templated) this.acls.set(tkey, { acl, templated });
     return acl;
   }
 }
