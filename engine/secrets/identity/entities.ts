@@ -217,6 +217,18 @@ async function merge(s: IdentityStore, d: FieldData) {
     }
   if (clashes.length && froms.length > 1 && keep.length)
     throw userError('aliases conflicts cannot be resolved with multiple from entity ids - merge one entity at a time');
+  if (clashes.length && !keep.length)
+    throw userError(
+      'toEntity and at least one fromEntity have aliases with the same mount accessor, repeat the merge request ' +
+        'specifying exactly one fromEntity, clashes: ' +
+        clashes
+          .map(
+            ([mine, theirs]) =>
+              `mountAccessor: ${mine.mount_accessor}, toEntity ID: ${to.id}, fromEntity ID: ${theirs.canonical_id}, ` +
+              `conflicting toEntity alias ID: ${mine.id}, conflicting fromEntity alias ID: ${theirs.id}`,
+          )
+          .join('; '),
+    );
   for (const [mine, theirs] of clashes)
     if (!keep.includes(mine.id) && !keep.includes(theirs.id))
       throw userError(
