@@ -47,8 +47,6 @@ export function entityData(s: IdentityStore, e: Entity): Record<string, unknown>
     group_ids: [...direct, ...inherited],
     merged_entity_ids: e.merged_entity_ids,
     namespace_id: 'root',
-    bucket_key: '',
-    mfa_secrets: {},
     creation_time: s.time(e.creation_time),
     last_update_time: s.time(e.last_update_time),
   };
