@@ -125,7 +125,9 @@ export class ACL {
       policies: [...rule.policies].sort(),
       rule: rule.path,
       sudo: rule.capabilities.has('sudo'),
-      ...(rule.template ? { template: rule.template } : {}),
+      // Always present (undefined when not templated): one object shape keeps this path fast.
+      template: rule.template,
+      identity: undefined,
     };
     if (rule.capabilities.has('deny')) return { ...base, allowed: false, reason: 'explicitly denied' };
     if (!rule.capabilities.has(op))

@@ -107,10 +107,18 @@ path "sys/wrapping/unwrap" {
 }
 `;
 
+/** Where a token's identity policies came from, and the explanations already worked out. */
+export interface Origins {
+  sources: Record<string, string[]>;
+  memo: Map<string, Record<string, string[]> | null>;
+}
+
 export class PolicyStore {
   private cache = new Map<string, Policy | null>();
   /** Merged ACLs by policy set: building one per request showed in profiles. Cleared on any change. */
   private acls = new Map<string, { acl: ACL; templated: boolean }>();
+  /** Token policies → ACL, per resolved identity; replaced whenever a policy changes. */
+  private byIdentity = new WeakMap<ResolvedIdentity, Map<string, { acl: ACL; origins: Origins }>>();
   constructor(private readonly view: StorageView) {}
 
   async init(): Promise<void> {
@@ -121,6 +129,7 @@ export class PolicyStore {
   invalidate() {
     this.cache.clear();
     this.acls.clear();
+    this.byIdentity = new WeakMap();
   }
 
   async get(name: string): Promise<Policy | null> {
@@ -151,6 +160,7 @@ export class PolicyStore {
     await this.view.putJSON(`acl/${name}`, { name, policy: text });
     this.cache.delete(name);
     this.acls.clear();
+    this.byIdentity = new WeakMap();
     return warnings;
   }
 
@@ -162,6 +172,7 @@ export class PolicyStore {
     await this.view.delete(`acl/${name}`);
     this.cache.delete(name);
     this.acls.clear();
+    this.byIdentity = new WeakMap();
   }
 
   async text(rawName: string): Promise<string | undefined> {
@@ -197,18 +208,43 @@ export class PolicyStore {
   }
 
   /** Names which of a decision's policies came from the entity or its groups (for the activity feed). */
-  explain(d: AclDecision, t: TokenEntry): AclDecision {
-    if (!t.entityId || !d.policies.length) return d;
-    const sources = this.identity()?.resolve(t.entityId)?.sources;
-    const extra = sources ? d.policies.filter((p) => sources[p] && !t.policies.includes(p)) : [];
-    return extra.length ? { ...d, identity: Object.fromEntries(extra.map((p) => [p, sources![p]])) } : d;
+  explain(d: AclDecision, o: Origins | undefined): AclDecision {
+    if (!o || !d.policies.length) return d;
+    // Memoised per token ACL: this runs on every request.
+    const key = d.policies.length === 1 ? d.policies[0] : d.policies.join('\n');
+    let from = o.memo.get(key);
+    if (from === undefined) {
+      const extra = d.policies.filter((p) => o.sources[p]);
+      from = extra.length ? Object.fromEntries(extra.map((p) => [p, o.sources[p]])) : null;
+      o.memo.set(key, from);
+    }
+    if (from) d.identity = from;
+    return d;
   }
 
   /** The ACL a token is judged by: its own policies plus its entity's and groups', templates rendered. */
   async forToken(t: TokenEntry): Promise<ACL> {
+    return (await this.judge(t)).acl;
+  }
+
+  /** forToken, with where the identity policies came from (those the token does not carry itself). */
+  async judge(t: TokenEntry): Promise<{ acl: ACL; origins?: Origins }> {
     const id = this.identityOf(t);
-    const names = id?.policies.length ? [...new Set([...t.policies, ...id.policies])] : t.policies;
-    return this.acl(names, id);
+    if (!id) return { acl: await this.acl(t.policies) };
+    // Per resolved identity (a new object after any identity change), so a request with an
+    // entity costs a map lookup or two more than one without.
+    let byPolicies = this.byIdentity.get(id);
+    if (!byPolicies) this.byIdentity.set(id, (byPolicies = new Map()));
+    const key = t.policies.join('\n');
+    let hit = byPolicies.get(key);
+    if (!hit) {
+      const names = id.policies.length ? [...new Set([...t.policies, ...id.policies])] : t.policies;
+      const sources: Record<string, string[]> = {};
+      for (const p of id.policies) if (!t.policies.includes(p)) sources[p] = id.sources[p];
+      hit = { acl: await this.acl(names, id), origins: { sources, memo: new Map() } };
+      byPolicies.set(key, hit);
+    }
+    return hit;
   }
 
   /**

@@ -166,15 +166,14 @@ export class RequestHandler {
     // ACL.
     if (!unauth && token && op !== 'help') {
       // A disabled or deleted entity makes its tokens useless (403), as in Vault.
-      const acl = await this.host.policies.forToken(token).catch(async (e) => {
+      const { acl, origins } = await this.host.policies.judge(token).catch(async (e) => {
         await this.host.auditLog.request(ctx);
         throw e;
       });
       const needSudo = !!mount && globMatch(mount.backend.rootPaths, rel);
-      const decision = this.host.policies.explain(
-        acl.allow(path, op as AclOperation, data, needSudo, input.wrapTTL ?? 0),
-        token,
-      );
+      const decision = acl.allow(path, op as AclOperation, data, needSudo, input.wrapTTL ?? 0);
+      // Which group or entity a granting policy came from: only worth working out when someone reads the log.
+      if (origins && this.host.auditLog.auditing()) this.host.policies.explain(decision, origins);
       ctx.decision = decision;
       if (!decision.allowed) {
         await this.host.auditLog.request(ctx);
