@@ -33,7 +33,7 @@ function newAlias(m: LoginMount, accessor: string, name: string, owner: string, 
   };
 }
 
-function listAliases(s: IdentityStore, table: Map<string, Alias>) {
+function listAliases(table: Map<string, Alias>) {
   if (!table.size) throw notFound();
   const keyInfo: Record<string, unknown> = {};
   for (const a of table.values())
@@ -64,7 +64,7 @@ export function entityAliasPaths(s: IdentityStore, mountOf: MountLookup): PathDe
     const clash = s.aliasByFactors(accessor!, name!);
     if (clash && alias && clash.id !== alias.id)
       throw userError('alias with combination of mount accessor and name already exists');
-    if (alias && alias.local && canonical !== alias.canonical_id)
+    if (alias?.local && canonical !== alias.canonical_id)
       throw userError("local aliases can't be moved between entities");
     if (!canonical) {
       if (alias) canonical = alias.canonical_id;
@@ -115,7 +115,7 @@ export function entityAliasPaths(s: IdentityStore, mountOf: MountLookup): PathDe
         },
       },
     },
-    { pattern: 'entity-alias/id/?', operations: { list: () => listAliases(s, s.aliases) } },
+    { pattern: 'entity-alias/id/?', operations: { list: () => listAliases(s.aliases) } },
     {
       pattern: 'entity-alias/id/(?<id>[^/]+)',
       fields: ALIAS_FIELDS,
@@ -198,7 +198,7 @@ export function groupAliasPaths(s: IdentityStore, mountOf: MountLookup): PathDef
         },
       },
     },
-    { pattern: 'group-alias/id/?', operations: { list: () => listAliases(s, s.groupAliases) } },
+    { pattern: 'group-alias/id/?', operations: { list: () => listAliases(s.groupAliases) } },
     {
       pattern: 'group-alias/id/(?<id>[^/]+)',
       fields: ALIAS_FIELDS,
