@@ -154,6 +154,16 @@ describe('entities', () => {
     await root.write(`identity/entity/id/${d.entity_id}`, { disabled: false });
     expect((await dave.read('auth/token/lookup-self')).data.entity_id).toBe(d.entity_id);
   });
+
+  it('a deleted entity leaves its tokens refused; the next login makes a fresh entity', async () => {
+    await root.write('auth/userpass/users/kim', { password: 'pw-kim' });
+    const k = await upLogin('kim');
+    await root.delete(`identity/entity/id/${k.entity_id}`);
+    expect((await http(engine, 'GET', 'auth/token/lookup-self', { token: k.client_token })).status).toBe(403);
+    const again = await upLogin('kim');
+    expect(again.entity_id).not.toBe(k.entity_id);
+    expect((await root.read(`identity/entity/id/${again.entity_id}`)).data.aliases[0].name).toBe('kim');
+  });
 });
 
 describe('entity aliases', () => {
