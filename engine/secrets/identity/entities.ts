@@ -95,7 +95,8 @@ function listEntities(s: IdentityStore, by: 'id' | 'name') {
       mount_type: a.mount_type,
       mount_path: a.mount_path,
     }));
-    keyInfo[by === 'id' ? e.id : e.name] = { name: e.name, ...(aliases.length ? { aliases } : {}) };
+    // Keyed by id whichever way the list goes, as Vault does.
+    keyInfo[e.id] = { name: e.name, ...(aliases.length ? { aliases } : {}) };
   }
   return { data: { keys: all.map((e) => (by === 'id' ? e.id : e.name)).sort(), key_info: keyInfo } };
 }

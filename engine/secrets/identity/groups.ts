@@ -119,7 +119,8 @@ function listGroups(s: IdentityStore, by: 'id' | 'name') {
   const keyInfo: Record<string, unknown> = {};
   for (const g of all) {
     const a = s.groupAliasOf(g.id);
-    keyInfo[by === 'id' ? g.id : g.name] = {
+    // Keyed by id whichever way the list goes, as Vault does.
+    keyInfo[g.id] = {
       name: g.name,
       num_member_entities: g.member_entity_ids.length,
       num_parent_groups: s.parentsOf(g.id).length,
