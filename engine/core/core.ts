@@ -83,6 +83,7 @@ export class Core implements SystemHost {
     // The identity store is the `identity/` mount's backend; entities add policies to tokens.
     this.policies.identity = () => this.mounts.live('identity/')?.backend.identity;
     this.tokens.identityPolicies = (id) => this.policies.identity()?.resolve(id)?.policies ?? [];
+    this.auditLog.identityPolicies = this.tokens.identityPolicies;
     this.expiration.revoker = {
       revoke: async (l) => {
         const st = this.mounts.live(l.mountPath)?.backend.secrets?.[l.secretType];

@@ -30,6 +30,8 @@ export interface AuditAuth {
   display_name: string;
   policies: string[];
   token_policies: string[];
+  /** Policies from the token's entity and its groups (only when there are some). */
+  identity_policies?: string[];
   metadata: Record<string, string> | null;
   entity_id: string;
   token_type: string;

@@ -124,6 +124,15 @@ describe('activity feed explanations for identity', () => {
       expect(by('read secret/data/team/a').why).toBe(
         'allowed: policy team-kv grants read on secret/data/team/* (policy team-kv comes from group devs)',
       );
+      // The audit entry lists the group's policy among those the request was judged by, as Vault's does.
+      const ev = events.find(
+        (e) => e.request.path === 'secret/data/team/a' && e.auth?.display_name === 'userpass-ann',
+      )!;
+      expect(ev.auth).toMatchObject({
+        policies: ['default', 'own-kv', 'team-kv'],
+        token_policies: ['default', 'own-kv'],
+        identity_policies: ['team-kv'],
+      });
       expect(by('create secret/data/users/ann/n').why).toBe(
         'allowed: policy own-kv grants create, read on secret/data/users/ann/* ' +
           '(the rule is the template secret/data/users/{{identity.entity.name}}/* filled in for this entity)',
