@@ -102,6 +102,7 @@ export const CATALOG: Readonly<Record<string, BackendFactory>> = {
   userpass: lazy(async () => (await import('./auth/userpass/index.js')).userpassBackend),
   approle: lazy(async () => (await import('./auth/approle/index.js')).approleBackend),
   kubernetes: lazy(async () => (await import('./auth/kubernetes/index.js')).kubernetesBackend),
+  identity: lazy(async () => (await import('./secrets/identity/index.js')).identityBackend),
 };
 
 /**
@@ -130,6 +131,9 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   const audits = new AuditManager(core.audit, core.view('core/'), opts.workDir ?? process.cwd());
   core.audits = audits;
 
+  const mountIdentity = () =>
+    core.mount({ path: 'identity/', type: 'identity', table: 'mounts', description: 'identity store' }, true);
+
   /** Loads (or on first start creates) the engine's state from open storage. */
   const bringUp = async () => {
     await core.policies.init();
@@ -157,6 +161,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
         true,
       );
       await core.mount({ path: 'token/', type: 'token', table: 'auth', description: 'token based credentials' }, true);
+      await mountIdentity();
       if (opts.dev) {
         await core.mount({
           path: 'secret/',
@@ -167,6 +172,8 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
         });
       }
     } else {
+      // A table saved before the identity store existed gets it now: Vault always has it.
+      if (!core.getMount('identity/')) await mountIdentity();
       await core.expiration.restoreTimers();
       await core.tokens.rearm();
     }

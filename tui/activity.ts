@@ -32,6 +32,17 @@ export function shownInFeed(e: AuditEvent): boolean {
   return !e.request.path.startsWith('sys/internal/ui/mounts/');
 }
 
+/**
+ * Where a decision's grant came from when it was not the token's own policy text: a policy the
+ * token's entity or one of its groups brings, or a templated rule rendered for this entity.
+ */
+function origin(d: NonNullable<AuditEvent['decision']>): string {
+  const parts: string[] = [];
+  for (const [p, from] of Object.entries(d.identity ?? {})) parts.push(`policy ${p} comes from ${list(from)}`);
+  if (d.template) parts.push(`the rule is the template ${d.template} filled in for this entity`);
+  return parts.length ? ` (${parts.join('; ')})` : '';
+}
+
 /** Explains one response event. */
 export function describeEvent(e: AuditEvent): ActivityEntry {
   const status = e.status ?? (e.error ? 500 : 200);
@@ -47,14 +58,14 @@ export function describeEvent(e: AuditEvent): ActivityEntry {
   } else if (d.allowed) {
     const grant = d.capabilities.includes('root')
       ? 'allowed: root token (every capability everywhere)'
-      : `allowed: policy ${list(d.policies)} grants ${d.capabilities.join(', ')} on ${d.rule}`;
+      : `allowed: policy ${list(d.policies)} grants ${d.capabilities.join(', ')} on ${d.rule}${origin(d)}`;
     why = ok ? grant : `${grant} — but the request failed: ${err || `status ${status}`}`;
   } else if (!d.rule) {
     why = `denied: no policy of this token (${list(policies.length ? policies : ['none'])}) grants anything on ${path}`;
   } else if (d.capabilities.includes('deny')) {
-    why = `denied: policy ${list(d.policies)} explicitly denies ${d.rule}`;
+    why = `denied: policy ${list(d.policies)} explicitly denies ${d.rule}${origin(d)}`;
   } else if (d.reason?.startsWith('the rule grants')) {
-    why = `denied: policy ${list(d.policies)} grants ${d.capabilities.join(', ') || 'nothing'} only on ${d.rule}`;
+    why = `denied: policy ${list(d.policies)} grants ${d.capabilities.join(', ') || 'nothing'} only on ${d.rule}${origin(d)}`;
   } else {
     why = `denied: ${d.reason ?? 'not allowed'} (policy ${list(d.policies)}, rule ${d.rule})`;
   }

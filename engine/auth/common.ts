@@ -13,6 +13,7 @@ import { notFound, permissionDenied, userError } from '../sdk/errors.js';
 import { normalizePolicyName } from '../sdk/policy-name.js';
 import type { StorageView } from '../sdk/storage.js';
 import type { AuthResponse } from '../sdk/types.js';
+import type { LoginAlias } from '../sdk/identity.js';
 import type { FieldData, FieldSchema } from '../framework/backend.js';
 import { parseCidrList } from '../sdk/net.js';
 
@@ -201,6 +202,8 @@ export function tokenAuth(
     metadata: Record<string, string>;
     internal?: Record<string, unknown>;
     mountTokenType?: string;
+    /** The identity alias of this login: the core finds or creates its entity. */
+    alias?: LoginAlias;
   },
 ): AuthResponse {
   const auth: AuthResponse = {
@@ -220,6 +223,7 @@ export function tokenAuth(
       ...(t.token_bound_cidrs.length ? { boundCidrs: [...t.token_bound_cidrs] } : {}),
     },
   };
+  if (p.alias) auth.alias = p.alias;
   return auth;
 }
 

@@ -22,6 +22,8 @@ export interface MergedRule {
   minWrappingTTL?: number;
   maxWrappingTTL?: number;
   kind: 'exact' | 'prefix' | 'segment';
+  /** The pattern as written before rendering, when a templated stanza contributed. */
+  template?: string;
 }
 
 /** Vault's test for a `+` pattern: `+`, `+/…`, or a segment starting with `+`. */
@@ -55,6 +57,7 @@ export class ACL {
       table.set(key, existing);
     }
     mergeInto(existing, policy, r);
+    if (r.template) existing.template ??= r.template;
   }
 
   /** The stanza that governs `path` for `op`, in Vault's matching order. */
@@ -122,6 +125,9 @@ export class ACL {
       policies: [...rule.policies].sort(),
       rule: rule.path,
       sudo: rule.capabilities.has('sudo'),
+      // Always present (undefined when not templated): one object shape keeps this path fast.
+      template: rule.template,
+      identity: undefined,
     };
     if (rule.capabilities.has('deny')) return { ...base, allowed: false, reason: 'explicitly denied' };
     if (!rule.capabilities.has(op))

@@ -83,6 +83,9 @@ export interface AuditCtx {
 
 /** Builds the request and response entries of one request and hands them to the broker. */
 export class RequestAuditor {
+  /** A token entity's identity policies, live (set by the core once identity is mounted). */
+  identityPolicies: (entityId: string) => string[] = () => [];
+
   constructor(
     private readonly broker: AuditBroker,
     private readonly clock: Clock,
@@ -91,12 +94,15 @@ export class RequestAuditor {
   private auth(ctx: AuditCtx): AuditEvent['auth'] {
     const t = ctx.token;
     if (!t) return null;
+    // As Vault logs it: `policies` is everything the request was judged by, split out below.
+    const identity = t.entityId ? this.identityPolicies(t.entityId) : [];
     return {
       client_token: this.broker.hash(t.id),
       accessor: t.accessor ? this.broker.hash(t.accessor) : '',
       display_name: t.displayName,
-      policies: t.policies,
+      policies: identity.length ? [...new Set([...t.policies, ...identity])].sort() : t.policies,
       token_policies: t.policies,
+      ...(identity.length ? { identity_policies: identity } : {}),
       metadata: t.meta,
       entity_id: t.entityId,
       token_type: t.type,

@@ -66,6 +66,10 @@ export class Core implements SystemHost {
       policyExists: (name) => this.policies.exists(name),
       hasSudo: async (policies, path) => (await this.policies.acl(policies)).allow(path, 'update', null, true).sudo,
       generatePassword: (name) => this.passwordPolicies.generate(name),
+      authMountByAccessor: (accessor) => {
+        const e = this.mounts.list('auth').find((m) => m.accessor === accessor);
+        return e && { accessor, type: e.type, path: `auth/${e.path}`, local: e.local };
+      },
     };
     this.mounts = new MountTable({
       view: (p) => this.view(p),
@@ -76,6 +80,10 @@ export class Core implements SystemHost {
       systemView: (config: () => MountConfig | undefined): SystemView => ({ ...shared, mountConfig: config }),
     });
     this.requests = new RequestHandler(this);
+    // The identity store is the `identity/` mount's backend; entities add policies to tokens.
+    this.policies.identity = () => this.mounts.live('identity/')?.backend.identity;
+    this.tokens.identityPolicies = (id) => this.policies.identity()?.resolve(id)?.policies ?? [];
+    this.auditLog.identityPolicies = this.tokens.identityPolicies;
     this.expiration.revoker = {
       revoke: async (l) => {
         const st = this.mounts.live(l.mountPath)?.backend.secrets?.[l.secretType];

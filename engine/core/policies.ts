@@ -6,6 +6,10 @@ import { ACL } from './acl.js';
 import { VaultError, userError } from '../sdk/errors.js';
 import { normalizePolicyName, parsePolicy, type Policy, PolicyParseError } from './policy.js';
 import type { StorageView } from '../sdk/storage.js';
+import type { IdentityResolver, ResolvedIdentity } from '../sdk/identity.js';
+import type { TokenEntry } from '../sdk/types.js';
+import type { AclDecision } from '../sdk/audit.js';
+import { renderPolicy } from './policy-template.js';
 
 export const DEFAULT_POLICY = `# Lets a token look up its own properties.
 path "auth/token/lookup-self" {
@@ -103,10 +107,18 @@ path "sys/wrapping/unwrap" {
 }
 `;
 
+/** Where a token's identity policies came from, and the explanations already worked out. */
+export interface Origins {
+  sources: Record<string, string[]>;
+  memo: Map<string, Record<string, string[]> | null>;
+}
+
 export class PolicyStore {
   private cache = new Map<string, Policy | null>();
   /** Merged ACLs by policy set: building one per request showed in profiles. Cleared on any change. */
-  private acls = new Map<string, ACL>();
+  private acls = new Map<string, { acl: ACL; templated: boolean }>();
+  /** Token policies → ACL, per resolved identity; replaced whenever a policy changes. */
+  private byIdentity = new WeakMap<ResolvedIdentity, Map<string, { acl: ACL; origins: Origins }>>();
   constructor(private readonly view: StorageView) {}
 
   async init(): Promise<void> {
@@ -117,6 +129,7 @@ export class PolicyStore {
   invalidate() {
     this.cache.clear();
     this.acls.clear();
+    this.byIdentity = new WeakMap();
   }
 
   async get(name: string): Promise<Policy | null> {
@@ -147,6 +160,7 @@ export class PolicyStore {
     await this.view.putJSON(`acl/${name}`, { name, policy: text });
     this.cache.delete(name);
     this.acls.clear();
+    this.byIdentity = new WeakMap();
     return warnings;
   }
 
@@ -158,6 +172,7 @@ export class PolicyStore {
     await this.view.delete(`acl/${name}`);
     this.cache.delete(name);
     this.acls.clear();
+    this.byIdentity = new WeakMap();
   }
 
   async text(rawName: string): Promise<string | undefined> {
@@ -176,15 +191,75 @@ export class PolicyStore {
     return n === 'root' || !!(await this.view.get(`acl/${n}`));
   }
 
+  /** The identity store, once mounted (set by the core): entities and groups add policies. */
+  identity: () => IdentityResolver | undefined = () => undefined;
+
+  /**
+   * A token's entity as this request sees it. Entity-less tokens have none.
+   * @throws a 403 when the entity is disabled or gone (Vault refuses such tokens, it does not revoke them).
+   */
+  identityOf(t: TokenEntry): ResolvedIdentity | undefined {
+    if (!t.entityId) return undefined;
+    const store = this.identity();
+    if (!store) return undefined;
+    const id = store.resolve(t.entityId);
+    if (!id || id.disabled) throw new VaultError(403, 'permission denied', { multi: true });
+    return id;
+  }
+
+  /** Names which of a decision's policies came from the entity or its groups (for the activity feed). */
+  explain(d: AclDecision, o: Origins | undefined): AclDecision {
+    if (!o || !d.policies.length) return d;
+    // Memoised per token ACL: this runs on every request.
+    const key = d.policies.length === 1 ? d.policies[0] : d.policies.join('\n');
+    let from = o.memo.get(key);
+    if (from === undefined) {
+      const extra = d.policies.filter((p) => o.sources[p]);
+      from = extra.length ? Object.fromEntries(extra.map((p) => [p, o.sources[p]])) : null;
+      o.memo.set(key, from);
+    }
+    if (from) d.identity = from;
+    return d;
+  }
+
+  /** The ACL a token is judged by: its own policies plus its entity's and groups', templates rendered. */
+  async forToken(t: TokenEntry): Promise<ACL> {
+    return (await this.judge(t)).acl;
+  }
+
+  /** forToken, with where the identity policies came from (those the token does not carry itself). */
+  async judge(t: TokenEntry): Promise<{ acl: ACL; origins?: Origins }> {
+    const id = this.identityOf(t);
+    if (!id) return { acl: await this.acl(t.policies) };
+    // Per resolved identity (a new object after any identity change), so a request with an
+    // entity costs a map lookup or two more than one without.
+    let byPolicies = this.byIdentity.get(id);
+    if (!byPolicies) this.byIdentity.set(id, (byPolicies = new Map()));
+    const key = t.policies.join('\n');
+    let hit = byPolicies.get(key);
+    if (!hit) {
+      const names = id.policies.length ? [...new Set([...t.policies, ...id.policies])] : t.policies;
+      const sources: Record<string, string[]> = {};
+      for (const p of id.policies) if (!t.policies.includes(p)) sources[p] = id.sources[p];
+      hit = { acl: await this.acl(names, id), origins: { sources, memo: new Map() } };
+      byPolicies.set(key, hit);
+    }
+    return hit;
+  }
+
   /**
    * The merged ACL for a token's policies (unknown names grant nothing). Only the exact
    * names `root` and `response-wrapping` mean the built-ins: a variant spelling such as
    * `Root` or ` root` on a token grants nothing, so nothing can attach root by accident.
+   * Templated stanzas are rendered for `identity`; without one they match nothing.
    */
-  async acl(names: string[]): Promise<ACL> {
+  async acl(names: string[], identity?: ResolvedIdentity): Promise<ACL> {
     const key = names.join('\n');
     const hit = this.acls.get(key);
-    if (hit) return hit;
+    if (hit && !hit.templated) return hit.acl;
+    const tkey = `${key}\0${identity?.version ?? ''}`;
+    const thit = hit && this.acls.get(tkey);
+    if (thit) return thit.acl;
     const ps: Policy[] = [];
     for (const n of names) {
       const norm = normalizePolicyName(n);
@@ -193,9 +268,11 @@ export class PolicyStore {
       const p = await this.get(n).catch(() => null);
       if (p) ps.push(p);
     }
-    const acl = new ACL(ps);
+    const templated = ps.some((p) => p.rules.some((r) => r.template));
+    const acl = new ACL(templated ? ps.map((p) => renderPolicy(p, identity)) : ps);
     if (this.acls.size >= 1000) this.acls.clear();
-    this.acls.set(key, acl);
+    this.acls.set(key, { acl, templated });
+    if (templated) this.acls.set(tkey, { acl, templated });
     return acl;
   }
 }

@@ -4,6 +4,7 @@
 import { HclError, type HclObject, type HclValue, isObject, jsonToHcl, parseHcl, type Pos } from './hcl.js';
 import { parseDuration } from '../sdk/duration.js';
 import { normalizePolicyName } from '../sdk/policy-name.js';
+import { hasTemplate, templateBalanced } from './policy-template.js';
 
 export const CAPABILITIES = [
   'deny',
@@ -29,6 +30,8 @@ export interface PathRule {
   requiredParameters?: string[];
   minWrappingTTL?: number;
   maxWrappingTTL?: number;
+  /** The pattern with its `{{…}}` directives, when templated: rendered per request (policy-template.ts). */
+  template?: string;
   pos: Pos;
 }
 
@@ -146,7 +149,10 @@ function parseRule(rawPath: string, body: HclValue, pos: Pos): PathRule {
       pos.line,
       pos.column,
     );
+  if (hasTemplate(path) && !templateBalanced(path))
+    throw new PolicyParseError('failed to validate policy templating: unbalanced templating characters');
   const rule: PathRule = { path, capabilities: [], pos };
+  if (hasTemplate(path)) rule.template = path;
   const caps = new Set<Capability>();
   for (const it of body.items) {
     switch (it.key) {

@@ -165,9 +165,15 @@ export class RequestHandler {
 
     // ACL.
     if (!unauth && token && op !== 'help') {
-      const acl = await this.host.policies.acl(token.policies);
+      // A disabled or deleted entity makes its tokens useless (403), as in Vault.
+      const { acl, origins } = await this.host.policies.judge(token).catch(async (e) => {
+        await this.host.auditLog.request(ctx);
+        throw e;
+      });
       const needSudo = !!mount && globMatch(mount.backend.rootPaths, rel);
       const decision = acl.allow(path, op as AclOperation, data, needSudo, input.wrapTTL ?? 0);
+      // Which group or entity a granting policy came from: only worth working out when someone reads the log.
+      if (origins && this.host.auditLog.auditing()) this.host.policies.explain(decision, origins);
       ctx.decision = decision;
       if (!decision.allowed) {
         await this.host.auditLog.request(ctx);
@@ -261,7 +267,13 @@ export class RequestHandler {
       if (named.includes('root')) throw userError('auth methods cannot create root tokens');
       if (named.includes('response-wrapping')) throw userError('cannot assign policy "response-wrapping"');
       const policies = a.noDefaultPolicy ? named : [...named, 'default'];
+      const m = ctx.mount.entry;
+      const identity = a.alias ? this.host.policies.identity() : undefined;
+      const entityId = identity
+        ? await identity.loginEntity({ ...m, path: ctx.mount.prefix }, a.alias!, a.groupAliases)
+        : undefined;
       const { entry, warnings } = await this.host.tokens.create({
+        entityId,
         policies,
         parent: '',
         path: ctx.path,

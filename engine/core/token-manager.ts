@@ -14,6 +14,8 @@ import { SYSTEM_MAX_TTL, type TokenStore } from './tokens.js';
 
 export class TokenManager implements TokenHelpers {
   private timers = new Map<string, () => void>();
+  /** An entity's identity policies (entity + groups), live: set by the core once identity is mounted. */
+  identityPolicies: (entityId: string) => string[] = () => [];
 
   /**
    * @param renewAuthOf the issuing auth method's re-validation on renew, by its mount path
@@ -101,7 +103,7 @@ export class TokenManager implements TokenHelpers {
       orphan: !p.parent,
       lastRenewal: null,
       role: p.role,
-      entityId: '',
+      entityId: p.entityId ?? '',
       noDefault: p.noDefaultPolicy,
       internal: { ...(p.internal ?? {}), maxTTL: p.maxTTL ?? 0, mountMaxTTL: p.mountMaxTTL ?? 0 },
     });
@@ -113,11 +115,13 @@ export class TokenManager implements TokenHelpers {
   authBlock(t: TokenEntry, extra: { metadata?: Record<string, string> | null } = {}): Record<string, unknown> {
     const ttl = t.expireAt === null ? 0 : Math.max(0, Math.round((t.expireAt - this.clock.nowMs()) / 1000));
     const tokenPolicies = [...t.policies];
+    const identity = t.entityId ? this.identityPolicies(t.entityId) : [];
     return {
       client_token: t.id,
       accessor: t.accessor,
-      policies: tokenPolicies,
+      policies: identity.length ? [...new Set([...tokenPolicies, ...identity])].sort() : tokenPolicies,
       token_policies: tokenPolicies,
+      ...(identity.length ? { identity_policies: identity } : {}),
       metadata: extra.metadata !== undefined ? extra.metadata : t.meta,
       lease_duration: ttl,
       renewable: t.renewable,
@@ -208,6 +212,12 @@ export class TokenManager implements TokenHelpers {
     }
     if (t.period) d.period = t.period;
     if (t.role) d.role = t.role;
+    // Recomputed at every lookup: a group's new policy shows without a new login.
+    const identity = t.entityId ? this.identityPolicies(t.entityId) : [];
+    if (identity.length) {
+      d.identity_policies = identity;
+      d.external_namespace_policies = {};
+    }
     if (t.lastRenewal) {
       d.last_renewal_time = t.lastRenewal;
       d.last_renewal = rfc3339Nano(t.lastRenewal * 1000);

@@ -7,6 +7,7 @@ import type { Clock } from '../sdk/clock.js';
 import type { StorageView } from '../sdk/storage.js';
 import type { SystemView } from '../sdk/system-view.js';
 import type { BackendResponse, Operation, TokenEntry } from '../sdk/types.js';
+import type { IdentityResolver } from '../sdk/identity.js';
 import type { FieldData, FieldSchema } from './fields.js';
 
 export type { FieldSchema } from './fields.js';
@@ -84,6 +85,8 @@ export interface Backend {
   lockedUsers?: () => Promise<string[]>;
   /** Lifts a lockout before it expires (sys/locked-users/<accessor>/unlock/<name>). */
   unlockUser?: (alias: string) => Promise<void>;
+  /** The identity store (only the `identity/` mount has it): entities for logins, ACLs and templates. */
+  identity?: IdentityResolver;
 }
 
 export interface CompiledPath extends PathDef {

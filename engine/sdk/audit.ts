@@ -16,6 +16,10 @@ export interface AclDecision {
   rule: string | null;
   /** Why a match still denied: missing capability, explicit deny, parameter, sudo, wrapping TTL. */
   reason?: string;
+  /** The deciding stanza as written, when it was templated (`secret/data/users/{{identity.entity.name}}/*`). */
+  template?: string;
+  /** Policies of the decision that came from the token's entity or groups → where from (`group devs`). */
+  identity?: Record<string, string[]>;
 }
 
 export type AclOperation = 'read' | 'list' | 'create' | 'update' | 'delete' | 'patch';
@@ -26,6 +30,8 @@ export interface AuditAuth {
   display_name: string;
   policies: string[];
   token_policies: string[];
+  /** Policies from the token's entity and its groups (only when there are some). */
+  identity_policies?: string[];
   metadata: Record<string, string> | null;
   entity_id: string;
   token_type: string;

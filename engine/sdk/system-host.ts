@@ -31,6 +31,8 @@ export interface PolicyAdmin {
   delete(name: string): Promise<void>;
   exists(name: string): Promise<boolean>;
   acl(names: string[]): Promise<AclView>;
+  /** A token's ACL: its policies, its entity's and groups', templated stanzas rendered; 403 for a disabled entity. */
+  forToken(t: TokenEntry): Promise<AclView>;
 }
 
 export interface PasswordPolicyAdmin {

@@ -44,6 +44,8 @@ export interface CreateTokenParams {
   noDefaultPolicy?: boolean;
   role?: string;
   internal?: Record<string, unknown>;
+  /** The identity entity the token belongs to (logins; a child inherits its parent's). */
+  entityId?: string;
   mountMaxTTL?: number;
   mountDefaultTTL?: number;
 }
@@ -75,4 +77,6 @@ export interface SystemView {
   hasSudo(policies: string[], path: string): Promise<boolean>;
   /** A password from a named password policy (`sys/policies/password/<name>`). */
   generatePassword(policyName: string): Promise<string>;
+  /** The auth mount with this accessor (the identity store names mounts by accessor). */
+  authMountByAccessor?(accessor: string): { accessor: string; type: string; path: string; local: boolean } | undefined;
 }

@@ -83,6 +83,10 @@ export interface AuthResponse {
   noDefaultPolicy?: boolean;
   tokenType?: 'service' | 'batch';
   internal?: Record<string, unknown>;
+  /** Who logged in, as the identity store names them on this mount (Vault's `logical.Alias`). */
+  alias?: { name: string; metadata?: Record<string, string> };
+  /** Group alias names (external groups) the login reports. */
+  groupAliases?: string[];
 }
 
 /** A backend's answer. Everything optional: nothing at all becomes a 204. */

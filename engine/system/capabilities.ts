@@ -6,7 +6,7 @@ import type { TokenEntry } from '../sdk/types.js';
 
 async function report(host: SystemHost, t: TokenEntry, paths: string[]) {
   if (!paths.length) throw userError('paths must be supplied');
-  const acl = await host.policies.acl(t.policies);
+  const acl = await host.policies.forToken(t);
   const data: Record<string, unknown> = {};
   for (const p of paths) data[p] = acl.capabilities(p.replace(/^\/+/, ''));
   if (paths.length === 1) data.capabilities = data[paths[0]];

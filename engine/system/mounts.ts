@@ -294,7 +294,7 @@ export function mountPaths(host: SystemHost): PathDef[] {
             );
           if (!mount) throw denied();
           if (req.token) {
-            const acl = await host.policies.acl(req.token.policies);
+            const acl = await host.policies.forToken(req.token);
             if (!acl.hasAnyUnder(mount.prefix)) throw denied();
           } else throw denied();
           return { data: { ...mountJSON(host, mount.entry), path: mount.prefix } };
@@ -305,7 +305,7 @@ export function mountPaths(host: SystemHost): PathDef[] {
       pattern: 'internal/ui/mounts',
       operations: {
         read: async (req) => {
-          const acl = req.token ? await host.policies.acl(req.token.policies) : null;
+          const acl = req.token ? await host.policies.forToken(req.token) : null;
           const visible = (e: MountEntry) => {
             const prefix = e.table === 'auth' ? `auth/${e.path}` : e.path;
             if (acl) return acl.hasAnyUnder(prefix);

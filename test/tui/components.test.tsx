@@ -94,6 +94,55 @@ describe('activity feed explanations, from real engine audit events', () => {
   });
 });
 
+describe('activity feed explanations for identity', () => {
+  it('names the group a policy came from and the template a rule was rendered from', async () => {
+    const engine = await devEngine();
+    try {
+      const events: AuditEvent[] = [];
+      engine.events.on('audit', (e: AuditEvent) => {
+        if (e.type === 'response') events.push(e);
+      });
+      await http(engine, 'PUT', 'sys/policies/acl/team-kv', {
+        body: { policy: 'path "secret/data/team/*" { capabilities = ["read"] }' },
+      });
+      await http(engine, 'PUT', 'sys/policies/acl/own-kv', {
+        body: { policy: 'path "secret/data/users/{{identity.entity.name}}/*" { capabilities = ["read", "create"] }' },
+      });
+      await http(engine, 'POST', 'sys/auth/userpass', { body: { type: 'userpass' } });
+      await http(engine, 'POST', 'auth/userpass/users/ann', { body: { password: 'pw', token_policies: 'own-kv' } });
+      const login = await http(engine, 'POST', 'auth/userpass/login/ann', { token: null, body: { password: 'pw' } });
+      const { client_token: tok, entity_id: eid } = login.body.auth;
+      await http(engine, 'POST', `identity/entity/id/${eid}`, { body: { name: 'ann' } });
+      await http(engine, 'POST', 'identity/group', {
+        body: { name: 'devs', policies: 'team-kv', member_entity_ids: eid },
+      });
+      await http(engine, 'PUT', 'secret/data/team/a', { body: { data: { v: 1 } } });
+      await http(engine, 'GET', 'secret/data/team/a', { token: tok });
+      await http(engine, 'PUT', 'secret/data/users/ann/n', { token: tok, body: { data: { v: 1 } } });
+      const d = events.map(describeEvent);
+      const by = (s: string) => d.find((x) => x.summary.startsWith(s) && x.who.startsWith('userpass-ann'))!;
+      expect(by('read secret/data/team/a').why).toBe(
+        'allowed: policy team-kv grants read on secret/data/team/* (policy team-kv comes from group devs)',
+      );
+      // The audit entry lists the group's policy among those the request was judged by, as Vault's does.
+      const ev = events.find(
+        (e) => e.request.path === 'secret/data/team/a' && e.auth?.display_name === 'userpass-ann',
+      )!;
+      expect(ev.auth).toMatchObject({
+        policies: ['default', 'own-kv', 'team-kv'],
+        token_policies: ['default', 'own-kv'],
+        identity_policies: ['team-kv'],
+      });
+      expect(by('create secret/data/users/ann/n').why).toBe(
+        'allowed: policy own-kv grants create, read on secret/data/users/ann/* ' +
+          '(the rule is the template secret/data/users/{{identity.entity.name}}/* filled in for this entity)',
+      );
+    } finally {
+      await engine.stop();
+    }
+  });
+});
+
 describe('activity feed contents', () => {
   it('leaves out the CLI preflight that `vault kv` sends before each command, and keeps the command', async () => {
     const engine = await devEngine();

@@ -62,6 +62,7 @@ export function loginPaths(
                 metadata,
                 internal: { role_name: role.name },
                 mountTokenType: mountTokenType(),
+                alias: { name: role.role_id, metadata: { ...metadata } },
               },
             ),
           };

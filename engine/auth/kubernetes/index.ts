@@ -360,6 +360,15 @@ export function kubernetesBackend(ctx: BackendContext): Backend {
                 alias: role.alias_name_source === 'serviceaccount_name' ? `${c.namespace}/${c.name}` : c.uid,
               },
               mountTokenType: mountType,
+              alias: {
+                name: role.alias_name_source === 'serviceaccount_name' ? `${c.namespace}/${c.name}` : c.uid,
+                metadata: {
+                  service_account_name: c.name,
+                  service_account_namespace: c.namespace,
+                  service_account_uid: c.uid,
+                  service_account_secret_name: c.secretName,
+                },
+              },
             }),
           };
         },

@@ -145,6 +145,8 @@ export function tokenBackend(ctx: BackendContext): Backend {
       id: id || undefined,
       policies,
       parent: orphan ? '' : parent.id,
+      // A child token belongs to its parent's entity; an orphan to none.
+      entityId: orphan ? undefined : parent.entityId || undefined,
       path,
       displayName,
       meta: d.get<Record<string, string>>('meta'),

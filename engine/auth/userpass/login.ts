@@ -45,6 +45,7 @@ export function loginPaths(x: LoginDeps): PathDef[] {
               metadata: { username },
               internal: { username },
               mountTokenType: x.mountTokenType(),
+              alias: { name: username },
             }),
           };
         },
