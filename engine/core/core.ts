@@ -8,6 +8,7 @@ import { ExpirationManager } from './expiration.js';
 import { MountTable, type LiveMount, type MountEntry } from './mount-table.js';
 import { PasswordPolicyStore } from './password-policy.js';
 import { PolicyStore } from './policies.js';
+import { renderPath } from './policy-template.js';
 import { RequestHandler, type HandleInput } from './request-handler.js';
 import { TokenManager } from './token-manager.js';
 import { TokenStore } from './tokens.js';
@@ -70,6 +71,7 @@ export class Core implements SystemHost {
         const e = this.mounts.list('auth').find((m) => m.accessor === accessor);
         return e && { accessor, type: e.type, path: `auth/${e.path}`, local: e.local };
       },
+      renderIdentityTemplate: (text, entityId) => renderPath(text, this.policies.identity?.()?.resolve(entityId)),
     };
     this.mounts = new MountTable({
       view: (p) => this.view(p),

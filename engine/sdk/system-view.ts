@@ -79,4 +79,9 @@ export interface SystemView {
   generatePassword(policyName: string): Promise<string>;
   /** The auth mount with this accessor (the identity store names mounts by accessor). */
   authMountByAccessor?(accessor: string): { accessor: string; type: string; path: string; local: boolean } | undefined;
+  /**
+   * Fills `{{identity.…}}` directives in a text for an entity (Vault's PopulateIdentityTemplate),
+   * or undefined when the entity is gone or a directive has no value.
+   */
+  renderIdentityTemplate?(text: string, entityId: string): string | undefined;
 }

@@ -315,6 +315,43 @@ describe('sign/<role>', () => {
   });
 });
 
+describe('identity templates', () => {
+  it("fills a templated principal from the token's entity; a directive with no value is a 500", async () => {
+    await nv.write('sys/auth/userpass', { type: 'userpass' });
+    const accessor = (await nv.read('sys/auth')).data['userpass/'].accessor;
+    await nv.write('sys/policy/signer', { policy: 'path "ssh/sign/*" { capabilities = ["update"] }' });
+    await nv.write('auth/userpass/users/alice', { password: 'pw', token_policies: 'signer' });
+    await nv.write('ssh/roles/own', {
+      key_type: 'ca',
+      allow_user_certificates: true,
+      allowed_users: `{{identity.entity.aliases.${accessor}.name}},ops`,
+      allowed_users_template: true,
+      default_user: `{{identity.entity.aliases.${accessor}.name}}`,
+      default_user_template: true,
+    });
+    await nv.write('ssh/roles/meta', {
+      key_type: 'ca',
+      allow_user_certificates: true,
+      allowed_users: '{{identity.entity.metadata.unix_name}}',
+      allowed_users_template: true,
+    });
+    const login = await http(engine, 'POST', 'auth/userpass/login/alice', { body: { password: 'pw' } });
+    const token = login.body.auth.client_token as string;
+    const as = (role: string, body: Record<string, unknown>) =>
+      http(engine, 'POST', `ssh/sign/${role}`, { token, body: { public_key: pubs.ed, ...body } });
+    const own = await as('own', { valid_principals: 'alice' });
+    expect(own.status).toBe(200);
+    expect(shown(own.body.data.signed_key)).toMatch(/Principals: \n\s+alice\n/);
+    // The default user is the rendered one, too.
+    expect(shown((await as('own', {})).body.data.signed_key)).toMatch(/Principals: \n\s+alice\n/);
+    const other = await as('own', { valid_principals: 'bob' });
+    expect([other.status, other.body.errors]).toEqual([400, ['bob is not a valid value for valid_principals']]);
+    const missing = await as('meta', { valid_principals: 'alice' });
+    expect(missing.status).toBe(500);
+    expect(missing.body.errors[0]).toContain("template '{{identity.entity.metadata.unix_name}}' could not be rendered");
+  });
+});
+
 describe('an RSA CA', () => {
   it('signs with rsa-sha2-256 by default, and rsa-sha2-512 or SHA-1 ssh-rsa when the role asks', async () => {
     await nv.mount({ mount_point: 'ssh-rsa', type: 'ssh' });

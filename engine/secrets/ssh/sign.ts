@@ -25,12 +25,16 @@ const SIGN_FIELDS: Record<string, FieldSchema> = {
 const TEMPLATE = /\{\{.+?\}\}/;
 
 /**
- * Renders an identity template. Without an entity on the token Vault compares the text
- * literally, and so do we; entity-based rendering arrives with the identity store.
+ * Renders one identity template (Vault's renderPrincipal): text without directives, or a token
+ * without an entity, is taken literally; a directive that cannot be filled is an error.
  */
-function render(text: string, req: BackendRequest): string {
-  if (!TEMPLATE.test(text) || !req.token?.entityId) return text;
-  throw new VaultError(500, `template '${text}' could not be rendered -> identity templates are not available yet`);
+function render(text: string, req: BackendRequest, ctx: BackendContext): string {
+  const entityId = req.token?.entityId;
+  if (!TEMPLATE.test(text) || !entityId) return text;
+  const out = ctx.system.renderIdentityTemplate?.(text, entityId);
+  if (out === undefined)
+    throw new VaultError(500, `template '${text}' could not be rendered -> no entity found or a value is missing`);
+  return out;
 }
 
 /** Comma-separated, trimmed, empties dropped, duplicates removed (strutil.ParseStringSlice + RemoveDuplicates). */
@@ -69,12 +73,19 @@ function checkKeyLengths(key: SshPublicKey, role: SshRole) {
   if (fail) throw userError(`public_key failed to meet the key requirements: ${fail}`);
 }
 
-function principals(d: FieldData, req: BackendRequest, role: SshRole, host: boolean): string[] {
-  const defaultPrincipal = host ? '' : role.default_user_template ? render(role.default_user, req) : role.default_user;
+function principals(d: FieldData, req: BackendRequest, ctx: BackendContext, role: SshRole, host: boolean): string[] {
+  const defaultPrincipal = host
+    ? ''
+    : role.default_user_template
+      ? render(role.default_user, req, ctx)
+      : role.default_user;
   const byRole = host ? role.allowed_domains : role.allowed_users;
   const templated = host ? role.allowed_domains_template : role.allowed_users_template;
   let asked = csv(d.has('valid_principals') ? d.get<string>('valid_principals') : defaultPrincipal);
-  const allowed = templated ? csv(render(byRole, req)) : csv(byRole);
+  // Vault renders each templated principal; without an entity a templated one is left out.
+  const allowed = templated
+    ? csv(byRole).flatMap((p) => (!TEMPLATE.test(p) ? [p] : req.token?.entityId ? [render(p, req, ctx)] : []))
+    : csv(byRole);
   if (!asked.length && defaultPrincipal) asked = [defaultPrincipal];
   if (!asked.length) {
     if (role.allow_empty_principals) return [];
@@ -104,7 +115,13 @@ function criticalOptions(d: FieldData, role: SshRole): Record<string, string> {
   return asked;
 }
 
-function extensions(d: FieldData, req: BackendRequest, role: SshRole, warnings: string[]): Record<string, string> {
+function extensions(
+  d: FieldData,
+  req: BackendRequest,
+  ctx: BackendContext,
+  role: SshRole,
+  warnings: string[],
+): Record<string, string> {
   const asked = stringMap(d.get('extensions'));
   if (Object.keys(asked).length) {
     if (role.allowed_extensions === '*') return asked;
@@ -120,7 +137,7 @@ function extensions(d: FieldData, req: BackendRequest, role: SshRole, warnings: 
   let skipped = false;
   for (const [k, v] of Object.entries(role.default_extensions)) {
     if (TEMPLATE.test(v) && !req.token?.entityId) skipped = true;
-    else out[k] = render(v, req);
+    else out[k] = render(v, req, ctx);
   }
   if (skipped)
     warnings.push(
@@ -177,10 +194,10 @@ async function signKey(
   if (certType === 'host' && !role.allow_host_certificates) throw userError("cert_type 'host' is not allowed by role");
   if (certType !== 'user' && certType !== 'host') throw userError("cert_type must be either 'user' or 'host'");
   const host = certType === 'host';
-  const names = principals(d, req, role, host);
+  const names = principals(d, req, ctx, role, host);
   const ttl = ttlFor(d, role, ctx);
   const critical = criticalOptions(d, role);
-  const exts = host ? {} : extensions(d, req, role, warnings);
+  const exts = host ? {} : extensions(d, req, ctx, role, warnings);
   let signer: Awaited<ReturnType<SshStore['signer']>>;
   try {
     signer = await store.signer(role.algorithm_signer);
