@@ -45,34 +45,69 @@ export const defaultRunner: Runner = (cmd, args, opts = {}) => {
   };
 };
 
-/** A folder with the `kube-sim` command, to put on the lab shell's PATH. */
-function kubeSimBinDir(): string {
+/** Whether an executable `name` is on `PATH` (outside `skip`). */
+export function onPath(name: string, pathVar: string | undefined, skip?: string): boolean {
+  return (pathVar ?? '')
+    .split(path.delimiter)
+    .filter((d) => d && d !== skip)
+    .some((d) => {
+      try {
+        fs.accessSync(path.join(d, name), fs.constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+}
+
+const INSTALL_KUBECTL =
+  "kubectl is not installed. Install it (Debian/Ubuntu: sudo apt-get install kubectl, or your distribution's " +
+  'kubernetes-client package; macOS: brew install kubectl; see https://kubernetes.io/docs/tasks/tools/).';
+
+/**
+ * A folder for the lab shell's PATH: `kube-sim`, and — only when no real `kubectl` is on
+ * PATH (or `VAULT_LAB_KUBECTL=kube-sim` asks for it) — a `kubectl` stand-in that says how
+ * to install kubectl, then runs kube-sim with the same arguments.
+ */
+function kubeSimBinDir(env: NodeJS.ProcessEnv): { dir: string; stub: boolean } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-lab-kube-'));
-  fs.writeFileSync(
-    path.join(dir, 'kube-sim'),
-    `#!/bin/sh\nexec "${process.execPath}" "${path.join(packageRoot(), 'dist', 'kube-sim.js')}" "$@"\n`,
-    { mode: 0o755 },
-  );
-  return dir;
+  const sim = `"${process.execPath}" "${path.join(packageRoot(), 'dist', 'kube-sim.js')}"`;
+  fs.writeFileSync(path.join(dir, 'kube-sim'), `#!/bin/sh\nexec ${sim} "$@"\n`, { mode: 0o755 });
+  const stub = env.VAULT_LAB_KUBECTL === 'kube-sim' || !onPath('kubectl', env.PATH, dir);
+  if (stub)
+    fs.writeFileSync(
+      path.join(dir, 'kubectl'),
+      `#!/bin/sh\n[ -n "$VAULT_LAB_KUBECTL_QUIET" ] || echo "vault-lab: ${INSTALL_KUBECTL} Meanwhile kube-sim answers for it (the simulated cluster only)." >&2\nexec ${sim} "$@"\n`,
+      { mode: 0o755 },
+    );
+  return { dir, stub };
 }
 
 export async function startSimulated(ctx: ProviderContext): Promise<KubernetesSystem> {
   ctx.progress('starting the simulated Kubernetes cluster…');
   const cluster = await startSimulatedCluster();
   const kubeconfig = path.join(ctx.workspace, '.kube', 'config');
-  writeKubeconfig(kubeconfig, { name: 'vault-lab-simulated', server: cluster.url, token: cluster.adminToken });
-  const bin = kubeSimBinDir();
+  writeKubeconfig(kubeconfig, {
+    name: 'vault-lab-simulated',
+    server: cluster.url,
+    token: cluster.adminToken,
+    caData: Buffer.from(cluster.caPem).toString('base64'),
+  });
+  const bin = kubeSimBinDir(ctx.env);
   return {
     kind: 'kubernetes',
     via: 'simulated',
     host: cluster.url,
     simulated: cluster,
-    label: `simulated Kubernetes cluster on ${cluster.url} (not a real cluster: service accounts, tokens and TokenReview only)`,
+    label:
+      `simulated Kubernetes cluster on ${cluster.url} (not a real cluster: namespaces, service accounts, ` +
+      `pods as records, RBAC bindings, tokens and TokenReview; ` +
+      `${bin.stub ? 'kubectl is missing, kube-sim stands in for it' : 'use kubectl'})`,
     env: { KUBECONFIG: kubeconfig, K8S_HOST: cluster.url, VAULT_LAB_K8S: 'simulated' },
-    path: [bin],
+    path: [bin.dir],
     async stop() {
       await cluster.close();
-      fs.rmSync(bin, { recursive: true, force: true });
+      fs.rmSync(bin.dir, { recursive: true, force: true });
       fs.rmSync(path.dirname(kubeconfig), { recursive: true, force: true });
     },
   };
