@@ -51,6 +51,20 @@ const KINDS: Array<Kind & { names: string[] }> = [
     namespaced: false,
     names: ['clusterrole'],
   },
+  {
+    group: 'authentication.k8s.io',
+    resource: 'tokenreviews',
+    kind: 'TokenReview',
+    namespaced: false,
+    names: ['tokenreview'],
+  },
+  {
+    group: 'authorization.k8s.io',
+    resource: 'selfsubjectaccessreviews',
+    kind: 'SelfSubjectAccessReview',
+    namespaced: false,
+    names: ['selfsubjectaccessreview'],
+  },
 ];
 
 function kindFor(word: string): Kind {
