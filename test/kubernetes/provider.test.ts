@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultRunner, kubernetesProvider, plan } from '../../labs/providers/kubernetes/index.js';
+import { defaultRunner, kubectlProblem, kubernetesProvider, plan } from '../../labs/providers/kubernetes/index.js';
 import { ProviderError } from '../../labs/providers/types.js';
 import { readKubeconfig } from '../../labs/providers/kubernetes/kubeconfig.js';
 import { k8sRequest } from './https.js';
@@ -81,7 +81,7 @@ describe('kubernetes provider', () => {
     const created = await run('kubectl create serviceaccount myapp-sa');
     expect(created.stdout).toBe('serviceaccount/myapp-sa created\n');
     expect(created.stderr).toContain(
-      'kubectl is not installed. Install it (Debian/Ubuntu: sudo apt-get install kubectl',
+      'vault-lab: VAULT_LAB_KUBECTL=kube-sim asks for the stand-in. Install kubectl 1.24 or later',
     );
     expect(created.stderr).toContain('kube-sim answers for it');
     expect((await run('kubectl get sa 2>/dev/null')).stdout).toMatch(
@@ -122,6 +122,22 @@ describe('kubernetes provider', () => {
     expect((await run('kubectl get sa nope')).stderr).toContain(
       'Error from server (NotFound): serviceaccounts "nope" not found',
     );
+  });
+
+  it('judges the kubectl on PATH: missing, older than 1.24 (no create token), or fit for the lab', () => {
+    expect(kubectlProblem({ PATH: tmp() })).toBe('kubectl is not installed');
+    const old = tmp();
+    fs.writeFileSync(
+      path.join(old, 'kubectl'),
+      `#!/bin/sh\necho '{"clientVersion": {"major": "1", "minor": "20"}}'\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    expect(kubectlProblem({ PATH: `${old}:/usr/bin:/bin` })).toBe(
+      "kubectl 1.20 is older than 1.24 and has no 'kubectl create token'",
+    );
+    expect(kubectlProblem(process.env)).toBeUndefined();
   });
 
   it('chooses kind only when docker answers and kind is on PATH; otherwise the simulation', () => {

@@ -60,9 +60,27 @@ export function onPath(name: string, pathVar: string | undefined, skip?: string)
     });
 }
 
+/**
+ * Why the `kubectl` on PATH cannot serve the lab (missing, or older than 1.24, which
+ * lacks `kubectl create token`), or undefined when it can.
+ */
+export function kubectlProblem(env: NodeJS.ProcessEnv, run: Runner = defaultRunner, skip?: string): string | undefined {
+  if (env.VAULT_LAB_KUBECTL === 'kube-sim') return 'VAULT_LAB_KUBECTL=kube-sim asks for the stand-in';
+  if (!onPath('kubectl', env.PATH, skip)) return 'kubectl is not installed';
+  const r = run('kubectl', ['version', '--client', '-o', 'json'], { timeoutMs: 10_000, env });
+  let minor = Number.NaN;
+  try {
+    minor = Number.parseInt(JSON.parse(r.stdout).clientVersion.minor, 10);
+  } catch {
+    /* an unreadable answer: judged below */
+  }
+  if (Number.isNaN(minor)) return `kubectl did not say its version (${(r.stderr || r.error || '').trim()})`;
+  return minor < 24 ? `kubectl 1.${minor} is older than 1.24 and has no 'kubectl create token'` : undefined;
+}
+
 const INSTALL_KUBECTL =
-  "kubectl is not installed. Install it (Debian/Ubuntu: sudo apt-get install kubectl, or your distribution's " +
-  'kubernetes-client package; macOS: brew install kubectl; see https://kubernetes.io/docs/tasks/tools/).';
+  'Install kubectl 1.24 or later: https://kubernetes.io/docs/tasks/tools/ (macOS: brew install kubectl; ' +
+  "Debian 12's kubernetes-client is 1.20, too old).";
 
 /**
  * A folder for the lab shell's PATH: `kube-sim`, and — only when no real `kubectl` is on
@@ -73,14 +91,14 @@ function kubeSimBinDir(env: NodeJS.ProcessEnv): { dir: string; stub: boolean } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-lab-kube-'));
   const sim = `"${process.execPath}" "${path.join(packageRoot(), 'dist', 'kube-sim.js')}"`;
   fs.writeFileSync(path.join(dir, 'kube-sim'), `#!/bin/sh\nexec ${sim} "$@"\n`, { mode: 0o755 });
-  const stub = env.VAULT_LAB_KUBECTL === 'kube-sim' || !onPath('kubectl', env.PATH, dir);
-  if (stub)
+  const problem = kubectlProblem(env, defaultRunner, dir);
+  if (problem)
     fs.writeFileSync(
       path.join(dir, 'kubectl'),
-      `#!/bin/sh\n[ -n "$VAULT_LAB_KUBECTL_QUIET" ] || echo "vault-lab: ${INSTALL_KUBECTL} Meanwhile kube-sim answers for it (the simulated cluster only)." >&2\nexec ${sim} "$@"\n`,
+      `#!/bin/sh\n[ -n "$VAULT_LAB_KUBECTL_QUIET" ] || echo "vault-lab: ${problem}. ${INSTALL_KUBECTL} Meanwhile kube-sim answers for it (the simulated cluster only)." >&2\nexec ${sim} "$@"\n`,
       { mode: 0o755 },
     );
-  return { dir, stub };
+  return { dir, stub: !!problem };
 }
 
 export async function startSimulated(ctx: ProviderContext): Promise<KubernetesSystem> {
