@@ -62,6 +62,8 @@ const status = (e: ApiError) => ({
   code: e.code,
 });
 const VERB: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
+/** The media type of a server-side table, as the API server labels it. */
+const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 const PUBLIC = new Set(['/version', '/healthz', '/livez', '/readyz']);
 
 async function readBody(req: IncomingMessage): Promise<Obj | undefined> {
@@ -277,7 +279,7 @@ export async function startSimulatedCluster(opts: { now?: () => number } = {}): 
     const include = url.searchParams.get('includeObject') ?? 'Metadata';
     if (verb === 'get') {
       const o = store.get(t, ns, name!);
-      return void send(200, asTable ? table(t, [o], now(), include) : o);
+      return void (asTable ? send(200, table(t, [o], now(), include), TABLE) : send(200, o));
     }
     if (verb === 'list' || verb === 'watch') {
       let items = store.list(t, ns);
@@ -290,7 +292,7 @@ export async function startSimulatedCluster(opts: { now?: () => number } = {}): 
         res.on('close', () => clearTimeout(timer));
         return;
       }
-      if (asTable) return void send(200, table(t, items, now(), include));
+      if (asTable) return void send(200, table(t, items, now(), include), TABLE);
       return void send(200, {
         kind: `${t.kind}List`,
         apiVersion: t.group ? `${t.group}/v1` : 'v1',
