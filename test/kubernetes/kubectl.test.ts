@@ -126,6 +126,9 @@ describe('real kubectl against the simulated cluster', () => {
     expect(await as('vault-reviewer')).toMatchObject({ code: 0, stdout: 'yes\n' });
     expect(await as('myapp-sa')).toMatchObject({ code: 1, stdout: 'no\n' });
     expect((await sh('kubectl auth can-i create pods')).stdout).toBe('yes\n');
+    expect((await sh('kubectl auth whoami --as=system:serviceaccount:default:myapp-sa')).stdout).toMatch(
+      /^ATTRIBUTE\s+VALUE\nUsername\s+system:serviceaccount:default:myapp-sa\n/,
+    );
     // A token of myapp-sa as the kubeconfig's credential: kubectl is refused with the API's wording.
     const asSa = path.join(dir, 'as-sa');
     writeKubeconfig(asSa, {
@@ -220,6 +223,13 @@ describe('real kubectl against the simulated cluster', () => {
       /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+SERVICE ACCOUNT\nmyapp-test\s+1\/1\s+Running\s+0\s+\d+s\s+myapp-sa\n$/,
     );
     expect((await sh("kubectl get pod myapp-test -o jsonpath='{.spec.serviceAccountName}'")).stdout).toBe('myapp-sa');
+    // A token bound to the pod carries the pod's name and uid, as the kubelet's tokens do.
+    const bound = await sh('kubectl create token myapp-sa --bound-object-kind Pod --bound-object-name myapp-test');
+    const claims = JSON.parse(Buffer.from(bound.stdout.trim().split('.')[1], 'base64url').toString());
+    expect(claims['kubernetes.io'].pod.name).toBe('myapp-test');
+    expect((await sh('kubectl create token myapp-sa --bound-object-kind Pod --bound-object-name nope')).stderr).toBe(
+      'error: failed to create token: pods "nope" not found\n',
+    );
     // A pod whose service account does not exist is refused, as the admission plugin does.
     const run = await sh(
       `kubectl run bad --image=busybox --overrides='{"apiVersion": "v1", "spec": {"serviceAccountName": "nobody"}}' -- sleep 1`,

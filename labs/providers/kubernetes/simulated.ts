@@ -226,6 +226,13 @@ export async function startSimulatedCluster(opts: { now?: () => number } = {}): 
           : { user: {}, error: r.error },
       });
     }
+    if (t.resource === 'selfsubjectreviews')
+      return void send(201, {
+        kind: 'SelfSubjectReview',
+        apiVersion: 'authentication.k8s.io/v1',
+        metadata: { creationTimestamp: null },
+        status: { userInfo: user },
+      });
     if (t.resource === 'selfsubjectaccessreviews') {
       const ra = body?.spec?.resourceAttributes;
       const decision = ra
@@ -260,7 +267,19 @@ export async function startSimulatedCluster(opts: { now?: () => number } = {}): 
       const audiences =
         Array.isArray(body?.spec?.audiences) && body!.spec.audiences.length ? body!.spec.audiences : undefined;
       store.get(t, ns, name!);
-      const token = await issueToken(ns!, name!, { audiences, expirationSeconds: exp ?? 3600 });
+      const bound = body?.spec?.boundObjectRef;
+      let pod: { name: string; uid: string } | undefined;
+      if (bound?.kind === 'Pod') {
+        const po = store.get(typeByResource('', 'pods')!, ns, String(bound.name ?? ''));
+        if (po.spec.serviceAccountName !== name)
+          throw new ApiError(
+            400,
+            'BadRequest',
+            `the pod "${po.metadata.name}" runs as "${po.spec.serviceAccountName}", not "${name}"`,
+          );
+        pod = { name: po.metadata.name, uid: po.metadata.uid };
+      }
+      const token = await issueToken(ns!, name!, { audiences, expirationSeconds: exp ?? 3600, pod });
       const c = decodeJwt(token);
       return void send(201, {
         kind: 'TokenRequest',

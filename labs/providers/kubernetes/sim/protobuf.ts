@@ -71,6 +71,7 @@ const SCHEMAS: Record<string, Schema> = {
   SelfSubjectAccessReview: { 1: f('metadata', 'ObjectMeta'), 2: f('spec', 'SelfSubjectAccessReviewSpec') },
   TokenReviewSpec: { 1: f('token', 'string'), 2: f('audiences', 'string', true) },
   TokenReview: { 1: f('metadata', 'ObjectMeta'), 2: f('spec', 'TokenReviewSpec') },
+  SelfSubjectReview: { 1: f('metadata', 'ObjectMeta') },
   Container: {
     1: f('name', 'string'),
     2: f('image', 'string'),

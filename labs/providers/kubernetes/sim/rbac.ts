@@ -30,7 +30,10 @@ export const CLUSTER_ROLES: Record<string, Rule[]> = {
   admin: [rule([''], ['pods', 'serviceaccounts', 'serviceaccounts/token'], [...READ, ...WRITE])],
   edit: [rule([''], ['pods', 'serviceaccounts', 'serviceaccounts/token'], [...READ, ...WRITE])],
   view: [rule([''], ['pods', 'serviceaccounts', 'namespaces'], READ)],
-  'system:basic-user': [rule(['authorization.k8s.io'], ['selfsubjectaccessreviews'], ['create'])],
+  'system:basic-user': [
+    rule(['authorization.k8s.io'], ['selfsubjectaccessreviews'], ['create']),
+    rule(['authentication.k8s.io'], ['selfsubjectreviews'], ['create']),
+  ],
 };
 
 export interface Attributes {

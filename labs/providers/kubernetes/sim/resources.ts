@@ -141,6 +141,16 @@ export const TYPES: ResourceType[] = [
     verbs: ['create'],
   },
   {
+    resource: 'selfsubjectreviews',
+    singular: 'selfsubjectreview',
+    kind: 'SelfSubjectReview',
+    group: 'authentication.k8s.io',
+    version: 'v1',
+    namespaced: false,
+    shortNames: [],
+    verbs: ['create'],
+  },
+  {
     resource: 'selfsubjectaccessreviews',
     singular: 'selfsubjectaccessreview',
     kind: 'SelfSubjectAccessReview',
