@@ -161,6 +161,7 @@ describe('kubernetes provider', () => {
     const sys = await kubernetesProvider.start(ctxFor(ws, {}, 'kind'), run);
     expect(sys.via).toBe('kind');
     expect(sys.host).toBe('https://127.0.0.1:6443');
+    expect(sys.path).toBeUndefined(); // kubectl is installed: nothing stands in front of it
     await sys.stop();
     const calls = fs.readFileSync(fake.log, 'utf8').trim().split('\n');
     const name = /kind create cluster --name (vault-lab-[0-9a-f]+) --wait 120s/.exec(calls.join('\n'))![1];
@@ -169,6 +170,25 @@ describe('kubernetes provider', () => {
       `kind get kubeconfig --name ${name}`,
       `kind delete cluster --name ${name}`,
     ]);
+  });
+
+  it('kind without kubectl: a kubectl that says how to install it (kube-sim serves the simulation only)', async () => {
+    const fake = fakeBin();
+    const noKubectl = tmp();
+    for (const b of ['bash', 'sh', 'docker', 'kind'])
+      fs.symlinkSync(b === 'docker' || b === 'kind' ? path.join(fake.dir, b) : `/bin/${b}`, path.join(noKubectl, b));
+    const env = { PATH: noKubectl };
+    const run = (cmd: string, args: string[], o?: { timeoutMs?: number }) => defaultRunner(cmd, args, { ...o, env });
+    const sys = await kubernetesProvider.start(ctxFor(tmp(), env, 'kind'), run);
+    stops.push(() => sys.stop());
+    const r = await promisify(execFile)('kubectl', ['get', 'pods'], {
+      env: { PATH: `${sys.path![0]}:${noKubectl}` },
+    }).catch((e) => e as { code: number; stderr: string });
+    expect(r).toMatchObject({ code: 127 });
+    expect((r as { stderr: string }).stderr).toContain(
+      'vault-lab: kubectl is not installed. Install kubectl 1.24 or later: https://kubernetes.io/docs/tasks/tools/',
+    );
+    expect((r as { stderr: string }).stderr).toContain('--kubernetes=simulated');
   });
 
   it('names every way it tried when none works', async () => {

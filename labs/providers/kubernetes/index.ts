@@ -101,6 +101,23 @@ function kubeSimBinDir(env: NodeJS.ProcessEnv): { dir: string; stub: boolean } {
   return { dir, stub: !!problem };
 }
 
+/**
+ * For kind or the learner's cluster: when kubectl is missing or too old, a `kubectl` that
+ * only says so (kube-sim speaks to the simulated cluster alone), or undefined.
+ */
+function kubectlNotice(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.VAULT_LAB_KUBECTL === 'kube-sim') return undefined;
+  const problem = kubectlProblem(env);
+  if (!problem) return undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-lab-kube-'));
+  fs.writeFileSync(
+    path.join(dir, 'kubectl'),
+    `#!/bin/sh\necho "vault-lab: ${problem}. ${INSTALL_KUBECTL} (kube-sim stands in only on the simulated cluster: --kubernetes=simulated.)" >&2\nexit 127\n`,
+    { mode: 0o755 },
+  );
+  return dir;
+}
+
 export async function startSimulated(ctx: ProviderContext): Promise<KubernetesSystem> {
   ctx.progress('starting the simulated Kubernetes cluster…');
   const cluster = await startSimulatedCluster();
@@ -146,15 +163,18 @@ export async function startKind(ctx: ProviderContext, run: Runner = defaultRunne
   fs.mkdirSync(path.dirname(kubeconfig), { recursive: true, mode: 0o700 });
   fs.writeFileSync(kubeconfig, kc.stdout, { mode: 0o600 });
   const host = readKubeconfig(kubeconfig).server;
+  const notice = kubectlNotice(ctx.env);
   return {
     kind: 'kubernetes',
     via: 'kind',
     host,
     label: `kind cluster ${name} (real Kubernetes in Docker) at ${host}`,
     env: { KUBECONFIG: kubeconfig, K8S_HOST: host, VAULT_LAB_K8S: 'kind' },
+    ...(notice ? { path: [notice] } : {}),
     async stop() {
       run('kind', ['delete', 'cluster', '--name', name], { timeoutMs: 120_000 });
       fs.rmSync(path.dirname(kubeconfig), { recursive: true, force: true });
+      if (notice) fs.rmSync(notice, { recursive: true, force: true });
     },
   };
 }
@@ -163,14 +183,17 @@ export async function startFromKubeconfig(ctx: ProviderContext): Promise<Kuberne
   const file = ctx.env.VAULT_LAB_KUBECONFIG || ctx.env.KUBECONFIG || path.join(os.homedir(), '.kube', 'config');
   if (!fs.existsSync(file)) throw new Error(`no kubeconfig at ${file}`);
   const t = readKubeconfig(file);
+  const notice = kubectlNotice(ctx.env);
   return {
     kind: 'kubernetes',
     via: 'kubeconfig',
     host: t.server,
     label: `your cluster "${t.name}" at ${t.server} (from ${file})`,
     env: { KUBECONFIG: file, K8S_HOST: t.server, VAULT_LAB_K8S: 'kubeconfig' },
+    ...(notice ? { path: [notice] } : {}),
     async stop() {
-      /* the learner's own cluster is left as it was */
+      // The learner's own cluster is left as it was.
+      if (notice) fs.rmSync(notice, { recursive: true, force: true });
     },
   };
 }
