@@ -78,9 +78,8 @@ export function authorize(u: User, a: Attributes, bindings: Obj[]): { allowed: b
 
 /** The message of a 403, worded as the API server words it. */
 export function forbiddenMessage(u: User, a: Attributes): string {
-  const [resource, sub] = a.resource.split('/');
-  const what = a.name ? `${resource}${sub ? '' : ''} "${a.name}"` : resource;
+  const resource = a.resource.split('/')[0];
+  const what = a.name ? `${resource} "${a.name}"` : resource;
   const where = a.namespace ? `in the namespace "${a.namespace}"` : 'at the cluster scope';
-  const full = sub ? `${resource}/${sub}` : resource;
-  return `${what} is forbidden: User "${u.username}" cannot ${a.verb} resource "${full}" in API group "${a.group}" ${where}`;
+  return `${what} is forbidden: User "${u.username}" cannot ${a.verb} resource "${a.resource}" in API group "${a.group}" ${where}`;
 }
