@@ -12,3 +12,5 @@ export { parseDuration, formatGoDuration, humanDuration } from './sdk/duration.j
 export { parsePolicy, PolicyParseError } from './core/policy.js';
 // The HCL server configuration of `vault-lab server -config=<file>` (read by bin/src/server.ts).
 export { loadServerConfig, ConfigError } from './server/config.js';
+// A loopback CA and serving certificate from the PKI engine's X.509 code (the simulated Kubernetes API's TLS).
+export { issueLoopbackTls, type LoopbackTls } from './secrets/pki/tls.js';

@@ -10,20 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../engine/index.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../../labs/providers/kubernetes/simulated.js';
 import { devEngine, http, vault } from '../support/engine.js';
+import { k8sRequest } from './https.js';
 
 let engine: Engine;
 let cluster: SimulatedCluster;
 let clock = Date.now();
 let reviewer = '';
 
-async function k8s(method: string, p: string, body?: unknown, token = cluster.adminToken) {
-  const r = await fetch(cluster.url + p, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: r.status, body: (await r.json()) as any };
-}
+const k8s = (method: string, p: string, body?: unknown, token = cluster.adminToken) =>
+  k8sRequest(cluster, method, p, body, token);
 const createSA = (ns: string, name: string) =>
   k8s('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, { metadata: { name } });
 const login = (role: string, jwt: string) =>
@@ -51,7 +46,7 @@ beforeAll(async () => {
   expect(
     (
       await http(engine, 'POST', 'auth/kubernetes/config', {
-        body: { kubernetes_host: cluster.url, token_reviewer_jwt: reviewer },
+        body: { kubernetes_host: cluster.url, kubernetes_ca_cert: cluster.caPem, token_reviewer_jwt: reviewer },
       })
     ).status,
   ).toBe(204);
@@ -173,7 +168,9 @@ describe('auth/kubernetes', () => {
     const e2 = await devEngine();
     try {
       await http(e2, 'POST', 'sys/auth/kubernetes', { body: { type: 'kubernetes' } });
-      await http(e2, 'POST', 'auth/kubernetes/config', { body: { kubernetes_host: cluster.url } }); // no reviewer: the login JWT reviews itself
+      await http(e2, 'POST', 'auth/kubernetes/config', {
+        body: { kubernetes_host: cluster.url, kubernetes_ca_cert: cluster.caPem },
+      }); // no reviewer: the login JWT reviews itself
       await http(e2, 'POST', 'auth/kubernetes/role/r', {
         body: { bound_service_account_names: '*', bound_service_account_namespaces: '*', policies: 'x' },
       });
@@ -195,6 +192,7 @@ describe('auth/kubernetes', () => {
       await http(e3, 'POST', 'auth/kubernetes/config', {
         body: {
           kubernetes_host: cluster.url,
+          kubernetes_ca_cert: cluster.caPem,
           token_reviewer_jwt: reviewer,
           pem_keys: cluster.publicKeyPem,
           issuer: 'https://elsewhere.example',
@@ -213,7 +211,12 @@ describe('auth/kubernetes', () => {
         ).status,
       ).toBe(403);
       await http(e3, 'POST', 'auth/kubernetes/config', {
-        body: { kubernetes_host: cluster.url, token_reviewer_jwt: reviewer, pem_keys: cluster.publicKeyPem },
+        body: {
+          kubernetes_host: cluster.url,
+          kubernetes_ca_cert: cluster.caPem,
+          token_reviewer_jwt: reviewer,
+          pem_keys: cluster.publicKeyPem,
+        },
       });
       expect(
         (
@@ -224,11 +227,13 @@ describe('auth/kubernetes', () => {
         ).status,
       ).toBe(200);
       // Same claims, signed by another cluster's key: the pem_keys check fails before TokenReview.
-      await fetch(`${other.url}/api/v1/namespaces/default/serviceaccounts`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${other.adminToken}` },
-        body: JSON.stringify({ metadata: { name: 'myapp-sa' } }),
-      });
+      await k8sRequest(
+        other,
+        'POST',
+        '/api/v1/namespaces/default/serviceaccounts',
+        { metadata: { name: 'myapp-sa' } },
+        other.adminToken,
+      );
       const elsewhere = await other.issueToken('default', 'myapp-sa');
       expect(
         (await http(e3, 'POST', 'auth/kubernetes/login', { token: null, body: { role: 'r', jwt: elsewhere } })).status,

@@ -45,12 +45,74 @@ export const defaultRunner: Runner = (cmd, args, opts = {}) => {
   };
 };
 
-/** A folder with the `kube-sim` command, to put on the lab shell's PATH. */
-function kubeSimBinDir(): string {
+/** Whether an executable `name` is on `PATH` (outside `skip`). */
+export function onPath(name: string, pathVar: string | undefined, skip?: string): boolean {
+  return (pathVar ?? '')
+    .split(path.delimiter)
+    .filter((d) => d && d !== skip)
+    .some((d) => {
+      try {
+        fs.accessSync(path.join(d, name), fs.constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+}
+
+/**
+ * Why the `kubectl` on PATH cannot serve the lab (missing, or older than 1.24, which
+ * lacks `kubectl create token`), or undefined when it can.
+ */
+export function kubectlProblem(env: NodeJS.ProcessEnv, run: Runner = defaultRunner, skip?: string): string | undefined {
+  if (env.VAULT_LAB_KUBECTL === 'kube-sim') return 'VAULT_LAB_KUBECTL=kube-sim asks for the stand-in';
+  if (!onPath('kubectl', env.PATH, skip)) return 'kubectl is not installed';
+  const r = run('kubectl', ['version', '--client', '-o', 'json'], { timeoutMs: 10_000, env });
+  let minor = Number.NaN;
+  try {
+    minor = Number.parseInt(JSON.parse(r.stdout).clientVersion.minor, 10);
+  } catch {
+    /* an unreadable answer: judged below */
+  }
+  if (Number.isNaN(minor)) return `kubectl did not say its version (${(r.stderr || r.error || '').trim()})`;
+  return minor < 24 ? `kubectl 1.${minor} is older than 1.24 and has no 'kubectl create token'` : undefined;
+}
+
+const INSTALL_KUBECTL =
+  'Install kubectl 1.24 or later: https://kubernetes.io/docs/tasks/tools/ (macOS: brew install kubectl; ' +
+  "Debian 12's kubernetes-client is 1.20, too old).";
+
+/**
+ * A folder for the lab shell's PATH: `kube-sim`, and — only when no real `kubectl` is on
+ * PATH (or `VAULT_LAB_KUBECTL=kube-sim` asks for it) — a `kubectl` stand-in that says how
+ * to install kubectl, then runs kube-sim with the same arguments.
+ */
+function kubeSimBinDir(env: NodeJS.ProcessEnv): { dir: string; stub: boolean } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-lab-kube-'));
+  const sim = `"${process.execPath}" "${path.join(packageRoot(), 'dist', 'kube-sim.js')}"`;
+  fs.writeFileSync(path.join(dir, 'kube-sim'), `#!/bin/sh\nexec ${sim} "$@"\n`, { mode: 0o755 });
+  const problem = kubectlProblem(env, defaultRunner, dir);
+  if (problem)
+    fs.writeFileSync(
+      path.join(dir, 'kubectl'),
+      `#!/bin/sh\n[ -n "$VAULT_LAB_KUBECTL_QUIET" ] || echo "vault-lab: ${problem}. ${INSTALL_KUBECTL} Meanwhile kube-sim answers for it (the simulated cluster only)." >&2\nexec ${sim} "$@"\n`,
+      { mode: 0o755 },
+    );
+  return { dir, stub: !!problem };
+}
+
+/**
+ * For kind or the learner's cluster: when kubectl is missing or too old, a `kubectl` that
+ * only says so (kube-sim speaks to the simulated cluster alone), or undefined.
+ */
+function kubectlNotice(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.VAULT_LAB_KUBECTL === 'kube-sim') return undefined;
+  const problem = kubectlProblem(env);
+  if (!problem) return undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-lab-kube-'));
   fs.writeFileSync(
-    path.join(dir, 'kube-sim'),
-    `#!/bin/sh\nexec "${process.execPath}" "${path.join(packageRoot(), 'dist', 'kube-sim.js')}" "$@"\n`,
+    path.join(dir, 'kubectl'),
+    `#!/bin/sh\necho "vault-lab: ${problem}. ${INSTALL_KUBECTL} (kube-sim stands in only on the simulated cluster: --kubernetes=simulated.)" >&2\nexit 127\n`,
     { mode: 0o755 },
   );
   return dir;
@@ -60,19 +122,27 @@ export async function startSimulated(ctx: ProviderContext): Promise<KubernetesSy
   ctx.progress('starting the simulated Kubernetes cluster…');
   const cluster = await startSimulatedCluster();
   const kubeconfig = path.join(ctx.workspace, '.kube', 'config');
-  writeKubeconfig(kubeconfig, { name: 'vault-lab-simulated', server: cluster.url, token: cluster.adminToken });
-  const bin = kubeSimBinDir();
+  writeKubeconfig(kubeconfig, {
+    name: 'vault-lab-simulated',
+    server: cluster.url,
+    token: cluster.adminToken,
+    caData: Buffer.from(cluster.caPem).toString('base64'),
+  });
+  const bin = kubeSimBinDir(ctx.env);
   return {
     kind: 'kubernetes',
     via: 'simulated',
     host: cluster.url,
     simulated: cluster,
-    label: `simulated Kubernetes cluster on ${cluster.url} (not a real cluster: service accounts, tokens and TokenReview only)`,
+    label:
+      `simulated Kubernetes cluster on ${cluster.url} (not a real cluster: namespaces, service accounts, ` +
+      `pods as records, RBAC bindings, tokens and TokenReview; ` +
+      `${bin.stub ? 'kubectl is missing, kube-sim stands in for it' : 'use kubectl'})`,
     env: { KUBECONFIG: kubeconfig, K8S_HOST: cluster.url, VAULT_LAB_K8S: 'simulated' },
-    path: [bin],
+    path: [bin.dir],
     async stop() {
       await cluster.close();
-      fs.rmSync(bin, { recursive: true, force: true });
+      fs.rmSync(bin.dir, { recursive: true, force: true });
       fs.rmSync(path.dirname(kubeconfig), { recursive: true, force: true });
     },
   };
@@ -93,15 +163,18 @@ export async function startKind(ctx: ProviderContext, run: Runner = defaultRunne
   fs.mkdirSync(path.dirname(kubeconfig), { recursive: true, mode: 0o700 });
   fs.writeFileSync(kubeconfig, kc.stdout, { mode: 0o600 });
   const host = readKubeconfig(kubeconfig).server;
+  const notice = kubectlNotice(ctx.env);
   return {
     kind: 'kubernetes',
     via: 'kind',
     host,
     label: `kind cluster ${name} (real Kubernetes in Docker) at ${host}`,
     env: { KUBECONFIG: kubeconfig, K8S_HOST: host, VAULT_LAB_K8S: 'kind' },
+    ...(notice ? { path: [notice] } : {}),
     async stop() {
       run('kind', ['delete', 'cluster', '--name', name], { timeoutMs: 120_000 });
       fs.rmSync(path.dirname(kubeconfig), { recursive: true, force: true });
+      if (notice) fs.rmSync(notice, { recursive: true, force: true });
     },
   };
 }
@@ -110,14 +183,17 @@ export async function startFromKubeconfig(ctx: ProviderContext): Promise<Kuberne
   const file = ctx.env.VAULT_LAB_KUBECONFIG || ctx.env.KUBECONFIG || path.join(os.homedir(), '.kube', 'config');
   if (!fs.existsSync(file)) throw new Error(`no kubeconfig at ${file}`);
   const t = readKubeconfig(file);
+  const notice = kubectlNotice(ctx.env);
   return {
     kind: 'kubernetes',
     via: 'kubeconfig',
     host: t.server,
     label: `your cluster "${t.name}" at ${t.server} (from ${file})`,
     env: { KUBECONFIG: file, K8S_HOST: t.server, VAULT_LAB_K8S: 'kubeconfig' },
+    ...(notice ? { path: [notice] } : {}),
     async stop() {
-      /* the learner's own cluster is left as it was */
+      // The learner's own cluster is left as it was.
+      if (notice) fs.rmSync(notice, { recursive: true, force: true });
     },
   };
 }
