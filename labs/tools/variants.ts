@@ -55,21 +55,41 @@ const READ_RE =
 export const isRead = (cmd: string) => !cmd.includes('\n') && READ_RE.test(cmd);
 
 /** Runs one HTTP call against the session's engine, as a raw client would. */
-async function runHttpCall(session: LabSession, call: HttpCall): Promise<string> {
-  let token = call.token;
-  if (token.startsWith('$')) {
-    const name = token.replace(/^\$\{?|\}$/g, '');
-    token = (await session.runCommand(`printf '%s' "\${${name}}"`)).output;
+/** The lab shell's value of each `$NAME` / `${NAME}` in a text (an unset one is empty, as in the shell). */
+async function expandVars(session: LabSession, text: string): Promise<string> {
+  const re = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+  const names = [...new Set([...text.matchAll(re)].map((m) => m[1] ?? m[2]))];
+  const values = new Map<string, string>();
+  for (const name of names) values.set(name, (await session.runCommand(`printf '%s' "\${${name}}"`)).output);
+  return text.replace(re, (_m, a: string | undefined, b: string | undefined) => values.get(a ?? b ?? '') ?? '');
+}
+
+/** Expands shell variables in every string of a JSON-like value (keys stay as written). */
+async function expandData(session: LabSession, v: unknown): Promise<unknown> {
+  if (typeof v === 'string') return v.includes('$') ? expandVars(session, v) : v;
+  if (Array.isArray(v)) return Promise.all(v.map((x) => expandData(session, x)));
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = await expandData(session, x);
+    return out;
   }
+  return v;
+}
+
+async function runHttpCall(session: LabSession, call: HttpCall): Promise<string> {
+  // `$NAME` in the token, the path and the data's strings is the lab shell's variable.
+  const token = call.token.includes('$') ? await expandVars(session, call.token) : call.token;
+  const path = call.path.includes('$') ? await expandVars(session, call.path) : call.path;
+  const data = call.data ? await expandData(session, call.data) : undefined;
   const list = call.method === 'LIST';
-  const url = `${session.engine.url}/v1/${call.path.replace(/^\/+/, '')}${list ? '?list=true' : ''}`;
+  const url = `${session.engine.url}/v1/${path.replace(/^\/+/, '')}${list ? '?list=true' : ''}`;
   const res = await fetch(url, {
     method: list ? 'GET' : call.method,
     headers: {
       ...(token ? { 'X-Vault-Token': token } : {}),
-      ...(call.data ? { 'Content-Type': 'application/json' } : {}),
+      ...(data ? { 'Content-Type': 'application/json' } : {}),
     },
-    body: call.data ? JSON.stringify(call.data) : undefined,
+    body: data ? JSON.stringify(data) : undefined,
   });
   const text = await res.text();
   let body: unknown = null;
@@ -83,7 +103,7 @@ async function runHttpCall(session: LabSession, call: HttpCall): Promise<string>
     const v = found ? (typeof value === 'string' ? value : JSON.stringify(value)) : '';
     await session.runCommand(`export ${name}='${v.replace(/'/g, `'\\''`)}'`);
   }
-  return `${call.method} /v1/${call.path} → ${res.status}`;
+  return `${call.method} /v1/${path} → ${res.status}`;
 }
 
 async function runShell(session: LabSession, cmds: string[], logs: string[]) {
