@@ -28,11 +28,23 @@ export interface EvaluatorHost {
   onError(err: unknown): void;
 }
 
+/**
+ * A change seen while a check script runs, or just after (a file it wrote reaches the workspace
+ * watch ~100 ms later), may be the script's own doing: an unauthenticated curl is audited as a
+ * learner's request. Such echoes re-run the checks at most this many rounds in a row; then the
+ * evaluator waits for a change from outside, instead of re-running the script for ever.
+ */
+const MAX_ECHOES = 3;
+const ECHO_WINDOW_MS = 300;
+
 export class CheckEvaluator {
   private memos = new Map<CheckNode, CheckMemo>();
   private round = 0;
   private evaluating: Promise<void> | null = null;
   private dirty = false;
+  private scripts = 0;
+  private lastScriptEnd = 0;
+  private echoes = 0;
 
   constructor(private readonly host: EvaluatorHost) {}
 
@@ -43,6 +55,9 @@ export class CheckEvaluator {
 
   /** Asks for a re-evaluation; coalesces with one already running. */
   schedule() {
+    const echo = this.scripts > 0 || Date.now() - this.lastScriptEnd < ECHO_WINDOW_MS;
+    if (!echo) this.echoes = 0;
+    else if (++this.echoes > MAX_ECHOES) return;
     this.dirty = true;
     if (this.evaluating) return;
     this.evaluating = (async () => {
@@ -84,8 +99,15 @@ export class CheckEvaluator {
         const s = h.systems.find((x) => x.kind === system);
         return s?.query ? { query: (q: string) => s.query!(q) } : undefined;
       },
-      script: (run, timeoutMs) =>
-        runCheckScript(run, timeoutMs, h.workspace, { ...h.env(), VAULT_TOKEN: h.checkerToken() }),
+      script: async (run, timeoutMs) => {
+        this.scripts++;
+        try {
+          return await runCheckScript(run, timeoutMs, h.workspace, { ...h.env(), VAULT_TOKEN: h.checkerToken() });
+        } finally {
+          this.scripts--;
+          this.lastScriptEnd = Date.now();
+        }
+      },
       memo: (node) => {
         let m = this.memos.get(node);
         if (!m) this.memos.set(node, (m = {}));

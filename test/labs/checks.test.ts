@@ -189,6 +189,30 @@ describe('state, file, command, script', () => {
   });
 });
 
+describe('a check script that makes its own audit events', () => {
+  it('re-runs a few rounds at most, not for ever (an unauthenticated curl counts as a request)', async () => {
+    // The script's curl needs no token, so it is audited as a learner request; each one would
+    // schedule another round, which runs the script again.
+    s = await session(
+      ONE_STEP(
+        '- script: { run: "echo x >> runs.txt; curl -s $VAULT_ADDR/v1/sys/health >/dev/null; echo not yet; exit 1" }',
+      ),
+    );
+    const runs = () => fs.readFileSync(path.join(s!.workspace, 'runs.txt'), 'utf8').split('\n').length - 1;
+    await s.runCommand('vault status', undefined, { record: true });
+    await new Promise((r) => setTimeout(r, 2500));
+    await s.settle();
+    const settled = runs();
+    expect(settled).toBeLessThanOrEqual(8);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(runs()).toBe(settled); // it stopped, rather than running slowly
+    // A change from outside still re-evaluates.
+    await s.runCommand('vault status', undefined, { record: true });
+    await s.settle();
+    expect(runs()).toBeGreaterThan(settled);
+  }, 30_000);
+});
+
 describe('sql through a provider query helper (fake database)', () => {
   it('rows and expectations; rows: 0 needs the rows seen first', async () => {
     let rows: Array<Record<string, unknown>> = [];
