@@ -126,8 +126,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case '__schema': {
-      const { labJsonSchema } = await import('../../labs/tools/index.js');
-      process.stdout.write(JSON.stringify(await labJsonSchema(), null, 2) + '\n');
+      const { labJsonSchema, courseJsonSchema } = await import('../../labs/tools/index.js');
+      const schema = rest[0] === 'course' ? await courseJsonSchema() : await labJsonSchema();
+      process.stdout.write(JSON.stringify(schema, null, 2) + '\n');
       return 0;
     }
     default: {

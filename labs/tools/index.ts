@@ -41,3 +41,8 @@ export async function labSeed(dir: string) {
 export async function labJsonSchema() {
   return (await import('../format/jsonschema.js')).labJsonSchema();
 }
+
+/** For the build: `content/course.schema.json`. */
+export async function courseJsonSchema() {
+  return (await import('../format/course.js')).courseJsonSchema();
+}
