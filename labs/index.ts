@@ -8,6 +8,7 @@
  * test/boundaries.test.ts checks that this door's static imports stay light.
  */
 export type { LoadedLab } from './format/load.js';
+import { formatProblem } from './format/problem.js';
 export { formatProblem, type LabProblem } from './format/problem.js';
 export { loadLabsCached } from './format/cache.js';
 export { ProgressStore, type LabProgress } from './runtime/progress.js';
@@ -16,6 +17,37 @@ export type { LabSession, SessionOptions, StepStatus } from './runtime/session.j
 export type { QuizAnswer, QuestionKind } from './runtime/quiz.js';
 export type { ScriptShell } from './runtime/shell.js';
 export type { AuditEvent } from '../engine/index.js';
+
+export type { CourseInfo } from './format/course.js';
+
+/**
+ * The course manifest that governs a labs folder, applied to its loaded labs: manifest order,
+ * sections as topics, prerequisites and paths. Undefined without a manifest; problems as notices.
+ */
+export async function applyCourseManifest(
+  dir: string,
+  labs: import('./format/load.js').LoadedLab[],
+): Promise<
+  | { labs: import('./format/load.js').LoadedLab[]; info: import('./format/course.js').CourseInfo; problems: string[] }
+  | undefined
+> {
+  const m = await import('./format/course.js');
+  const file = m.findCourseFile(dir);
+  if (!file) return undefined;
+  try {
+    const c = m.parseCourseFile(file, file);
+    const r = m.applyCourse(c, labs);
+    const problems = [...m.courseLabFiles(c).problems, ...r.problems].map((p) => formatProblem(p).split('\n')[0]);
+    return { labs: r.labs, info: r.info, problems };
+  } catch (e) {
+    if (e instanceof m.CourseError) return { labs, info: emptyInfo(file), problems: [e.message.split('\n')[0]] };
+    throw e;
+  }
+}
+
+function emptyInfo(file: string): import('./format/course.js').CourseInfo {
+  return { title: '', file, sections: [], paths: [], requires: {} };
+}
 
 /** The lab runtime, loaded on first use (and once: later calls get the same module). */
 export function loadRuntime(): Promise<typeof import('./runtime/index.js')> {

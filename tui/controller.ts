@@ -32,6 +32,8 @@ export interface ControllerOptions {
   workspaceRoot: string;
   /** Continue where the learner left off (replaying completed steps) instead of starting over. */
   resume?: boolean;
+  /** The "next lab" suggestion shown when the lab is complete (the course's paths and prerequisites). */
+  suggestNext?: () => string;
   /** Test hook: the session options' engine overrides. */
   sessionOptions?: Partial<ConstructorParameters<typeof LabSession>[0]>;
 }
@@ -114,6 +116,11 @@ export class LabController extends EventEmitter {
   }
   get progress() {
     return this.opts.store.lab(this.id);
+  }
+
+  /** What to take next, in words (empty when the course does not say). */
+  nextText(): string {
+    return this.opts.suggestNext?.() ?? '';
   }
 
   /**

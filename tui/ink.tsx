@@ -27,6 +27,7 @@ export async function runInk(course: Course, noShell: boolean): Promise<number> 
       noShell={noShell}
       workspaceRoot={course.workspaceRoot}
       notices={course.notices}
+      info={course.info}
       onController={(c) => {
         controller = c;
       }}

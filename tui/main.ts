@@ -4,7 +4,7 @@
  * line-by-line mode — which never loads React.
  */
 import path from 'node:path';
-import { loadLabsCached } from '../labs/index.js';
+import { applyCourseManifest, loadLabsCached } from '../labs/index.js';
 import { ProgressStore } from '../labs/index.js';
 import { contentDir, dataDir, formatProblem } from '../labs/index.js';
 import type { Course } from './course.js';
@@ -42,6 +42,8 @@ async function loadCourse(o: CourseOptions): Promise<Course | string> {
     return `cannot read labs from ${o.labsDir}`;
   }
   const notices: string[] = [];
+  const course = await applyCourseManifest(o.labsDir, loaded.labs);
+  if (course) notices.push(...course.problems.map((p) => `course manifest: ${p}`));
   for (const e of loaded.errors)
     for (const p of e.problems) notices.push(`skipped a broken lab: ${formatProblem(p).split('\n')[0]}`);
   if (!loaded.labs.length) return `no labs in ${o.labsDir}${notices.length ? `\n${notices.join('\n')}` : ''}`;
@@ -50,7 +52,13 @@ async function loadCourse(o: CourseOptions): Promise<Course | string> {
     notices.push(
       `Your progress file could not be read (${store.damaged.reason}); it was kept at ${store.damaged.movedTo} and a new one started.`,
     );
-  return { labs: loaded.labs, store, notices, workspaceRoot: path.join(data, 'workspaces') };
+  return {
+    labs: course?.labs ?? loaded.labs,
+    store,
+    notices,
+    workspaceRoot: path.join(data, 'workspaces'),
+    info: course?.info,
+  };
 }
 
 export async function runCourse(argv: string[]): Promise<number> {

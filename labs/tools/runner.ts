@@ -246,6 +246,8 @@ export function runValidate(target: string, out: RunOutput): number {
   if (courseProblems.length) out.write(courseProblems.map(formatProblem).join('\n') + '\n');
   else if (course) out.write(`✓ ${course.file} (course: ${course.manifest.sections.length} sections)\n`);
   if (counts) out.write(`\n${formatCounts(counts)}`);
-  out.write(`\n${files.length - bad} valid, ${bad} invalid${courseProblems.length ? ', the course manifest has problems' : ''}\n`);
+  out.write(
+    `\n${files.length - bad} valid, ${bad} invalid${courseProblems.length ? ', the course manifest has problems' : ''}\n`,
+  );
   return bad || courseProblems.length ? 1 : 0;
 }

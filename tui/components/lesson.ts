@@ -13,10 +13,12 @@ export function lessonLines(c: LabController, width: number, theme: Theme): stri
     const next = c.hasQuiz
       ? `Press z to take the quiz (${c.lab.quiz.length} question${c.lab.quiz.length === 1 ? '' : 's'}), Esc for the course map, or q to quit.`
       : 'Press z to see your results, Esc for the course map, or q to quit.';
+    const suggestion = c.nextText();
     return [
       paint(theme, 'ok', 'Lab complete!', { bold: true }),
       '',
       ...renderMarkdown(`You finished **${t(c.lab.title)}**. ${next}`, width, theme),
+      ...(suggestion ? ['', ...renderMarkdown(suggestion, width, theme)] : []),
     ];
   }
   const lines = [paint(theme, 'title', t(step.title), { bold: true }), ...renderMarkdown(t(step.body), width, theme)];

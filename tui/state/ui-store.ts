@@ -6,9 +6,9 @@
  * see ./context.tsx. The lab runtime (engine, session, shell) is loaded only when a lab
  * opens, so the course map comes up fast.
  */
-import type { LoadedLab, ProgressStore } from '../../labs/index.js';
+import type { CourseInfo, LoadedLab, ProgressStore } from '../../labs/index.js';
 import type { ControllerOptions, LabController } from '../controller.js';
-import { orderLabs } from '../course.js';
+import { nextLab, nextLabText, orderLabs } from '../course.js';
 import { activityLines, lessonLines } from '../components/lesson.js';
 import { layoutFor, type Layout } from '../layout.js';
 import type { Scope } from '../keys.js';
@@ -33,6 +33,8 @@ export interface CourseUiProps {
   noShell: boolean;
   workspaceRoot: string;
   notices: string[];
+  /** The course manifest's paths and prerequisites, when the course has one. */
+  info?: CourseInfo;
   /** Lets the process entry stop a running lab on SIGTERM. */
   onController?: (c: LabController | null) => void;
   /** Fixed size (tests); otherwise the terminal's, following resizes. */
@@ -49,6 +51,7 @@ export interface UiSnapshot extends UiState {
   theme: Theme;
   noShell: boolean;
   notices: string[];
+  info?: CourseInfo;
   controller: LabController | null;
   scope: Exclude<Scope, 'any'>;
   cols: number;
@@ -272,6 +275,7 @@ export class UiStore implements UiActions {
         store,
         workspaceRoot,
         resume,
+        suggestNext: () => nextLabText(nextLab(this.props.info, this.labs, store, l.lab.id)),
         ...(controllerOptions ?? {}),
       });
       c.on('update', () => this.onUpdate(c));
@@ -320,6 +324,7 @@ export class UiStore implements UiActions {
       progress: store,
       theme,
       noShell,
+      info: this.props.info,
       notices: this.openError ? [...notices, this.openError] : notices,
       controller: c,
       scope: scopeOf(this.ui, c ? factsOf(c) : null),
