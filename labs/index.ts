@@ -13,7 +13,7 @@ export { formatProblem, type LabProblem } from './format/problem.js';
 export { loadLabsCached } from './format/cache.js';
 export { ProgressStore, type LabProgress } from './runtime/progress.js';
 export { contentDir, dataDir } from './runtime/paths.js';
-export type { LabSession, SessionOptions, StepStatus } from './runtime/session.js';
+export type { LabSession, SessionOptions, StepStatus, TraceNode } from './runtime/session.js';
 export type { QuizAnswer, QuestionKind } from './runtime/quiz.js';
 export type { ScriptShell } from './runtime/shell.js';
 export type { AuditEvent } from '../engine/index.js';
@@ -47,6 +47,40 @@ export async function applyCourseManifest(
 
 function emptyInfo(file: string): import('./format/course.js').CourseInfo {
   return { title: '', file, sections: [], paths: [], requires: {} };
+}
+
+/**
+ * One lab file for `vault-lab dev`: loaded (`problems` then empty) or not (the load problems,
+ * file:line:column), with the lint's findings as `warnings` (they do not stop a reload).
+ */
+export async function loadDevLab(
+  file: string,
+  display: string,
+): Promise<{ loaded?: import('./format/load.js').LoadedLab; problems: string[]; warnings: string[] }> {
+  const { loadLabFile, LabLoadError } = await import('./format/load.js');
+  try {
+    const loaded = loadLabFile(file, display);
+    const { lintLab } = await import('./format/lint.js');
+    return { loaded, problems: [], warnings: lintLab(loaded, { checkCommands: false }).map(formatProblem) };
+  } catch (e) {
+    if (e instanceof LabLoadError) return { problems: e.problems.map(formatProblem), warnings: [] };
+    throw e;
+  }
+}
+
+/**
+ * Runs the lab shells' `vault` in this process (`vault-lab dev`: replaying earlier steps on
+ * every save is then quick); the CLI is handed in by the entry. Returns a stop function.
+ */
+export async function hostVaultCli(runCli: import('./tools/cli-host.js').CliRunner): Promise<() => Promise<void>> {
+  const { startCliHost, hostedShim } = await import('./tools/cli-host.js');
+  const { useHostedVault } = await import('./runtime/paths.js');
+  const host = await startCliHost(runCli);
+  useHostedVault(hostedShim(host));
+  return async () => {
+    useHostedVault(undefined);
+    await host.close();
+  };
 }
 
 /** The lab runtime, loaded on first use (and once: later calls get the same module). */

@@ -56,6 +56,7 @@ export function App() {
       panel={s.panel}
       scroll={s.scroll}
       noShell={s.noShell}
+      dev={s.dev}
     />
   );
 }

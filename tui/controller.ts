@@ -15,6 +15,7 @@ import {
   type QuestionKind,
   type QuizAnswer,
   type StepStatus,
+  type TraceNode,
 } from '../labs/index.js';
 import { t } from './text.js';
 import { PtyTerminal } from './components/pty-terminal.js';
@@ -66,6 +67,11 @@ export class LabController extends EventEmitter {
   /** Steps replayed from their solutions when the lab resumed (0 on a fresh start). */
   resumedSteps = 0;
   quiz: QuizView | null = null;
+  /** The check trace of the current step, while the trace panel is open. */
+  trace: TraceNode[] | null = null;
+  private tracing = false;
+  private traceRunning = false;
+  private traceDirty = false;
   private quizAnswers: Record<number, QuizAnswer> = {};
   private quizCorrect = 0;
   private grading = false;
@@ -93,7 +99,10 @@ export class LabController extends EventEmitter {
       this.progressText = m;
       this.changed();
     });
-    this.session.on('change', () => this.changed());
+    this.session.on('change', () => {
+      this.changed();
+      this.refreshTrace();
+    });
     this.session.on('event', () => this.changed());
     this.session.on('step-complete', (i: number) => this.onStepComplete(i));
     this.session.on('step', (i: number) => this.onStep(i));
@@ -116,6 +125,38 @@ export class LabController extends EventEmitter {
   }
   get progress() {
     return this.opts.store.lab(this.id);
+  }
+
+  /** Opens or closes the check trace; while open, it follows every change of the step. */
+  setTracing(on: boolean) {
+    if (on === this.tracing) return;
+    this.tracing = on;
+    if (on) this.refreshTrace();
+    else this.trace = null;
+  }
+
+  private refreshTrace() {
+    if (!this.tracing || this.stopped || this.state !== 'ready') return;
+    if (this.traceRunning) {
+      this.traceDirty = true;
+      return;
+    }
+    this.traceRunning = true;
+    void (async () => {
+      try {
+        await this.session.settle();
+        this.trace = await this.session.trace();
+      } catch (e) {
+        this.notice = `The check trace could not run: ${(e as Error).message}`;
+      } finally {
+        this.traceRunning = false;
+        this.emit('update');
+        if (this.traceDirty) {
+          this.traceDirty = false;
+          this.refreshTrace();
+        }
+      }
+    })();
   }
 
   /** What to take next, in words (empty when the course does not say). */
@@ -197,6 +238,7 @@ export class LabController extends EventEmitter {
       if (systems.length)
         this.notice = [this.notice, `Running for this lab: ${systems.join('; ')}.`].filter(Boolean).join(' ');
       this.state = 'ready';
+      this.refreshTrace();
     } catch (e) {
       this.state = 'error';
       this.error = (e as Error).message;

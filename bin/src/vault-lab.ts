@@ -115,6 +115,10 @@ async function main(argv: string[]): Promise<number> {
       const { runQuiz } = await import('../../labs/tools/index.js');
       return runQuiz(rest);
     }
+    case 'dev': {
+      const { runDev } = await import('../../tui/dev.js');
+      return runDev(rest, (await import('../../cli/index.js')).runCli);
+    }
     case 'clock': {
       const { runClock } = await import('../../labs/tools/index.js');
       return runClock(rest, out);

@@ -14,9 +14,11 @@ import type { Step } from '../format/schema.js';
 import { LabEnvironment, type SessionOptions } from './environment.js';
 import { CheckEvaluator } from './evaluator.js';
 import type { ShellResult } from './shell.js';
+import type { TraceNode } from '../checks/trace.js';
 
 export type StepStatus = 'pending' | 'active' | 'done' | 'skipped';
 export type { CommandRecord } from '../checks/index.js';
+export type { TraceNode } from '../checks/trace.js';
 export type { SessionOptions } from './environment.js';
 export { CHECKER_DISPLAY_NAME } from './observer.js';
 export { apiOperation } from './setup.js';
@@ -114,6 +116,12 @@ export class LabSession extends LabEnvironment {
     this.emit('change');
     if (this.autoAdvance && results.every((r) => r.pass)) await this.completeStep(this.skipping ? 'skipped' : 'done');
     return results;
+  }
+
+  /** The check trace of the current step: every check, what it looked at, and why it passed or failed. */
+  async trace(): Promise<TraceNode[]> {
+    const step = this.step;
+    return step && !this.stopped ? this.evaluator.trace(step) : [];
   }
 
   /** Marks the current step done and begins the next. */

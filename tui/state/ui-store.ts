@@ -9,7 +9,7 @@
 import type { CourseInfo, LoadedLab, ProgressStore } from '../../labs/index.js';
 import type { ControllerOptions, LabController } from '../controller.js';
 import { nextLab, nextLabText, orderLabs } from '../course.js';
-import { activityLines, lessonLines } from '../components/lesson.js';
+import { activityLines, devLines, lessonLines, traceLines } from '../components/lesson.js';
 import { layoutFor, type Layout } from '../layout.js';
 import type { Scope } from '../keys.js';
 import type { Theme } from '../theme.js';
@@ -41,6 +41,23 @@ export interface CourseUiProps {
   size?: { cols: number; rows: number };
   /** Passed to each lab controller (tests). */
   controllerOptions?: Partial<ControllerOptions>;
+  /** `vault-lab dev`: the one lab opens at once and follows its file (see ../dev.ts). */
+  dev?: DevSource;
+}
+
+/** What `vault-lab dev` sees of the lab file: each save, loaded or with its problems. */
+export interface DevLoad {
+  loaded?: LoadedLab;
+  problems: string[];
+  warnings: string[];
+  /** performance.now() when the save was seen. */
+  seenAt: number;
+}
+export interface DevSource {
+  file: string;
+  subscribe(listener: (l: DevLoad) => void): () => void;
+  /** A fresh workspace root for each reload. */
+  workspaceFor(reload: number): string;
 }
 
 /** What the screens read: the UI state, the course, the open lab and the layout. */
@@ -52,6 +69,8 @@ export interface UiSnapshot extends UiState {
   noShell: boolean;
   notices: string[];
   info?: CourseInfo;
+  /** `vault-lab dev`: the file's state (reloaded, or its problems with the last good lab kept). */
+  dev: string[];
   controller: LabController | null;
   scope: Exclude<Scope, 'any'>;
   cols: number;
@@ -81,7 +100,11 @@ export function factsOf(c: LabController): LabFacts {
 }
 
 export class UiStore implements UiActions {
-  readonly labs: LoadedLab[];
+  labs: LoadedLab[];
+  private devLines: string[] = [];
+  private reloads = 0;
+  private pendingDev: DevLoad | null = null;
+  private devBusy = false;
   private ui: UiState;
   private controller: LabController | null = null;
   private stepIndex: number | undefined;
@@ -99,6 +122,78 @@ export class UiStore implements UiActions {
     this.labs = orderLabs(props.labs);
     this.ui = initialState(this.labFacts());
     this.snapshot = this.build();
+    if (props.dev) {
+      const dev = props.dev;
+      props.dev.subscribe((l) => this.onDevLoad(l));
+      queueMicrotask(() => void this.openLab(this.labs[0], false, { workspaceRoot: dev.workspaceFor(0) }));
+    }
+  }
+
+  /** A save of the dev lab: problems are shown and the lab keeps running; a good file reloads. */
+  private onDevLoad(l: DevLoad) {
+    const name = this.props.dev!.file;
+    if (!l.loaded) {
+      this.devLines = [`✗ ${name} did not load; the last good version keeps running. Fix and save:`, ...l.problems];
+      this.changed();
+      return;
+    }
+    this.pendingDev = l;
+    if (!this.devBusy) void this.devReload();
+  }
+
+  private async devReload() {
+    this.devBusy = true;
+    try {
+      while (this.pendingDev) {
+        const l = this.pendingDev;
+        this.pendingDev = null;
+        const loaded = l.loaded!;
+        const old = this.controller;
+        const at = old?.session.stepIndex ?? 0;
+        const keepId = old?.session.step?.id;
+        let step = keepId ? loaded.lab.steps.findIndex((x) => x.id === keepId) : -1;
+        if (step < 0) step = Math.min(at, loaded.lab.steps.length);
+        this.labs = [loaded];
+        this.controller = null;
+        void old?.stop();
+        const n = ++this.reloads;
+        const name = this.props.dev!.file;
+        this.devLines = [`↻ ${name} changed: reloading at step ${step + 1} (replaying the steps before it)…`];
+        const keepUi = this.ui;
+        const c = await this.openLab(loaded, false, {
+          workspaceRoot: this.props.dev!.workspaceFor(n),
+          sessionOptions: { ...(this.props.controllerOptions?.sessionOptions ?? {}), resume: { step } },
+        });
+        if (!c) {
+          this.pendingDev ??= l;
+          await new Promise((r) => setTimeout(r, 50));
+          continue;
+        }
+        // The author stays where they were: the same pane, the same focus.
+        this.ui = { ...this.ui, panel: keepUi.panel, focus: keepUi.focus };
+        c.setTracing(keepUi.panel === 'trace');
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            if (c.state === 'starting') return;
+            c.off('update', done);
+            resolve();
+          };
+          c.on('update', done);
+          done();
+        });
+        const ms = Math.round(performance.now() - l.seenAt);
+        this.devLines =
+          c.state === 'ready'
+            ? [
+                `✓ reloaded ${name} in ${ms} ms at step ${Math.min(step + 1, loaded.lab.steps.length)} (reload #${n})`,
+                ...l.warnings.map((w) => `⚠ ${w}`),
+              ]
+            : [`✗ ${name} loaded but the lab could not start: ${c.error}`];
+        this.changed();
+      }
+    } finally {
+      this.devBusy = false;
+    }
   }
 
   /** Ink's exit, called once the open lab has stopped after a quit. */
@@ -125,6 +220,7 @@ export class UiStore implements UiActions {
       rest = r.rest;
       for (const e of r.effects) this.run(e);
     }
+    this.controller?.setTracing(this.ui.panel === 'trace');
     if (this.ui !== before) this.changed();
   };
 
@@ -152,7 +248,13 @@ export class UiStore implements UiActions {
 
   private paneLines(c: LabController, panel: Panel, lessonCols: number): string[] {
     const { theme } = this.props;
-    return panel === 'activity' ? activityLines(c.activity(), theme) : lessonLines(c, lessonCols - 1, theme);
+    const lines =
+      panel === 'activity'
+        ? activityLines(c.activity(), theme)
+        : panel === 'trace'
+          ? traceLines(c, theme)
+          : lessonLines(c, lessonCols - 1, theme);
+    return panel === 'activity' ? lines : [...devLines(this.devLines, lessonCols - 1, theme), ...lines];
   }
 
   private labFacts(): InputContext['labs'] {
@@ -252,7 +354,11 @@ export class UiStore implements UiActions {
     this.exit();
   }
 
-  private async openLab(l: LoadedLab, resume: boolean) {
+  private async openLab(
+    l: LoadedLab,
+    resume: boolean,
+    extra: Partial<ControllerOptions> = {},
+  ): Promise<LabController | undefined> {
     if (this.opening) return;
     this.opening = true;
     try {
@@ -277,14 +383,17 @@ export class UiStore implements UiActions {
         resume,
         suggestNext: () => nextLabText(nextLab(this.props.info, this.labs, store, l.lab.id)),
         ...(controllerOptions ?? {}),
+        ...extra,
       });
       c.on('update', () => this.onUpdate(c));
       this.controller = c;
       this.props.onController?.(c);
       this.stepIndex = c.session.stepIndex;
       this.ui = labOpened(this.ui, noShell);
+      c.setTracing(this.ui.panel === 'trace');
       this.changed();
       void c.start();
+      return c;
     } finally {
       this.opening = false;
     }
@@ -325,6 +434,7 @@ export class UiStore implements UiActions {
       theme,
       noShell,
       info: this.props.info,
+      dev: this.devLines,
       notices: this.openError ? [...notices, this.openError] : notices,
       controller: c,
       scope: scopeOf(this.ui, c ? factsOf(c) : null),
