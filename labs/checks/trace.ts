@@ -99,7 +99,7 @@ export function tracingContext(ctx: EvalContext): { ctx: EvalContext; roots: Tra
         }
         if (kind === 'file') t.reads.push(`the workspace file ${node.file?.path}`);
       },
-      exit(node: CheckNode, r: CheckResult) {
+      exit(_node: CheckNode, r: CheckResult) {
         const t = stack.pop();
         if (!t) return;
         t.pass = r.pass;
