@@ -51,19 +51,23 @@ function emptyInfo(file: string): import('./format/course.js').CourseInfo {
 
 /**
  * One lab file for `vault-lab dev`: loaded (`problems` then empty) or not (the load problems,
- * file:line:column), with the lint's findings as `warnings` (they do not stop a reload).
+ * file:line:column). `lint()` gives validate's findings; they do not stop a reload, so dev
+ * runs them once the reloaded lab is on screen.
  */
 export async function loadDevLab(
   file: string,
   display: string,
-): Promise<{ loaded?: import('./format/load.js').LoadedLab; problems: string[]; warnings: string[] }> {
+): Promise<{ loaded?: import('./format/load.js').LoadedLab; problems: string[]; lint: () => Promise<string[]> }> {
   const { loadLabFile, LabLoadError } = await import('./format/load.js');
   try {
     const loaded = loadLabFile(file, display);
-    const { lintLab } = await import('./format/lint.js');
-    return { loaded, problems: [], warnings: lintLab(loaded, { checkCommands: false }).map(formatProblem) };
+    const lint = async () => {
+      const { lintLab } = await import('./format/lint.js');
+      return lintLab(loaded, { checkCommands: false }).map(formatProblem);
+    };
+    return { loaded, problems: [], lint };
   } catch (e) {
-    if (e instanceof LabLoadError) return { problems: e.problems.map(formatProblem), warnings: [] };
+    if (e instanceof LabLoadError) return { problems: e.problems.map(formatProblem), lint: async () => [] };
     throw e;
   }
 }

@@ -49,11 +49,24 @@ export function watchLab(file: string, onLoad: (l: DevLoad) => void, display: st
     const seenAt = performance.now();
     clearTimeout(timer);
     // A save is often several writes: load once they settle.
-    timer = setTimeout(() => reload(seenAt), 25);
+    timer = setTimeout(() => reload(seenAt), 10);
   });
   return () => {
     clearTimeout(timer);
     w.close();
+  };
+}
+
+/** A solution line that is one plain `vault …` command: words, or words in single quotes. */
+const PLAIN_VAULT = /^\s*vault(\s+([A-Za-z0-9_@%+=:,./-]+|'[^'\n]*'))*\s*$/;
+
+/** Replays plain `vault …` solution lines with the CLI in this process (no bash, no Node.js start). */
+export function replayInProcess(runCli: CliRunner) {
+  return async (cmd: string, env: Record<string, string>, cwd: string): Promise<number | undefined> => {
+    if (!PLAIN_VAULT.test(cmd)) return undefined;
+    const argv = (cmd.trim().match(/'[^']*'|\S+/g) ?? []).slice(1).map((w) => w.replace(/^'(.*)'$/s, '$1'));
+    const quiet = () => undefined;
+    return runCli(argv, env, { stdout: quiet, stderr: quiet, readStdin: async () => '', isTTY: false, cwd });
   };
 }
 
@@ -100,9 +113,9 @@ export async function runDev(argv: string[], runCli: CliRunner): Promise<number>
   try {
     const { runInk } = await importUi(() => import('./ink.js'));
     return await runInk(
-      { labs: [first.loaded], store, notices: first.warnings, workspaceRoot: path.join(root, 'workspaces') },
+      { labs: [first.loaded], store, notices: await first.lint(), workspaceRoot: path.join(root, 'workspaces') },
       false,
-      { dev },
+      { dev, controllerOptions: { sessionOptions: { replayCommand: replayInProcess(runCli) } } },
     );
   } finally {
     stopWatch();

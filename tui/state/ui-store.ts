@@ -49,7 +49,8 @@ export interface CourseUiProps {
 export interface DevLoad {
   loaded?: LoadedLab;
   problems: string[];
-  warnings: string[];
+  /** validate's findings (run once the reloaded lab is on screen). */
+  lint: () => Promise<string[]>;
   /** performance.now() when the save was seen. */
   seenAt: number;
 }
@@ -155,7 +156,6 @@ export class UiStore implements UiActions {
         if (step < 0) step = Math.min(at, loaded.lab.steps.length);
         this.labs = [loaded];
         this.controller = null;
-        void old?.stop();
         const n = ++this.reloads;
         const name = this.props.dev!.file;
         this.devLines = [`↻ ${name} changed: reloading at step ${step + 1} (replaying the steps before it)…`];
@@ -165,6 +165,7 @@ export class UiStore implements UiActions {
           sessionOptions: { ...(this.props.controllerOptions?.sessionOptions ?? {}), resume: { step } },
         });
         if (!c) {
+          void old?.stop();
           this.pendingDev ??= l;
           await new Promise((r) => setTimeout(r, 50));
           continue;
@@ -182,14 +183,18 @@ export class UiStore implements UiActions {
           done();
         });
         const ms = Math.round(performance.now() - l.seenAt);
+        // The old lab stops once the new one is up: until then it would compete for the CPU.
+        void old?.stop();
         this.devLines =
           c.state === 'ready'
-            ? [
-                `✓ reloaded ${name} in ${ms} ms at step ${Math.min(step + 1, loaded.lab.steps.length)} (reload #${n})`,
-                ...l.warnings.map((w) => `⚠ ${w}`),
-              ]
+            ? [`✓ reloaded ${name} in ${ms} ms at step ${Math.min(step + 1, loaded.lab.steps.length)} (reload #${n})`]
             : [`✗ ${name} loaded but the lab could not start: ${c.error}`];
         this.changed();
+        const warnings = await l.lint();
+        if (warnings.length && this.controller === c && !this.pendingDev) {
+          this.devLines = [...this.devLines, ...warnings.map((w) => `⚠ ${w}`)];
+          this.changed();
+        }
       }
     } finally {
       this.devBusy = false;
