@@ -87,6 +87,14 @@ export async function hostVaultCli(runCli: import('./tools/cli-host.js').CliRunn
   };
 }
 
+/**
+ * The labs folder of `--course <file|dir|npm package>` (a packed file is unpacked into the
+ * data folder; nothing is fetched). @throws Error with a sentence.
+ */
+export async function openCourse(arg: string, data: string): Promise<string> {
+  return (await import('./tools/pack.js')).openCourse(arg, data);
+}
+
 /** The lab runtime, loaded on first use (and once: later calls get the same module). */
 export function loadRuntime(): Promise<typeof import('./runtime/index.js')> {
   return import('./runtime/index.js');

@@ -10,6 +10,7 @@ const HELP = `vault-lab ${VERSION} — a hands-on course in secrets management
 
 Usage:
   vault-lab [--labs <dir>] [--no-shell] [--plain]   open the course in your terminal
+  vault-lab --course <file|dir|npm package>          open a course you were given (see pack)
   vault-lab server -dev [options]                    run the engine alone, like \`vault server -dev\`
   vault-lab server -config=<file.hcl>               a server that keeps its data (file storage),
                                                      starts sealed: \`vault operator init\`, \`unseal\`
@@ -22,6 +23,13 @@ Usage:
   vault-lab validate <lab.yaml|dir>                  check lab files without running them:
                                                      the format plus a lint of each step
   vault-lab new <id> [--dir <dir>]                   scaffold a lab that validates and tests green
+  vault-lab dev <lab.yaml>                           write a lab with instant feedback: the course UI
+                                                     follows the file, reloads at your step on save,
+                                                     c shows the check trace
+  vault-lab test <lab.yaml|dir> --watch              run a lab's tests again on every save
+  vault-lab pack <course dir> [-o <file>]            validate and test a course, write it as one file
+  vault-lab results --export <file> [--with-commands]  your progress and quiz scores, for your teacher
+  vault-lab report <results.json…> [--html <file>]   a class's results: a table and an HTML page
   vault-lab quiz [--labs <dir>] [--topic <t>]        self-assessment over every lab's quiz,
                                                      scored per topic, with what to revisit
   vault-lab clock [advance <duration>]               inside a lab shell: show or move the engine clock
@@ -35,6 +43,8 @@ Server options:
 
 Course options:
   --labs <dir>   take the labs from your own folder instead of the shipped course
+                 (in the order of its course.yaml, when it has one)
+  --course <x>   a packed course file, a course folder, or an npm package installed here
   --no-shell     no embedded shell: print the environment to use in your own terminal
   --plain        no full-screen UI: print state changes as lines (screen readers)
 
@@ -114,6 +124,10 @@ async function main(argv: string[]): Promise<number> {
     case 'quiz': {
       const { runQuiz } = await import('../../labs/tools/index.js');
       return runQuiz(rest);
+    }
+    case 'pack': {
+      const { runPack } = await import('../../labs/tools/index.js');
+      return runPack(rest, out, (await import('../../cli/index.js')).runCli);
     }
     case 'dev': {
       const { runDev } = await import('../../tui/dev.js');

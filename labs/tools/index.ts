@@ -46,3 +46,14 @@ export async function labJsonSchema() {
 export async function courseJsonSchema() {
   return (await import('../format/course.js')).courseJsonSchema();
 }
+
+/** `vault-lab pack <dir>`: validate, test, and write the course as one file. */
+export async function runPack(args: string[], out: Out, runCli?: TestOptions['runCli']) {
+  const runner = await import('./runner.js');
+  return (await import('./pack.js')).runPack(
+    args,
+    out,
+    (dir) => runner.runTests(dir, out, { runCli }),
+    (dir) => runner.runValidate(dir, out),
+  );
+}
