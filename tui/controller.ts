@@ -74,6 +74,10 @@ export class LabController extends EventEmitter {
   private traceDirty = false;
   private quizAnswers: Record<number, QuizAnswer> = {};
   private quizCorrect = 0;
+  private quizRight: Record<number, boolean> = {};
+  /** Diagnostics already counted in this step (each counts once per step). */
+  private seenDiagnostics = new Set<string>();
+  private acted = false;
   private grading = false;
   private replaying = false;
   private typedAhead = '';
@@ -102,8 +106,15 @@ export class LabController extends EventEmitter {
     this.session.on('change', () => {
       this.changed();
       this.refreshTrace();
+      this.noteDiagnostics();
     });
-    this.session.on('event', () => this.changed());
+    this.session.on('event', () => {
+      this.acted = true;
+      this.changed();
+    });
+    this.session.on('command', () => {
+      this.acted = true;
+    });
     this.session.on('step-complete', (i: number) => this.onStepComplete(i));
     this.session.on('step', (i: number) => this.onStep(i));
     this.session.on('complete', () => this.onLabComplete());
@@ -125,6 +136,25 @@ export class LabController extends EventEmitter {
   }
   get progress() {
     return this.opts.store.lab(this.id);
+  }
+
+  /**
+   * Counts, in progress, each failing check message the learner meets after doing something
+   * in the step (for `vault-lab report`); quoted values are blanked so no typed value is kept.
+   */
+  private noteDiagnostics() {
+    const step = this.session.step;
+    if (!step || !this.acted || this.replaying || this.state !== 'ready') return;
+    const fresh = this.session.results
+      .filter((r) => !r.pass)
+      .map((r) => r.message.replace(/"[^"]*"/g, '"…"').slice(0, 200))
+      .filter((m) => !this.seenDiagnostics.has(m));
+    if (!fresh.length) return;
+    for (const m of fresh) this.seenDiagnostics.add(m);
+    this.opts.store.update(this.id, (p) => {
+      const d = ((p.diagnostics ??= {})[step.id] ??= {});
+      for (const m of fresh) d[m] = (d[m] ?? 0) + 1;
+    });
   }
 
   /** Opens or closes the check trace; while open, it follows every change of the step. */
@@ -248,6 +278,8 @@ export class LabController extends EventEmitter {
 
   private onStep(i: number) {
     const step = this.lab.steps[i];
+    this.seenDiagnostics = new Set();
+    this.acted = false;
     this.hintsShown = step ? Math.min(step.hints.length, this.progress.hints[step.id] ?? 0) : 0;
     this.solutionShown = step ? this.progress.solutionsShown.includes(step.id) : false;
     if (!this.replaying) this.notice = '';
@@ -441,6 +473,7 @@ export class LabController extends EventEmitter {
       try {
         const g = await this.session.gradeQuiz(v.index, answer);
         v.feedback = { correct: g.correct, expected: g.expected, explain: g.explain };
+        this.quizRight[v.index] = g.correct;
         if (g.correct) {
           v.score++;
           this.quizCorrect++;
@@ -459,8 +492,9 @@ export class LabController extends EventEmitter {
     const answers = { ...this.quizAnswers };
     const score = this.quizCorrect,
       total = v.total;
+    const correct = { ...this.quizRight };
     this.opts.store.update(this.id, (p) => {
-      p.quiz = { answers, score, total };
+      p.quiz = { answers, score, total, correct };
     });
     this.quiz = null;
     this.changed();

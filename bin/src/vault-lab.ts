@@ -129,6 +129,14 @@ async function main(argv: string[]): Promise<number> {
       const { runPack } = await import('../../labs/tools/index.js');
       return runPack(rest, out, (await import('../../cli/index.js')).runCli);
     }
+    case 'results': {
+      const { runResults } = await import('../../labs/tools/index.js');
+      return runResults(rest, out);
+    }
+    case 'report': {
+      const { runReport } = await import('../../labs/tools/index.js');
+      return runReport(rest, out);
+    }
     case 'dev': {
       const { runDev } = await import('../../tui/dev.js');
       return runDev(rest, (await import('../../cli/index.js')).runCli);

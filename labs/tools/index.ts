@@ -57,3 +57,13 @@ export async function runPack(args: string[], out: Out, runCli?: TestOptions['ru
     (dir) => runner.runValidate(dir, out),
   );
 }
+
+/** `vault-lab results --export <file>`: the learner's results as JSON for a teacher. */
+export async function runResults(args: string[], out: Out) {
+  return (await import('./results.js')).runResults(args, out);
+}
+
+/** `vault-lab report <files…>`: a class's results as tables and an HTML page. */
+export async function runReport(args: string[], out: Out) {
+  return (await import('./report.js')).runReport(args, out);
+}

@@ -155,6 +155,7 @@ export async function runQuiz(
       store.update(it.lab.lab.id, (p) => {
         p.quiz ??= { answers: {} };
         p.quiz.answers[it.index] = answer;
+        (p.quiz.correct ??= {})[it.index] = g.correct;
       });
     }
   }
