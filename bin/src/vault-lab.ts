@@ -84,6 +84,8 @@ async function main(argv: string[]): Promise<number> {
         junit = args[junitAt].includes('=') ? args[junitAt].split('=')[1] : args[junitAt + 1];
         args.splice(junitAt, args[junitAt].includes('=') ? 1 : 2);
       }
+      const watchAt = args.indexOf('--watch');
+      if (watchAt !== -1) args.splice(watchAt, 1);
       const isolateAt = args.indexOf('--isolate');
       if (isolateAt !== -1) args.splice(isolateAt, 1);
       const realAt = args.indexOf('--real-cli');
@@ -101,13 +103,15 @@ async function main(argv: string[]): Promise<number> {
       }
       if (args.length !== 1) {
         process.stderr.write(
-          'Usage: vault-lab test <lab.yaml|dir> [--junit <file>] [--isolate] [--jobs N] [--real-cli]\n',
+          'Usage: vault-lab test <lab.yaml|dir> [--junit <file>] [--isolate] [--jobs N] [--real-cli] [--watch]\n',
         );
         return 1;
       }
       // The lab shells' `vault` runs in this process (the same runCli as the binary) unless --real-cli.
       const runCli = realAt === -1 ? (await import('../../cli/index.js')).runCli : undefined;
-      return runTests(args[0], out, { junit, isolate: isolateAt !== -1, jobs, runCli });
+      const testOpts = { junit, isolate: isolateAt !== -1, jobs, runCli };
+      if (watchAt !== -1) return (await import('../../labs/tools/index.js')).watchTests(args[0], out, testOpts);
+      return runTests(args[0], out, testOpts);
     }
     case 'validate': {
       const { runValidate } = await import('../../labs/tools/index.js');

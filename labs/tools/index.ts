@@ -67,3 +67,9 @@ export async function runResults(args: string[], out: Out) {
 export async function runReport(args: string[], out: Out) {
   return (await import('./report.js')).runReport(args, out);
 }
+
+/** `vault-lab test … --watch`: the tests again on every save. */
+export async function watchTests(target: string, out: RunOutput, opts: TestOptions = {}) {
+  const runner = await import('./runner.js');
+  return (await import('./watch.js')).watchTests(target, out, () => runner.runTests(target, out, opts));
+}
