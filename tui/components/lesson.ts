@@ -74,7 +74,7 @@ export function traceLines(c: LabController, theme: Theme): string[] {
 /** `vault-lab dev`'s lines above the lesson (reloaded, or the file's problems), wrapped to the pane. */
 export function devLines(dev: string[], width: number, theme: Theme): string[] {
   return dev.flatMap((l) => {
-    const tone = l.startsWith('✓') ? 'ok' : l.startsWith('✗') ? 'fail' : l.startsWith('↻') ? 'secondary' : 'warn';
+    const tone = l.startsWith('✓') ? 'ok' : l.startsWith('✗') ? 'fail' : l.startsWith('•') ? 'secondary' : 'warn';
     return l.split('\n').flatMap((part) => fitWords(part, width, 6).map((x) => paint(theme, tone, x)));
   });
 }

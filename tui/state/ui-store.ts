@@ -158,7 +158,7 @@ export class UiStore implements UiActions {
         this.controller = null;
         const n = ++this.reloads;
         const name = this.props.dev!.file;
-        this.devLines = [`↻ ${name} changed: reloading at step ${step + 1} (replaying the steps before it)…`];
+        this.devLines = [`• ${name} changed: reloading at step ${step + 1} (replaying the steps before it)…`];
         const keepUi = this.ui;
         const c = await this.openLab(loaded, false, {
           workspaceRoot: this.props.dev!.workspaceFor(n),
@@ -192,7 +192,7 @@ export class UiStore implements UiActions {
         this.changed();
         const warnings = await l.lint();
         if (warnings.length && this.controller === c && !this.pendingDev) {
-          this.devLines = [...this.devLines, ...warnings.map((w) => `⚠ ${w}`)];
+          this.devLines = [...this.devLines, ...warnings.map((w) => `! ${w}`)];
           this.changed();
         }
       }
