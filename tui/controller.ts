@@ -20,6 +20,7 @@ import {
 import { t } from './text.js';
 import { PtyTerminal } from './components/pty-terminal.js';
 import { describeEvent, shownInFeed, type ActivityEntry } from './activity.js';
+import { CheckTrace, DiagnosticsLog } from './step-watch.js';
 
 // The runtime (each session's engine) loads with this module, which the UI imports once its
 // first frame is up (tui/root.tsx) and plain mode when it starts.
@@ -67,17 +68,11 @@ export class LabController extends EventEmitter {
   /** Steps replayed from their solutions when the lab resumed (0 on a fresh start). */
   resumedSteps = 0;
   quiz: QuizView | null = null;
-  /** The check trace of the current step, while the trace panel is open. */
-  trace: TraceNode[] | null = null;
-  private tracing = false;
-  private traceRunning = false;
-  private traceDirty = false;
+  private readonly tracer: CheckTrace;
+  private readonly diagnostics: DiagnosticsLog;
   private quizAnswers: Record<number, QuizAnswer> = {};
   private quizCorrect = 0;
   private quizRight: Record<number, boolean> = {};
-  /** Diagnostics already counted in this step (each counts once per step). */
-  private seenDiagnostics = new Set<string>();
-  private acted = false;
   private grading = false;
   private replaying = false;
   private typedAhead = '';
@@ -99,22 +94,28 @@ export class LabController extends EventEmitter {
       autoAdvance: true,
       ...(opts.sessionOptions ?? {}),
     });
+    this.tracer = new CheckTrace(this.session, {
+      ready: () => this.state === 'ready' && !this.stopped,
+      update: () => this.emit('update'),
+      failed: (why) => {
+        this.notice = `The check trace could not run: ${why}`;
+      },
+    });
+    this.diagnostics = new DiagnosticsLog(opts.store, loaded.lab.id);
     this.session.on('progress', (m: string) => {
       this.progressText = m;
       this.changed();
     });
     this.session.on('change', () => {
       this.changed();
-      this.refreshTrace();
-      this.noteDiagnostics();
+      this.tracer.refresh();
+      if (this.state === 'ready' && !this.replaying) this.diagnostics.note(this.session);
     });
     this.session.on('event', () => {
-      this.acted = true;
+      this.diagnostics.acted();
       this.changed();
     });
-    this.session.on('command', () => {
-      this.acted = true;
-    });
+    this.session.on('command', () => this.diagnostics.acted());
     this.session.on('step-complete', (i: number) => this.onStepComplete(i));
     this.session.on('step', (i: number) => this.onStep(i));
     this.session.on('complete', () => this.onLabComplete());
@@ -138,55 +139,14 @@ export class LabController extends EventEmitter {
     return this.opts.store.lab(this.id);
   }
 
-  /**
-   * Counts, in progress, each failing check message the learner meets after doing something
-   * in the step (for `vault-lab report`); quoted values are blanked so no typed value is kept.
-   */
-  private noteDiagnostics() {
-    const step = this.session.step;
-    if (!step || !this.acted || this.replaying || this.state !== 'ready') return;
-    const fresh = this.session.results
-      .filter((r) => !r.pass)
-      .map((r) => r.message.replace(/"[^"]*"/g, '"…"').slice(0, 200))
-      .filter((m) => !this.seenDiagnostics.has(m));
-    if (!fresh.length) return;
-    for (const m of fresh) this.seenDiagnostics.add(m);
-    this.opts.store.update(this.id, (p) => {
-      const d = ((p.diagnostics ??= {})[step.id] ??= {});
-      for (const m of fresh) d[m] = (d[m] ?? 0) + 1;
-    });
+  /** The check trace of the current step, while the trace panel is open. */
+  get trace(): TraceNode[] | null {
+    return this.tracer.trace;
   }
 
   /** Opens or closes the check trace; while open, it follows every change of the step. */
   setTracing(on: boolean) {
-    if (on === this.tracing) return;
-    this.tracing = on;
-    if (on) this.refreshTrace();
-    else this.trace = null;
-  }
-
-  private refreshTrace() {
-    if (!this.tracing || this.stopped || this.state !== 'ready') return;
-    if (this.traceRunning) {
-      this.traceDirty = true;
-      return;
-    }
-    this.traceRunning = true;
-    void (async () => {
-      try {
-        await this.session.settle();
-        this.trace = await this.session.trace();
-      } catch (e) {
-        this.notice = `The check trace could not run: ${(e as Error).message}`;
-      } finally {
-        this.traceRunning = false;
-        this.emit('update');
-        if (this.traceDirty) {
-          this.traceDirty = false;
-          this.refreshTrace();
-        }
-      }
-    })();
+    this.tracer.set(on);
   }
 
   /** What to take next, in words (empty when the course does not say). */
@@ -268,7 +228,7 @@ export class LabController extends EventEmitter {
       if (systems.length)
         this.notice = [this.notice, `Running for this lab: ${systems.join('; ')}.`].filter(Boolean).join(' ');
       this.state = 'ready';
-      this.refreshTrace();
+      this.tracer.refresh();
     } catch (e) {
       this.state = 'error';
       this.error = (e as Error).message;
@@ -278,8 +238,7 @@ export class LabController extends EventEmitter {
 
   private onStep(i: number) {
     const step = this.lab.steps[i];
-    this.seenDiagnostics = new Set();
-    this.acted = false;
+    this.diagnostics.stepBegan();
     this.hintsShown = step ? Math.min(step.hints.length, this.progress.hints[step.id] ?? 0) : 0;
     this.solutionShown = step ? this.progress.solutionsShown.includes(step.id) : false;
     if (!this.replaying) this.notice = '';

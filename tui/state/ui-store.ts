@@ -9,6 +9,7 @@
 import type { CourseInfo, LoadedLab, ProgressStore } from '../../labs/index.js';
 import type { ControllerOptions, LabController } from '../controller.js';
 import { nextLab, nextLabText, orderLabs } from '../course.js';
+import { DevReloader, type DevSource } from './dev-reload.js';
 import { activityLines, devLines, lessonLines, traceLines } from '../components/lesson.js';
 import { layoutFor, type Layout } from '../layout.js';
 import type { Scope } from '../keys.js';
@@ -45,21 +46,7 @@ export interface CourseUiProps {
   dev?: DevSource;
 }
 
-/** What `vault-lab dev` sees of the lab file: each save, loaded or with its problems. */
-export interface DevLoad {
-  loaded?: LoadedLab;
-  problems: string[];
-  /** validate's findings (run once the reloaded lab is on screen). */
-  lint: () => Promise<string[]>;
-  /** performance.now() when the save was seen. */
-  seenAt: number;
-}
-export interface DevSource {
-  file: string;
-  subscribe(listener: (l: DevLoad) => void): () => void;
-  /** A fresh workspace root for each reload. */
-  workspaceFor(reload: number): string;
-}
+export type { DevLoad, DevSource } from './dev-reload.js';
 
 /** What the screens read: the UI state, the course, the open lab and the layout. */
 export interface UiSnapshot extends UiState {
@@ -103,9 +90,6 @@ export function factsOf(c: LabController): LabFacts {
 export class UiStore implements UiActions {
   labs: LoadedLab[];
   private devLines: string[] = [];
-  private reloads = 0;
-  private pendingDev: DevLoad | null = null;
-  private devBusy = false;
   private ui: UiState;
   private controller: LabController | null = null;
   private stepIndex: number | undefined;
@@ -125,79 +109,29 @@ export class UiStore implements UiActions {
     this.snapshot = this.build();
     if (props.dev) {
       const dev = props.dev;
-      props.dev.subscribe((l) => this.onDevLoad(l));
-      queueMicrotask(() => void this.openLab(this.labs[0], false, { workspaceRoot: dev.workspaceFor(0) }));
-    }
-  }
-
-  /** A save of the dev lab: problems are shown and the lab keeps running; a good file reloads. */
-  private onDevLoad(l: DevLoad) {
-    const name = this.props.dev!.file;
-    if (!l.loaded) {
-      this.devLines = [`✗ ${name} did not load; the last good version keeps running. Fix and save:`, ...l.problems];
-      this.changed();
-      return;
-    }
-    this.pendingDev = l;
-    if (!this.devBusy) void this.devReload();
-  }
-
-  private async devReload() {
-    this.devBusy = true;
-    try {
-      while (this.pendingDev) {
-        const l = this.pendingDev;
-        this.pendingDev = null;
-        const loaded = l.loaded!;
-        const old = this.controller;
-        const at = old?.session.stepIndex ?? 0;
-        const keepId = old?.session.step?.id;
-        let step = keepId ? loaded.lab.steps.findIndex((x) => x.id === keepId) : -1;
-        if (step < 0) step = Math.min(at, loaded.lab.steps.length);
-        this.labs = [loaded];
-        this.controller = null;
-        const n = ++this.reloads;
-        const name = this.props.dev!.file;
-        this.devLines = [`• ${name} changed: reloading at step ${step + 1} (replaying the steps before it)…`];
-        const keepUi = this.ui;
-        const c = await this.openLab(loaded, false, {
-          workspaceRoot: this.props.dev!.workspaceFor(n),
-          sessionOptions: { ...(this.props.controllerOptions?.sessionOptions ?? {}), resume: { step } },
-        });
-        if (!c) {
-          void old?.stop();
-          this.pendingDev ??= l;
-          await new Promise((r) => setTimeout(r, 50));
-          continue;
-        }
-        // The author stays where they were: the same pane, the same focus.
-        this.ui = { ...this.ui, panel: keepUi.panel, focus: keepUi.focus };
-        c.setTracing(keepUi.panel === 'trace');
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            if (c.state === 'starting') return;
-            c.off('update', done);
-            resolve();
+      const reloader = new DevReloader(dev, {
+        current: () => this.controller,
+        replace: (l) => {
+          this.labs = [l];
+          this.controller = null;
+        },
+        open: (l, extra) => this.openLab(l, false, extra),
+        keepView: () => {
+          const keep = this.ui;
+          return () => {
+            this.ui = { ...this.ui, panel: keep.panel, focus: keep.focus };
+            this.controller?.setTracing(keep.panel === 'trace');
           };
-          c.on('update', done);
-          done();
-        });
-        const ms = Math.round(performance.now() - l.seenAt);
-        // The old lab stops once the new one is up: until then it would compete for the CPU.
-        void old?.stop();
-        this.devLines =
-          c.state === 'ready'
-            ? [`✓ reloaded ${name} in ${ms} ms at step ${Math.min(step + 1, loaded.lab.steps.length)} (reload #${n})`]
-            : [`✗ ${name} loaded but the lab could not start: ${c.error}`];
-        this.changed();
-        const warnings = await l.lint();
-        if (warnings.length && this.controller === c && !this.pendingDev) {
-          this.devLines = [...this.devLines, ...warnings.map((w) => `! ${w}`)];
+        },
+        show: (lines) => {
+          this.devLines = lines;
           this.changed();
-        }
-      }
-    } finally {
-      this.devBusy = false;
+        },
+        lines: () => this.devLines,
+        sessionOptions: () => this.props.controllerOptions?.sessionOptions ?? {},
+      });
+      dev.subscribe((l) => reloader.onLoad(l));
+      queueMicrotask(() => void this.openLab(this.labs[0], false, { workspaceRoot: dev.workspaceFor(0) }));
     }
   }
 
