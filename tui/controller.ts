@@ -111,10 +111,7 @@ export class LabController extends EventEmitter {
       this.tracer.refresh();
       if (this.state === 'ready' && !this.replaying) this.diagnostics.note(this.session);
     });
-    this.session.on('event', () => {
-      this.diagnostics.acted();
-      this.changed();
-    });
+    this.session.on('event', () => this.changed());
     this.session.on('command', () => this.diagnostics.acted());
     this.session.on('step-complete', (i: number) => this.onStepComplete(i));
     this.session.on('step', (i: number) => this.onStep(i));

@@ -50,8 +50,9 @@ export class CheckTrace {
 }
 
 /**
- * Counts each failing check message the learner meets after doing something in the step,
- * once per step; quoted values are blanked so no typed value is kept.
+ * Counts each failing check message the learner meets once a command of theirs has finished
+ * (not the passing states while it runs), once per step; quoted values are blanked so no
+ * typed value is kept.
  */
 export class DiagnosticsLog {
   private seen = new Set<string>();
@@ -71,9 +72,11 @@ export class DiagnosticsLog {
     this.didSomething = false;
   }
 
+  /** After an evaluation: the first one after a command is what the learner met. */
   note(session: LabSession) {
     const step = session.step;
     if (!step || !this.didSomething) return;
+    this.didSomething = false;
     const fresh = session.results
       .filter((r) => !r.pass)
       .map((r) => r.message.replace(/"[^"]*"/g, '"…"').slice(0, 200))
