@@ -19,25 +19,46 @@ export type { ScriptShell } from './runtime/shell.js';
 export type { AuditEvent } from '../engine/index.js';
 
 export type { CourseInfo } from './format/course.js';
+import type { CourseInfo } from './format/course.js';
+import type { LoadedLab } from './format/load.js';
+import { resolve as pathResolve } from 'node:path';
 
 /**
  * The course manifest that governs a labs folder, applied to its loaded labs: manifest order,
- * sections as topics, prerequisites and paths. Undefined without a manifest; problems as notices.
+ * sections as topics, prerequisites and paths. Undefined without a manifest; problems as
+ * notices. With `cacheFile`, an unchanged manifest over the same labs is applied from there,
+ * so the course starts without the YAML parser and the schema library.
  */
 export async function applyCourseManifest(
   dir: string,
-  labs: import('./format/load.js').LoadedLab[],
-): Promise<
-  | { labs: import('./format/load.js').LoadedLab[]; info: import('./format/course.js').CourseInfo; problems: string[] }
-  | undefined
-> {
-  const m = await import('./format/course.js');
-  const file = m.findCourseFile(dir);
+  labs: LoadedLab[],
+  cacheFile?: string,
+): Promise<{ labs: LoadedLab[]; info: CourseInfo; problems: string[] } | undefined> {
+  const find = await import('./format/course-find.js');
+  const file = find.findCourseFile(dir);
   if (!file) return undefined;
+  const key = find.appliedKey(
+    file,
+    labs.map((l) => ({ file: l.file, id: l.lab.id, minutes: l.lab.minutes })),
+  );
+  const hit = cacheFile ? find.readApplied(cacheFile, key) : undefined;
+  if (hit) {
+    const placed = labs.map((l) => {
+      const p = hit.placed[pathResolve(l.file)];
+      return p ? { ...l, lab: { ...l.lab, topic: p.topic, order: p.order } } : l;
+    });
+    placed.sort((a, b) => a.lab.order - b.lab.order);
+    return { labs: placed, info: hit.info, problems: hit.problems };
+  }
+  const m = await import('./format/course.js');
   try {
     const c = m.parseCourseFile(file, file);
     const r = m.applyCourse(c, labs);
     const problems = [...m.courseLabFiles(c).problems, ...r.problems].map((p) => formatProblem(p).split('\n')[0]);
+    const placed = Object.fromEntries(
+      r.labs.map((l) => [pathResolve(l.file), { topic: l.lab.topic, order: l.lab.order }]),
+    );
+    if (cacheFile) find.writeApplied(cacheFile, { key, info: r.info, placed, problems });
     return { labs: r.labs, info: r.info, problems };
   } catch (e) {
     if (e instanceof m.CourseError) return { labs, info: emptyInfo(file), problems: [e.message.split('\n')[0]] };
@@ -45,7 +66,7 @@ export async function applyCourseManifest(
   }
 }
 
-function emptyInfo(file: string): import('./format/course.js').CourseInfo {
+function emptyInfo(file: string): CourseInfo {
   return { title: '', file, sections: [], paths: [], requires: {} };
 }
 

@@ -12,7 +12,10 @@ import { z } from 'zod';
 import type { LoadedLab } from './load.js';
 import type { LabProblem } from './problem.js';
 
-export const COURSE_FILE = 'course.yaml';
+import { COURSE_FILE } from './course-find.js';
+
+export { COURSE_FILE, findCourseFile, type CourseInfo } from './course-find.js';
+import type { CourseInfo } from './course-find.js';
 
 const Id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by dashes');
 
@@ -52,15 +55,6 @@ export const CourseManifest = z
   .strict();
 export type CourseManifest = z.infer<typeof CourseManifest>;
 
-/** What the faces get: the manifest's facts, by lab id. Plain data (kept in caches and packs). */
-export interface CourseInfo {
-  title: string;
-  file: string;
-  sections: Array<{ title: string; labs: string[] }>;
-  paths: Array<{ id: string; title: string; summary?: string; labs: string[]; minutes: number }>;
-  requires: Record<string, string[]>;
-}
-
 export interface ParsedCourse {
   manifest: CourseManifest;
   file: string;
@@ -71,28 +65,6 @@ export interface ParsedCourse {
 export class CourseError extends Error {
   constructor(readonly problems: LabProblem[]) {
     super(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join('\n'));
-  }
-}
-
-/** The manifest that governs a labs folder: `<dir>/course.yaml`, or `<dir>/../course.yaml` naming `<dir>`. */
-export function findCourseFile(target: string): string | undefined {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(target);
-  } catch {
-    return undefined;
-  }
-  if (st.isFile()) return path.basename(target) === COURSE_FILE ? target : undefined;
-  const here = path.join(target, COURSE_FILE);
-  if (fs.existsSync(here)) return here;
-  const up = path.join(path.dirname(path.resolve(target)), COURSE_FILE);
-  if (!fs.existsSync(up)) return undefined;
-  try {
-    const m = /^labs_dir:\s*["']?([^"'#\n]+?)["']?\s*(#.*)?$/m.exec(fs.readFileSync(up, 'utf8'));
-    const dir = path.resolve(path.dirname(up), m?.[1] ?? '.');
-    return dir === path.resolve(target) ? up : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -9,6 +9,7 @@ import { ProgressStore } from '../../labs/runtime/progress.js';
 import { applyCourse, parseCourseFile } from '../../labs/format/course.js';
 import { nextLab, prerequisites } from '../../tui/course.js';
 import { ROOT } from '../support/engine.js';
+import { applyCourseManifest } from '../../labs/index.js';
 import { runVaultLab } from '../support/vault-lab.js';
 
 let dir: string;
@@ -98,5 +99,29 @@ describe('the course manifest', () => {
     expect(beginner.minutes).toBe(
       beginner.labs.reduce((a, id) => a + labs.find((l) => l.lab.id === id)!.lab.minutes, 0),
     );
+  });
+
+  it('the course applies an unchanged manifest from its cache, and a changed one afresh', async () => {
+    copyLab('01-getting-started.yaml');
+    copyLab('11-kv-basics.yaml');
+    const manifest = path.join(dir, 'course.yaml');
+    const write = (first: string) =>
+      fs.writeFileSync(
+        manifest,
+        `title: T\nsections:\n  - title: ${first}\n    labs:\n      - { file: 11-kv-basics.yaml }\n` +
+          '      - { file: 01-getting-started.yaml }\n',
+      );
+    write('One');
+    const cache = path.join(dir, 'cache', 'course.json');
+    const { labs } = loadLabDir(dir);
+    const a = await applyCourseManifest(dir, labs, cache);
+    expect(a?.labs.map((l) => l.lab.id)).toEqual(['kv-basics', 'getting-started']);
+    expect(fs.existsSync(cache)).toBe(true);
+    const b = await applyCourseManifest(dir, labs, cache);
+    expect(b).toEqual(a);
+    write('Two things');
+    fs.utimesSync(manifest, new Date(), new Date(Date.now() + 5000));
+    const c = await applyCourseManifest(dir, labs, cache);
+    expect(c?.labs[0].lab.topic).toBe('Two things');
   });
 });
