@@ -28,7 +28,7 @@ Usage:
                                                      c shows the check trace
   vault-lab test <lab.yaml|dir> --watch              run a lab's tests again on every save
   vault-lab pack <course dir> [-o <file>]            validate and test a course, write it as one file
-  vault-lab results --export <file> [--with-commands]  your progress and quiz scores, for your teacher
+  vault-lab results --export <file> [--with-answers]   your progress and quiz scores, for your teacher
   vault-lab report <results.json…> [--html <file>]   a class's results: a table and an HTML page
   vault-lab quiz [--labs <dir>] [--topic <t>]        self-assessment over every lab's quiz,
                                                      scored per topic, with what to revisit
