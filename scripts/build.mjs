@@ -222,4 +222,10 @@ fs.writeFileSync(
 );
 const target = path.join(root, 'content', 'lab.schema.json');
 if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== schema) fs.writeFileSync(target, schema);
+const courseSchema = execFileSync(process.execPath, [path.join(root, 'dist', 'vault-lab.js'), '__schema', 'course'], {
+  encoding: 'utf8',
+});
+const courseTarget = path.join(root, 'content', 'course.schema.json');
+if (!fs.existsSync(courseTarget) || fs.readFileSync(courseTarget, 'utf8') !== courseSchema)
+  fs.writeFileSync(courseTarget, courseSchema);
 console.log(`built dist/ in ${Date.now() - t0} ms`);

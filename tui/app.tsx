@@ -7,6 +7,7 @@ import { Quiz } from './screens/Quiz.js';
 import { Results } from './screens/Results.js';
 import { Help } from './screens/Help.js';
 import { resultsOf } from './results.js';
+import { nextLab, nextLabText } from './course.js';
 import { useUiState } from './state/context.js';
 
 export function App() {
@@ -15,7 +16,15 @@ export function App() {
   if (s.help) return <Help scope={s.scope} theme={s.theme} width={s.cols} />;
   if (s.resultsFor) {
     const l = s.labs.find((x) => x.lab.id === s.resultsFor);
-    if (l) return <Results title={t(l.lab.title)} results={resultsOf(s.progress, l)} theme={s.theme} />;
+    if (l)
+      return (
+        <Results
+          title={t(l.lab.title)}
+          results={resultsOf(s.progress, l)}
+          theme={s.theme}
+          next={nextLabText(nextLab(s.info, s.labs, s.progress, l.lab.id))}
+        />
+      );
   }
   if (c?.quiz) return <Quiz quiz={c.quiz} title={t(c.lab.title)} theme={s.theme} width={s.cols} />;
   if (!c) {
@@ -34,6 +43,7 @@ export function App() {
         width={s.cols}
         height={s.rows}
         notices={s.notices}
+        info={s.info}
       />
     );
   }
@@ -46,6 +56,7 @@ export function App() {
       panel={s.panel}
       scroll={s.scroll}
       noShell={s.noShell}
+      dev={s.dev}
     />
   );
 }

@@ -15,10 +15,12 @@ import {
   type QuestionKind,
   type QuizAnswer,
   type StepStatus,
+  type TraceNode,
 } from '../labs/index.js';
 import { t } from './text.js';
 import { PtyTerminal } from './components/pty-terminal.js';
 import { describeEvent, shownInFeed, type ActivityEntry } from './activity.js';
+import { CheckTrace, DiagnosticsLog } from './step-watch.js';
 
 // The runtime (each session's engine) loads with this module, which the UI imports once its
 // first frame is up (tui/root.tsx) and plain mode when it starts.
@@ -32,6 +34,8 @@ export interface ControllerOptions {
   workspaceRoot: string;
   /** Continue where the learner left off (replaying completed steps) instead of starting over. */
   resume?: boolean;
+  /** The "next lab" suggestion shown when the lab is complete (the course's paths and prerequisites). */
+  suggestNext?: () => string;
   /** Test hook: the session options' engine overrides. */
   sessionOptions?: Partial<ConstructorParameters<typeof LabSession>[0]>;
 }
@@ -64,8 +68,11 @@ export class LabController extends EventEmitter {
   /** Steps replayed from their solutions when the lab resumed (0 on a fresh start). */
   resumedSteps = 0;
   quiz: QuizView | null = null;
+  private readonly tracer: CheckTrace;
+  private readonly diagnostics: DiagnosticsLog;
   private quizAnswers: Record<number, QuizAnswer> = {};
   private quizCorrect = 0;
+  private quizRight: Record<number, boolean> = {};
   private grading = false;
   private replaying = false;
   private typedAhead = '';
@@ -87,12 +94,25 @@ export class LabController extends EventEmitter {
       autoAdvance: true,
       ...(opts.sessionOptions ?? {}),
     });
+    this.tracer = new CheckTrace(this.session, {
+      ready: () => this.state === 'ready' && !this.stopped,
+      update: () => this.emit('update'),
+      failed: (why) => {
+        this.notice = `The check trace could not run: ${why}`;
+      },
+    });
+    this.diagnostics = new DiagnosticsLog(opts.store, loaded.lab.id);
     this.session.on('progress', (m: string) => {
       this.progressText = m;
       this.changed();
     });
-    this.session.on('change', () => this.changed());
+    this.session.on('change', () => {
+      this.changed();
+      this.tracer.refresh();
+      if (this.state === 'ready' && !this.replaying) this.diagnostics.note(this.session);
+    });
     this.session.on('event', () => this.changed());
+    this.session.on('command', () => this.diagnostics.acted());
     this.session.on('step-complete', (i: number) => this.onStepComplete(i));
     this.session.on('step', (i: number) => this.onStep(i));
     this.session.on('complete', () => this.onLabComplete());
@@ -114,6 +134,21 @@ export class LabController extends EventEmitter {
   }
   get progress() {
     return this.opts.store.lab(this.id);
+  }
+
+  /** The check trace of the current step, while the trace panel is open. */
+  get trace(): TraceNode[] | null {
+    return this.tracer.trace;
+  }
+
+  /** Opens or closes the check trace; while open, it follows every change of the step. */
+  setTracing(on: boolean) {
+    this.tracer.set(on);
+  }
+
+  /** What to take next, in words (empty when the course does not say). */
+  nextText(): string {
+    return this.opts.suggestNext?.() ?? '';
   }
 
   /**
@@ -190,6 +225,7 @@ export class LabController extends EventEmitter {
       if (systems.length)
         this.notice = [this.notice, `Running for this lab: ${systems.join('; ')}.`].filter(Boolean).join(' ');
       this.state = 'ready';
+      this.tracer.refresh();
     } catch (e) {
       this.state = 'error';
       this.error = (e as Error).message;
@@ -199,6 +235,7 @@ export class LabController extends EventEmitter {
 
   private onStep(i: number) {
     const step = this.lab.steps[i];
+    this.diagnostics.stepBegan();
     this.hintsShown = step ? Math.min(step.hints.length, this.progress.hints[step.id] ?? 0) : 0;
     this.solutionShown = step ? this.progress.solutionsShown.includes(step.id) : false;
     if (!this.replaying) this.notice = '';
@@ -392,6 +429,7 @@ export class LabController extends EventEmitter {
       try {
         const g = await this.session.gradeQuiz(v.index, answer);
         v.feedback = { correct: g.correct, expected: g.expected, explain: g.explain };
+        this.quizRight[v.index] = g.correct;
         if (g.correct) {
           v.score++;
           this.quizCorrect++;
@@ -410,8 +448,9 @@ export class LabController extends EventEmitter {
     const answers = { ...this.quizAnswers };
     const score = this.quizCorrect,
       total = v.total;
+    const correct = { ...this.quizRight };
     this.opts.store.update(this.id, (p) => {
-      p.quiz = { answers, score, total };
+      p.quiz = { answers, score, total, correct };
     });
     this.quiz = null;
     this.changed();

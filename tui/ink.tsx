@@ -5,8 +5,9 @@ import { pickTheme } from './theme.js';
 import { vendorHooks } from './vendor/hooks.js';
 import type { LabController } from './controller.js';
 import type { Course } from './course.js';
+import type { CourseUiProps } from './state/ui-store.js';
 
-export async function runInk(course: Course, noShell: boolean): Promise<number> {
+export async function runInk(course: Course, noShell: boolean, extra: Partial<CourseUiProps> = {}): Promise<number> {
   let controller: LabController | null = null;
   // Raw mode before the first frame: a key typed as soon as the map shows must reach us
   // as typed (in cooked mode the terminal would echo it and turn Enter into a newline).
@@ -27,6 +28,8 @@ export async function runInk(course: Course, noShell: boolean): Promise<number> 
       noShell={noShell}
       workspaceRoot={course.workspaceRoot}
       notices={course.notices}
+      info={course.info}
+      {...extra}
       onController={(c) => {
         controller = c;
       }}

@@ -7,7 +7,7 @@
 import { actionFor, FOCUS_KEYS, KEY, type Scope } from './keys.js';
 
 export type Focus = 'lesson' | 'shell';
-export type Panel = 'lesson' | 'activity';
+export type Panel = 'lesson' | 'activity' | 'trace';
 
 /** What the UI itself keeps: everything else it shows comes from the lab controller. */
 export interface UiState {
@@ -274,6 +274,8 @@ function labKey(state: UiState, key: string, ctx: InputContext, lab: LabFacts): 
       return ready ? run(state, { type: 'advance' }) : none(state);
     case 'activity':
       return none({ ...state, panel: state.panel === 'activity' ? 'lesson' : 'activity', scroll: 0 });
+    case 'trace':
+      return none({ ...state, panel: state.panel === 'trace' ? 'lesson' : 'trace', scroll: 0 });
     case 'quiz':
       if (!ready || !lab.finished) return none(state);
       return lab.hasQuiz ? run(state, { type: 'startQuiz' }) : none({ ...state, resultsFor: lab.id });

@@ -17,6 +17,7 @@ export type Action =
   | 'skip'
   | 'advance'
   | 'activity'
+  | 'trace'
   | 'quiz'
   | 'back'
   | 'help'
@@ -145,6 +146,14 @@ export const BINDINGS: Binding[] = [
     description: 'show or hide the activity feed: your requests and why each was allowed or denied',
     word: 'activity',
     footer: 'a feed',
+  },
+  {
+    action: 'trace',
+    keys: ['c'],
+    label: 'c',
+    scope: 'lesson',
+    description: 'show or hide the check trace: every check of this step, what it read, why it passes or fails',
+    word: 'trace',
   },
   {
     action: 'quiz',

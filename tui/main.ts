@@ -4,7 +4,7 @@
  * line-by-line mode — which never loads React.
  */
 import path from 'node:path';
-import { loadLabsCached } from '../labs/index.js';
+import { applyCourseManifest, loadLabsCached, openCourse } from '../labs/index.js';
 import { ProgressStore } from '../labs/index.js';
 import { cacheDir, contentDir, dataDir, formatProblem } from '../labs/index.js';
 import type { Course } from './course.js';
@@ -14,6 +14,8 @@ export interface CourseOptions {
   labsDir: string;
   noShell: boolean;
   plain: boolean;
+  /** `--course <file|dir|package>`, resolved to a labs folder when the course loads. */
+  course?: string;
 }
 
 /** Course options from argv; an error sentence for anything unknown. */
@@ -26,7 +28,11 @@ export function parseCourseArgs(argv: string[]): CourseOptions | string {
       if (!v) return '--labs needs a folder';
       o.labsDir = path.resolve(v);
     } else if (a.startsWith('--labs=')) o.labsDir = path.resolve(a.slice(7));
-    else if (a === '--no-shell') o.noShell = true;
+    else if (a === '--course' || a.startsWith('--course=')) {
+      const v = a === '--course' ? argv[++i] : a.slice(9);
+      if (!v) return '--course needs a course file, a folder or an installed npm package name';
+      o.course = v;
+    } else if (a === '--no-shell') o.noShell = true;
     else if (a === '--plain') o.plain = true;
     else return `unknown option ${a} (see vault-lab --help)`;
   }
@@ -35,6 +41,13 @@ export function parseCourseArgs(argv: string[]): CourseOptions | string {
 
 async function loadCourse(o: CourseOptions): Promise<Course | string> {
   const data = dataDir();
+  if (o.course) {
+    try {
+      o.labsDir = await openCourse(o.course, data);
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
   let loaded;
   try {
     loaded = await loadLabsCached(o.labsDir, path.join(cacheDir(), 'labs.json'));
@@ -42,6 +55,8 @@ async function loadCourse(o: CourseOptions): Promise<Course | string> {
     return `cannot read labs from ${o.labsDir}`;
   }
   const notices: string[] = [];
+  const course = await applyCourseManifest(o.labsDir, loaded.labs, path.join(data, 'cache', 'course.json'));
+  if (course) notices.push(...course.problems.map((p) => `course manifest: ${p}`));
   for (const e of loaded.errors)
     for (const p of e.problems) notices.push(`skipped a broken lab: ${formatProblem(p).split('\n')[0]}`);
   if (!loaded.labs.length) return `no labs in ${o.labsDir}${notices.length ? `\n${notices.join('\n')}` : ''}`;
@@ -50,14 +65,20 @@ async function loadCourse(o: CourseOptions): Promise<Course | string> {
     notices.push(
       `Your progress file could not be read (${store.damaged.reason}); it was kept at ${store.damaged.movedTo} and a new one started.`,
     );
-  return { labs: loaded.labs, store, notices, workspaceRoot: path.join(data, 'workspaces') };
+  return {
+    labs: course?.labs ?? loaded.labs,
+    store,
+    notices,
+    workspaceRoot: path.join(data, 'workspaces'),
+    info: course?.info,
+  };
 }
 
 export async function runCourse(argv: string[]): Promise<number> {
   const o = parseCourseArgs(argv);
   if (typeof o === 'string') {
     process.stderr.write(`vault-lab: ${o}\n`);
-    return 1;
+    return o.startsWith('--course') ? 2 : 1;
   }
   if (!o.plain && (!process.stdin.isTTY || !process.stdout.isTTY)) {
     process.stderr.write(

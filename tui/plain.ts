@@ -16,7 +16,7 @@ import type { LabController } from './controller.js';
 import { actionForWord, wordHelp } from './keys.js';
 import { renderMarkdown } from './components/markdown.js';
 import { NO_COLOR_THEME } from './theme.js';
-import { orderLabs, needsText, statusText, resultRows } from './course.js';
+import { orderLabs, needsText, statusText, resultRows, nextLab, nextLabText, formatMinutes } from './course.js';
 import { resultsOf } from './results.js';
 import { SHELL_COMMANDS, shellCommandOf } from './shell-words.js';
 import type { AuditEvent } from '../labs/index.js';
@@ -87,6 +87,8 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const printMap = () => {
+    for (const p of course.info?.paths ?? [])
+      say(`Path: ${p.title} (${formatMinutes(p.minutes)}): ${p.labs.join(' → ')}`);
     say('Labs:');
     let topic = '';
     labs.forEach((l, i) => {
@@ -180,11 +182,12 @@ export async function runPlain(course: Course, io: PlainIO): Promise<number> {
         said.step = c.session.stepIndex;
         said.checks = '';
         if (prev >= 0) say(`Step ${prev + 1} ${c.session.statuses[prev] === 'skipped' ? 'skipped' : 'complete'}.`);
-        if (c.session.finished)
+        if (c.session.finished) {
           say(
             `Lab complete: ${t(l.lab.title)}. Type "quiz" for the quiz${c.hasQuiz ? ` (${l.lab.quiz.length} questions)` : ' (none: shows your results)'}, or "back".`,
           );
-        else printStep();
+          say(nextLabText(nextLab(course.info, course.labs, course.store, l.lab.id)));
+        } else printStep();
       }
       if (c.notice && c.notice !== said.notice) {
         said.notice = c.notice;

@@ -35,6 +35,12 @@ export const COURSE: Subcommand = {
       complete: 'dir',
       help: 'take the labs from your own folder instead of the shipped course',
     },
+    {
+      name: 'course',
+      value: '<file|dir|package>',
+      complete: 'file',
+      help: 'open a course you were given: a packed file, a folder, or an installed npm package',
+    },
     { name: 'no-shell', help: 'no embedded shell: print the environment to use in your own terminal' },
     { name: 'plain', help: 'no full-screen UI: print state changes as lines (screen readers)' },
   ],
@@ -102,14 +108,17 @@ exits 1 when anything failed.`,
         help: 'walks at once (default: twice the cores)',
       },
       { name: 'real-cli', help: 'start the vault binary per command instead of the in-process CLI' },
+      { name: 'watch', help: 'run the tests again on every save of the lab files' },
     ],
     async run(p) {
-      const { runTests } = await import('../../labs/tools/index.js');
+      const { runTests, watchTests } = await import('../../labs/tools/index.js');
       // The lab shells' `vault` runs in this process (the same runCli as the binary) unless --real-cli.
       const runCli = p.opts['real-cli'] ? undefined : (await import('../../cli/index.js')).runCli;
       const jobs = typeof p.opts.jobs === 'string' ? Number(p.opts.jobs) : undefined;
       const junit = typeof p.opts.junit === 'string' ? p.opts.junit : undefined;
-      return runTests(p.args[0], out, { junit, isolate: !!p.opts.isolate, jobs, runCli, progress: process.stderr });
+      const opts = { junit, isolate: !!p.opts.isolate, jobs, runCli, progress: process.stderr };
+      if (p.opts.watch) return watchTests(p.args[0], out, opts);
+      return runTests(p.args[0], out, opts);
     },
   },
   {
@@ -204,6 +213,62 @@ For our vault CLI: vault -autocomplete-install (as HashiCorp's vault does).`,
     },
   },
   {
+    name: 'dev',
+    synopsis: 'write a lab with instant feedback: the course UI follows the file',
+    description: `Opens one lab in the course UI and watches its file. On every save the lab is
+validated again (problems shown in place as file:line:column, the last good lab kept) and
+reloaded at your step, earlier steps replayed. Press c in the lesson for the check trace:
+each check, what it looked at, and why it passed or failed.`,
+    args: { name: '<lab.yaml>', min: 1, max: 1, complete: 'lab' },
+    async run(p) {
+      const { runDev } = await import('../../tui/dev.js');
+      return runDev(p.args, (await import('../../cli/index.js')).runCli);
+    },
+  },
+  {
+    name: 'pack',
+    synopsis: 'validate and test a course, then write it as one file to hand out',
+    description: `Validates and tests a whole course (its course.yaml and labs), then writes it as one
+file with a SHA-256 of every part. Learners open it with \`vault-lab --course <file>\`;
+nothing is fetched from the network.`,
+    args: { name: '<course dir>', min: 1, max: 1, complete: 'dir' },
+    options: [{ name: 'output', short: 'o', value: '<file>', complete: 'file', help: 'where to write the course' }],
+    async run(p) {
+      const { runPack } = await import('../../labs/tools/index.js');
+      const o = typeof p.opts.output === 'string' ? ['-o', p.opts.output] : [];
+      return runPack([...o, ...p.args], out, (await import('../../cli/index.js')).runCli);
+    },
+  },
+  {
+    name: 'results',
+    synopsis: 'export your progress and quiz scores for your teacher',
+    description: `Writes your progress and quiz scores per topic as JSON (docs/results-format.md).
+It holds no tokens, secrets or command lines; --with-answers adds your own free-text answers.`,
+    options: [
+      { name: 'export', value: '<file>', complete: 'file', help: 'the file to write (required)' },
+      { name: 'name', value: '<name>', complete: 'none', help: 'your name as the teacher should see it' },
+      { name: 'with-answers', help: 'include your free-text quiz answers' },
+      { name: 'labs', value: '<dir>', complete: 'dir', help: 'the course folder, when not the shipped course' },
+    ],
+    async run(p) {
+      const { runResults } = await import('../../labs/tools/index.js');
+      return runResults(normalized(p), out);
+    },
+  },
+  {
+    name: 'report',
+    synopsis: "summarise a class's results: tables and a self-contained HTML page",
+    description: `Reads learners' results files (from \`vault-lab results --export\`) and prints completion
+per lab, the steps where hints and solutions were used most, the quiz questions most missed and
+the diagnostics met most often. A malformed file is named and skipped (exit 1).`,
+    args: { name: '<results.json…>', min: 1, max: Number.POSITIVE_INFINITY, complete: 'file' },
+    options: [{ name: 'html', value: '<file>', complete: 'file', help: 'also write the report as an HTML page' }],
+    async run(p) {
+      const { runReport } = await import('../../labs/tools/index.js');
+      return runReport(normalized(p), out);
+    },
+  },
+  {
     name: '__lab-seed',
     hidden: true,
     synopsis: '',
@@ -219,10 +284,12 @@ For our vault CLI: vault -autocomplete-install (as HashiCorp's vault does).`,
     name: '__schema',
     hidden: true,
     synopsis: '',
-    description: 'For the build: content/lab.schema.json.',
-    async run() {
-      const { labJsonSchema } = await import('../../labs/tools/index.js');
-      process.stdout.write(JSON.stringify(await labJsonSchema(), null, 2) + '\n');
+    description: 'For the build: content/lab.schema.json (or content/course.schema.json with `course`).',
+    args: { name: '[course]', min: 0, max: 1 },
+    async run(p) {
+      const { labJsonSchema, courseJsonSchema } = await import('../../labs/tools/index.js');
+      const schema = p.args[0] === 'course' ? await courseJsonSchema() : await labJsonSchema();
+      process.stdout.write(JSON.stringify(schema, null, 2) + '\n');
       return 0;
     },
   },

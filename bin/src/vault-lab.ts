@@ -26,6 +26,7 @@ function topHelp(): string {
 
 Usage:
   vault-lab [--labs <dir>] [--no-shell] [--plain]   open the course in your terminal
+  vault-lab --course <file|dir|npm package>          open a course you were given (see pack)
   vault-lab <command> [options] [args]
   vault-lab help <command>                           that command's options (or: <command> --help)
 
@@ -34,6 +35,7 @@ ${commandList(SUBCOMMANDS)}
 
 Course options:
   --labs <dir>   take the labs from your own folder instead of the shipped course
+  --course <x>   open a packed course file, a course folder, or an installed npm package
   --no-shell     no embedded shell: print the environment to use in your own terminal
   --plain        no full-screen UI: print state changes as lines (screen readers)
 

@@ -98,6 +98,13 @@ export type EvalContext = Omit<CheckContext, 'evaluate'>;
  * leads the diagnostic on failure.
  */
 export async function evaluateCheck(node: CheckNode, ctx: EvalContext): Promise<CheckResult> {
+  ctx.trace?.enter(node);
+  const r = await judge(node, ctx);
+  ctx.trace?.exit(node, r);
+  return r;
+}
+
+async function judge(node: CheckNode, ctx: EvalContext): Promise<CheckResult> {
   const memo = ctx.memo(node);
   if (memo.round === ctx.round && memo.result) return memo.result;
   const full: CheckContext = { ...ctx, evaluate: (n) => evaluateCheck(n, ctx) };

@@ -54,6 +54,8 @@ export interface CheckContext {
   /** Evaluates the check with this `id` in the current step (for `after:`). */
   byId(id: string): Promise<{ result: CheckResult; memo: CheckMemo } | undefined>;
   memo(node: CheckNode): CheckMemo;
+  /** Set by the check trace (trace.ts): told when each check is entered and judged. */
+  trace?: { enter(node: CheckNode): void; exit(node: CheckNode, r: CheckResult): void };
   /** The session's current sequence number. */
   seq: number;
   /** Evaluation round (results are memoised within one round). */

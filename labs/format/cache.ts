@@ -112,7 +112,7 @@ function labFiles(target: string): string[] {
   if (fs.statSync(target).isFile()) return [target];
   return fs
     .readdirSync(target)
-    .filter((f) => /\.ya?ml$/.test(f))
+    .filter((f) => /\.ya?ml$/.test(f) && f !== 'course.yaml')
     .sort()
     .map((f) => path.join(target, f));
 }

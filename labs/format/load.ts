@@ -475,13 +475,13 @@ export function loadLabFile(file: string, displayName = file): LoadedLab {
   return { lab, file, dir, display: displayName, pos, text };
 }
 
-/** Lab files in a directory (or the one file given), sorted by name. */
+/** Lab files in a directory (or the one file given), sorted by name; a course manifest is not a lab. */
 export function labFiles(target: string): string[] {
   const st = fs.statSync(target);
   if (st.isFile()) return [target];
   return fs
     .readdirSync(target)
-    .filter((f) => /\.ya?ml$/.test(f))
+    .filter((f) => /\.ya?ml$/.test(f) && f !== 'course.yaml')
     .sort()
     .map((f) => path.join(target, f));
 }

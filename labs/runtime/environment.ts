@@ -46,6 +46,11 @@ export interface SessionOptions {
    * quietly (no `step-complete` events) and those steps get the statuses given here.
    */
   resume?: { step: number; skipped?: string[] };
+  /**
+   * Runs a replayed solution command faster than the shell would (`vault-lab dev`: plain
+   * `vault …` lines in-process); resolves undefined for a command it leaves to the shell.
+   */
+  replayCommand?: (cmd: string, env: Record<string, string>, cwd: string) => Promise<number | undefined>;
   /** Outside systems already started (tests: a fake database). Skips the providers for those kinds. */
   systems?: ProvidedSystem[];
 }

@@ -10,6 +10,7 @@ import type { CheckNode, Step } from '../format/schema.js';
 import type { ProvidedSystem } from '../providers/index.js';
 import type { Observer } from './observer.js';
 import { runCheckScript } from './shell-env.js';
+import { tracingContext, type TraceNode } from '../checks/trace.js';
 
 /** What the evaluator reads from the session. */
 export interface EvaluatorHost {
@@ -80,6 +81,13 @@ export class CheckEvaluator {
     const results: CheckResult[] = [];
     for (const node of step.check) results.push(await evaluateCheck(node, ctx));
     return results;
+  }
+
+  /** Evaluates every check of a step, recording what each looked at and why it passed or failed. */
+  async trace(step: Step): Promise<TraceNode[]> {
+    const { ctx, roots } = tracingContext(this.context(step));
+    for (const node of step.check) await evaluateCheck(node, ctx);
+    return roots;
   }
 
   /** What check evaluators see for a step. */

@@ -18,7 +18,12 @@ export interface LabProgress {
   solutionsShown: string[];
   startedAt?: string;
   finishedAt?: string;
-  quiz?: { answers: Record<number, unknown>; score?: number; total?: number };
+  quiz?: { answers: Record<number, unknown>; score?: number; total?: number; correct?: Record<number, boolean> };
+  /**
+   * The diagnostics the learner met, per step id: a failing check's message (quoted values
+   * blanked, so no typed value is kept) → met after one of their commands (once per visit of the step).
+   */
+  diagnostics?: Record<string, Record<string, number>>;
 }
 
 export interface ProgressFile {

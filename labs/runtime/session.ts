@@ -14,9 +14,11 @@ import type { Step } from '../format/schema.js';
 import { LabEnvironment, type SessionOptions } from './environment.js';
 import { CheckEvaluator } from './evaluator.js';
 import type { ShellResult } from './shell.js';
+import type { TraceNode } from '../checks/trace.js';
 
 export type StepStatus = 'pending' | 'active' | 'done' | 'skipped';
 export type { CommandRecord } from '../checks/index.js';
+export type { TraceNode } from '../checks/trace.js';
 export type { SessionOptions } from './environment.js';
 export { CHECKER_DISPLAY_NAME } from './observer.js';
 export { apiOperation } from './setup.js';
@@ -65,7 +67,10 @@ export class LabSession extends LabEnvironment {
     this.observer.quiet = true;
     try {
       for (let i = 0; i < upTo; i++) {
-        for (const cmd of this.lab.steps[i].solution) await this.runCommand(cmd);
+        for (const cmd of this.lab.steps[i].solution) {
+          const fast = await this.opts.replayCommand?.(cmd, this.env(), this.workspace);
+          if (fast === undefined) await this.runCommand(cmd);
+        }
         this.statuses[i] = resume.skipped?.includes(this.lab.steps[i].id) ? 'skipped' : 'done';
       }
     } finally {
@@ -115,6 +120,12 @@ export class LabSession extends LabEnvironment {
     this.emit('change');
     if (this.autoAdvance && results.every((r) => r.pass)) await this.completeStep(this.skipping ? 'skipped' : 'done');
     return results;
+  }
+
+  /** The check trace of the current step: every check, what it looked at, and why it passed or failed. */
+  async trace(): Promise<TraceNode[]> {
+    const step = this.step;
+    return step && !this.stopped ? this.evaluator.trace(step) : [];
   }
 
   /** Marks the current step done and begins the next. */

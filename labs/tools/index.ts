@@ -41,3 +41,35 @@ export async function labSeed(dir: string) {
 export async function labJsonSchema() {
   return (await import('../format/jsonschema.js')).labJsonSchema();
 }
+
+/** For the build: `content/course.schema.json`. */
+export async function courseJsonSchema() {
+  return (await import('../format/course.js')).courseJsonSchema();
+}
+
+/** `vault-lab pack <dir>`: validate, test, and write the course as one file. */
+export async function runPack(args: string[], out: Out, runCli?: TestOptions['runCli']) {
+  const runner = await import('./runner.js');
+  return (await import('./pack.js')).runPack(
+    args,
+    out,
+    (dir) => runner.runTests(dir, out, { runCli }),
+    (dir) => runner.runValidate(dir, out),
+  );
+}
+
+/** `vault-lab results --export <file>`: the learner's results as JSON for a teacher. */
+export async function runResults(args: string[], out: Out) {
+  return (await import('./results.js')).runResults(args, out);
+}
+
+/** `vault-lab report <files…>`: a class's results as tables and an HTML page. */
+export async function runReport(args: string[], out: Out) {
+  return (await import('./report.js')).runReport(args, out);
+}
+
+/** `vault-lab test … --watch`: the tests again on every save. */
+export async function watchTests(target: string, out: RunOutput, opts: TestOptions = {}) {
+  const runner = await import('./runner.js');
+  return (await import('./watch.js')).watchTests(target, out, () => runner.runTests(target, out, opts));
+}

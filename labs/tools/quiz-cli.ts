@@ -8,6 +8,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { loadLabDir, formatProblem, type LoadedLab } from '../format/load.js';
 import { contentDir, dataDir } from '../runtime/paths.js';
+import { applyCourse, CourseError, findCourseFile, parseCourseFile } from '../format/course.js';
 import { ProgressStore } from '../runtime/progress.js';
 import { gradeAnswer, questionKind, type QuizAnswer } from '../runtime/quiz.js';
 import { t, type Question } from '../format/schema.js';
@@ -69,6 +70,16 @@ export async function runQuiz(
   } catch {
     process.stderr.write(`vault-lab quiz: cannot read labs from ${dir}\n`);
     return 1;
+  }
+  // With a course manifest, topics are its sections (the course map's groups).
+  const courseFile = findCourseFile(dir);
+  if (courseFile) {
+    try {
+      loaded = { ...loaded, labs: applyCourse(parseCourseFile(courseFile), loaded.labs).labs };
+    } catch (e) {
+      if (!(e instanceof CourseError)) throw e;
+      write(`the course manifest has problems (vault-lab validate ${courseFile}); topics are the labs' own\n`);
+    }
   }
   for (const e of loaded.errors)
     for (const p of e.problems) write(`skipped a broken lab: ${formatProblem(p).split('\n')[0]}\n`);
@@ -144,6 +155,7 @@ export async function runQuiz(
       store.update(it.lab.lab.id, (p) => {
         p.quiz ??= { answers: {} };
         p.quiz.answers[it.index] = answer;
+        (p.quiz.correct ??= {})[it.index] = g.correct;
       });
     }
   }

@@ -8,6 +8,7 @@
  * `N passed, N failed`.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatProblem, LabLoadError, labFiles, loadLabFile, type LoadedLab } from '../format/load.js';
@@ -19,6 +20,9 @@ import { type CliRunner, hostedShim, startCliHost } from './cli-host.js';
 import { outcomeLine, runVariant, variantsOf } from './variants.js';
 import { useHostedVault } from '../runtime/paths.js';
 import { labTimes, type ProgressSink, TestProgress } from './progress.js';
+import { applyCourse, courseLabFiles, findCourseFile, parseCourseFile, unlistedLabs } from '../format/course.js';
+import { CourseError, type ParsedCourse } from '../format/course.js';
+import type { LabProblem } from '../format/problem.js';
 
 export type { StepOutcome };
 
@@ -79,6 +83,27 @@ function plan(file: string): LabPlan {
         outcome: { lab: display, step: '(load)', ok: false, detail: e.message, ms: 0 },
       },
     };
+  }
+}
+
+/**
+ * The lab files of a target: one file, a folder in name order, or — when a course manifest
+ * governs the folder (or is the target) — the manifest's labs in its order.
+ * @throws when the target cannot be read.
+ */
+export function targetFiles(target: string): { files: string[]; course?: ParsedCourse; problems: LabProblem[] } {
+  const courseFile = findCourseFile(target);
+  if (!courseFile) return { files: labFiles(target), problems: [] };
+  const display = path.relative(process.cwd(), courseFile) || courseFile;
+  try {
+    const course = parseCourseFile(courseFile, display);
+    const { files, problems } = courseLabFiles(course);
+    problems.push(...unlistedLabs(course, files));
+    return { files, course, problems };
+  } catch (e) {
+    if (!(e instanceof CourseError)) throw e;
+    const dir = fs.statSync(target).isFile() ? path.dirname(target) : target;
+    return { files: labFiles(dir), problems: e.problems };
   }
 }
 
@@ -196,7 +221,7 @@ export async function testLabFile(file: string, out: RunOutput, opts: TestOption
 export async function runTests(target: string, out: RunOutput, opts: TestOptions = {}): Promise<number> {
   let files: string[];
   try {
-    files = labFiles(target);
+    files = targetFiles(target).files;
   } catch {
     out.write(`vault-lab test: cannot read ${target}: no such file or folder\n0 passed, 1 failed\n`);
     return 1;
@@ -223,12 +248,15 @@ export async function runTests(target: string, out: RunOutput, opts: TestOptions
 /** Validates lab files without running them: the format, then the lint. */
 export function runValidate(target: string, out: RunOutput): number {
   let files: string[];
+  let course: ParsedCourse | undefined;
+  let courseProblems: LabProblem[];
   try {
-    files = labFiles(target);
+    ({ files, course, problems: courseProblems } = targetFiles(target));
   } catch {
     out.write(`vault-lab validate: cannot read ${target}: no such file or folder\n`);
     return 1;
   }
+  const good: LoadedLab[] = [];
   let bad = 0;
   let counts: FairnessCounts | undefined;
   const ids = new Map<string, string>();
@@ -236,6 +264,7 @@ export function runValidate(target: string, out: RunOutput): number {
     const display = path.relative(process.cwd(), f) || f;
     try {
       const loaded = loadLabFile(f, display);
+      good.push(loaded);
       const problems = lintLab(loaded);
       const c = fairnessCounts(loaded);
       counts = counts ? addCounts(counts, c) : c;
@@ -260,7 +289,12 @@ export function runValidate(target: string, out: RunOutput): number {
       out.write(e.problems.map(formatProblem).join('\n') + '\n');
     }
   }
+  if (course) courseProblems.push(...applyCourse(course, good).problems);
+  if (courseProblems.length) out.write(courseProblems.map(formatProblem).join('\n') + '\n');
+  else if (course) out.write(`✓ ${course.file} (course: ${course.manifest.sections.length} sections)\n`);
   if (counts) out.write(`\n${formatCounts(counts)}`);
-  out.write(`\n${files.length - bad} valid, ${bad} invalid\n`);
-  return bad ? 1 : 0;
+  out.write(
+    `\n${files.length - bad} valid, ${bad} invalid${courseProblems.length ? ', the course manifest has problems' : ''}\n`,
+  );
+  return bad || courseProblems.length ? 1 : 0;
 }

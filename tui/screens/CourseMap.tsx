@@ -1,12 +1,12 @@
 /** The course map: labs grouped by topic with minutes, needs, status and progress. */
 import type React from 'react';
 import { Box, Text } from 'ink';
-import type { LoadedLab } from '../../labs/index.js';
+import type { CourseInfo, LoadedLab } from '../../labs/index.js';
 import type { LabProgress } from '../../labs/index.js';
 import { fitWords, t } from '../text.js';
 import type { Theme } from '../theme.js';
 import { hintLine } from '../keys.js';
-import { needsColumn, orderLabs, statusText } from '../course.js';
+import { formatMinutes, needsColumn, orderLabs, statusText } from '../course.js';
 
 export interface CourseMapProps {
   labs: LoadedLab[];
@@ -16,11 +16,49 @@ export interface CourseMapProps {
   width: number;
   height: number;
   notices: string[];
+  /** The course manifest's paths and prerequisites. */
+  info?: CourseInfo;
+}
+
+/** The learning paths in words: the first one as a route, the others by name and time. */
+function pathLines(info: CourseInfo | undefined, labs: LoadedLab[], width: number): string[] {
+  const [first, ...others] = info?.paths ?? [];
+  if (!first) return [];
+  // Lab ids: short enough for the whole route to fit in two lines.
+  const known = first.labs.filter((id) => labs.some((x) => x.lab.id === id));
+  const route = `${first.title} path (${formatMinutes(first.minutes)}): ${known.join(' → ')}`;
+  const lines = fitWords(route, width, 2);
+  if (others.length)
+    lines.push(
+      ...fitWords(
+        `Other paths: ${others.map((p) => `${p.title} (${formatMinutes(p.minutes)})`).join(' · ')}`,
+        width,
+        1,
+      ),
+    );
+  return lines;
+}
+
+/** The selected lab's prerequisites, each ticked when done; a suggestion when one is not. */
+function prerequisiteLine(
+  info: CourseInfo | undefined,
+  labs: LoadedLab[],
+  progress: (id: string) => LabProgress,
+  id: string,
+) {
+  const req = info?.requires[id] ?? [];
+  if (!req.length) return '';
+  const parts = req.map((r) => {
+    const l = labs.find((x) => x.lab.id === r);
+    return { title: l ? t(l.lab.title) : r, done: progress(r).status === 'done' };
+  });
+  const todo = parts.find((p) => !p.done);
+  return `Take first: ${parts.map((p) => `${p.title}${p.done ? ' ✓' : ''}`).join(', ')}${todo ? ` — suggested: open ${todo.title} first` : ''}`;
 }
 
 const TAGLINE = 'A real Vault-compatible engine runs on your machine; every step checks what you actually did.';
 
-export function CourseMap({ labs, progress, selected, theme, width, height, notices }: CourseMapProps) {
+export function CourseMap({ labs, progress, selected, theme, width, height, notices, info }: CourseMapProps) {
   const ordered = orderLabs(labs);
   const titleWidth = Math.max(16, Math.min(44, width - 46));
   // A long title goes on to a second line under itself; the summary gets up to three lines.
@@ -83,10 +121,17 @@ export function CourseMap({ labs, progress, selected, theme, width, height, noti
       });
   });
   const sel = ordered[selected];
-  const summary = sel ? fitWords(t(sel.lab.summary), width - 2, summaryLines) : [];
+  const prereq = sel ? prerequisiteLine(info, labs, progress, sel.lab.id) : '';
+  const summary = sel
+    ? [...fitWords(t(sel.lab.summary), width - 2, summaryLines), ...(prereq ? fitWords(prereq, width - 2, 2) : [])]
+    : [];
+  const paths = pathLines(info, labs, width - 2);
   // Keep the selected lab in view when the list is taller than the window.
   const tagline = fitWords(TAGLINE, width - 2, 2);
-  const room = Math.max(4, height - 5 - tagline.length - notices.length - (summary.length ? summary.length + 1 : 0));
+  const room = Math.max(
+    4,
+    height - 5 - tagline.length - paths.length - notices.length - (summary.length ? summary.length + 1 : 0),
+  );
   const selRow = rows.findIndex((r) => r.lab === selected);
   let selEnd = selRow;
   while (rows[selEnd + 1]?.lab === selected) selEnd++;
@@ -100,6 +145,11 @@ export function CourseMap({ labs, progress, selected, theme, width, height, noti
       </Text>
       {tagline.map((line, i) => (
         <Text key={`g${i}`} color={theme.text.secondary} wrap="truncate">
+          {line}
+        </Text>
+      ))}
+      {paths.map((line, i) => (
+        <Text key={`p${i}`} color={theme.text.accent} wrap="truncate">
           {line}
         </Text>
       ))}

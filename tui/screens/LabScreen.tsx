@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import { t } from '../text.js';
 import type { LabController } from '../controller.js';
 import { paint, type Theme } from '../theme.js';
-import { activityLines, lessonLines } from '../components/lesson.js';
+import { activityLines, devLines, lessonLines, traceLines } from '../components/lesson.js';
 import { Spinner } from '../components/Spinner.js';
 import { FOCUS_LABEL, hintLine } from '../keys.js';
 import type { Layout } from '../layout.js';
@@ -17,6 +17,8 @@ export interface LabScreenProps {
   panel: Panel;
   scroll: number;
   noShell: boolean;
+  /** `vault-lab dev`: the lab file's state, above the lesson. */
+  dev?: string[];
 }
 
 function stepMarks(c: LabController, theme: Theme, width: number): string {
@@ -42,7 +44,7 @@ function stepMarks(c: LabController, theme: Theme, width: number): string {
   );
 }
 
-export function LabScreen({ c, theme, layout, focus, panel, scroll, noShell }: LabScreenProps) {
+export function LabScreen({ c, theme, layout, focus, panel, scroll, noShell, dev = [] }: LabScreenProps) {
   const s = c.session;
   const lab = c.lab;
   const width = layout.cols;
@@ -72,7 +74,13 @@ export function LabScreen({ c, theme, layout, focus, panel, scroll, noShell }: L
     : [];
   // The layout keeps 5 rows for the export lines; outside systems can add more.
   const lessonRows = Math.max(3, layout.lessonRows - Math.max(0, envLines.length - 5));
-  const all = panel === 'activity' ? activityLines(c.activity(), theme) : lessonLines(c, layout.lessonCols - 1, theme);
+  const all =
+    panel === 'activity'
+      ? activityLines(c.activity(), theme)
+      : [
+          ...devLines(dev, layout.lessonCols - 1, theme),
+          ...(panel === 'trace' ? traceLines(c, theme) : lessonLines(c, layout.lessonCols - 1, theme)),
+        ];
   const maxScroll = Math.max(0, all.length - lessonRows);
   // The feed follows its newest entry unless scrolled back.
   const top = panel === 'activity' ? Math.max(0, maxScroll - scroll) : Math.min(scroll, maxScroll);
@@ -104,7 +112,8 @@ export function LabScreen({ c, theme, layout, focus, panel, scroll, noShell }: L
   while (activityShown.length < layout.activityRows) activityShown.push('');
 
   const shell = c.pty ? c.pty.lines(focus === 'shell', theme.color, layout.shellRows) : [];
-  const paneTitle = panel === 'activity' ? ' · activity feed (a: lesson)' : '';
+  const paneTitle =
+    panel === 'activity' ? ' · activity feed (a: lesson)' : panel === 'trace' ? ' · check trace (c: lesson)' : '';
   const focusLabel = noShell ? '' : focus === 'shell' ? ' · [shell]' : ' · [lesson]';
   const rule = `── ${noShell ? 'your terminal' : 'shell'} ${focus === 'shell' ? '(typing goes here) ' : ''}`;
   const footer =

@@ -9,9 +9,11 @@ export interface ResultsProps {
   title: string;
   results: LabResults;
   theme: Theme;
+  /** The "next lab" suggestion. */
+  next?: string;
 }
 
-export function Results({ title, results, theme }: ResultsProps) {
+export function Results({ title, results, theme, next }: ResultsProps) {
   return (
     <Box flexDirection="column" paddingX={1}>
       <Text bold color={theme.text.title}>
@@ -25,6 +27,11 @@ export function Results({ title, results, theme }: ResultsProps) {
           </Text>
         ))}
       </Box>
+      {next && (
+        <Box marginTop={1}>
+          <Text>{next}</Text>
+        </Box>
+      )}
       <Box marginTop={1}>
         <Text color={theme.text.secondary}>{hintLine('results')}</Text>
       </Box>

@@ -6,10 +6,11 @@
  * see ./context.tsx. The lab runtime (engine, session, shell) is loaded only when a lab
  * opens, so the course map comes up fast.
  */
-import type { LoadedLab, ProgressStore } from '../../labs/index.js';
+import type { CourseInfo, LoadedLab, ProgressStore } from '../../labs/index.js';
 import type { ControllerOptions, LabController } from '../controller.js';
-import { orderLabs } from '../course.js';
-import { activityLines, lessonLines } from '../components/lesson.js';
+import { nextLab, nextLabText, orderLabs } from '../course.js';
+import { DevReloader, type DevSource } from './dev-reload.js';
+import { activityLines, devLines, lessonLines, traceLines } from '../components/lesson.js';
 import { layoutFor, type Layout } from '../layout.js';
 import type { Scope } from '../keys.js';
 import type { Theme } from '../theme.js';
@@ -33,13 +34,19 @@ export interface CourseUiProps {
   noShell: boolean;
   workspaceRoot: string;
   notices: string[];
+  /** The course manifest's paths and prerequisites, when the course has one. */
+  info?: CourseInfo;
   /** Lets the process entry stop a running lab on SIGTERM. */
   onController?: (c: LabController | null) => void;
   /** Fixed size (tests); otherwise the terminal's, following resizes. */
   size?: { cols: number; rows: number };
   /** Passed to each lab controller (tests). */
   controllerOptions?: Partial<ControllerOptions>;
+  /** `vault-lab dev`: the one lab opens at once and follows its file (see ../dev.ts). */
+  dev?: DevSource;
 }
+
+export type { DevLoad, DevSource } from './dev-reload.js';
 
 /** What the screens read: the UI state, the course, the open lab and the layout. */
 export interface UiSnapshot extends UiState {
@@ -49,6 +56,9 @@ export interface UiSnapshot extends UiState {
   theme: Theme;
   noShell: boolean;
   notices: string[];
+  info?: CourseInfo;
+  /** `vault-lab dev`: the file's state (reloaded, or its problems with the last good lab kept). */
+  dev: string[];
   controller: LabController | null;
   scope: Exclude<Scope, 'any'>;
   cols: number;
@@ -78,7 +88,8 @@ export function factsOf(c: LabController): LabFacts {
 }
 
 export class UiStore implements UiActions {
-  readonly labs: LoadedLab[];
+  labs: LoadedLab[];
+  private devLines: string[] = [];
   private ui: UiState;
   private controller: LabController | null = null;
   private stepIndex: number | undefined;
@@ -96,6 +107,32 @@ export class UiStore implements UiActions {
     this.labs = orderLabs(props.labs);
     this.ui = initialState(this.labFacts());
     this.snapshot = this.build();
+    if (props.dev) {
+      const dev = props.dev;
+      const reloader = new DevReloader(dev, {
+        current: () => this.controller,
+        replace: (l) => {
+          this.labs = [l];
+          this.controller = null;
+        },
+        open: (l, extra) => this.openLab(l, false, extra),
+        keepView: () => {
+          const keep = this.ui;
+          return () => {
+            this.ui = { ...this.ui, panel: keep.panel, focus: keep.focus };
+            this.controller?.setTracing(keep.panel === 'trace');
+          };
+        },
+        show: (lines) => {
+          this.devLines = lines;
+          this.changed();
+        },
+        lines: () => this.devLines,
+        sessionOptions: () => this.props.controllerOptions?.sessionOptions ?? {},
+      });
+      dev.subscribe((l) => reloader.onLoad(l));
+      queueMicrotask(() => void this.openLab(this.labs[0], false, { workspaceRoot: dev.workspaceFor(0) }));
+    }
   }
 
   /** Ink's exit, called once the open lab has stopped after a quit. */
@@ -122,6 +159,7 @@ export class UiStore implements UiActions {
       rest = r.rest;
       for (const e of r.effects) this.run(e);
     }
+    this.controller?.setTracing(this.ui.panel === 'trace');
     if (this.ui !== before) this.changed();
   };
 
@@ -149,7 +187,13 @@ export class UiStore implements UiActions {
 
   private paneLines(c: LabController, panel: Panel, lessonCols: number): string[] {
     const { theme } = this.props;
-    return panel === 'activity' ? activityLines(c.activity(), theme) : lessonLines(c, lessonCols - 1, theme);
+    const lines =
+      panel === 'activity'
+        ? activityLines(c.activity(), theme)
+        : panel === 'trace'
+          ? traceLines(c, theme)
+          : lessonLines(c, lessonCols - 1, theme);
+    return panel === 'activity' ? lines : [...devLines(this.devLines, lessonCols - 1, theme), ...lines];
   }
 
   private labFacts(): InputContext['labs'] {
@@ -249,7 +293,11 @@ export class UiStore implements UiActions {
     this.exit();
   }
 
-  private async openLab(l: LoadedLab, resume: boolean) {
+  private async openLab(
+    l: LoadedLab,
+    resume: boolean,
+    extra: Partial<ControllerOptions> = {},
+  ): Promise<LabController | undefined> {
     if (this.opening) return;
     this.opening = true;
     try {
@@ -272,15 +320,19 @@ export class UiStore implements UiActions {
         store,
         workspaceRoot,
         resume,
+        suggestNext: () => nextLabText(nextLab(this.props.info, this.labs, store, l.lab.id)),
         ...(controllerOptions ?? {}),
+        ...extra,
       });
       c.on('update', () => this.onUpdate(c));
       this.controller = c;
       this.props.onController?.(c);
       this.stepIndex = c.session.stepIndex;
       this.ui = labOpened(this.ui, noShell);
+      c.setTracing(this.ui.panel === 'trace');
       this.changed();
       void c.start();
+      return c;
     } finally {
       this.opening = false;
     }
@@ -320,6 +372,8 @@ export class UiStore implements UiActions {
       progress: store,
       theme,
       noShell,
+      info: this.props.info,
+      dev: this.devLines,
       notices: this.openError ? [...notices, this.openError] : notices,
       controller: c,
       scope: scopeOf(this.ui, c ? factsOf(c) : null),
