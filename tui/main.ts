@@ -55,7 +55,7 @@ async function loadCourse(o: CourseOptions): Promise<Course | string> {
     return `cannot read labs from ${o.labsDir}`;
   }
   const notices: string[] = [];
-  const course = await applyCourseManifest(o.labsDir, loaded.labs, path.join(data, 'cache', 'course.json'));
+  const course = await applyCourseManifest(o.labsDir, loaded.labs, path.join(cacheDir(), 'course.json'));
   if (course) notices.push(...course.problems.map((p) => `course manifest: ${p}`));
   for (const e of loaded.errors)
     for (const p of e.problems) notices.push(`skipped a broken lab: ${formatProblem(p).split('\n')[0]}`);

@@ -6,19 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../engine/index.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../../labs/providers/kubernetes/simulated.js';
 import { devEngine, http } from '../support/engine.js';
+import { k8sRequest } from '../kubernetes/https.js';
 
 let engine: Engine;
 let cluster: SimulatedCluster;
 let accessor = '';
 
-async function k8s(method: string, p: string, body?: unknown) {
-  const r = await fetch(cluster.url + p, {
-    method,
-    headers: { Authorization: `Bearer ${cluster.adminToken}`, 'Content-Type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: r.status, body: (await r.json()) as any };
-}
+const k8s = (method: string, p: string, body?: unknown) => k8sRequest(cluster, method, p, body, cluster.adminToken);
 const login = (role: string, jwt: string) =>
   http(engine, 'POST', 'auth/kubernetes/login', { token: null, body: { role, jwt } });
 
@@ -37,7 +31,7 @@ beforeAll(async () => {
   const reviewer = await cluster.issueToken('default', 'vault-reviewer', { expirationSeconds: 86400 });
   await http(engine, 'POST', 'sys/auth/kubernetes', { body: { type: 'kubernetes' } });
   await http(engine, 'POST', 'auth/kubernetes/config', {
-    body: { kubernetes_host: cluster.url, token_reviewer_jwt: reviewer },
+    body: { kubernetes_host: cluster.url, kubernetes_ca_cert: cluster.caPem, token_reviewer_jwt: reviewer },
   });
   for (const [role, source] of [
     ['by-uid', 'serviceaccount_uid'],

@@ -56,7 +56,7 @@ describe.runIf(has('bash'))('bash completion', () => {
     );
     expect(complete('vault-lab', '')).not.toContain('__schema');
     expect(complete('vault-lab', 'help', 'va')).toEqual(['validate']);
-    expect(complete('vault-lab', '--')).toEqual(['--help', '--labs', '--no-shell', '--plain', '--version']);
+    expect(complete('vault-lab', '--')).toEqual(['--course', '--help', '--labs', '--no-shell', '--plain', '--version']);
     expect(complete('vault-lab', '--labs', 'co')).toEqual(['course']);
   });
 
