@@ -17,7 +17,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import readline from 'node:readline';
 import { userError } from '../sdk/errors.js';
-import type { AuditSink } from './devices.js';
 
 /** The sockets Vault's syslog writer tries, in order. */
 export const SYSTEM_SYSLOG_PATHS = ['/dev/log', '/var/run/syslog', '/var/run/log'];
@@ -76,7 +75,13 @@ function answers(socket: string): Promise<boolean | 'no-logger'> {
   });
 }
 
-export async function syslogSink(options: Record<string, string>, ctx: SyslogContext = {}): Promise<AuditSink> {
+/** An audit sink (devices.ts' `AuditSink`, spelled out here so the two files do not import each other). */
+export interface SyslogSink {
+  write(line: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function syslogSink(options: Record<string, string>, ctx: SyslogContext = {}): Promise<SyslogSink> {
   const facility = (options.facility ?? 'AUTH').toUpperCase();
   if (!FACILITIES.includes(facility))
     throw creationError(`error creating syslogger: invalid syslog facility: ${facility}`);
