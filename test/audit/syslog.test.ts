@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../engine/index.js';
 import { type SyslogSystem, startSyslog } from '../../labs/providers/syslog/index.js';
 import { devEngine, http, nodeVault, VAULT_LAB_JS, vault } from '../support/engine.js';
+import { ONE_STEP, session } from '../labs/helpers.js';
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -248,5 +249,23 @@ describe('syslog audit device through the CLI', () => {
     const msgs = await received(r, (m) => m.some((x) => x.entry.request?.path === 'sys/mounts'));
     const m = msgs.find((x) => x.entry.request?.path === 'sys/mounts');
     expect(m).toMatchObject({ pri: 38, tag: 'vault', pid: child.pid });
+  });
+});
+
+describe('needs: [syslog] in a lab', () => {
+  it("points the lab engine at the session's own receiver and removes it when the session stops", async () => {
+    const s = await session(ONE_STEP('- request: { path: sys/mounts }', 'needs: [engine, syslog]'));
+    cleanup.push(() => s.stop());
+    const env = s.env();
+    expect(env.LAB_SYSLOG_FILE).toBe(path.join(s.workspace, 'syslog.log'));
+    expect(env.VAULT_LAB_SYSLOG_SOCKET).toBeUndefined();
+    const on = await s.runCommand('vault audit enable syslog tag=vault facility=AUTH && vault secrets list >/dev/null');
+    expect(on.output).toContain('Success! Enabled the syslog audit device at: syslog/');
+    const grep = await s.runCommand('grep -c \'"path":"sys/mounts"\' "$LAB_SYSLOG_FILE"');
+    expect(Number(grep.output.trim())).toBeGreaterThanOrEqual(2);
+    const sock = env.LAB_SYSLOG_SOCKET;
+    expect(fs.statSync(sock).isSocket()).toBe(true);
+    await s.stop();
+    expect(fs.existsSync(sock)).toBe(false);
   });
 });
