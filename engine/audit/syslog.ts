@@ -58,7 +58,7 @@ export interface SyslogContext {
 /** Longest entry handed to logger; longer ones fail (no datagram carries them anyway). */
 const MAX_ENTRY = 1 << 20;
 const WRITE_TIMEOUT_MS = 5000;
-const LOGGER_ENV = { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', LC_ALL: 'C' };
+const LOGGER_ENV = { PATH: process.env.PATH || '/usr/bin:/bin', LC_ALL: 'C' };
 
 const creationError = (why: string) =>
   userError(`failed to create audit device: error configuring sink node: event.NewSyslogSink: ${why}`);
@@ -117,22 +117,24 @@ export async function syslogSink(options: Record<string, string>, ctx: SyslogCon
     warning?: string;
     timer: NodeJS.Timeout;
   }
-  let child: ChildProcess | null = null;
-  let starting: Promise<ChildProcess> | null = null;
-  let pending: Pending[] = [];
+  /** One logger process and the entries it has not acknowledged yet, oldest first. */
+  interface Writer {
+    proc: ChildProcess;
+    pending: Pending[];
+  }
+  let child: Writer | null = null;
+  let starting: Promise<Writer> | null = null;
   let closed = false;
 
-  const failAll = (why: string) => {
-    const all = pending;
-    pending = [];
-    for (const p of all) {
+  const failAll = (w: Writer, why: string) => {
+    for (const p of w.pending.splice(0)) {
       clearTimeout(p.timer);
       p.reject(new Error(`error writing to syslog: ${p.warning ?? why}`));
     }
   };
 
-  const start = (): ChildProcess => {
-    const c = spawn(
+  const start = (): Writer => {
+    const proc = spawn(
       'logger',
       [
         ...['-u', socket, '--socket-errors=on', '-s', '-S', String(MAX_ENTRY), `--id=${process.pid}`],
@@ -140,29 +142,30 @@ export async function syslogSink(options: Record<string, string>, ctx: SyslogCon
       ],
       { stdio: ['pipe', 'ignore', 'pipe'], env: LOGGER_ENV },
     );
+    const w: Writer = { proc, pending: [] };
     let last = '';
-    readline.createInterface({ input: c.stderr! }).on('line', (line) => {
+    readline.createInterface({ input: proc.stderr! }).on('line', (line) => {
       if (line.startsWith('logger: ')) {
         last = line.slice('logger: '.length);
-        if (pending[0] && !pending[0].warning) pending[0].warning = last;
+        if (w.pending[0] && !w.pending[0].warning) w.pending[0].warning = last;
         return;
       }
       // The echo of one message: it was handed to the socket, or failed with the warning before it.
-      const p = pending.shift();
+      const p = w.pending.shift();
       if (!p) return;
       clearTimeout(p.timer);
       if (p.warning) p.reject(new Error(`error writing to syslog: ${p.warning}`));
       else p.resolve();
     });
-    c.stdin!.on('error', () => undefined);
+    proc.stdin!.on('error', () => undefined);
     const gone = () => {
-      if (child === c) child = null;
-      failAll(last || 'the syslog writer stopped');
+      if (child === w) child = null;
+      failAll(w, last || 'the syslog writer stopped');
     };
-    c.once('exit', gone);
-    c.once('error', gone);
-    child = c;
-    return c;
+    proc.once('exit', gone);
+    proc.once('error', gone);
+    child = w;
+    return w;
   };
 
   return {
@@ -188,18 +191,18 @@ export async function syslogSink(options: Record<string, string>, ctx: SyslogCon
         const timer = setTimeout(() => {
           // A daemon that stopped reading blocks the writer: start over with a fresh one.
           if (child === c) child = null;
-          c.kill('SIGKILL');
-          failAll('timed out');
+          c.proc.kill('SIGKILL');
+          failAll(c, 'timed out');
         }, WRITE_TIMEOUT_MS);
         timer.unref?.();
-        pending.push({ resolve, reject, timer });
-        c.stdin!.write(`${msg}\n`);
+        c.pending.push({ resolve, reject, timer });
+        c.proc.stdin!.write(`${msg}\n`);
       });
     },
     async close() {
       if (closed) return;
       closed = true;
-      const c = child;
+      const c = child?.proc;
       child = null;
       if (!c || c.exitCode !== null || c.signalCode !== null) return;
       const exited = new Promise((r) => c.once('exit', r));
