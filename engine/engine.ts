@@ -15,6 +15,7 @@ import { FileStorage } from './physical/file.js';
 import { BarrierStorage } from './physical/barrier.js';
 import { SealManager } from './physical/seal.js';
 import { AuditManager } from './audit/manager.js';
+import type { SyslogContext } from './audit/syslog.js';
 import type { EngineResponse, Operation } from './sdk/types.js';
 import { listen } from './http/server.js';
 import { systemBackend, type SysExtension } from './system/index.js';
@@ -50,6 +51,12 @@ export interface EngineOptions {
    * uses its process's; a lab passes the learner's workspace. Default `process.cwd()`.
    */
   workDir?: string;
+  /**
+   * Where a `syslog` audit device looks for a daemon: `env` is read for `VAULT_LAB_SYSLOG_SOCKET`
+   * (default `process.env`; a lab passes its receiver's socket), `systemPaths` are tried after it
+   * (default Vault's /dev/log, /var/run/syslog, /var/run/log).
+   */
+  syslog?: SyslogContext;
 }
 
 export interface EngineRequestInput {
@@ -128,7 +135,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   const ttls = core.mounts.systemTTLs;
   if (opts.maxLeaseTTL) ttls.maxTTL = opts.maxLeaseTTL;
   if (opts.defaultLeaseTTL) ttls.defaultTTL = Math.min(opts.defaultLeaseTTL, ttls.maxTTL);
-  const audits = new AuditManager(core.audit, core.view('core/'), opts.workDir ?? process.cwd());
+  const audits = new AuditManager(core.audit, core.view('core/'), opts.workDir ?? process.cwd(), opts.syslog);
   core.audits = audits;
 
   const mountIdentity = () =>

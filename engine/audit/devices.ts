@@ -4,6 +4,7 @@
  *   are special paths as in Vault.
  * - `socket`: one JSON line per entry over TCP to a loopback address, reconnecting once
  *   when the connection dropped.
+ * - `syslog`: the local syslog daemon (syslog.ts).
  * A sink that cannot write throws, so the broker can fail the request closed.
  */
 import fs from 'node:fs';
@@ -12,6 +13,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { parseDuration } from '../sdk/duration.js';
 import { userError } from '../sdk/errors.js';
+import { type SyslogContext, syslogSink } from './syslog.js';
 
 export interface AuditSink {
   write(line: string): Promise<void>;
@@ -31,6 +33,8 @@ export function parseBoolOption(name: string, v: string | undefined, def: boolea
 /** Where a sink runs: the directory a relative `file_path` resolves against. */
 export interface SinkContext {
   workDir: string;
+  /** Where a `syslog` device looks for a daemon. */
+  syslog?: SyslogContext;
 }
 
 export async function fileSink(options: Record<string, string>, ctx: SinkContext): Promise<AuditSink> {
@@ -169,4 +173,5 @@ export async function socketSink(options: Record<string, string>): Promise<Audit
 export const SINK_TYPES: Record<string, (o: Record<string, string>, ctx: SinkContext) => Promise<AuditSink>> = {
   file: fileSink,
   socket: socketSink,
+  syslog: (o, ctx) => syslogSink(o, ctx.syslog),
 };

@@ -13,6 +13,7 @@ import { userError, VaultError } from '../sdk/errors.js';
 import { uuid } from '../sdk/ids.js';
 import { formatEntry, type FormatOptions, hmacValue } from './format.js';
 import { type AuditSink, parseBoolOption, SINK_TYPES } from './devices.js';
+import type { SyslogContext } from './syslog.js';
 
 export interface AuditTableEntry {
   /** With trailing slash. */
@@ -44,11 +45,13 @@ export class AuditManager {
    * @param broker where the core offers every entry (this registers itself there)
    * @param store the barrier-protected view holding the device table (`core/`)
    * @param workDir the directory a relative `file_path` resolves against (Vault: its own working directory)
+   * @param syslog where a `syslog` device looks for a daemon (`VAULT_LAB_SYSLOG_SOCKET`, then /dev/log …)
    */
   constructor(
     broker: { devices: AuditDevice[] },
     private readonly store: StorageView,
     private readonly workDir: string = process.cwd(),
+    private readonly syslog: SyslogContext = {},
   ) {
     broker.devices.push({
       path: 'audit-devices',
@@ -82,7 +85,7 @@ export class AuditManager {
       elideListResponses: parseBoolOption('elide_list_responses', o.elide_list_responses, false),
       memo: new Map(),
     };
-    return { entry, sink: await make(o, { workDir: this.workDir }), fmt };
+    return { entry, sink: await make(o, { workDir: this.workDir, syslog: this.syslog }), fmt };
   }
 
   /** Opens every stored device (unseal, or start of a dev server). */

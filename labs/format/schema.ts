@@ -451,7 +451,7 @@ export const Lab = z
       ),
     tags: z.array(z.string()).default([]),
     version: z.string().default('1').describe("The lab's own version; bump it when steps change."),
-    needs: z.array(z.enum(['engine', 'postgres', 'kubernetes', 'sshd', 'oathtool'])).default(['engine']),
+    needs: z.array(z.enum(['engine', 'postgres', 'kubernetes', 'sshd', 'oathtool', 'syslog'])).default(['engine']),
     engine: z
       .object({ mode: z.enum(['dev']).default('dev'), kv_version: z.enum(['1', '2']).default('2') })
       .strict()

@@ -5,3 +5,4 @@ import './postgres/index.js';
 import './kubernetes/index.js';
 import './ssh/index.js';
 import './oathtool/index.js';
+import './syslog/index.js';

@@ -4,7 +4,7 @@
  * to lab setup, and stops it when the session ends — leaving nothing behind.
  */
 
-export type NeedKind = 'postgres' | 'kubernetes' | 'sshd' | 'oathtool';
+export type NeedKind = 'postgres' | 'kubernetes' | 'sshd' | 'oathtool' | 'syslog';
 
 /** One started system, as the session sees it. */
 export interface ProvidedSystem {
@@ -20,6 +20,11 @@ export interface ProvidedSystem {
    * checks use. Optional so systems without a database need not implement it.
    */
   query?(sql: string, params?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
+  /**
+   * Settings for the lab's own engine, read where it would read its process environment
+   * (the syslog receiver's socket as `VAULT_LAB_SYSLOG_SOCKET`).
+   */
+  engineEnv?: Record<string, string>;
   /** Folders to put on the learner's PATH (after our `vault`), e.g. a cluster client. */
   path?: string[];
   /** Saves the system's state as the current step's starting point (a step begins). */

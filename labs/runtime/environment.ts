@@ -126,7 +126,7 @@ export abstract class LabEnvironment extends EventEmitter {
     const { prefer, systems: given, labDir } = this.opts;
     await provisionSystems(this.lab, this.systems, { workspace: this.workspace, progress, prefer, given });
     progress('starting the engine…');
-    this.engine = await startLabEngine(this.lab, this.opts.engine, this.workspace);
+    this.engine = await startLabEngine(this.lab, this.opts.engine, this.workspace, this.systems);
     this.checkerToken = await createCheckerToken(this.engine);
     this.control = new ControlServer({
       command: (line, exit) => this.recordCommand(line, exit, 'shell'),

@@ -11,6 +11,7 @@ const NEED_LABELS: Record<NeedKind, string> = {
   kubernetes: 'Kubernetes',
   sshd: 'OpenSSH sshd',
   oathtool: 'oathtool',
+  syslog: 'a syslog receiver',
 };
 
 export interface ProvisionOptions {
@@ -47,12 +48,20 @@ export async function provisionSystems(lab: Lab, systems: ProvidedSystem[], opts
 }
 
 /**
- * The lab's engine: dev mode, listening on a free loopback port, KV v1 when the lab asks, and
- * working in the learner's workspace (a relative audit `file_path` lands there).
+ * The lab's engine: dev mode, listening on a free loopback port, KV v1 when the lab asks,
+ * working in the learner's workspace (a relative audit `file_path` lands there), and told
+ * the settings its outside systems give it (a syslog receiver's socket).
  */
-export function startLabEngine(lab: Lab, overrides: Partial<EngineOptions> = {}, workspace?: string): Promise<Engine> {
+export function startLabEngine(
+  lab: Lab,
+  overrides: Partial<EngineOptions> = {},
+  workspace?: string,
+  systems: ProvidedSystem[] = [],
+): Promise<Engine> {
   const kv1 = lab.engine.kv_version === '1';
-  return startEngine({ dev: true, listen: '127.0.0.1:0', devKvV1: kv1, workDir: workspace, ...overrides });
+  const engineEnv = Object.assign({}, ...systems.map((s) => s.engineEnv ?? {}));
+  const syslog = Object.keys(engineEnv).length ? { env: { ...process.env, ...engineEnv } } : undefined;
+  return startEngine({ dev: true, listen: '127.0.0.1:0', devKvV1: kv1, workDir: workspace, syslog, ...overrides });
 }
 
 /** A root token of the session's own, so its reads are told apart from the learner's (observer.ts leaves them out). */
