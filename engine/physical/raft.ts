@@ -1,0 +1,131 @@
+/**
+ * `storage "raft"` for ONE node. This is not a Raft consensus implementation: there is no
+ * log replication, no election and no second node. The data is the file storage backend
+ * (one file per key, fsync'd) kept in raft's folder layout, so the server can answer the
+ * single-node raft APIs (configuration, snapshots, autopilot) the way Vault does:
+ *
+ *   <path>/vault.db/          the state (Vault: the FSM's bolt file)
+ *   <path>/raft/raft.db       term and index of this node (Vault: the raft log)
+ *   <path>/raft/snapshots/    created for the layout; snapshots are streamed, not kept
+ *   <path>/node-id            the node id when the config has none
+ *
+ * A cluster of several nodes is the job of the distributed engine (the target-mode issue).
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Storage } from '../sdk/storage.js';
+import { FileStorage } from './file.js';
+
+export interface RaftOptions {
+  path: string;
+  nodeId?: string;
+  /** `cluster_addr` of the config, e.g. `https://127.0.0.1:8201`. */
+  clusterAddr: string;
+}
+
+export class RaftStorage implements Storage {
+  readonly kind = 'raft';
+  /** The commit index: grows with every applied write. */
+  index: number;
+  private saveTimer: NodeJS.Timeout | undefined;
+  readonly startedAt = new Date();
+
+  private constructor(
+    private readonly fsm: FileStorage,
+    readonly dir: string,
+    readonly nodeId: string,
+    /** host:port of the cluster address. */
+    readonly address: string,
+    readonly term: number,
+    index: number,
+  ) {
+    this.index = index;
+  }
+
+  /**
+   * Opens a node's folder; the folder itself must exist, as Vault requires.
+   * @throws Error with Vault's wording when it does not.
+   */
+  static async open(o: RaftOptions, fileOpts: { cache?: number } = {}): Promise<RaftStorage> {
+    const dir = path.resolve(o.path);
+    if (!fs.existsSync(dir))
+      throw new Error(
+        `failed to create fsm: failed to open bolt file: open ${path.join(dir, 'vault.db')}: no such file or directory`,
+      );
+    let nodeId = o.nodeId;
+    const idFile = path.join(dir, 'node-id');
+    if (!nodeId) {
+      nodeId = fs.existsSync(idFile) ? fs.readFileSync(idFile, 'utf8').trim() : '';
+      if (!nodeId) {
+        nodeId = randomUUID();
+        await fsp.writeFile(idFile, nodeId, { mode: 0o600 });
+      }
+    }
+    await fsp.mkdir(path.join(dir, 'raft', 'snapshots'), { recursive: true, mode: 0o700 });
+    const logFile = path.join(dir, 'raft', 'raft.db');
+    let term = 0;
+    let index = 0;
+    try {
+      const saved = JSON.parse(await fsp.readFile(logFile, 'utf8')) as { term?: number; index?: number };
+      term = Number(saved.term) || 0;
+      index = Number(saved.index) || 0;
+    } catch {
+      // First start: term 0, index 0.
+    }
+    const fsm = await FileStorage.open(path.join(dir, 'vault.db'), fileOpts);
+    const address = o.clusterAddr.replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');
+    // A single node elects itself at every start: a new term.
+    const s = new RaftStorage(fsm, dir, nodeId, address, term + 1, index + 1);
+    await s.saveLog();
+    return s;
+  }
+
+  private async saveLog(): Promise<void> {
+    const file = path.join(this.dir, 'raft', 'raft.db');
+    const tmp = `${file}.tmp`;
+    await fsp.writeFile(tmp, JSON.stringify({ term: this.term, index: this.index }), { mode: 0o600 });
+    await fsp.rename(tmp, file);
+  }
+
+  /** Counts a write and saves term/index a moment later (one save per burst). */
+  private applied() {
+    this.index++;
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.saveLog().catch(() => undefined);
+    }, 1000);
+    this.saveTimer.unref();
+  }
+
+  /** Saves term/index now (at shutdown). */
+  async close(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    await this.saveLog().catch(() => undefined);
+  }
+
+  get(key: string) {
+    return this.fsm.get(key);
+  }
+  async put(key: string, value: Buffer) {
+    await this.fsm.put(key, value);
+    this.applied();
+  }
+  async delete(key: string) {
+    await this.fsm.delete(key);
+    this.applied();
+  }
+  list(prefix: string) {
+    return this.fsm.list(prefix);
+  }
+  entries() {
+    return this.fsm.entries();
+  }
+  async replaceAll(entries: Array<[string, Buffer]>) {
+    await this.fsm.replaceAll(entries);
+    this.applied();
+  }
+}
