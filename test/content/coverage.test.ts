@@ -99,7 +99,9 @@ describe('content/coverage.yaml', { timeout: 120_000 }, () => {
     g.untyped = 'too-hard';
     g.reason = 'Another made-up reason for the test.';
     const p = coverageProblems(c, labs);
-    expect(p).toContainEqual(expect.stringMatching(/family "vault kv list": [a-z-]+\/[a-z-]+ types it; mark it taught/));
+    expect(p).toContainEqual(
+      expect.stringMatching(/family "vault kv list": [a-z-]+\/[a-z-]+ types it; mark it taught/),
+    );
     expect(p).toContainEqual(expect.stringContaining('only aws and deployment families may stay untyped'));
   });
 });
