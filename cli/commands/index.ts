@@ -53,6 +53,7 @@ import { leaseRevoke } from './lease/revoke.js';
 import { operatorInit } from './operator/init.js';
 import { operatorUnseal } from './operator/unseal.js';
 import { operatorSeal } from './operator/seal.js';
+import { operatorRekey } from './operator/rekey.js';
 import {
   operatorRaftAutopilotState,
   operatorRaftListPeers,
@@ -114,6 +115,7 @@ export const COMMANDS: Command[] = [
   operatorInit,
   operatorUnseal,
   operatorSeal,
+  operatorRekey,
   operatorRaftListPeers,
   operatorRaftSnapshotSave,
   operatorRaftSnapshotRestore,
