@@ -8,6 +8,7 @@
  *   <path>/raft/raft.db       term and index of this node (Vault: the raft log)
  *   <path>/raft/snapshots/    created for the layout; snapshots are streamed, not kept
  *   <path>/node-id            the node id when the config has none
+ *   <path>/vault.db.restore/  a restore being written (swapped in by rename)
  *
  * A cluster of several nodes is the job of the distributed engine (the target-mode issue).
  */
@@ -35,7 +36,8 @@ export class RaftStorage implements Storage {
   readonly startedAt = new Date();
 
   private constructor(
-    private readonly fsm: FileStorage,
+    private fsm: FileStorage,
+    private readonly fileOpts: { cache?: number },
     readonly dir: string,
     readonly nodeId: string,
     /** host:port of the cluster address. */
@@ -76,10 +78,11 @@ export class RaftStorage implements Storage {
     } catch {
       // First start: term 0, index 0.
     }
+    await finishSwap(dir);
     const fsm = await FileStorage.open(path.join(dir, 'vault.db'), fileOpts);
     const address = o.clusterAddr.replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');
     // A single node elects itself at every start: a new term.
-    const s = new RaftStorage(fsm, dir, nodeId, address, term + 1, index + 1);
+    const s = new RaftStorage(fsm, fileOpts, dir, nodeId, address, term + 1, index + 1);
     await s.saveLog();
     return s;
   }
@@ -128,8 +131,48 @@ export class RaftStorage implements Storage {
   entries() {
     return this.fsm.entries();
   }
+  /**
+   * Installs a whole new state (a snapshot restore) atomically, as raft swaps its FSM: the
+   * entries are written to a fresh folder, which then replaces `vault.db` by rename. A crash
+   * leaves either the old state or the new one (see finishSwap).
+   */
   async replaceAll(entries: Array<[string, Buffer]>) {
-    await this.fsm.replaceAll(entries);
+    const cur = path.join(this.dir, 'vault.db');
+    const next = path.join(this.dir, 'vault.db.restore');
+    const old = path.join(this.dir, 'vault.db.old');
+    await fsp.rm(next, { recursive: true, force: true });
+    const fresh = await FileStorage.open(next);
+    // A few writes at a time: each one is fsync'd.
+    for (let i = 0; i < entries.length; i += 16)
+      await Promise.all(entries.slice(i, i + 16).map(([k, v]) => fresh.put(k, v)));
+    await fsp.rm(old, { recursive: true, force: true });
+    await fsp.rename(cur, old);
+    await fsp.rename(next, cur);
+    await syncDir(this.dir);
+    this.fsm = await FileStorage.open(cur, this.fileOpts);
+    await fsp.rm(old, { recursive: true, force: true });
     this.applied();
+  }
+}
+
+/**
+ * Completes or rolls back a restore a crash interrupted: with `vault.db` gone the new state
+ * (`vault.db.restore`) was complete and takes its place; with `vault.db` present, a
+ * half-written `vault.db.restore` is dropped. A left-over `vault.db.old` is removed.
+ */
+async function finishSwap(dir: string): Promise<void> {
+  const cur = path.join(dir, 'vault.db');
+  const next = path.join(dir, 'vault.db.restore');
+  if (!fs.existsSync(cur) && fs.existsSync(next)) await fsp.rename(next, cur);
+  else await fsp.rm(next, { recursive: true, force: true });
+  await fsp.rm(path.join(dir, 'vault.db.old'), { recursive: true, force: true });
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await fsp.open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }

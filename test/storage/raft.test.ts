@@ -11,6 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startEngine, type Engine } from '../../engine/index.js';
+import { FileStorage } from '../../engine/physical/file.js';
+import { RaftStorage } from '../../engine/physical/raft.js';
 import { vault, VAULT_LAB_JS } from '../support/engine.js';
 
 const dirs: string[] = [];
@@ -275,6 +277,38 @@ describe('storage "raft" (single node)', () => {
     expect((await api(e.url, 'GET', 'sys/storage/raft/configuration', root)).json.data.config.servers[0].node_id).toBe(
       'n1',
     );
+  });
+
+  it('a restore swaps the state in whole: a crash mid-restore leaves the old state or the new one', async () => {
+    const dir = tmp();
+    const opts = { path: dir, nodeId: 'n1', clusterAddr: 'https://127.0.0.1:8201' };
+    let s = await RaftStorage.open(opts);
+    await s.put('a', Buffer.from('old'));
+    await s.put('gone', Buffer.from('x'));
+    await s.replaceAll([
+      ['a', Buffer.from('new')],
+      ['b', Buffer.from('2')],
+    ]);
+    expect((await s.entries()).map(([k, v]) => `${k}=${v}`)).toEqual(['a=new', 'b=2']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['raft', 'vault.db']);
+    await s.close();
+
+    // Crash while the new state was being written: the old one stays, the half-written one goes.
+    const half = await FileStorage.open(path.join(dir, 'vault.db.restore'));
+    await half.put('a', Buffer.from('half'));
+    s = await RaftStorage.open(opts);
+    expect((await s.get('a'))?.toString()).toBe('new');
+    expect(fs.existsSync(path.join(dir, 'vault.db.restore'))).toBe(false);
+    await s.close();
+
+    // Crash between the two renames: the complete new state takes its place.
+    const next = await FileStorage.open(path.join(dir, 'vault.db.restore'));
+    await next.put('c', Buffer.from('3'));
+    fs.renameSync(path.join(dir, 'vault.db'), path.join(dir, 'vault.db.old'));
+    s = await RaftStorage.open(opts);
+    expect((await s.entries()).map(([k]) => k)).toEqual(['c']);
+    expect(fs.existsSync(path.join(dir, 'vault.db.old'))).toBe(false);
+    await s.close();
   });
 
   it('answers 400 "raft storage is not in use" on other storage; the CLI says what failed', async () => {
