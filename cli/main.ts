@@ -29,12 +29,12 @@ function groupUsage(group: string): string {
 }
 
 function find(argv: string[]): { cmd?: Command; rest: string[]; group?: string } {
-  for (let n = Math.min(3, argv.length); n >= 1; n--) {
+  for (let n = Math.min(4, argv.length); n >= 1; n--) {
     const name = argv.slice(0, n).join(' ');
     const cmd = COMMANDS.find((c) => c.name === name);
     if (cmd) return { cmd, rest: argv.slice(n) };
   }
-  for (let n = Math.min(2, argv.length); n >= 1; n--) {
+  for (let n = Math.min(3, argv.length); n >= 1; n--) {
     const name = argv.slice(0, n).join(' ');
     if (GROUPS[name]) return { group: name, rest: argv.slice(n) };
   }

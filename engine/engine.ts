@@ -14,6 +14,9 @@ import { MemoryStorage } from './physical/memory.js';
 import { FileStorage } from './physical/file.js';
 import { BarrierStorage } from './physical/barrier.js';
 import { SealManager } from './physical/seal.js';
+import { RaftStorage } from './physical/raft.js';
+import { raftControl } from './raft-control.js';
+import { raftPaths, type RaftControl } from './system/raft.js';
 import { AuditManager } from './audit/manager.js';
 import type { SyslogContext } from './audit/syslog.js';
 import type { EngineResponse, Operation } from './sdk/types.js';
@@ -31,7 +34,12 @@ export interface EngineOptions {
   /** `host:port` (loopback only) or false for in-process only. Default `127.0.0.1:0`. */
   listen?: string | false;
   /** `file` storage starts sealed behind a Shamir seal and an encrypting barrier. */
-  storage?: { kind: 'memory' } | { kind: 'custom'; storage: Storage } | { kind: 'file'; path: string };
+  storage?:
+    | { kind: 'memory' }
+    | { kind: 'custom'; storage: Storage }
+    | { kind: 'file'; path: string }
+    /** One node; `cluster_addr` is required as in Vault. */
+    | { kind: 'raft'; path: string; nodeId?: string; clusterAddr: string };
   /** Start sealed (uninitialised until `sys/init`) even on memory or custom storage. */
   seal?: boolean;
   /** System default and maximum lease TTLs in seconds (a server config's `default_lease_ttl`, `max_lease_ttl`). */
@@ -125,13 +133,17 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
       ? opts.storage.storage
       : opts.storage?.kind === 'file'
         ? await FileStorage.open(opts.storage.path, { cache: 4096 })
-        : new MemoryStorage();
-  const sealed = !opts.dev && (opts.storage?.kind === 'file' || opts.seal === true);
+        : opts.storage?.kind === 'raft'
+          ? await RaftStorage.open(opts.storage, { cache: 4096 })
+          : new MemoryStorage();
+  const sealed = !opts.dev && (opts.storage?.kind === 'file' || opts.storage?.kind === 'raft' || opts.seal === true);
   const storage = sealed ? new BarrierStorage(physical) : physical;
   const audit = new AuditBroker(randomBytes(32));
   const core = new Core({ storage, clock, audit });
   for (const [t, f] of Object.entries({ ...CATALOG, ...(opts.backends ?? {}) })) core.mounts.register(t, f);
-  core.mounts.register('system', () => systemBackend(core, opts.sysExtensions ?? []));
+  let raftCtl: RaftControl | undefined;
+  const sysExtensions = [...(opts.sysExtensions ?? []), raftPaths(() => raftCtl)];
+  core.mounts.register('system', () => systemBackend(core, sysExtensions));
   const ttls = core.mounts.systemTTLs;
   if (opts.maxLeaseTTL) ttls.maxTTL = opts.maxLeaseTTL;
   if (opts.defaultLeaseTTL) ttls.defaultTTL = Math.min(opts.defaultLeaseTTL, ttls.maxTTL);
@@ -207,6 +219,18 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
       },
     });
     core.seal = seal;
+    if (physical instanceof RaftStorage)
+      raftCtl = raftControl(physical, storage, seal, async (swap) => {
+        // What sealing and unsealing do, with the storage swapped in between.
+        await audits.close();
+        await core.enterSealed();
+        try {
+          await swap();
+        } finally {
+          await bringUp();
+          await clock.advance(0);
+        }
+      });
     await seal.load();
     await core.enterSealed();
   } else {
@@ -280,6 +304,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
         await new Promise<void>((r) => server!.close(() => r()));
       }
       await audits.close();
+      if (physical instanceof RaftStorage) await physical.close();
     },
   };
 }

@@ -154,7 +154,8 @@ export async function runConfiguredServer(file: string, io: ServerIO): Promise<n
       io.stderr(
         `Error initializing listener of type tcp: listen tcp ${config.address}: bind: address already in use\n`,
       );
-    else if (err.code === 'EACCES') io.stderr(`Error initializing storage of type file: ${err.message}\n`);
+    else if (err.code === 'EACCES' || /^failed to create fsm/.test(err.message))
+      io.stderr(`Error initializing storage of type ${config.storage.kind}: ${err.message}\n`);
     else io.stderr(`Error starting the server: ${err.message}\n`);
     return 1;
   }
@@ -170,7 +171,7 @@ export async function runConfiguredServer(file: string, io: ServerIO): Promise<n
               Listener 1: tcp (addr: "${hostPort}", cluster address: "${cluster}", tls: "disabled")
                Log Level: info
                    Mlock: supported: false, enabled: false
-                 Storage: ${config.storage.kind === 'file' ? 'file' : 'inmem'}
+                 Storage: ${storageBanner(config.storage.kind)}
                  Version: Vault v${engine.version} (vault-lab engine)
 
 ==> Vault server started! Log data will stream in below:
@@ -198,4 +199,8 @@ export async function runConfiguredServer(file: string, io: ServerIO): Promise<n
     process.on('SIGTERM', () => stop('terminated'));
     process.on('SIGHUP', () => stop('hangup'));
   });
+}
+
+function storageBanner(kind: string): string {
+  return kind === 'raft' ? 'raft (HA available)' : kind === 'file' ? 'file' : 'inmem';
 }

@@ -33,6 +33,8 @@ export interface ClientResponse {
   status: number;
   body: Record<string, unknown> | null;
   raw: string;
+  /** The body's bytes (a raft snapshot is binary). */
+  bytes?: Buffer;
 }
 
 export class VaultClient {
@@ -64,6 +66,8 @@ export class VaultClient {
       allow404?: boolean;
       noWrap?: boolean;
       noCapture?: boolean;
+      /** Bytes to send as they are (a raft snapshot restore) instead of a JSON body. */
+      rawBody?: Buffer;
     } = {},
   ): Promise<ClientResponse> {
     let url = this.url(path);
@@ -76,11 +80,12 @@ export class VaultClient {
     if (this.token) headers['X-Vault-Token'] = this.token;
     if (this.opts.wrapTTL && !extra.noWrap) headers['X-Vault-Wrap-TTL'] = this.opts.wrapTTL;
     if (this.opts.namespace) headers['X-Vault-Namespace'] = this.opts.namespace;
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const payload = extra.rawBody ?? (body === undefined ? undefined : Buffer.from(JSON.stringify(body)));
     if (this.capture && !extra.noCapture && !path.startsWith('sys/internal/ui/mounts'))
       throw new CaptureSignal(method, url, path, body, headers, this.captureExtra);
     if (payload) {
-      headers['Content-Type'] = headers['Content-Type'] ?? 'application/json';
+      headers['Content-Type'] =
+        headers['Content-Type'] ?? (extra.rawBody ? 'application/octet-stream' : 'application/json');
       headers['Content-Length'] = String(payload.length);
     }
     const res = await send(method, url, headers, payload);
@@ -92,7 +97,8 @@ export class VaultClient {
         json = null;
       }
     }
-    if (res.status >= 200 && res.status < 300) return { status: res.status, body: json, raw: res.raw };
+    if (res.status >= 200 && res.status < 300)
+      return { status: res.status, body: json, raw: res.raw, bytes: res.bytes };
     if (res.status === 404 && extra.allow404) return { status: 404, body: json, raw: res.raw };
     const errs = json && Array.isArray(json.errors) ? (json.errors as string[]) : null;
     throw new ApiError(method, url, res.status, errs, res.raw, json ?? undefined);
@@ -104,7 +110,7 @@ function send(
   url: string,
   headers: Record<string, string>,
   payload?: Buffer,
-): Promise<{ status: number; raw: string }> {
+): Promise<{ status: number; raw: string; bytes: Buffer }> {
   return new Promise((resolve, reject) => {
     let u: URL;
     try {
@@ -117,7 +123,10 @@ function send(
     const req = mod.request(u, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, raw: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, raw: bytes.toString('utf8'), bytes });
+      });
       res.on('error', reject);
     });
     req.on('error', (e: NodeJS.ErrnoException) => {

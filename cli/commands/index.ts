@@ -53,6 +53,13 @@ import { leaseRevoke } from './lease/revoke.js';
 import { operatorInit } from './operator/init.js';
 import { operatorUnseal } from './operator/unseal.js';
 import { operatorSeal } from './operator/seal.js';
+import { operatorRekey } from './operator/rekey.js';
+import {
+  operatorRaftAutopilotState,
+  operatorRaftListPeers,
+  operatorRaftSnapshotRestore,
+  operatorRaftSnapshotSave,
+} from './operator/raft.js';
 import { auditEnable } from './audit/enable.js';
 import { auditDisable } from './audit/disable.js';
 import { auditList } from './audit/list.js';
@@ -108,6 +115,11 @@ export const COMMANDS: Command[] = [
   operatorInit,
   operatorUnseal,
   operatorSeal,
+  operatorRekey,
+  operatorRaftListPeers,
+  operatorRaftSnapshotSave,
+  operatorRaftSnapshotRestore,
+  operatorRaftAutopilotState,
   auditEnable,
   auditDisable,
   auditList,
@@ -122,6 +134,9 @@ export const GROUPS: Record<string, string> = {
   auth: 'Interact with auth methods',
   lease: 'Interact with leases',
   operator: 'Perform operator-specific tasks',
+  'operator raft': "Interact with Vault's raft storage backend",
+  'operator raft snapshot': 'Restores and saves snapshots from the Raft cluster',
+  'operator raft autopilot': 'Manage and check the autopilot of the raft cluster',
   audit: 'Interact with audit devices',
   print: 'Prints runtime configurations',
   'kv metadata': "Interact with Vault's Key-Value storage",

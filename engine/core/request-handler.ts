@@ -145,6 +145,7 @@ export class RequestHandler {
       remoteAddress: input.remoteAddress,
       headers: input.headers ?? {},
       contentType: input.contentType,
+      rawBody: input.rawBody,
     };
     const fd = new FieldData(data, matched?.def.fields ?? {});
 

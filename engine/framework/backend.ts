@@ -31,6 +31,8 @@ export interface BackendRequest {
   headers: Record<string, string>;
   /** Content type header (KV v2 PATCH needs merge-patch). */
   contentType?: string;
+  /** The unparsed body, for the few paths that take bytes (raft snapshot restore). */
+  rawBody?: Buffer;
 }
 
 export type Handler = (req: BackendRequest, d: FieldData) => Promise<BackendResponse | void> | BackendResponse | void;

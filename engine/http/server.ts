@@ -116,6 +116,8 @@ async function serve(core: RequestSink, req: http.IncomingMessage, res: http.Ser
   }
 }
 
+const RAW_BODY_PATHS = /^sys\/storage\/raft\/snapshot(?:-force)?$/;
+
 function send(res: http.ServerResponse, out: EngineResponse, head: boolean) {
   if (res.headersSent) return;
   if (out.raw) {
@@ -306,6 +308,11 @@ async function translate(core: RequestSink, req: http.IncomingMessage): Promise<
       break;
     case 'POST':
     case 'PUT': {
+      // A raft snapshot restore carries the archive's bytes, not JSON.
+      if (RAW_BODY_PATHS.test(path)) {
+        input = { operation: 'write', path, data: null, rawBody: await readBody(req) };
+        break;
+      }
       const body = parseBody(await readBody(req), contentType);
       // HashiCorp's own client posts mount paths with a trailing slash (`sys/mounts/kv/`, `sys/auth/userpass/`).
       if (path.endsWith('/') && path !== '' && !path.startsWith('sys/'))

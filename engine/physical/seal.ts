@@ -73,8 +73,48 @@ export function decodeShare(s: string, want?: number): Buffer {
   throw userError("'key' must be a valid hex or base64 string");
 }
 
+/** Vault's messages for bad share parameters (init and rekey). */
+function checkShares(shares: number, threshold: number): void {
+  if (!Number.isInteger(shares) || shares < 1) throw userError('shares must be at least one');
+  if (!Number.isInteger(threshold) || threshold < 1) throw userError('threshold must be at least one');
+  if (shares > 1 && threshold === 1) throw userError('threshold must be greater than one for multiple shares');
+  if (shares > MAX_SHARES) throw userError(`shares must be at most ${MAX_SHARES}`);
+  if (threshold > shares) throw userError('threshold cannot be larger than shares');
+}
+
+/** Splits a root key into shares and the configuration that checks them. */
+async function splitKey(
+  rootKey: Buffer,
+  shares: number,
+  threshold: number,
+): Promise<{ keys: Buffer[]; config: SealConfig }> {
+  const keys =
+    shares === 1
+      ? [Buffer.from(rootKey)]
+      : (await split(new Uint8Array(rootKey), shares, threshold)).map((s) => Buffer.from(s));
+  const salt = randomBytes(32);
+  const config: SealConfig = {
+    type: 'shamir',
+    secret_shares: shares,
+    secret_threshold: threshold,
+    check: checkValue(rootKey),
+    share_salt: salt.toString('hex'),
+    share_checks: keys.map((k) => shareCheck(salt, k)),
+  };
+  return { keys, config };
+}
+
+/** A rekey in progress (kept in memory only, as Vault does). */
+export interface RekeyState {
+  nonce: string;
+  shares: number;
+  threshold: number;
+  pending: Buffer[];
+}
+
 export class SealManager {
   config: SealConfig | null = null;
+  rekeyState: RekeyState | null = null;
   private pending: Buffer[] = [];
   private rootKey: Buffer | null = null;
   private busy: Promise<unknown> = Promise.resolve();
@@ -128,30 +168,14 @@ export class SealManager {
   ): Promise<{ keys: Buffer[]; rootToken: string }> {
     return this.exclusive(async () => {
       if (this.config) throw userError('Vault is already initialized');
-      if (!Number.isInteger(shares) || shares < 1) throw userError('shares must be at least one');
-      if (!Number.isInteger(threshold) || threshold < 1) throw userError('threshold must be at least one');
-      if (shares > 1 && threshold === 1) throw userError('threshold must be greater than one for multiple shares');
-      if (shares > MAX_SHARES) throw userError(`shares must be at most ${MAX_SHARES}`);
-      if (threshold > shares) throw userError('threshold cannot be larger than shares');
+      checkShares(shares, threshold);
 
       // Anything already here is left over from an init that crashed before finishing.
       await this.barrier.physical.replaceAll([]);
       const rootKey = randomBytes(ROOT_KEY_LEN);
       const ring = Keyring.fresh(this.clock.nowMs());
       await this.barrier.physical.put(KEYRING_KEY, gcmSeal(rootKey, 0, KEYRING_KEY, ring.serialize()));
-      const keys =
-        shares === 1
-          ? [Buffer.from(rootKey)]
-          : (await split(new Uint8Array(rootKey), shares, threshold)).map((s) => Buffer.from(s));
-      const salt = randomBytes(32);
-      const config: SealConfig = {
-        type: 'shamir',
-        secret_shares: shares,
-        secret_threshold: threshold,
-        check: checkValue(rootKey),
-        share_salt: salt.toString('hex'),
-        share_checks: keys.map((k) => shareCheck(salt, k)),
-      };
+      const { keys, config } = await splitKey(rootKey, shares, threshold);
 
       this.barrier.unseal(ring);
       this.rootKey = rootKey;
@@ -260,7 +284,66 @@ export class SealManager {
         this.rootKey?.fill(0);
         this.rootKey = null;
         this.pending = [];
+        this.rekeyState = null;
       }
+    });
+  }
+
+  /** Starts a rekey: new shares and threshold, proven by a threshold of the current shares. */
+  rekeyInit(shares: number, threshold: number, nonce: string): RekeyState {
+    if (!this.config) throw userError('server is not yet initialized');
+    if (!this.rootKey) throw new VaultError(503, 'Vault is sealed');
+    if (this.rekeyState) throw userError('rekey already in progress');
+    checkShares(shares, threshold);
+    this.rekeyState = { nonce, shares, threshold, pending: [] };
+    return this.rekeyState;
+  }
+
+  rekeyCancel(): void {
+    this.rekeyState = null;
+  }
+
+  /**
+   * Adds one current share to the rekey. At the threshold the rebuilt key is verified; the
+   * keyring is then stored under a new root key split into the new shares, which are returned.
+   */
+  rekeyUpdate(keyText: string, nonce: string): Promise<Buffer[] | null> {
+    return this.exclusive(async () => {
+      const st = this.rekeyState;
+      if (!this.config) throw userError('server is not yet initialized');
+      if (!this.rootKey) throw new VaultError(503, 'Vault is sealed');
+      if (!st) throw userError('no barrier rekey in progress');
+      if (nonce !== st.nonce)
+        throw userError(`incorrect nonce supplied; nonce for this rekey operation is "${st.nonce}"`);
+      const share = decodeShare(keyText, this.config.secret_shares === 1 ? ROOT_KEY_LEN : ROOT_KEY_LEN + 1);
+      if (st.pending.some((p) => p.equals(share)))
+        throw userError('given key has already been provided during this generation operation');
+      st.pending.push(share);
+      if (st.pending.length < this.config.secret_threshold) return null;
+      const shares = st.pending;
+      st.pending = [];
+      let key: Buffer | undefined;
+      try {
+        key =
+          shares.length === 1
+            ? Buffer.from(shares[0])
+            : Buffer.from(await combine(shares.map((s) => new Uint8Array(s))));
+      } catch {
+        key = undefined;
+      }
+      if (!key || !(await this.openKeyring(key)))
+        throw userError('root key verification failed: the given unseal keys do not rebuild the root key');
+      key.fill(0);
+      const ring = this.barrier.ring();
+      const newRoot = randomBytes(ROOT_KEY_LEN);
+      const { keys, config } = await splitKey(newRoot, st.shares, st.threshold);
+      await this.barrier.physical.put(KEYRING_KEY, gcmSeal(newRoot, 0, KEYRING_KEY, ring.serialize()));
+      await this.barrier.physical.put(SEAL_CONFIG_KEY, Buffer.from(JSON.stringify(config)));
+      this.config = config;
+      this.rootKey?.fill(0);
+      this.rootKey = newRoot;
+      this.rekeyState = null;
+      return keys;
     });
   }
 

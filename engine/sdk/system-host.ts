@@ -88,6 +88,14 @@ export interface SealControl {
   rotate(): Promise<{ term: number; installed: number }>;
   /** The barrier's active key term (sys/key-status). */
   activeTerm(): { term: number; installed: number };
+  /** Shamir parameters in force. */
+  info(): { t: number; n: number; progress: number };
+  /** sys/rekey: a rekey of the unseal shares (in memory until complete). */
+  readonly rekeyState: { nonce: string; shares: number; threshold: number; pending: Buffer[] } | null;
+  rekeyInit(shares: number, threshold: number, nonce: string): unknown;
+  rekeyCancel(): void;
+  /** The new shares once the threshold of current shares is in, else null. */
+  rekeyUpdate(key: string, nonce: string): Promise<Buffer[] | null>;
 }
 
 /** The parts of a backend sys/locked-users reaches. */

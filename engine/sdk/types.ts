@@ -20,6 +20,8 @@ export interface HandleInput extends EngineRequest {
   contentType?: string;
   /** Set by the HTTP layer when the body could not be parsed. */
   parseError?: string;
+  /** The unparsed body of a path that takes bytes (raft snapshot restore). */
+  rawBody?: Buffer;
 }
 
 /** What a transport (the HTTP listener) needs of the engine: one call per request, never throwing. */

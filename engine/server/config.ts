@@ -3,6 +3,7 @@
  * Vault's HCL config.
  *
  *   storage "file" { path = "./vault-data" }      # or storage "inmem" {}
+ *   # or storage "raft" { path = "./raft-data"  node_id = "node1" } with cluster_addr = "https://127.0.0.1:8201"
  *   listener "tcp" { address = "127.0.0.1:8200"  tls_disable = true }
  *   default_lease_ttl = "768h"
  *   max_lease_ttl     = "768h"
@@ -15,7 +16,10 @@ import { HclError, type HclItem, type HclObject, type HclValue, isObject, parseH
 import { parseDuration } from '../sdk/duration.js';
 
 export interface ServerConfig {
-  storage: { kind: 'file'; path: string } | { kind: 'memory' };
+  storage:
+    | { kind: 'file'; path: string }
+    | { kind: 'memory' }
+    | { kind: 'raft'; path: string; nodeId?: string; clusterAddr: string };
   /** host:port, loopback only. */
   address: string;
   defaultLeaseTTL?: number;
@@ -31,7 +35,6 @@ const IGNORED = new Set([
   'ui',
   'disable_mlock',
   'api_addr',
-  'cluster_addr',
   'cluster_name',
   'log_level',
   'log_format',
@@ -68,6 +71,7 @@ export function parseServerConfig(text: string, file = 'config.hcl'): ServerConf
   const warnings: string[] = [];
   let storage: ServerConfig['storage'] | undefined;
   let address: string | undefined;
+  let clusterAddr: string | undefined;
   const out: Partial<ServerConfig> = {};
 
   for (const item of root.items) {
@@ -82,13 +86,19 @@ export function parseServerConfig(text: string, file = 'config.hcl'): ServerConf
           const p = field(body, 'path');
           if (!p) fail(item, 'storage "file" needs a path, e.g. path = "./vault-data"');
           storage = { kind: 'file', path: path.resolve(str(p!, p!.value, 'path')) };
+        } else if (type === 'raft') {
+          const p = field(body, 'path');
+          const raftPath = p ? str(p, p.value, 'path') : process.env.VAULT_RAFT_PATH;
+          if (!raftPath) fail(item, "'path' must be set");
+          const n = field(body, 'node_id');
+          const nodeId = n ? str(n, n.value, 'node_id') : process.env.VAULT_RAFT_NODE_ID || undefined;
+          for (const x of body.items)
+            if (!['path', 'node_id'].includes(x.key)) warnings.push(`${at(x)}: raft option "${x.key}" is ignored`);
+          storage = { kind: 'raft', path: path.resolve(raftPath!), nodeId, clusterAddr: '' };
         } else if (type === 'inmem') {
           storage = { kind: 'memory' };
         } else {
-          fail(
-            item,
-            `storage type "${type}" is not available in vault-lab; use storage "file" { path = "…" } or storage "inmem" {}`,
-          );
+          fail(item, `storage type "${type}" is not available in vault-lab; use storage "raft", "file" or "inmem"`);
         }
         break;
       }
@@ -127,6 +137,9 @@ export function parseServerConfig(text: string, file = 'config.hcl'): ServerConf
         else out.maxLeaseTTL = secs;
         break;
       }
+      case 'cluster_addr':
+        clusterAddr = str(item, item.value, 'cluster_addr');
+        break;
       case 'seal':
         fail(
           item,
@@ -140,6 +153,10 @@ export function parseServerConfig(text: string, file = 'config.hcl'): ServerConf
   }
   if (!storage)
     throw new ConfigError(`${file}: a storage stanza is required, e.g. storage "file" { path = "./vault-data" }`);
+  if (storage.kind === 'raft') {
+    if (!clusterAddr) throw new ConfigError(`${file}: Cluster address must be set when using raft storage`);
+    storage.clusterAddr = clusterAddr;
+  }
   if (out.defaultLeaseTTL && out.maxLeaseTTL && out.defaultLeaseTTL > out.maxLeaseTTL) {
     throw new ConfigError(`${file}: default_lease_ttl cannot be greater than max_lease_ttl`);
   }

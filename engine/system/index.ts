@@ -9,6 +9,7 @@ import { policyPaths } from './policies.js';
 import { toolPaths } from './tools.js';
 import { wrappingPaths } from './wrapping.js';
 import { sealPaths } from './seal.js';
+import { rekeyPaths } from './rekey.js';
 import { auditPaths } from './audit.js';
 import { lockedUserPaths } from './locked-users.js';
 import { passwordPolicyPaths } from './password-policies.js';
@@ -30,6 +31,7 @@ export function systemBackend(host: SystemHost, extensions: SysExtension[] = [])
       ...toolPaths(host),
       ...wrappingPaths(host),
       ...sealPaths(host),
+      ...rekeyPaths(host),
       ...auditPaths(host),
       ...lockedUserPaths(host),
       ...passwordPolicyPaths(host),

@@ -27,9 +27,10 @@ export function sealPaths(host: SystemHost): PathDef[] {
   const sealOf = () => host.seal;
   return [
     {
-      // Vault serves these while sealed; this engine has no rekey or generate-root yet (issue 20
-      // adds them), so they answer 404 sealed or not, as they did before routing flags, never 503.
-      pattern: '(?:generate-root|rekey).*',
+      // Vault serves these while sealed; this engine has no generate-root yet (issue 20 adds
+      // it), so it answers 404 sealed or not, as it did before routing flags, never 503.
+      // sys/rekey/init and sys/rekey/update live in rekey.ts; other rekey paths stay 404.
+      pattern: '(?:generate-root.*|rekey(?!/(?:init|update)$).*)',
       sealExempt: true,
       operations: {
         read: unsupported,

@@ -206,7 +206,8 @@ export abstract class LabEnvironment extends EventEmitter {
     await this.control?.close();
     await this.engine?.stop();
     for (const s of this.systems.reverse()) await s.stop().catch(() => undefined);
-    if (this.ownsWorkspace) fs.rmSync(this.workspace, { recursive: true, force: true });
+    // A background server the lab started may still be writing its last file as it exits.
+    if (this.ownsWorkspace) fs.rmSync(this.workspace, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     this.emit('stopped');
   }
 }

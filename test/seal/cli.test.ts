@@ -181,7 +181,12 @@ describe('vault-lab server -config', () => {
         'storage "file" { path = "d" }\nlistener "tcp" { address = "127.0.0.1:0" }\n',
         /TLS is not available.*tls_disable = true/,
       ],
-      ['storage "raft" { path = "d" }\n', /server.hcl:1:1: storage type "raft" is not available/],
+      ['storage "consul" { path = "d" }\n', /server.hcl:1:1: storage type "consul" is not available/],
+      ['storage "raft" { path = "d" }\n', /Cluster address must be set when using raft storage/],
+      [
+        'storage "raft" { node_id = "n1" }\ncluster_addr = "https://127.0.0.1:8201"\n',
+        /server.hcl:1:1: 'path' must be set/,
+      ],
       ['storage "file" { path = "d" }\nseal "awskms" {}\n', /server.hcl:2:1: auto-unseal/],
       ['storage "file" { path = "d" }\nbogus = 1\n', /server.hcl:2:1: unknown configuration key "bogus"/],
       ['storage "file" { path = "d"\n', /server.hcl:\d+:\d+: /],
