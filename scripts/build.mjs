@@ -87,7 +87,8 @@ const vendorPlugin = {
 function checkRuntimeDependencies(metafiles) {
   const builtins = new Set(builtinModules);
   // Loaded by name at run time, not imported: node-pty and xterm through require() (so the
-  // TUI's bundle can load them lazily, tui/components/pty-terminal.ts), node-vault for the
+  // TUI's bundle can load them lazily, tui/components/pty-terminal.ts; the serialize addon
+  // likewise, web/server.ts), node-vault for the
   // lab apps (NODE_PATH, labs/runtime/shell-env.ts); the PostgreSQL binaries and
   // testcontainers on demand. Each must still be named in dist/.
   const text = fs
@@ -96,7 +97,7 @@ function checkRuntimeDependencies(metafiles) {
     .map((f) => fs.readFileSync(path.join(root, tmp, f), 'utf8'))
     .join('\n');
   const resolvedByName = new Set(
-    ['node-vault', '@lydell/node-pty', '@xterm/headless'].filter(
+    ['node-vault', '@lydell/node-pty', '@xterm/headless', '@xterm/addon-serialize'].filter(
       (n) => text.includes(`"${n}`) || text.includes(`'${n}`),
     ),
   );
@@ -198,6 +199,22 @@ const main = await build({
   },
   logLevel: 'warning',
 });
+// The browser face's page (web/client/): xterm.js and its addons bundled in, nothing loaded from
+// elsewhere (the page works offline under a strict CSP). Its packages are devDependencies.
+await build({
+  absWorkingDir: root,
+  entryPoints: { app: 'web/client/app.ts', boot: 'web/client/boot.ts' },
+  outdir: path.join(tmp, 'web'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome110', 'firefox110', 'safari16'],
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+for (const f of ['index.html', 'boot.css']) fs.copyFileSync(path.join(root, 'web/client', f), path.join(tmp, 'web', f));
 checkRuntimeDependencies([vendor.metafile, main.metafile]);
 const dist = path.join(root, 'dist');
 const old = path.join(root, `.dist-old-${process.pid}-${Date.now()}`);
