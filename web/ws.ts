@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC11B65';
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 /** Close codes used here (RFC 6455 §7.4.1). */
 export const CLOSE = { normal: 1000, protocol: 1002, tooBig: 1009 } as const;
 

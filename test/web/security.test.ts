@@ -2,7 +2,7 @@
  * `vault-lab web` over real HTTP and WebSocket: a shell behind a WebSocket is code execution
  * for whoever reaches it, so every door is tried from outside the process.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -42,7 +42,8 @@ function get(
 function upgrade(
   p: string,
   headers: Record<string, string>,
-): Promise<{ status: number; socket: net.Socket; rest: Buffer }> {
+): Promise<{ status: number; socket: net.Socket; rest: Buffer; acceptOk: boolean }> {
+  const key = randomBytes(16).toString('base64');
   return new Promise((resolve, reject) => {
     const s = net.connect(w.port, '127.0.0.1', () => {
       const lines = [
@@ -50,7 +51,7 @@ function upgrade(
         `Host: 127.0.0.1:${w.port}`,
         'Upgrade: websocket',
         'Connection: Upgrade',
-        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+        `Sec-WebSocket-Key: ${key}`,
         'Sec-WebSocket-Version: 13',
         ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
         '',
@@ -65,7 +66,13 @@ function upgrade(
       if (end < 0) return;
       s.off('data', onData);
       const status = Number(/^HTTP\/1\.1 (\d+)/.exec(buf.toString('latin1'))?.[1] ?? 0);
-      resolve({ status, socket: s, rest: buf.subarray(end + 4) });
+      // RFC 6455 §4.2.2: the key with the protocol's GUID, SHA-1, base64.
+      const want = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      const acceptOk = buf
+        .subarray(0, end + 2)
+        .toString('latin1')
+        .includes(`Sec-WebSocket-Accept: ${want}\r\n`);
+      resolve({ status, socket: s, rest: buf.subarray(end + 4), acceptOk });
     };
     s.on('data', onData);
     s.on('error', reject);
@@ -152,6 +159,7 @@ describe('vault-lab web: who may connect', () => {
     }
     const ok = await upgrade('/ws/state', { Origin: w.origin, Cookie: cookie });
     expect(ok.status).toBe(101);
+    expect(ok.acceptOk).toBe(true);
     ok.socket.destroy();
   });
 

@@ -132,20 +132,21 @@ let attach: AttachAddon | undefined;
 let termSocket: WebSocket | undefined;
 let termLab = '';
 
-term.attachCustomKeyEventHandler((e) => {
-  if (e.type === 'keydown' && e.ctrlKey && e.key === ']') {
-    $('#lesson').focus();
-    return false;
-  }
-  return true;
-});
-document.addEventListener('keydown', (e) => {
-  if (e.ctrlKey && e.key === ']' && !$('#lab').hidden) {
+const isSwitchKey = (e: KeyboardEvent) => e.ctrlKey && !e.altKey && (e.key === ']' || e.code === 'BracketRight');
+// The switch key never reaches the shell; the page's own handler (capture phase, so it runs
+// before xterm.js sees the key) moves the focus.
+term.attachCustomKeyEventHandler((e) => !isSwitchKey(e));
+document.addEventListener(
+  'keydown',
+  (e) => {
+    if (!isSwitchKey(e) || $('#lab').hidden) return;
     e.preventDefault();
+    e.stopPropagation();
     if (document.activeElement?.closest('#terminal-pane')) $('#lesson').focus();
     else term.focus();
-  }
-});
+  },
+  true,
+);
 
 function wsUrl(p: string) {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${p}`;
