@@ -61,6 +61,8 @@ describe('vault-lab web in Chromium', () => {
       // The token left the address bar once exchanged for the cookie.
       await expect.poll(() => page.url()).not.toContain('token=');
       await page.getByRole('heading', { name: /Course map/ }).waitFor();
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'map.png') });
       await page.locator('button[data-start="policies-and-tokens"]').click();
       await page.getByRole('heading', { name: /Step 1 of/ }).waitFor({ timeout: 30_000 });
       // The hostile markdown shows as text and ran nothing.
@@ -89,6 +91,29 @@ describe('vault-lab web in Chromium', () => {
       await page.locator('#term').click();
       await page.keyboard.press('Control+BracketRight');
       await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('lesson');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'lab-mid-step.png') });
+      // Skip the remaining steps (their solutions are applied), then take the quiz.
+      for (let i = 0; i < 20; i++) {
+        const h = (await page.locator('#step-h').textContent()) ?? '';
+        if (h.includes('All steps done')) break;
+        await page.locator('button[data-action="skip"]').click();
+        await expect.poll(() => page.locator('#step-h').textContent(), { timeout: 30_000 }).not.toBe(h);
+      }
+      await page.getByRole('heading', { name: /Lab complete/ }).waitFor();
+      await page.locator('button[data-quiz="start"]').click();
+      const q = page.locator('#quiz-h');
+      await q.waitFor();
+      for (let i = 0; i < 20 && (await q.count()); i++) {
+        const before = await q.textContent();
+        const text = page.locator('#quiz-form input[type="text"]');
+        if (await text.count()) await text.fill('myapp-read');
+        else await page.locator('#quiz-form input[name="answer"]').first().check();
+        await page.getByRole('button', { name: 'Check my answer' }).click();
+        await page.locator('button[data-quiz="next"]').click();
+        await expect.poll(async () => ((await q.count()) ? await q.textContent() : 'closed')).not.toBe(before);
+      }
+      await expect.poll(() => page.locator('.results').textContent(), { timeout: 15_000 }).toMatch(/Quiz\s*\d+\/\d+/);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'results.png') });
     });
     const progress = JSON.parse(
       fs.readFileSync(
@@ -103,5 +128,8 @@ describe('vault-lab web in Chromium', () => {
     const p = progress.labs['policies-and-tokens'];
     expect(p.done).toEqual(['store-secret']);
     expect(p.hints['write-policy']).toBe(1);
+    expect(p.status).toBe('done');
+    expect(p.skipped.length).toBeGreaterThan(0);
+    expect(p.quiz.total).toBeGreaterThan(0);
   }, 120_000);
 });
