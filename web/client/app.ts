@@ -119,6 +119,8 @@ const term = new Terminal({
   cursorBlink: !reducedMotion,
   fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
   fontSize: present ? 22 : 14,
+  // A little air between rows, so underscores are not clipped by the next row.
+  lineHeight: 1.15,
   scrollback: 2000,
   screenReaderMode: false,
   theme: dark
