@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -12,7 +13,7 @@ const t0 = Date.now();
 // The pure-JS yaml, zod and marked are bundled with everything they import; every other
 // package stays external. Ink, React and yoga go into a separate CommonJS bundle that the
 // course loads with a V8 code cache (tui/vendor/): compiling them was most of its cold start.
-const BUNDLED = new Set(['marked', 'yaml', 'zod']);
+const BUNDLED = new Set(['marked', 'yaml', 'zod', '@xterm/addon-serialize']);
 const SHIMS = {
   ink: 'tui/vendor/ink-shim.ts',
   react: 'tui/vendor/react-shim.ts',
@@ -87,8 +88,7 @@ const vendorPlugin = {
 function checkRuntimeDependencies(metafiles) {
   const builtins = new Set(builtinModules);
   // Loaded by name at run time, not imported: node-pty and xterm through require() (so the
-  // TUI's bundle can load them lazily, tui/components/pty-terminal.ts; the serialize addon
-  // likewise, web/server.ts), node-vault for the
+  // TUI's bundle can load them lazily, tui/components/pty-terminal.ts), node-vault for the
   // lab apps (NODE_PATH, labs/runtime/shell-env.ts); the PostgreSQL binaries and
   // testcontainers on demand. Each must still be named in dist/.
   const text = fs
@@ -97,7 +97,7 @@ function checkRuntimeDependencies(metafiles) {
     .map((f) => fs.readFileSync(path.join(root, tmp, f), 'utf8'))
     .join('\n');
   const resolvedByName = new Set(
-    ['node-vault', '@lydell/node-pty', '@xterm/headless', '@xterm/addon-serialize'].filter(
+    ['node-vault', '@lydell/node-pty', '@xterm/headless'].filter(
       (n) => text.includes(`"${n}`) || text.includes(`'${n}`),
     ),
   );
@@ -215,6 +215,12 @@ await build({
   logLevel: 'warning',
 });
 for (const f of ['index.html', 'boot.css']) fs.copyFileSync(path.join(root, 'web/client', f), path.join(tmp, 'web', f));
+// The app (mostly xterm.js) ships gzipped, as browsers fetch it (web/server.ts): the package stays small.
+for (const f of ['app.js', 'app.css']) {
+  const file = path.join(tmp, 'web', f);
+  fs.writeFileSync(`${file}.gz`, gzipSync(fs.readFileSync(file), { level: 9 }));
+  fs.rmSync(file);
+}
 checkRuntimeDependencies([vendor.metafile, main.metafile]);
 const dist = path.join(root, 'dist');
 const old = path.join(root, `.dist-old-${process.pid}-${Date.now()}`);

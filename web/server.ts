@@ -7,10 +7,10 @@
  */
 import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { SerializeAddon as Serializer } from '@xterm/addon-serialize';
+import { SerializeAddon } from '@xterm/addon-serialize';
+import { gunzipSync } from 'node:zlib';
 import type { Terminal } from '@xterm/headless';
 import type { LoadedLab } from '../labs/index.js';
 import type { LabController } from '../tui/controller.js';
@@ -19,7 +19,6 @@ import { Gate, SECURITY_HEADERS } from './security.js';
 import { courseView, labView } from './view.js';
 import { acceptUpgrade, refuseUpgrade, type WebSocketConnection } from './ws.js';
 
-const nodeRequire = createRequire(import.meta.url);
 /** The largest WebSocket message accepted (keystrokes and pastes; a resize is a few bytes). */
 export const MAX_MESSAGE = 64 * 1024;
 const MAX_BODY = 16 * 1024;
@@ -61,11 +60,18 @@ export async function startWebServer(opts: WebOptions): Promise<WebServer> {
   const gate = new Gate();
   const { course } = opts;
   // The page's files, read once: only these names are served.
-  const files = new Map<string, { type: string; body: Buffer }>();
+  // app.js and app.css ship gzipped (scripts/build.mjs); sent as they are to browsers that take gzip.
+  const files = new Map<string, { type: string; body: Buffer; gzip?: boolean }>();
   for (const f of fs.readdirSync(opts.assetsDir)) {
-    const type = TYPES[path.extname(f)];
+    const gzip = f.endsWith('.gz');
+    const name = gzip ? f.slice(0, -3) : f;
+    const type = TYPES[path.extname(name)];
     if (type)
-      files.set(f === 'index.html' ? '/' : `/${f}`, { type, body: fs.readFileSync(path.join(opts.assetsDir, f)) });
+      files.set(name === 'index.html' ? '/' : `/${name}`, {
+        type,
+        body: fs.readFileSync(path.join(opts.assetsDir, f)),
+        gzip,
+      });
   }
   if (!files.has('/')) throw new Error(`no index.html in ${opts.assetsDir} (run npm run build)`);
 
@@ -74,7 +80,7 @@ export async function startWebServer(opts: WebOptions): Promise<WebServer> {
   const stateSockets = new Set<WebSocketConnection>();
   const termSockets = new Set<WebSocketConnection>();
   let pushTimer: NodeJS.Timeout | undefined;
-  const serializers = new WeakMap<Terminal, Serializer>();
+  const serializers = new WeakMap<Terminal, SerializeAddon>();
   let size = { cols: 80, rows: 24 };
 
   const viewJson = () => JSON.stringify({ lab: controller && loaded ? labView(controller, course, loaded) : null });
@@ -209,9 +215,17 @@ export async function startWebServer(opts: WebOptions): Promise<WebServer> {
     });
   }
 
-  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer) => {
-    res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, gzip = false) => {
+    const headers: Record<string, string | number> = { ...SECURITY_HEADERS, 'Content-Type': type };
+    if (gzip) headers['Content-Encoding'] = 'gzip';
+    headers['Content-Length'] = Buffer.byteLength(body);
+    res.writeHead(status, headers);
     res.end(body);
+  };
+  const sendFile = (req: IncomingMessage, res: ServerResponse, f: { type: string; body: Buffer; gzip?: boolean }) => {
+    if (f.gzip && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')))
+      return send(res, 200, f.type, f.body, true);
+    return send(res, 200, f.type, f.gzip ? gunzipSync(f.body) : f.body);
   };
   const sendJson = (res: ServerResponse, status: number, v: unknown) =>
     send(res, status, 'application/json; charset=utf-8', JSON.stringify(v));
@@ -231,9 +245,9 @@ export async function startWebServer(opts: WebOptions): Promise<WebServer> {
       }
     }
     const file = req.method === 'GET' ? files.get(p) : undefined;
-    if (file && PUBLIC.has(p)) return send(res, 200, file.type, file.body);
+    if (file && PUBLIC.has(p)) return sendFile(req, res, file);
     if (!gate.hasSession(req)) return fail(res, 403, 'open the link that `vault-lab web` printed');
-    if (file) return send(res, 200, file.type, file.body);
+    if (file) return sendFile(req, res, file);
     if (req.method === 'GET' && p === '/api/course') return sendJson(res, 200, courseView(course));
     if (req.method === 'GET' && p === '/api/lab') return send(res, 200, 'application/json; charset=utf-8', viewJson());
     if (req.method === 'POST') {
@@ -280,7 +294,6 @@ export async function startWebServer(opts: WebOptions): Promise<WebServer> {
       if (ws.closed) return;
       let ser = serializers.get(pty.term);
       if (!ser) {
-        const { SerializeAddon } = nodeRequire('@xterm/addon-serialize') as typeof import('@xterm/addon-serialize');
         ser = new SerializeAddon();
         pty.term.loadAddon(ser as never);
         serializers.set(pty.term, ser);
