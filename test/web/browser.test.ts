@@ -132,4 +132,21 @@ describe('vault-lab web in Chromium', () => {
     expect(p.skipped.length).toBeGreaterThan(0);
     expect(p.quiz.total).toBeGreaterThan(0);
   }, 120_000);
+
+  it('stacks the lesson above the terminal in a narrow window, and ?present shows large type without the step list', async () => {
+    await scenario('layouts', async (page) => {
+      await page.setViewportSize({ width: 600, height: 900 });
+      await page.goto(w.url);
+      await page.locator('#lesson').waitFor();
+      const lesson = await page.locator('#lesson').boundingBox();
+      const terminal = await page.locator('#terminal-pane').boundingBox();
+      expect(lesson && terminal && lesson.y + lesson.height <= terminal.y + 1).toBe(true);
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(`${w.origin}/?present`);
+      await page.locator('#lesson').waitFor();
+      expect(await page.locator('#steps').isVisible()).toBe(false);
+      const size = await page.evaluate(() => Number.parseFloat(getComputedStyle(document.body).fontSize));
+      expect(size).toBeGreaterThan(20);
+    });
+  }, 60_000);
 });
