@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -12,7 +13,7 @@ const t0 = Date.now();
 // The pure-JS yaml, zod and marked are bundled with everything they import; every other
 // package stays external. Ink, React and yoga go into a separate CommonJS bundle that the
 // course loads with a V8 code cache (tui/vendor/): compiling them was most of its cold start.
-const BUNDLED = new Set(['marked', 'yaml', 'zod']);
+const BUNDLED = new Set(['marked', 'yaml', 'zod', '@xterm/addon-serialize']);
 const SHIMS = {
   ink: 'tui/vendor/ink-shim.ts',
   react: 'tui/vendor/react-shim.ts',
@@ -198,6 +199,28 @@ const main = await build({
   },
   logLevel: 'warning',
 });
+// The browser face's page (web/client/): xterm.js and its addons bundled in, nothing loaded from
+// elsewhere (the page works offline under a strict CSP). Its packages are devDependencies.
+await build({
+  absWorkingDir: root,
+  entryPoints: { app: 'web/client/app.ts', boot: 'web/client/boot.ts' },
+  outdir: path.join(tmp, 'web'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome110', 'firefox110', 'safari16'],
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+for (const f of ['index.html', 'boot.css']) fs.copyFileSync(path.join(root, 'web/client', f), path.join(tmp, 'web', f));
+// The app (mostly xterm.js) ships gzipped, as browsers fetch it (web/server.ts): the package stays small.
+for (const f of ['app.js', 'app.css']) {
+  const file = path.join(tmp, 'web', f);
+  fs.writeFileSync(`${file}.gz`, gzipSync(fs.readFileSync(file), { level: 9 }));
+  fs.rmSync(file);
+}
 checkRuntimeDependencies([vendor.metafile, main.metafile]);
 const dist = path.join(root, 'dist');
 const old = path.join(root, `.dist-old-${process.pid}-${Date.now()}`);

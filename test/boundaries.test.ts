@@ -29,7 +29,7 @@ const inside =
     dirs.some((d) => t.startsWith(`${d}/`));
 /** A package name, not one of our files (those resolve to a path under a top-level folder). */
 const isPackage = (t: string) =>
-  !/^(engine|cli|labs|tui|bin|content|scripts|test|bench)\//.test(t) && !t.startsWith('.');
+  !/^(engine|cli|labs|tui|web|bin|content|scripts|test|bench)\//.test(t) && !t.startsWith('.');
 const UI_PACKAGES = /^(react|ink)(\/|$)/;
 
 describe('import boundaries between the parts', () => {
@@ -61,6 +61,25 @@ describe('import boundaries between the parts', () => {
 
   it('tui/ reaches the rest only through labs/index.ts', () => {
     expect(violations('tui', (t) => isPackage(t) || t.startsWith('tui/') || t === 'labs/index.ts')).toEqual([]);
+  });
+
+  it('web/ (the browser face) reaches labs/ only through its door, and the TUI only through its framework-free glue', () => {
+    // The browser drives the same lab controller as the terminal UI; React and Ink stay out.
+    const TUI_GLUE = new Set(['tui/controller.ts', 'tui/course.ts', 'tui/results.ts', 'tui/text.ts', 'tui/main.ts']);
+    const server = (t: string) =>
+      isPackage(t) ? !UI_PACKAGES.test(t) : t.startsWith('web/') || t === 'labs/index.ts' || TUI_GLUE.has(t);
+    expect(violations('web', (t, f) => (f.startsWith('web/client/') ? true : server(t)))).toEqual([]);
+    const loaded = [...staticClosure('web/main.ts'), ...staticClosure('tui/controller.ts')];
+    expect(loaded.filter((f) => UI_PACKAGES.test(f) || f.startsWith('engine/'))).toEqual([]);
+    // The page imports only itself and the front-end packages it bundles.
+    const page = (t: string) => t.startsWith('web/client/') || /^@xterm\/(xterm|addon-fit|addon-attach)(\/|$)/.test(t);
+    expect(violations('web/client', page)).toEqual([]);
+    // No other part knows the browser face; only the `vault-lab web` entry starts it.
+    for (const dir of ['engine', 'cli', 'labs', 'tui'])
+      expect(
+        violations(dir, (t) => !t.startsWith('web/')),
+        dir,
+      ).toEqual([]);
   });
 
   it('cli/ talks HTTP and reaches the engine only through engine/index.ts', () => {
@@ -115,7 +134,7 @@ describe('import boundaries inside the engine', () => {
 
 describe('the shape of the tree', () => {
   it('has no import circles', () => {
-    expect(findCycles(importGraph(['engine', 'cli', 'labs', 'tui', 'bin/src']))).toEqual([]);
+    expect(findCycles(importGraph(['engine', 'cli', 'labs', 'tui', 'web', 'bin/src']))).toEqual([]);
   });
 
   it('keeps the pipeline, the lab runtime and the CLI commands in files of at most 400 lines', () => {

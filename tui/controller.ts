@@ -36,6 +36,8 @@ export interface ControllerOptions {
   resume?: boolean;
   /** The "next lab" suggestion shown when the lab is complete (the course's paths and prerequisites). */
   suggestNext?: () => string;
+  /** The embedded shell's output as it arrives (the browser face's terminal). */
+  onShellData?: (data: string) => void;
   /** Test hook: the session options' engine overrides. */
   sessionOptions?: Partial<ConstructorParameters<typeof LabSession>[0]>;
 }
@@ -465,6 +467,7 @@ export class LabController extends EventEmitter {
       cwd: this.session.workspace,
       env: this.session.env(),
       rcExtra: this.session.shellRc(),
+      onData: this.opts.onShellData,
       onUpdate: () => this.changed(),
       onExit: (code) => {
         if (!this.stopped) {

@@ -39,7 +39,8 @@ export function parseCourseArgs(argv: string[]): CourseOptions | string {
   return o;
 }
 
-async function loadCourse(o: CourseOptions): Promise<Course | string> {
+/** The labs, manifest and progress of a course (the browser face, web/main.ts, loads it the same way). */
+export async function loadCourse(o: CourseOptions): Promise<Course | string> {
   const data = dataDir();
   if (o.course) {
     try {

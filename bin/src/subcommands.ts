@@ -134,6 +134,24 @@ Exits 1 when a file is invalid.`,
     },
   },
   {
+    name: 'web',
+    synopsis: 'open the course in your browser, with a real terminal',
+    description: `Serves the course to your browser on 127.0.0.1: the map with your progress, each lab's
+lesson, its checks updating live, hints, solutions, the activity feed, the quiz, and the lab's
+shell in a real terminal (xterm.js). Prints a link that carries a one-time access token; only
+a browser that opened that link can reach the shell. Ctrl-C stops the server.`,
+    options: [
+      { name: 'port', value: '<N>', complete: 'none', help: 'listen on this port (default: a free one)' },
+      { name: 'labs', value: '<dir>', complete: 'dir', help: 'take the labs from your own folder' },
+      { name: 'no-open', help: 'print the link only; do not open a browser' },
+    ],
+    footer: 'Example:\n  vault-lab web --no-open --port 8765',
+    async run(p) {
+      const { runWeb } = await import('../../web/main.js');
+      return runWeb(normalized(p));
+    },
+  },
+  {
     name: 'new',
     synopsis: 'scaffold a lab that validates and tests green',
     description: `Writes <id>.yaml: a small lab that validates and tests green, with hints, solutions,

@@ -21,6 +21,8 @@ export interface PtyOptions {
   onExit?: (code: number) => void;
   /** More rc lines for the shell (the lab session's shell integration). */
   rcExtra?: string;
+  /** The shell's output as it arrives (the browser face mirrors it to xterm.js). */
+  onData?: (data: string) => void;
 }
 
 export class PtyTerminal {
@@ -53,7 +55,10 @@ export class PtyTerminal {
       cwd: opts.cwd,
       env: { ...opts.env, TERM: 'xterm-256color', HISTFILE: '' },
     });
-    this.pty.onData((d) => this.term.write(d, () => this.scheduleUpdate()));
+    this.pty.onData((d) => {
+      this.term.write(d, () => this.scheduleUpdate());
+      opts.onData?.(d);
+    });
     this.pty.onExit(({ exitCode }) => {
       this.exited = true;
       this.scheduleUpdate();
