@@ -207,7 +207,25 @@ export abstract class LabEnvironment extends EventEmitter {
     await this.engine?.stop();
     for (const s of this.systems.reverse()) await s.stop().catch(() => undefined);
     // A background server the lab started may still be writing its last file as it exits.
-    if (this.ownsWorkspace) fs.rmSync(this.workspace, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    if (this.ownsWorkspace) await removeWorkspace(this.workspace);
     this.emit('stopped');
   }
+}
+
+/**
+ * Removes a lab's private workspace. A server the learner started in the background (lab 52's
+ * raft node) can still be writing as it exits, so removal is retried for up to 3 s; it never
+ * throws, because a failed clean-up must not end a test run or the course. A folder that
+ * still resists is tried once more a few seconds later.
+ */
+async function removeWorkspace(dir: string): Promise<void> {
+  for (let i = 0; i < 30; i++) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  setTimeout(() => fs.rm(dir, { recursive: true, force: true }, () => undefined), 5000).unref();
 }
