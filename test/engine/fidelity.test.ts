@@ -2,40 +2,20 @@
  * Issue 25's fidelity items through Python hvac run as a real process (fidelity_client.py):
  * spent wrapping tokens, the sys/tools/random path forms and limits, sys/tools/hash input.
  */
-import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../engine/index.js';
 import { devEngine } from '../support/engine.js';
+import { runHvacScript } from '../support/hvac.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-
-function pythonWithHvac(): string {
-  for (const py of ['/usr/bin/python3', 'python3']) {
-    try {
-      execFileSync(py, ['-c', 'import hvac'], { stdio: 'ignore' });
-      return py;
-    } catch {
-      /* next */
-    }
-  }
-  throw new Error('python3-hvac is not installed: run `apt-get install -y python3-hvac` (.ci/run does this)');
-}
 
 let engine: Engine;
 let out: Record<string, { ok?: any; error?: string; errors?: string[]; message?: string }>;
 beforeAll(async () => {
   engine = await devEngine();
-  const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(
-      pythonWithHvac(),
-      [path.join(HERE, 'fidelity_client.py'), engine.url, engine.rootToken],
-      { timeout: 60_000, maxBuffer: 4 * 1024 * 1024 },
-      (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so)),
-    );
-  });
-  out = JSON.parse(stdout.trim().split('\n').pop()!);
+  out = await runHvacScript(path.join(HERE, 'fidelity_client.py'), [engine.url, engine.rootToken]);
 }, 60_000);
 afterAll(async () => {
   await engine.stop();

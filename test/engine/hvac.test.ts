@@ -3,42 +3,20 @@
  * as a real process. HashiCorp's own `vault` binary cannot be installed in this
  * environment (no network beyond npm and apt), so hvac and node-vault are the outside clients.
  */
-import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../engine/index.js';
 import { devEngine } from '../support/engine.js';
+import { runHvacScript } from '../support/hvac.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-
-/** The first interpreter that can import hvac (Debian's lives in /usr/bin). */
-function pythonWithHvac(): string {
-  for (const py of ['/usr/bin/python3', 'python3']) {
-    try {
-      execFileSync(py, ['-c', 'import hvac'], { stdio: 'ignore' });
-      return py;
-    } catch {
-      /* next */
-    }
-  }
-  throw new Error('python3-hvac is not installed: run `apt-get install -y python3-hvac` (.ci/run does this)');
-}
 
 let engine: Engine;
 let out: Record<string, any>;
 beforeAll(async () => {
   engine = await devEngine();
-  const py = pythonWithHvac();
-  const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(
-      py,
-      [path.join(HERE, 'hvac_client.py'), engine.url, engine.rootToken],
-      { timeout: 60_000 },
-      (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so)),
-    );
-  });
-  out = JSON.parse(stdout.trim().split('\n').pop()!);
+  out = await runHvacScript(path.join(HERE, 'hvac_client.py'), [engine.url, engine.rootToken]);
 });
 afterAll(async () => {
   await engine.stop();

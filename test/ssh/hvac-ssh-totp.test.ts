@@ -1,5 +1,5 @@
 /** Python hvac (Debian's python3-hvac) drives the SSH and TOTP engines over HTTP, refusals included. */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../engine/index.js';
 import { devEngine } from '../support/engine.js';
+import { runHvacScript } from '../support/hvac.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 let engine: Engine;
@@ -16,24 +17,11 @@ beforeAll(async () => {
   engine = await devEngine();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hvac-ssh-'));
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'k')]);
-  const py = ['/usr/bin/python3', 'python3'].find((p) => {
-    try {
-      execFileSync(p, ['-c', 'import hvac'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (!py) throw new Error('python3-hvac is not installed: run `apt-get install -y python3-hvac` (.ci/run does this)');
-  const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(
-      py,
-      [path.join(HERE, 'hvac_ssh_totp.py'), engine.url, engine.rootToken, path.join(dir, 'k.pub')],
-      { timeout: 60_000 },
-      (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so)),
-    );
-  });
-  out = JSON.parse(stdout.trim().split('\n').pop()!);
+  out = await runHvacScript(path.join(HERE, 'hvac_ssh_totp.py'), [
+    engine.url,
+    engine.rootToken,
+    path.join(dir, 'k.pub'),
+  ]);
 }, 90_000);
 afterAll(async () => {
   await engine.stop();
